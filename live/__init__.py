@@ -1,0 +1,5 @@
+"""ember.live: the live runtime."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""ember.storybook."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
