@@ -1,5 +1,43 @@
-"""ember.pubsub."""
+"""ember.pubsub: topics, typed messages, presence, over memory, Redis or PostgreSQL."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ._backends._base import Backoff as Backoff
+from ._errors import BroadcastError as BroadcastError
+from ._errors import ConfigurationError as ConfigurationError
+from ._errors import DecodeError as DecodeError
+from ._errors import ListenerFailedError as ListenerFailedError
+from ._errors import MessageTypeError as MessageTypeError
+from ._errors import NotStartedError as NotStartedError
+from ._errors import PubSubError as PubSubError
+from ._errors import SlowConsumerError as SlowConsumerError
+from ._errors import SubscriptionError as SubscriptionError
+from ._messages import MessageRegistry as MessageRegistry
+from ._messages import MessagesMayBeLost as MessagesMayBeLost
+from ._messages import message as message
+from ._messages import registry as registry
+from ._pubsub import PubSub as PubSub
+from ._pubsub import PubSubSettings as PubSubSettings
+from ._subscription import Subscription as Subscription
+from ._subscription import SubscriptionState as SubscriptionState
+
+__all__ = [
+    "Backoff",
+    "BroadcastError",
+    "ConfigurationError",
+    "DecodeError",
+    "ListenerFailedError",
+    "MessageRegistry",
+    "MessageTypeError",
+    "MessagesMayBeLost",
+    "NotStartedError",
+    "PubSub",
+    "PubSubError",
+    "PubSubSettings",
+    "SlowConsumerError",
+    "Subscription",
+    "SubscriptionError",
+    "SubscriptionState",
+    "message",
+    "registry",
+]

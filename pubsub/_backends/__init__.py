@@ -1,0 +1,1 @@
+"""broadcaster backends that ember supplies where the stock ones fail."""

@@ -1,0 +1,193 @@
+"""Typed messages: the type registry and the wire envelope.
+
+Every message travels as JSON, on every backend (memory too, so tests see what production
+sees)::
+
+    {"v": 1, "n": "<node id>", "t": "<type tag>", "d": {...the model's JSON...}}
+
+``v`` is :data:`ENVELOPE_VERSION` and changes whenever this format changes. ``n`` is the id
+of the sending PubSub, so a process skips its own broadcasts when the backend echoes them
+(its local subscribers were served first). ``t`` names the pydantic model; a receiving
+process decodes ``d`` with the model registered under that tag. A tag is registered when a
+module decorated with :func:`message` is imported, when a model is broadcast, or when it
+is declared with ``subscribe(topic, types=[...])``, so a second OS process that imports
+the same module decodes the same messages. Nothing is ever imported on behalf of a tag.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TypeVar, overload
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ._errors import DecodeError, MessageTypeError
+
+ENVELOPE_VERSION = 1
+
+M = TypeVar("M", bound=type[BaseModel])
+
+
+class MessagesMayBeLost(BaseModel):
+    """A marker a subscription yields after the backend reconnected.
+
+    Messages broadcast while the connection was down are gone; refetch what the view
+    shows. The subscription is active again when this marker arrives.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    topic: str
+    reason: str
+
+
+def default_tag(cls: type[BaseModel]) -> str:
+    """The tag a model gets when none is given: its module and qualified name."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+class MessageRegistry:
+    """Maps type tags to pydantic models and back."""
+
+    def __init__(self) -> None:
+        self._by_tag: dict[str, type[BaseModel]] = {}
+        self._by_type: dict[type[BaseModel], str] = {}
+
+    def register(self, cls: type[BaseModel], tag: str | None = None) -> str:
+        """Register ``cls`` under ``tag`` (default: ``module.QualName``) and return the tag.
+
+        Raises:
+            MessageTypeError: ``cls`` is not a pydantic model class, it is already
+                registered under another tag, or the tag belongs to another model.
+        """
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            raise MessageTypeError(
+                f"Expected a pydantic BaseModel subclass as a message type, got {cls!r}. "
+                "Declare messages as `class MyEvent(BaseModel): ...`."
+            )
+        if cls is MessagesMayBeLost:
+            raise MessageTypeError(
+                "MessagesMayBeLost is delivered by ember.pubsub itself and cannot be sent."
+            )
+        wanted = tag if tag is not None else default_tag(cls)
+        known = self._by_type.get(cls)
+        if known is not None:
+            if known != wanted and tag is not None:
+                raise MessageTypeError(
+                    f"Expected {default_tag(cls)} to keep its tag {known!r}, but it is being "
+                    f"registered again as {tag!r}. Register each model once, before it is "
+                    "broadcast."
+                )
+            return known
+        holder = self._by_tag.get(wanted)
+        if holder is not None and default_tag(holder) != default_tag(cls):
+            raise MessageTypeError(
+                f"Expected the tag {wanted!r} to name one model, but {default_tag(holder)} "
+                f"already uses it and {default_tag(cls)} asks for it too. Give one of them "
+                "another tag with @message('...')."
+            )
+        if holder is not None:
+            # The same module and name defined again (a reload): the newest class wins.
+            del self._by_type[holder]
+        self._by_tag[wanted] = cls
+        self._by_type[cls] = wanted
+        return wanted
+
+    def tag_of(self, cls: type[BaseModel]) -> str:
+        """The tag of ``cls``, registering it with its default tag on first use."""
+        known = self._by_type.get(cls)
+        return known if known is not None else self.register(cls)
+
+    def lookup(self, tag: str) -> type[BaseModel] | None:
+        """The model registered under ``tag``, or None."""
+        return self._by_tag.get(tag)
+
+
+registry = MessageRegistry()
+"""The process-wide registry every PubSub uses."""
+
+
+@overload
+def message(cls_or_tag: M, /) -> M: ...
+@overload
+def message(cls_or_tag: str | None = None, /) -> Callable[[M], M]: ...
+def message(cls_or_tag: M | str | None = None, /) -> M | Callable[[M], M]:
+    """Register a pydantic model as a message type, as ``@message`` or ``@message("tag")``.
+
+    Registering at import time lets any process that imports the module decode the model,
+    even one that never broadcasts it.
+    """
+    if isinstance(cls_or_tag, type):
+        registry.register(cls_or_tag)
+        return cls_or_tag
+    tag = cls_or_tag
+
+    def decorate(cls: M) -> M:
+        registry.register(cls, tag)
+        return cls
+
+    return decorate
+
+
+def encode(message: BaseModel, node: str) -> str:
+    """Serialise ``message`` into the envelope.
+
+    Raises:
+        MessageTypeError: ``message`` is not a pydantic model instance.
+    """
+    if not isinstance(message, BaseModel):
+        raise MessageTypeError(
+            f"Expected a pydantic BaseModel instance to broadcast, got "
+            f"{type(message).__name__} ({message!r:.80}). Wrap the data in a model."
+        )
+    tag = registry.tag_of(type(message))
+    return (
+        f'{{"v":{ENVELOPE_VERSION},"n":{json.dumps(node)},"t":{json.dumps(tag)},'
+        f'"d":{message.model_dump_json()}}}'
+    )
+
+
+def decode(payload: str | bytes) -> tuple[str, BaseModel]:
+    """Decode an envelope into ``(sender node id, message)``.
+
+    Raises:
+        DecodeError: the payload is not UTF-8, not JSON, not an envelope of this version,
+            names an unregistered tag, or does not validate against its model.
+    """
+    if isinstance(payload, bytes | bytearray):
+        try:
+            payload = bytes(payload).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(
+                f"Expected a UTF-8 JSON envelope, got non-UTF-8 bytes ({exc})."
+            ) from None
+    try:
+        envelope = json.loads(payload)
+    except ValueError as exc:
+        raise DecodeError(f"Expected a JSON envelope, got invalid JSON ({exc}).") from None
+    if not (
+        isinstance(envelope, dict)
+        and envelope.get("v") == ENVELOPE_VERSION
+        and isinstance(envelope.get("n"), str)
+        and isinstance(envelope.get("t"), str)
+        and isinstance(envelope.get("d"), dict)
+    ):
+        raise DecodeError(
+            f'Expected an envelope {{"v": {ENVELOPE_VERSION}, "n": str, "t": str, "d": {{...}}}}, '
+            "got another JSON value. Is another program or ember version publishing here?"
+        )
+    cls = registry.lookup(envelope["t"])
+    if cls is None:
+        raise DecodeError(
+            f"Expected a registered message type, got the unknown tag {envelope['t']!r}. "
+            "Import the module that defines it and decorate the model with "
+            "@ember.pubsub.message, or pass it to subscribe(topic, types=[...])."
+        )
+    try:
+        return envelope["n"], cls.model_validate(envelope["d"])
+    except ValidationError as exc:
+        raise DecodeError(
+            f"Expected data valid for {envelope['t']!r}, got: {exc}. Do both processes run "
+            "the same version of the model?"
+        ) from None

@@ -1,0 +1,140 @@
+"""One subscriber's bounded queue and its iteration."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from pydantic import BaseModel
+
+from ._errors import SlowConsumerError, SubscriptionError
+
+
+class SubscriptionState(enum.Enum):
+    """Where a subscription is in its life."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    """Closed by ``close()`` or ``PubSub.stop()``: iteration ends normally."""
+    FAILED = "failed"
+    """Cut off (slow consumer) or its listener failed: iteration raises ``error``."""
+
+
+class Subscription:
+    """A subscriber to one topic, iterated with ``async for message in subscription``.
+
+    Messages are queued per subscriber, up to ``max_queue``. Overflow policy: a
+    subscriber whose queue is full when a message arrives is cut off: its queued
+    messages are discarded, it is unsubscribed, and its next iteration raises
+    :class:`~ember.pubsub.SlowConsumerError`. Other subscribers are untouched.
+
+    Created by :meth:`PubSub.subscribe`; do not instantiate it directly.
+    """
+
+    def __init__(
+        self,
+        sub_id: str,
+        topic: str,
+        max_queue: int,
+        on_detach: Callable[[Subscription], Awaitable[None]],
+        on_cut_off: Callable[[Subscription], None],
+    ) -> None:
+        self.id = sub_id
+        self.topic = topic
+        self.max_queue = max_queue
+        self._buffer: deque[BaseModel] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._state = SubscriptionState.OPEN
+        self._error: SubscriptionError | None = None
+        self._on_detach = on_detach
+        self._on_cut_off = on_cut_off
+
+    def __repr__(self) -> str:
+        return (
+            f"<Subscription id={self.id!r} topic={self.topic!r} state={self._state.value} "
+            f"queued={len(self._buffer)}/{self.max_queue}>"
+        )
+
+    @property
+    def state(self) -> SubscriptionState:
+        """OPEN, CLOSED or FAILED."""
+        return self._state
+
+    @property
+    def closed(self) -> bool:
+        """True once the subscription receives no more messages."""
+        return self._state is not SubscriptionState.OPEN
+
+    @property
+    def error(self) -> SubscriptionError | None:
+        """Why the subscription failed, or None."""
+        return self._error
+
+    @property
+    def queued(self) -> int:
+        """How many messages wait to be read."""
+        return len(self._buffer)
+
+    def __aiter__(self) -> Subscription:
+        return self
+
+    async def __anext__(self) -> BaseModel:
+        """The next message, waiting for one if none is queued.
+
+        Raises:
+            StopAsyncIteration: the subscription was closed.
+            SlowConsumerError: it was cut off because its queue overflowed.
+            ListenerFailedError: the process's listener failed.
+        """
+        while not self._buffer:
+            if self._error is not None:
+                raise self._error
+            if self._state is not SubscriptionState.OPEN:
+                raise StopAsyncIteration
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._buffer.popleft()
+
+    async def close(self) -> None:
+        """Unsubscribe. Queued messages are discarded and iteration ends; closing twice is
+        harmless."""
+        if self._state is SubscriptionState.OPEN:
+            self._end(None)
+            await self._on_detach(self)
+
+    def _deliver(self, message: BaseModel) -> None:
+        """Queue ``message``, or cut the subscriber off when its queue is full."""
+        if self._state is not SubscriptionState.OPEN:
+            return
+        if len(self._buffer) >= self.max_queue:
+            self._end(
+                SlowConsumerError(
+                    f"Subscription {self.id} to {self.topic!r} was cut off: expected at most "
+                    f"max_queue={self.max_queue} unread messages, but another arrived while "
+                    "the queue was full. Read faster, raise max_queue, or subscribe again "
+                    "and refetch."
+                )
+            )
+            self._on_cut_off(self)
+            return
+        self._buffer.append(message)
+        self._wake()
+
+    def _end(self, error: SubscriptionError | None) -> None:
+        """Stop receiving and discard the queue: iteration ends (or raises) next."""
+        if self._state is not SubscriptionState.OPEN:
+            return
+        self._state = SubscriptionState.CLOSED if error is None else SubscriptionState.FAILED
+        self._error = error
+        self._buffer.clear()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)

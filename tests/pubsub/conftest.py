@@ -1,0 +1,119 @@
+"""Fixtures for ember.pubsub: every backend is a parameter (memory, Redis, PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import pytest
+from pydantic import BaseModel
+
+from ember.pubsub import Backoff, PubSub, Subscription
+
+FAST = Backoff(initial=0.02, maximum=0.2)
+
+_NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
+
+MakePubSub = Callable[..., Awaitable[PubSub]]
+
+
+@pytest.fixture(params=["memory", "redis", "postgres"])
+def backend_url(request: pytest.FixtureRequest) -> str:
+    """The URL of each backend in turn; a memory bus of its own per test."""
+    if request.param == "memory":
+        return f"memory://test-{uuid.uuid4().hex}"
+    if request.param == "redis":
+        return str(request.getfixturevalue("redis_url"))
+    url = str(request.getfixturevalue("postgres_url"))
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def presence_url(request: pytest.FixtureRequest) -> str:
+    """The backends Presence is specified for: memory and Redis."""
+    if request.param == "memory":
+        return f"memory://test-{uuid.uuid4().hex}"
+    return str(request.getfixturevalue("redis_url"))
+
+
+@pytest.fixture
+def topic() -> str:
+    """A topic no other test (or engineer sharing the Redis server) uses."""
+    return f"test:{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+async def make_pubsub() -> AsyncIterator[MakePubSub]:
+    """Start PubSubs (each one a "node"); all are stopped at teardown."""
+    started: list[PubSub] = []
+
+    async def make(url: str, **kwargs: object) -> PubSub:
+        kwargs.setdefault("backoff", FAST)
+        pubsub = PubSub(url, **kwargs)  # type: ignore[arg-type]
+        await pubsub.start()
+        started.append(pubsub)
+        return pubsub
+
+    yield make
+    for pubsub in reversed(started):
+        await pubsub.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """A throwaway redis-server on a free port that a test may stop and start again."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self._proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", *_NO_PERSISTENCE],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and self._proc.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.1).close()
+            except OSError:
+                time.sleep(0.02)
+            else:
+                return
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait(5)
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A private Redis server (the shared one on 6379 must never be restarted)."""
+    if not (shutil.which("redis-server") or os.path.exists("/usr/bin/redis-server")):
+        pytest.skip("redis-server is not installed; needed to restart Redis in a test")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+async def next_message(sub: Subscription, within: float = 5.0) -> BaseModel:
+    """The subscription's next message, failing the test after ``within`` seconds."""
+    return await asyncio.wait_for(anext(sub), within)
