@@ -1,0 +1,428 @@
+"""The ``Changeset``: data, params, changes and errors, built by casting and validating.
+
+Changesets are immutable: every method returns a new changeset, so they chain fluently
+(``Changeset.cast(user, params, ["name"]).validate_required(["name"])``) and an earlier
+step is never changed behind your back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm.attributes import set_committed_value
+
+from . import _nested, _validators
+from ._constraint_decl import Constraint, declare_constraint
+from ._errors import ChangesetError
+from ._fields import CastFailure, FieldKind, FieldSpec, Schema, schema_for
+
+if TYPE_CHECKING:
+    from ._result import Result
+
+__all__ = ["Action", "Changeset", "FieldError"]
+
+T = TypeVar("T")
+C = TypeVar("C")
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class Action(enum.StrEnum):
+    """What a changeset is for; a form shows errors only once an action is set."""
+
+    INSERT = "insert"
+    UPDATE = "update"
+    DELETE = "delete"
+    REPLACE = "replace"
+    IGNORE = "ignore"
+    VALIDATE = "validate"
+
+
+class FieldError(NamedTuple):
+    """One error: the field, a message template and its meta (``{count}`` placeholders)."""
+
+    field: str
+    message: str
+    meta: Mapping[str, object]
+
+    def interpolate(self) -> str:
+        """The message with ``{key}`` placeholders filled from meta."""
+        return interpolate(self.message, self.meta)
+
+
+def _type_of(value: object) -> type:
+    return type(value)
+
+
+def interpolate(message: str, meta: Mapping[str, object]) -> str:
+    """Fill ``{key}`` placeholders in ``message`` from ``meta``; unknown keys stay as-is."""
+    return _PLACEHOLDER.sub(
+        lambda m: str(meta[m.group(1)]) if m.group(1) in meta else m.group(0), message
+    )
+
+
+def _is_empty(value: object, empty_values: Collection[object]) -> bool:
+    if isinstance(value, str):
+        return value.strip() in empty_values or value in empty_values
+    try:
+        return value in empty_values
+    except TypeError:
+        return False
+
+
+def read_field(data: object, spec: FieldSpec, schema: Schema) -> object:
+    """The value of a field on data; a new SQLAlchemy instance reports column defaults."""
+    if schema.mapper is not None:
+        state = sa_inspect(data)
+        if spec.kind in (FieldKind.ASSOC_MANY, FieldKind.ASSOC_ONE):
+            if spec.name in state.unloaded and state.has_identity:
+                raise ChangesetError(
+                    f"Expected {type(data).__name__}.{spec.name} to be loaded, but it is not. "
+                    f"Preload it (e.g. repo.get(..., preload=[{spec.name!r}])) before "
+                    f"casting or reading it."
+                )
+            if spec.name not in state.dict and not state.has_identity:
+                return [] if spec.kind is FieldKind.ASSOC_MANY else None
+        elif spec.name not in state.dict and not state.has_identity:
+            return spec.default
+    return getattr(data, spec.name, spec.default)
+
+
+@dataclass(frozen=True, eq=False)
+class Changeset(Generic[T]):
+    """A set of changes to ``data``, with the errors found casting and validating them.
+
+    Build one with ``Changeset.cast`` (from untrusted params) or ``Changeset.change``
+    (trusted changes), chain validators, and hand it to a ``Repo``. ``valid`` is derived:
+    no errors here and none in nested changesets.
+    """
+
+    data: T
+    params: Mapping[str, object] = field(default_factory=dict)
+    changes: Mapping[str, object] = field(default_factory=dict)
+    errors: tuple[FieldError, ...] = ()
+    required: tuple[str, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    action: Action | None = None
+    schema: Schema | None = None
+    empty_values: tuple[object, ...] = ("",)
+    lock: tuple[str, object] | None = None
+    validations: tuple[tuple[str, str, Mapping[str, object]], ...] = ()
+
+    # -- building -------------------------------------------------------------------
+
+    @classmethod
+    def change(cls, data: T, changes: Mapping[str, object] | None = None) -> Changeset[T]:
+        """A changeset from trusted ``changes`` (not cast, not filtered)."""
+        cs: Changeset[T] = cls(data, schema=schema_for(_type_of(data)))
+        for name, value in (changes or {}).items():
+            cs = cs.put_change(name, value)
+        return cs
+
+    @classmethod
+    def cast(
+        cls,
+        source: T | Changeset[T],
+        params: Mapping[str, object],
+        permitted: Iterable[str],
+        *,
+        empty_values: Iterable[object] = ("",),
+        types: Mapping[str, object] | None = None,
+    ) -> Changeset[T]:
+        """Cast the ``permitted`` keys of ``params`` to the field types of the data.
+
+        Args:
+            source: the current record (a SQLAlchemy or pydantic instance) or a changeset
+                to cast more params into.
+            params: raw input, e.g. a submitted form; keys are field names.
+            permitted: the only fields taken from params; every other key is ignored.
+            empty_values: values that become the field's default (strings are trimmed
+                first), ``("",)`` by default.
+            types: extra or overriding field types, e.g. ``{"password": str}`` for a
+                field that is not a column (Ecto's virtual fields).
+
+        Returns:
+            A new changeset; cast failures are errors with meta ``validation="cast"``.
+        """
+        if not isinstance(params, Mapping):
+            raise ChangesetError(
+                f"Expected params to be a mapping of field names to values, but got "
+                f"{type(params).__name__}. Pass the submitted form data as a dict."
+            )
+        bad = [key for key in params if not isinstance(key, str)]
+        if bad:
+            raise ChangesetError(
+                f"Expected params keys to be strings, but got {bad!r}. Convert the keys with "
+                f"str() before casting so form data and JSON behave the same."
+            )
+        if isinstance(source, Changeset):
+            cs: Changeset[T] = dataclasses.replace(
+                source, params={**source.params, **params}, empty_values=tuple(empty_values)
+            )
+        else:
+            cs = cls(source, dict(params), schema=schema_for(_type_of(source)))
+            cs = dataclasses.replace(cs, empty_values=tuple(empty_values))
+        if types:
+            cs = cs._with_types(types)
+        for name in permitted:
+            cs = cs._cast_one(name)
+        return cs
+
+    def _with_types(self, types: Mapping[str, object]) -> Changeset[T]:
+        base = self._schema
+        extra = {name: FieldSpec(name, FieldKind.VALUE, tp) for name, tp in types.items()}
+        return dataclasses.replace(
+            self, schema=Schema(base.owner, {**base.fields, **extra}, base.mapper)
+        )
+
+    def _cast_one(self, name: str) -> Changeset[T]:
+        spec = self._schema.spec(name)
+        if spec.kind is not FieldKind.VALUE:
+            helper = "cast_embed" if spec.kind.name.startswith("EMBED") else "cast_assoc"
+            raise ChangesetError(
+                f"Expected a plain field in cast(), but {name!r} is a nested "
+                f"{spec.kind.value} field. Cast it with .{helper}({name!r}, using=...)."
+            )
+        if name not in self.params:
+            return self
+        raw = self.params[name]
+        value: object | CastFailure
+        if _is_empty(raw, self.empty_values):
+            value = spec.default
+        elif raw is None:
+            value = None
+        else:
+            value = spec.cast(raw)
+        if isinstance(value, CastFailure):
+            cleared = self.delete_change(name)
+            return cleared.add_error(name, value.message, **value.meta)
+        return self.put_change(name, value)
+
+    @property
+    def _schema(self) -> Schema:
+        return self.schema if self.schema is not None else schema_for(_type_of(self.data))
+
+    # -- state ----------------------------------------------------------------------
+
+    @property
+    def valid(self) -> bool:
+        """Whether there are no errors here nor in any nested changeset."""
+        return not self.errors and all(child.valid for child in self.nested())
+
+    def nested(self) -> Iterator[Changeset[object]]:
+        """The nested changesets held in the changes (cast_assoc / cast_embed)."""
+        for value in self.changes.values():
+            if isinstance(value, Changeset):
+                yield value
+            elif isinstance(value, tuple):
+                yield from (v for v in value if isinstance(v, Changeset))
+
+    def put_action(self, action: Action | str | None) -> Changeset[T]:
+        """A copy with ``action`` set (a form shows errors once an action is set)."""
+        return dataclasses.replace(self, action=None if action is None else Action(action))
+
+    # -- accessors ------------------------------------------------------------------
+
+    def fetch_field(self, name: str) -> tuple[Literal["changes", "data"], object]:
+        """Where a field's value comes from (``"changes"`` or ``"data"``) and the value."""
+        if name in self.changes:
+            return "changes", self.changes[name]
+        return "data", read_field(self.data, self._schema.spec(name), self._schema)
+
+    def get_field(self, name: str) -> object:
+        """The changed value of a field, or else its value on the data."""
+        return self.fetch_field(name)[1]
+
+    def get_change(self, name: str, default: object = None) -> object:
+        """The change for a field, or ``default`` when it is unchanged."""
+        return self.changes.get(name, default)
+
+    def put_change(self, name: str, value: object) -> Changeset[T]:
+        """Set a change (not cast); a value equal to the data's removes the change."""
+        spec = self._schema.spec(name)
+        if value == read_field(self.data, spec, self._schema) and not isinstance(
+            value, Changeset | tuple
+        ):
+            return self.delete_change(name)
+        return self.force_change(name, value)
+
+    def force_change(self, name: str, value: object) -> Changeset[T]:
+        """Set a change even when it equals the data's value."""
+        return dataclasses.replace(self, changes={**self.changes, name: value})
+
+    def delete_change(self, name: str) -> Changeset[T]:
+        """Remove the change for a field, if any."""
+        if name not in self.changes:
+            return self
+        return dataclasses.replace(
+            self, changes={k: v for k, v in self.changes.items() if k != name}
+        )
+
+    def update_change(self, name: str, fn: Callable[[object], object]) -> Changeset[T]:
+        """Replace a change with ``fn(change)``; does nothing when the field is unchanged."""
+        if name not in self.changes:
+            return self
+        return self.put_change(name, fn(self.changes[name]))
+
+    def add_error(self, name: str, message: str, **meta: object) -> Changeset[T]:
+        """Add an error on ``name``; ``{key}`` placeholders in message come from meta."""
+        return dataclasses.replace(self, errors=(*self.errors, FieldError(name, message, meta)))
+
+    # -- forms ----------------------------------------------------------------------
+
+    def used_input(self, name: str) -> bool:
+        """Whether the user touched the field: it is in params and not ``_unused_<name>``."""
+        return name in self.params and f"_unused_{name}" not in self.params
+
+    def errors_on(self, name: str) -> list[str]:
+        """The messages a form shows on a field: none before an action or while unused."""
+        if self.action is None or not self.used_input(name):
+            return []
+        return self.messages_on(name)
+
+    def messages_on(self, name: str) -> list[str]:
+        """Every interpolated message on a field, shown or not."""
+        return [e.interpolate() for e in self.errors if e.field == name]
+
+    def traverse_errors(self, fn: Callable[[FieldError], str] | None = None) -> dict[str, object]:
+        """Errors as ``{field: [message, …]}``, nested changesets as dicts or lists of dicts.
+
+        Args:
+            fn: turns each error into text; by default the message with ``{key}``
+                placeholders filled from meta.
+        """
+        render = fn or FieldError.interpolate
+        out: dict[str, object] = {}
+        for error in self.errors:
+            messages = out.setdefault(error.field, [])
+            assert isinstance(messages, list)  # noqa: S101 - plain fields only hold lists
+            messages.append(render(error))
+        for name, value in self.changes.items():
+            if isinstance(value, Changeset) and not value.valid:
+                out[name] = value.traverse_errors(fn)
+            elif isinstance(value, tuple) and any(
+                isinstance(v, Changeset) and not v.valid for v in value
+            ):
+                out[name] = [
+                    v.traverse_errors(fn) if isinstance(v, Changeset) else {} for v in value
+                ]
+        return out
+
+    def error_paths(self) -> list[tuple[str, str]]:
+        """Every error as ``(path, message)``, e.g. ``("addresses[1].city", "can't be blank")``."""
+        out = [(e.field, e.interpolate()) for e in self.errors]
+        for name, value in self.changes.items():
+            children = [(name, value)] if isinstance(value, Changeset) else []
+            if isinstance(value, tuple):
+                children = [(f"{name}[{i}]", v) for i, v in enumerate(value)]
+            for prefix, child in children:
+                if isinstance(child, Changeset):
+                    out.extend((f"{prefix}.{p}", m) for p, m in child.error_paths())
+        return out
+
+    # -- applying -------------------------------------------------------------------
+
+    def apply_changes(self) -> T:
+        """A new record with the changes applied, ignoring validity (no database)."""
+        return _nested.apply_changes(self)
+
+    def apply_action(self, action: Action | str) -> Result[T]:
+        """Set ``action``; succeed with the applied data if valid, else fail with the changeset."""
+        from ._result import Result
+
+        cs = self.put_action(action)
+        if cs.valid:
+            return Result.success(cs.apply_changes(), cs)
+        return Result.failure(cs)
+
+    def apply_action_or_raise(self, action: Action | str) -> T:
+        """Like ``apply_action`` but raise ChangesetError listing the errors when invalid."""
+        result = self.apply_action(action)
+        if not result.ok:
+            raise ChangesetError(
+                f"Expected a valid changeset for {action!r}, but it has errors: "
+                f"{result.changeset.error_paths()}. Fix the params or check .valid first."
+            )
+        return result.value
+
+    # -- validators (see _validators for the rules) ---------------------------------
+
+    validate_required = _validators.validate_required
+    validate_length = _validators.validate_length
+    validate_format = _validators.validate_format
+    validate_number = _validators.validate_number
+    validate_inclusion = _validators.validate_inclusion
+    validate_exclusion = _validators.validate_exclusion
+    validate_subset = _validators.validate_subset
+    validate_confirmation = _validators.validate_confirmation
+    validate_acceptance = _validators.validate_acceptance
+    validate_change = _validators.validate_change
+    optimistic_lock = _validators.optimistic_lock
+
+    # -- nested ---------------------------------------------------------------------
+
+    cast_assoc = _nested.cast_assoc
+    cast_embed = _nested.cast_embed
+
+    # -- constraints ----------------------------------------------------------------
+
+    def unique_constraint(
+        self, name: str, *, constraint: str | None = None, message: str = "has already been taken"
+    ) -> Changeset[T]:
+        """Turn a violation of the unique constraint on ``name`` into an error on it."""
+        return self._declare("unique", name, constraint, message)
+
+    def foreign_key_constraint(
+        self, name: str, *, constraint: str | None = None, message: str = "does not exist"
+    ) -> Changeset[T]:
+        """Turn a violation of the foreign key on ``name`` into an error on it."""
+        return self._declare("foreign_key", name, constraint, message)
+
+    def no_assoc_constraint(
+        self, name: str, *, constraint: str | None = None, message: str = "are still associated"
+    ) -> Changeset[T]:
+        """On delete, turn "rows in ``name`` still point here" into an error on ``name``."""
+        return self._declare("no_assoc", name, constraint, message)
+
+    def check_constraint(
+        self, name: str, *, constraint: str, message: str = "is invalid"
+    ) -> Changeset[T]:
+        """Turn a violation of the named check constraint into an error on ``name``."""
+        return self._declare("check", name, constraint, message)
+
+    def _declare(self, kind: str, name: str, constraint: str | None, message: str) -> Changeset[T]:
+        declared = declare_constraint(self._schema, kind, name, constraint, message)
+        return dataclasses.replace(self, constraints=(*self.constraints, declared))
+
+
+def copy_sqlalchemy(data: C, changes: Mapping[str, object], schema: Schema) -> C:
+    """A transient copy of a mapped instance with ``changes`` applied."""
+    assert schema.mapper is not None  # noqa: S101 - only called for mapped classes
+    state = sa_inspect(data)
+    new: C = schema.mapper.class_manager.new_instance()  # type: ignore[assignment]
+    for attr in schema.mapper.column_attrs:
+        if attr.key in changes:
+            setattr(new, attr.key, changes[attr.key])
+        elif attr.key in state.dict:
+            setattr(new, attr.key, state.dict[attr.key])
+    for rel in schema.mapper.relationships:
+        if rel.key in changes:
+            setattr(new, rel.key, changes[rel.key])
+        elif rel.key in state.dict:
+            set_committed_value(new, rel.key, state.dict[rel.key])
+    known = set(schema.mapper.attrs.keys())
+    for name, value in changes.items():
+        if name not in known:
+            setattr(new, name, value)
+    return new
+
+
+def sequence_of(value: object) -> Sequence[object]:
+    """A list or tuple as a sequence; anything else as an empty one."""
+    return value if isinstance(value, list | tuple) else ()

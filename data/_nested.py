@@ -1,0 +1,210 @@
+"""Nested changesets: ``cast_assoc`` for relationships, ``cast_embed`` for pydantic fields.
+
+A nested change is a changeset (one) or a tuple of changesets (many), each with its own
+action: ``insert`` for new entries, ``update`` for matched ones, ``delete`` for entries
+the params left out (when ``on_replace="delete"``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapper
+
+from ._errors import ChangesetError
+from ._fields import FieldKind
+
+if TYPE_CHECKING:
+    from ._changeset import Changeset
+
+__all__ = ["apply_changes", "cast_assoc", "cast_embed"]
+
+T = TypeVar("T")
+With = Callable[[object, Mapping[str, object]], "Changeset[object]"]
+
+
+def _items(raw: object) -> list[object] | None:
+    """A list of entries from a list, or a form's ``{"0": {...}, "1": {...}}`` mapping."""
+    if isinstance(raw, list | tuple):
+        return list(raw)
+    if isinstance(raw, Mapping) and all(isinstance(k, str) and k.isdigit() for k in raw):
+        return [raw[k] for k in sorted(raw, key=int)]
+    return None
+
+
+def _default_with(related: type) -> With:
+    from ._changeset import Changeset
+    from ._fields import schema_for
+
+    def cast_all(data: object, params: Mapping[str, object]) -> Changeset[object]:
+        names = [n for n, s in schema_for(related).fields.items() if s.kind is FieldKind.VALUE]
+        return Changeset.cast(data, params, names)
+
+    return cast_all
+
+
+def _invalid(cs: Changeset[T], name: str, expected: str) -> Changeset[T]:
+    return cs.add_error(name, "is invalid", validation="cast", type=expected)
+
+
+def cast_assoc(
+    self: Changeset[T],
+    name: str,
+    *,
+    using: With,
+    required: bool = False,
+    on_replace: Literal["raise", "delete", "mark_as_invalid"] = "raise",
+) -> Changeset[T]:
+    """Cast ``params[name]`` into changesets for a relationship, with ``using(child, params)``.
+
+    Entries whose primary key matches a loaded child update it; others insert a new one.
+    Loaded children the params leave out follow ``on_replace``.
+    """
+    from ._changeset import Action, Changeset, read_field, sequence_of
+
+    schema = self._schema
+    spec = schema.spec(name)
+    if spec.kind not in (FieldKind.ASSOC_ONE, FieldKind.ASSOC_MANY) or spec.related is None:
+        raise ChangesetError(
+            f"Expected a relationship for cast_assoc, but {name!r} is a {spec.kind.value} "
+            f"field. Use cast() for columns and cast_embed() for pydantic fields."
+        )
+    current = read_field(self.data, spec, schema)
+    if name not in self.params:
+        if required and not current:
+            return self.add_error(name, "can't be blank", validation="required")
+        return self
+    raw = self.params[name]
+    many = spec.kind is FieldKind.ASSOC_MANY
+    entries = _items(raw) if many else ([raw] if raw is not None else [])
+    if entries is None or not all(isinstance(e, Mapping) for e in entries):
+        return _invalid(self, name, "list of maps" if many else "map")
+    existing = list(sequence_of(current)) if many else ([current] if current is not None else [])
+    mapper: Mapper[object] = sa_inspect(spec.related)
+    pk_keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+
+    def key_of(values: Mapping[str, object] | object) -> tuple[str, ...] | None:
+        if isinstance(values, Mapping):
+            found = tuple(str(values.get(k, "")) for k in pk_keys)
+        else:
+            found = tuple(str(getattr(values, k, "") or "") for k in pk_keys)
+        return found if all(found) else None
+
+    by_key = {key_of(child): child for child in existing}
+    children: list[Changeset[object]] = []
+    seen: set[tuple[str, ...]] = set()
+    for entry in entries:
+        assert isinstance(entry, Mapping)  # noqa: S101 - checked above
+        key = key_of(entry)
+        if key is not None and key in by_key:
+            seen.add(key)
+            children.append(using(by_key[key], entry).put_action(Action.UPDATE))
+        else:
+            children.append(using(spec.related(), entry).put_action(Action.INSERT))
+    cs = self
+    for child in existing:
+        if key_of(child) in seen:
+            continue
+        if on_replace == "raise":
+            raise ChangesetError(
+                f"Expected the params for {name!r} to keep every loaded entry, but "
+                f"{child!r} was left out. Pass on_replace='delete' to delete left-out "
+                f"entries, or on_replace='mark_as_invalid' to reject them."
+            )
+        if on_replace == "mark_as_invalid":
+            cs = cs.add_error(name, "is invalid", validation="assoc", type="on_replace")
+        else:
+            children.append(Changeset.change(child).put_action(Action.DELETE))
+    if not any(c.changes or c.action is not Action.UPDATE or not c.valid for c in children):
+        return cs.delete_change(name)
+    if many:
+        return cs.force_change(name, tuple(children))
+    return cs.force_change(name, children[0] if children else None)
+
+
+def cast_embed(
+    self: Changeset[T],
+    name: str,
+    *,
+    using: With | None = None,
+    required: bool = False,
+) -> Changeset[T]:
+    """Cast ``params[name]`` into changesets for a pydantic-typed field (one or a list).
+
+    ``using(model, params)`` builds each changeset; by default every field is cast. A
+    list replaces the current list entry by entry (matched by position).
+    """
+    from ._changeset import Action, read_field, sequence_of
+
+    schema = self._schema
+    spec = schema.spec(name)
+    if spec.kind not in (FieldKind.EMBED_ONE, FieldKind.EMBED_MANY) or spec.related is None:
+        raise ChangesetError(
+            f"Expected a pydantic-model field for cast_embed, but {name!r} is a "
+            f"{spec.kind.value} field. Type the field as a BaseModel (or a list of them)."
+        )
+    related = spec.related
+    assert issubclass(related, BaseModel)  # noqa: S101 - embeds are pydantic models
+    build = using or _default_with(related)
+    current = read_field(self.data, spec, schema)
+    if name not in self.params:
+        if required and not current:
+            return self.add_error(name, "can't be blank", validation="required")
+        return self
+    raw = self.params[name]
+    if spec.kind is FieldKind.EMBED_ONE:
+        if raw is None:
+            return self.put_change(name, None)
+        if not isinstance(raw, Mapping):
+            return _invalid(self, name, "map")
+        base = current if current is not None else related.model_construct()
+        child = build(base, raw).put_action(Action.UPDATE if current else Action.INSERT)
+        if not child.changes and child.valid and current is not None:
+            return self.delete_change(name)
+        return self.force_change(name, child)
+    entries = _items(raw)
+    if entries is None or not all(isinstance(e, Mapping) for e in entries):
+        return _invalid(self, name, "list of maps")
+    olds = list(sequence_of(current))
+    children = []
+    for index, entry in enumerate(entries):
+        assert isinstance(entry, Mapping)  # noqa: S101 - checked above
+        if index < len(olds):
+            children.append(build(olds[index], entry).put_action(Action.UPDATE))
+        else:
+            children.append(build(related.model_construct(), entry).put_action(Action.INSERT))
+    unchanged = len(entries) == len(olds) and all(c.valid and not c.changes for c in children)
+    if unchanged:
+        return self.delete_change(name)
+    return self.force_change(name, tuple(children))
+
+
+def _applied(value: object) -> object:
+    from ._changeset import Action, Changeset
+
+    if isinstance(value, Changeset):
+        return None if value.action is Action.DELETE else value.apply_changes()
+    if isinstance(value, tuple) and any(isinstance(v, Changeset) for v in value):
+        return [
+            v.apply_changes() if isinstance(v, Changeset) else v
+            for v in value
+            if not (isinstance(v, Changeset) and v.action in (Action.DELETE, Action.REPLACE))
+        ]
+    return value
+
+
+def apply_changes(cs: Changeset[T]) -> T:
+    """A new record with the (nested) changes applied."""
+    from ._changeset import copy_sqlalchemy
+
+    changes = {name: _applied(value) for name, value in cs.changes.items()}
+    schema = cs._schema
+    if schema.mapper is not None:
+        return copy_sqlalchemy(cs.data, changes, schema)
+    if isinstance(cs.data, BaseModel):
+        return cs.data.model_copy(update=changes)
+    return dataclasses.replace(cs.data, **changes)  # type: ignore[type-var]

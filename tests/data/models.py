@@ -1,0 +1,57 @@
+"""Models shared by the ember.data tests."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+from sqlalchemy import CheckConstraint, ForeignKey, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ember.data import NAMING_CONVENTION, Embedded
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Role(enum.Enum):
+    admin = "admin"
+    member = "member"
+
+
+class Settings(BaseModel):
+    theme: str = "light"
+    font_size: Annotated[int, Field(ge=8, le=40)] = 14
+
+
+class Tag(BaseModel):
+    label: str = ""
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("age >= 0", name="age_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    age: Mapped[int | None] = mapped_column(default=None)
+    score: Mapped[Annotated[int, Field(le=100)]] = mapped_column(default=0)
+    role: Mapped[Role] = mapped_column(default=Role.member)
+    born: Mapped[datetime.date | None] = mapped_column(default=None)
+    version: Mapped[int] = mapped_column(default=1)
+    settings: Mapped[Settings | None] = mapped_column(Embedded(Settings), default=None)
+    tags: Mapped[list[Tag]] = mapped_column(Embedded(Tag, many=True), default=list)
+    posts: Mapped[list[Post]] = relationship(back_populates="user", order_by="Post.id")
+
+
+class Post(Base):
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    user: Mapped[User] = relationship(back_populates="posts")

@@ -1,0 +1,160 @@
+"""Changesets: casting, accessors, errors, forms, applying (no database involved)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ember.data import Action, Changeset, ChangesetError, ResultError
+from tests.data.models import Role, Settings, User
+
+
+def test_cast_form_strings_become_field_types() -> None:
+    params = {"name": "Al", "age": "42", "role": "admin", "born": "2020-01-02"}
+    cs = Changeset.cast(User(), params, ["name", "age", "role", "born"])
+    assert cs.valid
+    assert cs.changes == {
+        "name": "Al",
+        "age": 42,
+        "role": Role.admin,
+        "born": datetime.date(2020, 1, 2),
+    }
+
+
+def test_cast_unpermitted_keys_are_ignored() -> None:
+    cs = Changeset.cast(User(), {"name": "Al", "version": "9"}, ["name"])
+    assert cs.changes == {"name": "Al"}
+
+
+def test_cast_bad_value_is_a_cast_error_on_the_field() -> None:
+    cs = Changeset.cast(User(), {"age": "old"}, ["age"])
+    assert not cs.valid
+    assert "age" not in cs.changes
+    [error] = cs.errors
+    assert (error.field, error.message) == ("age", "is invalid")
+    assert error.meta["validation"] == "cast"
+
+
+def test_cast_value_equal_to_data_is_not_a_change() -> None:
+    user = User(name="Al", age=3)
+    cs = Changeset.cast(user, {"name": "Al", "age": "3"}, ["name", "age"])
+    assert cs.changes == {}
+
+
+def test_cast_empty_string_becomes_the_field_default() -> None:
+    cs = Changeset.cast(User(name="Al", age=3), {"age": "  ", "name": ""}, ["name", "age"])
+    assert cs.changes == {"age": None, "name": None}
+
+
+def test_cast_empty_values_are_configurable() -> None:
+    cs = Changeset.cast(User(age=3), {"age": "n/a"}, ["age"], empty_values=["n/a"])
+    assert cs.changes == {"age": None}
+
+
+def test_cast_pydantic_constraint_on_model_is_a_field_error() -> None:
+    cs = Changeset.cast(User(), {"score": "101"}, ["score"])
+    assert cs.traverse_errors() == {"score": ["must be less than or equal to 100"]}
+    assert cs.errors[0].meta["validation"] == "pydantic"
+
+
+def test_cast_unknown_field_raises_naming_known_fields() -> None:
+    with pytest.raises(ChangesetError, match=r"Known fields: .*email"):
+        Changeset.cast(User(), {}, ["nickname"])
+
+
+def test_cast_non_string_keys_raise() -> None:
+    with pytest.raises(ChangesetError, match="keys to be strings"):
+        Changeset.cast(User(), {1: "x"}, ["name"])  # type: ignore[dict-item]
+
+
+def test_cast_virtual_field_with_types() -> None:
+    cs = Changeset.cast(User(), {"password": "hunter22"}, ["password"], types={"password": str})
+    assert cs.changes == {"password": "hunter22"}
+
+
+def test_cast_into_existing_changeset_merges_params() -> None:
+    cs = Changeset.cast(User(), {"name": "Al"}, ["name"])
+    cs = Changeset.cast(cs, {"age": "5"}, ["age"])
+    assert cs.changes == {"name": "Al", "age": 5}
+    assert set(cs.params) == {"name", "age"}
+
+
+def test_new_record_reports_column_defaults() -> None:
+    cs = Changeset.cast(User(), {}, [])
+    assert cs.get_field("role") is Role.member
+    assert cs.fetch_field("role") == ("data", Role.member)
+
+
+def test_accessors_put_get_delete_update() -> None:
+    cs = Changeset.change(User(name="Al"))
+    cs = cs.put_change("name", "Bo").put_change("age", 3)
+    assert cs.get_change("name") == "Bo"
+    assert cs.fetch_field("name") == ("changes", "Bo")
+    assert cs.put_change("name", "Al").changes == {"age": 3}
+    assert cs.delete_change("age").changes == {"name": "Bo"}
+    assert cs.update_change("age", lambda v: v + 1).get_change("age") == 4  # type: ignore[operator]
+    assert cs.force_change("name", "Al").changes["name"] == "Al"
+
+
+def test_changesets_are_immutable() -> None:
+    first = Changeset.cast(User(), {"name": "Al"}, ["name"])
+    second = first.validate_length("name", min=3)
+    assert first.valid
+    assert not second.valid
+
+
+def test_add_error_and_traverse_errors_interpolate_meta() -> None:
+    cs = Changeset.change(User()).add_error("name", "needs {count} more", count=2)
+    assert cs.traverse_errors() == {"name": ["needs 2 more"]}
+    assert cs.traverse_errors(lambda e: e.message.upper()) == {"name": ["NEEDS {COUNT} MORE"]}
+
+
+def test_errors_on_hidden_until_action_and_used() -> None:
+    cs = Changeset.cast(User(), {"name": ""}, ["name", "email"]).validate_required(
+        ["name", "email"]
+    )
+    assert cs.errors_on("name") == []
+    submitted = cs.put_action("validate")
+    assert submitted.errors_on("name") == ["can't be blank"]
+    assert submitted.errors_on("email") == []
+    assert submitted.messages_on("email") == ["can't be blank"]
+
+
+def test_errors_on_unused_marker_hides_error() -> None:
+    cs = Changeset.cast(User(), {"name": "", "_unused_name": ""}, ["name"])
+    cs = cs.validate_required("name").put_action(Action.INSERT)
+    assert not cs.used_input("name")
+    assert cs.errors_on("name") == []
+
+
+def test_apply_changes_returns_new_record() -> None:
+    user = User(name="Al")
+    updated = Changeset.cast(user, {"name": "Bo"}, ["name"]).apply_changes()
+    assert updated.name == "Bo"
+    assert user.name == "Al"
+    assert updated is not user
+
+
+def test_apply_action_valid_returns_data() -> None:
+    result = Changeset.cast(User(), {"name": "Bo"}, ["name"]).apply_action("insert")
+    assert result.ok
+    assert result.value.name == "Bo"
+    assert result.changeset.action is Action.INSERT
+
+
+def test_apply_action_invalid_returns_changeset_with_action() -> None:
+    cs = Changeset.cast(User(), {"age": "x"}, ["age"])
+    result = cs.apply_action(Action.UPDATE)
+    assert not result.ok
+    assert result.changeset.action is Action.UPDATE
+    with pytest.raises(ResultError, match=r"Check result\.ok"):
+        _ = result.value
+    with pytest.raises(ChangesetError, match="age"):
+        cs.apply_action_or_raise("update")
+
+
+def test_pydantic_model_changeset() -> None:
+    cs = Changeset.cast(Settings(), {"font_size": "99", "theme": "dark"}, ["font_size", "theme"])
+    assert cs.traverse_errors() == {"font_size": ["must be less than or equal to 40"]}
+    assert cs.delete_change("font_size").apply_changes() == Settings(theme="dark")

@@ -1,0 +1,38 @@
+"""ember.data's public names are pinned: a change here is a change to the public API."""
+
+from __future__ import annotations
+
+import ember.data
+
+EXPECTED = [
+    "NAMING_CONVENTION",
+    "Action",
+    "Changeset",
+    "ChangesetError",
+    "Constraint",
+    "ConstraintError",
+    "DataError",
+    "DatabaseUnavailableError",
+    "Embedded",
+    "FieldError",
+    "LazyLoadError",
+    "MigrationError",
+    "NamingConventionError",
+    "NotFoundError",
+    "QueryCountError",
+    "Result",
+    "ResultError",
+    "check_naming_convention",
+]
+
+
+def test_all_is_pinned_and_sorted() -> None:
+    assert ember.data.__all__ == EXPECTED
+    assert ember.data.__all__ == sorted(ember.data.__all__, key=lambda n: (not n.isupper(), n))
+
+
+def test_every_exported_name_exists_and_is_documented() -> None:
+    for name in ember.data.__all__:
+        value = getattr(ember.data, name)
+        if callable(value):
+            assert value.__doc__, f"{name} has no docstring"
