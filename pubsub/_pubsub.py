@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Iterable
@@ -129,15 +130,13 @@ class PubSub:
         backend = create_backend(self.url, self._backoff)
         try:
             await backend.connect()
-        except (OSError, ConnectionError, TimeoutError, PubSubError) as exc:
-            raise PubSubError(
-                f"Expected a PubSub server at {redact(self.url)}, but connecting failed: "
-                f"{exc}. Start the server or fix EMBER_PUBSUB_URL."
-            ) from exc
         except Exception as exc:
+            with contextlib.suppress(Exception):
+                await backend.disconnect()  # release what the failed connect opened
             raise PubSubError(
-                f"Expected to connect to {redact(self.url)}, but the backend raised "
-                f"{type(exc).__name__}: {exc}. Check the URL, credentials and server."
+                f"Expected a PubSub server to answer at {redact(self.url)}, but connecting "
+                f"failed with {type(exc).__name__}: {exc} Start the server or fix "
+                "EMBER_PUBSUB_URL (host, port, credentials)."
             ) from exc
         self._backend = backend
         self._listener = asyncio.create_task(self._listen(backend), name="ember.pubsub listener")

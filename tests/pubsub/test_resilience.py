@@ -1,0 +1,197 @@
+"""What survives: undecodable payloads, server restarts, dropped connections."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from ember.pubsub import (
+    BroadcastError,
+    ConfigurationError,
+    ListenerFailedError,
+    MessagesMayBeLost,
+    PubSub,
+    PubSubError,
+    PubSubSettings,
+    SubscriptionState,
+)
+
+from ._models import Ping
+from .conftest import MakePubSub, RedisServer, next_message
+
+BAD_PAYLOADS = {
+    "non-utf8": b"\xff\xfe\xfa not text",
+    "invalid-json": '{"v": 1, "n":',
+    "unknown-type": '{"v": 1, "n": "elsewhere", "t": "nobody.Knows", "d": {}}',
+    "foreign-json": '{"hello": "world"}',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_PAYLOADS))
+async def test_undecodable_payload_dropped_logged_listener_lives(
+    backend_url: str,
+    topic: str,
+    make_pubsub: MakePubSub,
+    kind: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    if kind == "non-utf8" and backend_url.startswith("postgres"):
+        pytest.skip("PostgreSQL NOTIFY payloads are always valid text; no bytes can arrive")
+    sender = await make_pubsub(backend_url)
+    receiver = await make_pubsub(backend_url)
+    sub = await receiver.subscribe(topic)
+    assert sender._backend is not None
+
+    with caplog.at_level(logging.WARNING, logger="ember.pubsub"):
+        await sender._backend.publish(topic, BAD_PAYLOADS[kind])
+        await sender.broadcast(topic, Ping(n=1))
+        assert await next_message(sub) == Ping(n=1)
+
+    assert receiver.dropped_messages == 1
+    dropped = [r for r in caplog.records if "Dropped a message" in r.getMessage()]
+    assert len(dropped) == 1
+    assert topic in dropped[0].getMessage()
+    assert sub.queued == 0
+
+
+async def test_listener_failure_fails_subscriptions_loudly(
+    backend_url: str, topic: str, make_pubsub: MakePubSub, caplog: pytest.LogCaptureFixture
+) -> None:
+    pubsub = await make_pubsub(backend_url)
+    sub = await pubsub.subscribe(topic)
+    assert pubsub._backend is not None
+    pubsub._backend._push(None)  # type: ignore[arg-type]  # the listener trips on it
+
+    with (
+        caplog.at_level(logging.ERROR, logger="ember.pubsub"),
+        pytest.raises(ListenerFailedError, match=r"stop\(\) then start\(\)"),
+    ):
+        await next_message(sub)
+
+    assert sub.state is SubscriptionState.FAILED
+    assert any("listener" in r.getMessage() for r in caplog.records)
+
+
+async def _wait_until_publish_fails(pubsub: PubSub, topic: str) -> BroadcastError:
+    for _ in range(100):
+        try:
+            await pubsub.broadcast(topic, Ping(n=-1))
+        except BroadcastError as exc:
+            return exc
+        await asyncio.sleep(0.05)
+    raise AssertionError("publishing kept working with the server stopped")
+
+
+@pytest.mark.redis
+async def test_redis_restart_mid_subscription_delivery_resumes(
+    own_redis: RedisServer, topic: str, make_pubsub: MakePubSub
+) -> None:
+    receiver = await make_pubsub(own_redis.url)
+    sender = await make_pubsub(own_redis.url)
+    sub = await receiver.subscribe(topic)
+    await sender.broadcast(topic, Ping(n=1))
+    assert await next_message(sub) == Ping(n=1)
+
+    own_redis.stop()
+    error = await _wait_until_publish_fails(sender, topic)
+    assert "other processes did not" in str(error)
+    late = await receiver.subscribe(topic + ":late")  # subscribing while down is fine
+    own_redis.start()
+
+    marker = await next_message(sub, within=15)
+    assert isinstance(marker, MessagesMayBeLost)
+    assert marker.topic == topic
+    late_marker = await next_message(late, within=15)
+    assert isinstance(late_marker, MessagesMayBeLost)
+    await sender.broadcast(topic, Ping(n=2))
+    await sender.broadcast(topic + ":late", Ping(n=3))
+    assert await next_message(sub) == Ping(n=2)
+    assert await next_message(late) == Ping(n=3)
+
+
+@pytest.mark.redis
+async def test_redis_down_at_start_raises_clear_error(own_redis: RedisServer) -> None:
+    own_redis.stop()
+
+    with pytest.raises(PubSubError, match="Start the server or fix EMBER_PUBSUB_URL"):
+        await PubSub(own_redis.url).start()
+
+
+@pytest.mark.postgres
+async def test_postgres_listen_connection_killed_delivery_resumes(
+    postgres_url: str, topic: str, make_pubsub: MakePubSub
+) -> None:
+    import asyncpg
+
+    url = postgres_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    receiver = await make_pubsub(url)
+    sender = await make_pubsub(url)
+    sub = await receiver.subscribe(topic)
+    await sender.broadcast(topic, Ping(n=1))
+    assert await next_message(sub) == Ping(n=1)
+
+    listen = receiver._backend._listen  # type: ignore[union-attr]
+    admin = await asyncpg.connect(url)
+    try:
+        await admin.execute("SELECT pg_terminate_backend($1)", listen.get_server_pid())
+    finally:
+        await admin.close()
+
+    marker = await next_message(sub, within=15)
+    assert marker == MessagesMayBeLost(topic=topic, reason="the PostgreSQL connection was lost")
+    await sender.broadcast(topic, Ping(n=2))
+    assert await next_message(sub) == Ping(n=2)
+
+
+@pytest.mark.postgres
+async def test_postgres_payload_too_large_raises_broadcast_error(
+    postgres_url: str, topic: str, make_pubsub: MakePubSub
+) -> None:
+    pubsub = await make_pubsub(postgres_url)
+    sub = await pubsub.subscribe(topic)
+
+    with pytest.raises(BroadcastError, match="Local subscribers received it"):
+        await pubsub.broadcast(topic, Ping(n=1, text="x" * 9000))
+
+    assert (await next_message(sub)).text == "x" * 9000  # type: ignore[attr-defined]
+
+
+async def test_long_unicode_topic_delivered_on_every_backend(
+    backend_url: str, make_pubsub: MakePubSub
+) -> None:
+    topic = "long:" + "é" * 80
+    sender = await make_pubsub(backend_url)
+    receiver = await make_pubsub(backend_url)
+    sub = await receiver.subscribe(topic)
+
+    await sender.broadcast(topic, Ping(n=1))
+
+    assert await next_message(sub) == Ping(n=1)
+
+
+def test_unknown_scheme_raises_configuration_error_listing_schemes() -> None:
+    with pytest.raises(ConfigurationError, match=r"memory://, redis://.*got 'kafka://x"):
+        PubSub("kafka://x:1")
+
+
+def test_configuration_error_redacts_password() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        PubSub("nats://user:secret@host")
+    assert "secret" not in str(info.value)
+    assert "***" in str(info.value)
+
+
+def test_from_settings_reads_env_default_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EMBER_PUBSUB_URL", raising=False)
+    assert PubSub.from_settings().url == "memory://"
+    monkeypatch.setenv("EMBER_PUBSUB_URL", "redis://example:6379/1")
+    assert PubSub.from_settings().url == "redis://example:6379/1"
+    assert PubSub.from_settings(PubSubSettings(url="memory://x")).url == "memory://x"
+
+
+async def test_start_twice_raises() -> None:
+    async with PubSub() as pubsub:
+        with pytest.raises(PubSubError, match="already started"):
+            await pubsub.start()
