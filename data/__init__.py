@@ -11,7 +11,6 @@ from ._errors import ChangesetError as ChangesetError
 from ._errors import ConstraintError as ConstraintError
 from ._errors import DatabaseUnavailableError as DatabaseUnavailableError
 from ._errors import DataError as DataError
-from ._errors import LazyLoadError as LazyLoadError
 from ._errors import MigrationError as MigrationError
 from ._errors import NamingConventionError as NamingConventionError
 from ._errors import NotFoundError as NotFoundError
@@ -19,7 +18,16 @@ from ._errors import QueryCountError as QueryCountError
 from ._errors import ResultError as ResultError
 from ._metadata import NAMING_CONVENTION as NAMING_CONVENTION
 from ._metadata import check_naming_convention as check_naming_convention
+from ._multi import Multi as Multi
+from ._multi import MultiResult as MultiResult
+from ._preload import preload_options as preload_options
+from ._querycount import QueryCounter as QueryCounter
+from ._querycount import assert_max_queries as assert_max_queries
+from ._querycount import count_queries as count_queries
+from ._repo import Repo as Repo
 from ._result import Result as Result
+from ._settings import DatabaseSettings as DatabaseSettings
+from ._settings import make_engine as make_engine
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -29,15 +37,23 @@ __all__ = [
     "Constraint",
     "ConstraintError",
     "DataError",
+    "DatabaseSettings",
     "DatabaseUnavailableError",
     "Embedded",
     "FieldError",
-    "LazyLoadError",
     "MigrationError",
+    "Multi",
+    "MultiResult",
     "NamingConventionError",
     "NotFoundError",
     "QueryCountError",
+    "QueryCounter",
+    "Repo",
     "Result",
     "ResultError",
+    "assert_max_queries",
     "check_naming_convention",
+    "count_queries",
+    "make_engine",
+    "preload_options",
 ]

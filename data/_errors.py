@@ -13,7 +13,6 @@ exceptions below mean a programming or environment problem::
     │                              changeset did not declare
     ├── NamingConventionError      the MetaData has no usable naming convention
     ├── DatabaseUnavailableError   the database cannot be reached
-    ├── LazyLoadError              a relationship was lazy-loaded while lazy loads raise
     ├── QueryCountError            more queries ran than ``assert_max_queries`` allows
     └── MigrationError             an Alembic command cannot run as asked
 """
@@ -25,7 +24,6 @@ __all__ = [
     "ConstraintError",
     "DataError",
     "DatabaseUnavailableError",
-    "LazyLoadError",
     "MigrationError",
     "NamingConventionError",
     "NotFoundError",
@@ -75,10 +73,6 @@ class NamingConventionError(DataError):
 
 class DatabaseUnavailableError(DataError):
     """The database cannot be reached (the message names the URL, password hidden)."""
-
-
-class LazyLoadError(DataError):
-    """A relationship was lazy-loaded while lazy loads are set to raise."""
 
 
 class QueryCountError(DataError, AssertionError):

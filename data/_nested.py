@@ -21,7 +21,7 @@ from ._fields import FieldKind
 if TYPE_CHECKING:
     from ._changeset import Changeset
 
-__all__ = ["apply_changes", "cast_assoc", "cast_embed"]
+__all__ = ["applied", "apply_changes", "cast_assoc", "cast_embed"]
 
 T = TypeVar("T")
 With = Callable[[object, Mapping[str, object]], "Changeset[object]"]
@@ -183,7 +183,7 @@ def cast_embed(
     return self.force_change(name, tuple(children))
 
 
-def _applied(value: object) -> object:
+def applied(value: object) -> object:
     from ._changeset import Action, Changeset
 
     if isinstance(value, Changeset):
@@ -201,7 +201,7 @@ def apply_changes(cs: Changeset[T]) -> T:
     """A new record with the (nested) changes applied."""
     from ._changeset import copy_sqlalchemy
 
-    changes = {name: _applied(value) for name, value in cs.changes.items()}
+    changes = {name: applied(value) for name, value in cs.changes.items()}
     schema = cs._schema
     if schema.mapper is not None:
         return copy_sqlalchemy(cs.data, changes, schema)

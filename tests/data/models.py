@@ -7,7 +7,7 @@ import enum
 from typing import Annotated
 
 from pydantic import BaseModel, Field
-from sqlalchemy import CheckConstraint, ForeignKey, MetaData, String
+from sqlalchemy import CheckConstraint, ForeignKey, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ember.data import NAMING_CONVENTION, Embedded
@@ -50,6 +50,7 @@ class User(Base):
 
 class Post(Base):
     __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("user_id", "title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,262 @@
+"""``Repo``: reads and changeset writes over a SQLAlchemy 2 async engine.
+
+Writes take a changeset, never raw data. An invalid changeset, or an update without
+changes, sends no SQL. Each write runs in a SAVEPOINT, so a rejected write leaves the
+surrounding transaction usable, and expected failures (declared constraints, stale
+updates) come back as a failed ``Result`` instead of an exception.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import MetaData, Select, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from ._changeset import Action, Changeset
+from ._constraints import apply_violation, violation_of
+from ._errors import ChangesetError, DatabaseUnavailableError, NotFoundError
+from ._metadata import check_naming_convention
+from ._preload import Strategy, preload_options
+from ._result import Result
+from ._settings import DatabaseSettings, make_engine
+from ._writes import Failed, delete_row, insert_row, update_row
+
+if TYPE_CHECKING:
+    from ._multi import Multi, MultiResult
+
+__all__ = ["Repo"]
+
+T = TypeVar("T")
+
+
+class Repo:
+    """The gateway to one database: lookups, preloads and changeset writes.
+
+    Args:
+        engine: an async engine (see ``make_engine``).
+        metadata: the models' MetaData; its naming convention is checked here, at start.
+        raise_on_lazy_load: development mode, every query the repo builds makes
+            relationships that were not preloaded raise when touched.
+    """
+
+    def __init__(
+        self, engine: AsyncEngine, metadata: MetaData, *, raise_on_lazy_load: bool = False
+    ) -> None:
+        check_naming_convention(metadata)
+        self.engine = engine
+        self.metadata = metadata
+        self.raise_on_lazy_load = raise_on_lazy_load
+        self.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+        self._current: contextvars.ContextVar[AsyncSession | None] = contextvars.ContextVar(
+            f"ember_repo_session_{id(self)}", default=None
+        )
+
+    @classmethod
+    def from_settings(cls, metadata: MetaData, settings: DatabaseSettings | None = None) -> Repo:
+        """A repo on ``EMBER_DATABASE_URL`` (or the given settings)."""
+        settings = settings or DatabaseSettings()
+        engine = make_engine(settings=settings)
+        return cls(engine, metadata, raise_on_lazy_load=settings.raise_on_lazy_load)
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    async def create_all(self) -> None:
+        """Create every table of the MetaData (tests and prototypes; use migrations after)."""
+        async with self._connection_errors(), self.engine.begin() as conn:
+            await conn.run_sync(self.metadata.create_all)
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def _connection_errors(self) -> AsyncIterator[None]:
+        try:
+            yield
+        except (OperationalError, InterfaceError, OSError) as exc:
+            if isinstance(exc, OperationalError | InterfaceError) and not _is_connect_error(exc):
+                raise
+            url = self.engine.url.render_as_string(hide_password=True)
+            raise DatabaseUnavailableError(
+                f"Expected to reach the database at {url}, but connecting failed: "
+                f"{_first_line(exc)}. Pool state: {self.engine.pool.status()}. Check that the "
+                f"server runs and EMBER_DATABASE_URL is right."
+            ) from exc
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """The current transaction's session, or a new one committed at the end."""
+        current = self._current.get()
+        if current is not None:
+            yield current
+            return
+        async with self.sessionmaker() as session, session.begin():
+            async with self._connection_errors():
+                await session.connection()
+            yield session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """Run the block in one transaction: every repo call inside it shares it.
+
+        An exception rolls the whole block back; inside another transaction this is a
+        SAVEPOINT, so only the inner block is undone.
+        """
+        current = self._current.get()
+        if current is not None:
+            async with current.begin_nested():
+                yield current
+            return
+        async with self.session() as session:
+            token = self._current.set(session)
+            try:
+                yield session
+            finally:
+                self._current.reset(token)
+
+    # -- reads ----------------------------------------------------------------------
+
+    def select(
+        self, model: type[T], *, preload: Sequence[str] = (), strategy: Strategy = "selectin"
+    ) -> Select[T]:
+        """``select(model)`` with preload options (and raise-on-lazy-load in dev mode)."""
+        options = preload_options(
+            model, preload, strategy=strategy, raise_on_lazy_load=self.raise_on_lazy_load
+        )
+        return select(model).options(*options)
+
+    async def all(self, query: type[T] | Select[T], *, preload: Sequence[str] = ()) -> list[T]:
+        """Every row of a model or a select, with ``preload`` relationships loaded."""
+        stmt = self._as_select(query, preload)
+        async with self.session() as session:
+            return list((await session.scalars(stmt)).unique().all())
+
+    async def one_or_none(
+        self, query: type[T] | Select[T], *, preload: Sequence[str] = ()
+    ) -> T | None:
+        """The only row of a select, or None."""
+        stmt = self._as_select(query, preload)
+        async with self.session() as session:
+            return (await session.scalars(stmt)).unique().one_or_none()
+
+    async def get(self, model: type[T], id: object, *, preload: Sequence[str] = ()) -> T | None:
+        """The row with primary key ``id``, or None when there is none."""
+        mapper = sa_inspect(model)
+        ids = id if isinstance(id, tuple) else (id,)
+        stmt = self.select(model, preload=preload).where(
+            *(column == value for column, value in zip(mapper.primary_key, ids, strict=True))
+        )
+        async with self.session() as session:
+            stmt = stmt.execution_options(populate_existing=True)
+            return (await session.scalars(stmt)).unique().one_or_none()
+
+    async def get_or_raise(self, model: type[T], id: object, *, preload: Sequence[str] = ()) -> T:
+        """The row with primary key ``id``.
+
+        Raises:
+            NotFoundError: there is no such row (a mounted view shows a 404 page).
+        """
+        found = await self.get(model, id, preload=preload)
+        if found is None:
+            raise NotFoundError(model, id)
+        return found
+
+    async def preload(
+        self, records: Sequence[T], paths: Sequence[str], *, strategy: Strategy = "selectin"
+    ) -> list[T]:
+        """The same records reloaded with ``paths`` preloaded (one query per level)."""
+        if not records:
+            return []
+        model = type(records[0])
+        mapper = sa_inspect(model)
+        column = mapper.primary_key[0]
+        keys = [mapper.primary_key_from_instance(r)[0] for r in records]
+        stmt = self.select(model, preload=paths, strategy=strategy).where(column.in_(keys))
+        async with self.session() as session:
+            stmt = stmt.execution_options(populate_existing=True)
+            rows = {mapper.primary_key_from_instance(r)[0]: r for r in await session.scalars(stmt)}
+        return [rows[key] for key in keys if key in rows]
+
+    def _as_select(self, query: type[T] | Select[T], preload: Sequence[str]) -> Select[T]:
+        if isinstance(query, Select):
+            model = query.column_descriptions[0]["entity"]
+            options = preload_options(model, preload, raise_on_lazy_load=self.raise_on_lazy_load)
+            return query.options(*options)
+        return self.select(query, preload=preload)
+
+    # -- writes ---------------------------------------------------------------------
+
+    async def insert(self, changeset: Changeset[T]) -> Result[T]:
+        """Insert the changeset's record (and nested inserts); no SQL when invalid."""
+        return await self._write(changeset, Action.INSERT)
+
+    async def update(self, changeset: Changeset[T]) -> Result[T]:
+        """Write the changes to a loaded record; no SQL when invalid or unchanged."""
+        return await self._write(changeset, Action.UPDATE)
+
+    async def delete(self, changeset: Changeset[T] | T) -> Result[T]:
+        """Delete a loaded record; declared constraints become errors on the changeset."""
+        cs = changeset if isinstance(changeset, Changeset) else Changeset.change(changeset)
+        return await self._write(cs, Action.DELETE)
+
+    async def insert_or_update(self, changeset: Changeset[T]) -> Result[T]:
+        """Insert a new record, or update one that was loaded from the database."""
+        loaded = sa_inspect(changeset.data).has_identity
+        return await self._write(changeset, Action.UPDATE if loaded else Action.INSERT)
+
+    async def _write(self, changeset: Changeset[T], action: Action) -> Result[T]:
+        cs = changeset.put_action(action)
+        if not cs.valid:
+            return Result.failure(cs)
+        state = sa_inspect(cs.data, raiseerr=False)
+        if state is None:
+            raise ChangesetError(
+                f"Expected a changeset of a SQLAlchemy mapped record, but its data is a "
+                f"{type(cs.data).__name__}. Use apply_action() for changesets not stored here."
+            )
+        if action is not Action.INSERT and not state.has_identity:
+            raise ChangesetError(
+                f"Expected a record loaded from the database to {action}, but got a new "
+                f"{type(cs.data).__name__}. Load it with repo.get() first, or use insert()."
+            )
+        if action is Action.UPDATE and not cs.changes:
+            return Result.success(cs.data, cs)
+        async with self.session() as session:
+            try:
+                async with session.begin_nested():
+                    if action is Action.INSERT:
+                        value = await insert_row(session, cs)
+                    elif action is Action.UPDATE:
+                        value = await update_row(session, cs)
+                    else:
+                        value = await delete_row(session, cs)
+            except Failed as failed:
+                return Result.failure(failed.changeset)  # type: ignore[arg-type]
+            except IntegrityError as exc:
+                violation = violation_of(exc, self.metadata)
+                return Result.failure(apply_violation(cs, violation, action.value))
+        return Result.success(value, cs)
+
+    async def run(self, multi: Multi) -> MultiResult:
+        """Run every step of ``multi`` in one transaction; the first failure undoes all."""
+        from ._multi import run_multi
+
+        return await run_multi(self, multi)
+
+
+def _is_connect_error(exc: OperationalError | InterfaceError) -> bool:
+    text = str(exc.orig).lower()
+    return exc.connection_invalidated or any(
+        word in text for word in ("unable to open", "connect", "refused", "timeout")
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,80 @@
+"""Database settings (``EMBER_DATABASE_*``) and the engine built from them.
+
+Pool sizing (PostgreSQL; SQLite files use SQLAlchemy's defaults): each worker process
+holds up to ``pool_size + max_overflow`` connections, so keep
+``workers * (pool_size + max_overflow)`` below the server's ``max_connections``. A request
+that finds the pool exhausted waits ``pool_timeout`` seconds, then fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = ["DatabaseSettings", "make_engine"]
+
+
+class DatabaseSettings(BaseSettings):
+    """Where the database is and how to pool connections, read from the environment.
+
+    ``EMBER_DATABASE_URL`` picks the database: SQLite (aiosqlite) by default, PostgreSQL
+    (``postgresql+asyncpg://…``) when one process is not enough.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="EMBER_DATABASE_", extra="ignore")
+
+    url: str = "sqlite+aiosqlite:///./ember.db"
+    pool_size: int = 5
+    max_overflow: int = 10
+    pool_timeout: float = 30.0
+    pool_recycle: int = 1800
+    echo: bool = False
+    raise_on_lazy_load: bool = False
+
+
+def _sqlite_fixups(engine: AsyncEngine) -> None:
+    """Foreign keys on, and let SQLAlchemy own BEGIN so SAVEPOINTs work (pysqlite quirk)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(
+    url: str | URL | None = None,
+    *,
+    settings: DatabaseSettings | None = None,
+    **kwargs: object,
+) -> AsyncEngine:
+    """An async engine for ``url`` (default: ``EMBER_DATABASE_URL``), set up for ember.
+
+    On SQLite this turns foreign keys on for every connection and fixes the driver's
+    transaction handling so SAVEPOINTs work. Extra keyword arguments go to
+    ``create_async_engine``.
+    """
+    settings = settings or DatabaseSettings()
+    parsed = make_url(url if url is not None else settings.url)
+    options: dict[str, object] = {"echo": settings.echo, "pool_pre_ping": True}
+    if parsed.get_backend_name() != "sqlite":
+        options.update(
+            pool_size=settings.pool_size,
+            max_overflow=settings.max_overflow,
+            pool_timeout=settings.pool_timeout,
+            pool_recycle=settings.pool_recycle,
+        )
+    options.update(kwargs)
+    engine = create_async_engine(parsed, **options)
+    if parsed.get_backend_name() == "sqlite":
+        _sqlite_fixups(engine)
+    return engine

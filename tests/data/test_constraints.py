@@ -1,0 +1,99 @@
+"""Database constraints become field errors when declared, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+from sqlalchemy import MetaData, select
+
+from ember.data import (
+    Changeset,
+    ChangesetError,
+    ConstraintError,
+    NamingConventionError,
+    Repo,
+    check_naming_convention,
+)
+from tests.data.models import Post, User
+from tests.data.test_repo import make_user, user_changeset
+
+
+async def test_unique_violation_becomes_field_error(repo: Repo) -> None:
+    await make_user(repo, "taken@x")
+    result = await repo.insert(user_changeset(User(), {"name": "Bo", "email": "taken@x"}))
+    assert not result.ok
+    assert result.changeset.traverse_errors() == {"email": ["has already been taken"]}
+    [error] = result.changeset.errors
+    assert error.meta == {"constraint": "unique", "constraint_name": "uq_users_email"}
+
+
+async def test_check_violation_becomes_field_error(repo: Repo) -> None:
+    result = await repo.insert(user_changeset(User(), {"name": "Bo", "email": "b@x", "age": "-1"}))
+    assert result.changeset.traverse_errors() == {"age": ["must be >= 0"]}
+
+
+async def test_foreign_key_violation_becomes_field_error(repo: Repo) -> None:
+    cs = Changeset.cast(
+        Post(), {"title": "t", "user_id": "999"}, ["title", "user_id"]
+    ).foreign_key_constraint("user_id")
+    result = await repo.insert(cs)
+    assert result.changeset.traverse_errors() == {"user_id": ["does not exist"]}
+
+
+async def test_no_assoc_constraint_on_delete(repo: Repo) -> None:
+    user = await make_user(repo)
+    await repo.insert(Changeset.change(Post(), {"title": "t", "user_id": user.id}))
+    result = await repo.delete(Changeset.change(user).no_assoc_constraint("posts"))
+    assert result.changeset.traverse_errors() == {"posts": ["are still associated"]}
+    assert await repo.get(User, user.id) is not None
+
+
+async def test_undeclared_constraint_raises_naming_it(repo: Repo) -> None:
+    await make_user(repo, "taken@x")
+    cs = Changeset.cast(User(), {"name": "Bo", "email": "taken@x"}, ["name", "email"])
+    with pytest.raises(ConstraintError, match=r"uq_users_email.*unique_constraint") as info:
+        await repo.insert(cs)
+    assert info.value.constraint == "uq_users_email"
+
+
+async def test_not_null_violation_explains_validate_required(repo: Repo) -> None:
+    with pytest.raises(ConstraintError, match="validate_required"):
+        await repo.insert(Changeset.change(User(), {"name": "Bo"}))
+
+
+async def test_failed_write_leaves_transaction_usable(repo: Repo) -> None:
+    async with repo.transaction():
+        await make_user(repo, "taken@x")
+        failed = await repo.insert(user_changeset(User(), {"name": "Bo", "email": "taken@x"}))
+        assert not failed.ok
+        ok = await repo.insert(user_changeset(User(), {"name": "Cy", "email": "c@x"}))
+        assert ok.ok
+    emails = await repo.all(select(User.email).order_by(User.email))  # type: ignore[arg-type]
+    assert emails == ["c@x", "taken@x"]
+
+
+async def test_constraint_error_lands_on_nested_child(repo: Repo) -> None:
+    def post_cs(post: object, params: Mapping[str, object]) -> Changeset[object]:
+        cs = Changeset.cast(post, params, ["title"])
+        return cs.unique_constraint("title", constraint="uq_posts_user_id_title")
+
+    params = {"name": "Bo", "email": "b@x", "posts": [{"title": "a"}, {"title": "a"}]}
+    result = await repo.insert(user_changeset(User(), params).cast_assoc("posts", using=post_cs))
+    assert not result.ok
+    assert result.changeset.error_paths() == [("posts[1].title", "has already been taken")]
+    assert await repo.all(User) == []
+
+
+def test_declaring_unknown_constraint_fails_early() -> None:
+    with pytest.raises(ChangesetError, match=r"unique constraint on users\.name"):
+        Changeset.change(User()).unique_constraint("name")
+    with pytest.raises(ChangesetError, match="ck_users_<name>"):
+        Changeset.change(User()).check_constraint("age", constraint="age_positive")
+
+
+def test_naming_convention_is_required() -> None:
+    with pytest.raises(NamingConventionError, match="NAMING_CONVENTION"):
+        check_naming_convention(MetaData())
+    with pytest.raises(NamingConventionError, match="NAMING_CONVENTION"):
+        Repo(None, MetaData())  # type: ignore[arg-type]

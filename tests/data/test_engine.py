@@ -1,0 +1,67 @@
+"""Engine settings, SQLite fix-ups and unreachable-database errors."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from ember.data import DatabaseSettings, DatabaseUnavailableError, Repo, make_engine
+from tests.data.models import Base, User
+
+
+def test_settings_default_to_a_sqlite_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EMBER_DATABASE_URL", raising=False)
+    assert DatabaseSettings().url == "sqlite+aiosqlite:///./ember.db"
+
+
+def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMBER_DATABASE_URL", "postgresql+asyncpg://u:p@db/app")
+    monkeypatch.setenv("EMBER_DATABASE_POOL_SIZE", "20")
+    settings = DatabaseSettings()
+    assert (settings.url, settings.pool_size) == ("postgresql+asyncpg://u:p@db/app", 20)
+    engine = make_engine(settings=settings)
+    assert engine.pool.size() == 20  # type: ignore[attr-defined]
+
+
+async def test_from_settings_builds_a_working_repo(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("EMBER_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'app.db'}")
+    repo = Repo.from_settings(Base.metadata)
+    await repo.create_all()
+    assert await repo.all(User) == []
+    await repo.dispose()
+
+
+async def test_repo_engine_has_foreign_keys_on(repo: Repo) -> None:
+    async with repo.session() as session:
+        if repo.engine.dialect.name == "sqlite":
+            assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+async def test_unreachable_sqlite_names_url_and_pool(tmp_path: Path) -> None:
+    repo = Repo(make_engine(f"sqlite+aiosqlite:///{tmp_path}/missing/dir/x.db"), Base.metadata)
+    with pytest.raises(DatabaseUnavailableError, match=r"missing/dir/x\.db.*Pool state"):
+        await repo.get(User, 1)
+    await repo.dispose()
+    # aiosqlite's worker thread of the failed connection stops when the connection is
+    # collected; let that happen while this test's event loop still runs.
+    gc.collect()
+    await asyncio.sleep(0.05)
+
+
+@pytest.mark.postgres
+async def test_unreachable_postgres_hides_password(postgres_url: str) -> None:
+    url = "postgresql+asyncpg://postgres:hunter2@127.0.0.1:1/test"
+    repo = Repo(make_engine(url, pool_size=1, connect_args={"timeout": 2}), Base.metadata)
+    with pytest.raises(DatabaseUnavailableError) as info:
+        await repo.all(User)
+    message = str(info.value)
+    assert "hunter2" not in message
+    assert "postgres:***@127.0.0.1:1/test" in message
+    assert "Pool state" in message
+    await repo.dispose()

@@ -1,0 +1,148 @@
+"""Repo writes and lookups, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+from sqlalchemy import func, select
+
+from ember.data import (
+    Action,
+    Changeset,
+    ChangesetError,
+    NotFoundError,
+    Repo,
+    count_queries,
+)
+from tests.data.models import Post, Role, Settings, Tag, User
+
+
+def user_changeset(user: User, params: Mapping[str, object]) -> Changeset[User]:
+    return (
+        Changeset.cast(user, params, ["name", "email", "age", "role"])
+        .validate_required(["name", "email"])
+        .validate_length("name", min=2)
+        .unique_constraint("email")
+        .check_constraint("age", constraint="ck_users_age_not_negative", message="must be >= 0")
+    )
+
+
+def post_changeset(post: object, params: Mapping[str, object]) -> Changeset[object]:
+    return Changeset.cast(post, params, ["title"]).validate_required("title")
+
+
+async def make_user(repo: Repo, email: str = "al@example.com") -> User:
+    result = await repo.insert(user_changeset(User(), {"name": "Al", "email": email}))
+    return result.value
+
+
+async def test_insert_valid_changeset_returns_stored_record(repo: Repo) -> None:
+    result = await repo.insert(user_changeset(User(), {"name": "Al", "email": "a@x", "age": "3"}))
+    assert result.ok
+    user = result.value
+    assert (user.id, user.name, user.age, user.role, user.version) == (1, "Al", 3, Role.member, 1)
+    assert result.changeset.action is Action.INSERT
+
+
+async def test_insert_invalid_changeset_sends_no_sql(repo: Repo) -> None:
+    with count_queries(repo.engine) as counter:
+        result = await repo.insert(user_changeset(User(), {"name": "A"}))
+    assert not result.ok
+    assert counter.count == 0
+    assert result.changeset.action is Action.INSERT
+    assert result.changeset.errors_on("name") == ["should be at least 2 character(s)"]
+
+
+async def test_update_writes_changes_and_no_changes_sends_no_sql(repo: Repo) -> None:
+    user = await make_user(repo)
+    result = await repo.update(user_changeset(user, {"name": "Bob"}))
+    assert result.value.name == "Bob"
+    assert (await repo.get_or_raise(User, user.id)).name == "Bob"
+    with count_queries(repo.engine) as counter:
+        same = await repo.update(user_changeset(result.value, {"name": "Bob"}))
+    assert same.ok
+    assert counter.count == 0
+
+
+async def test_update_new_record_raises(repo: Repo) -> None:
+    with pytest.raises(ChangesetError, match=r"Load it with repo\.get"):
+        await repo.update(user_changeset(User(), {"name": "Bob", "email": "b@x"}))
+
+
+async def test_insert_or_update_picks_by_state(repo: Repo) -> None:
+    inserted = await repo.insert_or_update(user_changeset(User(), {"name": "Al", "email": "a@x"}))
+    assert inserted.changeset.action is Action.INSERT
+    updated = await repo.insert_or_update(user_changeset(inserted.value, {"name": "Alf"}))
+    assert updated.changeset.action is Action.UPDATE
+    assert updated.value.id == inserted.value.id
+
+
+async def test_delete_removes_row(repo: Repo) -> None:
+    user = await make_user(repo)
+    result = await repo.delete(user)
+    assert result.ok
+    assert await repo.get(User, user.id) is None
+
+
+async def test_get_missing_returns_none_and_raising_variant_names_model(repo: Repo) -> None:
+    assert await repo.get(User, 404) is None
+    with pytest.raises(NotFoundError, match="Expected a User with id 404") as info:
+        await repo.get_or_raise(User, 404)
+    assert (info.value.model, info.value.id) == (User, 404)
+
+
+async def test_embeds_round_trip_through_json(repo: Repo) -> None:
+    params = {"name": "Al", "email": "a@x", "settings": {"theme": "dark"}, "tags": [{"label": "x"}]}
+    cs = user_changeset(User(), params).cast_embed("settings").cast_embed("tags")
+    user = (await repo.insert(cs)).value
+    loaded = await repo.get_or_raise(User, user.id)
+    assert loaded.settings == Settings(theme="dark")
+    assert loaded.tags == [Tag(label="x")]
+
+
+async def test_insert_with_nested_assoc_inserts_children(repo: Repo) -> None:
+    params = {"name": "Al", "email": "a@x", "posts": [{"title": "one"}, {"title": "two"}]}
+    cs = user_changeset(User(), params).cast_assoc("posts", using=post_changeset)
+    user = (await repo.insert(cs)).value
+    assert [p.title for p in user.posts] == ["one", "two"]
+    loaded = await repo.get_or_raise(User, user.id, preload=["posts"])
+    assert [(p.title, p.user_id) for p in loaded.posts] == [("one", user.id), ("two", user.id)]
+
+
+async def test_update_with_nested_assoc_inserts_updates_deletes(repo: Repo) -> None:
+    params = {"name": "Al", "email": "a@x", "posts": [{"title": "one"}, {"title": "two"}]}
+    created = await repo.insert(
+        user_changeset(User(), params).cast_assoc("posts", using=post_changeset)
+    )
+    user = await repo.get_or_raise(User, created.value.id, preload=["posts"])
+    one = user.posts[0]
+    params = {"posts": [{"id": str(one.id), "title": "uno"}, {"title": "three"}]}
+    cs = Changeset.cast(user, params, []).cast_assoc(
+        "posts", using=post_changeset, on_replace="delete"
+    )
+    updated = (await repo.update(cs)).value
+    assert [p.title for p in updated.posts] == ["uno", "three"]
+    titles = await repo.all(select(Post.title).order_by(Post.id))  # type: ignore[arg-type]
+    assert titles == ["uno", "three"]
+
+
+async def test_nested_invalid_child_sends_no_sql(repo: Repo) -> None:
+    params = {"name": "Al", "email": "a@x", "posts": [{"title": ""}]}
+    cs = user_changeset(User(), params).cast_assoc("posts", using=post_changeset)
+    with count_queries(repo.engine) as counter:
+        result = await repo.insert(cs)
+    assert not result.ok
+    assert counter.count == 0
+    assert result.changeset.error_paths() == [("posts[0].title", "can't be blank")]
+
+
+async def test_all_and_one_or_none(repo: Repo) -> None:
+    await make_user(repo, "a@x")
+    await make_user(repo, "b@x")
+    assert len(await repo.all(User)) == 2
+    found = await repo.one_or_none(select(User).where(User.email == "b@x"))
+    assert found is not None
+    assert found.email == "b@x"
+    async with repo.session() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 2
