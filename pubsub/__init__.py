@@ -16,6 +16,9 @@ from ._messages import MessageRegistry as MessageRegistry
 from ._messages import MessagesMayBeLost as MessagesMayBeLost
 from ._messages import message as message
 from ._messages import registry as registry
+from ._presence import Presence as Presence
+from ._presence import PresenceDiff as PresenceDiff
+from ._presence import PresenceMeta as PresenceMeta
 from ._pubsub import PubSub as PubSub
 from ._pubsub import PubSubSettings as PubSubSettings
 from ._subscription import Subscription as Subscription
@@ -31,6 +34,9 @@ __all__ = [
     "MessageTypeError",
     "MessagesMayBeLost",
     "NotStartedError",
+    "Presence",
+    "PresenceDiff",
+    "PresenceMeta",
     "PubSub",
     "PubSubError",
     "PubSubSettings",

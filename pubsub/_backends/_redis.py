@@ -58,12 +58,16 @@ class RedisBackend(EmberBackend):
         self._resubscribing: set[str] = set()
         self._conn: AbstractConnection | None = None
         self._supervisor: asyncio.Task[None] | None = None
+        # Checked by the supervisor: redis-py sometimes swallows a cancellation mid-command.
+        self._closing = asyncio.Event()
 
     async def connect(self) -> None:
+        self._closing.clear()
         self._conn = await self._open()
         self._supervisor = asyncio.create_task(self._supervise(), name="ember.pubsub redis")
 
     async def disconnect(self) -> None:
+        self._closing.set()
         if self._supervisor is not None:
             self._supervisor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -103,7 +107,7 @@ class RedisBackend(EmberBackend):
 
     async def _supervise(self) -> None:
         attempt = 0
-        while True:
+        while not self._closing.is_set():
             conn = self._conn
             if conn is None:
                 await asyncio.sleep(self._backoff.delay(attempt))
@@ -114,6 +118,9 @@ class RedisBackend(EmberBackend):
                     logger.debug("Redis at %s is still unreachable: %s", self._where(), exc)
                     continue
                 attempt = 0
+                if self._closing.is_set():
+                    await conn.disconnect(nowait=True)
+                    return
                 self._conn = conn
                 logger.warning(
                     "Reconnected to Redis at %s; resubscribing %d channels",

@@ -7,9 +7,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -117,3 +119,52 @@ def own_redis() -> Iterator[RedisServer]:
 async def next_message(sub: Subscription, within: float = 5.0) -> BaseModel:
     """The subscription's next message, failing the test after ``within`` seconds."""
     return await asyncio.wait_for(anext(sub), within)
+
+
+async def eventually(check: Callable[[], bool], within: float = 5.0) -> None:
+    """Wait until ``check()`` is true, failing the test after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition still false after {within}s")
+        await asyncio.sleep(0.01)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(params=["redis", "postgres"])
+def network_url(request: pytest.FixtureRequest) -> str:
+    """The backends that join processes."""
+    url = str(request.getfixturevalue(f"{request.param}_url"))
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def start_peer(mode: str, url: str, topic: str) -> asyncio.subprocess.Process:
+    """Start ``tests.pubsub._peer`` and wait until it says READY."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.pubsub._peer",
+        mode,
+        url,
+        topic,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), 20)
+    assert line == b"READY\n", line
+    return proc
+
+
+@pytest.fixture
+async def peers() -> AsyncIterator[list[asyncio.subprocess.Process]]:
+    """Peer processes a test starts; killed at teardown if still running."""
+    started: list[asyncio.subprocess.Process] = []
+    yield started
+    for proc in started:
+        if proc.returncode is None:
+            proc.kill()
+        await proc.wait()

@@ -1,0 +1,389 @@
+"""Presence: who is in a topic, across processes, with joins/leaves diffs.
+
+Each process (a *node*) owns its own entries and replicates them on one internal topic,
+``ember:presence``. Messages are idempotent snapshots, so a lost one heals itself:
+
+* ``_State(node, seq, topic, entries)`` - all of a node's entries in one topic, sent on
+  every change and whenever a peer asks for it;
+* ``_Heartbeat(node, ttl, seq, topics={topic: seq})`` - every ``heartbeat`` seconds; a
+  peer that holds an older state asks for it again, a peer holding a topic the heartbeat
+  no longer lists drops it, unless its state is newer than the heartbeat (publishes
+  from one process may overtake each other);
+* ``_Sync(node, target)`` - "send me your states", on start and after a reconnect;
+* ``_Down(node)`` - a node stopping cleanly.
+
+A node not heard from for its declared ``ttl`` (its ``timeout``) is considered dead and
+its entries leave. Every change a node sees in a topic is delivered to that node's
+subscribers of the topic as a :class:`PresenceDiff`, with ``local_broadcast``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from types import TracebackType
+
+from pydantic import BaseModel, ConfigDict, JsonValue
+
+from ._errors import BroadcastError, NotStartedError, SlowConsumerError
+from ._messages import MessagesMayBeLost, message
+from ._pubsub import PubSub
+from ._subscription import Subscription
+
+logger = logging.getLogger("ember.pubsub")
+
+REPLICATION_TOPIC = "ember:presence"
+
+
+class PresenceMeta(BaseModel):
+    """One tracked presence: its ``ref`` (unique per track), owning node and metadata."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ref: str
+    node: str
+    meta: dict[str, JsonValue]
+
+
+@message("ember.presence.diff")
+class PresenceDiff(BaseModel):
+    """What changed in a topic's presence, keyed by presence key.
+
+    ``update`` shows as a leave of the old meta and a join of the new one with the same
+    ``ref``: apply leaves before joins, as :meth:`apply` does.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    topic: str
+    joins: dict[str, list[PresenceMeta]]
+    leaves: dict[str, list[PresenceMeta]]
+
+    def apply(self, state: Mapping[str, list[PresenceMeta]]) -> dict[str, list[PresenceMeta]]:
+        """A new ``{key: metas}`` state: ``state`` with this diff's leaves, then joins."""
+        result = {key: list(metas) for key, metas in state.items()}
+        for key, metas in self.leaves.items():
+            gone = {m.ref for m in metas}
+            kept = [m for m in result.get(key, []) if m.ref not in gone]
+            if kept:
+                result[key] = kept
+            else:
+                result.pop(key, None)
+        for key, metas in self.joins.items():
+            result.setdefault(key, []).extend(metas)
+        return result
+
+
+class _Entry(BaseModel):
+    key: str
+    meta: dict[str, JsonValue]
+
+
+@message("ember.presence.state")
+class _State(BaseModel):
+    node: str
+    ttl: float
+    seq: int
+    topic: str
+    entries: dict[str, _Entry]
+
+
+@message("ember.presence.heartbeat")
+class _Heartbeat(BaseModel):
+    node: str
+    ttl: float
+    seq: int  # the node's seq when it was sent: heartbeats may overtake states
+    topics: dict[str, int]
+
+
+@message("ember.presence.sync")
+class _Sync(BaseModel):
+    node: str
+    target: str | None
+
+
+@message("ember.presence.down")
+class _Down(BaseModel):
+    node: str
+
+
+class Presence:
+    """Track who is present in topics, like Phoenix.Presence.
+
+    Args:
+        pubsub: the PubSub to replicate through; in-process with ``memory://``, across
+            processes with Redis.
+        heartbeat: seconds between heartbeats (and dead-node checks).
+        timeout: seconds without a heartbeat after which peers drop this node's entries.
+
+    Starts on first use (or with ``start()`` / ``async with``) once ``pubsub`` is started.
+    """
+
+    def __init__(self, pubsub: PubSub, *, heartbeat: float = 1.0, timeout: float = 5.0) -> None:
+        if not 0 < heartbeat < timeout:
+            raise ValueError(
+                f"Expected 0 < heartbeat < timeout, got heartbeat={heartbeat}, "
+                f"timeout={timeout}. A node must beat several times within its timeout."
+            )
+        self.pubsub = pubsub
+        self.heartbeat = heartbeat
+        self.timeout = timeout
+        self._node = pubsub.node_id
+        self._seq = 0
+        self._sent: dict[str, int] = {}  # topic -> seq of our last state sent
+        # topic -> node -> ref -> entry; our own entries live under our node id
+        self._view: dict[str, dict[str, dict[str, _Entry]]] = {}
+        self._applied: dict[tuple[str, str], int] = {}
+        self._seen: dict[str, tuple[float, float]] = {}  # node -> (last seen, ttl)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._sub: Subscription | None = None
+        # Checked by the loops: redis-py sometimes swallows a cancellation mid-command.
+        self._stopping = asyncio.Event()
+        self._start_lock = asyncio.Lock()
+
+    @property
+    def started(self) -> bool:
+        """True while replicating."""
+        return bool(self._tasks) and not all(t.done() for t in self._tasks)
+
+    async def start(self) -> None:
+        """Join the replication topic and ask peers for their state. Idempotent."""
+        async with self._start_lock:
+            if self.started:
+                return
+            if not self.pubsub.started:
+                raise NotStartedError(
+                    "Expected a started PubSub for Presence, but it is not running. Call "
+                    "`await pubsub.start()` before tracking presence."
+                )
+            self._node = self.pubsub.node_id
+            sub = await self.pubsub.subscribe(REPLICATION_TOPIC, max_queue=10_000)
+            self._sub = sub
+            self._stopping.clear()
+            self._tasks = [
+                asyncio.create_task(self._receive(sub), name="ember.presence receive"),
+                asyncio.create_task(self._beat(), name="ember.presence heartbeat"),
+            ]
+            await self.pubsub.broadcast(REPLICATION_TOPIC, _Sync(node=self._node, target=None))
+
+    async def stop(self) -> None:
+        """Untrack everything this node tracks (peers see leaves) and stop replicating."""
+        tasks, self._tasks = self._tasks, []
+        self._stopping.set()
+        for task in tasks:
+            task.cancel()
+        if self._sub is not None:
+            await self._sub.close()
+            self._sub = None
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for topic in list(self._view):
+            for node in list(self._view[topic]):
+                self._replace(topic, node, {})
+        self._applied.clear()
+        self._seen.clear()
+        self._sent.clear()
+        if tasks and self.pubsub.started:
+            with contextlib.suppress(Exception):
+                await self.pubsub.broadcast(REPLICATION_TOPIC, _Down(node=self._node))
+
+    async def __aenter__(self) -> Presence:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def track(self, topic: str, key: str, meta: Mapping[str, JsonValue] | None = None) -> str:
+        """Add a presence for ``key`` in ``topic``; returns its ``ref``.
+
+        Tracking one key several times (two tabs of one user) gives several metas.
+        """
+        await self.start()
+        ref = uuid.uuid4().hex
+        entries = dict(self._local(topic))
+        entries[ref] = _Entry(key=key, meta=dict(meta or {}))
+        await self._change(topic, entries)
+        return ref
+
+    async def untrack(self, topic: str, key: str, ref: str | None = None) -> None:
+        """Remove this node's presences of ``key`` in ``topic`` (only ``ref`` if given)."""
+        await self.start()
+        entries = {
+            r: e
+            for r, e in self._local(topic).items()
+            if not (e.key == key and (ref is None or r == ref))
+        }
+        await self._change(topic, entries)
+
+    async def update(
+        self, topic: str, key: str, meta: Mapping[str, JsonValue], ref: str | None = None
+    ) -> None:
+        """Replace the meta of this node's presences of ``key`` (only ``ref`` if given).
+
+        Raises:
+            KeyError: this node tracks no such presence.
+        """
+        await self.start()
+        entries = dict(self._local(topic))
+        hits = [r for r, e in entries.items() if e.key == key and (ref is None or r == ref)]
+        if not hits:
+            raise KeyError(
+                f"Expected a presence of {key!r} tracked by this process in {topic!r}"
+                + (f" with ref {ref!r}" if ref else "")
+                + ", found none. Call track() first."
+            )
+        for r in hits:
+            entries[r] = _Entry(key=key, meta=dict(meta))
+        await self._change(topic, entries)
+
+    def list(self, topic: str) -> dict[str, list[PresenceMeta]]:
+        """Everyone present in ``topic``, as ``{key: [metas]}``, across all nodes."""
+        result: dict[str, list[PresenceMeta]] = {}
+        for node, entries in sorted(self._view.get(topic, {}).items()):
+            for ref, entry in entries.items():
+                result.setdefault(entry.key, []).append(
+                    PresenceMeta(ref=ref, node=node, meta=entry.meta)
+                )
+        return result
+
+    def _local(self, topic: str) -> dict[str, _Entry]:
+        return self._view.get(topic, {}).get(self._node, {})
+
+    async def _change(self, topic: str, entries: dict[str, _Entry]) -> None:
+        self._replace(topic, self._node, entries)
+        self._seq += 1
+        if entries:
+            self._sent[topic] = self._seq
+        else:
+            self._sent.pop(topic, None)
+        await self.pubsub.broadcast(REPLICATION_TOPIC, self._state(topic))
+
+    def _state(self, topic: str) -> _State:
+        return _State(
+            node=self._node,
+            ttl=self.timeout,
+            seq=self._sent.get(topic, self._seq),
+            topic=topic,
+            entries=self._local(topic),
+        )
+
+    def _replace(self, topic: str, node: str, entries: dict[str, _Entry]) -> None:
+        """Set ``node``'s entries in ``topic`` and deliver the diff to local subscribers."""
+        nodes = self._view.setdefault(topic, {})
+        old = nodes.get(node, {})
+        if entries:
+            nodes[node] = entries
+        else:
+            nodes.pop(node, None)
+            if not nodes:
+                del self._view[topic]
+        joins: dict[str, list[PresenceMeta]] = {}
+        leaves: dict[str, list[PresenceMeta]] = {}
+        for ref, entry in old.items():
+            if entries.get(ref) != entry:
+                leaves.setdefault(entry.key, []).append(
+                    PresenceMeta(ref=ref, node=node, meta=entry.meta)
+                )
+        for ref, entry in entries.items():
+            if old.get(ref) != entry:
+                joins.setdefault(entry.key, []).append(
+                    PresenceMeta(ref=ref, node=node, meta=entry.meta)
+                )
+        if (joins or leaves) and self.pubsub.started:
+            self.pubsub.local_broadcast(
+                topic, PresenceDiff(topic=topic, joins=joins, leaves=leaves)
+            )
+
+    async def _receive(self, sub: Subscription) -> None:
+        while not self._stopping.is_set():
+            try:
+                async for msg in sub:
+                    if self._stopping.is_set():
+                        return
+                    if isinstance(msg, MessagesMayBeLost):
+                        await self._resync()
+                    elif (
+                        isinstance(msg, _State | _Heartbeat | _Sync | _Down)
+                        and msg.node != self._node
+                    ):
+                        await self._handle(msg)
+                return  # the PubSub stopped
+            except SlowConsumerError as exc:
+                logger.warning("Presence fell behind on %s (%s); resyncing", REPLICATION_TOPIC, exc)
+                sub = await self.pubsub.subscribe(REPLICATION_TOPIC, max_queue=sub.max_queue)
+                self._sub = sub
+                await self._resync()
+            except BroadcastError as exc:  # a reply failed; heartbeats repair it later
+                logger.warning("Presence could not answer a peer: %s", exc)
+
+    async def _handle(self, msg: _State | _Heartbeat | _Sync | _Down) -> None:
+        now = time.monotonic()
+        if isinstance(msg, _Down):
+            self._forget_node(msg.node)
+            return
+        if isinstance(msg, _Sync):
+            if msg.target in (None, self._node):
+                for topic in list(self._sent):
+                    await self.pubsub.broadcast(REPLICATION_TOPIC, self._state(topic))
+            return
+        self._seen[msg.node] = (now, msg.ttl)
+        if isinstance(msg, _State):
+            if msg.seq > self._applied.get((msg.node, msg.topic), -1):
+                self._applied[(msg.node, msg.topic)] = msg.seq
+                self._replace(msg.topic, msg.node, dict(msg.entries))
+            return
+        stale = False
+        for topic, nodes in list(self._view.items()):
+            pair = (msg.node, topic)
+            if (
+                msg.node in nodes
+                and topic not in msg.topics
+                and self._applied.get(pair, -1) < msg.seq
+            ):
+                # The node left the topic after the state we hold; that state was lost.
+                self._applied[pair] = msg.seq
+                self._replace(topic, msg.node, {})
+        for topic, seq in msg.topics.items():
+            stale = stale or self._applied.get((msg.node, topic), -1) < seq
+        if stale:
+            await self.pubsub.broadcast(REPLICATION_TOPIC, _Sync(node=self._node, target=msg.node))
+
+    async def _resync(self) -> None:
+        await self.pubsub.broadcast(REPLICATION_TOPIC, _Sync(node=self._node, target=None))
+        for topic in list(self._sent):
+            await self.pubsub.broadcast(REPLICATION_TOPIC, self._state(topic))
+
+    def _forget_node(self, node: str) -> None:
+        self._seen.pop(node, None)
+        for topic in list(self._view):
+            if node in self._view[topic]:
+                self._replace(topic, node, {})
+        for pair in [p for p in self._applied if p[0] == node]:
+            del self._applied[pair]
+
+    async def _beat(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self.pubsub.broadcast(
+                    REPLICATION_TOPIC,
+                    _Heartbeat(
+                        node=self._node, ttl=self.timeout, seq=self._seq, topics=dict(self._sent)
+                    ),
+                )
+            except Exception as exc:  # a Redis outage: peers time out or resync later
+                logger.warning("Presence heartbeat from %s failed: %s", self._node, exc)
+            now = time.monotonic()
+            for node, (seen, ttl) in list(self._seen.items()):
+                if now - seen > ttl:
+                    logger.info("Presence: node %s silent for %.1fs; its entries leave", node, ttl)
+                    self._forget_node(node)
+            await asyncio.sleep(self.heartbeat)
