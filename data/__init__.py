@@ -18,6 +18,11 @@ from ._errors import QueryCountError as QueryCountError
 from ._errors import ResultError as ResultError
 from ._metadata import NAMING_CONVENTION as NAMING_CONVENTION
 from ._metadata import check_naming_convention as check_naming_convention
+from ._migrations import downgrade_database as downgrade_database
+from ._migrations import init_migrations as init_migrations
+from ._migrations import load_metadata as load_metadata
+from ._migrations import make_migration as make_migration
+from ._migrations import upgrade_database as upgrade_database
 from ._multi import Multi as Multi
 from ._multi import MultiResult as MultiResult
 from ._preload import preload_options as preload_options
@@ -54,6 +59,11 @@ __all__ = [
     "assert_max_queries",
     "check_naming_convention",
     "count_queries",
+    "downgrade_database",
+    "init_migrations",
+    "load_metadata",
     "make_engine",
+    "make_migration",
     "preload_options",
+    "upgrade_database",
 ]

@@ -22,7 +22,9 @@ class DatabaseSettings(BaseSettings):
     """Where the database is and how to pool connections, read from the environment.
 
     ``EMBER_DATABASE_URL`` picks the database: SQLite (aiosqlite) by default, PostgreSQL
-    (``postgresql+asyncpg://…``) when one process is not enough.
+    (``postgresql+asyncpg://…``) when one process is not enough. ``search_path`` sets the
+    PostgreSQL schema search path, ``metadata`` names the models' MetaData for migrations
+    (``"app.models:Base.metadata"``) and ``migrations`` the migrations folder.
     """
 
     model_config = SettingsConfigDict(env_prefix="EMBER_DATABASE_", extra="ignore")
@@ -34,6 +36,9 @@ class DatabaseSettings(BaseSettings):
     pool_recycle: int = 1800
     echo: bool = False
     raise_on_lazy_load: bool = False
+    search_path: str | None = None
+    metadata: str | None = None
+    migrations: str = "migrations"
 
 
 def _sqlite_fixups(engine: AsyncEngine) -> None:
@@ -73,6 +78,8 @@ def make_engine(
             pool_timeout=settings.pool_timeout,
             pool_recycle=settings.pool_recycle,
         )
+    if parsed.get_backend_name() == "postgresql" and settings.search_path:
+        options["connect_args"] = {"server_settings": {"search_path": settings.search_path}}
     options.update(kwargs)
     engine = create_async_engine(parsed, **options)
     if parsed.get_backend_name() == "sqlite":

@@ -29,8 +29,13 @@ EXPECTED = [
     "assert_max_queries",
     "check_naming_convention",
     "count_queries",
+    "downgrade_database",
+    "init_migrations",
+    "load_metadata",
     "make_engine",
+    "make_migration",
     "preload_options",
+    "upgrade_database",
 ]
 
 
