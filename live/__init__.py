@@ -1,5 +1,85 @@
-"""ember.live: the live runtime."""
+"""ember.live: server-rendered live views over one websocket per tab.
+
+Mount a ReactPy component or a :class:`LiveView` into a FastAPI app with :func:`mount`;
+the page arrives rendered, then goes live over a websocket with a :class:`LiveSession`.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any
+
+from fastapi import FastAPI
+
+from ._async_result import AsyncResult as AsyncResult
+from ._async_result import AsyncStatus as AsyncStatus
+from ._errors import ConfigurationError as ConfigurationError
+from ._errors import EmberError as EmberError
+from ._errors import ProtocolError as ProtocolError
+from ._errors import RenderError as RenderError
+from ._errors import TokenError as TokenError
+from ._events import form_data as form_data
+from ._hooks import use_async as use_async
+from ._hooks import use_flash as use_flash
+from ._hooks import use_page_location as use_page_location
+from ._hooks import use_session as use_session
+from ._mount import Ember as Ember
+from ._mount import Mount as Mount
+from ._mount import Mountable as Mountable
+from ._protocol import PROTOCOL_VERSION as PROTOCOL_VERSION
+from ._protocol import CloseCode as CloseCode
+from ._session import LiveSession as LiveSession
+from ._session import PageLocation as PageLocation
+from ._session import SessionState as SessionState
+from ._settings import LiveSettings as LiveSettings
+from ._view import LiveView as LiveView
+from ._view import Socket as Socket
+from ._view import on_async as on_async
+from ._view import on_event as on_event
+from ._view import on_info as on_info
+
+_default: Ember | None = None
+
+
+def default_ember() -> Ember:
+    """The ``Ember`` that :func:`mount` uses, created on first use from ``EMBER_*`` settings."""
+    global _default
+    if _default is None:
+        _default = Ember()
+    return _default
+
+
+def mount(app: FastAPI, path: str, view: Mountable, **options: Any) -> Mount:
+    """Serve ``view`` at ``path`` in ``app``; see :meth:`Ember.mount` for the options."""
+    return default_ember().mount(app, path, view, **options)
+
+
+__all__ = [
+    "PROTOCOL_VERSION",
+    "AsyncResult",
+    "AsyncStatus",
+    "CloseCode",
+    "ConfigurationError",
+    "Ember",
+    "EmberError",
+    "LiveSession",
+    "LiveSettings",
+    "LiveView",
+    "Mount",
+    "Mountable",
+    "PageLocation",
+    "ProtocolError",
+    "RenderError",
+    "SessionState",
+    "Socket",
+    "TokenError",
+    "default_ember",
+    "form_data",
+    "mount",
+    "on_async",
+    "on_event",
+    "on_info",
+    "use_async",
+    "use_flash",
+    "use_page_location",
+    "use_session",
+]

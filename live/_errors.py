@@ -1,0 +1,36 @@
+"""Errors raised by ember.live.
+
+The tree::
+
+    EmberError
+    ├── ConfigurationError      a mount, a view or a setting is wrong; raised at start-up
+    ├── RenderError             a component produced something ember refuses to send
+    ├── TokenError              a session token is malformed, forged, expired or for another page
+    └── ProtocolError           a frame from the browser broke the wire protocol
+"""
+
+from __future__ import annotations
+
+
+class EmberError(Exception):
+    """The root of every error ember.live raises."""
+
+
+class ConfigurationError(EmberError):
+    """A mount, a view or a setting is wrong. Raised at start-up, never per request."""
+
+
+class RenderError(EmberError):
+    """A component rendered something ember will not send to the browser."""
+
+
+class TokenError(EmberError):
+    """A session token could not be accepted."""
+
+
+class ProtocolError(EmberError):
+    """A frame from the browser does not follow ember's wire protocol."""
+
+    def __init__(self, message: str, *, close_code: int) -> None:
+        super().__init__(message)
+        self.close_code = close_code

@@ -1,0 +1,45 @@
+"""What a browser event carries, as plain Python values for handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def form_data(event: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of the form a submit (or change) event came from, by name.
+
+    Unchecked checkboxes and radio buttons are left out, as in a browser's form post.
+
+    Raises:
+        ValueError: the event's target is not a form.
+    """
+    target = event.get("target")
+    elements = target.get("elements") if isinstance(target, Mapping) else None
+    if not isinstance(elements, list):
+        msg = (
+            "Expected a submit event whose target is a form (with 'elements'), got an event "
+            f"of type {event.get('type')!r}. Use form_data() in an onSubmit handler."
+        )
+        raise ValueError(msg)
+    values: dict[str, Any] = {}
+    for element in elements:
+        if not isinstance(element, Mapping) or not element.get("name"):
+            continue
+        if element.get("type") in {"checkbox", "radio"} and not element.get("checked"):
+            continue
+        values[str(element["name"])] = element.get("value")
+    return values
+
+
+def event_params(data: tuple[Any, ...]) -> Any:
+    """The params a class-style handler receives: form fields, or the event's own data."""
+    if not data:
+        return {}
+    first = data[0]
+    if isinstance(first, Mapping):
+        target = first.get("target")
+        if isinstance(target, Mapping) and isinstance(target.get("elements"), list):
+            return form_data(first)
+        return dict(first)
+    return first

@@ -1,0 +1,108 @@
+"""Hooks for components that run inside an ember session."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar, cast
+
+import anyio
+import anyio.to_thread
+from reactpy import create_context, use_context, use_effect, use_state
+
+from ._async_result import AsyncResult
+from ._errors import EmberError
+from ._session import LiveSession, PageLocation
+
+T = TypeVar("T")
+logger = logging.getLogger("ember.live")
+
+SessionContext = create_context(cast(LiveSession | None, None))
+
+
+def use_session() -> LiveSession:
+    """Return the :class:`LiveSession` of the tab this component renders for.
+
+    Raises:
+        EmberError: the component is not rendered by an ember mount.
+    """
+    session = use_context(SessionContext)
+    if session is None:
+        msg = (
+            "use_session() found no ember session: render this component through "
+            "ember.live.mount(app, path, Root), or in tests through ember.live.testing."
+        )
+        raise EmberError(msg)
+    return session
+
+
+def _use_session_value(session: LiveSession, topic: str) -> None:
+    _, set_version = use_state(0)
+
+    def listen() -> Callable[[], None]:
+        return session._listen(topic, lambda: set_version(lambda v: v + 1))
+
+    use_effect(listen, [session.id, topic])
+
+
+def use_flash() -> dict[str, str]:
+    """The session's flash messages (kind → text); re-renders when they change."""
+    session = use_session()
+    _use_session_value(session, "flash")
+    return session.flash
+
+
+def use_page_location() -> PageLocation:
+    """Where the page is (path and query); re-renders after a ``push_patch``."""
+    session = use_session()
+    _use_session_value(session, "location")
+    return session.location
+
+
+def use_async(
+    function: Callable[[], Awaitable[T]] | Callable[[], T],
+    dependencies: Sequence[Any] = (),
+) -> AsyncResult[T]:
+    """Run ``function`` beside the view and return its :class:`AsyncResult`.
+
+    The work starts once the websocket is connected (during the server-rendered first
+    paint the result stays loading), runs in the session's task group, and starts again
+    when ``dependencies`` change. A plain function runs in a worker thread. The component
+    re-renders when the work finishes; the work is cancelled when the component unmounts
+    or the session ends. An exception becomes a failed result and is logged once.
+    """
+    session = use_session()
+    result, set_result = use_state(cast(AsyncResult[T], AsyncResult.loading()))
+
+    def start() -> Callable[[], None] | None:
+        if not session.connected:
+            return None
+        scope = anyio.CancelScope()
+
+        async def run() -> None:
+            with scope:
+                set_result(AsyncResult.loading())
+                try:
+                    if inspect.iscoroutinefunction(function):
+                        value = await function()
+                    else:
+                        sync = cast(Callable[[], T], function)
+                        value = await anyio.to_thread.run_sync(sync, abandon_on_cancel=True)
+                except Exception as error:
+                    logger.exception(
+                        "use_async work %s failed in session %s", _name(function), session.id
+                    )
+                    set_result(AsyncResult.failed_with(error))
+                    return
+                set_result(AsyncResult.succeeded(cast(T, value)))
+
+        session.start_task(run, name=f"use_async {_name(function)}")
+        return scope.cancel
+
+    use_effect(start, [session.connected, *dependencies])
+    return result
+
+
+def _name(function: Callable[..., Any]) -> str:
+    return getattr(function, "__qualname__", repr(function))

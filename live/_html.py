@@ -1,0 +1,97 @@
+"""Turn a rendered VDOM model into HTML for the server-rendered first paint.
+
+Event handlers are dropped (the live client attaches them), text and attribute values are
+escaped, and only attribute names made of safe characters are written, so nothing in a
+model can turn into markup or script on its way to HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr"}
+)
+# React-style property names whose HTML attribute differs by more than case.
+_RENAMED = {
+    "className": "class",
+    "htmlFor": "for",
+    "defaultValue": "value",
+    "defaultChecked": "checked",
+    "acceptCharset": "accept-charset",
+    "httpEquiv": "http-equiv",
+}
+_SAFE_ATTRIBUTE = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
+_SAFE_TAG = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+# Elements whose text the HTML parser does not decode: their text cannot be escaped, so
+# none is written (ReactPy renders <script> on the client; <style> from user data is unsafe).
+_RAW_TEXT = frozenset({"script", "style"})
+
+
+HANDLERS_ATTRIBUTE = "data-ember-handlers"
+
+
+def model_to_html(model: Mapping[str, Any], *, handlers: bool = False) -> str:
+    """Return the HTML for a VDOM model as ReactPy's layout produces it.
+
+    With ``handlers``, each element with event handlers carries them as JSON in
+    ``data-ember-handlers`` (event name → target), for ``ember.live.testing``.
+    """
+    parts: list[str] = []
+    _write(model, parts, handlers)
+    return "".join(parts)
+
+
+def _write(node: Any, out: list[str], handlers: bool) -> None:
+    if isinstance(node, str):
+        out.append(escape(node, quote=False))
+        return
+    if not isinstance(node, Mapping):
+        return
+    tag = node.get("tagName", "")
+    children = node.get("children", ())
+    if not tag:
+        for child in children:
+            _write(child, out, handlers)
+        return
+    if not _SAFE_TAG.match(tag) or tag in _RAW_TEXT:
+        return
+    out.append(f"<{tag}")
+    for name, value in node.get("attributes", {}).items():
+        attribute = _attribute(name, value)
+        if attribute:
+            out.append(attribute)
+    if handlers and node.get("eventHandlers"):
+        targets = {name: h["target"] for name, h in node["eventHandlers"].items()}
+        out.append(f' {HANDLERS_ATTRIBUTE}="{escape(json.dumps(targets), quote=True)}"')
+    out.append(">")
+    if tag in VOID_ELEMENTS:
+        return
+    if tag == "textarea":
+        value = node.get("attributes", {}).get("value")
+        if isinstance(value, str):
+            out.append(escape(value, quote=False))
+    for child in children:
+        _write(child, out, handlers)
+    out.append(f"</{tag}>")
+
+
+def _attribute(name: str, value: Any) -> str:
+    if name == "key" or name.startswith("_") or value is None or value is False or callable(value):
+        return ""
+    html_name = _RENAMED.get(name)
+    if html_name is None:
+        html_name = name if name.startswith(("data-", "aria-")) else name.lower()
+    if not _SAFE_ATTRIBUTE.match(html_name) or html_name.startswith("on"):
+        return ""
+    if value is True:
+        return f" {html_name}"
+    if name == "style" and isinstance(value, Mapping):
+        value = ";".join(f"{_CAMEL.sub('-', k).lower()}:{v}" for k, v in value.items())
+    return f' {html_name}="{escape(str(value), quote=True)}"'

@@ -1,0 +1,302 @@
+"""Mounting live views into a FastAPI app: the page route, the websocket route, statics.
+
+For a mount at ``/counter`` ember adds, next to the app's own routes:
+
+- ``GET /counter``: the first paint, rendered on the server (``connected`` False), in a
+  page shell that boots ReactPy's client through ember's small shim;
+- ``WS /counter/_ember/ws?token=…``: one live session per tab (a FastAPI websocket route,
+  so the app's middleware and dependencies run);
+- ``GET /counter/_ember/static/…``: ReactPy's client files and ember's shim.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import reactpy
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.params import Depends
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from ._errors import ConfigurationError, TokenError
+from ._hooks import SessionContext
+from ._html import model_to_html
+from ._protocol import CloseCode
+from ._reactpy import Component, Connection, ConnectionContext, Location, render_first_model
+from ._runner import run_session
+from ._session import LiveSession, PageLocation
+from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings
+from ._token import SessionToken, TokenSigner
+from ._view import LiveView, compile_view, view_dependencies
+from ._watchdog import LoopWatchdog
+
+logger = logging.getLogger("ember.live")
+
+RootFactory = Callable[[], Component]
+Mountable = type[LiveView] | Callable[..., Any]
+_REACTPY_STATIC = Path(reactpy.__file__).parent / "static"
+
+
+@dataclass
+class Mount:
+    """One mounted view: where it lives and what it renders."""
+
+    path: str
+    view: Mountable
+    title: str
+    head: str = ""
+    dependencies: dict[str, inspect.Parameter] = field(default_factory=dict)
+
+    @property
+    def prefix(self) -> str:
+        """The path under which ember's own routes for this mount live."""
+        return f"{self.path.rstrip('/')}/_ember"
+
+
+class Ember:
+    """The live runtime for one app: settings, token signing, sessions, the watchdog.
+
+    Most apps use the module-level :func:`ember.live.mount`, which shares one default
+    ``Ember``; create your own to use other settings.
+    """
+
+    def __init__(self, settings: LiveSettings | None = None) -> None:
+        self.settings = settings or LiveSettings()
+        if self.settings.secret_key == DEVELOPMENT_SECRET_KEY:
+            logger.info("ember uses its development secret key; set EMBER_SECRET_KEY in production")
+        self.signer = TokenSigner(
+            self.settings.secret_key, max_age_seconds=self.settings.token_max_age_seconds
+        )
+        self.watchdog = LoopWatchdog(self.settings.loop_lag_threshold_ms)
+        self.sessions: dict[str, LiveSession] = {}
+        self.mounts: list[Mount] = []
+
+    def mount(
+        self,
+        app: FastAPI,
+        path: str,
+        view: Mountable,
+        *,
+        title: str | None = None,
+        head: str = "",
+        dependencies: Mapping[str, Any] | None = None,
+    ) -> Mount:
+        """Serve ``view`` (a ``LiveView`` subclass or a ReactPy component) at ``path``.
+
+        Args:
+            app: the FastAPI app to add the routes to (its own routes stay as they are).
+            path: where the page lives, e.g. ``"/counter"``.
+            view: a ``LiveView`` subclass, or a ReactPy component function taking no
+                arguments.
+            title: the page's ``<title>``; defaults to the view's name.
+            head: extra trusted HTML for ``<head>`` (stylesheets, meta tags).
+            dependencies: FastAPI dependencies resolved for the page and once per
+                websocket, by name; read them with ``use_session().dependencies[name]``.
+                The name ``identity`` also fills ``LiveSession.identity``.
+
+        Raises:
+            ConfigurationError: the path or the view is not usable.
+        """
+        if not path.startswith("/") or (path != "/" and path.endswith("/")):
+            msg = (
+                "Expected a mount path like '/counter' (a leading '/', no trailing '/'), "
+                f"got {path!r}."
+            )
+            raise ConfigurationError(msg)
+        candidate: object = view
+        if not callable(candidate):
+            msg = f"Expected a LiveView subclass or a ReactPy component, got {view!r}."
+            raise ConfigurationError(msg)
+        if isinstance(view, type) and issubclass(view, LiveView):
+            declared = view_dependencies(view)
+        else:
+            declared = {}
+        for name, dependency in (dependencies or {}).items():
+            default = dependency if isinstance(dependency, Depends) else Depends(dependency)
+            declared[name] = inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Any
+            )
+        mounted = Mount(
+            path=path,
+            view=view,
+            title=title or str(getattr(view, "__name__", "ember")),
+            head=head,
+            dependencies=declared,
+        )
+        self.mounts.append(mounted)
+        page_path = path
+        app.add_api_route(
+            page_path,
+            _with_dependencies(self._page_endpoint(mounted), Request, declared),
+            methods=["GET"],
+            response_class=HTMLResponse,
+            include_in_schema=False,
+            name=f"ember:{path}",
+        )
+        app.add_api_websocket_route(
+            f"{mounted.prefix}/ws",
+            _with_dependencies(self._socket_endpoint(mounted), WebSocket, declared),
+            name=f"ember-ws:{path}",
+        )
+        app.mount(
+            f"{mounted.prefix}/static",
+            StaticFiles(directory=_REACTPY_STATIC, packages=[("ember.live", "static")]),
+            name=f"ember-static:{path}",
+        )
+        return mounted
+
+    # -- building the root ------------------------------------------------------------------
+
+    async def _root(self, mounted: Mount, session: LiveSession) -> Component:
+        view = mounted.view
+        if isinstance(view, type) and issubclass(view, LiveView):
+            instance = view()
+            socket = await instance._start(session)
+            root = compile_view(instance, socket)
+        else:
+            root = cast(RootFactory, view)()
+        return cast(Component, SessionContext(root, value=session))
+
+    # -- the page ---------------------------------------------------------------------------
+
+    def _page_endpoint(self, mounted: Mount) -> Callable[..., Awaitable[Response]]:
+        async def page(connection: Request, dependencies: dict[str, Any]) -> Response:
+            session = LiveSession(
+                mount_path=mounted.path,
+                location=PageLocation(connection.url.path, connection.url.query),
+                identity=dependencies.get("identity"),
+                scope=dict(connection.scope),
+                dependencies=dependencies,
+            )
+            root = await self._root(mounted, session)
+            if session.redirect_to is not None:
+                return RedirectResponse(session.redirect_to, status_code=303)
+            connection_value = Connection(
+                scope=dict(connection.scope),
+                location=Location(path=connection.url.path, query_string=connection.url.query),
+                carrier=connection,
+            )
+            model = await render_first_model(ConnectionContext(root, value=connection_value))
+            token = self.signer.sign(SessionToken(session.id, mounted.path))
+            return HTMLResponse(page_shell(mounted, model_to_html(model), token))
+
+        return page
+
+    # -- the websocket --------------------------------------------------------------------------
+
+    def _socket_endpoint(self, mounted: Mount) -> Callable[..., Awaitable[None]]:
+        async def socket(connection: WebSocket, dependencies: dict[str, Any]) -> None:
+            await connection.accept()
+            token = self._admit(mounted, connection)
+            if not isinstance(token, SessionToken):
+                code, reason = token
+                logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
+                await connection.close(code=code, reason=reason[:120])
+                return
+            path = connection.query_params.get("path", mounted.path)
+            if not path.startswith(mounted.path):
+                path = mounted.path
+            session = LiveSession(
+                id=token.session_id,
+                mount_path=mounted.path,
+                location=PageLocation(path, connection.query_params.get("qs", "").lstrip("?")),
+                identity=dependencies.get("identity"),
+                scope=dict(connection.scope),
+                dependencies=dependencies,
+            )
+            self.sessions[session.id] = session
+            self.watchdog.acquire()
+            try:
+                await run_session(self, mounted, session, connection)
+            finally:
+                self.watchdog.release()
+                if self.sessions.get(session.id) is session:
+                    del self.sessions[session.id]
+
+        return socket
+
+    def _admit(self, mounted: Mount, connection: WebSocket) -> SessionToken | tuple[int, str]:
+        """The verified token, or the close code and reason to refuse the socket with."""
+        origin = connection.headers.get("origin")
+        if origin is not None and not self._origin_allowed(origin, connection):
+            return CloseCode.FORBIDDEN_ORIGIN, f"Origin {origin!r} is not allowed."
+        signed = connection.query_params.get("token")
+        if not signed:
+            return CloseCode.BAD_TOKEN, "The websocket URL carries no session token."
+        try:
+            return self.signer.verify(signed, mount_path=mounted.path)
+        except TokenError as error:
+            return CloseCode.BAD_TOKEN, str(error)
+
+    def _origin_allowed(self, origin: str, connection: WebSocket) -> bool:
+        if origin in self.settings.allowed_origins:
+            return True
+        host = connection.headers.get("host", "")
+        return urlsplit(origin).netloc == host
+
+
+def _with_dependencies(
+    handler: Callable[[Any, dict[str, Any]], Awaitable[Any]],
+    connection_type: type[Request] | type[WebSocket],
+    dependencies: Mapping[str, inspect.Parameter],
+) -> Callable[..., Awaitable[Any]]:
+    """Give ``handler`` a signature FastAPI resolves: the connection plus the dependencies."""
+    names = list(dependencies)
+
+    async def endpoint(**kwargs: Any) -> Any:
+        connection = kwargs.pop("__ember_connection")
+        return await handler(connection, {name: kwargs[name] for name in names})
+
+    parameters = [
+        inspect.Parameter(
+            "__ember_connection", inspect.Parameter.KEYWORD_ONLY, annotation=connection_type
+        ),
+        *dependencies.values(),
+    ]
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    return endpoint
+
+
+def page_shell(mounted: Mount, body: str, token: str) -> str:
+    """The HTML document around a view's first paint."""
+    static = f"{mounted.prefix}/static"
+    config = {
+        "pathPrefix": f"{mounted.prefix}/",
+        "componentPath": f"ws?token={token}",
+        "socketPath": f"{mounted.prefix}/ws",
+    }
+    import_map = {
+        "imports": {
+            "react": f"{static}/preact.js",
+            "react-dom": f"{static}/preact-dom.js",
+            "react-dom/client": f"{static}/preact-dom.js",
+            "react/jsx-runtime": f"{static}/preact-jsx-runtime.js",
+        }
+    }
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(mounted.title)}</title>"
+        f'<script type="importmap">{_script_json(import_map)}</script>'
+        f"{mounted.head}</head><body>"
+        f'<div data-ember-root class="ember-root ember-static" '
+        f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
+        f"<div data-ember-static>{body}</div><div data-ember-live></div></div>"
+        f'<script type="module" src="{static}/ember.js"></script>'
+        "</body></html>"
+    )
+
+
+def _script_json(value: Any) -> str:
+    # JSON inside <script> must not be able to close the element.
+    return json.dumps(value).replace("<", "\\u003c")

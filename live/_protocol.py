@@ -1,0 +1,125 @@
+"""ember's wire protocol (version 1): what the browser may send, and the close codes.
+
+The browser runs ReactPy's client, which sends ``layout-event`` frames; ember's small
+client shim adds ``ember-location`` frames (the URL changed through back/forward), and
+``ember.live.testing`` sends ``ember-ping`` frames to learn when its events have landed. Every
+frame is checked here before anything reaches ReactPy. Change ``PROTOCOL_VERSION`` when the
+frames or the close codes change.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from ._errors import ProtocolError
+
+PROTOCOL_VERSION = 1
+MAX_TARGET_LENGTH = 512
+
+
+class CloseCode(enum.IntEnum):
+    """Websocket close codes ember uses. 4xxx codes are ember's own."""
+
+    NORMAL = 1000
+    GOING_AWAY = 1001
+    MESSAGE_TOO_BIG = 1009
+    INTERNAL_ERROR = 1011
+    SERVICE_RESTART = 1012
+    BAD_FRAME = 4400
+    BAD_TOKEN = 4401
+    FORBIDDEN_ORIGIN = 4403
+    UNKNOWN_VIEW = 4404
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutEvent:
+    """An event for the handler ``target`` with its arguments."""
+
+    target: str
+    data: list[Any]
+    seq: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LocationChange:
+    """The browser's URL changed without a page load (back/forward after a patch)."""
+
+    path: str
+    query_string: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    """Asks the server to answer ``ember-pong`` once every earlier frame is handled and
+    its renders are sent. ``ember.live.testing`` uses it to know a click has landed."""
+
+    id: int
+
+
+ClientMessage = LayoutEvent | LocationChange | Ping
+
+
+def parse_frame(text: str | None, data: bytes | None, *, max_bytes: int) -> ClientMessage:
+    """Validate one frame from the browser and return what it says.
+
+    Raises:
+        ProtocolError: with the close code to use (too big, binary, not JSON, wrong shape).
+    """
+    if text is None:
+        size = len(data or b"")
+        msg = f"Expected a text frame with JSON, got a binary frame of {size} bytes."
+        raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
+    if len(text) > max_bytes or len(text.encode()) > max_bytes:
+        msg = f"A frame may be at most {max_bytes} bytes; this one is {len(text.encode())}."
+        raise ProtocolError(msg, close_code=CloseCode.MESSAGE_TOO_BIG)
+    try:
+        message = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        msg = f"Expected a JSON object, got text that is not JSON ({exc})."
+        raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME) from None
+    if not isinstance(message, dict):
+        msg = f"Expected a JSON object, got {type(message).__name__}."
+        raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
+    kind = message.get("type")
+    if kind == "layout-event":
+        return _layout_event(message)
+    if kind == "ember-location":
+        path, query = message.get("path"), message.get("qs", "")
+        if isinstance(path, str) and path.startswith("/") and isinstance(query, str):
+            return LocationChange(path=path, query_string=query.removeprefix("?"))
+        raise ProtocolError(
+            "An ember-location frame needs 'path' (starting with '/') and 'qs' as strings.",
+            close_code=CloseCode.BAD_FRAME,
+        )
+    if kind == "ember-ping":
+        ping_id = message.get("id")
+        if isinstance(ping_id, int) and not isinstance(ping_id, bool):
+            return Ping(id=ping_id)
+        raise ProtocolError(
+            "An ember-ping frame needs an integer 'id'.", close_code=CloseCode.BAD_FRAME
+        )
+    msg = (
+        f"Expected a frame of type 'layout-event', 'ember-location' or 'ember-ping', got {kind!r}."
+    )
+    raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
+
+
+def _layout_event(message: dict[str, Any]) -> LayoutEvent:
+    target, data, seq = message.get("target"), message.get("data", []), message.get("seq")
+    if not isinstance(target, str) or not 0 < len(target) <= MAX_TARGET_LENGTH:
+        msg = (
+            f"Expected 'target' to be a string of 1 to {MAX_TARGET_LENGTH} characters, "
+            f"got {type(target).__name__}."
+        )
+        raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
+    if not isinstance(data, list):
+        msg = f"Expected 'data' to be a list, got {type(data).__name__}."
+        raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
+    if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or seq < 0):
+        msg = f"Expected 'seq' to be a non-negative integer, got {seq!r}."
+        raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
+    return LayoutEvent(target=target, data=data, seq=seq)

@@ -1,0 +1,146 @@
+"""The one place ember reaches into ReactPy's internals (ReactPy 2.0.0b13, pinned exactly).
+
+Everything else in ember imports ReactPy's public names (``reactpy.component``,
+``reactpy.html``, the hooks) or goes through this module, so an upgrade of ReactPy touches
+this file only. What it adds to ReactPy's ``Layout``:
+
+- state set from a worker thread (a sync handler) schedules its render on the event loop;
+- snake_case handler names (``on_click``) become camelCase (``onClick``) at render time, so
+  the browser fires them, and string ``on*`` attributes (inline JavaScript) are refused;
+- a handler lookup by target, so ember can reject events for handlers the current render
+  did not emit instead of letting ReactPy open a queue and a task per unknown target.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import re
+import threading
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any, cast
+
+import anyio.to_thread
+from reactpy.core.hooks import ConnectionContext as ConnectionContext
+from reactpy.core.layout import Layout
+from reactpy.types import BaseEventHandler, Component, Connection, Event, Location
+
+from ._errors import RenderError
+
+__all__ = [
+    "Component",
+    "Connection",
+    "ConnectionContext",
+    "EmberLayout",
+    "Location",
+    "UpdateMessage",
+    "render_first_model",
+]
+
+UpdateMessage = dict[str, Any]
+"""A ``layout-update`` message: ``{"type": "layout-update", "path": str, "model": dict}``."""
+
+_SNAKE_HANDLER = re.compile(r"^on_[a-z0-9_]+$")
+
+
+def _camel_handler_name(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class EmberLayout(Layout):
+    """ReactPy's ``Layout`` with ember's render-time checks and thread-safe scheduling."""
+
+    async def __aenter__(self) -> EmberLayout:
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+        await super().__aenter__()
+        return self
+
+    def _schedule_render_task(self, lcs_id: Any) -> None:
+        # A sync handler runs in a worker thread; the state it sets must be rendered on
+        # the loop, where ReactPy's render tasks live.
+        if threading.get_ident() != self._loop_thread:
+            self._loop.call_soon_threadsafe(super()._schedule_render_task, lcs_id)
+            return
+        super()._schedule_render_task(lcs_id)
+
+    def _render_model_attributes(
+        self, old_state: Any, new_state: Any, raw_model: dict[str, Any]
+    ) -> None:
+        if raw_model.get("inlineJavaScript"):
+            names = ", ".join(sorted(raw_model["inlineJavaScript"]))
+            msg = (
+                f"<{raw_model.get('tagName')}> has string event attributes ({names}). ember "
+                "refuses inline JavaScript because a string there runs as code in the "
+                "browser; pass a Python function as the handler instead."
+            )
+            raise RenderError(msg)
+        handlers = raw_model.get("eventHandlers")
+        if handlers and any(_SNAKE_HANDLER.match(name) for name in handlers):
+            raw_model = {
+                **raw_model,
+                "eventHandlers": {_camel_handler_name(k): v for k, v in handlers.items()},
+            }
+        super()._render_model_attributes(old_state, new_state, raw_model)
+
+    def handler_for(self, target: str) -> BaseEventHandler | None:
+        """The handler the current render emitted under ``target``, or None."""
+        return self._event_handlers.get(target)
+
+    def has_handler(self, target: str) -> bool:
+        return target in self._event_handlers
+
+    def record_event_seq(self, target: str, seq: int) -> None:
+        """Remember the client's sequence number so ReactPy echoes it back as ``ackSeq``."""
+        seen = self._last_event_seq_by_target
+        if seq > seen.get(target, -1):
+            seen[target] = seq
+
+    def has_pending_renders(self) -> bool:
+        """True while a render is scheduled or running."""
+        return bool(self._render_tasks)
+
+    async def next_update(self) -> UpdateMessage:
+        """Wait for the next render and return its ``layout-update`` message."""
+        return cast(UpdateMessage, await self.render())
+
+
+def is_sync_handler(handler: BaseEventHandler) -> bool:
+    """True when the user's function behind ``handler`` is a plain (blocking) function."""
+    wrapped = getattr(handler.function, "__wrapped__", None)
+    return wrapped is not None and not inspect.iscoroutinefunction(wrapped)
+
+
+def _drive_to_completion(coroutine: Coroutine[Any, Any, None]) -> None:
+    # ReactPy wraps a sync handler in a coroutine with no await inside; one send runs it.
+    try:
+        coroutine.send(None)
+    except StopIteration:
+        return
+    coroutine.close()
+    msg = "A handler ReactPy marked as synchronous awaited something; this is a bug in ember."
+    raise RuntimeError(msg)
+
+
+async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
+    """Run ``handler`` with the event ``data``: async on the loop, sync in a worker thread."""
+    args = [Event(item) if isinstance(item, dict) else item for item in data]
+    function = cast(Callable[[list[Any]], Awaitable[None]], handler.function)
+    if is_sync_handler(handler):
+        coroutine = cast(Coroutine[Any, Any, None], function(args))
+        await anyio.to_thread.run_sync(_drive_to_completion, coroutine)
+        return
+    await function(args)
+
+
+async def render_first_model(root: Component) -> dict[str, Any]:
+    """Render ``root`` once through a real Layout and return its VDOM model.
+
+    Used for the server-rendered first paint: hooks work (ReactPy's own
+    ``reactpy_to_string`` renders outside a Layout, where they do not), and the layout is
+    closed again, so effects are cleaned up.
+    """
+    async with EmberLayout(root) as layout:
+        update = await layout.next_update()
+    return cast(dict[str, Any], update["model"])

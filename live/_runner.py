@@ -1,0 +1,199 @@
+"""The loop of one live session: frames in, events to handlers, renders out.
+
+Three tasks share the session's task group: the reader validates every frame before
+anything reaches ReactPy; the dispatcher runs events one at a time, in order (async
+handlers on the loop, sync handlers in a worker thread); the writer sends each render.
+A handler that raises ends this session only: it is logged once with its context and the
+socket closes with 1011, after which the browser reconnects and the view mounts afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import anyio.lowlevel
+import orjson
+from anyio.abc import ObjectReceiveStream
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from ._errors import ProtocolError
+from ._protocol import ClientMessage, CloseCode, LocationChange, Ping, parse_frame
+from ._reactpy import Connection, ConnectionContext, EmberLayout, Location, call_handler
+from ._session import LiveSession, PageLocation
+
+if TYPE_CHECKING:
+    from ._mount import Ember, Mount
+
+logger = logging.getLogger("ember.live")
+
+EVENT_QUEUE_SIZE = 64
+
+
+class _SessionFailed(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+async def run_session(
+    ember: Ember, mounted: Mount, session: LiveSession, websocket: WebSocket
+) -> None:
+    """Serve ``session`` over ``websocket`` until either side closes it."""
+    send_lock = anyio.Lock()
+
+    async def send(message: dict[str, Any]) -> None:
+        data = orjson.dumps(message).decode()
+        async with send_lock:
+            await websocket.send_text(data)
+
+    close: tuple[int, str] = (CloseCode.NORMAL, "")
+    events_in, events_out = anyio.create_memory_object_stream[ClientMessage](EVENT_QUEUE_SIZE)
+    writer = _Writer(send)
+    try:
+        async with anyio.create_task_group() as group:
+            session._attach(group, send)
+            root = await ember._root(mounted, session)
+            connection = Connection(
+                scope=dict(websocket.scope),
+                location=Location(
+                    path=session.location.path, query_string=session.location.query_string
+                ),
+                carrier=websocket,
+            )
+            async with EmberLayout(ConnectionContext(root, value=connection)) as layout:
+                group.start_soon(writer.run, layout, name=f"ember writer {session.id}")
+                group.start_soon(
+                    _dispatch,
+                    ember,
+                    mounted,
+                    session,
+                    layout,
+                    writer,
+                    events_out,
+                    name=f"ember dispatcher {session.id}",
+                )
+                await _read(ember, websocket, events_in)
+                group.cancel_scope.cancel()
+    except Exception as error:  # task groups raise groups; find out what failed
+        failure = _first_failure(error)
+        if failure is not None:
+            close = (failure.code, failure.reason)
+        else:
+            logger.error(
+                "Session %s of %s failed; closing its socket so the client remounts",
+                session.id,
+                mounted.path,
+                exc_info=error,
+            )
+            close = (CloseCode.INTERNAL_ERROR, "The view failed; it will remount.")
+    finally:
+        with anyio.CancelScope(shield=True):
+            await session._close()
+            await events_in.aclose()
+            await events_out.aclose()
+            if websocket.client_state is WebSocketState.CONNECTED:
+                with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
+                    await websocket.close(code=close[0], reason=close[1][:120])
+
+
+async def _read(
+    ember: Ember, websocket: WebSocket, events: anyio.abc.ObjectSendStream[Any]
+) -> None:
+    max_bytes = ember.settings.max_frame_bytes
+    async with events:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            try:
+                frame = parse_frame(message.get("text"), message.get("bytes"), max_bytes=max_bytes)
+            except ProtocolError as error:
+                logger.warning("Closing a websocket after a bad frame: %s", error)
+                raise _SessionFailed(error.close_code, str(error)) from None
+            await events.send(frame)
+
+
+async def _dispatch(
+    ember: Ember,
+    mounted: Mount,
+    session: LiveSession,
+    layout: EmberLayout,
+    writer: _Writer,
+    events: ObjectReceiveStream[ClientMessage],
+) -> None:
+    async with events:
+        async for frame in events:
+            if isinstance(frame, Ping):
+                await writer.settle(layout)
+                await writer.send({"type": "ember-pong", "id": frame.id})
+                continue
+            if isinstance(frame, LocationChange):
+                session.location = PageLocation(frame.path, frame.query_string)
+                session._notify("location")
+                continue
+            handler = layout.handler_for(frame.target)
+            if handler is None:
+                # Stale (the element is gone) or forged: either way nothing runs, and no
+                # queue or task is made for a target the render did not emit.
+                logger.info(
+                    "Ignored an event for %r in session %s: the current render has no such handler",
+                    frame.target[:80],
+                    session.id,
+                )
+                continue
+            if frame.seq is not None:
+                layout.record_event_seq(frame.target, frame.seq)
+            name = f"session {session.id} view {mounted.path} handler {frame.target}"
+            try:
+                with ember.watchdog.activity(name):
+                    await call_handler(handler, frame.data)
+            except Exception:
+                logger.exception(
+                    "Handler %s failed in session %s (view %s); the session closes and the "
+                    "client remounts",
+                    frame.target,
+                    session.id,
+                    mounted.path,
+                )
+                raise _SessionFailed(
+                    CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
+                ) from None
+
+
+class _Writer:
+    """Sends each render as it completes; knows whether one is on its way."""
+
+    def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+        self.send = send
+        self._sending = False
+
+    async def run(self, layout: EmberLayout) -> None:
+        while True:
+            update = await layout.next_update()
+            self._sending = True
+            try:
+                await self.send(update)
+            finally:
+                self._sending = False
+
+    async def settle(self, layout: EmberLayout) -> None:
+        """Return once no render is scheduled, running or being sent."""
+        await anyio.lowlevel.checkpoint()
+        while self._sending or layout.has_pending_renders():  # noqa: ASYNC110 - nothing to signal
+            await anyio.sleep(0.001)
+
+
+def _first_failure(error: BaseException) -> _SessionFailed | None:
+    if isinstance(error, _SessionFailed):
+        return error
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            found = _first_failure(inner)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,182 @@
+"""``LiveSession``: the server side of one browser tab, alive as long as its websocket."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+import anyio
+from anyio.abc import TaskGroup
+
+from ._errors import EmberError
+
+logger = logging.getLogger("ember.live")
+
+Cleanup = Callable[[], Awaitable[None] | None]
+ControlSender = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class SessionState(enum.Enum):
+    """The life of a session: first rendered over HTTP, then live over its websocket."""
+
+    STATIC = "static"
+    """Rendering the first paint for the HTTP response; no websocket yet."""
+    CONNECTED = "connected"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class PageLocation:
+    """The page's URL as the browser shows it."""
+
+    path: str
+    query_string: str = ""
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query parameters, the last value winning for repeated names."""
+        return {k: v[-1] for k, v in parse_qs(self.query_string).items()}
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}?{self.query_string}" if self.query_string else self.path
+
+
+@dataclass(eq=False)
+class LiveSession:
+    """The state of one tab: identity, tasks, cleanups, flash and where the page is.
+
+    Reach it in components with :func:`ember.live.use_session`. Everything it holds is
+    released when the websocket closes: its tasks are cancelled and its cleanups run.
+    """
+
+    mount_path: str
+    location: PageLocation
+    identity: Any = None
+    scope: dict[str, Any] = field(default_factory=dict, repr=False)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    state: SessionState = SessionState.STATIC
+    flash: dict[str, str] = field(default_factory=dict)
+    redirect_to: str | None = None
+    dependencies: dict[str, Any] = field(default_factory=dict, repr=False)
+    _task_group: TaskGroup | None = field(default=None, repr=False)
+    _send_control: ControlSender | None = field(default=None, repr=False)
+    _cleanups: list[Cleanup] = field(default_factory=list, repr=False)
+    _listeners: dict[str, set[Callable[[], None]]] = field(default_factory=dict, repr=False)
+    _running_tasks: int = 0
+
+    @property
+    def connected(self) -> bool:
+        """True once the websocket is up (False during the server-rendered first paint)."""
+        return self.state is SessionState.CONNECTED
+
+    @property
+    def task_count(self) -> int:
+        """How many tasks the session is running now."""
+        return self._running_tasks
+
+    # -- tasks -------------------------------------------------------------------------
+
+    def start_task(self, function: Callable[[], Coroutine[Any, Any, None]], *, name: str) -> bool:
+        """Run ``function()`` in the session's task group; cancelled when the session ends.
+
+        An exception escaping the task fails the whole session (it is logged once with the
+        session id and the websocket closes); catch what you expect inside the task.
+        Returns False, starting nothing, while the session is not connected.
+        """
+        if self._task_group is None or self.state is not SessionState.CONNECTED:
+            return False
+
+        async def run() -> None:
+            self._running_tasks += 1
+            try:
+                await function()
+            finally:
+                self._running_tasks -= 1
+
+        self._task_group.start_soon(run, name=f"ember session {self.id}: {name}")
+        return True
+
+    def add_cleanup(self, cleanup: Cleanup) -> None:
+        """Run ``cleanup`` when the session ends (subscriptions, timers, presence)."""
+        if self.state is SessionState.CLOSED:
+            msg = f"Session {self.id} is closed; a cleanup added now would never run."
+            raise EmberError(msg)
+        self._cleanups.append(cleanup)
+
+    # -- observable values (flash, location) ----------------------------------------------
+
+    def _listen(self, topic: str, callback: Callable[[], None]) -> Callable[[], None]:
+        listeners = self._listeners.setdefault(topic, set())
+        listeners.add(callback)
+        return lambda: listeners.discard(callback)
+
+    def _notify(self, topic: str) -> None:
+        for callback in list(self._listeners.get(topic, ())):
+            callback()
+
+    def put_flash(self, kind: str, message: str) -> None:
+        """Show ``message`` under ``kind`` (``"info"``, ``"error"``, …) in the flash group."""
+        self.flash = {**self.flash, kind: message}
+        self._notify("flash")
+
+    def clear_flash(self, kind: str | None = None) -> None:
+        """Remove one kind of flash message, or all of them."""
+        self.flash = {} if kind is None else {k: v for k, v in self.flash.items() if k != kind}
+        self._notify("flash")
+
+    # -- navigation -----------------------------------------------------------------------
+
+    async def push_patch(self, to: str) -> None:
+        """Change the URL within this view (new history entry, no remount)."""
+        path, _, query = to.partition("?")
+        self.location = PageLocation(path=path or self.location.path, query_string=query)
+        self._notify("location")
+        await self._control({"type": "ember-navigate", "kind": "patch", "to": to})
+
+    async def push_navigate(self, to: str) -> None:
+        """Load another page of the app (a new history entry)."""
+        await self._redirect(to, kind="navigate")
+
+    async def redirect(self, to: str) -> None:
+        """Send the browser to ``to`` (during the first paint: an HTTP redirect)."""
+        await self._redirect(to, kind="redirect")
+
+    async def _redirect(self, to: str, *, kind: str) -> None:
+        if not to.startswith("/") or to.startswith("//"):
+            msg = f"Expected a path on this site starting with a single '/', got {to!r}."
+            raise EmberError(msg)
+        self.redirect_to = to
+        await self._control({"type": "ember-navigate", "kind": kind, "to": to})
+
+    async def _control(self, message: dict[str, Any]) -> None:
+        if self._send_control is not None and self.connected:
+            await self._send_control(message)
+
+    # -- lifecycle (called by the runtime) --------------------------------------------------
+
+    def _attach(self, task_group: TaskGroup, send_control: ControlSender) -> None:
+        self._task_group = task_group
+        self._send_control = send_control
+        self.state = SessionState.CONNECTED
+
+    async def _close(self) -> None:
+        """Run cleanups (most recent first); never raises, logs each failure once."""
+        self.state = SessionState.CLOSED
+        self._task_group = None
+        self._send_control = None
+        self._listeners.clear()
+        cleanups, self._cleanups = self._cleanups[::-1], []
+        with anyio.CancelScope(shield=True):
+            for cleanup in cleanups:
+                try:
+                    outcome = cleanup()
+                    if outcome is not None:
+                        await outcome
+                except Exception:
+                    logger.exception("A cleanup of session %s failed", self.id)

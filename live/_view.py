@@ -1,0 +1,320 @@
+"""The ``LiveView`` class facade: LiveView's callbacks, compiled to a ReactPy component.
+
+A view's ``mount`` and ``handle_params`` run before the first render (once for the
+server-rendered page, with ``socket.connected`` False, and again when the websocket
+connects), ``render(assigns)`` builds the markup, events reach ``@on_event`` methods,
+messages reach ``@on_info`` methods by their type, and ``start_async`` work reaches
+``handle_async``. Every callback that changes assigns re-renders the view.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, TypeVar
+
+import anyio.to_thread
+from reactpy import component, use_ref, use_state
+
+from ._async_result import AsyncResult
+from ._errors import ConfigurationError, EmberError
+from ._events import event_params
+from ._reactpy import Component
+from ._session import LiveSession
+
+logger = logging.getLogger("ember.live")
+F = TypeVar("F", bound=Callable[..., Any])
+_EVENT_ATTR = "__ember_event__"
+_INFO_ATTR = "__ember_info__"
+_ASYNC_ATTR = "__ember_async__"
+
+
+def on_event(name: str) -> Callable[[F], F]:
+    """Route the event ``name`` to the decorated ``(self, params, socket)`` method."""
+
+    def mark(method: F) -> F:
+        setattr(method, _EVENT_ATTR, name)
+        return method
+
+    return mark
+
+
+def on_info(message_type: type[Any]) -> Callable[[F], F]:
+    """Route messages of ``message_type`` to the decorated ``(self, msg, socket)`` method."""
+
+    def mark(method: F) -> F:
+        setattr(method, _INFO_ATTR, message_type)
+        return method
+
+    return mark
+
+
+def on_async(name: str) -> Callable[[F], F]:
+    """Route the result of ``socket.start_async(name, …)`` to ``(self, result, socket)``."""
+
+    def mark(method: F) -> F:
+        setattr(method, _ASYNC_ATTR, name)
+        return method
+
+    return mark
+
+
+class Socket:
+    """What a view's callbacks receive: assigns, the session, navigation and flash."""
+
+    def __init__(self, view: LiveView, session: LiveSession) -> None:
+        self._view = view
+        self.session = session
+        self._assigns: dict[str, Any] = {}
+        self._changed = False
+        self._rerender: Callable[[], None] | None = None
+
+    @property
+    def assigns(self) -> Mapping[str, Any]:
+        """The view's assigns (read-only; change them with :meth:`assign`)."""
+        return MappingProxyType(self._assigns)
+
+    @property
+    def connected(self) -> bool:
+        """False while rendering the first paint over HTTP, True once the websocket is up."""
+        return self.session.connected
+
+    def assign(self, **values: Any) -> Socket:
+        """Set assigns; the view re-renders after the callback returns."""
+        for key, value in values.items():
+            if self._assigns.get(key, _MISSING) is not value:
+                self._assigns[key] = value
+                self._changed = True
+        return self
+
+    def update(self, key: str, function: Callable[[Any], Any]) -> Socket:
+        """Set ``key`` to ``function(current value)``."""
+        if key not in self._assigns:
+            msg = f"Cannot update assign {key!r}: it was never assigned. Assign it in mount()."
+            raise EmberError(msg)
+        return self.assign(**{key: function(self._assigns[key])})
+
+    def put_flash(self, kind: str, message: str) -> Socket:
+        self.session.put_flash(kind, message)
+        return self
+
+    async def push_patch(self, to: str) -> None:
+        """Change the URL within this view and call ``handle_params`` again."""
+        await self.session.push_patch(to)
+        await self._view._run_handle_params(self)
+
+    async def push_navigate(self, to: str) -> None:
+        await self.session.push_navigate(to)
+
+    async def redirect(self, to: str) -> None:
+        await self.session.redirect(to)
+
+    def start_async(self, name: str, function: Callable[[], Awaitable[Any]]) -> None:
+        """Run ``function`` in the session's task group; its outcome reaches ``handle_async``.
+
+        Does nothing before the websocket is connected (as in LiveView).
+        """
+
+        async def run() -> None:
+            try:
+                value = await function()
+            except Exception as error:
+                logger.exception("start_async %r failed in session %s", name, self.session.id)
+                outcome: AsyncResult[Any] = AsyncResult.failed_with(error)
+            else:
+                outcome = AsyncResult.succeeded(value)
+            await self._view._dispatch_async(name, outcome, self)
+
+        self.session.start_task(run, name=f"start_async {name}")
+
+    async def send_info(self, message: Any) -> None:
+        """Deliver ``message`` to this view's ``@on_info`` handler (like ``send(self(), msg)``)."""
+        await self._view._dispatch_info(message, self)
+
+    def _flush(self) -> None:
+        if self._changed and self._rerender is not None:
+            self._changed = False
+            self._rerender()
+
+
+_MISSING = object()
+
+
+class LiveView:
+    """Base class for class-style live views. Subclass it and implement ``render``.
+
+    Dependencies: extra keyword parameters of ``mount`` declared with FastAPI's
+    ``Depends`` (e.g. ``user: Annotated[User, Depends(current_user)]``) are resolved by
+    FastAPI for the page request and for the websocket, with the app's
+    ``dependency_overrides`` honoured, once per connection.
+    """
+
+    _events: ClassVar[dict[str, str]]
+    _infos: ClassVar[dict[type[Any], str]]
+    _asyncs: ClassVar[dict[str, str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._events, cls._infos, cls._asyncs = {}, {}, {}
+        for klass in reversed(cls.__mro__):
+            for attribute, value in vars(klass).items():
+                if hasattr(value, _EVENT_ATTR):
+                    cls._events[getattr(value, _EVENT_ATTR)] = attribute
+                if hasattr(value, _INFO_ATTR):
+                    cls._infos[getattr(value, _INFO_ATTR)] = attribute
+                if hasattr(value, _ASYNC_ATTR):
+                    cls._asyncs[getattr(value, _ASYNC_ATTR)] = attribute
+
+    # -- callbacks users override ---------------------------------------------------------
+
+    async def mount(self, params: Mapping[str, str], session: LiveSession, socket: Socket) -> None:
+        """Set the first assigns. Runs for the first paint and again on connect."""
+
+    async def handle_params(self, params: Mapping[str, str], url: str, socket: Socket) -> None:
+        """React to the URL's query parameters (after mount and after each patch)."""
+
+    async def handle_event(self, event: str, params: Any, socket: Socket) -> None:
+        """Events with no ``@on_event`` method land here; the default refuses them."""
+        known = ", ".join(sorted(self._events)) or "none"
+        msg = (
+            f"{type(self).__name__} has no handler for event {event!r}. Known events: {known}. "
+            "Add a method decorated with @on_event(...)."
+        )
+        raise EmberError(msg)
+
+    async def handle_info(self, message: Any, socket: Socket) -> None:
+        """Messages with no ``@on_info`` method land here; the default logs and drops them."""
+        logger.warning("%s dropped a message of type %s", type(self).__name__, type(message))
+
+    async def handle_async(self, name: str, result: AsyncResult[Any], socket: Socket) -> None:
+        """``start_async`` outcomes with no ``@on_async`` method land here."""
+
+    async def terminate(self, reason: str, socket: Socket) -> None:
+        """The session is ending (the websocket closed)."""
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        """Return the view's markup (ReactPy elements or components)."""
+        raise NotImplementedError
+
+    # -- helpers for render ---------------------------------------------------------------
+
+    def on(self, event: str) -> Callable[..., Awaitable[None]]:
+        """An event handler for markup that routes to ``@on_event(event)``.
+
+        Its params are the browser event's data (for a form submit: the form's values).
+        """
+        socket = self._socket
+
+        async def handle(*data: Any) -> None:
+            params = event_params(data)
+            await self._dispatch_event(event, params, socket)
+
+        handle.__qualname__ = f"{type(self).__name__}.on({event!r})"
+        return handle
+
+    # -- runtime ----------------------------------------------------------------------------
+
+    _socket: Socket
+
+    async def _start(self, session: LiveSession) -> Socket:
+        self._socket = socket = Socket(self, session)
+        await _call(self.mount, session.location.params, session, socket, deps=session)
+        await self._run_handle_params(socket)
+        socket._changed = False
+        if session.connected:
+            session.add_cleanup(lambda: self.terminate("closed", socket))
+        return socket
+
+    async def _run_handle_params(self, socket: Socket) -> None:
+        location = socket.session.location
+        await self.handle_params(location.params, location.url, socket)
+        socket._flush()
+
+    async def _dispatch_event(self, event: str, params: Any, socket: Socket) -> None:
+        name = self._events.get(event)
+        if name is None:
+            await self.handle_event(event, params, socket)
+        else:
+            await _call(getattr(self, name), params, socket, deps=socket.session)
+        socket._flush()
+
+    async def _dispatch_info(self, message: Any, socket: Socket) -> None:
+        for message_type, name in self._infos.items():
+            if isinstance(message, message_type):
+                await _call(getattr(self, name), message, socket, deps=socket.session)
+                break
+        else:
+            await self.handle_info(message, socket)
+        socket._flush()
+
+    async def _dispatch_async(self, name: str, result: AsyncResult[Any], socket: Socket) -> None:
+        method = self._asyncs.get(name)
+        if method is None:
+            await self.handle_async(name, result, socket)
+        else:
+            await getattr(self, method)(result, socket)
+        socket._flush()
+
+
+async def _call(method: Callable[..., Any], *args: Any, deps: LiveSession) -> Any:
+    """Call a view callback, adding resolved dependencies it asks for by name."""
+    extra = {
+        name: deps.dependencies[name]
+        for name in _dependency_names(method)
+        if name in deps.dependencies
+    }
+    if inspect.iscoroutinefunction(method):
+        return await method(*args, **extra)
+    return await anyio.to_thread.run_sync(lambda: method(*args, **extra))
+
+
+def _dependency_names(method: Callable[..., Any]) -> list[str]:
+    return [
+        p.name
+        for p in inspect.signature(method).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+        or (p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and p.default is not p.empty)
+    ]
+
+
+def view_dependencies(view: type[LiveView]) -> dict[str, inspect.Parameter]:
+    """The FastAPI dependencies a view's callbacks declare, by parameter name.
+
+    Raises:
+        ConfigurationError: two callbacks declare the same name differently.
+    """
+    found: dict[str, inspect.Parameter] = {}
+    methods = [view.mount, *(getattr(view, n) for n in view._events.values())]
+    methods += [getattr(view, n) for n in view._infos.values()]
+    for method in methods:
+        signature = inspect.signature(method, eval_str=True)
+        for parameter in signature.parameters.values():
+            if parameter.name not in _dependency_names(method):
+                continue
+            previous = found.get(parameter.name)
+            if previous is not None and previous.default is not parameter.default:
+                msg = (
+                    f"{view.__name__} declares the dependency {parameter.name!r} twice with "
+                    "different values; use one name per dependency."
+                )
+                raise ConfigurationError(msg)
+            found[parameter.name] = parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+    return found
+
+
+def compile_view(view: LiveView, socket: Socket) -> Component:
+    """Return a ReactPy component that renders ``view`` and re-renders on assign changes."""
+
+    @component
+    def LiveViewRoot() -> Any:
+        _, set_version = use_state(0)
+        bound = use_ref(False)
+        if not bound.current:
+            socket._rerender = lambda: set_version(lambda v: v + 1)
+            bound.current = True
+        return view.render(socket.assigns)
+
+    LiveViewRoot.__qualname__ = type(view).__name__
+    return LiveViewRoot()

@@ -1,0 +1,96 @@
+"""The loop-lag watchdog: notices when something holds the event loop, and names it.
+
+A ticker sleeps a short interval and measures how late it wakes. Handlers and renders
+record what they are (session, view, handler) while they run; when the ticker wakes later
+than the threshold, the watchdog logs the activities that overlapped the stall.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+logger = logging.getLogger("ember.live.watchdog")
+
+
+@dataclass(slots=True)
+class _Activity:
+    name: str
+    started: float
+    ended: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stall:
+    """One time the loop was held: how long, and what ran then."""
+
+    lag_ms: float
+    culprits: tuple[str, ...]
+
+
+class LoopWatchdog:
+    """Measures event-loop lag and logs what held the loop past ``threshold_ms``."""
+
+    def __init__(self, threshold_ms: float = 100.0, *, interval_ms: float = 20.0) -> None:
+        self.threshold_ms = threshold_ms
+        self.interval_s = interval_ms / 1000
+        self.stalls: deque[Stall] = deque(maxlen=100)
+        self._recent: deque[_Activity] = deque(maxlen=256)
+        self._task: asyncio.Task[None] | None = None
+        self._users = 0
+
+    @contextmanager
+    def activity(self, name: str) -> Iterator[None]:
+        """Mark code that runs on the loop, so a stall it causes is blamed on ``name``."""
+        entry = _Activity(name, time.perf_counter())
+        self._recent.append(entry)
+        try:
+            yield
+        finally:
+            entry.ended = time.perf_counter()
+
+    def acquire(self) -> None:
+        """Start the ticker on the running loop if it is not running (reference counted)."""
+        self._users += 1
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._tick(), name="ember watchdog")
+
+    def release(self) -> None:
+        """Stop the ticker once its last user released it."""
+        self._users -= 1
+        if self._users <= 0 and self._task is not None:
+            self._users = 0
+            self._task.cancel()
+            self._task = None
+
+    async def _tick(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(self.interval_s)
+            woke = time.perf_counter()
+            lag_ms = (woke - before - self.interval_s) * 1000
+            if lag_ms >= self.threshold_ms:
+                self._report(lag_ms, before, woke)
+
+    def _report(self, lag_ms: float, start: float, end: float) -> None:
+        culprits = tuple(
+            a.name
+            for a in self._recent
+            if a.started <= end
+            and (a.ended is None or a.ended >= start)
+            and ((a.ended or end) - max(a.started, start)) * 1000 >= self.threshold_ms / 2
+        )
+        stall = Stall(lag_ms=lag_ms, culprits=culprits)
+        self.stalls.append(stall)
+        logger.warning(
+            "The event loop was held for %.0f ms (threshold %.0f ms) by: %s. Make blocking "
+            "work a sync handler (it runs in a thread) or move it to start_async/use_async.",
+            lag_ms,
+            self.threshold_ms,
+            ", ".join(culprits) or "code outside ember's handlers",
+        )

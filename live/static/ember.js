@@ -1,0 +1,83 @@
+// ember's client shim (protocol 1). ReactPy's own client renders and sends events; this
+// module only adds what it lacks: it swaps the server-rendered first paint for the live
+// view without a blank frame, marks the connection state on the root element, reloads the
+// page when the server refuses the session token, and applies navigation from the server.
+import { mountReactPy } from "./index.js";
+
+const root = document.querySelector("[data-ember-root]");
+const config = JSON.parse(root.dataset.emberConfig);
+const staticView = root.querySelector("[data-ember-static]");
+const liveView = root.querySelector("[data-ember-live]");
+const RELOAD_CODES = new Set([4401, 4404]);
+let socket = null;
+
+function setState(state) {
+  root.classList.remove("ember-connecting", "ember-connected", "ember-disconnected", "ember-error");
+  root.classList.add(`ember-${state}`);
+  root.dataset.emberState = state;
+}
+
+function navigate(message) {
+  if (message.kind === "patch") {
+    history.pushState({ ember: true }, "", message.to);
+  } else {
+    window.location.assign(message.to);
+  }
+}
+
+// ReactPy's client opens the socket itself; observe the one for this mount.
+const NativeWebSocket = window.WebSocket;
+class EmberWebSocket extends NativeWebSocket {
+  constructor(url, protocols) {
+    super(url, protocols);
+    if (!String(url).includes(config.socketPath)) return;
+    socket = this;
+    setState("connecting");
+    this.addEventListener("open", () => setState("connected"));
+    this.addEventListener("close", (event) => {
+      if (RELOAD_CODES.has(event.code)) {
+        window.location.reload();
+        return;
+      }
+      setState(event.code >= 4000 ? "error" : "disconnected");
+    });
+  }
+  set onmessage(handler) {
+    super.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (typeof message.type === "string" && message.type.startsWith("ember-")) {
+        if (message.type === "ember-navigate") navigate(message);
+        return;
+      }
+      handler(event);
+    };
+  }
+  get onmessage() {
+    return super.onmessage;
+  }
+}
+window.WebSocket = EmberWebSocket;
+
+window.addEventListener("popstate", () => {
+  if (socket && socket.readyState === NativeWebSocket.OPEN) {
+    socket.send(JSON.stringify({ type: "ember-location", path: location.pathname, qs: location.search }));
+  }
+});
+
+// The live view renders into an empty sibling; drop the first paint once it has content.
+new MutationObserver((_, observer) => {
+  if (liveView.childElementCount > 0) {
+    staticView.remove();
+    observer.disconnect();
+  }
+}).observe(liveView, { childList: true, subtree: true });
+
+mountReactPy({
+  mountElement: liveView,
+  pathPrefix: config.pathPrefix,
+  componentPath: config.componentPath,
+  reconnectInterval: 750,
+  reconnectMaxInterval: 15000,
+  reconnectMaxRetries: 150,
+  reconnectBackoffMultiplier: 1.5,
+});

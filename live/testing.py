@@ -1,0 +1,402 @@
+"""Test live views without a browser, through the app's real HTTP and websocket endpoints.
+
+Like Phoenix.LiveViewTest: open a mounted view in-process, read its HTML, find elements by
+CSS selector, and send the events a browser would send::
+
+    async with LiveClient(app) as client:
+        page = await client.live("/counter")
+        assert page.find("#count").text() == "Count: 0"
+        await page.click("button")
+        assert page.find("#count").text() == "Count: 1"
+
+Every action waits until the server has handled the event and sent the renders it caused,
+so assertions need no sleeps. Work that finishes later (``use_async``, ``start_async``,
+PubSub messages) is awaited with :meth:`LivePage.wait_for`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Callable, Mapping
+from contextlib import AsyncExitStack
+from html import unescape
+from types import TracebackType
+from typing import Any
+
+import anyio
+import anyio.abc
+import httpx
+import orjson
+from anyio.abc import TaskGroup
+from fastapi import FastAPI
+from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, aconnect_ws
+from httpx_ws.transport import ASGIWebSocketTransport
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ._html import HANDLERS_ATTRIBUTE, model_to_html
+
+__all__ = ["Element", "LiveClient", "LivePage", "LiveTestError"]
+
+_CONFIG = re.compile(r"data-ember-config='([^']*)'")
+DEFAULT_TIMEOUT = 5.0
+
+
+class LiveTestError(AssertionError):
+    """A test asked for something the page does not have, or the server went away."""
+
+
+class Element:
+    """One element of the rendered page."""
+
+    def __init__(self, node: LexborNode) -> None:
+        self._node = node
+
+    @property
+    def tag(self) -> str:
+        return str(self._node.tag)
+
+    @property
+    def attributes(self) -> dict[str, str | None]:
+        """The element's HTML attributes (ember's test-only handler map left out)."""
+        return {k: v for k, v in self._node.attributes.items() if k != HANDLERS_ATTRIBUTE}
+
+    def attr(self, name: str) -> str | None:
+        return self.attributes.get(name)
+
+    def text(self) -> str:
+        """The element's text, whitespace trimmed."""
+        return str(self._node.text(deep=True)).strip()
+
+    @property
+    def handlers(self) -> dict[str, str]:
+        raw = self._node.attributes.get(HANDLERS_ATTRIBUTE)
+        return dict(json.loads(raw)) if raw else {}
+
+    def __repr__(self) -> str:
+        return f"<Element {self.tag} {self.attributes}>"
+
+
+class LiveClient:
+    """An in-process client for a FastAPI app: plain requests and live pages."""
+
+    def __init__(
+        self,
+        app: FastAPI,
+        *,
+        base_url: str = "http://testserver",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.app = app
+        self.base_url = base_url
+        self._headers = dict(headers or {})
+        self._transport = ASGIWebSocketTransport(app=app)
+        self.http = httpx.AsyncClient(
+            transport=self._transport, base_url=base_url, headers=self._headers
+        )
+        self._pages: list[LivePage] = []
+        self._stack = AsyncExitStack()
+        self._group: TaskGroup | None = None
+
+    async def __aenter__(self) -> LiveClient:
+        await self._stack.enter_async_context(self._transport)
+        self._stack.push_async_callback(self.http.aclose)
+        self._group = await self._stack.enter_async_context(anyio.create_task_group())
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        for page in self._pages:
+            await page.close()
+        await self._stack.__aexit__(exc_type, exc, traceback)
+
+    async def get(self, path: str) -> httpx.Response:
+        """A plain GET request (JSON routes, the static first paint, redirects)."""
+        return await self.http.get(path)
+
+    async def live(self, path: str, *, origin: str | None = None) -> LivePage:
+        """Load ``path``, then connect its websocket and wait for the live render.
+
+        Raises:
+            LiveTestError: the page is not an ember page, or the socket was refused.
+        """
+        response = await self.http.get(path)
+        if response.status_code != 200:
+            msg = f"GET {path} answered {response.status_code}, expected 200 with an ember page."
+            raise LiveTestError(msg)
+        found = _CONFIG.search(response.text)
+        if found is None:
+            raise LiveTestError(f"GET {path} returned a page without an ember view.")
+        config = json.loads(unescape(found.group(1)))
+        page = LivePage(self, response, config, origin=origin or self.base_url)
+        if self._group is None:
+            raise LiveTestError("Use the LiveClient as `async with LiveClient(app) as client:`.")
+        await self._group.start(page._run)
+        self._pages.append(page)
+        await page._first_render()
+        return page
+
+
+class LivePage:
+    """A live view under test: its HTML, its elements, and the events to send it."""
+
+    def __init__(
+        self, client: LiveClient, response: httpx.Response, config: dict[str, str], *, origin: str
+    ) -> None:
+        self.client = client
+        self.response = response
+        self.static_html = response.text
+        self.path = response.url.path
+        self._config = config
+        self._origin = origin
+        self._model: dict[str, Any] = {"tagName": ""}
+        self._socket: AsyncWebSocketSession | None = None
+        self._closing = anyio.Event()
+        self._finished = anyio.Event()
+        self._pongs: dict[int, anyio.Event] = {}
+        self._pings = itertools.count(1)
+        self._changed = anyio.Event()
+        self._closed: int | None = None
+        self._close_reason: str = ""
+        self.navigations: list[dict[str, str]] = []
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def html(self) -> str:
+        """The live view's current HTML."""
+        return model_to_html(self._model)
+
+    def find_all(self, selector: str) -> list[Element]:
+        tree = LexborHTMLParser(f"<body>{model_to_html(self._model, handlers=True)}</body>")
+        return [Element(node) for node in tree.css(selector)]
+
+    def find(self, selector: str, *, text: str | None = None) -> Element:
+        """The one element matching ``selector`` (and containing ``text``, if given).
+
+        Raises:
+            LiveTestError: no element or several elements match.
+        """
+        found = self.find_all(selector)
+        if text is not None:
+            found = [e for e in found if text in e.text()]
+        if len(found) != 1:
+            wanted = selector + (f" containing {text!r}" if text else "")
+            msg = f"Expected one element matching {wanted}, found {len(found)} in:\n{self.html()}"
+            raise LiveTestError(msg)
+        return found[0]
+
+    def has(self, selector: str, *, text: str | None = None) -> bool:
+        found = self.find_all(selector)
+        return any(text in e.text() for e in found) if text is not None else bool(found)
+
+    @property
+    def close_code(self) -> int | None:
+        """The code the server closed the socket with, or None while it is open."""
+        return self._closed
+
+    # -- acting --------------------------------------------------------------------------------
+
+    async def click(self, selector: str, *, text: str | None = None) -> None:
+        """Click the element: its ``onClick`` handler runs with a click event."""
+        element = self.find(selector, text=text)
+        await self._fire(element, "onClick", {"type": "click", "target": _target(element)})
+
+    async def change(self, selector: str, value: str | bool) -> None:
+        """Change an input's value (or a checkbox's checked state) and fire ``onChange``."""
+        element = self.find(selector)
+        target = _target(element)
+        if isinstance(value, bool):
+            target["checked"] = value
+        else:
+            target["value"] = value
+        handler = "onChange" if "onChange" in element.handlers else "onInput"
+        await self._fire(element, handler, {"type": "change", "target": target})
+
+    async def keydown(self, selector: str, key: str) -> None:
+        element = self.find(selector)
+        event = {"type": "keydown", "key": key, "target": _target(element)}
+        await self._fire(element, "onKeyDown", event)
+
+    async def submit(self, selector: str = "form", data: Mapping[str, Any] | None = None) -> None:
+        """Submit the form: its fields' current values, overridden by ``data``.
+
+        Raises:
+            LiveTestError: ``data`` names a field the form does not have.
+        """
+        form = self.find(selector)
+        fields: dict[str, Any] = {}
+        for element in self.find_all(f"{selector} [name]"):
+            name = element.attr("name") or ""
+            if element.attr("type") in {"checkbox", "radio"} and element.attr("checked") is None:
+                continue
+            fields[name] = element.attr("value") or element.text() or ""
+        known = {e.attr("name") for e in self.find_all(f"{selector} [name]")}
+        unknown = sorted(set(data or {}) - known)
+        if unknown:
+            msg = f"The form {selector} has no fields named {unknown}; it has {sorted(known)}."  # type: ignore[type-var]
+            raise LiveTestError(msg)
+        fields.update(data or {})
+        elements = [{"name": k, "value": v} for k, v in fields.items()]
+        target = {
+            "tagName": "FORM",
+            "elements": elements,
+            **{k: {"value": v} for k, v in fields.items()},
+        }
+        await self._fire(form, "onSubmit", {"type": "submit", "target": target})
+
+    async def fire(self, selector: str, handler: str, *data: Any) -> None:
+        """Send any event: ``handler`` (``"onBlur"``, …) of the element, with ``data``."""
+        await self._fire(self.find(selector), handler, *data)
+
+    async def render(self) -> str:
+        """Wait until the server has handled everything sent so far; return the HTML."""
+        await self._sync()
+        return self.html()
+
+    async def wait_for(
+        self,
+        condition: Callable[[LivePage], bool] | str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        """Wait until ``condition(page)`` holds, or until a CSS selector matches.
+
+        Raises:
+            LiveTestError: it did not happen within ``timeout`` seconds.
+        """
+        check = (lambda page: page.has(condition)) if isinstance(condition, str) else condition
+        with anyio.move_on_after(timeout):
+            while not check(self):
+                self._changed = anyio.Event()
+                await self._changed.wait()
+            return
+        msg = f"Waited {timeout} s for {condition!r}; the page is now:\n{self.html()}"
+        raise LiveTestError(msg)
+
+    async def wait_closed(self, *, timeout: float = DEFAULT_TIMEOUT) -> int:
+        """Wait for the server to close the socket; return the close code."""
+        await self.wait_for(lambda page: page._closed is not None, timeout=timeout)
+        assert self._closed is not None  # noqa: S101 - narrowed for mypy
+        return self._closed
+
+    async def send_raw(self, text: str) -> None:
+        """Send a raw frame, as a hostile or broken client would."""
+        await self._require_socket().send_text(text)
+
+    async def close(self) -> None:
+        """Close the websocket (the server ends the session)."""
+        self._closing.set()
+        await self._finished.wait()
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    async def _run(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
+        # The connection lives in a task of its own, so pages open and close in any order.
+        url = f"{self._config['pathPrefix']}{self._config['componentPath']}"
+        url += ("&" if "?" in url else "?") + f"path={self.path}"
+        try:
+            connect = aconnect_ws(url, self.client.http, headers={"origin": self._origin})
+            async with connect as socket:
+                self._socket = socket
+                task_status.started()
+                async with anyio.create_task_group() as group:
+                    group.start_soon(self._receive)
+                    await self._closing.wait()
+                    group.cancel_scope.cancel()
+        finally:
+            self._closed = self._closed or 1000
+            self._finished.set()
+
+    async def _first_render(self) -> None:
+        await self.wait_for(
+            lambda page: page._model.get("children") is not None or page._closed is not None
+        )
+        if self._closed is not None:
+            msg = f"The server closed the websocket with {self._closed}: {self._close_reason}"
+            raise LiveTestError(msg)
+
+    async def _receive(self) -> None:
+        socket = self._require_socket()
+        try:
+            while True:
+                message = orjson.loads(await socket.receive_text())
+                self._apply(message)
+        except WebSocketDisconnect as closed:
+            self._closed, self._close_reason = closed.code, closed.reason or ""
+        finally:
+            for event in self._pongs.values():
+                event.set()
+            self._changed.set()
+
+    def _apply(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "layout-update":
+            _set_pointer(self._model, message["path"], message["model"])
+        elif kind == "ember-pong":
+            self._pongs.pop(message["id"], anyio.Event()).set()
+        elif kind == "ember-navigate":
+            self.navigations.append({"kind": message["kind"], "to": message["to"]})
+        self._changed.set()
+
+    async def _fire(self, element: Element, handler: str, *data: Any) -> None:
+        target = element.handlers.get(handler)
+        if target is None:
+            has = ", ".join(sorted(element.handlers)) or "none"
+            msg = f"{element!r} has no {handler} handler (it has: {has})."
+            raise LiveTestError(msg)
+        frame = {"type": "layout-event", "target": target, "data": list(data)}
+        await self._require_socket().send_text(orjson.dumps(frame).decode())
+        await self._sync()
+
+    async def _sync(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        ping = next(self._pings)
+        landed = self._pongs[ping] = anyio.Event()
+        await self._require_socket().send_text(
+            orjson.dumps({"type": "ember-ping", "id": ping}).decode()
+        )
+        with anyio.move_on_after(timeout):
+            await landed.wait()
+            return
+        raise LiveTestError(f"The server did not answer within {timeout} s.")
+
+    def _require_socket(self) -> AsyncWebSocketSession:
+        if self._socket is None or self._closed is not None:
+            reason = f" (closed with {self._closed}: {self._close_reason})" if self._closed else ""
+            raise LiveTestError(f"The page's websocket is not open{reason}.")
+        return self._socket
+
+
+def _target(element: Element) -> dict[str, Any]:
+    attributes = element.attributes
+    return {
+        "tagName": element.tag.upper(),
+        "value": attributes.get("value") or "",
+        "name": attributes.get("name") or "",
+        "checked": "checked" in attributes,
+        "dataset": {k[5:]: v for k, v in attributes.items() if k.startswith("data-")},
+    }
+
+
+def _set_pointer(model: dict[str, Any], path: str, value: dict[str, Any]) -> None:
+    if path == "":
+        model.clear()
+        model.update(value)
+        return
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in path.lstrip("/").split("/")]
+    node: Any = model
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+    last = parts[-1]
+    if isinstance(node, list):
+        index = int(last)
+        if index == len(node):
+            node.append(value)
+        else:
+            node[index] = value
+    else:
+        node[last] = value

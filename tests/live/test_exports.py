@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import ember.live
+import ember.live.testing
+
+
+def test_live_all_is_sorted_and_complete():
+    assert ember.live.__all__ == sorted(ember.live.__all__, key=lambda n: (not n.isupper(), n))
+    public = {n for n in dir(ember.live) if not n.startswith("_")}
+    assert set(ember.live.__all__) <= public
+    assert set(ember.live.__all__) == {
+        "AsyncResult",
+        "AsyncStatus",
+        "CloseCode",
+        "ConfigurationError",
+        "Ember",
+        "EmberError",
+        "LiveSession",
+        "LiveSettings",
+        "LiveView",
+        "Mount",
+        "Mountable",
+        "PROTOCOL_VERSION",
+        "PageLocation",
+        "ProtocolError",
+        "RenderError",
+        "SessionState",
+        "Socket",
+        "TokenError",
+        "default_ember",
+        "form_data",
+        "mount",
+        "on_async",
+        "on_event",
+        "on_info",
+        "use_async",
+        "use_flash",
+        "use_page_location",
+        "use_session",
+    }
+
+
+def test_testing_all():
+    assert ember.live.testing.__all__ == ["Element", "LiveClient", "LivePage", "LiveTestError"]
