@@ -20,7 +20,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Mapping
-from contextlib import AsyncExitStack
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from html import unescape
 from types import TracebackType
 from typing import Any
@@ -300,7 +300,9 @@ class LivePage:
         url = f"{self._config['pathPrefix']}{self._config['componentPath']}"
         url += ("&" if "?" in url else "?") + f"path={self.path}"
         try:
-            connect = aconnect_ws(url, self.client.http, headers={"origin": self._origin})
+            connect: AbstractAsyncContextManager[AsyncWebSocketSession] = aconnect_ws(
+                url, self.client.http, headers={"origin": self._origin}
+            )
             async with connect as socket:
                 self._socket = socket
                 task_status.started()
