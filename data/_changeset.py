@@ -10,17 +10,15 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar
-
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm.attributes import set_committed_value
 
 from . import _nested, _validators
 from ._constraint_decl import Constraint, declare_constraint
 from ._errors import ChangesetError
 from ._fields import CastFailure, FieldKind, FieldSpec, Schema, schema_for
+from ._records import read_field
 
 if TYPE_CHECKING:
     from ._result import Result
@@ -28,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["Action", "Changeset", "FieldError"]
 
 T = TypeVar("T")
-C = TypeVar("C")
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -74,24 +71,6 @@ def _is_empty(value: object, empty_values: Collection[object]) -> bool:
         return value in empty_values
     except TypeError:
         return False
-
-
-def read_field(data: object, spec: FieldSpec, schema: Schema) -> object:
-    """The value of a field on data; a new SQLAlchemy instance reports column defaults."""
-    if schema.mapper is not None:
-        state = sa_inspect(data)
-        if spec.kind in (FieldKind.ASSOC_MANY, FieldKind.ASSOC_ONE):
-            if spec.name in state.unloaded and state.has_identity:
-                raise ChangesetError(
-                    f"Expected {type(data).__name__}.{spec.name} to be loaded, but it is not. "
-                    f"Preload it (e.g. repo.get(..., preload=[{spec.name!r}])) before "
-                    f"casting or reading it."
-                )
-            if spec.name not in state.dict and not state.has_identity:
-                return [] if spec.kind is FieldKind.ASSOC_MANY else None
-        elif spec.name not in state.dict and not state.has_identity:
-            return spec.default
-    return getattr(data, spec.name, spec.default)
 
 
 @dataclass(frozen=True, eq=False)
@@ -399,30 +378,3 @@ class Changeset(Generic[T]):
     def _declare(self, kind: str, name: str, constraint: str | None, message: str) -> Changeset[T]:
         declared = declare_constraint(self._schema, kind, name, constraint, message)
         return dataclasses.replace(self, constraints=(*self.constraints, declared))
-
-
-def copy_sqlalchemy(data: C, changes: Mapping[str, object], schema: Schema) -> C:
-    """A transient copy of a mapped instance with ``changes`` applied."""
-    assert schema.mapper is not None  # noqa: S101 - only called for mapped classes
-    state = sa_inspect(data)
-    new: C = schema.mapper.class_manager.new_instance()  # type: ignore[assignment]
-    for attr in schema.mapper.column_attrs:
-        if attr.key in changes:
-            setattr(new, attr.key, changes[attr.key])
-        elif attr.key in state.dict:
-            setattr(new, attr.key, state.dict[attr.key])
-    for rel in schema.mapper.relationships:
-        if rel.key in changes:
-            setattr(new, rel.key, changes[rel.key])
-        elif rel.key in state.dict:
-            set_committed_value(new, rel.key, state.dict[rel.key])
-    known = set(schema.mapper.attrs.keys())
-    for name, value in changes.items():
-        if name not in known:
-            setattr(new, name, value)
-    return new
-
-
-def sequence_of(value: object) -> Sequence[object]:
-    """A list or tuple as a sequence; anything else as an empty one."""
-    return value if isinstance(value, list | tuple) else ()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapper
 
 from ._errors import ChangesetError
 from ._fields import FieldKind
+from ._records import copy_sqlalchemy, read_field, sequence_of
 
 if TYPE_CHECKING:
     from ._changeset import Changeset
@@ -64,7 +65,7 @@ def cast_assoc(
     Entries whose primary key matches a loaded child update it; others insert a new one.
     Loaded children the params leave out follow ``on_replace``.
     """
-    from ._changeset import Action, Changeset, read_field, sequence_of
+    from ._changeset import Action, Changeset
 
     schema = self._schema
     spec = schema.spec(name)
@@ -138,7 +139,7 @@ def cast_embed(
     ``using(model, params)`` builds each changeset; by default every field is cast. A
     list replaces the current list entry by entry (matched by position).
     """
-    from ._changeset import Action, read_field, sequence_of
+    from ._changeset import Action
 
     schema = self._schema
     spec = schema.spec(name)
@@ -199,7 +200,6 @@ def applied(value: object) -> object:
 
 def apply_changes(cs: Changeset[T]) -> T:
     """A new record with the (nested) changes applied."""
-    from ._changeset import copy_sqlalchemy
 
     changes = {name: applied(value) for name, value in cs.changes.items()}
     schema = cs._schema

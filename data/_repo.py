@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy import MetaData, Select, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ._changeset import Action, Changeset
@@ -79,6 +80,13 @@ class Repo:
     async def _connection_errors(self) -> AsyncIterator[None]:
         try:
             yield
+        except PoolTimeoutError as exc:
+            url = self.engine.url.render_as_string(hide_password=True)
+            raise DatabaseUnavailableError(
+                f"Expected a free connection to {url}, but the pool stayed exhausted: "
+                f"{_first_line(exc)}. Pool state: {self.engine.pool.status()}. Raise "
+                f"EMBER_DATABASE_POOL_SIZE / MAX_OVERFLOW, or hold sessions for less time."
+            ) from exc
         except (OperationalError, InterfaceError, OSError) as exc:
             if isinstance(exc, OperationalError | InterfaceError) and not _is_connect_error(exc):
                 raise

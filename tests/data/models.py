@@ -38,6 +38,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(200), unique=True)
+    handle: Mapped[str | None] = mapped_column(String(50), unique=True, index=True, default=None)
     age: Mapped[int | None] = mapped_column(default=None)
     score: Mapped[Annotated[int, Field(le=100)]] = mapped_column(default=0)
     role: Mapped[Role] = mapped_column(default=Role.member)

@@ -97,3 +97,14 @@ def test_naming_convention_is_required() -> None:
         check_naming_convention(MetaData())
     with pytest.raises(NamingConventionError, match="NAMING_CONVENTION"):
         Repo(None, MetaData())  # type: ignore[arg-type]
+
+
+async def test_unique_index_violation_becomes_field_error(repo: Repo) -> None:
+    def handle_cs(user: User, params: dict[str, object]) -> Changeset[User]:
+        cs = Changeset.cast(user, params, ["name", "email", "handle"])
+        return cs.unique_constraint("handle", message="is taken")
+
+    assert handle_cs(User(), {}).constraints[0].constraint == "ix_users_handle"
+    await repo.insert(handle_cs(User(), {"name": "A", "email": "a@x", "handle": "al"}))
+    result = await repo.insert(handle_cs(User(), {"name": "B", "email": "b@x", "handle": "al"}))
+    assert result.changeset.traverse_errors() == {"handle": ["is taken"]}

@@ -65,3 +65,18 @@ async def test_unreachable_postgres_hides_password(postgres_url: str) -> None:
     assert "postgres:***@127.0.0.1:1/test" in message
     assert "Pool state" in message
     await repo.dispose()
+
+
+async def test_exhausted_pool_names_url_and_pool_state(
+    database_url: tuple[str, dict[str, object]],
+) -> None:
+    url, options = database_url
+    engine = make_engine(url, pool_size=1, max_overflow=0, pool_timeout=0.2, **options)
+    repo = Repo(engine, Base.metadata)
+    await repo.create_all()
+    async with repo.session():
+        # The only connection is checked out here; a second session cannot get one.
+        other = Repo(engine, Base.metadata)
+        with pytest.raises(DatabaseUnavailableError, match=r"pool stayed exhausted.*Pool size: 1"):
+            await other.all(User)
+    await repo.dispose()
