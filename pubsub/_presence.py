@@ -132,7 +132,7 @@ class Presence:
         self.pubsub = pubsub
         self.heartbeat = heartbeat
         self.timeout = timeout
-        self._node = pubsub.node_id
+        self._node = uuid.uuid4().hex  # a fresh one on every start()
         self._seq = 0
         self._sent: dict[str, int] = {}  # topic -> seq of our last state sent
         # topic -> node -> ref -> entry; our own entries live under our node id
@@ -160,7 +160,7 @@ class Presence:
                     "Expected a started PubSub for Presence, but it is not running. Call "
                     "`await pubsub.start()` before tracking presence."
                 )
-            self._node = self.pubsub.node_id
+            self._node = uuid.uuid4().hex
             sub = await self.pubsub.subscribe(REPLICATION_TOPIC, max_queue=10_000)
             self._sub = sub
             self._stopping.clear()
@@ -316,7 +316,8 @@ class Presence:
                         and msg.node != self._node
                     ):
                         await self._handle(msg)
-                return  # the PubSub stopped
+                self._stopping.set()  # the PubSub stopped: so does the heartbeat
+                return
             except SlowConsumerError as exc:
                 logger.warning("Presence fell behind on %s (%s); resyncing", REPLICATION_TOPIC, exc)
                 sub = await self.pubsub.subscribe(REPLICATION_TOPIC, max_queue=sub.max_queue)
@@ -379,8 +380,10 @@ class Presence:
                         node=self._node, ttl=self.timeout, seq=self._seq, topics=dict(self._sent)
                     ),
                 )
-            except Exception as exc:  # a Redis outage: peers time out or resync later
+            except BroadcastError as exc:  # a server outage: peers resync after it
                 logger.warning("Presence heartbeat from %s failed: %s", self._node, exc)
+            except NotStartedError:
+                return  # the PubSub stopped under us
             now = time.monotonic()
             for node, (seen, ttl) in list(self._seen.items()):
                 if now - seen > ttl:

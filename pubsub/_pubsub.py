@@ -49,7 +49,9 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def create_backend(url: str, backoff: Backoff | None = None) -> EmberBackend:
+def create_backend(
+    url: str, backoff: Backoff | None = None, health_check: float | None = None
+) -> EmberBackend:
     """The broadcaster backend for ``url``.
 
     Raises:
@@ -63,11 +65,11 @@ def create_backend(url: str, backoff: Backoff | None = None) -> EmberBackend:
     if scheme in ("redis", "rediss"):
         from ._backends._redis import RedisBackend
 
-        return RedisBackend(url, backoff=backoff)
+        return RedisBackend(url, backoff=backoff, health_check=health_check)
     if scheme in ("postgres", "postgresql", "postgresql+asyncpg"):
         from ._backends._postgres import PostgresBackend
 
-        return PostgresBackend(url, backoff=backoff)
+        return PostgresBackend(url, backoff=backoff, health_check=health_check)
     raise ConfigurationError(
         f"Expected a PubSub URL starting with one of {', '.join(s + '://' for s in SCHEMES)}, "
         f"got {redact(url)!r}. Set EMBER_PUBSUB_URL to e.g. memory:// or "
@@ -81,17 +83,27 @@ class PubSub:
     Args:
         url: ``memory://`` (in-process, the default), ``redis://…`` or ``postgres://…``.
         backoff: delays between reconnect attempts (Redis and PostgreSQL).
+        health_check: seconds of silence after which the listen connection is probed
+            (Redis PING, PostgreSQL ``SELECT 1``); it is replaced when the probe gets no
+            answer (default 5; for Redis also ``?health_check_interval=`` in the URL).
 
     One backend subscription is kept per topic per process however many local
     subscribers it has; local subscribers are served first, without a round trip.
     """
 
-    def __init__(self, url: str = "memory://", *, backoff: Backoff | None = None) -> None:
+    def __init__(
+        self,
+        url: str = "memory://",
+        *,
+        backoff: Backoff | None = None,
+        health_check: float | None = None,
+    ) -> None:
         if urlsplit(url).scheme not in SCHEMES:
             create_backend(url)  # raises ConfigurationError with the details
         self.url = url
         self.node_id = uuid.uuid4().hex
         self._backoff = backoff
+        self._health_check = health_check
         self._backend: EmberBackend | None = None
         self._listener: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -127,7 +139,7 @@ class PubSub:
         """
         if self._backend is not None:
             raise PubSubError(f"{self!r} is already started; call start() once.")
-        backend = create_backend(self.url, self._backoff)
+        backend = create_backend(self.url, self._backoff, self._health_check)
         try:
             await backend.connect()
         except Exception as exc:

@@ -38,9 +38,15 @@ def channel_name(topic: str) -> str:
 class PostgresBackend(EmberBackend):
     """LISTEN/NOTIFY with a publish pool, a dedicated listen connection and reconnects."""
 
-    def __init__(self, url: str, *, backoff: Backoff | None = None) -> None:
+    def __init__(
+        self, url: str, *, backoff: Backoff | None = None, health_check: float | None = None
+    ) -> None:
         super().__init__(url.replace("postgresql+asyncpg://", "postgresql://", 1))
         self._backoff = backoff or Backoff()
+        self._health = health_check or 5.0
+        self._watchdog: asyncio.Task[None] | None = None
+        # One operation at a time on the listen connection (asyncpg refuses overlaps).
+        self._listen_lock = asyncio.Lock()
         self._topics: dict[str, str] = {}  # channel name -> topic
         self._pool: asyncpg.Pool | None = None
         self._listen: asyncpg.Connection | None = None
@@ -51,13 +57,15 @@ class PostgresBackend(EmberBackend):
         self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=4)
         self._listen = await self._open()
         self._supervisor = asyncio.create_task(self._supervise(), name="ember.pubsub postgres")
+        self._watchdog = asyncio.create_task(self._watch(), name="ember.pubsub postgres watchdog")
 
     async def disconnect(self) -> None:
-        if self._supervisor is not None:
-            self._supervisor.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._supervisor
-            self._supervisor = None
+        for task in (self._supervisor, self._watchdog):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._supervisor = self._watchdog = None
         conn, self._listen = self._listen, None
         if conn is not None:
             with contextlib.suppress(*_LOST):
@@ -73,7 +81,8 @@ class PostgresBackend(EmberBackend):
         if conn is None or conn.is_closed():
             return  # down: the reconnect listens again and reports Reconnected
         try:
-            await conn.add_listener(name, self._notified)
+            async with self._listen_lock:
+                await conn.add_listener(name, self._notified)
         except _LOST:
             self._lost.set()
 
@@ -83,7 +92,8 @@ class PostgresBackend(EmberBackend):
         conn = self._listen
         if conn is not None and not conn.is_closed():
             try:
-                await conn.remove_listener(name, self._notified)
+                async with self._listen_lock:
+                    await conn.remove_listener(name, self._notified)
             except _LOST:
                 self._lost.set()
 
@@ -102,6 +112,21 @@ class PostgresBackend(EmberBackend):
         topic = self._topics.get(name)
         if topic is not None:
             self._push(Event(channel=topic, message=payload))
+
+    async def _watch(self) -> None:
+        """Probe the listen connection with ``SELECT 1``; a probe that fails or gets no
+        answer within the interval marks it lost (a hung server, a half-open socket)."""
+        while True:
+            await asyncio.sleep(self._health)
+            conn = self._listen
+            if conn is None or self._lost.is_set():
+                continue
+            try:
+                async with self._listen_lock:
+                    await asyncio.wait_for(conn.fetchval("SELECT 1"), self._health)
+            except _LOST as exc:
+                logger.warning("PostgreSQL listen connection failed its health check: %r", exc)
+                self._lost.set()
 
     async def _supervise(self) -> None:
         while True:

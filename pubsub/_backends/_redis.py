@@ -35,7 +35,9 @@ _LOST = (RedisConnectionError, RedisTimeoutError, OSError, EOFError)
 class RedisBackend(EmberBackend):
     """Redis PUBLISH/SUBSCRIBE with confirmed subscribes and reconnect-and-resubscribe."""
 
-    def __init__(self, url: str, *, backoff: Backoff | None = None) -> None:
+    def __init__(
+        self, url: str, *, backoff: Backoff | None = None, health_check: float | None = None
+    ) -> None:
         super().__init__(url)
         self._backoff = backoff or Backoff()
         try:
@@ -45,8 +47,20 @@ class RedisBackend(EmberBackend):
                 f"Expected a Redis URL like redis://host:6379/0, got {url!r}: {exc}"
             ) from None
         connection_class: type[AbstractConnection] = kwargs.pop("connection_class", Connection)  # type: ignore[assignment]
+        # Our own watchdog PINGs the listen connection; redis-py's would read its replies.
+        health = kwargs.pop("health_check_interval", None)
+        if health_check is None:
+            health_check = float(health) if isinstance(health, int | float) and health else 5.0
+        self._health = health_check
         # RESP2 on the listen connection: subscribe-mode replies arrive as plain arrays.
-        self._listen_kwargs: dict[str, Any] = {**kwargs, "protocol": 2, "socket_keepalive": True}
+        self._listen_kwargs: dict[str, Any] = {
+            "socket_connect_timeout": 5.0,
+            "socket_timeout": 5.0,  # the handshake; reads in subscribe mode never time out
+            **kwargs,
+            "protocol": 2,
+            "socket_keepalive": True,
+        }
+        self._last_reply = 0.0
         self._connection_class = connection_class
         self._client = aioredis.Redis.from_url(
             url,
@@ -134,6 +148,7 @@ class RedisBackend(EmberBackend):
                     except _LOST:
                         await self._drop_connection()
                         continue
+            watchdog = asyncio.create_task(self._watch(conn), name="ember.pubsub redis watchdog")
             try:
                 await self._read(conn)
             except _LOST as exc:
@@ -143,11 +158,37 @@ class RedisBackend(EmberBackend):
                     self._where(),
                     exc,
                 )
+            finally:
+                watchdog.cancel()
             await self._drop_connection()
+
+    async def _watch(self, conn: AbstractConnection) -> None:
+        """PING an idle connection; close it when nothing came back for three intervals.
+
+        Catches what TCP does not report quickly: a server that hangs, or a half-open
+        connection after a network failure. Closing makes the reader fail and reconnect.
+        """
+        loop = asyncio.get_running_loop()
+        self._last_reply = loop.time()
+        while True:
+            await asyncio.sleep(self._health)
+            idle = loop.time() - self._last_reply
+            if idle >= 3 * self._health:
+                logger.warning(
+                    "Redis at %s sent nothing for %.1fs, not even a PONG; reconnecting",
+                    self._where(),
+                    idle,
+                )
+                await conn.disconnect(nowait=True)
+                return
+            if idle >= self._health:
+                with contextlib.suppress(*_LOST):
+                    await conn.send_command("PING")
 
     async def _read(self, conn: AbstractConnection) -> None:
         while True:
             reply = await conn.read_response(timeout=math.inf)
+            self._last_reply = asyncio.get_running_loop().time()
             if not isinstance(reply, list) or len(reply) < 3:
                 continue
             kind = reply[0]

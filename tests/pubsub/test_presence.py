@@ -216,3 +216,32 @@ async def test_presence_heartbeat_overtaking_state_keeps_entry(
     assert "peer" in presence.list(topic)
     await presence._handle(_Heartbeat(node="n", ttl=9, seq=2, topics={}))
     assert presence.list(topic) == {}
+
+
+async def test_presence_two_trackers_on_one_pubsub_see_each_other(
+    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+) -> None:
+    pubsub = await make_pubsub(presence_url)
+    first = await make_presence(pubsub)
+    second = await make_presence(pubsub)
+
+    await first.track(topic, "ada")
+    await second.track(topic, "grace")
+
+    await eventually(lambda: sorted(first.list(topic)) == ["ada", "grace"])
+    await eventually(lambda: sorted(second.list(topic)) == ["ada", "grace"])
+
+
+async def test_presence_pubsub_stopped_tasks_end_quietly(
+    presence_url: str, topic: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    pubsub = PubSub(presence_url)
+    await pubsub.start()
+    presence = Presence(pubsub, heartbeat=0.05, timeout=0.5)
+    await presence.track(topic, "ada")
+
+    await pubsub.stop()
+
+    await eventually(lambda: not presence.started, within=2)
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+    await presence.stop()

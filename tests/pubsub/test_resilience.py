@@ -112,6 +112,23 @@ async def test_redis_restart_mid_subscription_delivery_resumes(
 
 
 @pytest.mark.redis
+async def test_redis_hung_server_detected_by_health_check_delivery_resumes(
+    own_redis: RedisServer, topic: str
+) -> None:
+    async with PubSub(own_redis.url, health_check=0.2) as receiver:
+        sub = await receiver.subscribe(topic)
+
+        own_redis.pause()
+        await asyncio.sleep(1.0)  # three silent health-check intervals, and more
+        own_redis.resume()
+
+        assert isinstance(await next_message(sub, within=15), MessagesMayBeLost)
+        async with PubSub(own_redis.url) as sender:
+            await sender.broadcast(topic, Ping(n=1))
+        assert await next_message(sub) == Ping(n=1)
+
+
+@pytest.mark.redis
 async def test_redis_down_at_start_raises_clear_error(own_redis: RedisServer) -> None:
     own_redis.stop()
 
@@ -143,6 +160,31 @@ async def test_postgres_listen_connection_killed_delivery_resumes(
     assert marker == MessagesMayBeLost(topic=topic, reason="the PostgreSQL connection was lost")
     await sender.broadcast(topic, Ping(n=2))
     assert await next_message(sub) == Ping(n=2)
+
+
+@pytest.mark.postgres
+async def test_postgres_hung_listen_connection_detected_by_health_check(
+    postgres_url: str, topic: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncpg
+
+    url = postgres_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    async with PubSub(url, health_check=0.1) as receiver, PubSub(url) as sender:
+        sub = await receiver.subscribe(topic)
+        listen = receiver._backend._listen  # type: ignore[union-attr]
+
+        original = asyncpg.Connection.fetchval
+
+        async def fetchval(self: asyncpg.Connection, *args: object, **kwargs: object) -> object:
+            if self is listen:  # the probe never answers, like a half-open socket
+                await asyncio.Event().wait()
+            return await original(self, *args, **kwargs)
+
+        monkeypatch.setattr(asyncpg.Connection, "fetchval", fetchval)
+
+        assert isinstance(await next_message(sub, within=15), MessagesMayBeLost)
+        await sender.broadcast(topic, Ping(n=1))
+        assert await next_message(sub) == Ping(n=1)
 
 
 @pytest.mark.postgres
