@@ -54,6 +54,7 @@ class FieldError(NamedTuple):
 
 
 def _type_of(value: object) -> type:
+    # type(x) of a TypeVar-typed x is type[T], which mypy will not hash for the cache.
     return type(value)
 
 
@@ -93,6 +94,14 @@ class Changeset(Generic[T]):
     empty_values: tuple[object, ...] = ("",)
     lock: tuple[str, object] | None = None
     validations: tuple[tuple[str, str, Mapping[str, object]], ...] = ()
+
+    def __repr__(self) -> str:
+        action = self.action.value if self.action else None
+        return (
+            f"Changeset(action={action!r}, changes={dict(self.changes)!r}, "
+            f"errors={self.error_paths()!r}, data=<{type(self.data).__name__}>, "
+            f"valid={self.valid})"
+        )
 
     # -- building -------------------------------------------------------------------
 
