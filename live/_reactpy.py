@@ -4,7 +4,8 @@ Everything else in ember imports ReactPy's public names (``reactpy.component``,
 ``reactpy.html``, the hooks) or goes through this module, so an upgrade of ReactPy touches
 this file only. What it adds to ReactPy's ``Layout``:
 
-- state set from a worker thread (a sync handler) schedules its render on the event loop;
+- state set from a worker thread (a sync handler) schedules its render on the event loop
+  (ReactPy's ``LifeCycleHook.schedule_render`` is wrapped for that, once, at import);
 - snake_case handler names (``on_click``) become camelCase (``onClick``) at render time, so
   the browser fires them, and string ``on*`` attributes (inline JavaScript) are refused;
 - a handler lookup by target, so ember can reject events for handlers the current render
@@ -14,6 +15,7 @@ this file only. What it adds to ReactPy's ``Layout``:
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import re
 import threading
@@ -21,6 +23,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, cast
 
 import anyio.to_thread
+from reactpy.core._life_cycle_hook import LifeCycleHook
 from reactpy.core.hooks import ConnectionContext as ConnectionContext
 from reactpy.core.layout import Layout
 from reactpy.types import BaseEventHandler, Component, Connection, Event, Location
@@ -52,18 +55,8 @@ class EmberLayout(Layout):
     """ReactPy's ``Layout`` with ember's render-time checks and thread-safe scheduling."""
 
     async def __aenter__(self) -> EmberLayout:
-        self._loop = asyncio.get_running_loop()
-        self._loop_thread = threading.get_ident()
         await super().__aenter__()
         return self
-
-    def _schedule_render_task(self, lcs_id: Any) -> None:
-        # A sync handler runs in a worker thread; the state it sets must be rendered on
-        # the loop, where ReactPy's render tasks live.
-        if threading.get_ident() != self._loop_thread:
-            self._loop.call_soon_threadsafe(super()._schedule_render_task, lcs_id)
-            return
-        super()._schedule_render_task(lcs_id)
 
     def _render_model_attributes(
         self, old_state: Any, new_state: Any, raw_model: dict[str, Any]
@@ -106,6 +99,27 @@ class EmberLayout(Layout):
         return cast(UpdateMessage, await self.render())
 
 
+# A sync handler runs in a worker thread, and the state it sets schedules a render from
+# there. ReactPy's hook keeps a "render scheduled" flag that the loop resets while rendering,
+# so scheduling from another thread races with it (a lost render). Every schedule is
+# therefore moved onto the loop that runs the handler's session.
+_HANDLER_LOOP: contextvars.ContextVar[tuple[asyncio.AbstractEventLoop, int]] = (
+    contextvars.ContextVar("ember_handler_loop")
+)
+_original_schedule_render = LifeCycleHook.schedule_render
+
+
+def _schedule_render_on_loop(hook: LifeCycleHook) -> None:
+    home = _HANDLER_LOOP.get(None)
+    if home is not None and threading.get_ident() != home[1]:
+        home[0].call_soon_threadsafe(_original_schedule_render, hook)
+        return
+    _original_schedule_render(hook)
+
+
+LifeCycleHook.schedule_render = _schedule_render_on_loop  # type: ignore[method-assign, assignment]
+
+
 def is_sync_handler(handler: BaseEventHandler) -> bool:
     """True when the user's function behind ``handler`` is a plain (blocking) function."""
     wrapped = getattr(handler.function, "__wrapped__", None)
@@ -128,6 +142,8 @@ async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
     args = [Event(item) if isinstance(item, dict) else item for item in data]
     function = cast(Callable[[list[Any]], Awaitable[None]], handler.function)
     if is_sync_handler(handler):
+        # The context (and so this value) is copied into the worker thread.
+        _HANDLER_LOOP.set((asyncio.get_running_loop(), threading.get_ident()))
         coroutine = cast(Coroutine[Any, Any, None], function(args))
         await anyio.to_thread.run_sync(_drive_to_completion, coroutine)
         return

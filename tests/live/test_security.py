@@ -1,0 +1,143 @@
+"""The websocket refuses what it must: bad tokens, foreign origins, bad frames."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from html import unescape
+
+import httpx
+import pytest
+from httpx_ws import WebSocketDisconnect, aconnect_ws
+from httpx_ws.transport import ASGIWebSocketTransport
+
+from ember.live import CloseCode, Ember, LiveSettings
+from ember.live.testing import LiveClient
+
+TOKEN = re.compile(r"token=([^&\"']+)")
+
+
+async def _token(client: httpx.AsyncClient, path: str = "/counter") -> str:
+    page = await client.get(path)
+    return TOKEN.search(unescape(page.text)).group(1)
+
+
+async def _close_code(app, url: str, *, origin: str | None = "http://testserver") -> int:
+    headers = {"origin": origin} if origin else {}
+    async with ASGIWebSocketTransport(app=app) as transport, httpx.AsyncClient(
+        transport=transport, base_url="http://testserver"
+    ) as client:
+        if "{token}" in url:
+            url = url.format(token=await _token(client))
+        async with aconnect_ws(url, client, headers=headers) as ws:
+            with pytest.raises(WebSocketDisconnect) as closed:
+                await ws.receive_text(timeout=5)
+                await ws.receive_text(timeout=5)
+            return closed.value.code
+
+
+async def test_socket_without_token_closes_with_bad_token(counter_app):
+    assert await _close_code(counter_app, "/counter/_ember/ws") == CloseCode.BAD_TOKEN
+
+
+async def test_socket_with_forged_token_closes_with_bad_token(counter_app):
+    code = await _close_code(counter_app, "/counter/_ember/ws?token=eyJ2IjoxfQ.forged.sig")
+    assert code == CloseCode.BAD_TOKEN
+
+
+async def test_token_signed_with_another_key_is_refused(counter_app):
+    other = Ember(LiveSettings(secret_key="another-secret-key-0123456789"))
+    from ember.live._token import SessionToken
+
+    forged = other.signer.sign(SessionToken("sid", "/counter"))
+    code = await _close_code(counter_app, f"/counter/_ember/ws?token={forged}")
+    assert code == CloseCode.BAD_TOKEN
+
+
+async def test_token_for_another_mount_is_refused(ember, counter_app):
+    from ember.live._token import SessionToken
+
+    elsewhere = ember.signer.sign(SessionToken("sid", "/admin"))
+    code = await _close_code(counter_app, f"/counter/_ember/ws?token={elsewhere}")
+    assert code == CloseCode.BAD_TOKEN
+
+
+async def test_expired_token_is_refused(counter_app, ember, monkeypatch):
+    from ember.live._token import TokenSigner
+
+    ember.signer = TokenSigner("test-secret-key-0123456789", max_age_seconds=1)
+    async with ASGIWebSocketTransport(app=counter_app) as transport, httpx.AsyncClient(
+        transport=transport, base_url="http://testserver"
+    ) as client:
+        token = await _token(client)
+    monkeypatch.setattr("time.time", lambda real=__import__("time").time: real() + 60)
+    code = await _close_code(counter_app, f"/counter/_ember/ws?token={token}")
+    assert code == CloseCode.BAD_TOKEN
+
+
+async def test_foreign_origin_is_refused(counter_app):
+    code = await _close_code(
+        counter_app, "/counter/_ember/ws?token={token}", origin="http://evil.example"
+    )
+    assert code == CloseCode.FORBIDDEN_ORIGIN
+
+
+async def test_allowed_origin_from_settings_is_accepted(counter_app, ember):
+    ember.settings.allowed_origins = ["http://app.example"]
+    async with LiveClient(counter_app) as client:
+        page = await client.live("/counter", origin="http://app.example")
+        await page.click("#inc")
+        assert page.find("#count").text() == "Count: 1"
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("not json", CloseCode.BAD_FRAME),
+        ("[1, 2]", CloseCode.BAD_FRAME),
+        ('{"type": "what"}', CloseCode.BAD_FRAME),
+        ('{"type": "layout-event", "target": 5, "data": []}', CloseCode.BAD_FRAME),
+        ('{"type": "layout-event", "target": "x", "data": {}}', CloseCode.BAD_FRAME),
+        ('{"type": "layout-event", "target": "' + "x" * 600 + '", "data": []}', CloseCode.BAD_FRAME),
+    ],
+)
+async def test_malformed_frame_closes_with_bad_frame(counter_app, frame, code):
+    async with LiveClient(counter_app) as client:
+        page = await client.live("/counter")
+        await page.send_raw(frame)
+        assert await page.wait_closed() == code
+
+
+async def test_oversized_frame_closes_with_message_too_big(counter_app, ember):
+    ember.settings.max_frame_bytes = 1000
+    async with LiveClient(counter_app) as client:
+        page = await client.live("/counter")
+        await page.send_raw('{"type": "layout-event", "target": "x", "data": ["' + "a" * 2000 + '"]}')
+        assert await page.wait_closed() == CloseCode.MESSAGE_TOO_BIG
+
+
+async def test_unknown_target_is_ignored_without_a_queue_and_others_carry_on(
+    counter_app, ember, caplog
+):
+    caplog.set_level(logging.INFO, "ember.live")
+    async with LiveClient(counter_app) as client:
+        page = await client.live("/counter")
+        tasks_before = len(asyncio.all_tasks())
+        for i in range(200):
+            await page.send_raw(f'{{"type": "layout-event", "target": "/forged/{i}:onClick", "data": []}}')
+        await page.click("#inc")
+        assert page.find("#count").text() == "Count: 1"
+        assert len(asyncio.all_tasks()) <= tasks_before
+        assert page.close_code is None
+    assert "the current render has no such handler" in caplog.text
+
+
+async def test_bad_frame_in_one_session_leaves_another_untouched(counter_app):
+    async with LiveClient(counter_app) as client:
+        healthy = await client.live("/counter")
+        hostile = await client.live("/counter")
+        await hostile.send_raw("\x00garbage")
+        assert await hostile.wait_closed() == CloseCode.BAD_FRAME
+        await healthy.click("#inc")
+        assert healthy.find("#count").text() == "Count: 1"

@@ -1,0 +1,246 @@
+"""LiveSession: reachable through use_session, and everything released at close."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+
+import anyio
+from fastapi import FastAPI, HTTPException
+from fastapi.requests import HTTPConnection
+from reactpy import component, html, use_effect, use_state
+
+from ember.live import AsyncResult, use_async, use_flash, use_session
+from ember.live.testing import LiveClient
+
+from .conftest import Counter
+
+
+async def test_sessions_are_released_when_sockets_close(ember):
+    cleaned: list[str] = []
+
+    @component
+    def Holder():
+        session = use_session()
+
+        def on_connect():
+            if session.connected:
+                session.add_cleanup(lambda: cleaned.append(session.id))
+
+                async def forever():
+                    await anyio.sleep_forever()
+
+                session.start_task(forever, name="forever")
+
+        use_effect(on_connect, [session.connected])
+        return html.p({"id": "sid"}, session.id)
+
+    app = FastAPI()
+    ember.mount(app, "/holder", Holder)
+    async with LiveClient(app) as client:
+        await client.live("/holder")  # warm up imports and lazily created tasks
+        tasks_before = len(asyncio.all_tasks())
+        pages = [await client.live("/holder") for _ in range(20)]
+        assert len(ember.sessions) == 21
+        assert all(s.task_count == 1 for s in ember.sessions.values())
+        for page in pages:
+            await page.close()
+        for _ in range(100):
+            if len(ember.sessions) == 1:
+                break
+            await anyio.sleep(0.01)
+        await anyio.sleep(0.05)
+        assert len(ember.sessions) == 1
+        assert len(cleaned) == 20
+        assert len(asyncio.all_tasks()) <= tasks_before
+    gc.collect()
+    assert ember.sessions == {}
+
+
+async def test_use_session_exposes_identity_from_a_dependency(ember):
+    def current_user(connection: HTTPConnection) -> str:
+        user = connection.headers.get("x-user")
+        if user is None:
+            raise HTTPException(401)
+        return user
+
+    @component
+    def Whoami():
+        session = use_session()
+        state = "live" if session.connected else "static"
+        return html.p({"id": "who"}, f"{session.identity} ({state})")
+
+    app = FastAPI()
+    ember.mount(app, "/whoami", Whoami, dependencies={"identity": current_user})
+    async with LiveClient(app, headers={"x-user": "ada"}) as client:
+        page = await client.live("/whoami")
+        assert "ada (static)" in page.static_html
+        assert page.find("#who").text() == "ada (live)"
+    async with LiveClient(app) as anonymous:
+        assert (await anonymous.get("/whoami")).status_code == 401
+
+
+async def test_dependency_overrides_apply_to_page_and_socket(ember):
+    def current_user(request: HTTPConnection) -> str:
+        return "real"
+
+    @component
+    def Whoami():
+        return html.p({"id": "who"}, str(use_session().dependencies["user"]))
+
+    app = FastAPI()
+    ember.mount(app, "/whoami", Whoami, dependencies={"user": current_user})
+    app.dependency_overrides[current_user] = lambda: "override"
+    async with LiveClient(app) as client:
+        page = await client.live("/whoami")
+        assert "override" in page.static_html
+        assert page.find("#who").text() == "override"
+
+
+async def test_sync_handler_runs_in_a_worker_thread_and_renders(ember):
+    threads: list[int] = []
+
+    @component
+    def Blocking():
+        count, set_count = use_state(0)
+
+        def handle(event):
+            threads.append(threading.get_ident())
+            set_count(count + 1)
+
+        return html.button({"id": "b", "onClick": handle}, f"{count}")
+
+    app = FastAPI()
+    ember.mount(app, "/blocking", Blocking)
+    async with LiveClient(app) as client:
+        page = await client.live("/blocking")
+        await page.click("#b")
+        assert page.find("#b").text() == "1"
+    assert threads and threads[0] != threading.get_ident()
+
+
+async def test_snake_case_handler_names_reach_the_browser_as_camel_case(ember):
+    @component
+    def Snake():
+        count, set_count = use_state(0)
+        return html.button({"id": "b", "on_click": lambda e: set_count(count + 1)}, str(count))
+
+    app = FastAPI()
+    ember.mount(app, "/snake", Snake)
+    async with LiveClient(app) as client:
+        page = await client.live("/snake")
+        assert set(page.find("#b").handlers) == {"onClick"}
+        await page.click("#b")
+        assert page.find("#b").text() == "1"
+
+
+async def test_use_async_goes_from_loading_to_ok(ember):
+    release = anyio.Event()
+
+    @component
+    def Slow():
+        async def load() -> str:
+            await release.wait()
+            return "done"
+
+        result: AsyncResult[str] = use_async(load)
+        if result.is_loading:
+            return html.p({"id": "r"}, "loading")
+        return html.p({"id": "r"}, result.result)
+
+    app = FastAPI()
+    ember.mount(app, "/slow", Slow)
+    async with LiveClient(app) as client:
+        page = await client.live("/slow")
+        assert "loading" in page.static_html
+        assert page.find("#r").text() == "loading"
+        release.set()
+        await page.wait_for(lambda p: p.find("#r").text() == "done")
+
+
+async def test_use_async_failure_becomes_failed_result(ember, caplog):
+    @component
+    def Broken():
+        def load() -> str:  # sync: runs in a thread
+            raise ValueError("no data")
+
+        result = use_async(load)
+        text = f"failed: {result.error}" if result.failed else "loading"
+        return html.p({"id": "r"}, text)
+
+    app = FastAPI()
+    ember.mount(app, "/broken", Broken)
+    async with LiveClient(app) as client:
+        page = await client.live("/broken")
+        await page.wait_for(lambda p: p.find("#r").text() == "failed: no data")
+    assert len([r for r in caplog.records if "use_async work" in r.getMessage()]) == 1
+
+
+async def test_async_work_is_cancelled_when_the_session_ends(ember):
+    cancelled = anyio.Event()
+
+    @component
+    def Waiting():
+        async def load() -> None:
+            try:
+                await anyio.sleep_forever()
+            except anyio.get_cancelled_exc_class():
+                cancelled.set()
+                raise
+
+        use_async(load)
+        return html.p("waiting")
+
+    app = FastAPI()
+    ember.mount(app, "/waiting", Waiting)
+    async with LiveClient(app) as client:
+        page = await client.live("/waiting")
+        await page.render()
+        await page.close()
+        with anyio.fail_after(2):
+            await cancelled.wait()
+
+
+async def test_flash_is_shown_and_cleared(ember):
+    @component
+    def Flashy():
+        session = use_session()
+        flash = use_flash()
+        return html.div(
+            html.p({"id": "flash"}, flash.get("info", "")),
+            html.button({"id": "put", "onClick": lambda e: session.put_flash("info", "Saved")}),
+            html.button({"id": "clear", "onClick": lambda e: session.clear_flash()}),
+        )
+
+    app = FastAPI()
+    ember.mount(app, "/flash", Flashy)
+    async with LiveClient(app) as client:
+        page = await client.live("/flash")
+        await page.click("#put")
+        assert page.find("#flash").text() == "Saved"
+        await page.click("#clear")
+        assert page.find("#flash").text() == ""
+
+
+async def test_failing_handler_closes_only_its_session(ember, caplog):
+    @component
+    def Fragile():
+        def explode(event):
+            raise RuntimeError("boom")
+
+        return html.button({"id": "x", "onClick": explode}, "x")
+
+    app = FastAPI()
+    ember.mount(app, "/fragile", Fragile)
+    ember.mount(app, "/counter", Counter)
+    async with LiveClient(app) as client:
+        other = await client.live("/counter")
+        page = await client.live("/fragile")
+        await page.click("#x")
+        assert await page.wait_closed() == 1011
+        await other.click("#inc")
+        assert other.find("#count").text() == "Count: 1"
+    failures = [r for r in caplog.records if r.exc_info and "boom" in str(r.exc_info[1])]
+    assert len(failures) == 1
+    assert "view /fragile" in failures[0].getMessage()
