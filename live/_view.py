@@ -259,10 +259,10 @@ class LiveView:
 
 
 async def _call(method: Callable[..., Any], *args: Any, deps: LiveSession) -> Any:
-    """Call a view callback, adding resolved dependencies it asks for by name."""
+    """Call a view callback, adding the resolved dependencies it asks for by name."""
     extra = {
         name: deps.dependencies[name]
-        for name in _dependency_names(method)
+        for name in _dependency_names(method, len(args))
         if name in deps.dependencies
     }
     if inspect.iscoroutinefunction(method):
@@ -270,13 +270,9 @@ async def _call(method: Callable[..., Any], *args: Any, deps: LiveSession) -> An
     return await anyio.to_thread.run_sync(lambda: method(*args, **extra))
 
 
-def _dependency_names(method: Callable[..., Any]) -> list[str]:
-    return [
-        p.name
-        for p in inspect.signature(method).parameters.values()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY
-        or (p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and p.default is not p.empty)
-    ]
+def _dependency_names(method: Callable[..., Any], standard: int) -> list[str]:
+    """Parameters after a callback's ``standard`` positional ones are its dependencies."""
+    return list(inspect.signature(method).parameters)[standard:]
 
 
 def view_dependencies(view: type[LiveView]) -> dict[str, inspect.Parameter]:
@@ -286,15 +282,25 @@ def view_dependencies(view: type[LiveView]) -> dict[str, inspect.Parameter]:
         ConfigurationError: two callbacks declare the same name differently.
     """
     found: dict[str, inspect.Parameter] = {}
-    methods = [view.mount, *(getattr(view, n) for n in view._events.values())]
-    methods += [getattr(view, n) for n in view._infos.values()]
-    for method in methods:
-        signature = inspect.signature(method, eval_str=True)
-        for parameter in signature.parameters.values():
-            if parameter.name not in _dependency_names(method):
-                continue
+    # (callback, how many positional arguments ember passes besides self)
+    methods = [(view.mount, 4), *((getattr(view, n), 3) for n in view._events.values())]
+    methods += [(getattr(view, n), 3) for n in view._infos.values()]
+    for method, standard in methods:
+        try:
+            parameters = list(inspect.signature(method, eval_str=True).parameters.values())
+        except NameError as error:
+            msg = (
+                f"Cannot read the annotations of {view.__name__}.{method.__name__}: {error}. "
+                "Dependencies must be importable at module level (define the view and its "
+                "dependencies at the top level of a module)."
+            )
+            raise ConfigurationError(msg) from error
+        for parameter in parameters[standard:]:
             previous = found.get(parameter.name)
-            if previous is not None and previous.default is not parameter.default:
+            if previous is not None and (previous.default, previous.annotation) != (
+                parameter.default,
+                parameter.annotation,
+            ):
                 msg = (
                     f"{view.__name__} declares the dependency {parameter.name!r} twice with "
                     "different values; use one name per dependency."

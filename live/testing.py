@@ -24,6 +24,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from html import unescape
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 import anyio.abc
@@ -298,7 +299,10 @@ class LivePage:
     async def _run(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
         # The connection lives in a task of its own, so pages open and close in any order.
         url = f"{self._config['pathPrefix']}{self._config['componentPath']}"
-        url += ("&" if "?" in url else "?") + f"path={self.path}"
+        location = {"path": self.path}
+        if self.response.url.query:
+            location["qs"] = "?" + self.response.url.query.decode()
+        url += ("&" if "?" in url else "?") + urlencode(location)
         try:
             connect: AbstractAsyncContextManager[AsyncWebSocketSession] = aconnect_ws(
                 url, self.client.http, headers={"origin": self._origin}

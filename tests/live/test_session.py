@@ -117,7 +117,8 @@ async def test_sync_handler_runs_in_a_worker_thread_and_renders(ember):
         page = await client.live("/blocking")
         await page.click("#b")
         assert page.find("#b").text() == "1"
-    assert threads and threads[0] != threading.get_ident()
+    assert threads
+    assert threads[0] != threading.get_ident()
 
 
 async def test_snake_case_handler_names_reach_the_browser_as_camel_case(ember):
