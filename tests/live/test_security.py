@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import logging
 import re
+import time
 from html import unescape
 
 import httpx
