@@ -16,13 +16,14 @@ class MessagePosted(BaseModel):
     body: str
 
 
-async def main(url: str = "memory://") -> list[str]:
+async def main(url: str = "memory://", room: str = "lobby") -> list[str]:
     log: list[str] = []
+    topic = f"room:{room}"
     async with PubSub(url) as pubsub, Presence(pubsub) as presence:
-        inbox = await pubsub.subscribe("room:lobby", max_queue=100)
+        inbox = await pubsub.subscribe(topic, max_queue=100)
 
-        await presence.track("room:lobby", "ada", {"typing": False})
-        await pubsub.broadcast("room:lobby", MessagePosted(room="lobby", author="ada", body="hi"))
+        await presence.track(topic, "ada", {"typing": False})
+        await pubsub.broadcast(topic, MessagePosted(room=room, author="ada", body="hi"))
 
         for _ in range(2):
             msg = await asyncio.wait_for(anext(inbox), 5)
@@ -34,7 +35,7 @@ async def main(url: str = "memory://") -> list[str]:
                 case MessagesMayBeLost():
                     log.append("reconnected: refetch the room")
 
-        log.append(f"present: {sorted(presence.list('room:lobby'))}")
+        log.append(f"present: {sorted(presence.list(topic))}")
         await inbox.close()
     return log
 

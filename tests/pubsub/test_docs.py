@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from . import docs_example
@@ -19,7 +20,7 @@ async def test_docs_example_runs(presence_url: str) -> None:
     if presence_url.startswith("memory://"):
         presence_url = "memory://"  # the example's own default, as a reader runs it
 
-    log = await docs_example.main(presence_url)
+    log = await docs_example.main(presence_url, room=uuid.uuid4().hex)
 
     assert log == ["joined: ['ada'] left: []", "ada: hi", "present: ['ada']"]
 
