@@ -357,6 +357,8 @@ class Changeset(Generic[T]):
 
     cast_assoc = _nested.cast_assoc
     cast_embed = _nested.cast_embed
+    put_assoc = _nested.put_assoc
+    put_embed = _nested.put_embed
 
     # -- constraints ----------------------------------------------------------------
 

@@ -53,9 +53,11 @@ class NotFoundError(DataError):
     def __init__(self, model: type[object], id: object) -> None:
         self.model = model
         self.id = id
+        what = f"matching {id!r}" if isinstance(id, dict) else f"with id {id!r}"
         super().__init__(
-            f"Expected a {model.__name__} with id {id!r}, but there is none. "
-            f"Use get() instead of get_or_raise() if a missing row is expected."
+            f"Expected a {model.__name__} {what}, but there is none. "
+            f"Use get() or get_by() instead of the *_or_raise variant if a missing row "
+            f"is expected."
         )
 
 

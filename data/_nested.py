@@ -16,11 +16,11 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper
 
 from ._errors import ChangesetError
-from ._fields import FieldKind
+from ._fields import CastFailure, FieldKind, FieldSpec
 from ._records import copy_sqlalchemy, read_field, sequence_of
 
 if TYPE_CHECKING:
-    from ._changeset import Changeset
+    from ._changeset import Action, Changeset
 
 __all__ = ["applied", "apply_changes", "cast_assoc", "cast_embed"]
 
@@ -52,67 +52,55 @@ def _invalid(cs: Changeset[T], name: str, expected: str) -> Changeset[T]:
     return cs.add_error(name, "is invalid", validation="cast", type=expected)
 
 
-def cast_assoc(
-    self: Changeset[T],
-    name: str,
-    *,
-    using: With,
-    required: bool = False,
-    on_replace: Literal["raise", "delete", "mark_as_invalid"] = "raise",
-) -> Changeset[T]:
-    """Cast ``params[name]`` into changesets for a relationship, with ``using(child, params)``.
+OnReplace = Literal["raise", "delete", "mark_as_invalid"]
+KeyOf = Callable[[object], "tuple[str, ...] | None"]
 
-    Entries whose primary key matches a loaded child update it; others insert a new one.
-    Loaded children the params leave out follow ``on_replace``.
-    """
-    from ._changeset import Action, Changeset
 
-    schema = self._schema
-    spec = schema.spec(name)
+def _assoc_spec(cs: Changeset[T], name: str, caller: str) -> FieldSpec:
+    spec = cs._schema.spec(name)
     if spec.kind not in (FieldKind.ASSOC_ONE, FieldKind.ASSOC_MANY) or spec.related is None:
         raise ChangesetError(
-            f"Expected a relationship for cast_assoc, but {name!r} is a {spec.kind.value} "
+            f"Expected a relationship for {caller}, but {name!r} is a {spec.kind.value} "
             f"field. Use cast() for columns and cast_embed() for pydantic fields."
         )
-    current = read_field(self.data, spec, schema)
-    if name not in self.params:
-        if required and not current:
-            return self.add_error(name, "can't be blank", validation="required")
-        return self
-    raw = self.params[name]
-    many = spec.kind is FieldKind.ASSOC_MANY
-    entries = _items(raw) if many else ([raw] if raw is not None else [])
-    if entries is None or not all(isinstance(e, Mapping) for e in entries):
-        return _invalid(self, name, "list of maps" if many else "map")
-    existing = list(sequence_of(current)) if many else ([current] if current is not None else [])
-    mapper: Mapper[object] = sa_inspect(spec.related)
+    return spec
+
+
+def _key_function(related: type) -> KeyOf:
+    mapper: Mapper[object] = sa_inspect(related)
     pk_keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
 
-    def key_of(values: Mapping[str, object] | object) -> tuple[str, ...] | None:
+    def key_of(values: object) -> tuple[str, ...] | None:
         if isinstance(values, Mapping):
-            found = tuple(str(values.get(k, "")) for k in pk_keys)
+            found = tuple(str(values.get(k, "") or "") for k in pk_keys)
         else:
             found = tuple(str(getattr(values, k, "") or "") for k in pk_keys)
         return found if all(found) else None
 
-    by_key = {key_of(child): child for child in existing}
-    children: list[Changeset[object]] = []
-    seen: set[tuple[str, ...]] = set()
-    for entry in entries:
-        assert isinstance(entry, Mapping)  # noqa: S101 - checked above
-        key = key_of(entry)
-        if key is not None and key in by_key:
-            seen.add(key)
-            children.append(using(by_key[key], entry).put_action(Action.UPDATE))
-        else:
-            children.append(using(spec.related(), entry).put_action(Action.INSERT))
-    cs = self
-    for child in existing:
-        if key_of(child) in seen:
-            continue
+    return key_of
+
+
+def _existing(cs: Changeset[T], spec: FieldSpec) -> list[object]:
+    current = read_field(cs.data, spec, cs._schema)
+    if spec.kind is FieldKind.ASSOC_MANY:
+        return list(sequence_of(current))
+    return [current] if current is not None else []
+
+
+def _finish_assoc(
+    cs: Changeset[T],
+    spec: FieldSpec,
+    children: list[Changeset[object]],
+    left_out: list[object],
+    on_replace: OnReplace,
+) -> Changeset[T]:
+    from ._changeset import Action, Changeset
+
+    name = spec.name
+    for child in left_out:
         if on_replace == "raise":
             raise ChangesetError(
-                f"Expected the params for {name!r} to keep every loaded entry, but "
+                f"Expected the new value of {name!r} to keep every loaded entry, but "
                 f"{child!r} was left out. Pass on_replace='delete' to delete left-out "
                 f"entries, or on_replace='mark_as_invalid' to reject them."
             )
@@ -122,9 +110,124 @@ def cast_assoc(
             children.append(Changeset.change(child).put_action(Action.DELETE))
     if not any(c.changes or c.action is not Action.UPDATE or not c.valid for c in children):
         return cs.delete_change(name)
-    if many:
+    if spec.kind is FieldKind.ASSOC_MANY:
         return cs.force_change(name, tuple(children))
     return cs.force_change(name, children[0] if children else None)
+
+
+def cast_assoc(
+    self: Changeset[T],
+    name: str,
+    *,
+    using: With,
+    required: bool = False,
+    on_replace: OnReplace = "raise",
+) -> Changeset[T]:
+    """Cast ``params[name]`` into changesets for a relationship, with ``using(child, params)``.
+
+    Entries whose primary key matches a loaded child update it; others insert a new one.
+    Loaded children the params leave out follow ``on_replace``.
+    """
+    from ._changeset import Action
+
+    spec = _assoc_spec(self, name, "cast_assoc")
+    assert spec.related is not None  # noqa: S101 - checked by _assoc_spec
+    existing = _existing(self, spec)
+    if name not in self.params:
+        if required and not existing:
+            return self.add_error(name, "can't be blank", validation="required")
+        return self
+    raw = self.params[name]
+    many = spec.kind is FieldKind.ASSOC_MANY
+    entries = _items(raw) if many else ([raw] if raw is not None else [])
+    if entries is None or not all(isinstance(e, Mapping) for e in entries):
+        return _invalid(self, name, "list of maps" if many else "map")
+    key_of = _key_function(spec.related)
+    by_key = {key_of(child): child for child in existing}
+    children: list[Changeset[object]] = []
+    seen: set[tuple[str, ...] | None] = set()
+    for entry in entries:
+        assert isinstance(entry, Mapping)  # noqa: S101 - checked above
+        key = key_of(entry)
+        if key is not None and key in by_key:
+            seen.add(key)
+            children.append(using(by_key[key], entry).put_action(Action.UPDATE))
+        else:
+            children.append(using(spec.related(), entry).put_action(Action.INSERT))
+    left_out = [child for child in existing if key_of(child) not in seen]
+    return _finish_assoc(self, spec, children, left_out, on_replace)
+
+
+def put_assoc(
+    self: Changeset[T],
+    name: str,
+    value: object,
+    *,
+    on_replace: OnReplace = "raise",
+) -> Changeset[T]:
+    """Set a relationship from trusted records, changesets or mappings (not cast).
+
+    A new record or a mapping is inserted, a loaded child given back is kept (its
+    changed columns updated), a changeset is used as it is.
+    """
+    from ._changeset import Action, Changeset
+
+    spec = _assoc_spec(self, name, "put_assoc")
+    related = spec.related
+    assert related is not None  # noqa: S101 - checked by _assoc_spec
+    many = spec.kind is FieldKind.ASSOC_MANY
+    items = list(sequence_of(value)) if many else ([value] if value is not None else [])
+    existing = _existing(self, spec)
+    key_of = _key_function(related)
+    by_key = {key_of(child): child for child in existing}
+    children: list[Changeset[object]] = []
+    seen: set[tuple[str, ...] | None] = set()
+    for item in items:
+        key = key_of(item.data if isinstance(item, Changeset) else item)
+        if key is not None and key in by_key:
+            seen.add(key)
+        if isinstance(item, Changeset):
+            loaded = key is not None and key in by_key
+            children.append(item if item.action else item.put_action(_insert_or_update(loaded)))
+        elif isinstance(item, Mapping):
+            children.append(Changeset.change(related(), item).put_action(Action.INSERT))
+        elif isinstance(item, related) and key in by_key:
+            item_mapper: Mapper[object] = sa_inspect(related)
+            columns = {a.key: getattr(item, a.key) for a in item_mapper.column_attrs}
+            children.append(Changeset.change(by_key[key], columns).put_action(Action.UPDATE))
+        elif isinstance(item, related) and not sa_inspect(item).has_identity:
+            children.append(Changeset.change(item).put_action(Action.INSERT))
+        else:
+            raise ChangesetError(
+                f"Expected new {related.__name__} records, loaded children of {name!r}, "
+                f"changesets or mappings in put_assoc, but got {item!r}. Moving a record "
+                f"from another parent is not supported: update its foreign key instead."
+            )
+    left_out = [child for child in existing if key_of(child) not in seen]
+    return _finish_assoc(self, spec, children, left_out, on_replace)
+
+
+def _insert_or_update(loaded: bool) -> Action:
+    from ._changeset import Action
+
+    return Action.UPDATE if loaded else Action.INSERT
+
+
+def put_embed(self: Changeset[T], name: str, value: object) -> Changeset[T]:
+    """Set a pydantic-typed field from trusted models or mappings (validated by pydantic)."""
+    spec = self._schema.spec(name)
+    if spec.kind not in (FieldKind.EMBED_ONE, FieldKind.EMBED_MANY):
+        raise ChangesetError(
+            f"Expected a pydantic-model field for put_embed, but {name!r} is a "
+            f"{spec.kind.value} field. Use put_change() for plain fields."
+        )
+    cast = spec.cast(value) if value is not None else None
+    if isinstance(cast, CastFailure):
+        raise ChangesetError(
+            f"Expected {name!r} to be given a valid {spec.annotation}, but got {value!r}: "
+            f"{cast.meta.get('detail', cast.message)}. Use cast_embed() for untrusted input."
+        )
+    return self.put_change(name, cast)
 
 
 def cast_embed(

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import MetaData, Select, select
+from sqlalchemy import MetaData, Select, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -174,6 +174,59 @@ class Repo:
         if found is None:
             raise NotFoundError(model, id)
         return found
+
+    async def get_by(
+        self, model: type[T], *, preload: Sequence[str] = (), **filters: object
+    ) -> T | None:
+        """The row whose columns equal ``filters`` (e.g. ``email=...``), or None."""
+        stmt = self.select(model, preload=preload).filter_by(**filters)
+        async with self.session() as session:
+            stmt = stmt.execution_options(populate_existing=True)
+            return (await session.scalars(stmt)).unique().one_or_none()
+
+    async def get_by_or_raise(
+        self, model: type[T], *, preload: Sequence[str] = (), **filters: object
+    ) -> T:
+        """The row whose columns equal ``filters``.
+
+        Raises:
+            NotFoundError: there is no such row (``.id`` holds the filters).
+        """
+        found = await self.get_by(model, preload=preload, **filters)
+        if found is None:
+            raise NotFoundError(model, filters)
+        return found
+
+    async def unsafe_validate_unique(
+        self,
+        changeset: Changeset[T],
+        fields: str | Sequence[str],
+        *,
+        message: str = "has already been taken",
+        error_field: str | None = None,
+    ) -> Changeset[T]:
+        """Check with a query that no other row has the same values for ``fields``.
+
+        Runs only when one of the fields changed and the changeset has no errors on them.
+        "Unsafe" because another writer can still race in before the insert: keep the
+        ``unique_constraint`` too; this gives the form early feedback.
+        """
+        names = [fields] if isinstance(fields, str) else list(fields)
+        target = error_field or names[0]
+        if not any(n in changeset.changes for n in names) or changeset.messages_on(target):
+            return changeset
+        mapper = sa_inspect(type(changeset.data))
+        model = mapper.class_
+        stmt = select(*mapper.primary_key).filter_by(**{n: changeset.get_field(n) for n in names})
+        state = sa_inspect(changeset.data)
+        if state.has_identity:
+            own = mapper.primary_key_from_instance(changeset.data)
+            stmt = stmt.where(or_(*(c != v for c, v in zip(mapper.primary_key, own, strict=True))))
+        async with self.session() as session:
+            taken = (await session.execute(stmt.select_from(model).limit(1))).first()
+        if taken is None:
+            return changeset
+        return changeset.add_error(target, message, validation="unsafe_unique", fields=names)
 
     async def preload(
         self, records: Sequence[T], paths: Sequence[str], *, strategy: Strategy = "selectin"
