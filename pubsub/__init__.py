@@ -6,9 +6,11 @@ from ._backends._base import Backoff as Backoff
 from ._errors import BroadcastError as BroadcastError
 from ._errors import ConfigurationError as ConfigurationError
 from ._errors import DecodeError as DecodeError
+from ._errors import InvalidArgumentError as InvalidArgumentError
 from ._errors import ListenerFailedError as ListenerFailedError
 from ._errors import MessageTypeError as MessageTypeError
 from ._errors import NotStartedError as NotStartedError
+from ._errors import NotTrackedError as NotTrackedError
 from ._errors import PubSubError as PubSubError
 from ._errors import SlowConsumerError as SlowConsumerError
 from ._errors import SubscriptionError as SubscriptionError
@@ -29,11 +31,13 @@ __all__ = [
     "BroadcastError",
     "ConfigurationError",
     "DecodeError",
+    "InvalidArgumentError",
     "ListenerFailedError",
     "MessageRegistry",
     "MessageTypeError",
     "MessagesMayBeLost",
     "NotStartedError",
+    "NotTrackedError",
     "Presence",
     "PresenceDiff",
     "PresenceMeta",

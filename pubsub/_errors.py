@@ -3,6 +3,9 @@
 Every error derives from :class:`PubSubError`, so ``except PubSubError`` catches them all::
 
     PubSubError
+    ├── InvalidArgumentError    an argument is out of range (also a ValueError)
+    ├── NotTrackedError         Presence.update of a presence this process does not track
+    │                           (also a LookupError)
     ├── ConfigurationError      a URL or setting cannot be used (unknown scheme, bad value)
     ├── NotStartedError         the PubSub is used before start() or after stop()
     ├── MessageTypeError        a message is not a pydantic model, or its type tag clashes
@@ -19,6 +22,14 @@ from __future__ import annotations
 
 class PubSubError(Exception):
     """The root of every error raised by ember.pubsub."""
+
+
+class InvalidArgumentError(PubSubError, ValueError):
+    """An argument is out of range: an empty topic, ``max_queue < 1``, bad timings."""
+
+
+class NotTrackedError(PubSubError, LookupError):
+    """``Presence.update`` names a presence this process does not track."""
 
 
 class ConfigurationError(PubSubError):

@@ -20,7 +20,6 @@ subscribers of the topic as a :class:`PresenceDiff`, with ``local_broadcast``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -29,7 +28,13 @@ from types import TracebackType
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
-from ._errors import BroadcastError, NotStartedError, SlowConsumerError
+from ._errors import (
+    BroadcastError,
+    InvalidArgumentError,
+    NotStartedError,
+    NotTrackedError,
+    SlowConsumerError,
+)
 from ._messages import MessagesMayBeLost, message
 from ._pubsub import PubSub
 from ._subscription import Subscription
@@ -125,7 +130,7 @@ class Presence:
 
     def __init__(self, pubsub: PubSub, *, heartbeat: float = 1.0, timeout: float = 5.0) -> None:
         if not 0 < heartbeat < timeout:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"Expected 0 < heartbeat < timeout, got heartbeat={heartbeat}, "
                 f"timeout={timeout}. A node must beat several times within its timeout."
             )
@@ -187,8 +192,16 @@ class Presence:
         self._seen.clear()
         self._sent.clear()
         if tasks and self.pubsub.started:
-            with contextlib.suppress(Exception):
+            try:
                 await self.pubsub.broadcast(REPLICATION_TOPIC, _Down(node=self._node))
+            except BroadcastError as exc:
+                logger.warning(
+                    "Presence could not announce that node %s stopped (%s); peers drop its "
+                    "entries after its timeout of %.1fs instead",
+                    self._node,
+                    exc,
+                    self.timeout,
+                )
 
     async def __aenter__(self) -> Presence:
         await self.start()
@@ -230,13 +243,13 @@ class Presence:
         """Replace the meta of this node's presences of ``key`` (only ``ref`` if given).
 
         Raises:
-            KeyError: this node tracks no such presence.
+            NotTrackedError: this process tracks no such presence.
         """
         await self.start()
         entries = dict(self._local(topic))
         hits = [r for r, e in entries.items() if e.key == key and (ref is None or r == ref)]
         if not hits:
-            raise KeyError(
+            raise NotTrackedError(
                 f"Expected a presence of {key!r} tracked by this process in {topic!r}"
                 + (f" with ref {ref!r}" if ref else "")
                 + ", found none. Call track() first."

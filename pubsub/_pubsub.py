@@ -19,6 +19,7 @@ from ._errors import (
     BroadcastError,
     ConfigurationError,
     DecodeError,
+    InvalidArgumentError,
     ListenerFailedError,
     MessageTypeError,
     NotStartedError,
@@ -205,7 +206,9 @@ class PubSub:
         self._require_started("subscribe")
         _check_topic(topic)
         if max_queue < 1:
-            raise ValueError(f"Expected max_queue >= 1, got {max_queue}.")
+            raise InvalidArgumentError(
+                f"Expected max_queue >= 1 (unread messages a subscriber may hold), got {max_queue}."
+            )
         for cls in types:
             registry.register(cls)
         sub = Subscription(uuid.uuid4().hex, topic, max_queue, self._detach, self._cut_off)
@@ -362,7 +365,7 @@ class PubSub:
 
 def _check_topic(topic: str) -> None:
     if not isinstance(topic, str) or not topic:
-        raise ValueError(f"Expected a topic as a non-empty string, got {topic!r}.")
+        raise InvalidArgumentError(f"Expected a topic as a non-empty string, got {topic!r}.")
 
 
 def _decode_own(payload: str, original: BaseModel) -> BaseModel:

@@ -7,7 +7,14 @@ import signal
 
 import pytest
 
-from ember.pubsub import NotStartedError, Presence, PresenceDiff, PubSub
+from ember.pubsub import (
+    InvalidArgumentError,
+    NotStartedError,
+    NotTrackedError,
+    Presence,
+    PresenceDiff,
+    PubSub,
+)
 
 from .conftest import MakePubSub, eventually, next_message, start_peer
 
@@ -190,12 +197,12 @@ async def test_presence_update_unknown_key_raises(
 ) -> None:
     presence = await make_presence(await make_pubsub(presence_url))
 
-    with pytest.raises(KeyError, match="Call track\\(\\) first"):
+    with pytest.raises(NotTrackedError, match="Call track\\(\\) first"):
         await presence.update(topic, "nobody", {})
 
 
 def test_presence_heartbeat_must_be_below_timeout() -> None:
-    with pytest.raises(ValueError, match="heartbeat < timeout"):
+    with pytest.raises(InvalidArgumentError, match="heartbeat < timeout"):
         Presence(PubSub(), heartbeat=5, timeout=5)
 
 

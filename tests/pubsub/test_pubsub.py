@@ -250,3 +250,16 @@ async def test_use_before_start_raises_not_started(backend_url: str, topic: str)
         await pubsub.subscribe(topic)
     with pytest.raises(NotStartedError):
         await pubsub.broadcast(topic, Ping(n=1))
+
+
+@pytest.mark.parametrize(("topic_arg", "max_queue"), [("", 10), ("ok", 0)])
+async def test_subscribe_bad_arguments_raise_invalid_argument(
+    backend_url: str, make_pubsub: MakePubSub, topic_arg: str, max_queue: int
+) -> None:
+    from ember.pubsub import InvalidArgumentError
+
+    pubsub = await make_pubsub(backend_url)
+
+    with pytest.raises(InvalidArgumentError, match="Expected"):
+        await pubsub.subscribe(topic_arg, max_queue=max_queue)
+    assert pubsub._topics == {}
