@@ -26,7 +26,7 @@ from ._metadata import check_naming_convention
 from ._preload import Strategy, preload_options
 from ._result import Result
 from ._settings import DatabaseSettings, make_engine
-from ._writes import Failed, delete_row, insert_row, update_row
+from ._writes import Failed, check_writable, delete_row, insert_row, update_row
 
 if TYPE_CHECKING:
     from ._multi import Multi, MultiResult
@@ -281,6 +281,11 @@ class Repo:
                 f"Expected a changeset of a SQLAlchemy mapped record, but its data is a "
                 f"{type(cs.data).__name__}. Use apply_action() for changesets not stored here."
             )
+        if action is Action.INSERT and state.has_identity:
+            raise ChangesetError(
+                f"Expected a new {type(cs.data).__name__} to insert, but got one loaded from "
+                f"the database. Use update() for it, or insert_or_update() to pick by state."
+            )
         if action is not Action.INSERT and not state.has_identity:
             raise ChangesetError(
                 f"Expected a record loaded from the database to {action}, but got a new "
@@ -288,6 +293,7 @@ class Repo:
             )
         if action is Action.UPDATE and not cs.changes:
             return Result.success(cs.data, cs)
+        check_writable(cs)
         async with self.session() as session:
             try:
                 async with session.begin_nested():

@@ -25,7 +25,7 @@ from ._errors import ChangesetError
 from ._fields import FieldKind
 from ._nested import applied
 
-__all__ = ["Failed", "delete_row", "insert_row", "update_row"]
+__all__ = ["Failed", "check_writable", "delete_row", "insert_row", "update_row"]
 
 T = TypeVar("T")
 
@@ -143,6 +143,25 @@ async def delete_row(session: AsyncSession, cs: Changeset[T]) -> T:
     return cs.data
 
 
+def check_writable(cs: Changeset[T]) -> None:
+    """Refuse, before any SQL, nested changes the repo cannot write (not one-to-many)."""
+    mapper = _mapper(cs)
+    for name, value in cs.changes.items():
+        spec = cs._schema.fields.get(name)
+        if spec is None or spec.kind not in (FieldKind.ASSOC_ONE, FieldKind.ASSOC_MANY):
+            continue
+        rel = mapper.relationships[name]
+        if rel.direction is not RelationshipDirection.ONETOMANY:
+            raise ChangesetError(
+                f"Expected a one-to-many relationship for a nested write, but "
+                f"{mapper.class_.__name__}.{name} is {rel.direction.name.lower()}. Write the "
+                f"related record with its own changeset and set the foreign key instead."
+            )
+        for child in value if isinstance(value, tuple) else (value,):
+            if isinstance(child, Changeset):
+                check_writable(child)
+
+
 async def _write_child(
     session: AsyncSession, child: Changeset[object], fk: Mapping[str, object]
 ) -> object | None:
@@ -165,12 +184,6 @@ async def _write_children(
         if spec is None or spec.kind not in (FieldKind.ASSOC_ONE, FieldKind.ASSOC_MANY):
             continue
         rel = mapper.relationships[name]
-        if rel.direction is not RelationshipDirection.ONETOMANY:
-            raise ChangesetError(
-                f"Expected a one-to-many relationship for a nested write, but "
-                f"{mapper.class_.__name__}.{name} is {rel.direction.name.lower()}. Write the "
-                f"related record with its own changeset and set the foreign key instead."
-            )
         fk = {
             rel.mapper.get_property_by_column(remote).key: getattr(
                 record, mapper.get_property_by_column(local).key

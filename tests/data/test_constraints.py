@@ -108,3 +108,11 @@ async def test_unique_index_violation_becomes_field_error(repo: Repo) -> None:
     await repo.insert(handle_cs(User(), {"name": "A", "email": "a@x", "handle": "al"}))
     result = await repo.insert(handle_cs(User(), {"name": "B", "email": "b@x", "handle": "al"}))
     assert result.changeset.traverse_errors() == {"handle": ["is taken"]}
+
+
+async def test_unique_violation_on_update_becomes_field_error(repo: Repo) -> None:
+    await make_user(repo, "taken@x")
+    other = await make_user(repo, "free@x")
+    result = await repo.update(user_changeset(other, {"email": "taken@x"}))
+    assert result.changeset.traverse_errors() == {"email": ["has already been taken"]}
+    assert (await repo.get_or_raise(User, other.id)).email == "free@x"

@@ -146,3 +146,35 @@ async def test_all_and_one_or_none(repo: Repo) -> None:
     assert found.email == "b@x"
     async with repo.session() as session:
         assert await session.scalar(select(func.count()).select_from(User)) == 2
+
+
+async def test_insert_of_loaded_record_raises(repo: Repo) -> None:
+    user = await make_user(repo)
+    with pytest.raises(ChangesetError, match=r"Use update\(\)"):
+        await repo.insert(user_changeset(user, {"name": "Copy"}))
+
+
+async def test_nested_write_through_many_to_one_raises(repo: Repo) -> None:
+    def user_cs(user: object, params: Mapping[str, object]) -> Changeset[object]:
+        return Changeset.cast(user, params, ["name", "email"])
+
+    cs = Changeset.cast(Post(), {"title": "t", "user": {"name": "Al", "email": "a@x"}}, ["title"])
+    cs = cs.cast_assoc("user", using=user_cs)
+    with pytest.raises(ChangesetError, match="one-to-many"):
+        await repo.insert(cs)
+    assert await repo.all(Post) == []
+
+
+async def test_update_nested_keeps_unchanged_children(repo: Repo) -> None:
+    params = {"name": "Al", "email": "a@x", "posts": [{"title": "one"}, {"title": "two"}]}
+    cs = user_changeset(User(), params).cast_assoc("posts", using=post_changeset)
+    created = (await repo.insert(cs)).value
+    user = await repo.get_or_raise(User, created.id, preload=["posts"])
+    one, two = user.posts
+    params = {
+        "name": "Alf",
+        "posts": [{"id": one.id, "title": "one"}, {"id": two.id, "title": "2"}],
+    }
+    cs = user_changeset(user, params).cast_assoc("posts", using=post_changeset)
+    updated = (await repo.update(cs)).value
+    assert (updated.name, [p.title for p in updated.posts]) == ("Alf", ["one", "2"])
