@@ -96,6 +96,9 @@ class LiveClient:
         self.http = httpx.AsyncClient(
             transport=self._transport, base_url=base_url, headers=self._headers
         )
+        # httpx-ws's in-process transport mixes up websocket handshakes made at the same
+        # time (every socket got the last one's URL); handshakes take turns.
+        self._handshake = anyio.Lock()
         self._pages: list[LivePage] = []
         self._stack = AsyncExitStack()
         self._group: TaskGroup | None = None
@@ -307,7 +310,9 @@ class LivePage:
             connect: AbstractAsyncContextManager[AsyncWebSocketSession] = aconnect_ws(
                 url, self.client.http, headers={"origin": self._origin}
             )
-            async with connect as socket:
+            async with AsyncExitStack() as stack:
+                async with self.client._handshake:
+                    socket = await stack.enter_async_context(connect)
                 self._socket = socket
                 task_status.started()
                 async with anyio.create_task_group() as group:
