@@ -165,6 +165,8 @@ class Presence:
                     "Expected a started PubSub for Presence, but it is not running. Call "
                     "`await pubsub.start()` before tracking presence."
                 )
+            if self._tasks:  # ended with a stopped PubSub: start afresh, as a new node
+                await self.stop()
             self._node = uuid.uuid4().hex
             sub = await self.pubsub.subscribe(REPLICATION_TOPIC, max_queue=10_000)
             self._sub = sub

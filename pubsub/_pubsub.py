@@ -112,6 +112,7 @@ class PubSub:
         self._backend_topics: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._dropped = 0
+        self._starting = False
 
     @classmethod
     def from_settings(cls, settings: PubSubSettings | None = None) -> PubSub:
@@ -138,9 +139,10 @@ class PubSub:
         Raises:
             PubSubError: already started, or the server does not answer.
         """
-        if self._backend is not None:
+        if self._backend is not None or self._starting:
             raise PubSubError(f"{self!r} is already started; call start() once.")
         backend = create_backend(self.url, self._backoff, self._health_check)
+        self._starting = True
         try:
             await backend.connect()
         except Exception as exc:
@@ -151,6 +153,8 @@ class PubSub:
                 f"failed with {type(exc).__name__}: {exc} Start the server or fix "
                 "EMBER_PUBSUB_URL (host, port, credentials)."
             ) from exc
+        finally:
+            self._starting = False
         self._backend = backend
         self._listener = asyncio.create_task(self._listen(backend), name="ember.pubsub listener")
         self._listener.add_done_callback(self._listener_done)

@@ -252,3 +252,18 @@ async def test_presence_pubsub_stopped_tasks_end_quietly(
     await eventually(lambda: not presence.started, within=2)
     assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
     await presence.stop()
+
+
+async def test_presence_after_pubsub_restart_tracks_as_new_node(
+    presence_url: str, topic: str
+) -> None:
+    pubsub = PubSub(presence_url)
+    presence = Presence(pubsub, heartbeat=0.05, timeout=0.5)
+    async with pubsub:
+        await presence.track(topic, "ada")
+    await eventually(lambda: not presence.started, within=2)
+
+    async with pubsub:
+        await presence.track(topic, "grace")
+        assert sorted(presence.list(topic)) == ["grace"]
+        await presence.stop()
