@@ -14,6 +14,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar
 
+from pydantic import BaseModel
+
 from . import _nested, _validators
 from ._constraint_decl import Constraint, declare_constraint
 from ._errors import ChangesetError
@@ -121,7 +123,7 @@ class Changeset(Generic[T]):
         permitted: Iterable[str],
         *,
         empty_values: Iterable[object] = ("",),
-        types: Mapping[str, object] | None = None,
+        types: Mapping[str, object] | type[BaseModel] | None = None,
     ) -> Changeset[T]:
         """Cast the ``permitted`` keys of ``params`` to the field types of the data.
 
@@ -133,7 +135,8 @@ class Changeset(Generic[T]):
             empty_values: values that become the field's default (strings are trimmed
                 first), ``("",)`` by default.
             types: extra or overriding field types, e.g. ``{"password": str}`` for a
-                field that is not a column (Ecto's virtual fields).
+                field that is not a column (Ecto's virtual fields), or a pydantic model
+                whose fields (with their constraints) override the model's.
 
         Returns:
             A new changeset; cast failures are errors with meta ``validation="cast"``.
@@ -156,15 +159,19 @@ class Changeset(Generic[T]):
         else:
             cs = cls(source, dict(params), schema=schema_for(_type_of(source)))
             cs = dataclasses.replace(cs, empty_values=tuple(empty_values))
-        if types:
+        if types is not None:
             cs = cs._with_types(types)
         for name in permitted:
             cs = cs._cast_one(name)
         return cs
 
-    def _with_types(self, types: Mapping[str, object]) -> Changeset[T]:
+    def _with_types(self, types: Mapping[str, object] | type[BaseModel]) -> Changeset[T]:
         base = self._schema
-        extra = {name: FieldSpec(name, FieldKind.VALUE, tp) for name, tp in types.items()}
+        extra: Mapping[str, FieldSpec]
+        if isinstance(types, Mapping):
+            extra = {name: FieldSpec(name, FieldKind.VALUE, tp) for name, tp in types.items()}
+        else:
+            extra = schema_for(types).fields
         return dataclasses.replace(
             self, schema=Schema(base.owner, {**base.fields, **extra}, base.mapper)
         )

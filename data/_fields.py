@@ -18,7 +18,7 @@ from typing import Annotated, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapped, Mapper, RelationshipProperty
+from sqlalchemy.orm import Mapped, Mapper
 
 from ._errors import ChangesetError
 
@@ -229,9 +229,3 @@ def schema_for(owner: type) -> Schema:
         f"Changesets cast against model field types: map the class with SQLAlchemy's "
         f"DeclarativeBase or derive it from pydantic.BaseModel."
     )
-
-
-def relationship_of(schema: Schema, name: str) -> RelationshipProperty[object]:
-    """The SQLAlchemy relationship behind an assoc field."""
-    assert schema.mapper is not None  # noqa: S101 - assoc fields only exist on mapped classes
-    return schema.mapper.relationships[name]

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 import pytest
+from pydantic import BaseModel, Field
+from sqlalchemy import Column, Date, Integer
+from sqlalchemy.orm import DeclarativeBase
 
 from ember.data import Action, Changeset, ChangesetError, ResultError
 from tests.data.models import Role, Settings, User
@@ -158,3 +162,42 @@ def test_pydantic_model_changeset() -> None:
     cs = Changeset.cast(Settings(), {"font_size": "99", "theme": "dark"}, ["font_size", "theme"])
     assert cs.traverse_errors() == {"font_size": ["must be less than or equal to 40"]}
     assert cs.delete_change("font_size").apply_changes() == Settings(theme="dark")
+
+
+class SignupForm(BaseModel):
+    name: Annotated[str, Field(min_length=3)]
+    age: Annotated[int, Field(ge=18)]
+
+
+def test_cast_with_explicit_pydantic_model_types() -> None:
+    cs = Changeset.cast(User(), {"name": "Al", "age": "12"}, ["name", "age"], types=SignupForm)
+    assert cs.traverse_errors() == {
+        "name": ["should be at least 3 character(s)"],
+        "age": ["must be greater than or equal to 18"],
+    }
+    ok = Changeset.cast(User(), {"name": "Alice", "age": "30"}, ["name", "age"], types=SignupForm)
+    assert ok.apply_changes().age == 30
+
+
+class Legacy(DeclarativeBase):
+    pass
+
+
+class Gadget(Legacy):
+    __tablename__ = "gadgets"
+    id = Column(Integer, primary_key=True)
+    weight = Column(Integer, nullable=True)
+    made = Column(Date, nullable=False)
+
+
+def test_cast_without_mapped_annotations_uses_column_types() -> None:
+    cs = Changeset.cast(Gadget(), {"weight": "7", "made": "2024-05-06"}, ["weight", "made"])
+    assert cs.changes == {"weight": 7, "made": datetime.date(2024, 5, 6)}
+    assert Changeset.cast(Gadget(), {"weight": "x"}, ["weight"]).messages_on("weight") == [
+        "is invalid"
+    ]
+
+
+def test_cast_of_plain_class_raises() -> None:
+    with pytest.raises(ChangesetError, match="SQLAlchemy mapped class or a pydantic model"):
+        Changeset.cast(object(), {}, [])
