@@ -263,3 +263,67 @@ async def test_subscribe_bad_arguments_raise_invalid_argument(
     with pytest.raises(InvalidArgumentError, match="Expected"):
         await pubsub.subscribe(topic_arg, max_queue=max_queue)
     assert pubsub._topics == {}
+
+
+async def test_subscribe_backend_refuses_raises_and_registers_nothing(
+    backend_url: str, topic: str, make_pubsub: MakePubSub
+) -> None:
+    from ember.pubsub import PubSubError
+
+    pubsub = await make_pubsub(backend_url)
+    assert pubsub._backend is not None
+
+    async def refuse(channel: str) -> None:
+        raise RuntimeError("no more channels")
+
+    pubsub._backend.subscribe = refuse  # type: ignore[method-assign]
+
+    with pytest.raises(PubSubError, match=r"to accept a subscription.*no more channels"):
+        await pubsub.subscribe(topic)
+    assert pubsub._topics == {}
+
+
+async def test_broadcast_model_not_surviving_json_round_trip_raises(
+    backend_url: str, topic: str, make_pubsub: MakePubSub
+) -> None:
+    from pydantic import BaseModel, field_serializer
+
+    from ember.pubsub import MessageTypeError
+
+    class Lossy(BaseModel):
+        count: int
+
+        @field_serializer("count")
+        def _as_words(self, value: int) -> str:
+            return f"{value} items"
+
+    pubsub = await make_pubsub(backend_url)
+    sub = await pubsub.subscribe(topic)
+
+    with pytest.raises(MessageTypeError, match="survive a JSON round trip"):
+        await pubsub.broadcast(topic, Lossy(count=2))
+    assert sub.queued == 0
+
+
+async def test_memory_bus_reaches_pubsub_on_another_threads_loop(topic: str) -> None:
+    import threading
+
+    url = f"memory://threads-{topic}"
+    ready = threading.Event()
+    done = threading.Event()
+
+    async def other_thread_main() -> None:
+        async with PubSub(url) as other:
+            ready.set()
+            while not done.is_set():
+                await asyncio.sleep(0.01)
+            await other.broadcast(topic, Ping(n=2))
+
+    thread = threading.Thread(target=asyncio.run, args=(other_thread_main(),))
+    async with PubSub(url) as here:
+        sub = await here.subscribe(topic)
+        thread.start()
+        await asyncio.to_thread(ready.wait, 5)
+        done.set()
+        assert await next_message(sub) == Ping(n=2)
+    await asyncio.to_thread(thread.join, 5)
