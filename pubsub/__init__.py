@@ -1,4 +1,15 @@
-"""ember.pubsub: topics, typed messages, presence, over memory, Redis or PostgreSQL."""
+"""ember.pubsub: topics, typed messages and presence, over memory, Redis or PostgreSQL.
+
+::
+
+    pubsub = PubSub.from_settings()          # EMBER_PUBSUB_URL, default memory://
+    async with pubsub:
+        sub = await pubsub.subscribe("users", max_queue=1000)
+        await pubsub.broadcast("users", UserCreated(...))    # any pydantic model
+        async for msg in sub: ...            # models, or MessagesMayBeLost after a reconnect
+
+See docs/pubsub.md for the overflow policy, reconnect semantics and Presence.
+"""
 
 from __future__ import annotations
 

@@ -101,8 +101,11 @@ class Subscription:
         return self._buffer.popleft()
 
     async def close(self) -> None:
-        """Unsubscribe. Queued messages are discarded and iteration ends; closing twice is
-        harmless."""
+        """Unsubscribe: queued messages are discarded and iteration ends.
+
+        Closing twice is harmless. The process's backend subscription to the topic ends
+        when its last local subscriber closes.
+        """
         if self._state is SubscriptionState.OPEN:
             self._end(None)
             await self._on_detach(self)

@@ -114,8 +114,11 @@ class PostgresBackend(EmberBackend):
             self._push(Event(channel=topic, message=payload))
 
     async def _watch(self) -> None:
-        """Probe the listen connection with ``SELECT 1``; a probe that fails or gets no
-        answer within the interval marks it lost (a hung server, a half-open socket)."""
+        """Probe the listen connection with ``SELECT 1`` every interval.
+
+        A probe that fails, or gets no answer within the interval, marks the connection
+        lost: a hung server or a half-open socket is replaced like a closed one.
+        """
         while True:
             await asyncio.sleep(self._health)
             conn = self._listen
