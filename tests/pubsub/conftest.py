@@ -38,8 +38,9 @@ def backend_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(params=["memory", "redis"])
-def presence_url(request: pytest.FixtureRequest) -> str:
-    """The backends Presence is specified for: memory and Redis."""
+def memory_or_redis_url(request: pytest.FixtureRequest) -> str:
+    """Memory and Redis: the backends Presence is specified for, and the ones that carry
+    arbitrary bytes."""
     if request.param == "memory":
         return f"memory://test-{uuid.uuid4().hex}"
     return str(request.getfixturevalue("redis_url"))

@@ -16,11 +16,11 @@ def test_docs_embed_the_example_verbatim() -> None:
     assert f"```python\n{example}```" in DOCS.read_text()
 
 
-async def test_docs_example_runs(presence_url: str) -> None:
-    if presence_url.startswith("memory://"):
-        presence_url = "memory://"  # the example's own default, as a reader runs it
+async def test_docs_example_runs(memory_or_redis_url: str) -> None:
+    if memory_or_redis_url.startswith("memory://"):
+        memory_or_redis_url = "memory://"  # the example's own default, as a reader runs it
 
-    log = await docs_example.main(presence_url, room=uuid.uuid4().hex)
+    log = await docs_example.main(memory_or_redis_url, room=uuid.uuid4().hex)
 
     assert log == ["joined: ['ada'] left: []", "ada: hi", "present: ['ada']"]
 

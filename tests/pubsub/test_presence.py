@@ -39,9 +39,9 @@ async def make_presence():
 
 
 async def test_track_lists_and_delivers_join_diff(
-    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+    memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
-    pubsub = await make_pubsub(presence_url)
+    pubsub = await make_pubsub(memory_or_redis_url)
     presence = await make_presence(pubsub)
     sub = await pubsub.subscribe(topic)
 
@@ -55,9 +55,9 @@ async def test_track_lists_and_delivers_join_diff(
 
 
 async def test_track_same_key_twice_two_metas_untrack_by_ref(
-    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+    memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
-    presence = await make_presence(await make_pubsub(presence_url))
+    presence = await make_presence(await make_pubsub(memory_or_redis_url))
 
     first = await presence.track(topic, "alice", {"tab": 1})
     await presence.track(topic, "alice", {"tab": 2})
@@ -70,10 +70,10 @@ async def test_track_same_key_twice_two_metas_untrack_by_ref(
 
 
 async def test_presence_replicates_to_other_node_joins_updates_leaves(
-    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+    memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
-    node_a = await make_pubsub(presence_url)
-    node_b = await make_pubsub(presence_url)
+    node_a = await make_pubsub(memory_or_redis_url)
+    node_b = await make_pubsub(memory_or_redis_url)
     presence_a = await make_presence(node_a)
     presence_b = await make_presence(node_b)
     sub_b = await node_b.subscribe(topic)
@@ -102,21 +102,25 @@ async def test_presence_replicates_to_other_node_joins_updates_leaves(
 
 
 async def test_presence_late_node_learns_existing_entries(
-    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+    memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
-    presence_a = await make_presence(await make_pubsub(presence_url), heartbeat=5, timeout=20)
+    presence_a = await make_presence(
+        await make_pubsub(memory_or_redis_url), heartbeat=5, timeout=20
+    )
     await presence_a.track(topic, "alice")
 
-    presence_b = await make_presence(await make_pubsub(presence_url), heartbeat=5, timeout=20)
+    presence_b = await make_presence(
+        await make_pubsub(memory_or_redis_url), heartbeat=5, timeout=20
+    )
 
     await eventually(lambda: "alice" in presence_b.list(topic), within=2)  # no heartbeat needed
 
 
 async def test_presence_lost_state_healed_by_heartbeat(
-    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+    memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
-    presence_a = await make_presence(await make_pubsub(presence_url))
-    presence_b = await make_presence(await make_pubsub(presence_url))
+    presence_a = await make_presence(await make_pubsub(memory_or_redis_url))
+    presence_b = await make_presence(await make_pubsub(memory_or_redis_url))
     await presence_a.track(topic, "alice")
     await eventually(lambda: "alice" in presence_b.list(topic))
 
@@ -127,10 +131,14 @@ async def test_presence_lost_state_healed_by_heartbeat(
 
 
 async def test_presence_node_stopped_cleanly_leaves_at_once(
-    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+    memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
-    presence_a = await make_presence(await make_pubsub(presence_url), heartbeat=5, timeout=20)
-    presence_b = await make_presence(await make_pubsub(presence_url), heartbeat=5, timeout=20)
+    presence_a = await make_presence(
+        await make_pubsub(memory_or_redis_url), heartbeat=5, timeout=20
+    )
+    presence_b = await make_presence(
+        await make_pubsub(memory_or_redis_url), heartbeat=5, timeout=20
+    )
     await presence_a.track(topic, "alice")
     await eventually(lambda: "alice" in presence_b.list(topic))
 
@@ -141,10 +149,10 @@ async def test_presence_node_stopped_cleanly_leaves_at_once(
 
 
 async def test_presence_silent_node_entries_leave_after_timeout(
-    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+    memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
-    presence_a = await make_presence(await make_pubsub(presence_url), timeout=0.3)
-    node_b = await make_pubsub(presence_url)
+    presence_a = await make_presence(await make_pubsub(memory_or_redis_url), timeout=0.3)
+    node_b = await make_pubsub(memory_or_redis_url)
     presence_b = await make_presence(node_b)
     sub_b = await node_b.subscribe(topic)
     await presence_a.track(topic, "alice")
@@ -193,9 +201,9 @@ async def test_presence_requires_started_pubsub(topic: str) -> None:
 
 
 async def test_presence_update_unknown_key_raises(
-    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+    memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
-    presence = await make_presence(await make_pubsub(presence_url))
+    presence = await make_presence(await make_pubsub(memory_or_redis_url))
 
     with pytest.raises(NotTrackedError, match="Call track\\(\\) first"):
         await presence.update(topic, "nobody", {})
@@ -226,9 +234,9 @@ async def test_presence_heartbeat_overtaking_state_keeps_entry(
 
 
 async def test_presence_two_trackers_on_one_pubsub_see_each_other(
-    presence_url: str, topic: str, make_pubsub: MakePubSub, make_presence
+    memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
-    pubsub = await make_pubsub(presence_url)
+    pubsub = await make_pubsub(memory_or_redis_url)
     first = await make_presence(pubsub)
     second = await make_presence(pubsub)
 
@@ -240,9 +248,9 @@ async def test_presence_two_trackers_on_one_pubsub_see_each_other(
 
 
 async def test_presence_pubsub_stopped_tasks_end_quietly(
-    presence_url: str, topic: str, caplog: pytest.LogCaptureFixture
+    memory_or_redis_url: str, topic: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    pubsub = PubSub(presence_url)
+    pubsub = PubSub(memory_or_redis_url)
     await pubsub.start()
     presence = Presence(pubsub, heartbeat=0.05, timeout=0.5)
     await presence.track(topic, "ada")
@@ -255,9 +263,9 @@ async def test_presence_pubsub_stopped_tasks_end_quietly(
 
 
 async def test_presence_after_pubsub_restart_tracks_as_new_node(
-    presence_url: str, topic: str
+    memory_or_redis_url: str, topic: str
 ) -> None:
-    pubsub = PubSub(presence_url)
+    pubsub = PubSub(memory_or_redis_url)
     presence = Presence(pubsub, heartbeat=0.05, timeout=0.5)
     async with pubsub:
         await presence.track(topic, "ada")
