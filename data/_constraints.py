@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import MetaData
+from sqlalchemy import Dialect, MetaData
 from sqlalchemy.exc import IntegrityError
 
 from ._changeset import Changeset
@@ -60,14 +60,40 @@ def _sqlite_unique(metadata: MetaData, spec: str) -> str | None:
     return None
 
 
-def violation_of(exc: IntegrityError, metadata: MetaData) -> Violation:
+def _full_name(metadata: MetaData, dialect: Dialect, reported: str) -> str:
+    """The MetaData's name for a constraint the database reports under ``reported``.
+
+    Convention names longer than the database allows (63 bytes on PostgreSQL) are
+    shortened by SQLAlchemy with a hash suffix; map them back to the full name.
+    """
+    preparer = dialect.identifier_preparer
+    for table in metadata.tables.values():
+        for constraint in table.constraints:
+            if isinstance(
+                constraint.name, str
+            ) and reported == preparer.truncate_and_render_constraint_name(
+                constraint.name, _alembic_quote=False
+            ):
+                return str(constraint.name)
+        for index in table.indexes:
+            if isinstance(index.name, str) and reported == preparer.truncate_and_render_index_name(
+                index.name, _alembic_quote=False
+            ):
+                return str(index.name)
+    return reported
+
+
+def violation_of(exc: IntegrityError, metadata: MetaData, dialect: Dialect) -> Violation:
     """Classify an IntegrityError from PostgreSQL (asyncpg) or SQLite."""
     orig = exc.orig
     cause = getattr(orig, "__cause__", None)
     sqlstate = getattr(cause, "sqlstate", None) or getattr(orig, "sqlstate", None)
     detail = str(orig)
     if isinstance(sqlstate, str) and sqlstate in _SQLSTATE_KINDS:
-        return Violation(_SQLSTATE_KINDS[sqlstate], getattr(cause, "constraint_name", None), detail)
+        name = getattr(cause, "constraint_name", None)
+        if isinstance(name, str):
+            name = _full_name(metadata, dialect, name)
+        return Violation(_SQLSTATE_KINDS[sqlstate], name, detail)
     if match := _SQLITE_UNIQUE.search(detail):
         return Violation("unique", _sqlite_unique(metadata, match.group(1)), detail)
     if match := _SQLITE_CHECK.search(detail):

@@ -306,7 +306,7 @@ class Repo:
             except Failed as failed:
                 return Result.failure(failed.changeset)  # type: ignore[arg-type]
             except IntegrityError as exc:
-                violation = violation_of(exc, self.metadata)
+                violation = violation_of(exc, self.metadata, self.engine.dialect)
                 return Result.failure(apply_violation(cs, violation, action.value))
         return Result.success(value, cs)
 

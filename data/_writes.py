@@ -69,8 +69,10 @@ def _stale(cs: Changeset[T], mapper: Mapper[object]) -> Failed:
     return Failed(cs.add_error(field, "is stale", validation="stale", stale=True))  # type: ignore[arg-type]
 
 
-def _integrity(cs: Changeset[T], mapper: Mapper[object], exc: IntegrityError, op: str) -> Failed:
-    violation = violation_of(exc, _table(mapper).metadata)
+def _integrity(
+    session: AsyncSession, cs: Changeset[T], mapper: Mapper[object], exc: IntegrityError, op: str
+) -> Failed:
+    violation = violation_of(exc, _table(mapper).metadata, session.get_bind().dialect)
     return Failed(apply_violation(cs, violation, op))  # type: ignore[arg-type]
 
 
@@ -91,7 +93,7 @@ async def insert_row(
     try:
         record: T = (await session.scalars(stmt)).one()  # type: ignore[assignment]
     except IntegrityError as exc:
-        raise _integrity(cs, mapper, exc, "insert") from None
+        raise _integrity(session, cs, mapper, exc, "insert") from None
     await _write_children(session, cs, mapper, record)
     return record
 
@@ -112,7 +114,7 @@ async def update_row(session: AsyncSession, cs: Changeset[T]) -> T:
         try:
             found = (await session.scalars(stmt)).one_or_none()
         except IntegrityError as exc:
-            raise _integrity(cs, mapper, exc, "update") from None
+            raise _integrity(session, cs, mapper, exc, "update") from None
         if found is None:
             raise _stale(cs, mapper)
         record = found  # type: ignore[assignment]
@@ -137,7 +139,7 @@ async def delete_row(session: AsyncSession, cs: Changeset[T]) -> T:
     try:
         result = await session.execute(stmt)
     except IntegrityError as exc:
-        raise _integrity(cs, mapper, exc, "delete") from None
+        raise _integrity(session, cs, mapper, exc, "delete") from None
     if getattr(result, "rowcount", 1) == 0:
         raise _stale(cs, mapper)
     return cs.data

@@ -57,3 +57,12 @@ class Post(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
     user: Mapped[User] = relationship(back_populates="posts")
+
+
+class LongNamed(Base):
+    """A table whose convention names exceed PostgreSQL's 63-byte identifier limit."""
+
+    __tablename__ = "a_rather_long_table_name_for_testing_truncation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    an_equally_long_column_name_value: Mapped[str] = mapped_column(String(50), unique=True)

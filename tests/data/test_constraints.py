@@ -15,7 +15,7 @@ from ember.data import (
     Repo,
     check_naming_convention,
 )
-from tests.data.models import Post, User
+from tests.data.models import LongNamed, Post, User
 from tests.data.test_repo import make_user, user_changeset
 
 
@@ -116,3 +116,15 @@ async def test_unique_violation_on_update_becomes_field_error(repo: Repo) -> Non
     result = await repo.update(user_changeset(other, {"email": "taken@x"}))
     assert result.changeset.traverse_errors() == {"email": ["has already been taken"]}
     assert (await repo.get_or_raise(User, other.id)).email == "free@x"
+
+
+async def test_truncated_constraint_name_maps_back_to_field(repo: Repo) -> None:
+    field = "an_equally_long_column_name_value"
+
+    def long_cs(params: dict[str, object]) -> Changeset[LongNamed]:
+        return Changeset.cast(LongNamed(), params, [field]).unique_constraint(field)
+
+    assert len(long_cs({}).constraints[0].constraint) > 63
+    await repo.insert(long_cs({field: "x"}))
+    result = await repo.insert(long_cs({field: "x"}))
+    assert result.changeset.traverse_errors() == {field: ["has already been taken"]}
