@@ -6,6 +6,7 @@ import asyncio
 import enum
 from collections import deque
 from collections.abc import Awaitable, Callable
+from types import TracebackType
 
 from pydantic import BaseModel
 
@@ -30,7 +31,8 @@ class Subscription:
     messages are discarded, it is unsubscribed, and its next iteration raises
     :class:`~ember.pubsub.SlowConsumerError`. Other subscribers are untouched.
 
-    Created by :meth:`PubSub.subscribe`; do not instantiate it directly.
+    Created by :meth:`PubSub.subscribe`; do not instantiate it directly. It is also an
+    async context manager that closes it: ``async with await pubsub.subscribe(t) as sub:``.
     """
 
     def __init__(
@@ -79,6 +81,17 @@ class Subscription:
 
     def __aiter__(self) -> Subscription:
         return self
+
+    async def __aenter__(self) -> Subscription:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
 
     async def __anext__(self) -> BaseModel:
         """The next message, waiting for one if none is queued.

@@ -327,3 +327,16 @@ async def test_memory_bus_reaches_pubsub_on_another_threads_loop(topic: str) -> 
         done.set()
         assert await next_message(sub) == Ping(n=2)
     await asyncio.to_thread(thread.join, 5)
+
+
+async def test_subscription_as_context_manager_closes_on_exit(
+    backend_url: str, topic: str, make_pubsub: MakePubSub
+) -> None:
+    pubsub = await make_pubsub(backend_url)
+
+    async with await pubsub.subscribe(topic) as sub:
+        await pubsub.broadcast(topic, Ping(n=1))
+        assert await next_message(sub) == Ping(n=1)
+
+    assert sub.state is SubscriptionState.CLOSED
+    assert topic not in pubsub._backend_topics
