@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
-from . import _nested, _validators
+from . import _forms, _nested, _validators
 from ._constraint_decl import Constraint, declare_constraint
 from ._errors import ChangesetError
 from ._fields import CastFailure, FieldKind, FieldSpec, Schema, schema_for
@@ -271,19 +271,11 @@ class Changeset(Generic[T]):
 
     # -- forms ----------------------------------------------------------------------
 
-    def used_input(self, name: str) -> bool:
-        """Whether the user touched the field: it is in params and not ``_unused_<name>``."""
-        return name in self.params and f"_unused_{name}" not in self.params
-
-    def errors_on(self, name: str) -> list[str]:
-        """The messages a form shows on a field: none before an action or while unused."""
-        if self.action is None or not self.used_input(name):
-            return []
-        return self.messages_on(name)
-
-    def messages_on(self, name: str) -> list[str]:
-        """Every interpolated message on a field, shown or not."""
-        return [e.interpolate() for e in self.errors if e.field == name]
+    used_input = _forms.used_input
+    errors_on = _forms.errors_on
+    messages_on = _forms.messages_on
+    input_value = _forms.input_value
+    input_validations = _forms.input_validations
 
     def traverse_errors(self, fn: Callable[[FieldError], str] | None = None) -> dict[str, object]:
         """Errors as ``{field: [message, …]}``, nested changesets as dicts or lists of dicts.

@@ -201,3 +201,25 @@ def test_cast_without_mapped_annotations_uses_column_types() -> None:
 def test_cast_of_plain_class_raises() -> None:
     with pytest.raises(ChangesetError, match="SQLAlchemy mapped class or a pydantic model"):
         Changeset.cast(object(), {}, [])
+
+
+def test_input_value_prefers_raw_params() -> None:
+    cs = Changeset.cast(User(name="Al", age=3), {"age": "old"}, ["age", "name"])
+    assert cs.input_value("age") == "old"
+    assert cs.input_value("name") == "Al"
+    assert cs.input_value("nothing") is None
+
+
+def test_input_validations_give_html_hints() -> None:
+    cs = (
+        Changeset.cast(User(), {}, ["name", "age"])
+        .validate_required("name")
+        .validate_length("name", min=2, max=50)
+        .validate_number("age", ge=0, le=150)
+    )
+    assert cs.input_validations("name") == {"required": True, "minlength": 2, "maxlength": 50}
+    assert cs.input_validations("age") == {"min": 0, "max": 150}
+    assert cs.validate_length("email", is_=5).input_validations("email") == {
+        "minlength": 5,
+        "maxlength": 5,
+    }
