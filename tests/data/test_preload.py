@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm.exc import DetachedInstanceError
 
 from ember.data import (
     Changeset,
@@ -75,3 +76,20 @@ async def test_raise_on_lazy_load_mode(repo: Repo) -> None:
             _ = user.posts
         [loaded] = await strict.all(User, preload=["posts"])
         assert len(loaded.posts) == 2
+
+
+async def test_records_come_back_detached_so_lazy_loads_raise(repo: Repo) -> None:
+    await seed(repo, users=1)
+    [user] = await repo.all(User)
+    with pytest.raises(DetachedInstanceError):
+        _ = user.posts
+
+
+async def test_writes_cost_one_statement_each(repo: Repo) -> None:
+    with assert_max_queries(repo.engine, 1) as counter:
+        user = await make_user(repo)
+    assert counter.count == 1
+    with assert_max_queries(repo.engine, 1):
+        await repo.update(Changeset.change(user, {"name": "Bo"}))
+    with assert_max_queries(repo.engine, 1):
+        await repo.delete(user)
