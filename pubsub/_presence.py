@@ -23,6 +23,7 @@ import asyncio
 import logging
 import time
 import uuid
+import weakref
 from collections.abc import Mapping
 from types import TracebackType
 
@@ -33,6 +34,7 @@ from ._errors import (
     InvalidArgumentError,
     NotStartedError,
     NotTrackedError,
+    PubSubError,
     SlowConsumerError,
 )
 from ._messages import MessagesMayBeLost, message
@@ -42,6 +44,10 @@ from ._subscription import Subscription
 logger = logging.getLogger("ember.pubsub")
 
 REPLICATION_TOPIC = "ember:presence"
+
+# The started Presence of each PubSub: diffs go to the PubSub's local subscribers, so a
+# second tracker on the same PubSub would deliver every diff twice.
+_ACTIVE: weakref.WeakKeyDictionary[PubSub, Presence] = weakref.WeakKeyDictionary()
 
 
 class PresenceMeta(BaseModel):
@@ -126,6 +132,7 @@ class Presence:
         timeout: seconds without a heartbeat after which peers drop this node's entries.
 
     Starts on first use (or with ``start()`` / ``async with``) once ``pubsub`` is started.
+    One Presence per PubSub: its diffs go to that PubSub's local subscribers.
     """
 
     def __init__(self, pubsub: PubSub, *, heartbeat: float = 1.0, timeout: float = 5.0) -> None:
@@ -165,8 +172,16 @@ class Presence:
                     "Expected a started PubSub for Presence, but it is not running. Call "
                     "`await pubsub.start()` before tracking presence."
                 )
+            active = _ACTIVE.get(self.pubsub)
+            if active is not None and active is not self and active.started:
+                raise PubSubError(
+                    f"Expected one Presence per PubSub, but {self.pubsub!r} already has a "
+                    "started one; every diff would reach its subscribers twice. Share that "
+                    "Presence, or stop it first."
+                )
             if self._tasks:  # ended with a stopped PubSub: start afresh, as a new node
                 await self.stop()
+            _ACTIVE[self.pubsub] = self
             self._node = uuid.uuid4().hex
             sub = await self.pubsub.subscribe(REPLICATION_TOPIC, max_queue=10_000)
             self._sub = sub
@@ -178,9 +193,15 @@ class Presence:
             await self.pubsub.broadcast(REPLICATION_TOPIC, _Sync(node=self._node, target=None))
 
     async def stop(self) -> None:
-        """Untrack everything this node tracks (peers see leaves) and stop replicating."""
+        """Untrack everything this node tracks and stop replicating.
+
+        Peers see this node's entries leave at once. This process's subscribers receive
+        leaves for every entry it knew: without a running Presence, it knows nobody.
+        """
         tasks, self._tasks = self._tasks, []
         self._stopping.set()
+        if _ACTIVE.get(self.pubsub) is self:
+            del _ACTIVE[self.pubsub]
         for task in tasks:
             task.cancel()
         if self._sub is not None:

@@ -14,6 +14,7 @@ from ember.pubsub import (
     Presence,
     PresenceDiff,
     PubSub,
+    PubSubError,
 )
 
 from .conftest import MakePubSub, eventually, next_message, start_peer
@@ -233,18 +234,19 @@ async def test_presence_heartbeat_overtaking_state_keeps_entry(
     assert presence.list(topic) == {}
 
 
-async def test_presence_two_trackers_on_one_pubsub_see_each_other(
+async def test_presence_second_tracker_on_one_pubsub_refused(
     memory_or_redis_url: str, topic: str, make_pubsub: MakePubSub, make_presence
 ) -> None:
     pubsub = await make_pubsub(memory_or_redis_url)
     first = await make_presence(pubsub)
-    second = await make_presence(pubsub)
+    second = Presence(pubsub)
 
-    await first.track(topic, "ada")
-    await second.track(topic, "grace")
-
-    await eventually(lambda: sorted(first.list(topic)) == ["ada", "grace"])
-    await eventually(lambda: sorted(second.list(topic)) == ["ada", "grace"])
+    with pytest.raises(PubSubError, match="one Presence per PubSub"):
+        await second.track(topic, "grace")
+    await first.stop()
+    await second.track(topic, "grace")  # fine once the first one stopped
+    assert list(second.list(topic)) == ["grace"]
+    await second.stop()
 
 
 async def test_presence_pubsub_stopped_tasks_end_quietly(
