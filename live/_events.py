@@ -14,9 +14,8 @@ def form_data(event: Mapping[str, Any]) -> dict[str, Any]:
     Raises:
         ValueError: the event's target is not a form.
     """
-    target = event.get("target")
-    elements = target.get("elements") if isinstance(target, Mapping) else None
-    if not isinstance(elements, list):
+    elements = _form_elements(event)
+    if elements is None:
         msg = (
             "Expected a submit event whose target is a form (with 'elements'), got an event "
             f"of type {event.get('type')!r}. Use form_data() in an onSubmit handler."
@@ -32,14 +31,23 @@ def form_data(event: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _form_elements(event: Mapping[str, Any]) -> list[Any] | None:
+    # ReactPy's client serialises a form (array-like) as the list of its elements.
+    target = event.get("target")
+    if isinstance(target, list):
+        return target
+    if isinstance(target, Mapping) and isinstance(target.get("elements"), list):
+        return list(target["elements"])
+    return None
+
+
 def event_params(data: tuple[Any, ...]) -> Any:
     """The params a class-style handler receives: form fields, or the event's own data."""
     if not data:
         return {}
     first = data[0]
     if isinstance(first, Mapping):
-        target = first.get("target")
-        if isinstance(target, Mapping) and isinstance(target.get("elements"), list):
+        if _form_elements(first) is not None:
             return form_data(first)
         return dict(first)
     return first

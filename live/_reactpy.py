@@ -24,6 +24,7 @@ from typing import Any, cast
 
 import anyio.to_thread
 from reactpy.core._life_cycle_hook import LifeCycleHook
+from reactpy.core.events import EventHandler
 from reactpy.core.hooks import ConnectionContext as ConnectionContext
 from reactpy.core.layout import Layout
 from reactpy.types import BaseEventHandler, Component, Connection, Event, Location
@@ -70,11 +71,10 @@ class EmberLayout(Layout):
             )
             raise RenderError(msg)
         handlers = raw_model.get("eventHandlers")
-        if handlers and any(_SNAKE_HANDLER.match(name) for name in handlers):
-            raw_model = {
-                **raw_model,
-                "eventHandlers": {_camel_handler_name(k): v for k, v in handlers.items()},
-            }
+        if handlers:
+            fixed = _normalise_handlers(handlers)
+            if fixed is not handlers:
+                raw_model = {**raw_model, "eventHandlers": fixed}
         super()._render_model_attributes(old_state, new_state, raw_model)
 
     def handler_for(self, target: str) -> BaseEventHandler | None:
@@ -118,6 +118,30 @@ def _schedule_render_on_loop(hook: LifeCycleHook) -> None:
 
 
 LifeCycleHook.schedule_render = _schedule_render_on_loop  # type: ignore[method-assign, assignment]
+
+
+def _normalise_handlers(
+    handlers: dict[str, BaseEventHandler],
+) -> dict[str, BaseEventHandler]:
+    """camelCase names; a form's submit never reloads the page (as with ``phx-submit``)."""
+    if not any(_SNAKE_HANDLER.match(n) for n in handlers) and (
+        "onSubmit" not in handlers or handlers["onSubmit"].prevent_default
+    ):
+        return handlers
+    fixed = {
+        _camel_handler_name(n) if _SNAKE_HANDLER.match(n) else n: h for n, h in handlers.items()
+    }
+    submit = fixed.get("onSubmit")
+    if submit is not None and not submit.prevent_default:
+        fixed["onSubmit"] = EventHandler(
+            submit.function,
+            stop_propagation=submit.stop_propagation,
+            prevent_default=True,
+            target=submit.target,
+            debounce=submit.debounce,
+            throttle=submit.throttle,
+        )
+    return fixed
 
 
 def is_sync_handler(handler: BaseEventHandler) -> bool:

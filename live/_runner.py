@@ -133,8 +133,7 @@ async def _dispatch(
                 await writer.send({"type": "ember-pong", "id": frame.id})
                 continue
             if isinstance(frame, LocationChange):
-                session.location = PageLocation(frame.path, frame.query_string)
-                session._notify("location")
+                await session._browser_moved(PageLocation(frame.path, frame.query_string))
                 continue
             handler = layout.handler_for(frame.target)
             if handler is None:

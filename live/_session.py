@@ -68,6 +68,9 @@ class LiveSession:
     _send_control: ControlSender | None = field(default=None, repr=False)
     _cleanups: list[Cleanup] = field(default_factory=list, repr=False)
     _listeners: dict[str, set[Callable[[], None]]] = field(default_factory=dict, repr=False)
+    _location_callbacks: list[Callable[[], Awaitable[None]]] = field(
+        default_factory=list, repr=False
+    )
     _running_tasks: int = 0
 
     @property
@@ -154,6 +157,16 @@ class LiveSession:
         self.redirect_to = to
         await self._control({"type": "ember-navigate", "kind": kind, "to": to})
 
+    def on_location_change(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Await ``callback`` whenever the browser moves within this view (back/forward)."""
+        self._location_callbacks.append(callback)
+
+    async def _browser_moved(self, location: PageLocation) -> None:
+        self.location = location
+        self._notify("location")
+        for callback in list(self._location_callbacks):
+            await callback()
+
     async def _control(self, message: dict[str, Any]) -> None:
         if self._send_control is not None and self.connected:
             await self._send_control(message)
@@ -171,6 +184,7 @@ class LiveSession:
         self._task_group = None
         self._send_control = None
         self._listeners.clear()
+        self._location_callbacks.clear()
         cleanups, self._cleanups = self._cleanups[::-1], []
         with anyio.CancelScope(shield=True):
             for cleanup in cleanups:

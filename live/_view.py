@@ -225,6 +225,7 @@ class LiveView:
         socket._changed = False
         if session.connected:
             session.add_cleanup(lambda: self.terminate("closed", socket))
+            session.on_location_change(lambda: self._run_handle_params(socket))
         return socket
 
     async def _run_handle_params(self, socket: Socket) -> None:

@@ -233,24 +233,31 @@ class LivePage:
             LiveTestError: ``data`` names a field the form does not have.
         """
         form = self.find(selector)
-        fields: dict[str, Any] = {}
+        given = dict(data or {})
+        elements: list[dict[str, Any]] = []
         for element in self.find_all(f"{selector} [name]"):
             name = element.attr("name") or ""
-            if element.attr("type") in {"checkbox", "radio"} and element.attr("checked") is None:
-                continue
-            fields[name] = element.attr("value") or element.text() or ""
-        known = {e.attr("name") for e in self.find_all(f"{selector} [name]")}
-        unknown = sorted(set(data or {}) - known)
+            kind = element.attr("type") or ("textarea" if element.tag == "textarea" else "text")
+            entry: dict[str, Any] = {"name": name, "type": kind, "tagName": element.tag.upper()}
+            if kind in {"checkbox", "radio"}:
+                value = element.attr("value") or "on"
+                wanted = given.pop(name, None) if kind == "checkbox" else given.get(name)
+                if wanted is None:
+                    checked = element.attr("checked") is not None
+                else:
+                    checked = wanted is True or wanted == value
+                entry.update(value=value, checked=checked)
+            else:
+                entry["value"] = given.pop(name, element.attr("value") or element.text() or "")
+            elements.append(entry)
+        radios = {e["name"] for e in elements if e["type"] == "radio"}
+        unknown = sorted(set(given) - radios)
         if unknown:
-            msg = f"The form {selector} has no fields named {unknown}; it has {sorted(known)}."  # type: ignore[type-var]
+            known = sorted({e["name"] for e in elements})
+            msg = f"The form {selector} has no fields named {unknown}; it has {known}."
             raise LiveTestError(msg)
-        fields.update(data or {})
-        elements = [{"name": k, "value": v} for k, v in fields.items()]
-        target = {
-            "tagName": "FORM",
-            "elements": elements,
-            **{k: {"value": v} for k, v in fields.items()},
-        }
+        # The shape ReactPy's client sends for a form: the list of its elements.
+        target = elements
         await self._fire(form, "onSubmit", {"type": "submit", "target": target})
 
     async def fire(self, selector: str, handler: str, *data: Any) -> None:

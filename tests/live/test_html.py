@@ -40,18 +40,17 @@ def test_hostile_text_and_attributes_stay_text(payload):
     assert all(not name.startswith("on") for node in tree.css("*") for name in node.attributes)
 
 
-@given(st.text(), st.text())
+# The HTML parser itself rewrites NUL and CR, so those are left out of the round trip.
+_TEXT = st.text(st.characters(exclude_characters="\x00\r", exclude_categories=("Cs",)))
+
+
+@given(_TEXT, _TEXT)
 def test_any_text_round_trips_as_text(text, attribute):
     out = model_to_html({"tagName": "p", "attributes": {"title": attribute}, "children": [text]})
     node = LexborHTMLParser(f"<body>{out}</body>").css_first("p")
-    assert node is not None
-    assert (
-        node.attributes.get("title", "")
-        == attribute.replace("\x00", "\ufffd").replace("\r\n", "\n").replace("\r", "\n")
-        or "\x00" in attribute
-        or "\r" in attribute
-    )
-    assert not LexborHTMLParser(out).css("script")
+    assert node.attributes["title"] == attribute
+    assert node.text() == text
+    assert len(LexborHTMLParser(f"<body>{out}</body>").css("body *")) == 1
 
 
 def test_attribute_names_and_values_are_converted():

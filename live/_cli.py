@@ -1,0 +1,110 @@
+"""The ``ember`` command: ``ember demo``, ``ember server``, ``ember routes``, ``ember db …``."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+cli = typer.Typer(
+    name="ember",
+    help="ember: LiveView for Python. Run the demo, serve an app, manage migrations.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+HostOption = Annotated[str, typer.Option(help="The interface to listen on.")]
+PortOption = Annotated[int, typer.Option(help="The port to listen on.", min=1, max=65535)]
+
+
+def _repository_root() -> Path:
+    # ember.live lives in <repo>/live; the demo in <repo>/examples (a clone, not a wheel).
+    return Path(__file__).resolve().parent.parent
+
+
+@cli.command()
+def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Run the demo app on SQLite and the in-process PubSub (nothing else to start)."""
+    root = _repository_root()
+    if not (root / "examples" / "demo" / "app.py").is_file():
+        typer.echo(
+            "ember demo runs from a clone of the ember repository (it uses examples/demo); "
+            f"none was found next to {root}.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    _serve("examples.demo.app:app", host, port, app_dir=root)
+
+
+@cli.command()
+def server(
+    app: Annotated[str, typer.Argument(help="The app to serve, as module:attribute.")],
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    reload: Annotated[bool, typer.Option(help="Restart when code changes.")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+) -> None:
+    """Serve an app (a FastAPI app with ember mounts)."""
+    _load(app)  # fail here, with a clear message, rather than inside uvicorn
+    _serve(app, host, port, app_dir=Path.cwd(), reload=reload, workers=workers)
+
+
+@cli.command()
+def routes(app: Annotated[str, typer.Argument(help="The app, as module:attribute.")]) -> None:
+    """List what is mounted where: ember views and the app's own routes."""
+    fastapi_app = _load(app)
+    for route in fastapi_app.routes:
+        path = getattr(route, "path", "?")
+        name = getattr(route, "name", "") or ""
+        methods = ",".join(sorted(getattr(route, "methods", None) or [])) or "WS/MOUNT"
+        typer.echo(f"{methods:<12} {path:<40} {name}")
+
+
+def _load(target: str) -> typer.Typer:
+    module_name, _, attribute = target.partition(":")
+    if not module_name or not attribute:
+        typer.echo(f"Expected an app as module:attribute (e.g. myapp.main:app), got {target!r}.")
+        raise typer.Exit(2)
+    sys.path.insert(0, str(Path.cwd()))
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        typer.echo(f"Cannot import {module_name!r}: {error}.", err=True)
+        raise typer.Exit(2) from error
+    if not hasattr(module, attribute):
+        typer.echo(f"Module {module_name!r} has no attribute {attribute!r}.", err=True)
+        raise typer.Exit(2)
+    return getattr(module, attribute)  # type: ignore[no-any-return]
+
+
+def _serve(
+    app: str, host: str, port: int, *, app_dir: Path, reload: bool = False, workers: int = 1
+) -> None:
+    typer.echo(f"ember: serving {app} at http://{host}:{port}/")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        app_dir=str(app_dir),
+        reload=reload,
+        workers=None if reload else workers,
+        log_level="info",
+    )
+
+
+def _add_database_commands() -> None:
+    from ember.data._cli import db_app
+
+    cli.add_typer(db_app, name="db", help="Database migrations (Alembic).")
+
+
+_add_database_commands()
+
+
+def main() -> None:
+    """Entry point of the ``ember`` console script."""
+    cli()

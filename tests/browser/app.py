@@ -1,0 +1,74 @@
+"""The app the browser tests drive (served by uvicorn in a subprocess)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI
+from reactpy import component, html, use_state
+
+from ember.live import LiveView, Socket, form_data, mount, on_event
+
+app = FastAPI()
+
+
+@app.get("/api/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@component
+def Counter() -> Any:
+    count, set_count = use_state(0)
+    return html.main(
+        html.a({"id": "to-form", "href": "/form"}, "form"),
+        html.p({"id": "count"}, f"Count: {count}"),
+        html.button({"id": "inc", "on_click": lambda event: set_count(count + 1)}, "+1"),
+    )
+
+
+@component
+def HookForm() -> Any:
+    submitted, set_submitted = use_state(cast_dict({}))
+
+    def submit(event: dict[str, Any]) -> None:
+        set_submitted(form_data(event))
+
+    return html.main(
+        html.a({"id": "to-counter", "href": "/"}, "counter"),
+        html.form(
+            {"id": "f", "onSubmit": submit},
+            html.input({"name": "title"}),
+            html.input({"name": "agree", "type": "checkbox"}),
+            html.button({"id": "send", "type": "submit"}, "send"),
+        ),
+        html.p({"id": "submitted"}, repr(sorted(submitted.items()))),
+    )
+
+
+def cast_dict(value: dict[str, Any]) -> dict[str, Any]:
+    return value
+
+
+class PatchLive(LiveView):
+    async def mount(self, params: Mapping[str, str], session: Any, socket: Socket) -> None:
+        socket.assign(tab="one")
+
+    async def handle_params(self, params: Mapping[str, str], url: str, socket: Socket) -> None:
+        socket.assign(tab=params.get("tab", "one"))
+
+    @on_event("two")
+    async def two(self, params: Any, socket: Socket) -> None:
+        await socket.push_patch("/patch?tab=two")
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        return html.main(
+            html.p({"id": "tab"}, assigns["tab"]),
+            html.button({"id": "two", "onClick": self.on("two")}, "two"),
+        )
+
+
+mount(app, "/", Counter, title="counter")
+mount(app, "/form", HookForm, title="form")
+mount(app, "/patch", PatchLive, title="patch")

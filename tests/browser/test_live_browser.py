@@ -1,0 +1,87 @@
+"""The live runtime in a real Chromium: first paint, takeover, events, navigation, tokens."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+CONNECTED = "[data-ember-root].ember-connected"
+
+
+def test_first_paint_is_server_rendered_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.url)
+    expect(page.locator("#count")).to_have_text("Count: 0")
+    context.close()
+
+
+def test_live_view_takes_over_the_first_paint_without_duplicates(page, server):
+    page.goto(server.url)
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator("[data-ember-live] #count")).to_have_text("Count: 0")
+    expect(page.locator("[data-ember-static]")).to_have_count(0)
+    expect(page.locator("#count")).to_have_count(1)
+
+
+def test_snake_case_click_handler_fires_in_the_browser(page, server):
+    page.goto(server.url)
+    page.wait_for_selector(CONNECTED)
+    page.click("#inc")
+    page.click("#inc")
+    expect(page.locator("#count")).to_have_text("Count: 2")
+
+
+def test_form_submit_stays_on_the_page_and_sends_its_fields(page, server):
+    page.goto(f"{server.url}/form")
+    page.wait_for_selector(CONNECTED)
+    page.fill("input[name=title]", "Hello")
+    page.check("input[name=agree]")
+    page.click("#send")
+    expect(page.locator("#submitted")).to_have_text("[('agree', 'on'), ('title', 'Hello')]")
+    assert page.url == f"{server.url}/form"
+
+
+def test_back_forward_and_reload_between_live_pages(page, server):
+    page.goto(server.url)
+    page.wait_for_selector(CONNECTED)
+    page.click("#inc")
+    expect(page.locator("#count")).to_have_text("Count: 1")
+    page.click("#to-form")
+    page.wait_for_selector(f"{CONNECTED} #f")
+    page.go_back()
+    page.wait_for_selector(f"{CONNECTED} #count")
+    page.go_forward()
+    page.wait_for_selector(f"{CONNECTED} #f")
+    page.reload()
+    page.wait_for_selector(f"{CONNECTED} #f")
+    assert page.url.endswith("/form")
+
+
+def test_push_patch_changes_the_url_and_back_restores_params(page, server):
+    page.goto(f"{server.url}/patch")
+    page.wait_for_selector(CONNECTED)
+    page.click("#two")
+    expect(page.locator("#tab")).to_have_text("two")
+    expect(page).to_have_url(re.compile(r"/patch\?tab=two$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/patch$"))
+    expect(page.locator("#tab")).to_have_text("one")
+
+
+def test_refused_token_makes_the_page_reload_and_go_live_again(page, server):
+    page.goto(server.url)
+    page.wait_for_selector(CONNECTED)
+    page.click("#inc")
+    expect(page.locator("#count")).to_have_text("Count: 1")
+    # A restart with another secret key: the page's token no longer verifies (4401).
+    server.stop()
+    server.secret = "rotated-secret-key-0123456789"
+    server.start()
+    with page.expect_navigation(timeout=15000):
+        pass
+    page.wait_for_selector(CONNECTED, timeout=15000)
+    expect(page.locator("#count")).to_have_text("Count: 0")
+    page.click("#inc")
+    expect(page.locator("#count")).to_have_text("Count: 1")
