@@ -301,7 +301,14 @@ class Presence:
             self._sent[topic] = self._seq
         else:
             self._sent.pop(topic, None)
-        await self.pubsub.broadcast(REPLICATION_TOPIC, self._state(topic))
+        try:
+            await self.pubsub.broadcast(REPLICATION_TOPIC, self._state(topic))
+        except BroadcastError as exc:
+            # The change stands locally; peers catch up from our heartbeats after the
+            # server is back (they see a newer seq and ask for the state).
+            logger.warning(
+                "Presence change in %r not replicated yet (%s); peers will resync", topic, exc
+            )
 
     def _state(self, topic: str) -> _State:
         return _State(

@@ -277,3 +277,22 @@ async def test_presence_after_pubsub_restart_tracks_as_new_node(
         await presence.track(topic, "grace")
         assert sorted(presence.list(topic)) == ["grace"]
         await presence.stop()
+
+
+@pytest.mark.redis
+async def test_presence_redis_restart_peers_resync_and_track_does_not_raise(
+    own_redis, topic: str, make_pubsub: MakePubSub, make_presence
+) -> None:
+    presence_a = await make_presence(await make_pubsub(own_redis.url))
+    node_b = await make_pubsub(own_redis.url)
+    presence_b = await make_presence(node_b)
+    await presence_a.track(topic, "ada")
+    await eventually(lambda: "ada" in presence_b.list(topic))
+
+    own_redis.stop()
+    await presence_a.track(topic, "grace")  # replicated later, no error now
+    assert sorted(presence_a.list(topic)) == ["ada", "grace"]
+    await asyncio.sleep(0.3)
+    own_redis.start()
+
+    await eventually(lambda: sorted(presence_b.list(topic)) == ["ada", "grace"], within=15)
