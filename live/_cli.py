@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 
 cli = typer.Typer(
     name="ember",
@@ -64,7 +65,7 @@ def routes(app: Annotated[str, typer.Argument(help="The app, as module:attribute
         typer.echo(f"{methods:<12} {path:<40} {name}")
 
 
-def _load(target: str) -> typer.Typer:
+def _load(target: str) -> FastAPI:
     module_name, _, attribute = target.partition(":")
     if not module_name or not attribute:
         typer.echo(f"Expected an app as module:attribute (e.g. myapp.main:app), got {target!r}.")
