@@ -10,19 +10,21 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
-from . import _forms, _nested, _validators
-from ._constraint_decl import Constraint, declare_constraint
+from . import _constraint_decl, _forms, _nested, _validators
+from ._constraint_decl import Constraint
 from ._errors import ChangesetError
 from ._fields import CastFailure, FieldKind, FieldSpec, Schema, schema_for
 from ._records import read_field
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from ._result import Result
 
 __all__ = ["Action", "Changeset", "FieldError"]
@@ -30,6 +32,11 @@ __all__ = ["Action", "Changeset", "FieldError"]
 T = TypeVar("T")
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+Prepare = Callable[["Changeset[T]", "AsyncSession"], Awaitable["Changeset[T]"]]
+
+
+_ANY = object()
 
 
 class Action(enum.StrEnum):
@@ -96,6 +103,7 @@ class Changeset(Generic[T]):
     empty_values: tuple[object, ...] = ("",)
     lock: tuple[str, object] | None = None
     validations: tuple[tuple[str, str, Mapping[str, object]], ...] = ()
+    prepare: tuple[Prepare[T], ...] = ()
 
     def __repr__(self) -> str:
         action = self.action.value if self.action else None
@@ -218,6 +226,45 @@ class Changeset(Generic[T]):
             elif isinstance(value, tuple):
                 yield from (v for v in value if isinstance(v, Changeset))
 
+    def changed(self, name: str, *, to: object = _ANY, from_: object = _ANY) -> bool:
+        """Whether ``name`` changes (optionally ``to`` a value and/or ``from_`` one)."""
+        if name not in self.changes:
+            return False
+        if to is not _ANY and self.changes[name] != to:
+            return False
+        return (
+            from_ is _ANY or read_field(self.data, self._schema.spec(name), self._schema) == from_
+        )
+
+    def merge(self, other: Changeset[T]) -> Changeset[T]:
+        """Combine two changesets of the same data: ``other``'s changes and params win."""
+        if other.data is not self.data:
+            raise ChangesetError(
+                f"Expected changesets of the same data to merge, but got "
+                f"{type(self.data).__name__} {id(self.data):#x} and "
+                f"{type(other.data).__name__} {id(other.data):#x}. Cast both from one record."
+            )
+        return dataclasses.replace(
+            self,
+            params={**self.params, **other.params},
+            changes={**self.changes, **other.changes},
+            errors=(*self.errors, *other.errors),
+            required=(*self.required, *other.required),
+            constraints=(*self.constraints, *other.constraints),
+            validations=(*self.validations, *other.validations),
+            prepare=(*self.prepare, *other.prepare),
+            action=other.action or self.action,
+            lock=other.lock or self.lock,
+        )
+
+    def prepare_changes(self, fn: Prepare[T]) -> Changeset[T]:
+        """Run ``await fn(changeset, session)`` in the write's transaction, just before it.
+
+        Only runs when the changeset is valid and the write sends SQL; ``fn`` returns the
+        changeset to write (it may add changes, or errors to abort the write).
+        """
+        return dataclasses.replace(self, prepare=(*self.prepare, fn))
+
     def put_action(self, action: Action | str | None) -> Changeset[T]:
         """A copy with ``action`` set (a form shows errors once an action is set)."""
         return dataclasses.replace(self, action=None if action is None else Action(action))
@@ -277,41 +324,8 @@ class Changeset(Generic[T]):
     input_value = _forms.input_value
     input_validations = _forms.input_validations
 
-    def traverse_errors(self, fn: Callable[[FieldError], str] | None = None) -> dict[str, object]:
-        """Errors as ``{field: [message, …]}``, nested changesets as dicts or lists of dicts.
-
-        Args:
-            fn: turns each error into text; by default the message with ``{key}``
-                placeholders filled from meta.
-        """
-        render = fn or FieldError.interpolate
-        out: dict[str, object] = {}
-        for error in self.errors:
-            messages = out.setdefault(error.field, [])
-            assert isinstance(messages, list)  # noqa: S101 - plain fields only hold lists
-            messages.append(render(error))
-        for name, value in self.changes.items():
-            if isinstance(value, Changeset) and not value.valid:
-                out[name] = value.traverse_errors(fn)
-            elif isinstance(value, tuple) and any(
-                isinstance(v, Changeset) and not v.valid for v in value
-            ):
-                out[name] = [
-                    v.traverse_errors(fn) if isinstance(v, Changeset) else {} for v in value
-                ]
-        return out
-
-    def error_paths(self) -> list[tuple[str, str]]:
-        """Every error as ``(path, message)``, e.g. ``("addresses[1].city", "can't be blank")``."""
-        out = [(e.field, e.interpolate()) for e in self.errors]
-        for name, value in self.changes.items():
-            children = [(name, value)] if isinstance(value, Changeset) else []
-            if isinstance(value, tuple):
-                children = [(f"{name}[{i}]", v) for i, v in enumerate(value)]
-            for prefix, child in children:
-                if isinstance(child, Changeset):
-                    out.extend((f"{prefix}.{p}", m) for p, m in child.error_paths())
-        return out
+    traverse_errors = _forms.traverse_errors
+    error_paths = _forms.error_paths
 
     # -- applying -------------------------------------------------------------------
 
@@ -359,32 +373,10 @@ class Changeset(Generic[T]):
     put_assoc = _nested.put_assoc
     put_embed = _nested.put_embed
 
-    # -- constraints ----------------------------------------------------------------
+    # -- constraints (see _constraint_decl) -----------------------------------------
 
-    def unique_constraint(
-        self, name: str, *, constraint: str | None = None, message: str = "has already been taken"
-    ) -> Changeset[T]:
-        """Turn a violation of the unique constraint on ``name`` into an error on it."""
-        return self._declare("unique", name, constraint, message)
-
-    def foreign_key_constraint(
-        self, name: str, *, constraint: str | None = None, message: str = "does not exist"
-    ) -> Changeset[T]:
-        """Turn a violation of the foreign key on ``name`` into an error on it."""
-        return self._declare("foreign_key", name, constraint, message)
-
-    def no_assoc_constraint(
-        self, name: str, *, constraint: str | None = None, message: str = "are still associated"
-    ) -> Changeset[T]:
-        """On delete, turn "rows in ``name`` still point here" into an error on ``name``."""
-        return self._declare("no_assoc", name, constraint, message)
-
-    def check_constraint(
-        self, name: str, *, constraint: str, message: str = "is invalid"
-    ) -> Changeset[T]:
-        """Turn a violation of the named check constraint into an error on ``name``."""
-        return self._declare("check", name, constraint, message)
-
-    def _declare(self, kind: str, name: str, constraint: str | None, message: str) -> Changeset[T]:
-        declared = declare_constraint(self._schema, kind, name, constraint, message)
-        return dataclasses.replace(self, constraints=(*self.constraints, declared))
+    unique_constraint = _constraint_decl.unique_constraint
+    foreign_key_constraint = _constraint_decl.foreign_key_constraint
+    assoc_constraint = _constraint_decl.assoc_constraint
+    no_assoc_constraint = _constraint_decl.no_assoc_constraint
+    check_constraint = _constraint_decl.check_constraint

@@ -7,15 +7,32 @@ submits a duplicate.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Table, UniqueConstraint
 
 from ._errors import ChangesetError
 from ._fields import Schema
 
-__all__ = ["Constraint", "declare_constraint", "table_of", "unique_names"]
+if TYPE_CHECKING:
+    from ._changeset import Changeset
+
+T = TypeVar("T")
+
+__all__ = [
+    "Constraint",
+    "assoc_constraint",
+    "check_constraint",
+    "declare_constraint",
+    "foreign_key_constraint",
+    "no_assoc_constraint",
+    "table_of",
+    "unique_constraint",
+    "unique_names",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,14 @@ def _default_name(schema: Schema, kind: str, field: str) -> str:
             if isinstance(c, ForeignKeyConstraint) and tuple(c.column_keys) == columns and c.name
         ]
         hint = "a ForeignKey on the column"
+    elif kind == "assoc" and schema.mapper is not None and field in schema.mapper.relationships:
+        local = {c.name for c in schema.mapper.relationships[field].local_columns}
+        names = [
+            str(c.name)
+            for c in table.constraints
+            if isinstance(c, ForeignKeyConstraint) and set(c.column_keys) == local and c.name
+        ]
+        hint = "a ForeignKey behind the relationship"
     elif kind == "no_assoc" and schema.mapper is not None and field in schema.mapper.relationships:
         rel = schema.mapper.relationships[field]
         names = [
@@ -99,3 +124,53 @@ def declare_constraint(
             )
     name = constraint if constraint is not None else _default_name(schema, kind, field)
     return Constraint(kind, name, field, message)
+
+
+def _declare(
+    cs: Changeset[T], kind: str, name: str, constraint: str | None, message: str
+) -> Changeset[T]:
+    declared = declare_constraint(cs._schema, kind, name, constraint, message)
+    return dataclasses.replace(cs, constraints=(*cs.constraints, declared))
+
+
+def unique_constraint(
+    self: Changeset[T],
+    name: str,
+    *,
+    constraint: str | None = None,
+    message: str = "has already been taken",
+) -> Changeset[T]:
+    """Turn a violation of the unique constraint (or index) on ``name`` into an error on it."""
+    return _declare(self, "unique", name, constraint, message)
+
+
+def foreign_key_constraint(
+    self: Changeset[T], name: str, *, constraint: str | None = None, message: str = "does not exist"
+) -> Changeset[T]:
+    """Turn a violation of the foreign key on column ``name`` into an error on it."""
+    return _declare(self, "foreign_key", name, constraint, message)
+
+
+def assoc_constraint(
+    self: Changeset[T], name: str, *, constraint: str | None = None, message: str = "does not exist"
+) -> Changeset[T]:
+    """Like foreign_key_constraint, named by the many-to-one relationship (``"user"``)."""
+    return _declare(self, "assoc", name, constraint, message)
+
+
+def no_assoc_constraint(
+    self: Changeset[T],
+    name: str,
+    *,
+    constraint: str | None = None,
+    message: str = "are still associated",
+) -> Changeset[T]:
+    """On delete, turn "rows in relationship ``name`` still point here" into an error on it."""
+    return _declare(self, "no_assoc", name, constraint, message)
+
+
+def check_constraint(
+    self: Changeset[T], name: str, *, constraint: str, message: str = "is invalid"
+) -> Changeset[T]:
+    """Turn a violation of the named check constraint into an error on ``name``."""
+    return _declare(self, "check", name, constraint, message)

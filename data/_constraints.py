@@ -33,7 +33,7 @@ _SQLSTATE_KINDS = {
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
 _SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)")
 _SQLITE_NOT_NULL = re.compile(r"NOT NULL constraint failed: (.+)$")
-_KIND_GROUPS = {"foreign_key": ("foreign_key", "no_assoc")}
+_KIND_GROUPS = {"foreign_key": ("foreign_key", "assoc", "no_assoc")}
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,9 @@ def apply_violation(cs: Changeset[T], violation: Violation, operation: str) -> C
         candidates = [c for c in candidates if c.constraint == violation.name]
     elif violation.kind == "foreign_key":
         # SQLite does not say which foreign key failed: prefer one on a written field.
-        wanted = "no_assoc" if operation == "delete" else "foreign_key"
-        candidates = [c for c in candidates if c.kind == wanted]
-        written = [c for c in candidates if c.field in cs.changes]
+        wanted = ("no_assoc",) if operation == "delete" else ("foreign_key", "assoc")
+        candidates = [c for c in candidates if c.kind in wanted]
+        written = [c for c in candidates if _writes_field(cs, c.field)]
         candidates = written or candidates
     else:
         candidates = []
@@ -132,6 +132,19 @@ def apply_violation(cs: Changeset[T], violation: Violation, operation: str) -> C
             constraint_name=found.constraint,
         )
     raise ConstraintError(_undeclared_message(cs, violation, operation), violation.name)
+
+
+def _writes_field(cs: Changeset[T], field: str) -> bool:
+    """Whether the write sets ``field``, or the columns behind relationship ``field``."""
+    if field in cs.changes:
+        return True
+    mapper = cs._schema.mapper
+    if mapper is None or field not in mapper.relationships:
+        return False
+    return any(
+        mapper.get_property_by_column(c).key in cs.changes
+        for c in mapper.relationships[field].local_columns
+    )
 
 
 def _undeclared_message(cs: Changeset[T], violation: Violation, operation: str) -> str:

@@ -1,4 +1,5 @@
-"""What a form needs from a changeset: shown errors, input values, HTML validations.
+"""What a form needs from a changeset: shown errors, input values, HTML validations,
+and the error views (``traverse_errors``, ``error_paths``).
 
 These are bound as ``Changeset`` methods; the components package builds ``to_form`` on
 them. A form shows errors only once the changeset has an action, and per input only
@@ -7,12 +8,21 @@ once the user has used it (LiveView's ``used_input?``), so a fresh form is clean
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from ._changeset import Changeset
+    from ._changeset import Changeset, FieldError
 
-__all__ = ["errors_on", "input_validations", "input_value", "messages_on", "used_input"]
+__all__ = [
+    "error_paths",
+    "errors_on",
+    "input_validations",
+    "input_value",
+    "messages_on",
+    "traverse_errors",
+    "used_input",
+]
 
 T = TypeVar("T")
 
@@ -67,3 +77,45 @@ def input_validations(self: Changeset[T], name: str) -> dict[str, object]:
             if "le" in opts:
                 attrs["max"] = opts["le"]
     return attrs
+
+
+def traverse_errors(
+    self: Changeset[T], fn: Callable[[FieldError], str] | None = None
+) -> dict[str, object]:
+    """Errors as ``{field: [message, …]}``, nested changesets as dicts or lists of dicts.
+
+    Args:
+        fn: turns each error into text; by default the message with ``{key}``
+            placeholders filled from meta.
+    """
+    from ._changeset import Changeset
+
+    render = fn or (lambda error: error.interpolate())
+    out: dict[str, object] = {}
+    for error in self.errors:
+        messages = out.setdefault(error.field, [])
+        assert isinstance(messages, list)  # noqa: S101 - plain fields only hold lists
+        messages.append(render(error))
+    for name, value in self.changes.items():
+        if isinstance(value, Changeset) and not value.valid:
+            out[name] = value.traverse_errors(fn)
+        elif isinstance(value, tuple) and any(
+            isinstance(v, Changeset) and not v.valid for v in value
+        ):
+            out[name] = [v.traverse_errors(fn) if isinstance(v, Changeset) else {} for v in value]
+    return out
+
+
+def error_paths(self: Changeset[T]) -> list[tuple[str, str]]:
+    """Every error as ``(path, message)``, e.g. ``("addresses[1].city", "can't be blank")``."""
+    from ._changeset import Changeset
+
+    out = [(e.field, e.interpolate()) for e in self.errors]
+    for name, value in self.changes.items():
+        children: list[tuple[str, object]] = [(name, value)]
+        if isinstance(value, tuple):
+            children = [(f"{name}[{i}]", v) for i, v in enumerate(value)]
+        for prefix, child in children:
+            if isinstance(child, Changeset):
+                out.extend((f"{prefix}.{p}", m) for p, m in child.error_paths())
+    return out

@@ -297,6 +297,10 @@ class Repo:
         async with self.session() as session:
             try:
                 async with session.begin_nested():
+                    for prepare in cs.prepare:
+                        cs = await prepare(cs, session)
+                    if not cs.valid:
+                        raise Failed(cs)  # type: ignore[arg-type]
                     if action is Action.INSERT:
                         value = await insert_row(session, cs)
                     elif action is Action.UPDATE:

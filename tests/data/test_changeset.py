@@ -223,3 +223,24 @@ def test_input_validations_give_html_hints() -> None:
         "minlength": 5,
         "maxlength": 5,
     }
+
+
+def test_changed_with_to_and_from() -> None:
+    cs = Changeset.cast(User(name="Al"), {"name": "Bo"}, ["name", "age"])
+    assert cs.changed("name")
+    assert cs.changed("name", to="Bo", from_="Al")
+    assert not cs.changed("name", to="Cy")
+    assert not cs.changed("name", from_="Cy")
+    assert not cs.changed("age")
+
+
+def test_merge_combines_changesets_of_the_same_data() -> None:
+    user = User(name="Al")
+    first = Changeset.cast(user, {"name": "Bo"}, ["name"]).validate_required("name")
+    second = Changeset.cast(user, {"age": "x"}, ["age"]).put_action("validate")
+    merged = first.merge(second)
+    assert merged.changes == {"name": "Bo"}
+    assert merged.traverse_errors() == {"age": ["is invalid"]}
+    assert (merged.action, merged.required) == (Action.VALIDATE, ("name",))
+    with pytest.raises(ChangesetError, match="same data"):
+        first.merge(Changeset.change(User()))

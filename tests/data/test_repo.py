@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ember.data import (
     Action,
@@ -178,3 +179,29 @@ async def test_update_nested_keeps_unchanged_children(repo: Repo) -> None:
     cs = user_changeset(user, params).cast_assoc("posts", using=post_changeset)
     updated = (await repo.update(cs)).value
     assert (updated.name, [p.title for p in updated.posts]) == ("Alf", ["one", "2"])
+
+
+async def test_prepare_changes_runs_in_the_write_transaction(repo: Repo) -> None:
+    async def count_posts(cs: Changeset[User], session: AsyncSession) -> Changeset[User]:
+        total = await session.scalar(select(func.count()).select_from(Post))
+        return cs.put_change("age", total)
+
+    await make_user(repo, "first@x")
+    cs = user_changeset(User(), {"name": "Al", "email": "a@x"}).prepare_changes(count_posts)
+    assert (await repo.insert(cs)).value.age == 0
+
+
+async def test_prepare_changes_can_abort_with_an_error(repo: Repo) -> None:
+    async def refuse(cs: Changeset[User], session: AsyncSession) -> Changeset[User]:
+        return cs.add_error("name", "is closed for registration")
+
+    cs = user_changeset(User(), {"name": "Al", "email": "a@x"}).prepare_changes(refuse)
+    result = await repo.insert(cs)
+    assert result.changeset.traverse_errors() == {"name": ["is closed for registration"]}
+    assert await repo.all(User) == []
+
+
+async def test_assoc_constraint_names_the_relationship(repo: Repo) -> None:
+    cs = Changeset.cast(Post(), {"title": "t", "user_id": "999"}, ["title", "user_id"])
+    result = await repo.insert(cs.assoc_constraint("user"))
+    assert result.changeset.traverse_errors() == {"user": ["does not exist"]}
