@@ -30,8 +30,8 @@ from ._messages import MessagesMayBeLost as MessagesMayBeLost
 from ._messages import message as message
 from ._messages import registry as registry
 from ._presence import Presence as Presence
-from ._presence import PresenceDiff as PresenceDiff
-from ._presence import PresenceMeta as PresenceMeta
+from ._presence_messages import PresenceDiff as PresenceDiff
+from ._presence_messages import PresenceMeta as PresenceMeta
 from ._pubsub import PubSub as PubSub
 from ._pubsub import PubSubSettings as PubSubSettings
 from ._subscription import Subscription as Subscription

@@ -27,7 +27,7 @@ import weakref
 from collections.abc import Mapping
 from types import TracebackType
 
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import JsonValue
 
 from ._errors import (
     BroadcastError,
@@ -37,7 +37,16 @@ from ._errors import (
     PubSubError,
     SlowConsumerError,
 )
-from ._messages import MessagesMayBeLost, message
+from ._messages import MessagesMayBeLost
+from ._presence_messages import (
+    PresenceDiff,
+    PresenceMeta,
+    _Down,
+    _Entry,
+    _Heartbeat,
+    _State,
+    _Sync,
+)
 from ._pubsub import PubSub
 from ._subscription import Subscription
 
@@ -48,78 +57,6 @@ REPLICATION_TOPIC = "ember:presence"
 # The started Presence of each PubSub: diffs go to the PubSub's local subscribers, so a
 # second tracker on the same PubSub would deliver every diff twice.
 _ACTIVE: weakref.WeakKeyDictionary[PubSub, Presence] = weakref.WeakKeyDictionary()
-
-
-class PresenceMeta(BaseModel):
-    """One tracked presence: its ``ref`` (unique per track), owning node and metadata."""
-
-    model_config = ConfigDict(frozen=True)
-
-    ref: str
-    node: str
-    meta: dict[str, JsonValue]
-
-
-@message("ember.presence.diff")
-class PresenceDiff(BaseModel):
-    """What changed in a topic's presence, keyed by presence key.
-
-    ``update`` shows as a leave of the old meta and a join of the new one with the same
-    ``ref``: apply leaves before joins, as :meth:`apply` does.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    topic: str
-    joins: dict[str, list[PresenceMeta]]
-    leaves: dict[str, list[PresenceMeta]]
-
-    def apply(self, state: Mapping[str, list[PresenceMeta]]) -> dict[str, list[PresenceMeta]]:
-        """A new ``{key: metas}`` state: ``state`` with this diff's leaves, then joins."""
-        result = {key: list(metas) for key, metas in state.items()}
-        for key, metas in self.leaves.items():
-            gone = {m.ref for m in metas}
-            kept = [m for m in result.get(key, []) if m.ref not in gone]
-            if kept:
-                result[key] = kept
-            else:
-                result.pop(key, None)
-        for key, metas in self.joins.items():
-            result.setdefault(key, []).extend(metas)
-        return result
-
-
-class _Entry(BaseModel):
-    key: str
-    meta: dict[str, JsonValue]
-
-
-@message("ember.presence.state")
-class _State(BaseModel):
-    node: str
-    ttl: float
-    seq: int
-    topic: str
-    entries: dict[str, _Entry]
-
-
-@message("ember.presence.heartbeat")
-class _Heartbeat(BaseModel):
-    node: str
-    ttl: float
-    seq: int  # the node's seq when it was sent: heartbeats may overtake states
-    topics: dict[str, int]
-
-
-@message("ember.presence.sync")
-class _Sync(BaseModel):
-    node: str
-    target: str | None
-
-
-@message("ember.presence.down")
-class _Down(BaseModel):
-    node: str
 
 
 class Presence:

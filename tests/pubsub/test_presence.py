@@ -220,7 +220,7 @@ async def test_presence_heartbeat_overtaking_state_keeps_entry(
 ) -> None:
     """Regression: a heartbeat published before a state but delivered after it (two pool
     connections) removed the entry for good, because later heartbeats looked current."""
-    from ember.pubsub._presence import _Entry, _Heartbeat, _State
+    from ember.pubsub._presence_messages import _Entry, _Heartbeat, _State
 
     presence = await make_presence(await make_pubsub("memory://overtake"), heartbeat=5, timeout=20)
     entries = {"r1": _Entry(key="peer", meta={})}
