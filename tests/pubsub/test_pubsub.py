@@ -340,3 +340,39 @@ async def test_subscription_as_context_manager_closes_on_exit(
 
     assert sub.state is SubscriptionState.CLOSED
     assert topic not in pubsub._backend_topics
+
+
+async def test_subscribe_close_churn_during_broadcasts_leaves_nothing_behind(
+    backend_url: str, topic: str, make_pubsub: MakePubSub
+) -> None:
+    pubsub = await make_pubsub(backend_url)
+    sender = await make_pubsub(backend_url)
+    pumping = True
+
+    async def pump() -> None:
+        n = 0
+        while pumping:
+            await sender.broadcast(topic, Ping(n=n))
+            n += 1
+            await asyncio.sleep(0)
+
+    async def churn() -> None:
+        for _ in range(20):
+            sub = await pubsub.subscribe(topic, max_queue=3)
+            await asyncio.sleep(0)
+            await sub.close()
+
+    pump_task = asyncio.create_task(pump())
+    await asyncio.wait_for(asyncio.gather(*(churn() for _ in range(20))), 30)
+    pumping = False
+    await pump_task
+    await asyncio.sleep(0.05)
+
+    assert pubsub._topics == {}
+    assert pubsub._backend_topics == set()
+    backend = pubsub._backend
+    leftovers = getattr(backend, "_channels", None) or getattr(backend, "_topics", None)
+    assert not leftovers
+    sub = await pubsub.subscribe(topic)
+    await sender.broadcast(topic, Ping(n=-1))
+    assert await next_message(sub) == Ping(n=-1)
