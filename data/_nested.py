@@ -7,7 +7,6 @@ the params left out (when ``on_replace="delete"``).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -303,11 +302,10 @@ def applied(value: object) -> object:
 
 def apply_changes(cs: Changeset[T]) -> T:
     """A new record with the (nested) changes applied."""
-
     changes = {name: applied(value) for name, value in cs.changes.items()}
     schema = cs._schema
     if schema.mapper is not None:
         return copy_sqlalchemy(cs.data, changes, schema)
-    if isinstance(cs.data, BaseModel):
-        return cs.data.model_copy(update=changes)
-    return dataclasses.replace(cs.data, **changes)  # type: ignore[type-var]
+    data = cs.data
+    assert isinstance(data, BaseModel)  # noqa: S101 - schema_for accepts nothing else
+    return data.model_copy(update=changes)
