@@ -103,3 +103,22 @@ async def test_concurrent_subscribes_to_one_channel_one_backend_subscription(
 
     for sub in subs[n // 2 :]:
         assert await next_message(sub) == Ping(n=1)
+
+
+async def test_ember_backends_work_inside_stock_broadcaster_broadcast(
+    backend_url: str, topic: str
+) -> None:
+    """ember's backends honour broadcaster's BroadcastBackend contract: Broadcast runs on them."""
+    from broadcaster import Broadcast, BroadcastBackend, Event
+
+    from ember.pubsub._pubsub import create_backend
+
+    backend = create_backend(backend_url)
+    assert isinstance(backend, BroadcastBackend)
+    async with Broadcast(backend=backend) as broadcast, broadcast.subscribe(topic) as subscriber:
+        await broadcast.publish(topic, "hello")
+        event = await asyncio.wait_for(subscriber.get(), 5)
+
+    assert isinstance(event, Event)
+    assert event.channel == topic
+    assert event.message in ("hello", b"hello")  # Redis hands over the raw bytes
