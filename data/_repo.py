@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import MetaData, Select, or_, select
+from sqlalchemy import MetaData, Select, or_, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -75,6 +75,27 @@ class Repo:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+    async def check(self) -> None:
+        """Open a connection and run ``SELECT 1``.
+
+        Raises:
+            DatabaseUnavailableError: naming the URL (password hidden) and the pool state.
+        """
+        async with self.session() as session:
+            await session.execute(text("SELECT 1"))
+
+    @asynccontextmanager
+    async def lifespan(self) -> AsyncIterator[Repo]:
+        """Check the database at start-up and close the pool at shutdown.
+
+        Use it from an app's lifespan: ``async with repo.lifespan(): yield``.
+        """
+        await self.check()
+        try:
+            yield self
+        finally:
+            await self.dispose()
 
     @asynccontextmanager
     async def _connection_errors(self) -> AsyncIterator[None]:

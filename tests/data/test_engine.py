@@ -80,3 +80,20 @@ async def test_exhausted_pool_names_url_and_pool_state(
         with pytest.raises(DatabaseUnavailableError, match=r"pool stayed exhausted.*Pool size: 1"):
             await other.all(User)
     await repo.dispose()
+
+
+async def test_lifespan_checks_then_disposes(repo: Repo) -> None:
+    async with repo.lifespan() as same:
+        assert same is repo
+        assert await repo.all(User) == []
+    assert repo.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_lifespan_fails_fast_when_unreachable(tmp_path: Path) -> None:
+    repo = Repo(make_engine(f"sqlite+aiosqlite:///{tmp_path}/no/such/dir.db"), Base.metadata)
+    with pytest.raises(DatabaseUnavailableError, match="Expected to reach the database"):
+        async with repo.lifespan():
+            pass
+    await repo.dispose()
+    gc.collect()
+    await asyncio.sleep(0.05)
