@@ -8,13 +8,13 @@ import logging
 import uuid
 from collections.abc import Iterable
 from types import TracebackType
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from broadcaster import Event
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ._backends._base import Backoff, EmberBackend, Reconnected
+from ._backends._base import Backoff, EmberBackend, Reconnected, redact
 from ._errors import (
     BroadcastError,
     ConfigurationError,
@@ -39,15 +39,6 @@ class PubSubSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EMBER_PUBSUB_")
 
     url: str = "memory://"
-
-
-def redact(url: str) -> str:
-    """``url`` with its password replaced by ``***``, for logs and error messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def create_backend(

@@ -1,10 +1,11 @@
-"""What ember's broadcaster backends share: the reconnect marker and backoff."""
+"""What ember's broadcaster backends share: events, backoff, URL redaction."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from broadcaster import BroadcastBackend, Event
 
@@ -57,3 +58,12 @@ class EmberBackend(BroadcastBackend):
 
     def _push(self, event: Event) -> None:
         self._events.put_nowait(event)
+
+
+def redact(url: str) -> str:
+    """``url`` with its password replaced by ``***``, for logs and error messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))

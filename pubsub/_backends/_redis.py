@@ -25,7 +25,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .._errors import ConfigurationError
-from ._base import Backoff, EmberBackend, Published, Reconnected
+from ._base import Backoff, EmberBackend, Published, Reconnected, redact
 
 logger = logging.getLogger("ember.pubsub")
 
@@ -44,7 +44,7 @@ class RedisBackend(EmberBackend):
             kwargs = dict(parse_url(url))
         except ValueError as exc:
             raise ConfigurationError(
-                f"Expected a Redis URL like redis://host:6379/0, got {url!r}: {exc}"
+                f"Expected a Redis URL like redis://host:6379/0, got {redact(url)!r}: {exc}"
             ) from None
         connection_class: type[AbstractConnection] = kwargs.pop("connection_class", Connection)  # type: ignore[assignment]
         # Our own watchdog PINGs the listen connection; redis-py's would read its replies.

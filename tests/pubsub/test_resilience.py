@@ -253,3 +253,12 @@ async def test_start_twice_raises() -> None:
     async with PubSub() as pubsub:
         with pytest.raises(PubSubError, match="already started"):
             await pubsub.start()
+
+
+async def test_bad_redis_url_raises_configuration_error_without_password() -> None:
+    pubsub = PubSub("redis://user:hunter2@127.0.0.1:notaport/0")
+
+    with pytest.raises(ConfigurationError) as info:
+        await pubsub.start()
+    assert "hunter2" not in str(info.value)
+    assert "redis://host:6379/0" in str(info.value)
