@@ -42,7 +42,12 @@ def _default_with(related: type) -> With:
 
     def cast_all(data: object, params: Mapping[str, object]) -> Changeset[object]:
         names = [n for n, s in schema_for(related).fields.items() if s.kind is FieldKind.VALUE]
-        return Changeset.cast(data, params, names)
+        required = [
+            name
+            for name, info in getattr(related, "model_fields", {}).items()
+            if info.is_required() and name in names
+        ]
+        return Changeset.cast(data, params, names).validate_required(required)
 
     return cast_all
 
@@ -238,8 +243,9 @@ def cast_embed(
 ) -> Changeset[T]:
     """Cast ``params[name]`` into changesets for a pydantic-typed field (one or a list).
 
-    ``using(model, params)`` builds each changeset; by default every field is cast. A
-    list replaces the current list entry by entry (matched by position).
+    ``using(model, params)`` builds each changeset; by default every field is cast and
+    the model's required fields are validated as required. A list replaces the current
+    list entry by entry (matched by position).
     """
     from ._changeset import Action
 

@@ -27,6 +27,11 @@ class Settings(BaseModel):
     font_size: Annotated[int, Field(ge=8, le=40)] = 14
 
 
+class Address(BaseModel):
+    city: str
+    zip_code: str | None = None
+
+
 class Tag(BaseModel):
     label: str = ""
 
@@ -46,6 +51,7 @@ class User(Base):
     version: Mapped[int] = mapped_column(default=1)
     settings: Mapped[Settings | None] = mapped_column(Embedded(Settings), default=None)
     tags: Mapped[list[Tag]] = mapped_column(Embedded(Tag, many=True), default=list)
+    address: Mapped[Address | None] = mapped_column(Embedded(Address), default=None)
     posts: Mapped[list[Post]] = relationship(back_populates="user", order_by="Post.id")
 
 

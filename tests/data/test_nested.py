@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ember.data import Action, Changeset, ChangesetError
-from tests.data.models import Post, Settings, Tag, User
+from tests.data.models import Address, Post, Settings, Tag, User
 
 
 def post_changeset(post: object, params: Mapping[str, object]) -> Changeset[object]:
@@ -103,3 +103,10 @@ def test_cast_embed_many_by_position() -> None:
     assert same.changes == {}
     with pytest.raises(ChangesetError, match="pydantic-model field"):
         Changeset.cast(user, {}, []).cast_embed("name")
+
+
+def test_cast_embed_default_requires_the_models_required_fields() -> None:
+    cs = Changeset.cast(User(), {"address": {"zip_code": "12345"}}, []).cast_embed("address")
+    assert cs.traverse_errors() == {"address": {"city": ["can't be blank"]}}
+    ok = Changeset.cast(User(), {"address": {"city": "Oslo"}}, []).cast_embed("address")
+    assert ok.apply_changes().address == Address(city="Oslo")
