@@ -16,7 +16,7 @@ from ember.data import (
     Repo,
     count_queries,
 )
-from tests.data.models import Post, Role, Settings, Tag, User
+from tests.data.models import Address, Post, Role, Settings, Tag, User
 
 
 def user_changeset(user: User, params: Mapping[str, object]) -> Changeset[User]:
@@ -205,3 +205,16 @@ async def test_assoc_constraint_names_the_relationship(repo: Repo) -> None:
     cs = Changeset.cast(Post(), {"title": "t", "user_id": "999"}, ["title", "user_id"])
     result = await repo.insert(cs.assoc_constraint("user"))
     assert result.changeset.traverse_errors() == {"user": ["does not exist"]}
+
+
+async def test_update_embed_on_loaded_record(repo: Repo) -> None:
+    params = {"name": "Al", "email": "a@x", "address": {"city": "Oslo"}}
+    user = (await repo.insert(user_changeset(User(), params).cast_embed("address"))).value
+    same = user_changeset(user, {"address": {"city": "Oslo"}}).cast_embed("address")
+    assert same.changes == {}
+    moved = user_changeset(user, {"address": {"city": "Bergen", "zip_code": "5003"}})
+    updated = (await repo.update(moved.cast_embed("address"))).value
+    assert updated.address == Address(city="Bergen", zip_code="5003")
+    assert (await repo.get_or_raise(User, user.id)).address == Address(
+        city="Bergen", zip_code="5003"
+    )
