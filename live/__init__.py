@@ -6,9 +6,13 @@ the page arrives rendered, then goes live over a websocket with a :class:`LiveSe
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI
+
+from ember.pubsub import PubSub
 
 from ._async_result import AsyncResult as AsyncResult
 from ._async_result import AsyncStatus as AsyncStatus
@@ -22,6 +26,7 @@ from ._hooks import use_async as use_async
 from ._hooks import use_flash as use_flash
 from ._hooks import use_page_location as use_page_location
 from ._hooks import use_session as use_session
+from ._hooks import use_subscription as use_subscription
 from ._mount import Ember as Ember
 from ._mount import Mount as Mount
 from ._mount import Mountable as Mountable
@@ -53,6 +58,20 @@ def mount(app: FastAPI, path: str, view: Mountable, **options: Any) -> Mount:
     return default_ember().mount(app, path, view, **options)
 
 
+def configure(*, settings: LiveSettings | None = None, pubsub: PubSub | None = None) -> Ember:
+    """Replace the default ``Ember`` (before mounting), e.g. to share your app's PubSub."""
+    global _default
+    _default = Ember(settings, pubsub=pubsub)
+    return _default
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """``FastAPI(lifespan=ember.live.lifespan)``: runs the default Ember's PubSub."""
+    async with default_ember().lifespan(app):
+        yield
+
+
 __all__ = [
     "PROTOCOL_VERSION",
     "AsyncResult",
@@ -72,8 +91,10 @@ __all__ = [
     "SessionState",
     "Socket",
     "TokenError",
+    "configure",
     "default_ember",
     "form_data",
+    "lifespan",
     "mount",
     "on_async",
     "on_event",
@@ -82,4 +103,5 @@ __all__ = [
     "use_flash",
     "use_page_location",
     "use_session",
+    "use_subscription",
 ]

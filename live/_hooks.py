@@ -9,7 +9,10 @@ from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.to_thread
-from reactpy import create_context, use_context, use_effect, use_state
+from pydantic import BaseModel
+from reactpy import create_context, use_context, use_effect, use_ref, use_state
+
+from ember.pubsub import MessagesMayBeLost
 
 from ._async_result import AsyncResult
 from ._errors import EmberError
@@ -102,6 +105,49 @@ def use_async(
 
     use_effect(start, [session.connected, *dependencies])
     return result
+
+
+def use_subscription(
+    topic: str,
+    handler: Callable[[Any], Awaitable[None] | None],
+    *,
+    on: type[BaseModel] | tuple[type[BaseModel], ...] | None = None,
+) -> None:
+    """Call ``handler`` with each PubSub message on ``topic`` while the component is mounted.
+
+    ``on`` keeps only messages of those types (``MessagesMayBeLost`` always passes, so the
+    component can refetch after the PubSub reconnected). The subscription starts once the
+    websocket is connected and ends with the component or the session. Setting state in
+    ``handler`` re-renders this component only.
+    """
+    session = use_session()
+    latest = use_ref(handler)
+    latest.current = handler
+    wanted = on if isinstance(on, tuple) else ((on,) if on is not None else ())
+
+    def start() -> Callable[[], None] | None:
+        if not session.connected:
+            return None
+        scope = anyio.CancelScope()
+
+        def deliver(message: Any) -> Awaitable[None] | None:
+            if wanted and not isinstance(message, (*wanted, MessagesMayBeLost)):
+                return None
+            return latest.current(message)
+
+        async def run() -> None:
+            with scope:
+                subscription = await session.subscribe(topic, deliver, types=wanted)
+                try:
+                    await anyio.sleep_forever()
+                finally:
+                    with anyio.CancelScope(shield=True):
+                        await subscription.close()
+
+        session.start_task(run, name=f"use_subscription {topic}")
+        return scope.cancel
+
+    use_effect(start, [session.connected, topic])
 
 
 def _name(function: Callable[..., Any]) -> str:

@@ -11,10 +11,12 @@ For a mount at ``/counter`` ember adds, next to the app's own routes:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -26,6 +28,8 @@ from fastapi import FastAPI, Request, WebSocket
 from fastapi.params import Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
+
+from ember.pubsub import PubSub
 
 from ._errors import ConfigurationError, TokenError
 from ._hooks import SessionContext
@@ -69,8 +73,12 @@ class Ember:
     ``Ember``; create your own to use other settings.
     """
 
-    def __init__(self, settings: LiveSettings | None = None) -> None:
+    def __init__(
+        self, settings: LiveSettings | None = None, *, pubsub: PubSub | None = None
+    ) -> None:
         self.settings = settings or LiveSettings()
+        self._pubsub = pubsub
+        self._pubsub_lock: asyncio.Lock | None = None
         if self.settings.secret_key == DEVELOPMENT_SECRET_KEY:
             logger.info("ember uses its development secret key; set EMBER_SECRET_KEY in production")
         self.signer = TokenSigner(
@@ -79,6 +87,32 @@ class Ember:
         self.watchdog = LoopWatchdog(self.settings.loop_lag_threshold_ms)
         self.sessions: dict[str, LiveSession] = {}
         self.mounts: list[Mount] = []
+
+    @property
+    def pubsub(self) -> PubSub:
+        """The PubSub views subscribe through (from ``EMBER_PUBSUB_URL`` unless given)."""
+        if self._pubsub is None:
+            self._pubsub = PubSub.from_settings()
+        return self._pubsub
+
+    async def start_pubsub(self) -> PubSub:
+        """Start the PubSub if it is not running yet, and return it."""
+        pubsub = self.pubsub
+        if not pubsub.started:
+            self._pubsub_lock = self._pubsub_lock or asyncio.Lock()
+            async with self._pubsub_lock:
+                if not pubsub.started:
+                    await pubsub.start()
+        return pubsub
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        """A FastAPI lifespan: start the PubSub with the app, stop it at shutdown."""
+        await self.start_pubsub()
+        try:
+            yield
+        finally:
+            await self.pubsub.stop()
 
     def mount(
         self,
@@ -212,6 +246,7 @@ class Ember:
                 identity=dependencies.get("identity"),
                 scope=dict(connection.scope),
                 dependencies=dependencies,
+                _pubsub=self.start_pubsub,
             )
             self.sessions[session.id] = session
             self.watchdog.acquire()

@@ -5,13 +5,16 @@ from __future__ import annotations
 import enum
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
 import anyio
 from anyio.abc import TaskGroup
+from pydantic import BaseModel
+
+from ember.pubsub import PubSub, Subscription
 
 from ._errors import EmberError
 
@@ -64,6 +67,7 @@ class LiveSession:
     flash: dict[str, str] = field(default_factory=dict)
     redirect_to: str | None = None
     dependencies: dict[str, Any] = field(default_factory=dict, repr=False)
+    _pubsub: Callable[[], Awaitable[PubSub]] | None = field(default=None, repr=False)
     _task_group: TaskGroup | None = field(default=None, repr=False)
     _send_control: ControlSender | None = field(default=None, repr=False)
     _cleanups: list[Cleanup] = field(default_factory=list, repr=False)
@@ -104,6 +108,54 @@ class LiveSession:
 
         self._task_group.start_soon(run, name=f"ember session {self.id}: {name}")
         return True
+
+    def call_later(
+        self, delay: float, callback: Callable[[], Awaitable[None] | None], *, name: str = ""
+    ) -> bool:
+        """Run ``callback`` after ``delay`` seconds, unless the session ends first."""
+
+        async def wait_then_run() -> None:
+            await anyio.sleep(delay)
+            outcome = callback()
+            if outcome is not None:
+                await outcome
+
+        return self.start_task(wait_then_run, name=name or f"call_later {delay}s")
+
+    async def subscribe(
+        self,
+        topic: str,
+        handler: Callable[[Any], Awaitable[None] | None],
+        *,
+        types: Sequence[type[BaseModel]] = (),
+    ) -> Subscription:
+        """Deliver every message on ``topic`` to ``handler`` until the session ends.
+
+        ``handler`` also receives ``MessagesMayBeLost`` after the PubSub reconnected, so the
+        view can refetch. A subscriber too slow to keep up is cut off, which fails the
+        session (it is logged and the browser remounts the view).
+
+        Raises:
+            EmberError: the session is not connected or has no PubSub.
+        """
+        if self._pubsub is None or not self.connected:
+            msg = (
+                f"Session {self.id} cannot subscribe to {topic!r}: subscriptions start once "
+                "the websocket is connected (check session.connected / socket.connected)."
+            )
+            raise EmberError(msg)
+        pubsub = await self._pubsub()
+        subscription = await pubsub.subscribe(topic, types=types)
+        self.add_cleanup(subscription.close)
+
+        async def deliver() -> None:
+            async for message in subscription:
+                outcome = handler(message)
+                if outcome is not None:
+                    await outcome
+
+        self.start_task(deliver, name=f"subscription {topic}")
+        return subscription
 
     def add_cleanup(self, cleanup: Cleanup) -> None:
         """Run ``cleanup`` when the session ends (subscriptions, timers, presence)."""

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
 
 import anyio.to_thread
+from pydantic import BaseModel
 from reactpy import component, use_ref, use_state
 
 from ._async_result import AsyncResult
@@ -128,6 +129,16 @@ class Socket:
             await self._view._dispatch_async(name, outcome, self)
 
         self.session.start_task(run, name=f"start_async {name}")
+
+    async def subscribe(self, topic: str, *, types: Sequence[type[BaseModel]] = ()) -> None:
+        """Receive the PubSub messages of ``topic`` in ``@on_info`` / ``handle_info``."""
+        await self.session.subscribe(
+            topic, lambda message: self._view._dispatch_info(message, self), types=types
+        )
+
+    def send_after(self, delay: float, message: Any) -> None:
+        """Deliver ``message`` to ``handle_info`` after ``delay`` seconds (``send_after``)."""
+        self.session.call_later(delay, lambda: self._view._dispatch_info(message, self))
 
     async def send_info(self, message: Any) -> None:
         """Deliver ``message`` to this view's ``@on_info`` handler (like ``send(self(), msg)``)."""

@@ -89,7 +89,9 @@ def server() -> Iterator[Server]:
     running.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API runs its own event loop while it is open, which
+# would break the asyncio tests of other modules if it stayed open for the session.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)"

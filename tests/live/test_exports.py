@@ -9,6 +9,7 @@ def test_live_all_is_sorted_and_complete():
     public = {n for n in dir(ember.live) if not n.startswith("_")}
     assert set(ember.live.__all__) <= public
     assert set(ember.live.__all__) == {
+        "PROTOCOL_VERSION",
         "AsyncResult",
         "AsyncStatus",
         "CloseCode",
@@ -20,15 +21,16 @@ def test_live_all_is_sorted_and_complete():
         "LiveView",
         "Mount",
         "Mountable",
-        "PROTOCOL_VERSION",
         "PageLocation",
         "ProtocolError",
         "RenderError",
         "SessionState",
         "Socket",
         "TokenError",
+        "configure",
         "default_ember",
         "form_data",
+        "lifespan",
         "mount",
         "on_async",
         "on_event",
@@ -37,6 +39,7 @@ def test_live_all_is_sorted_and_complete():
         "use_flash",
         "use_page_location",
         "use_session",
+        "use_subscription",
     }
 
 

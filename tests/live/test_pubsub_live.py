@@ -1,0 +1,171 @@
+"""PubSub in live views: use_subscription, socket.subscribe, across sessions and workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+import pytest
+from fastapi import FastAPI
+from pydantic import BaseModel
+from reactpy import component, html, use_state
+
+from ember.live import Ember, LiveSettings, LiveView, on_event, on_info, use_subscription
+from ember.live.testing import LiveClient
+from ember.pubsub import PubSub, message
+
+SECRET = "test-secret-key-0123456789"
+
+
+@message("test.live.post_created")
+class PostCreated(BaseModel):
+    title: str
+
+
+@message("test.live.other")
+class Other(BaseModel):
+    note: str
+
+
+renders: dict[str, int] = {}
+
+
+@component
+def Sibling() -> Any:
+    renders["sibling"] = renders.get("sibling", 0) + 1
+    return html.p({"id": "sibling"}, "static sibling")
+
+
+@component
+def Feed() -> Any:
+    titles, set_titles = use_state(())
+    use_subscription("posts", lambda post: set_titles(lambda t: (*t, post.title)), on=PostCreated)
+    return html.ul({"id": "feed"}, [html.li({"key": t}, t) for t in titles])
+
+
+@component
+def Page() -> Any:
+    return html.main(Sibling(), Feed())
+
+
+class FeedLive(LiveView):
+    async def mount(self, params, session, socket):
+        socket.assign(titles=[], reminded=False)
+        if socket.connected:
+            await socket.subscribe("posts", types=[PostCreated])
+
+    @on_event("remind")
+    async def remind(self, params, socket):
+        socket.send_after(0.05, Other(note="later"))
+
+    @on_info(PostCreated)
+    async def created(self, post, socket):
+        socket.update("titles", lambda titles: [*titles, post.title])
+
+    @on_info(Other)
+    async def other(self, note, socket):
+        socket.assign(reminded=True)
+
+    def render(self, assigns):
+        return html.main(
+            html.ul({"id": "feed"}, [html.li({"key": t}, t) for t in assigns["titles"]]),
+            html.p({"id": "reminded"}, str(assigns["reminded"])),
+            html.button({"id": "remind", "onClick": self.on("remind")}, "remind"),
+        )
+
+
+async def create_post(pubsub: PubSub, title: str) -> None:
+    """A context function: after the (omitted) write, tell every subscriber."""
+    await pubsub.broadcast("posts", PostCreated(title=title))
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def pubsubs(request) -> AsyncIterator[tuple[PubSub, PubSub]]:
+    """Two PubSubs as two workers would have: one shared in memory, two on one Redis."""
+    if request.param == "memory":
+        shared = PubSub("memory://")
+        async with shared:
+            yield shared, shared
+    else:
+        url = request.getfixturevalue("redis_url")
+        async with PubSub(url) as first, PubSub(url) as second:
+            yield first, second
+
+
+def make_app(pubsub: PubSub) -> tuple[FastAPI, Ember]:
+    ember = Ember(LiveSettings(secret_key=SECRET), pubsub=pubsub)
+    app = FastAPI()
+    ember.mount(app, "/hooks", Page)
+    ember.mount(app, "/class", FeedLive)
+    return app, ember
+
+
+async def test_broadcast_reaches_hook_subscribers_and_rerenders_only_them(pubsubs):
+    app, _ = make_app(pubsubs[0])
+    async with LiveClient(app) as client:
+        first = await client.live("/hooks")
+        second = await client.live("/hooks")
+        await first.render()
+        sibling_renders = renders["sibling"]
+        await create_post(pubsubs[0], "hello")
+        for page in (first, second):
+            await page.wait_for(lambda p: p.has("#feed li", text="hello"))
+        assert renders["sibling"] == sibling_renders
+
+
+async def test_broadcast_from_another_worker_updates_a_class_view(pubsubs):
+    app_a, _ = make_app(pubsubs[0])
+    async with LiveClient(app_a) as client:
+        page = await client.live("/class")
+        await create_post(pubsubs[1], "from worker b")
+        await page.wait_for(lambda p: p.has("#feed li", text="from worker b"))
+
+
+async def test_messages_of_other_types_are_filtered_by_on(pubsubs):
+    app, _ = make_app(pubsubs[0])
+    async with LiveClient(app) as client:
+        page = await client.live("/hooks")
+        await pubsubs[0].broadcast("posts", Other(note="ignored"))
+        await create_post(pubsubs[0], "kept")
+        await page.wait_for(lambda p: p.has("#feed li", text="kept"))
+        assert [e.text() for e in page.find_all("#feed li")] == ["kept"]
+
+
+async def test_send_after_reaches_handle_info():
+    async with PubSub("memory://") as pubsub:
+        app, _ = make_app(pubsub)
+        async with LiveClient(app) as client:
+            page = await client.live("/class")
+            await page.click("#remind")
+            await page.wait_for(lambda p: p.find("#reminded").text() == "True")
+
+
+async def test_subscriptions_end_with_the_session():
+    async with PubSub("memory://") as pubsub:
+        app, ember = make_app(pubsub)
+        async with LiveClient(app) as client:
+            page = await client.live("/class")
+            hooks = await client.live("/hooks")
+            await hooks.render()
+            assert len(pubsub._topics.get("posts", {})) == 2
+            await page.close()
+            await hooks.close()
+        with anyio.fail_after(2):
+            while pubsub._topics.get("posts"):
+                await anyio.sleep(0.01)
+        assert ember.sessions == {}
+
+
+async def test_the_default_pubsub_starts_lazily_from_settings(monkeypatch):
+    monkeypatch.setenv("EMBER_PUBSUB_URL", "memory://")
+    ember = Ember(LiveSettings(secret_key=SECRET))
+    app = FastAPI()
+    ember.mount(app, "/class", FeedLive)
+    assert not ember.pubsub.started
+    async with LiveClient(app) as client:
+        page = await client.live("/class")
+        assert ember.pubsub.started
+        await create_post(ember.pubsub, "lazy")
+        await page.wait_for(lambda p: p.has("#feed li", text="lazy"))
+    await ember.pubsub.stop()
