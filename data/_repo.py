@@ -25,7 +25,7 @@ from ._errors import ChangesetError, DatabaseUnavailableError, NotFoundError
 from ._metadata import check_naming_convention
 from ._preload import Strategy, preload_options
 from ._result import Result
-from ._settings import DatabaseSettings, make_engine
+from ._settings import WRITE_OPTION, DatabaseSettings, make_engine
 from ._writes import Failed, check_writable, delete_row, insert_row, update_row
 
 if TYPE_CHECKING:
@@ -119,15 +119,22 @@ class Repo:
             ) from exc
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """The current transaction's session, or a new one committed at the end."""
+    async def session(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:
+        """The current transaction's session, or a new one committed at the end.
+
+        Args:
+            write: the block will write; on SQLite its transaction takes the write lock
+                at BEGIN, so it waits for other writers instead of failing with
+                "database is locked" when it reads first.
+        """
         current = self._current.get()
         if current is not None:
             yield current
             return
+        options = {WRITE_OPTION: True} if write else None
         async with self.sessionmaker() as session, session.begin():
             async with self._connection_errors():
-                await session.connection()
+                await session.connection(execution_options=options)
             yield session
 
     @asynccontextmanager
@@ -142,7 +149,7 @@ class Repo:
             async with current.begin_nested():
                 yield current
             return
-        async with self.session() as session:
+        async with self.session(write=True) as session:
             token = self._current.set(session)
             try:
                 yield session
@@ -315,7 +322,7 @@ class Repo:
         if action is Action.UPDATE and not cs.changes:
             return Result.success(cs.data, cs)
         check_writable(cs)
-        async with self.session() as session:
+        async with self.session(write=True) as session:
             try:
                 async with session.begin_nested():
                     for prepare in cs.prepare:

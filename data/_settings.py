@@ -15,7 +15,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["DatabaseSettings", "make_engine"]
+__all__ = ["WRITE_OPTION", "DatabaseSettings", "make_engine"]
+
+# Execution option the repo sets on connections of transactions that will write.
+WRITE_OPTION = "ember_write"
 
 
 class DatabaseSettings(BaseSettings):
@@ -53,7 +56,11 @@ def _sqlite_fixups(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred transaction that reads and then writes cannot wait for the write
+        # lock: SQLite fails it at once with "database is locked". Writing transactions
+        # take the lock up front instead, and then wait (busy timeout) like any other.
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(

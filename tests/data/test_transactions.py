@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 
 import pytest
@@ -107,3 +108,17 @@ async def test_multi_custom_step_and_duplicate_names(repo: Repo) -> None:
     assert result.values["count"] == 1
     with pytest.raises(Exception, match="already used"):
         multi.insert("user", user_changeset(User(), {}))
+
+
+async def test_concurrent_read_then_write_transactions_all_succeed(repo: Repo) -> None:
+    # Regression: on SQLite a deferred transaction that read first failed at once with
+    # "database is locked" when another one was writing.
+    async def register(n: int) -> bool:
+        async with repo.transaction():
+            await repo.all(User)
+            result = await repo.insert(user_changeset(User(), {"name": f"u{n}", "email": f"{n}@x"}))
+            return result.ok
+
+    results = await asyncio.gather(*(register(n) for n in range(20)))
+    assert all(results)
+    assert len(await repo.all(User)) == 20
