@@ -211,15 +211,16 @@ class Ember:
                 scope=dict(connection.scope),
                 dependencies=dependencies,
             )
-            root = await self._root(mounted, session)
-            if session.redirect_to is not None:
-                return RedirectResponse(session.redirect_to, status_code=303)
-            connection_value = Connection(
-                scope=dict(connection.scope),
-                location=Location(path=connection.url.path, query_string=connection.url.query),
-                carrier=connection,
-            )
-            model = await render_first_model(ConnectionContext(root, value=connection_value))
+            with self.watchdog.activity(f"page {mounted.path} (mount and first render)"):
+                root = await self._root(mounted, session)
+                if session.redirect_to is not None:
+                    return RedirectResponse(session.redirect_to, status_code=303)
+                connection_value = Connection(
+                    scope=dict(connection.scope),
+                    location=Location(path=connection.url.path, query_string=connection.url.query),
+                    carrier=connection,
+                )
+                model = await render_first_model(ConnectionContext(root, value=connection_value))
             token = self.signer.sign(SessionToken(session.id, mounted.path))
             return HTMLResponse(page_shell(mounted, model_to_html(model), token))
 

@@ -57,7 +57,8 @@ async def run_session(
     try:
         async with anyio.create_task_group() as group:
             session._attach(group, send)
-            root = await ember._root(mounted, session)
+            with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
+                root = await ember._root(mounted, session)
             connection = Connection(
                 scope=dict(websocket.scope),
                 location=Location(
