@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import re
 from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +61,12 @@ class FieldError(NamedTuple):
     def interpolate(self) -> str:
         """The message with ``{key}`` placeholders filled from meta."""
         return interpolate(self.message, self.meta)
+
+
+@functools.lru_cache(maxsize=1024)
+def _virtual_field(name: str, annotation: object) -> FieldSpec:
+    # Cached so the pydantic adapter is built once per (name, type), not per cast.
+    return FieldSpec(name, FieldKind.VALUE, annotation)
 
 
 def _type_of(value: object) -> type:
@@ -177,7 +184,7 @@ class Changeset(Generic[T]):
         base = self._schema
         extra: Mapping[str, FieldSpec]
         if isinstance(types, Mapping):
-            extra = {name: FieldSpec(name, FieldKind.VALUE, tp) for name, tp in types.items()}
+            extra = {name: _virtual_field(name, tp) for name, tp in types.items()}
         else:
             extra = schema_for(types).fields
         return dataclasses.replace(
