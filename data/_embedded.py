@@ -6,7 +6,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import JSON, Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 __all__ = ["Embedded"]
 
@@ -14,7 +15,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Embedded(TypeDecorator[object], Generic[M]):
-    """Store a pydantic model (``many=True``: a list of them) as JSON.
+    """Store a pydantic model (``many=True``: a list of them) as JSON (JSONB on PostgreSQL).
 
     Annotate the column with the model (``Mapped[Address | None]``) or a list of it
     (``Mapped[list[Tag]]``) and cast it with ``Changeset.cast_embed``.
@@ -28,6 +29,12 @@ class Embedded(TypeDecorator[object], Generic[M]):
         self.model = model
         self.many = many
         self._adapter: TypeAdapter[object] = TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
+        # JSONB on PostgreSQL: it compares with = and indexes, plain json does neither.
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
 
     def process_bind_param(self, value: object, dialect: Dialect) -> object:
         if value is None:

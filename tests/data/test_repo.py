@@ -218,3 +218,11 @@ async def test_update_embed_on_loaded_record(repo: Repo) -> None:
     assert (await repo.get_or_raise(User, user.id)).address == Address(
         city="Bergen", zip_code="5003"
     )
+
+
+async def test_embeds_can_be_compared_in_queries(repo: Repo) -> None:
+    params = {"name": "Al", "email": "a@x", "settings": {"theme": "dark"}}
+    await repo.insert(user_changeset(User(), params).cast_embed("settings"))
+    found = await repo.get_by(User, settings=Settings(theme="dark"))
+    assert found is not None
+    assert await repo.get_by(User, settings=Settings(theme="light")) is None
