@@ -25,7 +25,13 @@ from ._base import Backoff, EmberBackend, Reconnected
 
 logger = logging.getLogger("ember.pubsub")
 
-_LOST = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncio.TimeoutError)
+_LOST = (
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # e.g. "another operation is in progress" as it dies
+    asyncio.TimeoutError,
+)
 
 
 def channel_name(topic: str) -> str:
@@ -77,23 +83,26 @@ class PostgresBackend(EmberBackend):
     async def subscribe(self, channel: str) -> None:
         name = channel_name(channel)
         self._topics[name] = channel
-        conn = self._listen
-        if conn is None or conn.is_closed():
-            return  # down: the reconnect listens again and reports Reconnected
-        try:
-            async with self._listen_lock:
+        # Under the lock: a reconnect in progress either lists this channel or hands us
+        # the new connection.
+        async with self._listen_lock:
+            conn = self._listen
+            if conn is None or conn.is_closed():
+                return  # down: the reconnect listens again and reports Reconnected
+            try:
                 await conn.add_listener(name, self._notified)
-        except _LOST:
-            self._lost.set()
+            except _LOST:
+                self._lost.set()
 
     async def unsubscribe(self, channel: str) -> None:
         name = channel_name(channel)
         self._topics.pop(name, None)
-        conn = self._listen
-        if conn is not None and not conn.is_closed():
+        async with self._listen_lock:
+            conn = self._listen
+            if conn is None or conn.is_closed():
+                return
             try:
-                async with self._listen_lock:
-                    await conn.remove_listener(name, self._notified)
+                await conn.remove_listener(name, self._notified)
             except _LOST:
                 self._lost.set()
 
@@ -104,8 +113,9 @@ class PostgresBackend(EmberBackend):
 
     async def _open(self) -> asyncpg.Connection:
         conn: asyncpg.Connection = await asyncpg.connect(self.url, timeout=5)
-        self._lost = asyncio.Event()
-        conn.add_termination_listener(lambda _conn: self._lost.set())
+        lost = asyncio.Event()  # this connection's own: a late callback of a dead one is moot
+        conn.add_termination_listener(lambda _conn: lost.set())
+        self._lost = lost
         return conn
 
     def _notified(self, _conn: object, _pid: int, name: str, payload: str) -> None:
@@ -150,14 +160,15 @@ class PostgresBackend(EmberBackend):
                 except _LOST as exc:
                     logger.debug("PostgreSQL is still unreachable: %s", exc)
                     continue
-                try:
-                    for name in list(self._topics):
-                        await conn.add_listener(name, self._notified)
-                except _LOST as exc:
-                    logger.debug("LISTEN failed on a fresh PostgreSQL connection: %s", exc)
-                    conn.terminate()
-                    continue
-                self._listen = conn
+                async with self._listen_lock:
+                    try:
+                        for name in list(self._topics):
+                            await conn.add_listener(name, self._notified)
+                    except _LOST as exc:
+                        logger.debug("LISTEN failed on a fresh PostgreSQL connection: %s", exc)
+                        conn.terminate()
+                        continue
+                    self._listen = conn
             logger.warning("Reconnected to PostgreSQL; listening on %d channels", len(self._topics))
             for topic in list(self._topics.values()):
                 self._push(Reconnected(channel=topic, message="the PostgreSQL connection was lost"))

@@ -172,10 +172,17 @@ async def test_postgres_listen_connection_killed_delivery_resumes(
     finally:
         await admin.close()
 
+    late = await receiver.subscribe(f"{topic}:late")  # while reconnecting
+
     marker = await next_message(sub, within=15)
     assert marker == MessagesMayBeLost(topic=topic, reason="the PostgreSQL connection was lost")
     await sender.broadcast(topic, Ping(n=2))
     assert await next_message(sub) == Ping(n=2)
+    await sender.broadcast(f"{topic}:late", Ping(n=3))
+    first = await next_message(late)
+    if isinstance(first, MessagesMayBeLost):  # it subscribed before the reconnect finished
+        first = await next_message(late)
+    assert first == Ping(n=3)
 
 
 @pytest.mark.postgres
