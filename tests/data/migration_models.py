@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
-from ember.data import NAMING_CONVENTION
+from ember.data import NAMING_CONVENTION, Embedded
+
+
+class Prefs(BaseModel):
+    theme: str = "light"
 
 
 def metadata_v1() -> MetaData:
@@ -14,6 +19,7 @@ def metadata_v1() -> MetaData:
         metadata,
         Column("id", Integer, primary_key=True),
         Column("name", String(50), nullable=False),
+        Column("prefs", Embedded(Prefs), nullable=True),
     )
     return metadata
 
@@ -25,6 +31,7 @@ def metadata_v2() -> MetaData:
         metadata,
         Column("id", Integer, primary_key=True),
         Column("name", String(50), nullable=False),
+        Column("prefs", Embedded(Prefs), nullable=True),
         Column("email", String(200), nullable=True, unique=True),
     )
     return metadata

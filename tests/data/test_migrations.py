@@ -47,17 +47,22 @@ async def test_autogenerate_upgrade_downgrade_round_trip(
 ) -> None:
     folder = init_migrations(tmp_path / "migrations")
     first = await make_migration(engine, metadata_v1(), "accounts", directory=folder)
-    assert "create_table('accounts'" in first.read_text().replace('"', "'")
+    first_text = first.read_text().replace('"', "'")
+    assert "create_table('accounts'" in first_text
+    assert "sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')" in first_text
     await upgrade_database(engine, metadata_v1(), directory=folder)
-    assert (await tables(engine))["accounts"] == ["id", "name"]
+    assert (await tables(engine))["accounts"] == ["id", "name", "prefs"]
+    empty = await make_migration(engine, metadata_v1(), "nothing", directory=folder)
+    assert "op." not in empty.read_text()
+    empty.unlink()
 
     second = await make_migration(engine, metadata_v2(), "email", directory=folder)
     assert "batch_alter_table('accounts'" in second.read_text().replace('"', "'")
     await upgrade_database(engine, metadata_v2(), directory=folder)
-    assert (await tables(engine))["accounts"] == ["id", "name", "email"]
+    assert (await tables(engine))["accounts"] == ["id", "name", "prefs", "email"]
 
     await downgrade_database(engine, metadata_v2(), directory=folder)
-    assert (await tables(engine))["accounts"] == ["id", "name"]
+    assert (await tables(engine))["accounts"] == ["id", "name", "prefs"]
     await downgrade_database(engine, metadata_v2(), directory=folder, revision="base")
     assert "accounts" not in await tables(engine)
 
