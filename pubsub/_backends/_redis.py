@@ -61,6 +61,7 @@ class RedisBackend(EmberBackend):
             "socket_keepalive": True,
         }
         self._last_reply = 0.0
+        self._send_lock = asyncio.Lock()
         self._connection_class = connection_class
         self._client = aioredis.Redis.from_url(
             url,
@@ -97,19 +98,45 @@ class RedisBackend(EmberBackend):
             return  # down: the reconnect subscribes it and reports Reconnected
         confirmed = asyncio.get_running_loop().create_future()
         self._confirming.setdefault(channel, deque()).append(confirmed)
-        try:
-            await conn.send_command("SUBSCRIBE", channel)
-        except _LOST:
-            return  # the reader sees the loss too and resubscribes everything
-        await confirmed
+        if await self._send(conn, "SUBSCRIBE", channel):
+            await confirmed
+        # else: the connection is being replaced; the reconnect subscribes the channel
+        # and resolves ``confirmed``.
 
     async def unsubscribe(self, channel: str) -> None:
         self._channels.discard(channel)
         self._resubscribing.discard(channel)
         conn = self._conn
         if conn is not None:
-            with contextlib.suppress(*_LOST):
-                await conn.send_command("UNSUBSCRIBE", channel)
+            await self._send(conn, "UNSUBSCRIBE", channel)
+
+    async def _send(self, conn: AbstractConnection, *command: str) -> bool:
+        """Send ``command`` on the listen connection; False if that connection is gone.
+
+        Any failure means the connection's state is unknown, so it is closed: the reader
+        then fails and the supervisor reconnects and subscribes every channel again.
+        """
+        async with self._send_lock:
+            if self._conn is not conn:
+                return False
+            try:
+                await conn.send_command(*command)
+            except Exception as exc:
+                logger.warning(
+                    "Sending %s to Redis at %s failed (%r); reconnecting",
+                    command[0],
+                    self._where(),
+                    exc,
+                )
+                with contextlib.suppress(Exception):
+                    await conn.disconnect(nowait=True)
+                return False
+        if self._conn is not conn:
+            # Dropped while we sent: redis-py may have reopened the socket to send it.
+            with contextlib.suppress(Exception):
+                await conn.disconnect(nowait=True)
+            return False
+        return True
 
     async def publish(self, channel: str, message: str | bytes) -> None:
         await self._client.publish(channel, message)
@@ -143,9 +170,7 @@ class RedisBackend(EmberBackend):
                 )
                 if self._channels:
                     self._resubscribing = set(self._channels)
-                    try:
-                        await conn.send_command("SUBSCRIBE", *sorted(self._channels))
-                    except _LOST:
+                    if not await self._send(conn, "SUBSCRIBE", *sorted(self._channels)):
                         await self._drop_connection()
                         continue
             watchdog = asyncio.create_task(self._watch(conn), name="ember.pubsub redis watchdog")
@@ -182,8 +207,7 @@ class RedisBackend(EmberBackend):
                 await conn.disconnect(nowait=True)
                 return
             if idle >= self._health:
-                with contextlib.suppress(*_LOST):
-                    await conn.send_command("PING")
+                await self._send(conn, "PING")
 
     async def _read(self, conn: AbstractConnection) -> None:
         while True:

@@ -269,3 +269,52 @@ async def test_bad_redis_url_raises_configuration_error_without_password() -> No
         await pubsub.start()
     assert "hunter2" not in str(info.value)
     assert "redis://host:6379/0" in str(info.value)
+
+
+async def _kill_listen_connection(url: str, receiver: PubSub) -> None:
+    """Drop ``receiver``'s listen connection from the server side."""
+    if url.startswith("redis"):
+        import redis.asyncio as aioredis
+
+        admin = aioredis.Redis.from_url(url)
+        try:
+            await admin.client_kill_filter(_type="pubsub")  # our own server: only ours
+        finally:
+            await admin.aclose()
+        return
+    import asyncpg
+
+    listen = receiver._backend._listen  # type: ignore[union-attr]
+    admin = await asyncpg.connect(url)
+    try:
+        await admin.execute("SELECT pg_terminate_backend($1)", listen.get_server_pid())
+    finally:
+        await admin.close()
+
+
+@pytest.mark.parametrize("server", ["redis", "postgres"])
+async def test_subscribe_storm_while_connection_dies_every_topic_delivers(
+    server: str, request: pytest.FixtureRequest, topic: str, make_pubsub: MakePubSub
+) -> None:
+    if server == "redis":
+        url = request.getfixturevalue("own_redis").url
+    else:
+        url = request.getfixturevalue("postgres_url").replace("+asyncpg", "", 1)
+    receiver = await make_pubsub(url)
+    sender = await make_pubsub(url)
+    first = await receiver.subscribe(topic)
+    topics = [f"{topic}:{n}" for n in range(50)]
+
+    subs, _ = await asyncio.gather(
+        asyncio.gather(*(receiver.subscribe(t) for t in topics)),
+        _kill_listen_connection(url, receiver),
+    )
+    assert isinstance(await next_message(first, within=15), MessagesMayBeLost)
+
+    for n, t in enumerate(topics):
+        await sender.broadcast(t, Ping(n=n))
+    for n, sub in enumerate(subs):
+        got = await next_message(sub)
+        if isinstance(got, MessagesMayBeLost):
+            got = await next_message(sub)
+        assert got == Ping(n=n)
