@@ -25,6 +25,7 @@ from ._events import form_data as form_data
 from ._hooks import use_async as use_async
 from ._hooks import use_flash as use_flash
 from ._hooks import use_page_location as use_page_location
+from ._hooks import use_recoverable_state as use_recoverable_state
 from ._hooks import use_session as use_session
 from ._hooks import use_subscription as use_subscription
 from ._mount import Ember as Ember
@@ -32,6 +33,9 @@ from ._mount import Mount as Mount
 from ._mount import Mountable as Mountable
 from ._protocol import PROTOCOL_VERSION as PROTOCOL_VERSION
 from ._protocol import CloseCode as CloseCode
+from ._recovery import MemoryRecoveryStore as MemoryRecoveryStore
+from ._recovery import RecoveryStore as RecoveryStore
+from ._recovery import RedisRecoveryStore as RedisRecoveryStore
 from ._session import LiveSession as LiveSession
 from ._session import PageLocation as PageLocation
 from ._session import SessionState as SessionState
@@ -83,10 +87,13 @@ __all__ = [
     "LiveSession",
     "LiveSettings",
     "LiveView",
+    "MemoryRecoveryStore",
     "Mount",
     "Mountable",
     "PageLocation",
     "ProtocolError",
+    "RecoveryStore",
+    "RedisRecoveryStore",
     "RenderError",
     "SessionState",
     "Socket",
@@ -102,6 +109,7 @@ __all__ = [
     "use_async",
     "use_flash",
     "use_page_location",
+    "use_recoverable_state",
     "use_session",
     "use_subscription",
 ]

@@ -42,12 +42,26 @@ def _form_elements(event: Mapping[str, Any]) -> list[Any] | None:
 
 
 def event_params(data: tuple[Any, ...]) -> Any:
-    """The params a class-style handler receives: form fields, or the event's own data."""
+    """The params a class-style handler receives.
+
+    A submit gives the form's fields; other events give the event's data plus the
+    element's ``value`` and its ``data-*`` attributes (``data-id="7"`` → ``params["id"]``).
+    """
     if not data:
         return {}
     first = data[0]
     if isinstance(first, Mapping):
         if _form_elements(first) is not None:
             return form_data(first)
-        return dict(first)
+        # Like phx-value-*: the element's value and data-* attributes become params too.
+        params = dict(first)
+        target = first.get("target")
+        if isinstance(target, Mapping):
+            if "value" in target:
+                params.setdefault("value", target["value"])
+            dataset = target.get("dataset")
+            if isinstance(dataset, Mapping):
+                for key, value in dataset.items():
+                    params.setdefault(str(key), value)
+        return params
     return first

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.to_thread
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from reactpy import create_context, use_context, use_effect, use_ref, use_state
 
 from ember.pubsub import MessagesMayBeLost
 
 from ._async_result import AsyncResult
 from ._errors import EmberError
-from ._session import LiveSession, PageLocation
+from ._session import MISSING, LiveSession, PageLocation
 
 T = TypeVar("T")
 logger = logging.getLogger("ember.live")
@@ -148,6 +149,45 @@ def use_subscription(
         return scope.cancel
 
     use_effect(start, [session.connected, topic])
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)
+
+
+def use_recoverable_state(
+    key: str, initial: T, *, kind: Any = None
+) -> tuple[T, Callable[[T | Callable[[T], T]], None]]:
+    """Like ``use_state``, but the value survives reconnects and server restarts.
+
+    The value is kept in the session's snapshot under ``key`` (unique within the page) and
+    restored when the browser reconnects, to this worker or, with a Redis recovery store,
+    to another. It must be JSON-ready through pydantic: ``kind`` (default: the type of
+    ``initial``) validates it on the way back; a value that no longer validates is dropped
+    (logged) and ``initial`` is used.
+    """
+    session = use_session()
+    adapter = _adapter(cast(Hashable, kind if kind is not None else type(initial)))
+
+    def first_value() -> T:
+        raw = session.restored_value("hooks", key)
+        if raw is MISSING:
+            return initial
+        try:
+            return cast(T, adapter.validate_python(raw))
+        except ValidationError as error:
+            logger.warning(
+                "Dropped recovered state %r of session %s: it no longer validates (%s)",
+                key,
+                session.id,
+                error.errors()[0]["msg"],
+            )
+            return initial
+
+    value, set_value = use_state(first_value)
+    session.remember("hooks", key, adapter.dump_python(value, mode="json"))
+    return value, set_value
 
 
 def _name(function: Callable[..., Any]) -> str:

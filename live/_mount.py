@@ -36,6 +36,7 @@ from ._hooks import SessionContext
 from ._html import model_to_html
 from ._protocol import CloseCode
 from ._reactpy import Component, Connection, ConnectionContext, Location, render_first_model
+from ._recovery import RecoveryStore, create_store
 from ._runner import run_session
 from ._session import LiveSession, PageLocation
 from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings
@@ -74,7 +75,11 @@ class Ember:
     """
 
     def __init__(
-        self, settings: LiveSettings | None = None, *, pubsub: PubSub | None = None
+        self,
+        settings: LiveSettings | None = None,
+        *,
+        pubsub: PubSub | None = None,
+        recovery: RecoveryStore | None = None,
     ) -> None:
         self.settings = settings or LiveSettings()
         self._pubsub = pubsub
@@ -85,6 +90,9 @@ class Ember:
             self.settings.secret_key, max_age_seconds=self.settings.token_max_age_seconds
         )
         self.watchdog = LoopWatchdog(self.settings.loop_lag_threshold_ms)
+        self.recovery: RecoveryStore = (
+            recovery if recovery is not None else create_store(self.settings.recovery_url)
+        )
         self.sessions: dict[str, LiveSession] = {}
         self.mounts: list[Mount] = []
 
@@ -113,6 +121,7 @@ class Ember:
             yield
         finally:
             await self.pubsub.stop()
+            await self.recovery.close()
 
     def mount(
         self,

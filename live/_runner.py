@@ -23,6 +23,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from ._errors import ProtocolError
 from ._protocol import ClientMessage, CloseCode, LocationChange, Ping, parse_frame
 from ._reactpy import Connection, ConnectionContext, EmberLayout, Location, call_handler
+from ._recovery import Snapshot
 from ._session import LiveSession, PageLocation
 
 if TYPE_CHECKING:
@@ -52,6 +53,9 @@ async def run_session(
             await websocket.send_text(data)
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
+    await _load_snapshot(ember, session)
+    snapshot_due = _Signal()
+    session._snapshot_due = snapshot_due.set
     events_in, events_out = anyio.create_memory_object_stream[ClientMessage](EVENT_QUEUE_SIZE)
     writer = _Writer(send)
     try:
@@ -68,6 +72,15 @@ async def run_session(
             )
             async with EmberLayout(ConnectionContext(root, value=connection)) as layout:
                 group.start_soon(writer.run, layout, name=f"ember writer {session.id}")
+                group.start_soon(
+                    _save_snapshots,
+                    ember,
+                    session,
+                    layout,
+                    writer,
+                    snapshot_due,
+                    name=f"ember snapshots {session.id}",
+                )
                 group.start_soon(
                     _dispatch,
                     ember,
@@ -127,6 +140,9 @@ async def _dispatch(
     writer: _Writer,
     events: ObjectReceiveStream[ClientMessage],
 ) -> None:
+    # Events the client queued while offline arrive right after it reconnects; handle them
+    # against the first render (restored state, same deterministic handler ids).
+    await writer.settle(layout)
     async with events:
         async for frame in events:
             if isinstance(frame, Ping):
@@ -186,6 +202,53 @@ class _Writer:
         await anyio.lowlevel.checkpoint()
         while self._sending or layout.has_pending_renders():  # noqa: ASYNC110 - nothing to signal
             await anyio.sleep(0.001)
+
+
+class _Signal:
+    """A resettable event: ``set`` from anywhere on the loop, ``wait`` consumes it."""
+
+    def __init__(self) -> None:
+        self._event = anyio.Event()
+
+    def set(self) -> None:
+        self._event.set()
+
+    async def wait(self) -> None:
+        await self._event.wait()
+        self._event = anyio.Event()
+
+
+async def _load_snapshot(ember: Ember, session: LiveSession) -> None:
+    try:
+        raw = await ember.recovery.load(session.id)
+    except Exception:
+        logger.warning(
+            "Could not read the snapshot of session %s; it mounts fresh", session.id, exc_info=True
+        )
+        return
+    session.restored = Snapshot.decode(raw, session_id=session.id)
+    if session.restored is not None:
+        session._snapshot = Snapshot(dict(session.restored.views), dict(session.restored.hooks))
+
+
+async def _save_snapshots(
+    ember: Ember, session: LiveSession, layout: EmberLayout, writer: _Writer, due: _Signal
+) -> None:
+    """Write the session's snapshot once the renders after a change have settled."""
+    last = session._snapshot.encode()
+    ttl = ember.settings.recovery_ttl_seconds
+    while True:
+        await due.wait()
+        await writer.settle(layout)
+        encoded = session._snapshot.encode()
+        if encoded == last:
+            continue
+        try:
+            await ember.recovery.save(session.id, encoded, ttl)
+        except Exception:
+            logger.warning("Could not save the snapshot of session %s", session.id, exc_info=True)
+            continue
+        last = encoded
 
 
 def _first_failure(error: BaseException) -> _SessionFailed | None:

@@ -17,10 +17,14 @@ from pydantic import BaseModel
 from ember.pubsub import PubSub, Subscription
 
 from ._errors import EmberError
+from ._recovery import Snapshot
 
 logger = logging.getLogger("ember.live")
 
 Cleanup = Callable[[], Awaitable[None] | None]
+_MISSING: Any = object()
+MISSING: Any = _MISSING
+"""What :meth:`LiveSession.restored_value` returns when the snapshot has no such value."""
 ControlSender = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -68,6 +72,10 @@ class LiveSession:
     redirect_to: str | None = None
     dependencies: dict[str, Any] = field(default_factory=dict, repr=False)
     _pubsub: Callable[[], Awaitable[PubSub]] | None = field(default=None, repr=False)
+    restored: Snapshot | None = field(default=None, repr=False)
+    """The snapshot this session resumed from (None for a fresh session)."""
+    _snapshot: Snapshot = field(default_factory=Snapshot, repr=False)
+    _snapshot_due: Callable[[], None] | None = field(default=None, repr=False)
     _task_group: TaskGroup | None = field(default=None, repr=False)
     _send_control: ControlSender | None = field(default=None, repr=False)
     _cleanups: list[Cleanup] = field(default_factory=list, repr=False)
@@ -184,6 +192,23 @@ class LiveSession:
         """Remove one kind of flash message, or all of them."""
         self.flash = {} if kind is None else {k: v for k, v in self.flash.items() if k != kind}
         self._notify("flash")
+
+    # -- recovery ---------------------------------------------------------------------------
+
+    def remember(self, section: str, key: str, value: Any) -> None:
+        """Keep ``value`` (JSON-ready) in this session's snapshot; saved after the event."""
+        bucket = self._snapshot.views if section == "views" else self._snapshot.hooks
+        if bucket.get(key, _MISSING) != value:
+            bucket[key] = value
+            if self._snapshot_due is not None:
+                self._snapshot_due()
+
+    def restored_value(self, section: str, key: str) -> Any:
+        """What the snapshot this session resumed from holds under ``key``, or ``MISSING``."""
+        if self.restored is None:
+            return _MISSING
+        bucket = self.restored.views if section == "views" else self.restored.hooks
+        return bucket.get(key, _MISSING)
 
     # -- navigation -----------------------------------------------------------------------
 

@@ -29,3 +29,8 @@ class LiveSettings(BaseSettings):
     )
     max_frame_bytes: int = Field(default=1024 * 1024, gt=0)
     loop_lag_threshold_ms: float = Field(default=100.0, gt=0)
+    recovery_url: str = Field(
+        default="memory://",
+        description="Where session snapshots live: memory:// (this process) or redis://…",
+    )
+    recovery_ttl_seconds: int = Field(default=3600, gt=0)

@@ -16,14 +16,14 @@ from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
 
 import anyio.to_thread
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from reactpy import component, use_ref, use_state
 
 from ._async_result import AsyncResult
 from ._errors import ConfigurationError, EmberError
 from ._events import event_params
 from ._reactpy import Component
-from ._session import LiveSession
+from ._session import MISSING, LiveSession
 
 logger = logging.getLogger("ember.live")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -148,6 +148,7 @@ class Socket:
         if self._changed and self._rerender is not None:
             self._changed = False
             self._rerender()
+            self._view._remember(self)
 
 
 _MISSING = object()
@@ -161,6 +162,19 @@ class LiveView:
     FastAPI for the page request and for the websocket, with the app's
     ``dependency_overrides`` honoured, once per connection.
     """
+
+    recoverable: ClassVar[type[BaseModel] | None] = None
+    """A pydantic model naming the assigns that survive reconnects (its fields), or None."""
+    recoverable_version: ClassVar[int] = 1
+    """Bump when ``recoverable`` changes shape; older snapshots go to ``migrate_recoverable``."""
+
+    @classmethod
+    def migrate_recoverable(cls, version: int, data: dict[str, Any]) -> dict[str, Any] | None:
+        """Turn a snapshot of an older ``recoverable_version`` into the current shape.
+
+        Return None (the default) to drop it: the view then mounts fresh.
+        """
+        return None
 
     _events: ClassVar[dict[str, str]]
     _infos: ClassVar[dict[type[Any], str]]
@@ -232,12 +246,65 @@ class LiveView:
     async def _start(self, session: LiveSession) -> Socket:
         self._socket = socket = Socket(self, session)
         await _call(self.mount, session.location.params, session, socket, deps=session)
+        self._restore(socket)
         await self._run_handle_params(socket)
         socket._changed = False
         if session.connected:
             session.add_cleanup(lambda: self.terminate("closed", socket))
             session.on_location_change(lambda: self._run_handle_params(socket))
         return socket
+
+    def _snapshot_key(self) -> str:
+        return f"{type(self).__module__}.{type(self).__qualname__}"
+
+    def _restore(self, socket: Socket) -> None:
+        model = self.recoverable
+        raw = socket.session.restored_value("views", self._snapshot_key())
+        if model is None or raw is MISSING:
+            return
+        data = raw.get("data") if isinstance(raw, dict) else None
+        version = raw.get("version") if isinstance(raw, dict) else None
+        name, session_id = type(self).__name__, socket.session.id
+        if (
+            isinstance(data, dict)
+            and isinstance(version, int)
+            and version != self.recoverable_version
+        ):
+            data = self.migrate_recoverable(version, data)
+            if data is None:
+                logger.info(
+                    "%s dropped a version %s snapshot of session %s", name, version, session_id
+                )
+                return
+        try:
+            state = model.model_validate(data)
+        except ValidationError as error:
+            logger.warning(
+                "%s dropped the snapshot of session %s: it does not validate (%s)",
+                name,
+                session_id,
+                error.errors()[0]["msg"] if error.errors() else error,
+            )
+            return
+        socket.assign(**{field: getattr(state, field) for field in type(state).model_fields})
+
+    def _remember(self, socket: Socket) -> None:
+        model = self.recoverable
+        if model is None or not socket.session.connected:
+            return
+        values = {f: socket._assigns[f] for f in model.model_fields if f in socket._assigns}
+        try:
+            data = model.model_validate(values).model_dump(mode="json")
+        except ValidationError as error:
+            logger.warning(
+                "%s could not snapshot its assigns (%s); the last snapshot stands",
+                type(self).__name__,
+                error.errors()[0]["msg"] if error.errors() else error,
+            )
+            return
+        socket.session.remember(
+            "views", self._snapshot_key(), {"version": self.recoverable_version, "data": data}
+        )
 
     async def _run_handle_params(self, socket: Socket) -> None:
         location = socket.session.location

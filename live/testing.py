@@ -299,6 +299,24 @@ class LivePage:
         """Send a raw frame, as a hostile or broken client would."""
         await self._require_socket().send_text(text)
 
+    async def reconnect(self, client: LiveClient | None = None) -> None:
+        """Drop the websocket and connect again with the same session token, as the browser
+        does after a network blip or a server restart. With ``client``, reconnect to that
+        client's app instead (another worker of the same service).
+        """
+        await self.close()
+        self.client = client or self.client
+        self._model = {"tagName": ""}
+        self._socket = None
+        self._closing, self._finished = anyio.Event(), anyio.Event()
+        self._closed, self._close_reason = None, ""
+        self._pongs = {}
+        if self.client._group is None:
+            raise LiveTestError("Use the LiveClient as `async with LiveClient(app) as client:`.")
+        await self.client._group.start(self._run)
+        self.client._pages.append(self)
+        await self._first_render()
+
     async def close(self) -> None:
         """Close the websocket (the server ends the session)."""
         self._closing.set()
