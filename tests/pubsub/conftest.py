@@ -26,7 +26,12 @@ _NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
 MakePubSub = Callable[..., Awaitable[PubSub]]
 
 
-@pytest.fixture(params=["memory", "redis", "postgres"])
+MEMORY = pytest.param("memory", id="memory")
+REDIS = pytest.param("redis", id="redis", marks=pytest.mark.redis)
+POSTGRES = pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)
+
+
+@pytest.fixture(params=[MEMORY, REDIS, POSTGRES])
 def backend_url(request: pytest.FixtureRequest) -> str:
     """The URL of each backend in turn; a memory bus of its own per test."""
     if request.param == "memory":
@@ -37,7 +42,7 @@ def backend_url(request: pytest.FixtureRequest) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=[MEMORY, REDIS])
 def memory_or_redis_url(request: pytest.FixtureRequest) -> str:
     """Memory and Redis: the backends Presence is specified for, and the ones that carry
     arbitrary bytes."""
@@ -145,7 +150,7 @@ async def eventually(check: Callable[[], bool], within: float = 5.0) -> None:
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(params=["redis", "postgres"])
+@pytest.fixture(params=[REDIS, POSTGRES])
 def network_url(request: pytest.FixtureRequest) -> str:
     """The backends that join processes."""
     url = str(request.getfixturevalue(f"{request.param}_url"))
@@ -180,3 +185,16 @@ async def peers() -> AsyncIterator[list[asyncio.subprocess.Process]]:
         if proc.returncode is None:
             proc.kill()
         await proc.wait()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every pubsub test that needs a server, so ``-m "not redis"`` selects well."""
+    here = Path(__file__).parent
+    for item in items:
+        if here not in item.path.parents:
+            continue
+        names = set(getattr(item, "fixturenames", ()))
+        if names & {"redis_url", "own_redis"}:
+            item.add_marker(pytest.mark.redis)
+        if "postgres_url" in names:
+            item.add_marker(pytest.mark.postgres)

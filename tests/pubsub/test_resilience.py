@@ -292,7 +292,13 @@ async def _kill_listen_connection(url: str, receiver: PubSub) -> None:
         await admin.close()
 
 
-@pytest.mark.parametrize("server", ["redis", "postgres"])
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("postgres", marks=pytest.mark.postgres),
+    ],
+)
 async def test_subscribe_storm_while_connection_dies_every_topic_delivers(
     server: str, request: pytest.FixtureRequest, topic: str, make_pubsub: MakePubSub
 ) -> None:
@@ -318,3 +324,12 @@ async def test_subscribe_storm_while_connection_dies_every_topic_delivers(
         if isinstance(got, MessagesMayBeLost):
             got = await next_message(sub)
         assert got == Ping(n=n)
+
+
+@pytest.mark.postgres
+async def test_postgres_sqlalchemy_style_url_accepted(postgres_url: str, topic: str) -> None:
+    assert postgres_url.startswith("postgresql+asyncpg://")
+    async with PubSub(postgres_url) as pubsub:
+        sub = await pubsub.subscribe(topic)
+        await pubsub.broadcast(topic, Ping(n=1))
+        assert await next_message(sub) == Ping(n=1)
