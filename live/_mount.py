@@ -34,6 +34,7 @@ from ember.pubsub import PubSub
 from ._errors import ConfigurationError, TokenError
 from ._hooks import SessionContext
 from ._html import model_to_html
+from ._limits import ClientLimits
 from ._protocol import CloseCode
 from ._reactpy import Component, Connection, ConnectionContext, Location, render_first_model
 from ._recovery import RecoveryStore, create_store
@@ -94,6 +95,11 @@ class Ember:
             recovery if recovery is not None else create_store(self.settings.recovery_url)
         )
         self.sessions: dict[str, LiveSession] = {}
+        self.limits = ClientLimits(
+            max_sessions=self.settings.max_sessions_per_ip,
+            max_handshakes=self.settings.max_handshakes_per_ip,
+            window_seconds=self.settings.handshake_window_seconds,
+        )
         self.mounts: list[Mount] = []
 
     @property
@@ -240,34 +246,48 @@ class Ember:
     def _socket_endpoint(self, mounted: Mount) -> Callable[..., Awaitable[None]]:
         async def socket(connection: WebSocket, dependencies: dict[str, Any]) -> None:
             await connection.accept()
-            token = self._admit(mounted, connection)
-            if not isinstance(token, SessionToken):
-                code, reason = token
-                logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
-                await connection.close(code=code, reason=reason[:120])
+            ip = connection.client.host if connection.client else "unknown"
+            crowded = self.limits.admit(ip)
+            if crowded is not None:
+                logger.warning("Refused a websocket for %s: %s", mounted.path, crowded)
+                await connection.close(code=CloseCode.TOO_MANY, reason=crowded[:120])
                 return
-            path = connection.query_params.get("path", mounted.path)
-            if not path.startswith(mounted.path):
-                path = mounted.path
-            session = LiveSession(
-                id=token.session_id,
-                mount_path=mounted.path,
-                location=PageLocation(path, connection.query_params.get("qs", "").lstrip("?")),
-                identity=dependencies.get("identity"),
-                scope=dict(connection.scope),
-                dependencies=dependencies,
-                _pubsub=self.start_pubsub,
-            )
-            self.sessions[session.id] = session
-            self.watchdog.acquire()
             try:
-                await run_session(self, mounted, session, connection)
+                await self._serve_socket(mounted, connection, dependencies)
             finally:
-                self.watchdog.release()
-                if self.sessions.get(session.id) is session:
-                    del self.sessions[session.id]
+                self.limits.release(ip)
 
         return socket
+
+    async def _serve_socket(
+        self, mounted: Mount, connection: WebSocket, dependencies: dict[str, Any]
+    ) -> None:
+        token = self._admit(mounted, connection)
+        if not isinstance(token, SessionToken):
+            code, reason = token
+            logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
+            await connection.close(code=code, reason=reason[:120])
+            return
+        path = connection.query_params.get("path", mounted.path)
+        if not path.startswith(mounted.path):
+            path = mounted.path
+        session = LiveSession(
+            id=token.session_id,
+            mount_path=mounted.path,
+            location=PageLocation(path, connection.query_params.get("qs", "").lstrip("?")),
+            identity=dependencies.get("identity"),
+            scope=dict(connection.scope),
+            dependencies=dependencies,
+            _pubsub=self.start_pubsub,
+        )
+        self.sessions[session.id] = session
+        self.watchdog.acquire()
+        try:
+            await run_session(self, mounted, session, connection)
+        finally:
+            self.watchdog.release()
+            if self.sessions.get(session.id) is session:
+                del self.sessions[session.id]
 
     def _admit(self, mounted: Mount, connection: WebSocket) -> SessionToken | tuple[int, str]:
         """The verified token, or the close code and reason to refuse the socket with."""

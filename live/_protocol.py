@@ -33,6 +33,7 @@ class CloseCode(enum.IntEnum):
     BAD_TOKEN = 4401
     FORBIDDEN_ORIGIN = 4403
     UNKNOWN_VIEW = 4404
+    TOO_MANY = 4429
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from anyio.abc import ObjectReceiveStream
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ._errors import ProtocolError
+from ._limits import TokenBucket
 from ._protocol import ClientMessage, CloseCode, LocationChange, Ping, parse_frame
 from ._reactpy import Connection, ConnectionContext, EmberLayout, Location, call_handler
 from ._recovery import Snapshot
@@ -119,8 +120,14 @@ async def _read(
     ember: Ember, websocket: WebSocket, events: anyio.abc.ObjectSendStream[Any]
 ) -> None:
     max_bytes = ember.settings.max_frame_bytes
+    bucket = TokenBucket(ember.settings.events_per_second, ember.settings.event_burst)
     async with events:
         while True:
+            wait = bucket.delay()
+            if wait:
+                # Over its rate: this session stops reading until it is back within it,
+                # so a flood only slows its own socket.
+                await anyio.sleep(wait)
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return

@@ -28,6 +28,17 @@ class LiveSettings(BaseSettings):
         description="Origins (scheme://host[:port]) allowed besides the page's own host.",
     )
     max_frame_bytes: int = Field(default=1024 * 1024, gt=0)
+    events_per_second: float = Field(
+        default=100.0, gt=0, description="Frames a session may send per second, sustained."
+    )
+    event_burst: int = Field(default=200, gt=0, description="Frames a session may send at once.")
+    # Generous by default: behind a proxy every client shares the proxy's address unless
+    # the server trusts forwarded headers (uvicorn --proxy-headers --forwarded-allow-ips).
+    max_sessions_per_ip: int = Field(default=10_000, gt=0)
+    max_handshakes_per_ip: int = Field(
+        default=10_000, gt=0, description="Websocket handshakes per client IP per window."
+    )
+    handshake_window_seconds: float = Field(default=60.0, gt=0)
     loop_lag_threshold_ms: float = Field(default=100.0, gt=0)
     recovery_url: str = Field(
         default="memory://",

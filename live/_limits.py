@@ -1,0 +1,82 @@
+"""Limits that keep one client from hurting the others.
+
+- a token bucket per session for incoming frames: over the rate, the session's reader
+  waits (the client's frames queue up in its own socket), so a flood slows only itself;
+- per client IP: how many sessions may be open at once, and how many handshakes may start
+  within a sliding window; over either, the socket is closed with ``TOO_MANY`` (4429).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+
+class TokenBucket:
+    """``rate`` tokens per second, holding at most ``burst``."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._tokens = float(burst)
+        self._stamp = time.monotonic()
+
+    def delay(self) -> float:
+        """Take a token; return how long to wait before the frame may be handled (0 = now)."""
+        now = time.monotonic()
+        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+        self._tokens -= 1
+        if self._tokens >= 0:
+            return 0.0
+        return -self._tokens / self.rate
+
+
+@dataclass
+class _Client:
+    sessions: int = 0
+    handshakes: deque[float] = field(default_factory=deque)
+
+
+class ClientLimits:
+    """Counts sessions and recent handshakes per client IP."""
+
+    def __init__(self, *, max_sessions: int, max_handshakes: int, window_seconds: float) -> None:
+        self.max_sessions = max_sessions
+        self.max_handshakes = max_handshakes
+        self.window = window_seconds
+        self._clients: dict[str, _Client] = {}
+
+    def admit(self, ip: str) -> str | None:
+        """Count a handshake from ``ip``; return why it is refused, or None to admit it.
+
+        An admitted handshake holds a session slot until :meth:`release`.
+        """
+        now = time.monotonic()
+        client = self._clients.setdefault(ip, _Client())
+        while client.handshakes and client.handshakes[0] <= now - self.window:
+            client.handshakes.popleft()
+        if len(client.handshakes) >= self.max_handshakes:
+            return (
+                f"{ip} opened {len(client.handshakes)} websockets in the last "
+                f"{self.window:.0f} s; at most {self.max_handshakes} are allowed."
+            )
+        client.handshakes.append(now)
+        if client.sessions >= self.max_sessions:
+            return f"{ip} has {client.sessions} sessions open; at most {self.max_sessions}."
+        client.sessions += 1
+        return None
+
+    def release(self, ip: str) -> None:
+        """A session of ``ip`` ended."""
+        client = self._clients.get(ip)
+        if client is None:
+            return
+        client.sessions -= 1
+        if client.sessions <= 0 and not client.handshakes:
+            del self._clients[ip]
+
+    def sessions_of(self, ip: str) -> int:
+        client = self._clients.get(ip)
+        return client.sessions if client else 0

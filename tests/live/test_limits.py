@@ -1,0 +1,105 @@
+"""Limits: a flooding socket slows only itself; per-IP session and handshake caps."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import anyio
+import pytest
+from fastapi import FastAPI
+
+from ember.live import CloseCode, Ember, LiveSettings
+from ember.live.testing import LiveClient, LiveTestError
+
+from .conftest import Counter
+
+SECRET = "test-secret-key-0123456789"
+
+
+def app_with(**settings) -> tuple[FastAPI, Ember]:
+    ember = Ember(LiveSettings(secret_key=SECRET, **settings))
+    app = FastAPI()
+    ember.mount(app, "/counter", Counter)
+    return app, ember
+
+
+async def click_latency(page, times: int = 10) -> float:
+    samples = []
+    for _ in range(times):
+        started = time.perf_counter()
+        await page.click("#inc")
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+async def test_a_flood_of_1000_events_per_second_is_throttled_without_slowing_others():
+    app, _ = app_with(events_per_second=50, event_burst=20)
+    async with LiveClient(app) as client:
+        healthy = await client.live("/counter")
+        flooder = await client.live("/counter")
+        baseline = await click_latency(healthy)
+        target = flooder.find("#inc").handlers["onClick"]
+        frame = f'{{"type": "layout-event", "target": "{target}", "data": [{{}}]}}'
+
+        async def flood() -> None:
+            for _ in range(1000):  # 1,000 events within about a second
+                await flooder.send_raw(frame)
+                await anyio.sleep(0.001)
+
+        async with anyio.create_task_group() as group:
+            started = time.perf_counter()
+            group.start_soon(flood)
+            await anyio.sleep(0.2)
+            during = await click_latency(healthy)
+            await anyio.sleep(max(0.0, 1.2 - (time.perf_counter() - started)))
+            handled = int(flooder.find("#count").text().split()[-1])
+            elapsed = time.perf_counter() - started
+            group.cancel_scope.cancel()
+        # The flooder got its burst plus its rate, not 1,000.
+        assert handled <= 20 + 50 * elapsed + 10
+        assert handled >= 20
+        # The healthy session's round trip stays within a small bound of its baseline.
+        assert during < baseline * 5 + 0.05, (baseline, during)
+        assert healthy.close_code is None
+
+
+async def test_sessions_per_ip_are_capped_with_too_many():
+    app, ember = app_with(max_sessions_per_ip=2)
+    async with LiveClient(app) as client:
+        first = await client.live("/counter")
+        await client.live("/counter")
+        with pytest.raises(LiveTestError, match=str(CloseCode.TOO_MANY.value)):
+            await client.live("/counter")
+        await first.close()
+        with anyio.fail_after(2):
+            while ember.limits.sessions_of("testclient") > 1:
+                await anyio.sleep(0.01)
+        third = await client.live("/counter")
+        await third.click("#inc")
+        assert third.find("#count").text() == "Count: 1"
+
+
+async def test_handshakes_per_ip_window_is_capped():
+    app, _ = app_with(max_handshakes_per_ip=3, handshake_window_seconds=60)
+    async with LiveClient(app) as client:
+        for _ in range(3):
+            page = await client.live("/counter")
+            await page.close()
+        with pytest.raises(LiveTestError, match="4429"):
+            await client.live("/counter")
+
+
+async def test_a_10_mib_frame_is_closed_within_a_second():
+    app, _ = app_with()
+    async with LiveClient(app) as client:
+        page = await client.live("/counter")
+        other = await client.live("/counter")
+        started = time.perf_counter()
+        await page.send_raw(
+            '{"type": "layout-event", "target": "x", "data": ["' + "a" * (10 * 1024 * 1024) + '"]}'
+        )
+        assert await page.wait_closed() == CloseCode.MESSAGE_TOO_BIG
+        assert time.perf_counter() - started < 1.0
+        await other.click("#inc")
+        assert other.find("#count").text() == "Count: 1"
