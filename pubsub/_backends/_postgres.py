@@ -90,7 +90,8 @@ class PostgresBackend(EmberBackend):
             if conn is None or conn.is_closed():
                 return  # down: the reconnect listens again and reports Reconnected
             try:
-                await conn.add_listener(name, self._notified)
+                # Bounded: on a hung server the watchdog waits for this lock.
+                await asyncio.wait_for(conn.add_listener(name, self._notified), 3 * self._health)
             except _LOST:
                 self._lost.set()
 
@@ -102,7 +103,7 @@ class PostgresBackend(EmberBackend):
             if conn is None or conn.is_closed():
                 return
             try:
-                await conn.remove_listener(name, self._notified)
+                await asyncio.wait_for(conn.remove_listener(name, self._notified), 3 * self._health)
             except _LOST:
                 self._lost.set()
 

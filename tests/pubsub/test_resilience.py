@@ -333,3 +333,28 @@ async def test_postgres_sqlalchemy_style_url_accepted(postgres_url: str, topic: 
         sub = await pubsub.subscribe(topic)
         await pubsub.broadcast(topic, Ping(n=1))
         assert await next_message(sub) == Ping(n=1)
+
+
+@pytest.mark.postgres
+async def test_postgres_listen_hanging_subscribe_returns_and_reconnects(
+    postgres_url: str, topic: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncpg
+
+    url = postgres_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    async with PubSub(url, health_check=0.1) as receiver, PubSub(url) as sender:
+        listen = receiver._backend._listen  # type: ignore[union-attr]
+        original = asyncpg.Connection.add_listener
+
+        async def add_listener(self: asyncpg.Connection, *args: object) -> object:
+            if self is listen:  # LISTEN never answers, like a hung server
+                await asyncio.Event().wait()
+            return await original(self, *args)
+
+        monkeypatch.setattr(asyncpg.Connection, "add_listener", add_listener)
+
+        sub = await asyncio.wait_for(receiver.subscribe(topic), 5)
+
+        assert isinstance(await next_message(sub, within=15), MessagesMayBeLost)
+        await sender.broadcast(topic, Ping(n=1))
+        assert await next_message(sub) == Ping(n=1)
