@@ -16,6 +16,7 @@ from ember.pubsub import PubSub
 
 from ._async_result import AsyncResult as AsyncResult
 from ._async_result import AsyncStatus as AsyncStatus
+from ._boundary import error_boundary as error_boundary
 from ._errors import ConfigurationError as ConfigurationError
 from ._errors import EmberError as EmberError
 from ._errors import ProtocolError as ProtocolError
@@ -100,6 +101,7 @@ __all__ = [
     "TokenError",
     "configure",
     "default_ember",
+    "error_boundary",
     "form_data",
     "lifespan",
     "mount",

@@ -235,7 +235,10 @@ class Ember:
                     location=Location(path=connection.url.path, query_string=connection.url.query),
                     carrier=connection,
                 )
-                model = await render_first_model(ConnectionContext(root, value=connection_value))
+                model = await render_first_model(
+                    ConnectionContext(root, value=connection_value),
+                    context=f"first paint of session {session.id}, view {mounted.path}",
+                )
             token = self.signer.sign(SessionToken(session.id, mounted.path))
             return HTMLResponse(page_shell(mounted, model_to_html(model), token))
 

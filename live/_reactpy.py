@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import inspect
+import logging
 import re
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -29,7 +30,10 @@ from reactpy.core.hooks import ConnectionContext as ConnectionContext
 from reactpy.core.layout import Layout
 from reactpy.types import BaseEventHandler, Component, Connection, Event, Location
 
+from ._boundary import BoundaryContext, render_error_model
 from ._errors import RenderError
+
+logger = logging.getLogger("ember.live")
 
 __all__ = [
     "Component",
@@ -55,9 +59,46 @@ def _camel_handler_name(name: str) -> str:
 class EmberLayout(Layout):
     """ReactPy's ``Layout`` with ember's render-time checks and thread-safe scheduling."""
 
+    def __init__(self, root: Any, *, context: str = "") -> None:
+        super().__init__(root)
+        self.context = context
+        """Who this layout renders for (session and view), for log lines."""
+
     async def __aenter__(self) -> EmberLayout:
         await super().__aenter__()
         return self
+
+    async def _render_component(
+        self,
+        exit_stack: Any,
+        old_state: Any,
+        parent: Any,
+        index: int,
+        key: Any,
+        component: Any,
+    ) -> Any:
+        token = _RENDER_FAILURE.set(None)
+        try:
+            new_state = await super()._render_component(
+                exit_stack, old_state, parent, index, key, component
+            )
+            failure = _RENDER_FAILURE.get()
+        finally:
+            _RENDER_FAILURE.reset(token)
+        if failure is None or "error" not in new_state.model.current:
+            return new_state
+        name = getattr(component.type, "__qualname__", repr(component.type))
+        logger.error(
+            "Component %s failed to render (%s); only it is replaced",
+            name,
+            self.context,
+            exc_info=failure,
+        )
+        report = new_state.life_cycle_state.hook.get_context_provider(BoundaryContext)
+        if report is not None and report.value is not None:
+            report.value(failure)
+        new_state.model.current = render_error_model()
+        return new_state
 
     def _render_model_attributes(
         self, old_state: Any, new_state: Any, raw_model: dict[str, Any]
@@ -120,6 +161,25 @@ def _schedule_render_on_loop(hook: LifeCycleHook) -> None:
 LifeCycleHook.schedule_render = _schedule_render_on_loop  # type: ignore[method-assign, assignment]
 
 
+# ReactPy logs a failed render itself and renders nothing; ember logs it once with the
+# session's context and renders a fallback. This filter takes ReactPy's record out of the
+# log and hands its exception to EmberLayout (same task, so a context variable carries it).
+_RENDER_FAILURE: contextvars.ContextVar[BaseException | None] = contextvars.ContextVar(
+    "ember_render_failure", default=None
+)
+
+
+class _RenderFailureFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Failed to render") and record.exc_info:
+            _RENDER_FAILURE.set(record.exc_info[1])
+            return False
+        return True
+
+
+logging.getLogger("reactpy.core.layout").addFilter(_RenderFailureFilter())
+
+
 def _normalise_handlers(
     handlers: dict[str, BaseEventHandler],
 ) -> dict[str, BaseEventHandler]:
@@ -174,13 +234,13 @@ async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
     await function(args)
 
 
-async def render_first_model(root: Component) -> dict[str, Any]:
+async def render_first_model(root: Component, *, context: str = "") -> dict[str, Any]:
     """Render ``root`` once through a real Layout and return its VDOM model.
 
     Used for the server-rendered first paint: hooks work (ReactPy's own
     ``reactpy_to_string`` renders outside a Layout, where they do not), and the layout is
     closed again, so effects are cleaned up.
     """
-    async with EmberLayout(root) as layout:
+    async with EmberLayout(root, context=context) as layout:
         update = await layout.next_update()
     return cast(dict[str, Any], update["model"])

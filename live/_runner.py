@@ -71,7 +71,9 @@ async def run_session(
                 ),
                 carrier=websocket,
             )
-            async with EmberLayout(ConnectionContext(root, value=connection)) as layout:
+            context = f"session {session.id}, view {mounted.path}"
+            layout_root = ConnectionContext(root, value=connection)
+            async with EmberLayout(layout_root, context=context) as layout:
                 group.start_soon(writer.run, layout, name=f"ember writer {session.id}")
                 group.start_soon(
                     _save_snapshots,

@@ -32,6 +32,7 @@ def test_live_all_is_sorted_and_complete():
         "TokenError",
         "configure",
         "default_ember",
+        "error_boundary",
         "form_data",
         "lifespan",
         "mount",
