@@ -207,7 +207,9 @@ class RedisBackend(EmberBackend):
                 await conn.disconnect(nowait=True)
                 return
             if idle >= self._health:
-                await self._send(conn, "PING")
+                # Bounded, so a send stuck on a hung server cannot stop this watchdog.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._send(conn, "PING"), self._health)
 
     async def _read(self, conn: AbstractConnection) -> None:
         while True:
