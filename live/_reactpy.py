@@ -111,6 +111,11 @@ class EmberLayout(Layout):
                 "browser; pass a Python function as the handler instead."
             )
             raise RenderError(msg)
+        attributes = raw_model.get("attributes")
+        if attributes:
+            safe = _safe_attributes(raw_model.get("tagName", ""), attributes, self.context)
+            if safe is not attributes:
+                raw_model = {**raw_model, "attributes": safe}
         handlers = raw_model.get("eventHandlers")
         if handlers:
             fixed = _normalise_handlers(handlers)
@@ -178,6 +183,47 @@ class _RenderFailureFilter(logging.Filter):
 
 
 logging.getLogger("reactpy.core.layout").addFilter(_RenderFailureFilter())
+
+
+# Attributes whose value the browser may load or navigate to; a script URL there runs code.
+_URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formAction", "formaction", "xlinkHref", "xlink:href"}
+    | {"data", "poster", "cite", "background", "ping"}
+)
+_MARKUP_ATTRIBUTES = frozenset({"dangerouslySetInnerHTML", "srcDoc", "srcdoc"})
+_BLOCKED_URL = "about:blank#blocked"
+_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
+
+
+def is_script_url(value: str) -> bool:
+    """True for ``javascript:``/``vbscript:`` URLs, however the browser would read them."""
+    scheme = _IGNORED_IN_SCHEME.sub("", value[:64]).lower()
+    return scheme.startswith(("javascript:", "vbscript:"))
+
+
+def _safe_attributes(tag: str, attributes: dict[str, Any], context: str) -> dict[str, Any]:
+    markup = _MARKUP_ATTRIBUTES.intersection(attributes)
+    if markup:
+        msg = (
+            f"<{tag}> sets {', '.join(sorted(markup))}, which inserts raw HTML. ember refuses "
+            "it because user data there becomes markup and script; render elements instead."
+        )
+        raise RenderError(msg)
+    unsafe = [
+        name
+        for name in _URL_ATTRIBUTES.intersection(attributes)
+        if isinstance(attributes[name], str) and is_script_url(attributes[name])
+    ]
+    if not unsafe:
+        return attributes
+    logger.warning(
+        "Blocked a script URL in <%s %s> (%s); it was replaced by %s",
+        tag,
+        ", ".join(unsafe),
+        context or "no session",
+        _BLOCKED_URL,
+    )
+    return {**attributes, **dict.fromkeys(unsafe, _BLOCKED_URL)}
 
 
 def _normalise_handlers(
