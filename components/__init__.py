@@ -1,5 +1,92 @@
-"""ember.components."""
+"""ember.components: the component kit — forms bound to changesets, inputs, buttons, tables,
+tabs, modal, dropdown, flash and toasts, feedback — with its own theme CSS and icon set.
+
+Serve the theme with ``mount_static(app)`` and pass ``head()`` to ``ember.live.mount``;
+see docs/components.md.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ._base import Child as Child
+from ._base import ComponentError as ComponentError
+from ._base import Handler as Handler
+from ._base import safe_url as safe_url
+from ._basic import avatar as avatar
+from ._basic import badge as badge
+from ._basic import button as button
+from ._basic import card as card
+from ._basic import description_list as description_list
+from ._basic import empty_state as empty_state
+from ._basic import header as header
+from ._basic import link as link
+from ._basic import progress as progress
+from ._basic import spinner as spinner
+from ._feedback import async_result as async_result
+from ._feedback import flash_group as flash_group
+from ._feedback import toast as toast
+from ._form import form as form
+from ._form import inputs_for as inputs_for
+from ._form import submit_button as submit_button
+from ._forms import Form as Form
+from ._forms import FormField as FormField
+from ._forms import decode_params as decode_params
+from ._forms import to_form as to_form
+from ._icons import ICONS as ICONS
+from ._icons import icon as icon
+from ._inputs import input as input
+from ._overlays import MenuItem as MenuItem
+from ._overlays import Tab as Tab
+from ._overlays import dropdown as dropdown
+from ._overlays import modal as modal
+from ._overlays import tabs as tabs
+from ._table import Column as Column
+from ._table import pagination as pagination
+from ._table import table as table
+from ._theme import DEFAULT_STATIC_PATH as DEFAULT_STATIC_PATH
+from ._theme import head as head
+from ._theme import mount_static as mount_static
+from ._theme import static_files as static_files
+from ._theme import stylesheet as stylesheet
+
+__all__ = [
+    "DEFAULT_STATIC_PATH",
+    "ICONS",
+    "Child",
+    "Column",
+    "ComponentError",
+    "Form",
+    "FormField",
+    "Handler",
+    "MenuItem",
+    "Tab",
+    "async_result",
+    "avatar",
+    "badge",
+    "button",
+    "card",
+    "decode_params",
+    "description_list",
+    "dropdown",
+    "empty_state",
+    "flash_group",
+    "form",
+    "head",
+    "header",
+    "icon",
+    "input",
+    "inputs_for",
+    "link",
+    "modal",
+    "mount_static",
+    "pagination",
+    "progress",
+    "safe_url",
+    "spinner",
+    "static_files",
+    "stylesheet",
+    "submit_button",
+    "table",
+    "tabs",
+    "to_form",
+    "toast",
+]

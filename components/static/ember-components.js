@@ -1,0 +1,58 @@
+// ember.components' client behaviour: the few things a server cannot do from a distance.
+// - An element whose data-ember-focus appears or changes value takes the focus (tabs,
+//   dropdown menus, the modal's first button): keys are handled on the server, which
+//   marks the element that should hold focus next.
+// - A <dialog data-ember-modal> opens with showModal(), so the browser makes the rest of
+//   the page inert (the focus trap); Escape is left to the server, which closes it; when
+//   the dialog goes away, focus returns to the element that had it before.
+const opener = new WeakMap();
+
+function focusMarked(element) {
+  if (element instanceof HTMLElement && element.isConnected) element.focus({ preventScroll: false });
+}
+
+function openDialog(dialog) {
+  if (dialog.dataset.emberModalReady) return;
+  dialog.dataset.emberModalReady = "true";
+  opener.set(dialog, document.activeElement);
+  dialog.addEventListener("cancel", (event) => event.preventDefault());
+  if (dialog.open) dialog.close();
+  dialog.showModal();
+  const first = dialog.querySelector("[data-ember-focus], [autofocus]");
+  if (first) focusMarked(first);
+}
+
+function closedDialog(dialog) {
+  const previous = opener.get(dialog);
+  if (previous && previous.isConnected) previous.focus();
+}
+
+function scan(node) {
+  if (!(node instanceof Element)) return;
+  const found = node.matches("dialog[data-ember-modal]") ? [node] : [];
+  found.push(...node.querySelectorAll("dialog[data-ember-modal]"));
+  found.forEach(openDialog);
+  const marked = node.hasAttribute("data-ember-focus") ? node : node.querySelector("[data-ember-focus]");
+  if (marked && !marked.closest("dialog[data-ember-modal]")) focusMarked(marked);
+}
+
+new MutationObserver((records) => {
+  for (const record of records) {
+    if (record.type === "attributes") {
+      if (record.target.getAttribute("data-ember-focus") !== record.oldValue) focusMarked(record.target);
+      continue;
+    }
+    record.addedNodes.forEach(scan);
+    record.removedNodes.forEach((node) => {
+      if (!(node instanceof Element)) return;
+      const dialogs = node.matches("dialog[data-ember-modal]") ? [node] : [...node.querySelectorAll("dialog[data-ember-modal]")];
+      dialogs.forEach(closedDialog);
+    });
+  }
+}).observe(document.body, {
+  subtree: true,
+  childList: true,
+  attributes: true,
+  attributeFilter: ["data-ember-focus"],
+  attributeOldValue: true,
+});
