@@ -17,10 +17,11 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import inspect
+import itertools
 import logging
 import re
 import threading
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from typing import Any, cast
 
 import anyio.to_thread
@@ -56,7 +57,110 @@ def _camel_handler_name(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-class EmberLayout(Layout):
+STREAM_ATTRIBUTE = "data-ember-stream"
+
+
+class _StreamAwareLayout(Layout):
+    """Renders in order, and keeps the handlers of stream rows the layout has let go of.
+
+    Stream rows (``ember.live._stream``) are rendered once, sent, and unmounted at the
+    container's next render, so the server keeps no model of them; their handlers stay
+    reachable here, per container and row key, until the row leaves the page.
+    """
+
+    _kept_handlers: dict[str, BaseEventHandler]
+    _rows_by_stream: dict[str, dict[Any, list[str]]]
+    _done_order: dict[asyncio.Task[Any], int]
+
+    def _kept(self) -> dict[str, BaseEventHandler]:
+        if "_kept_handlers" not in self.__dict__:
+            self._kept_handlers, self._rows_by_stream, self._done_order = {}, {}, {}
+        return self._kept_handlers
+
+    def kept_handler(self, target: str) -> BaseEventHandler | None:
+        return self._kept().get(target)
+
+    def _schedule_render_task(self, lcs_id: Any) -> None:
+        super()._schedule_render_task(lcs_id)
+        task = self._render_tasks_by_id.get(lcs_id)
+        self._kept()
+        if task is not None and task not in self._done_order:
+            self._done_order[task] = 0
+            task.add_done_callback(self._note_done)
+
+    def _note_done(self, task: asyncio.Task[Any]) -> None:
+        if task in self._done_order:
+            self._done_order[task] = next(_DONE_COUNTER)
+
+    async def _parallel_render(self) -> Any:
+        # ReactPy returns any finished render; ember returns them in the order they
+        # finished, so an older subtree never lands after a newer one (stream operations
+        # in a render must reach the client in order).
+        while True:
+            await self._render_tasks_ready.acquire()
+            if not self._render_tasks:
+                continue
+            done, _ = await asyncio.wait(self._render_tasks, return_when=asyncio.FIRST_COMPLETED)
+            order = self._done_order
+            task = min(done, key=lambda t: order.get(t) or 0)
+            self._render_tasks.discard(task)
+            order.pop(task, None)
+            try:
+                return task.result()
+            except asyncio.CancelledError:
+                continue
+
+    async def _render_model_children(
+        self, exit_stack: Any, old_state: Any, new_state: Any, raw_children: Any
+    ) -> None:
+        mark = new_state.model.current.get("attributes", {}).get(STREAM_ATTRIBUTE)
+        if not hasattr(mark, "ops"):
+            await super()._render_model_children(exit_stack, old_state, new_state, raw_children)
+            return
+        kept = self._kept()
+        rows = self._rows_by_stream.setdefault(str(mark), {})
+        gone = list(rows) if mark.fresh or mark.reset else mark.deleted
+        for key in gone:
+            for target in rows.pop(key, ()):
+                kept.pop(target, None)
+        await super()._render_model_children(exit_stack, old_state, new_state, raw_children)
+        for key, child in new_state.children_by_key.items():
+            for target in rows.pop(key, ()):
+                kept.pop(target, None)
+            targets = rows[key] = []
+            for target in _targets_of(child):
+                handler = self._event_handlers.get(target)
+                if handler is not None:
+                    kept[target] = handler
+                    targets.append(target)
+
+    async def _unmount_model_states(self, old_states: list[Any]) -> None:
+        kept = self._kept()
+        if self._rows_by_stream:
+            pending = list(old_states)
+            while pending:
+                state = pending.pop()
+                mark = state.model.current.get("attributes", {}).get(STREAM_ATTRIBUTE)
+                if hasattr(mark, "ops"):
+                    for targets in self._rows_by_stream.pop(str(mark), {}).values():
+                        for target in targets:
+                            kept.pop(target, None)
+                pending.extend(state.children_by_key.values())
+        await super()._unmount_model_states(old_states)
+
+
+def _targets_of(state: Any) -> Iterator[str]:
+    pending = [state]
+    while pending:
+        current = pending.pop()
+        yield from current.targets_by_event.values()
+        pending.extend(current.children_by_key.values())
+
+
+_DONE_COUNTER = itertools.count(1)
+
+
+class EmberLayout(_StreamAwareLayout):
     """ReactPy's ``Layout`` with ember's render-time checks and thread-safe scheduling."""
 
     def __init__(self, root: Any, *, context: str = "") -> None:
@@ -67,6 +171,12 @@ class EmberLayout(Layout):
     async def __aenter__(self) -> EmberLayout:
         await super().__aenter__()
         return self
+
+    def _schedule_render_task(self, lcs_id: Any) -> None:
+        # State set by a worker thread can land after the layout closed; nothing to render.
+        if not hasattr(self, "_model_states_by_life_cycle_state_id"):
+            return
+        super()._schedule_render_task(lcs_id)
 
     async def _render_component(
         self,
@@ -125,10 +235,10 @@ class EmberLayout(Layout):
 
     def handler_for(self, target: str) -> BaseEventHandler | None:
         """The handler the current render emitted under ``target``, or None."""
-        return self._event_handlers.get(target)
+        return self._event_handlers.get(target) or self.kept_handler(target)
 
     def has_handler(self, target: str) -> bool:
-        return target in self._event_handlers
+        return self.handler_for(target) is not None
 
     def record_event_seq(self, target: str, seq: int) -> None:
         """Remember the client's sequence number so ReactPy echoes it back as ``ackSeq``."""
@@ -274,8 +384,11 @@ async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
     if is_sync_handler(handler):
         # The context (and so this value) is copied into the worker thread.
         _HANDLER_LOOP.set((asyncio.get_running_loop(), threading.get_ident()))
-        coroutine = cast(Coroutine[Any, Any, None], function(args))
-        await anyio.to_thread.run_sync(_drive_to_completion, coroutine)
+        # The wrapper coroutine is made in the thread: if the session ends before the thread
+        # starts, no coroutine is left behind un-awaited.
+        await anyio.to_thread.run_sync(
+            lambda: _drive_to_completion(cast(Coroutine[Any, Any, None], function(args)))
+        )
         return
     await function(args)
 

@@ -20,6 +20,7 @@ import orjson
 from anyio.abc import ObjectReceiveStream
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from ._diff import ModelMirror
 from ._errors import ProtocolError
 from ._limits import TokenBucket
 from ._protocol import ClientMessage, CloseCode, LocationChange, Ping, parse_frame
@@ -191,18 +192,21 @@ async def _dispatch(
 
 
 class _Writer:
-    """Sends each render as it completes; knows whether one is on its way."""
+    """Sends each render as it completes, as a patch of what changed (``ember.live._diff``);
+    knows whether one is on its way."""
 
     def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
         self.send = send
         self._sending = False
+        self._mirror = ModelMirror()
 
     async def run(self, layout: EmberLayout) -> None:
         while True:
             update = await layout.next_update()
             self._sending = True
             try:
-                await self.send(update)
+                for message in self._mirror.messages(update):
+                    await self.send(message)
             finally:
                 self._sending = False
 

@@ -35,7 +35,9 @@ from fastapi import FastAPI
 from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, aconnect_ws
 from httpx_ws.transport import ASGIWebSocketTransport
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+from wsproto.utilities import LocalProtocolError
 
+from ._diff import apply_ops, set_pointer
 from ._html import HANDLERS_ATTRIBUTE, model_to_html
 
 __all__ = ["Element", "LiveClient", "LivePage", "LiveTestError"]
@@ -295,9 +297,16 @@ class LivePage:
         assert self._closed is not None  # noqa: S101 - narrowed for mypy
         return self._closed
 
-    async def send_raw(self, text: str) -> None:
-        """Send a raw frame, as a hostile or broken client would."""
-        await self._require_socket().send_text(text)
+    async def send_raw(self, frame: str | bytes) -> None:
+        """Send a raw frame (text, or bytes as a binary frame), as a hostile client would."""
+        socket = self._require_socket()
+        try:
+            if isinstance(frame, bytes):
+                await socket.send_bytes(frame)
+            else:
+                await socket.send_text(frame)
+        except (LocalProtocolError, WebSocketDisconnect, anyio.ClosedResourceError) as error:
+            raise LiveTestError(f"The page's websocket is closing ({error}).") from error
 
     async def reconnect(self, client: LiveClient | None = None) -> None:
         """Drop the websocket and connect again with the same session token, as the browser
@@ -372,7 +381,9 @@ class LivePage:
     def _apply(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
         if kind == "layout-update":
-            _set_pointer(self._model, message["path"], message["model"])
+            set_pointer(self._model, message["path"], message["model"])
+        elif kind == "ember-patch":
+            apply_ops(self._model, message["ops"])
         elif kind == "ember-pong":
             self._pongs.pop(message["id"], anyio.Event()).set()
         elif kind == "ember-navigate":
@@ -386,15 +397,13 @@ class LivePage:
             msg = f"{element!r} has no {handler} handler (it has: {has})."
             raise LiveTestError(msg)
         frame = {"type": "layout-event", "target": target, "data": list(data)}
-        await self._require_socket().send_text(orjson.dumps(frame).decode())
+        await self.send_raw(orjson.dumps(frame).decode())
         await self._sync()
 
     async def _sync(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         ping = next(self._pings)
         landed = self._pongs[ping] = anyio.Event()
-        await self._require_socket().send_text(
-            orjson.dumps({"type": "ember-ping", "id": ping}).decode()
-        )
+        await self.send_raw(orjson.dumps({"type": "ember-ping", "id": ping}).decode())
         with anyio.move_on_after(timeout):
             await landed.wait()
             return
@@ -416,23 +425,3 @@ def _target(element: Element) -> dict[str, Any]:
         "checked": "checked" in attributes,
         "dataset": {k[5:]: v for k, v in attributes.items() if k.startswith("data-")},
     }
-
-
-def _set_pointer(model: dict[str, Any], path: str, value: dict[str, Any]) -> None:
-    if path == "":
-        model.clear()
-        model.update(value)
-        return
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in path.lstrip("/").split("/")]
-    node: Any = model
-    for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
-    last = parts[-1]
-    if isinstance(node, list):
-        index = int(last)
-        if index == len(node):
-            node.append(value)
-        else:
-            node[index] = value
-    else:
-        node[last] = value

@@ -1,0 +1,368 @@
+"""Smaller updates: send the browser only what changed in a re-rendered subtree.
+
+ReactPy resends the whole subtree of a component that re-rendered. The session's writer
+keeps a :class:`ModelMirror` of the model the browser holds (the dicts the layout already
+made, shared, not copied) and turns each ``layout-update`` into an ``ember-patch`` message
+whose operations touch only the changed places. ember's client shim (``ember.js``) and
+``ember.live.testing`` apply the operations with the same rules (:func:`apply_ops`):
+
+- ``["s", path, value]``: set the JSON pointer ``path`` to ``value`` (``""`` assigns the
+  keys of ``value`` onto the root, as ReactPy's client does);
+- ``["i", path, index, [values…]]``: insert values into the list at ``path``;
+- ``["d", path, index, count]``: delete ``count`` items of the list at ``path``;
+- ``["m", path, from, to]``: move one item of the list at ``path``.
+
+Missing ``attributes``, ``eventHandlers``, ``inlineJavaScript`` and ``children`` mean
+the same as empty ones to the client, so a removed one is sent as empty (see
+:func:`normalized`). Children of a stream container (``data-ember-stream``) are not
+diffed: the stream's own operations, carried by the container's mark, say what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+logger = logging.getLogger("ember.live")
+
+Op = list[Any]
+STREAM_ATTRIBUTE = "data-ember-stream"
+_EMPTY_WHEN_MISSING = {
+    "attributes": dict,
+    "eventHandlers": dict,
+    "inlineJavaScript": dict,
+    "children": list,
+}
+_COMPARED_AS_MAPPINGS = ("attributes", "eventHandlers", "inlineJavaScript")
+# Beyond this many children in a reordered middle, resend the list (keeps diffing O(n)).
+_MAX_REORDER = 2000
+
+
+class StreamBatch(Protocol):
+    """What a stream container's mark tells the diff (see ``ember.live._stream``)."""
+
+    fresh: bool
+    ops: Sequence[tuple[str, int]]
+
+
+def escape_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _tokens(path: str) -> list[str]:
+    if path == "":
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
+
+
+class ModelMirror:
+    """The model the client holds, as the server last sent it; turns updates into patches."""
+
+    def __init__(self) -> None:
+        self.root: dict[str, Any] | None = None
+
+    def messages(self, update: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        """The messages that bring the client from the mirrored model to ``update``'s.
+
+        The first update goes out unchanged (a ``layout-update`` the stock client applies);
+        later ones become at most one ``ember-patch``.
+        """
+        path: str = update["path"]
+        model: dict[str, Any] = update["model"]
+        if self.root is None:
+            if path == "":
+                self.root = model
+                yield dict(update)
+                return
+            self.root = {"tagName": ""}
+        ops: Op = []
+        if path == "":
+            diff(self.root, model, "", ops)
+            self.root = model
+        else:
+            parent, last = self._locate(path)
+            if parent is _INSIDE_STREAM:
+                # A component inside a stream row re-rendered: rows are sent once, so the
+                # update has no place in the client's list (see docs/streams.md).
+                logger.debug("Dropped an update inside a stream row at %s", path)
+                return
+            if parent is None:
+                ops.append(["s", path, model])
+            else:
+                old = _child(parent, last)
+                if old is _MISSING:
+                    ops.append(["s", path, model])
+                else:
+                    diff(old, model, path, ops)
+                _set(parent, last, model)
+        if ops:
+            yield {"type": "ember-patch", "ops": ops}
+
+    def _locate(self, path: str) -> tuple[Any, str]:
+        tokens = _tokens(path)
+        node: Any = self.root
+        for index, token in enumerate(tokens[:-1]):
+            if (
+                token == "children"
+                and isinstance(node, dict)
+                and isinstance(node.get("attributes", {}).get(STREAM_ATTRIBUTE), str)
+                and index + 1 < len(tokens)
+            ):
+                return _INSIDE_STREAM, ""
+            node = _child(node, token)
+            if node is _MISSING:
+                return None, ""
+        return node, tokens[-1]
+
+
+_MISSING: Any = object()
+_INSIDE_STREAM: Any = object()
+
+
+def _child(node: Any, token: str) -> Any:
+    if isinstance(node, list):
+        if not token.isdigit() or int(token) >= len(node):
+            return _MISSING
+        return node[int(token)]
+    if isinstance(node, dict):
+        if token in node:
+            return node[token]
+        factory = _EMPTY_WHEN_MISSING.get(token)
+        if factory is not None:
+            node[token] = factory()
+            return node[token]
+    return _MISSING
+
+
+def _set(node: Any, token: str, value: Any) -> None:
+    if isinstance(node, list):
+        index = int(token)
+        if index == len(node):
+            node.append(value)
+        else:
+            node[index] = value
+    else:
+        node[token] = value
+
+
+# -- diffing ----------------------------------------------------------------------------------
+
+
+def diff(old: Any, new: Any, path: str, ops: Op) -> None:
+    """Append to ``ops`` what turns the model ``old`` at ``path`` into ``new``."""
+    if old is new:
+        return
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        if old != new:
+            ops.append(["s", path, new])
+        return
+    if not _same_element(old, new):
+        if path == "":
+            ops.append(["s", "", {**_empties(old), **new}])
+        else:
+            ops.append(["s", path, new])
+        return
+    for field in _COMPARED_AS_MAPPINGS:
+        before, after = old.get(field) or {}, new.get(field) or {}
+        if before != after:
+            _diff_mapping(before, after, f"{path}/{field}", ops)
+    mark = (new.get("attributes") or {}).get(STREAM_ATTRIBUTE)
+    if mark is not None and hasattr(mark, "ops"):
+        _stream_ops(old, new, mark, f"{path}/children", ops)
+        return
+    _diff_children(old.get("children") or [], new.get("children") or [], f"{path}/children", ops)
+
+
+def _empties(old: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: factory() for k, factory in _EMPTY_WHEN_MISSING.items() if k in old}
+
+
+def _same_element(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    if old.get("tagName") != new.get("tagName"):
+        return False
+    if (old.get("attributes") or {}).get("key") != (new.get("attributes") or {}).get("key"):
+        return False
+    for name in old.keys() | new.keys():
+        if name not in _EMPTY_WHEN_MISSING and name != "tagName" and old.get(name) != new.get(name):
+            return False
+    return True
+
+
+def _diff_mapping(old: Mapping[str, Any], new: Mapping[str, Any], path: str, ops: Op) -> None:
+    changed = [k for k, v in new.items() if k not in old or old[k] != v]
+    if len(old.keys() - new.keys()) or 2 * len(changed) > len(new):
+        ops.append(["s", path, new])
+        return
+    ops.extend(["s", f"{path}/{escape_token(k)}", new[k]] for k in changed)
+
+
+def _key(child: Any, index: int) -> Any:
+    if isinstance(child, dict):
+        key = (child.get("attributes") or {}).get("key")
+        if key is not None:
+            return ("k", key)
+    return ("i", index)
+
+
+def _diff_children(old: list[Any], new: list[Any], path: str, ops: Op) -> None:
+    old_keys = [_key(c, i) for i, c in enumerate(old)]
+    new_keys = [_key(c, i) for i, c in enumerate(new)]
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old_keys[start] == new_keys[start]:
+        diff(old[start], new[start], f"{path}/{start}", ops)
+        start += 1
+    old_end, new_end = len(old), len(new)
+    while old_end > start and new_end > start and old_keys[old_end - 1] == new_keys[new_end - 1]:
+        old_end -= 1
+        new_end -= 1
+    if old_end > start or new_end > start:
+        if old_end == start:
+            ops.append(["i", path, start, new[start:new_end]])
+        elif new_end == start:
+            ops.append(["d", path, start, old_end - start])
+        elif (old_end - start) + (new_end - start) > _MAX_REORDER:
+            ops.append(["s", path, new])
+            return
+        else:
+            _diff_middle(old, new, old_keys, new_keys, (start, old_end, new_end), path, ops)
+    for offset in range(len(new) - new_end):
+        diff(old[old_end + offset], new[new_end + offset], f"{path}/{new_end + offset}", ops)
+
+
+def _diff_middle(
+    old: list[Any],
+    new: list[Any],
+    old_keys: list[Any],
+    new_keys: list[Any],
+    bounds: tuple[int, int, int],
+    path: str,
+    ops: Op,
+) -> None:
+    start, old_end, new_end = bounds
+    wanted = set(new_keys[start:new_end])
+    by_key = dict(zip(old_keys[start:old_end], old[start:old_end], strict=True))
+    current = old_keys[start:old_end]
+    # Deletions first, from the end so earlier indices stay valid; runs become one op.
+    index = len(current) - 1
+    while index >= 0:
+        if current[index] in wanted:
+            index -= 1
+            continue
+        end = index
+        while index >= 0 and current[index] not in wanted:
+            index -= 1
+        ops.append(["d", path, start + index + 1, end - index])
+        del current[index + 1 : end + 1]
+    last_insert: Op | None = None
+    for position in range(new_end - start):
+        key = new_keys[start + position]
+        child = new[start + position]
+        where = start + position
+        if position < len(current) and current[position] == key:
+            last_insert = None
+            diff(by_key[key], child, f"{path}/{where}", ops)
+        elif key in by_key:
+            found = current.index(key, position)
+            ops.append(["m", path, start + found, where])
+            current.insert(position, current.pop(found))
+            last_insert = None
+            diff(by_key[key], child, f"{path}/{where}", ops)
+        else:
+            current.insert(position, key)
+            if last_insert is not None and last_insert[2] + len(last_insert[3]) == where:
+                last_insert[3].append(child)
+            else:
+                last_insert = ["i", path, where, [child]]
+                ops.append(last_insert)
+
+
+def _stream_ops(
+    old: Mapping[str, Any], new: Mapping[str, Any], mark: Any, path: str, ops: Op
+) -> None:
+    previous = (old.get("attributes") or {}).get(STREAM_ATTRIBUTE)
+    rows = iter(new.get("children") or [])
+    if mark.fresh or previous is None or str(previous) != str(mark):
+        ops.append(["s", path, list(new.get("children") or [])])
+        return
+    last: Op | None = None
+    for kind, index in mark.ops:
+        if kind == "i":
+            row = next(rows)
+            if last is not None and last[0] == "i" and last[2] + len(last[3]) == index:
+                last[3].append(row)
+                continue
+            last = ["i", path, index, [row]]
+        elif kind == "r":
+            last = ["s", f"{path}/{index}", next(rows)]
+        elif kind == "d":
+            if last is not None and last[0] == "d" and last[2] == index:
+                last[3] += 1
+                continue
+            last = ["d", path, index, 1]
+        else:  # "c": the stream was reset
+            last = ["s", path, []]
+        ops.append(last)
+
+
+# -- applying (what ember.js does; used by ember.live.testing and the tests) ----------------
+
+
+def apply_ops(root: dict[str, Any], ops: Sequence[Op]) -> None:
+    """Apply ``ember-patch`` operations to ``root`` in place, exactly as ``ember.js`` does."""
+    for op in ops:
+        kind, path = op[0], op[1]
+        if kind == "s":
+            set_pointer(root, path, op[2])
+            continue
+        items = _resolve(root, path)
+        if kind == "i":
+            items[op[2] : op[2]] = op[3]
+        elif kind == "d":
+            del items[op[2] : op[2] + op[3]]
+        elif kind == "m":
+            items.insert(op[3], items.pop(op[2]))
+        else:
+            msg = f"Expected an ember-patch op of kind 's', 'i', 'd' or 'm', got {kind!r}."
+            raise ValueError(msg)
+
+
+def set_pointer(root: dict[str, Any], path: str, value: Any) -> None:
+    """ReactPy's client rule: ``""`` assigns onto the root, otherwise set the pointer."""
+    if path == "":
+        root.update(value)
+        return
+    tokens = _tokens(path)
+    node: Any = root
+    for position, token in enumerate(tokens[:-1]):
+        if isinstance(node, list):
+            node = node[int(token)]
+            continue
+        if token not in node:
+            node[token] = [] if tokens[position + 1].isdigit() else {}
+        node = node[token]
+    _set(node, tokens[-1], value)
+
+
+def _resolve(root: dict[str, Any], path: str) -> Any:
+    node: Any = root
+    tokens = _tokens(path)
+    for position, token in enumerate(tokens):
+        if isinstance(node, list):
+            node = node[int(token)]
+            continue
+        if token not in node:
+            last = position == len(tokens) - 1
+            node[token] = [] if last or tokens[position + 1].isdigit() else {}
+        node = node[token]
+    return node
+
+
+def normalized(model: Any) -> Any:
+    """``model`` with empty ``attributes``/``children``/… left out, for comparing models."""
+    if isinstance(model, list):
+        return [normalized(item) for item in model]
+    if not isinstance(model, dict):
+        return model
+    return {k: normalized(v) for k, v in model.items() if not (k in _EMPTY_WHEN_MISSING and not v)}
