@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 
+import anyio
 from pydantic import BaseModel, Field
 from reactpy import component, html, use_state
 from reactpy.types import Component, VdomDict
@@ -138,6 +139,49 @@ def single_input_demo(
     )
 
 
+@component
+def submit_demo(seconds: float = 0.0, label: str = "Send") -> Component:
+    """A one-field form whose submit takes ``seconds``: the button shows it is busy."""
+    current, set_current = use_state(lambda: to_form(signup_changeset({}), id="invite"))
+
+    def change(params: dict[str, object]) -> None:
+        set_current(to_form(signup_changeset(params).put_action("validate"), id="invite"))
+
+    async def submit(params: dict[str, object]) -> None:
+        await anyio.sleep(seconds)
+        set_current(to_form(signup_changeset(params).put_action("insert"), id="invite"))
+
+    return form(
+        current,
+        input(current["email"], type="email", label="Invite by email"),
+        submit_button(label),
+        on_change=change,
+        on_submit=submit,
+    )
+
+
+@component
+def addresses_demo(count: int = 2) -> Component:
+    """Nested address inputs (``cast_embed``) through ``inputs_for``."""
+    start: dict[str, object] = {"addresses": [{"city": "", "zip": ""} for _ in range(count)]}
+    current, set_current = use_state(lambda: to_form(signup_changeset(start), id="addresses"))
+
+    def change(params: dict[str, object]) -> None:
+        cs = signup_changeset({**start, **params}).put_action("validate")
+        set_current(to_form(cs, id="addresses"))
+
+    return form(
+        current,
+        inputs_for(
+            current["addresses"],
+            lambda nested: html.div(
+                {"className": "ember-address"}, input(nested["city"]), input(nested["zip"])
+            ),
+        ),
+        on_change=change,
+    )
+
+
 stories = [
     Story(
         name="form",
@@ -162,13 +206,13 @@ stories = [
     ),
     Story(
         name="submit_button",
-        component=signup_demo,
-        description="The submit button disables while the submit runs (see the form story).",
-        variations={"in a form": {}},
+        component=submit_demo,
+        description="The submit button disables while the submit runs.",
+        variations={"in a form": {}, "slow submit": {"seconds": 0.5, "label": "Invite"}},
     ),
     Story(
         name="inputs_for",
-        component=signup_demo,
-        variations={"two addresses": {"addresses": 1}},
+        component=addresses_demo,
+        variations={"two addresses": {"count": 2}, "one address": {"count": 1}},
     ),
 ]
