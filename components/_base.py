@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeAlias, cast
-from urllib.parse import urlsplit
 
 import reactpy
 from reactpy.types import Component, VdomDict
@@ -41,6 +40,8 @@ _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # Browsers drop these anywhere in a URL before reading its scheme ("java\tscript:").
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+# A URL's scheme as the WHATWG URL parser reads it: a letter, then letters, digits, + . -
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 class ComponentError(EmberError):
@@ -84,10 +85,11 @@ def safe_url(url: str | None) -> str | None:
     cleaned = _URL_IGNORED.sub("", url)
     if not cleaned:
         return None
-    if ":" not in cleaned.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+    found = _SCHEME.match(cleaned)
+    if found is None:
+        # No scheme (a path, query or fragment): browsers resolve it against the page.
         return url.strip()
-    scheme = urlsplit(cleaned).scheme.lower()
-    return url.strip() if scheme in _SAFE_SCHEMES else None
+    return url.strip() if found.group(1).lower() in _SAFE_SCHEMES else None
 
 
 def dom_id(*parts: str) -> str:
