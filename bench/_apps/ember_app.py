@@ -1,0 +1,75 @@
+"""ember: the four views mounted into a FastAPI app, the way the docs write them."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+from reactpy import component, html, use_state
+
+import ember.live
+from ember.data import Changeset
+from ember.pubsub import message
+
+from ._views import EMAIL, Counter, Table
+
+TOPIC = "bench:ticks"
+_ticks = itertools.count(1)
+
+
+@message("bench.tick")
+class Tick(BaseModel):
+    n: int
+
+
+@component
+def Subscribed() -> Any:
+    """A counter that every broadcast on ``TOPIC`` updates, in every session."""
+    count, set_count = use_state(0)
+    ember.live.use_subscription(TOPIC, lambda tick: set_count(tick.n), on=Tick)
+
+    async def fire(event: Any) -> None:
+        await ember.live.default_ember().pubsub.broadcast(TOPIC, Tick(n=next(_ticks)))
+
+    return html.div(
+        html.p({"id": "count"}, f"Count: {count}"),
+        html.button({"id": "fire", "onClick": fire}, "broadcast"),
+    )
+
+
+class Signup(BaseModel):
+    name: str = ""
+    email: str = ""
+
+
+def signup_changeset(params: dict[str, Any]) -> Changeset[Signup]:
+    return (
+        Changeset.cast(Signup(), params, ["name", "email"])
+        .validate_required(["name", "email"])
+        .validate_length("name", min=2)
+        .validate_format("email", EMAIL.pattern, message="must have the @ sign")
+    )
+
+
+@component
+def Form() -> Any:
+    """One field validated through a changeset on every change (action ``validate``)."""
+    changeset, set_changeset = use_state(lambda: signup_changeset({"name": "ada"}))
+
+    def change(event: Any) -> None:
+        params = {**changeset.params, "email": event["target"]["value"]}
+        set_changeset(signup_changeset(params).put_action("validate"))
+
+    return html.form(
+        html.input({"id": "email", "name": "email", "onChange": change}),
+        html.p({"id": "email-error"}, "; ".join(changeset.errors_on("email"))),
+    )
+
+
+app = FastAPI(lifespan=ember.live.lifespan)
+ember.live.mount(app, "/counter", Counter)
+ember.live.mount(app, "/subscribed", Subscribed)
+ember.live.mount(app, "/form", Form)
+ember.live.mount(app, "/table", Table)

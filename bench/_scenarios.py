@@ -1,0 +1,305 @@
+"""The scenarios: what one target is made to do, and the figures read from it.
+
+Each scenario takes a running :class:`~bench._server.Server` and a driver for it, and
+returns flat figures (``"p50_ms": 1.2``). Every loop is bounded in count and in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import itertools
+import random
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from ._clients import Driver, Session
+from ._server import Server
+
+Figures = dict[str, float | str]
+VALID, INVALID = "ada@example.com", "ada-example.com"
+
+
+@dataclass(frozen=True)
+class Config:
+    """How much each scenario does; ``QUICK`` is the smoke run."""
+
+    repeat: int = 3
+    clicks: int = 300
+    warmup: int = 30
+    throughput_sessions: int = 50
+    throughput_seconds: float = 3.0
+    sessions: int = 1000
+    cycles: int = 3
+    open_concurrency: int = 50
+    broadcasts: int = 15
+    table_rows: tuple[int, ...] = (100, 1000, 10000)
+    table_changes: int = 10
+    form_changes: int = 200
+    capacity_step: int = 250
+    capacity_max: int = 2500
+    capacity_rate: float = 1.0
+    capacity_probe: int = 100
+    capacity_p99_ms: float = 50.0
+    capacity_rss_bytes: int = 1 << 30
+    capacity_seconds: float = 45.0
+    scenario_timeout: float = 120.0
+    settle: dict[str, float] = field(
+        # NiceGUI keeps a client for reconnect_timeout (3 s) after its socket closes
+        default_factory=lambda: {"echo": 1.0, "ember": 1.0, "reactpy": 1.0, "nicegui": 4.5}
+    )
+
+
+QUICK = Config(
+    repeat=1,
+    clicks=30,
+    warmup=5,
+    throughput_sessions=10,
+    throughput_seconds=0.5,
+    sessions=40,
+    broadcasts=3,
+    table_rows=(100, 1000),
+    table_changes=3,
+    form_changes=20,
+    capacity_step=20,
+    capacity_max=40,
+    capacity_probe=20,
+    capacity_seconds=10.0,
+    scenario_timeout=30.0,
+)
+
+SMOKE = dataclasses.replace(
+    QUICK,
+    clicks=10,
+    warmup=2,
+    throughput_sessions=4,
+    throughput_seconds=0.3,
+    sessions=10,
+    broadcasts=2,
+    table_rows=(10, 1000),
+    table_changes=2,
+    form_changes=6,
+    capacity_step=5,
+    capacity_max=10,
+    capacity_probe=10,
+)
+"""For CI: every scenario once, seconds per target, figures only checked for sanity."""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def round_trip(session: Session, action: str, value: str | None = None) -> float:
+    """Send one action and wait for its update; seconds."""
+    start = time.perf_counter()
+    await session.send(action, value)
+    _, arrived = await session.update()
+    return arrived - start
+
+
+async def open_many(driver: Driver, view: str, count: int, concurrency: int) -> list[Session]:
+    sessions: list[Session] = []
+    while len(sessions) < count:
+        batch = min(concurrency, count - len(sessions))
+        sessions += await asyncio.gather(*(driver.open(view) for _ in range(batch)))
+    return sessions
+
+
+async def close_all(sessions: list[Session]) -> None:
+    await asyncio.gather(*(session.close() for session in sessions), return_exceptions=True)
+
+
+# -- one session at a time --------------------------------------------------------------------
+
+
+async def click(server: Server, driver: Driver, cfg: Config) -> Figures:
+    """Click round trip on the counter, server CPU per click, bytes per counter update."""
+    session = await driver.open("counter")
+    try:
+        for _ in range(cfg.warmup):
+            await round_trip(session, "inc")
+        cpu, rx = server.cpu(), session.rx_bytes
+        rtts = [await round_trip(session, "inc") for _ in range(cfg.clicks)]
+        cpu, rx = server.cpu() - cpu, session.rx_bytes - rx
+    finally:
+        await session.close()
+    return {
+        "p50_ms": statistics.median(rtts) * 1e3,
+        "p99_ms": percentile(rtts, 0.99) * 1e3,
+        "cpu_us_per_event": cpu / cfg.clicks * 1e6,
+        "update_bytes": rx / cfg.clicks,
+    }
+
+
+async def form(server: Server, driver: Driver, cfg: Config) -> Figures:
+    """A field changed and validated on every change (valid and invalid in turn)."""
+    session = await driver.open("form")
+    try:
+        values = itertools.cycle([INVALID, VALID])  # every change changes the errors
+        for _ in range(cfg.warmup):
+            await round_trip(session, "email", next(values))
+        cpu = server.cpu()
+        rtts = [await round_trip(session, "email", next(values)) for _ in range(cfg.form_changes)]
+        cpu = server.cpu() - cpu
+    finally:
+        await session.close()
+    return {
+        "p50_ms": statistics.median(rtts) * 1e3,
+        "p99_ms": percentile(rtts, 0.99) * 1e3,
+        "cpu_us_per_event": cpu / cfg.form_changes * 1e6,
+    }
+
+
+async def table(server: Server, driver: Driver, cfg: Config) -> Figures:
+    """One cell changed in tables of several sizes: bytes and server CPU per change."""
+    figures: Figures = {}
+    for rows in cfg.table_rows:
+        session = await driver.open("table", f"rows={rows}")
+        try:
+            await round_trip(session, "bump")
+            cpu, rx = server.cpu(), session.rx_bytes
+            rtts = [await round_trip(session, "bump") for _ in range(cfg.table_changes)]
+            cpu, rx = server.cpu() - cpu, session.rx_bytes - rx
+        finally:
+            await session.close()
+        figures[f"{rows}_bytes"] = rx / cfg.table_changes
+        figures[f"{rows}_server_ms"] = cpu / cfg.table_changes * 1e3
+        figures[f"{rows}_p50_ms"] = statistics.median(rtts) * 1e3
+    return figures
+
+
+# -- many sessions ---------------------------------------------------------------------------
+
+
+async def throughput(server: Server, driver: Driver, cfg: Config) -> Figures:
+    """Clicks per second with N sessions, each clicking as fast as its updates come back."""
+    sessions = await open_many(driver, "counter", cfg.throughput_sessions, cfg.open_concurrency)
+    try:
+        await asyncio.gather(*(round_trip(s, "inc") for s in sessions))
+        deadline = time.perf_counter() + cfg.throughput_seconds
+        counts = [0] * len(sessions)
+
+        async def loop(index: int, session: Session) -> None:
+            while time.perf_counter() < deadline:
+                await round_trip(session, "inc")
+                counts[index] += 1
+
+        start, cpu = time.perf_counter(), server.cpu()
+        await asyncio.gather(*(loop(i, s) for i, s in enumerate(sessions)))
+        elapsed, cpu = time.perf_counter() - start, server.cpu() - cpu
+    finally:
+        await close_all(sessions)
+    return {
+        "events_per_s": sum(counts) / elapsed,
+        "server_cpu_share": cpu / elapsed,
+    }
+
+
+async def sessions(server: Server, driver: Driver, cfg: Config) -> Figures:
+    """Memory per connected session, sessions opened per second, broadcast to all of them,
+    and what is left after open/close cycles. Needs a fresh server."""
+    n, settle = cfg.sessions, cfg.settle.get(driver.name, 1.0)
+    await close_all(await open_many(driver, "subscribed", 5, 5))
+    await asyncio.sleep(settle)
+    before = server.rss()
+    figures: Figures = {}
+    after_first = 0
+    for cycle in range(cfg.cycles):
+        start = time.perf_counter()
+        live = await open_many(driver, "subscribed", n, cfg.open_concurrency)
+        opened = time.perf_counter() - start
+        try:
+            if cycle == 0:
+                figures["sessions_per_s"] = n / opened
+                await asyncio.sleep(1.0)
+                figures["kib_per_session"] = (server.rss() - before) / n / 1024
+                figures.update(await _broadcasts(server, live, cfg))
+        finally:
+            await close_all(live)
+        await asyncio.sleep(settle)
+        if cycle == 0:
+            after_first = server.rss()
+    figures["kib_left_per_session"] = max(0, server.rss() - after_first) / n / 1024
+    return figures
+
+
+async def _broadcasts(server: Server, live: list[Session], cfg: Config) -> Figures:
+    publisher = live[0]
+    lasts: list[float] = []
+    cpus: list[float] = []
+    for _ in range(cfg.broadcasts + 1):  # the first one warms up
+        await asyncio.sleep(0.05)
+        for session in live:
+            session.drain()
+        cpu, start = server.cpu(), time.perf_counter()
+        await publisher.send("fire")
+        arrivals = await asyncio.gather(*(session.update() for session in live))
+        lasts.append(max(arrived for _, arrived in arrivals) - start)
+        cpus.append(server.cpu() - cpu)
+    return {
+        "broadcast_last_ms": statistics.median(lasts[1:]) * 1e3,
+        "broadcast_cpu_us_per_delivery": statistics.median(cpus[1:]) / len(live) * 1e6,
+    }
+
+
+async def capacity(server: Server, driver: Driver, cfg: Config) -> Figures:
+    """Ramp sessions that click at ``capacity_rate`` per second each until a probe
+    session's p99 passes ``capacity_p99_ms`` or the server's RSS passes the limit."""
+    probe = await driver.open("counter")
+    crowd: list[Session] = []
+    stop = asyncio.Event()
+    clickers: list[asyncio.Task[None]] = []
+    deadline = time.perf_counter() + cfg.capacity_seconds
+    held, p99_ms, reason = 0, 0.0, "session cap"
+
+    async def clicker(session: Session) -> None:
+        rng = random.Random(id(session))
+        while not stop.is_set():
+            await asyncio.sleep(rng.expovariate(cfg.capacity_rate))
+            await round_trip(session, "inc")
+
+    try:
+        while len(crowd) < cfg.capacity_max:
+            if time.perf_counter() > deadline:
+                reason = "time bound"
+                break
+            added = await open_many(driver, "counter", cfg.capacity_step, cfg.open_concurrency)
+            crowd += added
+            clickers += [asyncio.create_task(clicker(s)) for s in added]
+            rtts = []
+            for _ in range(cfg.capacity_probe):
+                rtts.append(await round_trip(probe, "inc"))
+                await asyncio.sleep(0.01)
+            p99_ms = percentile(rtts, 0.99) * 1e3
+            if p99_ms > cfg.capacity_p99_ms:
+                reason = f"probe p99 {p99_ms:.0f} ms"
+                break
+            if server.rss() > cfg.capacity_rss_bytes:
+                reason = "RSS over 1 GiB"
+                break
+            held = len(crowd)
+    finally:
+        stop.set()
+        for task in clickers:
+            task.cancel()
+        await asyncio.gather(*clickers, return_exceptions=True)
+        await close_all([probe, *crowd])
+    return {"sessions": held, "last_probe_p99_ms": p99_ms, "stopped_by": reason}
+
+
+Scenario = Callable[[Server, Driver, Config], Awaitable[Figures]]
+# Scenarios that share one server per target and repetition, in this order; "sessions" and
+# "capacity" each get a fresh server (memory must be read on a fresh process).
+SHARED: dict[str, Scenario] = {
+    "click": click,
+    "form": form,
+    "table": table,
+    "throughput": throughput,
+}
+FRESH: dict[str, Scenario] = {"sessions": sessions, "capacity": capacity}
+SCENARIOS: dict[str, Scenario] = {**SHARED, **FRESH}
