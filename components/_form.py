@@ -35,7 +35,8 @@ class _FormState:
     params: dict[str, object] = field(default_factory=dict)
     unsent: dict[str, object] = field(default_factory=dict)
     generation: int = 0
-    checkboxes: set[str] = field(default_factory=set)
+    # What each input showed at its last render, by name: the params a submit starts from.
+    rendered: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,11 @@ class FormContextValue:
     """What inputs read from the form around them."""
 
     form_id: str
+    fields_form: str
     submitting: bool
     changed: Callable[[str, object, bool], Awaitable[None]]
     blurred: Callable[[], Awaitable[None]]
-    register_checkbox: Callable[[str], None]
+    register: Callable[[str, object], None]
 
 
 FormContext = create_context(cast(FormContextValue | None, None))
@@ -66,9 +68,9 @@ async def _run(callback: FormCallback | None, params: dict[str, object]) -> None
         await outcome
 
 
-def submitted_params(event: Mapping[str, Any], checkboxes: set[str]) -> dict[str, object]:
-    """The flat params of a submit event: every named field (multiple selects as lists),
-    unchecked checkboxes as ``"false"``."""
+def submitted_params(event: Mapping[str, Any]) -> dict[str, object]:
+    """The flat params of a submit event's form elements (multiple selects as lists,
+    unchecked checkboxes as ``"false"``)."""
     target = event.get("target")
     elements = target if isinstance(target, list) else []
     if isinstance(target, Mapping) and isinstance(target.get("elements"), list):
@@ -79,17 +81,18 @@ def submitted_params(event: Mapping[str, Any], checkboxes: set[str]) -> dict[str
             continue
         name = str(element["name"])
         kind = element.get("type")
-        if kind in {"checkbox", "radio"}:
+        if kind == "checkbox":
+            params[name] = element.get("value", "true") if element.get("checked") else "false"
+            continue
+        if kind == "radio":
             if element.get("checked"):
-                params[name] = element.get("value", "true")
+                params[name] = element.get("value")
             continue
         selected = element.get("selectedOptions")
         if kind == "select-multiple" and isinstance(selected, list):
             params[name] = [o.get("value") for o in selected if isinstance(o, Mapping)]
             continue
         params[name] = element.get("value")
-    for name in checkboxes:
-        params.setdefault(name, "false")
     return params
 
 
@@ -134,6 +137,7 @@ def form(
         # A new changeset from the parent: its params are now what the form has seen.
         state.changeset = source.changeset
         state.params = source.params
+        state.rendered = {}
 
     async def validate() -> None:
         params = {**state.params, **state.unsent}
@@ -161,7 +165,14 @@ def form(
     def begin(event: Mapping[str, Any]) -> dict[str, object] | None:
         if submitting:
             return None
-        params = submitted_params(event, state.checkboxes)
+        # Every input as rendered, then what the user changed since, then whatever the
+        # browser sent for the form's own elements.
+        params = {
+            **state.rendered,
+            **state.params,
+            **state.unsent,
+            **submitted_params(event),
+        }
         state.params, state.unsent = params, {}
         state.generation += 1
         set_submitting(True)
@@ -206,7 +217,8 @@ def form(
         submitting=submitting,
         changed=changed,
         blurred=blurred,
-        register_checkbox=state.checkboxes.add,
+        fields_form=f"{source.id}-fields",
+        register=state.rendered.__setitem__,
     )
     provider: Component = FormContext(html.form(attributes, *kids(*children)), value=context)
     return provider

@@ -132,6 +132,28 @@ def _feedback(field: FormField, help: str | None) -> list[VdomDict]:
     return parts
 
 
+def changed_value(event: Mapping[str, Any], kind: str, multiple: bool) -> object:
+    """The value a change event carries: ``"true"``/``"false"`` for a checkbox, a list
+    for a multiple select, else the target's value."""
+    target = event.get("target")
+    if isinstance(target, list):
+        # ReactPy's client sends a <select> (array-like) as the list of its options.
+        chosen = [
+            str(o.get("value", "")) for o in target if isinstance(o, Mapping) and o.get("selected")
+        ]
+        return chosen if multiple else (chosen[0] if chosen else "")
+    if not isinstance(target, Mapping):
+        return [] if multiple else ""
+    if kind == "checkbox":
+        return "true" if target.get("checked") else "false"
+    selected = target.get("selectedOptions")
+    if multiple:
+        options = selected if isinstance(selected, list) else []
+        return [str(o.get("value", "")) for o in options if isinstance(o, Mapping)]
+    value = target.get("value", "")
+    return value if isinstance(value, str) else str(value)
+
+
 def _handlers(
     context: FormContextValue | None, field: FormField, kind: str, multiple: bool
 ) -> dict[str, object]:
@@ -140,15 +162,7 @@ def _handlers(
     immediate = kind in _IMMEDIATE
 
     async def on_change(event: Mapping[str, Any]) -> None:
-        target = event.get("target") or {}
-        value: object
-        if kind == "checkbox":
-            value = "true" if target.get("checked") else "false"
-        elif multiple and isinstance(target.get("selectedOptions"), list):
-            value = [o.get("value") for o in target["selectedOptions"] if isinstance(o, Mapping)]
-        else:
-            value = target.get("value", "")
-        await context.changed(field.name, value, immediate)
+        await context.changed(field.name, changed_value(event, kind, multiple), immediate)
 
     async def on_blur(event: Mapping[str, Any]) -> None:
         await context.blurred()
@@ -157,6 +171,42 @@ def _handlers(
     if not immediate:
         handlers["onBlur"] = on_blur
     return handlers
+
+
+def _ownership(
+    context: FormContextValue | None,
+    field: FormField,
+    kind: str,
+    multiple: bool,
+    options: Options | None,
+) -> dict[str, object]:
+    """Register the input's value with its form, and detach it from the ``<form>`` element.
+
+    ReactPy's client serialises an event's target deeply, and an input's target includes
+    its ``form`` with every element of it: about 20 kB per element on each keystroke, over
+    the 1 MiB frame limit for a dozen fields. An input whose ``form`` attribute names no
+    element has no form owner, so its events carry the input alone. The form then builds
+    a submit's params on the server, from what each input rendered and what the user
+    changed; ``static/ember-components.js`` keeps Enter submitting the form.
+    """
+    if context is None:
+        return {}
+    raw = field.value
+    if kind == "checkbox":
+        context.register(field.name, "true" if _checked(raw) else "false")
+    elif kind == "select" and multiple:
+        chosen = raw if isinstance(raw, list | tuple | set | frozenset) else ()
+        context.register(field.name, [_text(v, kind) for v in chosen])
+    elif kind == "radio":
+        shown = _text(raw, kind)
+        if shown in {value for value, _ in _options(field, options)}:
+            context.register(field.name, shown)
+    else:
+        context.register(field.name, _text(raw, kind))
+    owner: dict[str, object] = {"form": context.fields_form}
+    if kind in _TEXT_LIKE - {"textarea"} or kind in _RANGED:
+        owner["data-ember-submit"] = context.form_id
+    return owner
 
 
 @typed_component
@@ -206,13 +256,21 @@ def input(
     context = use_form_context()
     text = label if label is not None else field.label
     value = field.value
+    owner = _ownership(context, field, kind, multiple, options)
     if kind == "hidden":
         return html.input(
-            {"type": "hidden", "id": field.id, "name": field.name, "value": _text(value, kind)}
+            {
+                "type": "hidden",
+                "id": field.id,
+                "name": field.name,
+                "value": _text(value, kind),
+                **owner,
+            }
         )
     common: dict[str, object] = {
         "id": field.id,
         "name": field.name,
+        **owner,
         **_describing(field, help),
         **_constraint_attributes(field, kind),
         **_handlers(context, field, kind, multiple),
@@ -230,8 +288,6 @@ def input(
         class_name,
     )
     if kind == "checkbox":
-        if context is not None:
-            context.register_checkbox(field.name)
         control = html.input(
             {**common, "type": "checkbox", "value": "true", "checked": _checked(value)}
         )
@@ -253,9 +309,10 @@ def input(
             {**common, "className": "ember-control", "rows": rows, "value": _text(value, kind)}
         )
     else:
-        control = html.input(
-            {**common, "className": "ember-control", "type": kind, "value": _text(value, kind)}
-        )
+        attributes = {**common, "className": "ember-control", "type": kind}
+        if kind != "password":  # a password is never sent back to the browser
+            attributes["value"] = _text(value, kind)
+        control = html.input(attributes)
     return html.div(
         {"className": wrapper},
         html.label({"htmlFor": field.id, "className": "ember-label"}, text),

@@ -48,6 +48,18 @@ def ModalPage():
     return html.main({"className": "gallery"}, render(story, "open"))
 
 
+@component
+def Widgets():
+    """One of each interactive component, for the keyboard and form tests in Chromium."""
+    stories = {s.name: s for s in all_stories()}
+    return html.main(
+        {"className": "gallery"},
+        render(stories["tabs"], "first selected"),
+        render(stories["dropdown"], "actions"),
+        render(stories["form"], "fresh"),
+    )
+
+
 GALLERY_CSS = """<style>
 .gallery { max-width: 1100px; margin: 0 auto; padding: 2rem; display: grid; gap: 1.5rem; }
 .gallery-variations { display: flex; flex-wrap: wrap; gap: 1.25rem; align-items: flex-start; }
@@ -62,3 +74,4 @@ mount_static(app)
 _ember = Ember(LiveSettings(secret_key="components-gallery-secret-0123456789"))
 _ember.mount(app, "/", Gallery, title="ember.components", head=head() + GALLERY_CSS)
 _ember.mount(app, "/modal", ModalPage, title="modal", head=head() + GALLERY_CSS)
+_ember.mount(app, "/widgets", Widgets, title="widgets", head=head() + GALLERY_CSS)

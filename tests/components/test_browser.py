@@ -127,3 +127,74 @@ def test_modal_traps_focus_closes_on_escape_and_returns_focus(browser, server: s
     page.wait_for_selector("dialog[data-ember-modal]", state="detached")
     assert page.evaluate("document.activeElement.id") == "open"
     context.close()
+
+
+def _widgets(browser, server: str):
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(server + "/widgets")
+    page.wait_for_selector("[data-ember-root].ember-connected [data-ember-live] .gallery")
+    return context, page
+
+
+def _focused(page) -> str:
+    return page.evaluate("document.activeElement.id || document.activeElement.tagName")
+
+
+def test_tabs_arrow_keys_move_focus_in_the_browser(browser, server: str) -> None:
+    context, page = _widgets(browser, server)
+    page.focus("#tabs_tab_profile")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#tabs_tab_security[aria-selected=true]")
+    page.wait_for_function("document.activeElement.id === 'tabs_tab_security'")
+    page.keyboard.press("End")
+    page.wait_for_function("document.activeElement.id === 'tabs_tab_billing'")
+    assert page.text_content("[role=tabpanel]") == "Plan and invoices."
+    context.close()
+
+
+def test_dropdown_keyboard_moves_focus_in_the_browser(browser, server: str) -> None:
+    context, page = _widgets(browser, server)
+    page.focus("#menu-button")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("document.activeElement.id === 'menu-list'")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_selector("#menu-list[aria-activedescendant=menu-item-1]")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#menu-list", state="detached")
+    page.wait_for_function("document.activeElement.id === 'menu-button'")
+    assert page.get_attribute("#menu-button", "aria-expanded") == "false"
+    context.close()
+
+
+def test_form_validates_while_typing_and_submits_in_the_browser(browser, server: str) -> None:
+    context, page = _widgets(browser, server)
+    sizes: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sizes.append(len(frame))))
+    page.click("#signup_name")
+    page.keyboard.press("Enter")  # submits the empty form: every error shows
+    page.wait_for_selector("#signup_name-error")
+    page.wait_for_selector("#signup_password-error")
+    page.reload()
+    page.wait_for_selector("[data-ember-root].ember-connected [data-ember-live] .gallery")
+    page.click("#signup_email")
+    page.keyboard.type("ada.example.com", delay=15)
+    page.wait_for_selector("#signup_email-error")
+    assert page.text_content("#signup_email-error") == "⚠ must have the @ sign".removeprefix("⚠ ")
+    assert page.input_value("#signup_email") == "ada.example.com"  # typing was not clobbered
+    assert page.get_attribute("#signup_email", "aria-invalid") == "true"
+    assert not page.is_visible("#signup_name-error")  # untouched: quiet
+
+    page.fill("#signup_email", "ada@example.com")
+    page.wait_for_selector("#signup_email-error", state="detached")
+    page.fill("#signup_name", "Ada")
+    page.fill("#signup_password", "correct horse")
+    page.select_option("#signup_colours", ["red", "blue"])
+    page.check("#signup_terms")
+    page.click("button[type=submit]")
+    page.wait_for_function("document.querySelector('#signup-done').textContent === 'Welcome, Ada!'")
+    assert page.query_selector_all(".ember-field-error") == []
+    # Inputs are detached from the <form>, so an event carries one input (about 45 kB
+    # from ReactPy's client; a select sends its options), not the whole form (1.4 MB here).
+    assert max(sizes) < 256 * 1024, sizes
+    context.close()

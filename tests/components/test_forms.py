@@ -345,3 +345,36 @@ def test_errors_show_only_after_an_action() -> None:
     )
     # submitted: every error shows, used or not
     assert to_form(cs.put_action("insert"), submitted=True)["email"].errors == ("can't be blank",)
+
+
+async def test_password_values_are_never_sent_back(open_view: OpenView) -> None:
+    @component
+    def View():
+        current, set_current = use_state(lambda: to_form(account_changeset({})))
+
+        def change(params: dict[str, object]) -> None:
+            set_current(to_form(account_changeset(params).put_action("validate")))
+
+        return form(
+            current, input(current["name"], type="password"), on_change=change, debounce_ms=0
+        )
+
+    async with open_view(View) as page:
+        await page.change("#account_name", "s3cret")
+        secret = page.find("#account_name")
+        assert secret.attr("type") == "password"
+        assert secret.attr("value") is None
+        assert "s3cret" not in page.html()
+
+
+def test_change_values_from_the_shapes_browsers_send() -> None:
+    from ember.components._inputs import changed_value
+
+    options = [{"value": "a", "selected": False}, {"value": "b", "selected": True}]
+    assert changed_value({"target": options}, "select", False) == "b"
+    assert changed_value({"target": options}, "select", True) == ["b"]
+    assert changed_value({"target": []}, "select", False) == ""
+    assert changed_value({"target": {"checked": True}}, "checkbox", False) == "true"
+    assert changed_value({"target": {"value": 3}}, "number", False) == "3"
+    assert changed_value({"target": None}, "text", False) == ""
+    assert changed_value({}, "select", True) == []
