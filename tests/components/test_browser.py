@@ -160,6 +160,10 @@ def test_dropdown_keyboard_moves_focus_in_the_browser(browser, server: str) -> N
     page.wait_for_function("document.activeElement.id === 'menu-list'")
     page.keyboard.press("ArrowDown")
     page.wait_for_selector("#menu-list[aria-activedescendant=menu-item-1]")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(OUTPUT / "dropdown-open.png"), clip={"x": 0, "y": 0, "width": 600, "height": 420}
+    )
     page.keyboard.press("Escape")
     page.wait_for_selector("#menu-list", state="detached")
     page.wait_for_function("document.activeElement.id === 'menu-button'")
@@ -197,4 +201,15 @@ def test_form_validates_while_typing_and_submits_in_the_browser(browser, server:
     # Inputs are detached from the <form>, so an event carries one input (about 45 kB
     # from ReactPy's client; a select sends its options), not the whole form (1.4 MB here).
     assert max(sizes) < 256 * 1024, sizes
+    context.close()
+
+
+def test_compact_density_makes_controls_smaller(browser, server: str) -> None:
+    context, page = _widgets(browser, server)
+    comfortable = page.evaluate("document.querySelector('#signup_name').offsetHeight")
+    page.evaluate("document.documentElement.dataset.density = 'compact'")
+    compact = page.evaluate("document.querySelector('#signup_name').offsetHeight")
+    assert compact < comfortable
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "widgets-compact.png"))
     context.close()
