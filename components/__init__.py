@@ -21,32 +21,32 @@ from ._basic import header as header
 from ._basic import link as link
 from ._basic import progress as progress
 from ._basic import spinner as spinner
+from ._dropdown import MenuItem as MenuItem
+from ._dropdown import dropdown as dropdown
 from ._feedback import async_result as async_result
 from ._feedback import flash_group as flash_group
 from ._feedback import toast as toast
 from ._form import form as form
 from ._form import inputs_for as inputs_for
 from ._form import submit_button as submit_button
-from ._forms import Form as Form
-from ._forms import FormField as FormField
-from ._forms import decode_params as decode_params
-from ._forms import to_form as to_form
 from ._icons import ICONS as ICONS
 from ._icons import icon as icon
 from ._inputs import input as input
-from ._overlays import MenuItem as MenuItem
-from ._overlays import Tab as Tab
-from ._overlays import dropdown as dropdown
-from ._overlays import modal as modal
-from ._overlays import tabs as tabs
+from ._modal import modal as modal
 from ._table import Column as Column
 from ._table import pagination as pagination
 from ._table import table as table
+from ._tabs import Tab as Tab
+from ._tabs import tabs as tabs
 from ._theme import DEFAULT_STATIC_PATH as DEFAULT_STATIC_PATH
 from ._theme import head as head
 from ._theme import mount_static as mount_static
 from ._theme import static_files as static_files
 from ._theme import stylesheet as stylesheet
+from ._to_form import Form as Form
+from ._to_form import FormField as FormField
+from ._to_form import decode_params as decode_params
+from ._to_form import to_form as to_form
 
 __all__ = [
     "DEFAULT_STATIC_PATH",

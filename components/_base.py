@@ -9,7 +9,7 @@ and ``src`` goes through :func:`safe_url`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import ParamSpec, TypeAlias, cast
 
 import reactpy
@@ -23,6 +23,7 @@ __all__ = [
     "Handler",
     "classes",
     "dom_id",
+    "event_key",
     "kids",
     "safe_url",
     "typed_component",
@@ -66,6 +67,11 @@ def kids(*children: Child | Iterable[Child]) -> list[Child]:
         else:
             out.extend(kids(*child))
     return out
+
+
+def event_key(event: object) -> str:
+    """The ``key`` of a keyboard event (``"Escape"``, ``"ArrowDown"``, …), or ``""``."""
+    return str(event.get("key", "")) if isinstance(event, Mapping) else ""
 
 
 def classes(*names: str | bool | None) -> str:

@@ -21,7 +21,7 @@ from ember.live import use_session
 
 from ._base import Child, ComponentError, classes, kids, typed_component
 from ._basic import Size, Variant, button
-from ._forms import Form, FormField, decode_params, nested_forms
+from ._to_form import Form, FormField, decode_params, nested_forms
 
 __all__ = ["FormCallback", "form", "inputs_for", "submit_button"]
 

@@ -17,7 +17,7 @@ from reactpy.types import VdomDict
 
 from ._base import ComponentError, classes, kids, typed_component
 from ._form import FormContextValue, use_form_context
-from ._forms import FormField, input_type_for
+from ._to_form import FormField, input_type_for
 
 __all__ = ["InputType", "input"]
 

@@ -20,7 +20,7 @@ from ember.components import (
     submit_button,
     to_form,
 )
-from ember.components._forms import encode_params
+from ember.components._to_form import encode_params
 from ember.data import Changeset
 
 from .conftest import OpenView
