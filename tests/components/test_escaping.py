@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
-from reactpy import component, html
+from reactpy import component, html, use_effect
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ember.components import (
@@ -30,10 +30,12 @@ from ember.components import (
     description_list,
     dropdown,
     empty_state,
+    flash_group,
     form,
     header,
     icon,
     input,
+    inputs_for,
     link,
     modal,
     pagination,
@@ -46,7 +48,7 @@ from ember.components import (
     toast,
 )
 from ember.data import Changeset
-from ember.live import AsyncResult, Ember, LiveSettings
+from ember.live import AsyncResult, Ember, LiveSettings, use_session
 from ember.live.testing import LiveClient
 
 PAYLOADS = [
@@ -73,8 +75,13 @@ PAYLOADS = [
 ]
 
 
+class Pet(BaseModel):
+    name: str = ""
+
+
 class Profile(BaseModel):
     name: str = ""
+    pets: list[Pet] = []
     bio: str = ""
     kind: str = ""
     flag: bool = False
@@ -87,7 +94,12 @@ def _noop(*args: object) -> None:
 def hostile_tree(s: str) -> object:
     """Every component, with ``s`` in every string prop it has."""
     cs = (
-        Changeset.cast(Profile(), {"name": s, "bio": s, "kind": s}, ["name", "bio", "kind"])
+        Changeset.cast(
+            Profile(),
+            {"name": s, "bio": s, "kind": s, "pets": [{"name": s}]},
+            ["name", "bio", "kind"],
+        )
+        .cast_embed("pets")
         .add_error("name", s)
         .put_action("validate")
     )
@@ -122,6 +134,7 @@ def hostile_tree(s: str) -> object:
             input(f["kind"], type="radio", options=[(s, s)], label=s),
             input(f["flag"], type="checkbox", label=s, help=s),
             input(f["kind"], type="hidden"),
+            inputs_for(f["pets"], lambda pet: input(pet["name"], label=s, help=s)),
             submit_button(s, busy_label=s),
             label=s,
             class_name=s,
@@ -132,9 +145,17 @@ def hostile_tree(s: str) -> object:
 def _view(s: str):
     @component
     def View():
+        session = use_session()
+
+        def flash() -> None:
+            if session.connected:
+                session.put_flash(s, s)
+
+        use_effect(flash, [session.connected])
         return html.div(
             {"id": "probe"},
             hostile_tree(s),
+            flash_group(auto_dismiss_ms=0),
             html.div({"id": "unstructured"}, avatar(s, src=s)),
         )
 
@@ -147,6 +168,7 @@ async def _render(s: str) -> tuple[str, str]:
     Ember(LiveSettings(secret_key="escaping-secret-key-0123456789")).mount(app, "/h", _view(s))
     async with LiveClient(app) as client:
         page = await client.live("/h")
+        await page.wait_for(".ember-flash-group .ember-toast")
         return page.static_html, page.html()
 
 
