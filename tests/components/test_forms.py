@@ -9,7 +9,7 @@ import enum
 import anyio
 import pytest
 from pydantic import BaseModel, Field
-from reactpy import component, use_state
+from reactpy import component, html, use_state
 
 from ember.components import (
     ComponentError,
@@ -22,6 +22,7 @@ from ember.components import (
 )
 from ember.components._to_form import encode_params
 from ember.data import Changeset
+from ember.live import LiveView, on_event
 
 from .conftest import OpenView
 
@@ -378,3 +379,46 @@ def test_change_values_from_the_shapes_browsers_send() -> None:
     assert changed_value({"target": {"value": 3}}, "number", False) == "3"
     assert changed_value({"target": None}, "text", False) == ""
     assert changed_value({}, "select", True) == []
+
+
+class SignupLive(LiveView):
+    """The class style: the form's callbacks are the view's events."""
+
+    async def mount(self, params, session, socket) -> None:
+        socket.assign(form=to_form(account_changeset({})), saved="")
+
+    @on_event("validate")
+    async def validate(self, params, socket) -> None:
+        socket.assign(form=to_form(account_changeset(params).put_action("validate")))
+
+    @on_event("save")
+    async def save(self, params, socket) -> None:
+        result = account_changeset(params).apply_action("insert")
+        socket.assign(form=to_form(result.changeset), saved="yes" if result.ok else "no")
+
+    def render(self, assigns):
+        f = assigns["form"]
+        return html.div(
+            form(
+                f,
+                input(f["name"]),
+                input(f["email"], type="email"),
+                submit_button(),
+                on_change=self.on("validate"),
+                on_submit=self.on("save"),
+                debounce_ms=0,
+            ),
+            html.p({"id": "saved"}, assigns["saved"]),
+        )
+
+
+async def test_form_drives_a_live_view_through_its_events(open_view: OpenView) -> None:
+    async with open_view(SignupLive) as page:
+        await page.change("#account_email", "nope")
+        assert page.find("#account_email-error").text() == "must have the @ sign"
+        assert page.find("#account_name").attr("aria-invalid") is None
+        await page.submit("form", {"name": "Ada", "email": "ada@example.com"})
+        assert page.find("#saved").text() == "yes"
+        await page.submit("form", {"name": "", "email": "ada@example.com"})
+        assert page.find("#saved").text() == "no"
+        assert page.find("#account_name-error").text() == "can't be blank"
