@@ -132,7 +132,12 @@ class Driver:
         )
 
     async def page(self, view: str, query: str) -> str:
-        response = await self.http.get(f"/{view}" + (f"?{query}" if query else ""))
+        url = f"/{view}" + (f"?{query}" if query else "")
+        try:
+            response = await self.http.get(url)
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            # the server closed a kept-alive connection as it was reused: ask once more
+            response = await self.http.get(url)
         response.raise_for_status()
         return response.text
 

@@ -13,12 +13,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+LOGS = Path(tempfile.gettempdir()) / "ember-bench-logs"  # each server's output
 SERVER_CORE = 0
 CLIENT_CORE = 1
 APPS = {
@@ -75,13 +77,19 @@ class Server:
         if pinning():
             command = ["taskset", "-c", str(SERVER_CORE), *command]
         env = {**os.environ, "EMBER_SECRET_KEY": "bench-secret-key-0123456789abcdef"}
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env)
+        LOGS.mkdir(parents=True, exist_ok=True)
+        self.log = LOGS / f"{self.target}-{self.port}.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         self._ps = psutil.Process(self.process.pid)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(
-                    f"the {self.target} server exited with {self.process.returncode}"
+                    f"the {self.target} server exited with {self.process.returncode}; "
+                    f"its output is in {self.log}"
                 )
             with (
                 contextlib.suppress(OSError),

@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import dataclasses
 import datetime
+import gc
 import json
 import os
 import platform
@@ -87,6 +88,7 @@ async def run_target(
     into = runs.setdefault(mode, {}).setdefault(target, {})
 
     async def one(name: str, server: Server) -> None:
+        gc.collect()  # the client runs with the collector off; collect between scenarios
         driver = DRIVERS[target](server.port, MODES[mode])
         started = time.perf_counter()
         try:
@@ -132,7 +134,9 @@ async def run_all(
                 if time.monotonic() > deadline:
                     print("time bound reached; stopping", flush=True)
                     return runs
-                await run_target(target, mode, scenarios, cfg, rep, runs)
+                await run_target(
+                    target, mode, scenarios, cfg if rep == 0 else cfg.later(), rep, runs
+                )
     return runs
 
 
@@ -143,7 +147,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     size.add_argument("--smoke", action="store_true", help="smaller still, for CI (seconds)")
     parser.add_argument("--scenario", action="append", choices=list(SCENARIOS))
     parser.add_argument("--target", action="append", choices=list(TARGETS))
-    parser.add_argument("--compression", choices=["off", "deflate", "both"], default="both")
+    parser.add_argument(
+        "--compression",
+        choices=["off", "deflate", "both"],
+        help="default: both (--quick and --smoke: off)",
+    )
     parser.add_argument("--repeat", type=int, help="repetitions (default 3, quick 1)")
     parser.add_argument("--sessions", type=int, help="sessions for memory and broadcast")
     parser.add_argument("--max-minutes", type=float, default=20.0, help="stop starting targets")
@@ -164,8 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     if "echo" not in targets:
         targets = ["echo", *targets]  # every ratio needs the echo of the same run
     scenarios = args.scenario or list(SCENARIOS)
-    modes = ["off", "deflate"] if args.compression == "both" else [args.compression]
+    compression = args.compression or ("off" if args.quick or args.smoke else "both")
+    modes = ["off", "deflate"] if compression == "both" else [compression]
     pin_client()
+    # The client's own collector pauses would show as tail latency of the servers.
+    gc.disable()
     started = datetime.datetime.now(datetime.UTC)
     clock = time.monotonic()
     runner = _event_loop_runner()
