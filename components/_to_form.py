@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Annotated, get_args, get_origin
 
 import annotated_types
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Mapper
 
 from ember.data import Changeset
@@ -172,22 +174,40 @@ def nested_forms(parent: Form, name: str) -> list[Form]:
 
 def html_constraints(changeset: Changeset[object], name: str) -> dict[str, object]:
     """``required``, ``minlength``/``maxlength``, ``min``/``max`` and ``pattern`` for an
-    input, from the changeset's validators, the model's pydantic constraints and the
-    column's length. Hints for the browser only: the server still decides."""
+    input, from the changeset's validators, the model's pydantic constraints and its
+    column (length; ``required`` for a NOT NULL column without a default, a required
+    pydantic field). Hints for the browser only: the server still decides."""
     out: dict[str, object] = {}
     schema = changeset.schema
     if schema is not None and name in schema.fields:
         out.update(_annotation_constraints(schema.fields[name].annotation))
         mapper = schema.mapper
         if isinstance(mapper, Mapper) and name in mapper.columns:
-            length = getattr(mapper.columns[name].type, "length", None)
+            column = mapper.columns[name]
+            length = getattr(column.type, "length", None)
             if isinstance(length, int):
                 out["maxlength"] = min(length, int(str(out.get("maxlength", length))))
+            if _column_required(column):
+                out["required"] = True
+        owner = schema.owner
+        if isinstance(owner, type) and issubclass(owner, BaseModel):
+            info = owner.model_fields.get(name)
+            if info is not None and info.is_required():
+                out["required"] = True
     out.update(changeset.input_validations(name))
     for field_name, kind, opts in changeset.validations:
         if field_name == name and kind == "format" and isinstance(opts.get("pattern"), str):
             out["pattern"] = _html_pattern(str(opts["pattern"]))
     return out
+
+
+def _column_required(column: ColumnElement[object]) -> bool:
+    return not (
+        getattr(column, "nullable", True)
+        or getattr(column, "primary_key", False)
+        or getattr(column, "default", None) is not None
+        or getattr(column, "server_default", None) is not None
+    )
 
 
 def _annotation_constraints(annotation: object) -> dict[str, object]:

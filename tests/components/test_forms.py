@@ -422,3 +422,20 @@ async def test_form_drives_a_live_view_through_its_events(open_view: OpenView) -
         await page.submit("form", {"name": "", "email": "ada@example.com"})
         assert page.find("#saved").text() == "no"
         assert page.find("#account_name-error").text() == "can't be blank"
+
+
+def test_required_comes_from_the_model_too() -> None:
+    from .test_round_trip import Member
+
+    plain = to_form(Changeset.cast(Member(), {}, ["name", "email", "age"]))
+    assert plain["name"].constraints.get("required") is True  # NOT NULL, no default
+    assert "required" not in plain["age"].constraints  # nullable
+    assert "required" not in plain["id"].constraints  # the primary key
+
+    class Note(BaseModel):
+        title: str
+        body: str = ""
+
+    note = to_form(Changeset.cast(Note.model_construct(title="", body=""), {}, ["title", "body"]))
+    assert note["title"].constraints.get("required") is True
+    assert "required" not in note["body"].constraints
