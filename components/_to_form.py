@@ -20,6 +20,7 @@ from typing import Annotated, get_args, get_origin
 import annotated_types
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapper
 
 from ember.data import Changeset
@@ -148,7 +149,7 @@ def nested_forms(parent: Form, name: str) -> list[Form]:
     if value is None:
         try:
             value = cs.get_field(name)
-        except Exception:  # an unloaded relationship on a detached record
+        except SQLAlchemyError:  # an unloaded relationship on a detached record
             value = None
     items: list[object]
     many = isinstance(value, list | tuple)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from reactpy import component, html, use_state
-from sqlalchemy import MetaData, String, func, select, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import ForeignKey, MetaData, String, func, select, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from ember.components import form, input, submit_button, to_form
+from ember.components import form, input, inputs_for, submit_button, to_form
 from ember.data import NAMING_CONVENTION, Changeset, Repo, make_engine
 
 from .conftest import OpenView
@@ -144,3 +144,76 @@ async def test_form_round_trip_inserts_through_a_changeset(open_view: OpenView, 
         assert page.find("#member_email-error").text() == "has already been taken"
         assert page.find("#member_name").attr("aria-invalid") is None
         assert await _count(repo) == 1
+
+
+class Author(Base):
+    __tablename__ = "authors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    books: Mapped[list[Book]] = relationship(back_populates="author", order_by="Book.id")
+
+
+class Book(Base):
+    __tablename__ = "books"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    title: Mapped[str] = mapped_column(String(100))
+    author: Mapped[Author] = relationship(back_populates="books")
+
+
+def book_changeset(book: object, params: object) -> Changeset[object]:
+    assert isinstance(params, dict)
+    return Changeset.cast(book, params, ["title"]).validate_required("title")
+
+
+def author_changeset(author: Author, params: dict[str, object]) -> Changeset[Author]:
+    return (
+        Changeset.cast(author, params, ["name"])
+        .validate_required("name")
+        .cast_assoc("books", using=book_changeset)
+    )
+
+
+async def test_inputs_for_updates_loaded_children_through_cast_assoc(
+    open_view: OpenView, repo: Repo
+) -> None:
+    created = await repo.insert(
+        author_changeset(
+            Author(), {"name": "Ada", "books": [{"title": "Notes"}, {"title": "Sketches"}]}
+        )
+    )
+    author = await repo.get_or_raise(Author, created.value.id, preload=["books"])
+
+    @component
+    def Edit():
+        current, set_current = use_state(lambda: to_form(author_changeset(author, {})))
+
+        async def save(params: dict[str, object]) -> None:
+            result = await repo.update(author_changeset(author, params))
+            set_current(
+                to_form(result.changeset if not result.ok else author_changeset(result.value, {}))
+            )
+
+        return form(
+            current,
+            input(current["name"]),
+            inputs_for(current["books"], lambda book: input(book["title"])),
+            submit_button(),
+            on_submit=save,
+        )
+
+    async with open_view(Edit) as page:
+        ids = [e.attr("value") for e in page.find_all("input[type=hidden][name$='[id]']")]
+        assert ids == [str(b.id) for b in author.books]
+        assert page.find("#author_books_1_title").attr("value") == "Sketches"
+        await page.submit("form", {"books[1][title]": ""})
+        assert page.find("#author_books_1_title-error").text() == "can't be blank"
+        await page.submit("form", {"books[1][title]": "More sketches"})
+        assert page.find_all(".ember-field-error") == []
+    reloaded = await repo.get_or_raise(Author, author.id, preload=["books"])
+    assert [b.title for b in reloaded.books] == ["Notes", "More sketches"]
+    assert [b.id for b in reloaded.books] == [
+        b.id for b in author.books
+    ]  # updated, not re-inserted
