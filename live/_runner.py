@@ -111,6 +111,9 @@ async def run_session(
             close = (CloseCode.INTERNAL_ERROR, "The view failed; it will remount.")
     finally:
         with anyio.CancelScope(shield=True):
+            if session._saved_snapshot is not None:
+                with anyio.move_on_after(2):  # the last change before the socket closed
+                    await _flush_snapshot(ember, session)
             await session._close()
             await events_in.aclose()
             await events_out.aclose()
@@ -248,20 +251,24 @@ async def _save_snapshots(
     ember: Ember, session: LiveSession, layout: EmberLayout, writer: _Writer, due: _Signal
 ) -> None:
     """Write the session's snapshot once the renders after a change have settled."""
-    last = session._snapshot.encode()
-    ttl = ember.settings.recovery_ttl_seconds
+    session._saved_snapshot = session._snapshot.encode()
     while True:
         await due.wait()
         await writer.settle(layout)
-        encoded = session._snapshot.encode()
-        if encoded == last:
-            continue
-        try:
-            await ember.recovery.save(session.id, encoded, ttl)
-        except Exception:
-            logger.warning("Could not save the snapshot of session %s", session.id, exc_info=True)
-            continue
-        last = encoded
+        await _flush_snapshot(ember, session)
+
+
+async def _flush_snapshot(ember: Ember, session: LiveSession) -> None:
+    """Save the session's snapshot if it changed since the last save; never raises."""
+    encoded = session._snapshot.encode()
+    if encoded == session._saved_snapshot:
+        return
+    try:
+        await ember.recovery.save(session.id, encoded, ember.settings.recovery_ttl_seconds)
+    except Exception:
+        logger.warning("Could not save the snapshot of session %s", session.id, exc_info=True)
+        return
+    session._saved_snapshot = encoded
 
 
 def _first_failure(error: BaseException) -> _SessionFailed | None:

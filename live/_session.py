@@ -76,6 +76,7 @@ class LiveSession:
     """The snapshot this session resumed from (None for a fresh session)."""
     _snapshot: Snapshot = field(default_factory=Snapshot, repr=False)
     _snapshot_due: Callable[[], None] | None = field(default=None, repr=False)
+    _saved_snapshot: bytes | None = field(default=None, repr=False)
     _task_group: TaskGroup | None = field(default=None, repr=False)
     _send_control: ControlSender | None = field(default=None, repr=False)
     _cleanups: list[Cleanup] = field(default_factory=list, repr=False)

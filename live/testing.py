@@ -20,7 +20,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Mapping
-from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from contextlib import AsyncExitStack
 from html import unescape
 from types import TracebackType
 from typing import Any
@@ -32,11 +32,9 @@ import httpx
 import orjson
 from anyio.abc import TaskGroup
 from fastapi import FastAPI
-from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect, aconnect_ws
-from httpx_ws.transport import ASGIWebSocketTransport
 from selectolax.lexbor import LexborHTMLParser, LexborNode
-from wsproto.utilities import LocalProtocolError
 
+from ._asgi_socket import AsgiWebSocket, SocketClosed
 from ._diff import apply_ops, set_pointer
 from ._html import HANDLERS_ATTRIBUTE, model_to_html
 
@@ -94,20 +92,15 @@ class LiveClient:
         self.app = app
         self.base_url = base_url
         self._headers = dict(headers or {})
-        self._transport = ASGIWebSocketTransport(app=app)
         self.http = httpx.AsyncClient(
-            transport=self._transport, base_url=base_url, headers=self._headers
+            transport=httpx.ASGITransport(app=app), base_url=base_url, headers=self._headers
         )
-        # httpx-ws's in-process transport mixes up websocket handshakes made at the same
-        # time (every socket got the last one's URL); handshakes take turns.
-        self._handshake = anyio.Lock()
         self._pages: list[LivePage] = []
         self._stack = AsyncExitStack()
         self._group: TaskGroup | None = None
 
     async def __aenter__(self) -> LiveClient:
-        await self._stack.enter_async_context(self._transport)
-        self._stack.push_async_callback(self.http.aclose)
+        await self._stack.enter_async_context(self.http)
         self._group = await self._stack.enter_async_context(anyio.create_task_group())
         return self
 
@@ -117,7 +110,7 @@ class LiveClient:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        for page in self._pages:
+        for page in list(self._pages):  # a page leaves the list as it closes
             await page.close()
         await self._stack.__aexit__(exc_type, exc, traceback)
 
@@ -161,7 +154,7 @@ class LivePage:
         self._config = config
         self._origin = origin
         self._model: dict[str, Any] = {"tagName": ""}
-        self._socket: AsyncWebSocketSession | None = None
+        self._socket: AsgiWebSocket | None = None
         self._closing = anyio.Event()
         self._finished = anyio.Event()
         self._pongs: dict[int, anyio.Event] = {}
@@ -301,12 +294,9 @@ class LivePage:
         """Send a raw frame (text, or bytes as a binary frame), as a hostile client would."""
         socket = self._require_socket()
         try:
-            if isinstance(frame, bytes):
-                await socket.send_bytes(frame)
-            else:
-                await socket.send_text(frame)
-        except (LocalProtocolError, WebSocketDisconnect, anyio.ClosedResourceError) as error:
-            raise LiveTestError(f"The page's websocket is closing ({error}).") from error
+            await socket.send(frame)
+        except (SocketClosed, anyio.BrokenResourceError, anyio.ClosedResourceError) as error:
+            raise LiveTestError(f"The page's websocket is closed ({error}).") from error
 
     async def reconnect(self, client: LiveClient | None = None) -> None:
         """Drop the websocket and connect again with the same session token, as the browser
@@ -330,6 +320,8 @@ class LivePage:
         """Close the websocket (the server ends the session)."""
         self._closing.set()
         await self._finished.wait()
+        if self in self.client._pages:
+            self.client._pages.remove(self)
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -340,20 +332,27 @@ class LivePage:
         if self.response.url.query:
             location["qs"] = "?" + self.response.url.query.decode()
         url += ("&" if "?" in url else "?") + urlencode(location)
+        socket = AsgiWebSocket(
+            self.client.app, url, {**self.client._headers, "origin": self._origin}
+        )
         try:
-            connect: AbstractAsyncContextManager[AsyncWebSocketSession] = aconnect_ws(
-                url, self.client.http, headers={"origin": self._origin}
-            )
-            async with AsyncExitStack() as stack:
-                async with self.client._handshake:
-                    socket = await stack.enter_async_context(connect)
+            async with anyio.create_task_group() as group:
+                try:
+                    await socket.connect(group)
+                except SocketClosed as refused:
+                    self._closed, self._close_reason = refused.code, refused.reason
+                    task_status.started()
+                    return
                 self._socket = socket
                 task_status.started()
-                async with anyio.create_task_group() as group:
-                    group.start_soon(self._receive)
-                    await self._closing.wait()
-                    group.cancel_scope.cancel()
+                group.start_soon(self._receive)
+                await self._closing.wait()
+                self._closed = self._closed or 1000  # closed by this side, normally
+                await socket.close()
+                # The server ends the session on its own; give it a moment, then move on.
+                group.cancel_scope.deadline = anyio.current_time() + 5
         finally:
+            socket.dispose()
             self._closed = self._closed or 1000
             self._finished.set()
 
@@ -371,8 +370,9 @@ class LivePage:
             while True:
                 message = orjson.loads(await socket.receive_text())
                 self._apply(message)
-        except WebSocketDisconnect as closed:
-            self._closed, self._close_reason = closed.code, closed.reason or ""
+        except SocketClosed as closed:
+            if self._closed is None:
+                self._closed, self._close_reason = closed.code, closed.reason
         finally:
             for event in self._pongs.values():
                 event.set()
@@ -409,7 +409,7 @@ class LivePage:
             return
         raise LiveTestError(f"The server did not answer within {timeout} s.")
 
-    def _require_socket(self) -> AsyncWebSocketSession:
+    def _require_socket(self) -> AsgiWebSocket:
         if self._socket is None or self._closed is not None:
             reason = f" (closed with {self._closed}: {self._close_reason})" if self._closed else ""
             raise LiveTestError(f"The page's websocket is not open{reason}.")

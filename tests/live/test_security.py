@@ -8,12 +8,12 @@ import re
 import time
 from html import unescape
 
+import anyio
 import httpx
 import pytest
-from httpx_ws import WebSocketDisconnect, aconnect_ws
-from httpx_ws.transport import ASGIWebSocketTransport
 
 from ember.live import CloseCode, Ember, LiveSettings
+from ember.live._asgi_socket import AsgiWebSocket, SocketClosed
 from ember.live.testing import LiveClient
 
 TOKEN = re.compile(r"token=([^&\"']+)")
@@ -25,18 +25,22 @@ async def _token(client: httpx.AsyncClient, path: str = "/counter") -> str:
 
 
 async def _close_code(app, url: str, *, origin: str | None = "http://testserver") -> int:
+    """Open a websocket to ``url`` and return the code the server closes it with."""
     headers = {"origin": origin} if origin else {}
-    async with (
-        ASGIWebSocketTransport(app=app) as transport,
-        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
-    ):
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
         if "{token}" in url:
             url = url.format(token=await _token(client))
-        async with aconnect_ws(url, client, headers=headers) as ws:
-            with pytest.raises(WebSocketDisconnect) as closed:  # noqa: PT012 - close follows data
-                while True:
-                    await ws.receive_text(timeout=5)
-            return closed.value.code
+    socket = AsgiWebSocket(app, url, headers)
+    async with anyio.create_task_group() as group:
+        await socket.connect(group)
+        with pytest.raises(SocketClosed) as closed:  # noqa: PT012 - close follows data
+            while True:
+                await socket.receive_text()
+        group.cancel_scope.cancel()
+    socket.dispose()
+    return closed.value.code
 
 
 async def test_socket_without_token_closes_with_bad_token(counter_app):
@@ -69,10 +73,9 @@ async def test_expired_token_is_refused(counter_app, ember, monkeypatch):
     from ember.live._token import TokenSigner
 
     ember.signer = TokenSigner("test-secret-key-0123456789", max_age_seconds=1)
-    async with (
-        ASGIWebSocketTransport(app=counter_app) as transport,
-        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
-    ):
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=counter_app), base_url="http://testserver"
+    ) as client:
         token = await _token(client)
     real_time = time.time
     monkeypatch.setattr("time.time", lambda: real_time() + 60)

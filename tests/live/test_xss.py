@@ -89,11 +89,15 @@ async def test_known_payloads_stay_inert(payload):
     await check(payload)
 
 
+# The HTML parser itself turns NUL into U+FFFD and CR into LF, so those stay out.
+_CHARS = st.characters(exclude_categories=("Cs",), exclude_characters="\x00\r")
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\r"), max_size=40)
+    st.text(_CHARS, max_size=40)
     | st.sampled_from(KNOWN).map(lambda k: k.upper())
-    | st.builds(lambda a, b: a + b, st.sampled_from(KNOWN), st.text(max_size=10))
+    | st.builds(lambda a, b: a + b, st.sampled_from(KNOWN), st.text(_CHARS, max_size=10))
 )
 def test_any_payload_stays_inert(payload):
     anyio.run(check, payload)
