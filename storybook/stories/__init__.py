@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = ["Story", "all_stories", "render"]
 
@@ -33,7 +33,6 @@ class Story:
     variations: Mapping[str, Mapping[str, object]]
     children: tuple[object, ...] = ()
     description: str = ""
-    tags: tuple[str, ...] = field(default=())
 
 
 def all_stories() -> list[Story]:
