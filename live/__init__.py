@@ -41,6 +41,11 @@ from ._session import LiveSession as LiveSession
 from ._session import PageLocation as PageLocation
 from ._session import SessionState as SessionState
 from ._settings import LiveSettings as LiveSettings
+from ._stream import Stream as Stream
+from ._stream import stream as stream
+from ._stream import stream_delete as stream_delete
+from ._stream import stream_insert as stream_insert
+from ._stream import use_stream as use_stream
 from ._view import LiveView as LiveView
 from ._view import Socket as Socket
 from ._view import on_async as on_async
@@ -98,6 +103,7 @@ __all__ = [
     "RenderError",
     "SessionState",
     "Socket",
+    "Stream",
     "TokenError",
     "configure",
     "default_ember",
@@ -108,10 +114,14 @@ __all__ = [
     "on_async",
     "on_event",
     "on_info",
+    "stream",
+    "stream_delete",
+    "stream_insert",
     "use_async",
     "use_flash",
     "use_page_location",
     "use_recoverable_state",
     "use_session",
+    "use_stream",
     "use_subscription",
 ]

@@ -43,7 +43,7 @@ class StreamBatch(Protocol):
     """What a stream container's mark tells the diff (see ``ember.live._stream``)."""
 
     fresh: bool
-    ops: Sequence[tuple[str, int]]
+    ops: Sequence[tuple[str, int, int]]
 
 
 def escape_token(token: str) -> str:
@@ -104,7 +104,7 @@ class ModelMirror:
         node: Any = self.root
         for index, token in enumerate(tokens[:-1]):
             if (
-                token == "children"
+                token == _CHILDREN
                 and isinstance(node, dict)
                 and isinstance(node.get("attributes", {}).get(STREAM_ATTRIBUTE), str)
                 and index + 1 < len(tokens)
@@ -116,6 +116,7 @@ class ModelMirror:
         return node, tokens[-1]
 
 
+_CHILDREN = "children"
 _MISSING: Any = object()
 _INSIDE_STREAM: Any = object()
 
@@ -282,20 +283,19 @@ def _stream_ops(
     old: Mapping[str, Any], new: Mapping[str, Any], mark: Any, path: str, ops: Op
 ) -> None:
     previous = (old.get("attributes") or {}).get(STREAM_ATTRIBUTE)
-    rows = iter(new.get("children") or [])
+    rows = new.get("children") or []
     if mark.fresh or previous is None or str(previous) != str(mark):
-        ops.append(["s", path, list(new.get("children") or [])])
+        ops.append(["s", path, list(rows)])
         return
     last: Op | None = None
-    for kind, index in mark.ops:
+    for kind, index, row in mark.ops:
         if kind == "i":
-            row = next(rows)
             if last is not None and last[0] == "i" and last[2] + len(last[3]) == index:
-                last[3].append(row)
+                last[3].append(rows[row])
                 continue
-            last = ["i", path, index, [row]]
+            last = ["i", path, index, [rows[row]]]
         elif kind == "r":
-            last = ["s", f"{path}/{index}", next(rows)]
+            last = ["s", f"{path}/{index}", rows[row]]
         elif kind == "d":
             if last is not None and last[0] == "d" and last[2] == index:
                 last[3] += 1

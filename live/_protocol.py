@@ -1,10 +1,16 @@
-"""ember's wire protocol (version 1): what the browser may send, and the close codes.
+"""ember's wire protocol (version 2): what the browser may send, and the close codes.
 
 The browser runs ReactPy's client, which sends ``layout-event`` frames; ember's small
 client shim adds ``ember-location`` frames (the URL changed through back/forward), and
 ``ember.live.testing`` sends ``ember-ping`` frames to learn when its events have landed. Every
 frame is checked here before anything reaches ReactPy. Change ``PROTOCOL_VERSION`` when the
 frames or the close codes change.
+
+The server sends ``layout-update`` (ReactPy's, for the first render of a session),
+``ember-patch`` ``{"type": "ember-patch", "ops": [...]}`` for every later render (only what
+changed, and stream operations; the operations are defined in ``ember.live._diff`` and
+applied by ``static/ember-patch.js``), ``ember-navigate`` and ``ember-pong``.
+Version 2 added ``ember-patch``.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import orjson
 
 from ._errors import ProtocolError
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 MAX_TARGET_LENGTH = 512
 
 

@@ -127,6 +127,8 @@ class _StreamAwareLayout(Layout):
         for key, child in new_state.children_by_key.items():
             for target in rows.pop(key, ()):
                 kept.pop(target, None)
+            if key in mark.deleted:
+                continue
             targets = rows[key] = []
             for target in _targets_of(child):
                 handler = self._event_handlers.get(target)

@@ -14,7 +14,7 @@ import inspect
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import anyio
 from reactpy import component, use_effect, use_ref, use_state
@@ -22,6 +22,9 @@ from reactpy import component, use_effect, use_ref, use_state
 from ._diff import STREAM_ATTRIBUTE
 from ._errors import EmberError, RenderError
 from ._reactpy import Component
+
+if TYPE_CHECKING:
+    from ._view import Socket
 
 T = TypeVar("T")
 Row = Callable[[T], Any]
@@ -36,7 +39,7 @@ class StreamMark(str):
 
     fresh: bool
     reset: bool
-    ops: tuple[tuple[str, int], ...]
+    ops: tuple[tuple[str, int, int], ...]
     deleted: tuple[str, ...]
 
 
@@ -198,20 +201,30 @@ class Stream(Generic[T]):
 
     def _take_batch(self, row: Callable[[T], Any], *, fresh: bool) -> tuple[StreamMark, list[Any]]:
         with self._lock:
+            final = set(self._keys)
+            rows: list[Any] = []
+            ops: list[tuple[str, int, int]] = []
             if fresh:
                 self._keys = [k for k in self._keys if k in self._pending]
                 rows = [self._row(row, self._pending[k], k) for k in self._keys]
-                ops: tuple[tuple[str, int], ...] = ()
             else:
-                rows = [
-                    self._row(row, item, k)
-                    for kind, _, k, item in self._ops
-                    if kind in ("i", "r")
-                ]
-                ops = tuple((kind, index) for kind, index, _, _ in self._ops)
+                # Each row is rendered once per batch (keys must be unique among the
+                # container's children), with its latest item; a row inserted and deleted
+                # within the batch is an empty placeholder.
+                latest = {k: item for kind, _, k, item in self._ops if kind in ("i", "r")}
+                position: dict[str, int] = {}
+                for kind, index, dom_id, _ in self._ops:
+                    if kind in ("i", "r") and dom_id not in position:
+                        position[dom_id] = len(rows)
+                        rows.append(
+                            self._row(row, latest[dom_id], dom_id)
+                            if dom_id in final
+                            else {"tagName": "", "attributes": {"key": dom_id}}
+                        )
+                    ops.append((kind, index, position.get(dom_id, 0)))
             mark = StreamMark(self.token)
-            mark.fresh, mark.reset, mark.ops = fresh, self._reset, ops
-            mark.deleted = tuple(self._deleted)
+            mark.fresh, mark.reset, mark.ops = fresh, self._reset, tuple(ops)
+            mark.deleted = tuple(k for k in dict.fromkeys(self._deleted) if k not in final)
             self._ops, self._deleted, self._reset = [], [], False
             self._pending.clear()
         return mark, rows
@@ -305,3 +318,56 @@ def _use_async_source(stream: Stream[T], source: Callable[[], Awaitable[Iterable
         return scope.cancel
 
     use_effect(start, [session.connected])
+
+
+# -- LiveView class style (Phoenix's stream/3, stream_insert/4, stream_delete/3) ------------
+
+
+def stream(
+    socket: Socket,
+    name: str,
+    items: Iterable[T],
+    *,
+    key: Callable[[T], Hashable] | None = None,
+    limit: int | None = None,
+    reset: bool = False,
+) -> Stream[T]:
+    """Assign the stream ``name`` (created on first call) and insert ``items`` into it.
+
+    In ``render``, ``assigns[name].render(row, tag="tbody")`` gives its container. With
+    ``reset``, the rows already in the page are removed first.
+    """
+    existing = socket.assigns.get(name)
+    if isinstance(existing, Stream):
+        if reset:
+            existing.reset(items)
+        else:
+            for item in items:
+                existing.insert(item)
+        return existing
+    created: Stream[T] = Stream(items, name=name, key=key, limit=limit)
+    socket.assign(**{name: created})
+    return created
+
+
+def stream_insert(
+    socket: Socket, name: str, item: Any, *, at: int = -1, limit: int | None = None
+) -> None:
+    """Insert (or update in place) ``item`` in the stream ``name``; see :meth:`Stream.insert`."""
+    _stream_of(socket, name).insert(item, at=at, limit=limit)
+
+
+def stream_delete(socket: Socket, name: str, item: Any) -> None:
+    """Remove ``item``'s row from the stream ``name``."""
+    _stream_of(socket, name).delete(item)
+
+
+def _stream_of(socket: Socket, name: str) -> Stream[Any]:
+    found = socket.assigns.get(name)
+    if not isinstance(found, Stream):
+        msg = (
+            f"There is no stream {name!r} in this view's assigns; call "
+            f"stream(socket, {name!r}, items) in mount() first."
+        )
+        raise EmberError(msg)
+    return found

@@ -1,8 +1,10 @@
-// ember's client shim (protocol 1). ReactPy's own client renders and sends events; this
+// ember's client shim (protocol 2). ReactPy's own client renders and sends events; this
 // module only adds what it lacks: it swaps the server-rendered first paint for the live
 // view without a blank frame, marks the connection state on the root element, reloads the
-// page when the server refuses the session token, and applies navigation from the server.
+// page when the server refuses the session token, applies navigation from the server, and
+// applies ember-patch messages (small updates and stream operations, see ember-patch.js).
 import { mountReactPy } from "./index.js";
+import { applyOps, setPointer } from "./ember-patch.js";
 
 const root = document.querySelector("[data-ember-root]");
 const config = JSON.parse(root.dataset.emberConfig);
@@ -10,6 +12,22 @@ const staticView = root.querySelector("[data-ember-static]");
 const liveView = root.querySelector("[data-ember-live]");
 const RELOAD_CODES = new Set([4401, 4404]);
 let socket = null;
+// The model ReactPy's client renders, as ember sees it. ReactPy's client assigns each root
+// update onto its own root object, so below the root both share every object; patches
+// change those shared objects in place, then a root update re-renders.
+const model = { tagName: "" };
+
+// ReactPy's client parses each frame itself (JSON.parse(event.data), synchronously).
+// Handing it the object ember parsed keeps the two models sharing their objects.
+function handOver(handler, message) {
+  const parse = JSON.parse;
+  JSON.parse = () => message;
+  try {
+    handler({ data: "" });
+  } finally {
+    JSON.parse = parse;
+  }
+}
 
 function setState(state) {
   root.classList.remove("ember-connecting", "ember-connected", "ember-disconnected", "ember-error");
@@ -45,11 +63,17 @@ class EmberWebSocket extends NativeWebSocket {
   set onmessage(handler) {
     super.onmessage = (event) => {
       const message = JSON.parse(event.data);
+      if (message.type === "ember-patch") {
+        applyOps(model, message.ops);
+        handOver(handler, { type: "layout-update", path: "", model });
+        return;
+      }
       if (typeof message.type === "string" && message.type.startsWith("ember-")) {
         if (message.type === "ember-navigate") navigate(message);
         return;
       }
-      handler(event);
+      if (message.type === "layout-update") setPointer(model, message.path, message.model);
+      handOver(handler, message);
     };
   }
   get onmessage() {

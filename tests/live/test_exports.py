@@ -29,6 +29,7 @@ def test_live_all_is_sorted_and_complete():
         "RenderError",
         "SessionState",
         "Socket",
+        "Stream",
         "TokenError",
         "configure",
         "default_ember",
@@ -39,11 +40,15 @@ def test_live_all_is_sorted_and_complete():
         "on_async",
         "on_event",
         "on_info",
+        "stream",
+        "stream_delete",
+        "stream_insert",
         "use_async",
         "use_flash",
         "use_page_location",
         "use_recoverable_state",
         "use_session",
+        "use_stream",
         "use_subscription",
     }
 
