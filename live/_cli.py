@@ -48,10 +48,14 @@ def server(
     port: PortOption = 8000,
     reload: Annotated[bool, typer.Option(help="Restart when code changes.")] = False,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    drain: Annotated[
+        float,
+        typer.Option(help="Seconds to let sessions finish on SIGTERM (clients get 1012)."),
+    ] = 10.0,
 ) -> None:
     """Serve an app (a FastAPI app with ember mounts)."""
     _load(app)  # fail here, with a clear message, rather than inside uvicorn
-    _serve(app, host, port, app_dir=Path.cwd(), reload=reload, workers=workers)
+    _serve(app, host, port, app_dir=Path.cwd(), reload=reload, workers=workers, drain=drain)
 
 
 @cli.command()
@@ -83,7 +87,14 @@ def _load(target: str) -> FastAPI:
 
 
 def _serve(
-    app: str, host: str, port: int, *, app_dir: Path, reload: bool = False, workers: int = 1
+    app: str,
+    host: str,
+    port: int,
+    *,
+    app_dir: Path,
+    reload: bool = False,
+    workers: int = 1,
+    drain: float = 10.0,
 ) -> None:
     typer.echo(f"ember: serving {app} at http://{host}:{port}/")
     uvicorn.run(
@@ -94,6 +105,9 @@ def _serve(
         reload=reload,
         workers=None if reload else workers,
         log_level="info",
+        # On SIGTERM uvicorn stops accepting, closes websockets with 1012 (clients
+        # reconnect, to another worker if there is one) and waits this long for the rest.
+        timeout_graceful_shutdown=drain,
     )
 
 
