@@ -107,7 +107,7 @@ def _serve(
         log_level="info",
         # On SIGTERM uvicorn stops accepting, closes websockets with 1012 (clients
         # reconnect, to another worker if there is one) and waits this long for the rest.
-        timeout_graceful_shutdown=drain,
+        timeout_graceful_shutdown=max(1, round(drain)),
     )
 
 
