@@ -334,6 +334,19 @@ def _with_dependencies(
     return endpoint
 
 
+# The connection state the shim puts on the root, made visible. Apps restyle it in `head`
+# (their rules come later) or hide it with `[data-ember-root]::before {display: none}`.
+CONNECTION_CSS = (
+    "[data-ember-root].ember-disconnected::before,[data-ember-root].ember-error::before"
+    "{position:fixed;inset:0 0 auto 0;z-index:2147483647;padding:.4rem 1rem;"
+    "font:600 14px/1.4 system-ui,sans-serif;text-align:center;color:#fff;background:#9a3412;"
+    'content:"Connection lost \\2014  reconnecting\\2026"}'
+    '[data-ember-root].ember-error::before{background:#991b1b;content:"This page could not '
+    'reconnect. Reload it to continue."}'
+    "[data-ember-root].ember-disconnected [data-ember-live]{opacity:.65;transition:opacity .3s}"
+)
+
+
 def page_shell(mounted: Mount, body: str, token: str) -> str:
     """The HTML document around a view's first paint."""
     static = f"{mounted.prefix}/static"
@@ -356,6 +369,7 @@ def page_shell(mounted: Mount, body: str, token: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(mounted.title)}</title>"
         f'<script type="importmap">{_script_json(import_map)}</script>'
+        f"<style>{CONNECTION_CSS}</style>"
         f"{mounted.head}</head><body>"
         f'<div data-ember-root class="ember-root ember-static" '
         f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"

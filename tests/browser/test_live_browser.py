@@ -85,3 +85,19 @@ def test_refused_token_makes_the_page_reload_and_go_live_again(page, server):
     expect(page.locator("#count")).to_have_text("Count: 0")
     page.click("#inc")
     expect(page.locator("#count")).to_have_text("Count: 1")
+
+
+def test_disconnected_page_shows_a_banner_and_queued_clicks_land_after_restart(page, server):
+    page.goto(server.url)
+    page.wait_for_selector(CONNECTED)
+    server.stop()
+    page.wait_for_selector("[data-ember-root].ember-disconnected")
+    banner = page.evaluate(
+        "getComputedStyle(document.querySelector('[data-ember-root]'), '::before').content"
+    )
+    assert "reconnecting" in banner
+    page.click("#inc")  # queued by the client while the server is down
+    server.start()
+    page.wait_for_selector(CONNECTED, timeout=15000)
+    # A fresh mount (the in-process store went with the server) plus the queued click.
+    expect(page.locator("#count")).to_have_text("Count: 1")
