@@ -19,6 +19,8 @@ from pathlib import Path
 
 import psutil
 
+from . import _profile
+
 ROOT = Path(__file__).resolve().parents[1]
 LOGS = Path(tempfile.gettempdir()) / "ember-bench-logs"  # each server's output
 SERVER_CORE = 0
@@ -51,8 +53,12 @@ def free_port() -> int:
 class Server:
     """One target served by a fresh uvicorn process; use as a context manager."""
 
-    def __init__(self, target: str, *, start_timeout: float = 60) -> None:
+    def __init__(
+        self, target: str, *, start_timeout: float = 60, profile: Path | None = None
+    ) -> None:
         self.target = target
+        self.profile = profile
+        self._sampler: subprocess.Popen[bytes] | None = None
         self.port = free_port()
         self.start_timeout = start_timeout
         self.process: subprocess.Popen[bytes] | None = None
@@ -95,6 +101,8 @@ class Server:
                 contextlib.suppress(OSError),
                 socket.create_connection(("127.0.0.1", self.port), 0.2),
             ):
+                if self.profile is not None:
+                    self._sampler = _profile.start(self.process.pid, self.profile)
                 return self
             time.sleep(0.05)
         self.__exit__()
@@ -109,6 +117,8 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(10)
+        if self.profile is not None:
+            _profile.finish(self._sampler, self.profile)
 
     @property
     def ps(self) -> psutil.Process:

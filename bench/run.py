@@ -11,6 +11,7 @@ bench/budgets.toml misses.
     python bench/run.py --quick              # every scenario, small, under a minute
     python bench/run.py --scenario click     # one scenario (repeatable)
     python bench/run.py --target echo --target ember --compression off
+    python bench/run.py --scenario click --target ember --profile /tmp/prof  # py-spy
 """
 
 from __future__ import annotations
@@ -83,9 +84,19 @@ def machine() -> dict[str, Any]:
 
 
 async def run_target(
-    target: str, mode: str, scenarios: list[str], cfg: Config, rep: int, runs: _report.Runs
+    target: str,
+    mode: str,
+    scenarios: list[str],
+    cfg: Config,
+    first: bool,
+    rep: int,
+    runs: _report.Runs,
+    profile: Path | None = None,
 ) -> None:
     into = runs.setdefault(mode, {}).setdefault(target, {})
+
+    def stacks(group: str) -> Path | None:
+        return None if profile is None else profile / f"{target}-{group}-{mode}-{rep + 1}.txt"
 
     async def one(name: str, server: Server) -> None:
         gc.collect()  # the client runs with the collector off; collect between scenarios
@@ -104,13 +115,13 @@ async def run_target(
 
     shared = [name for name in scenarios if name in SHARED]
     if shared:
-        with Server(target) as server:
+        with Server(target, profile=stacks("shared")) as server:
             for name in shared:
                 await one(name, server)
     for name in (n for n in scenarios if n in FRESH):
-        if name == "capacity" and rep > 0:
-            continue  # a ramp, once per target and mode
-        with Server(target) as server:
+        if name == "capacity" and not first:
+            continue  # a ramp of a minute or so: once per target
+        with Server(target, profile=stacks(name)) as server:
             await one(name, server)
 
 
@@ -123,7 +134,12 @@ def _brief(figures: dict[str, Any]) -> str:
 
 
 async def run_all(
-    targets: list[str], modes: list[str], scenarios: list[str], cfg: Config, deadline: float
+    targets: list[str],
+    modes: list[str],
+    scenarios: list[str],
+    cfg: Config,
+    deadline: float,
+    profile: Path | None = None,
 ) -> _report.Runs:
     runs: _report.Runs = {}
     for rep in range(cfg.repeat):
@@ -134,9 +150,11 @@ async def run_all(
                 if time.monotonic() > deadline:
                     print("time bound reached; stopping", flush=True)
                     return runs
-                await run_target(
-                    target, mode, scenarios, cfg if rep == 0 else cfg.later(), rep, runs
-                )
+                # what is measured once per target (capacity, the extra open/close cycles,
+                # the largest table) runs in the first repetition of the first mode only
+                first = rep == 0 and mode == modes[0]
+                rep_cfg = cfg if first else cfg.later()
+                await run_target(target, mode, scenarios, rep_cfg, first, rep, runs, profile)
     return runs
 
 
@@ -160,6 +178,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-markdown", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--budgets", type=Path, default=ROOT / "bench" / "budgets.toml")
     parser.add_argument("--no-gate", action="store_true", help="exit 0 even if budgets miss")
+    parser.add_argument(
+        "--profile", type=Path, help="sample each server with py-spy; stacks and summaries here"
+    )
     return parser.parse_args(argv)
 
 
@@ -180,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.datetime.now(datetime.UTC)
     clock = time.monotonic()
     runner = _event_loop_runner()
-    runs = runner(run_all(targets, modes, scenarios, cfg, clock + args.max_minutes * 60))
+    deadline = clock + args.max_minutes * 60
+    runs = runner(run_all(targets, modes, scenarios, cfg, deadline, args.profile))
     took = time.monotonic() - clock
     command = " ".join(["python", "bench/run.py", *(argv if argv is not None else sys.argv[1:])])
     budgets = _report.load_budgets(args.budgets)
@@ -241,10 +263,11 @@ def markdown(
         "",
         f"{cfg['repeat']} interleaved repetitions, a fresh server process per target for the "
         f"shared scenarios (click, form, table, throughput), another for `sessions` "
-        f"({cfg['sessions']} sessions: memory, opening rate, broadcast, "
-        f"{cfg['cycles']} open/close cycles) and another for `capacity` (once per target "
-        "and mode). Cells: median (min-max) over repetitions, **ratio to the echo** "
-        "(median of per-repetition ratios).",
+        f"({cfg['sessions']} sessions: memory, opening rate, broadcast) and another for "
+        "`capacity`. Measured once per target, in the first repetition of the first mode: "
+        f"capacity, the {cfg['cycles']} open/close cycles (memory left) and the "
+        f"{max(cfg['table_rows']):,}-row table. Cells: median (min-max) over repetitions, "
+        "**ratio to the echo** (median of per-repetition ratios).",
         "",
         "How the figures are taken: round trips from sending an event to the update's "
         "arrival; server CPU from /proc/<pid>/task/*/schedstat around the timed loop; bytes "
