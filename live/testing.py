@@ -16,6 +16,7 @@ PubSub messages) is awaited with :meth:`LivePage.wait_for`.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
@@ -37,6 +38,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ._asgi_socket import AsgiWebSocket, SocketClosed
 from ._diff import apply_ops, set_pointer
 from ._html import HANDLERS_ATTRIBUTE, model_to_html
+from ._mount import Ember
+from ._session import LiveSession
 
 __all__ = ["Element", "LiveClient", "LivePage", "LiveTestError"]
 
@@ -192,6 +195,48 @@ class LivePage:
     def has(self, selector: str, *, text: str | None = None) -> bool:
         found = self.find_all(selector)
         return any(text in e.text() for e in found) if text is not None else bool(found)
+
+    @property
+    def session_id(self) -> str:
+        """The id of the server-side session this page belongs to (from its token)."""
+        token = self._config["componentPath"].partition("token=")[2]
+        payload = token.split(".", 1)[0]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return str(data["sid"])
+
+    def session(self, ember: Ember | None = None) -> LiveSession:
+        """The live server-side session of this page, in this process.
+
+        Args:
+            ember: the ``Ember`` that mounted the view (default: the shared one).
+
+        Raises:
+            LiveTestError: the session is not open in that ``Ember``.
+        """
+        from . import default_ember
+
+        sessions = (ember or default_ember()).sessions
+        found = sessions.get(self.session_id)
+        if found is None:
+            msg = f"Session {self.session_id} is not open; pass the Ember that mounted it."
+            raise LiveTestError(msg)
+        return found
+
+    def flash(self, ember: Ember | None = None) -> dict[str, str]:
+        """The session's flash messages (kind → text), as ``put_flash`` left them."""
+        return dict(self.session(ember).flash)
+
+    async def follow(self) -> LivePage:
+        """Open the page of the last ``push_navigate``/``redirect`` the server asked for.
+
+        Raises:
+            LiveTestError: the server asked for no navigation to another page.
+        """
+        for navigation in reversed(self.navigations):
+            if navigation["kind"] in {"navigate", "redirect"}:
+                await self.close()
+                return await self.client.live(navigation["to"])
+        raise LiveTestError(f"No push_navigate or redirect happened; got {self.navigations}.")
 
     @property
     def close_code(self) -> int | None:

@@ -220,3 +220,28 @@ def test_unresolvable_annotations_are_explained(ember):
 
     with pytest.raises(ConfigurationError, match="must be importable at module level"):
         ember.mount(FastAPI(), "/local", Local)
+
+
+class Leaver(LiveView):
+    async def mount(self, params, session, socket):
+        socket.assign()
+
+    @on_event("leave")
+    async def leave(self, params, socket):
+        socket.put_flash("info", "Bye")
+        await socket.push_navigate("/counter?start=3")
+
+    def render(self, assigns):
+        return html.button({"id": "leave", "onClick": self.on("leave")}, "leave")
+
+
+async def test_follow_opens_the_navigated_page_and_flash_is_readable(app, ember):
+    ember.mount(app, "/leaver", Leaver)
+    async with LiveClient(app) as client:
+        page = await client.live("/leaver")
+        await page.click("#leave")
+        assert page.flash(ember) == {"info": "Bye"}
+        assert page.session(ember).id == page.session_id
+        target = await page.follow()
+        assert target.find("#count").text() == "3 for ada"
+        assert page.close_code == 1000
