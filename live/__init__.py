@@ -41,6 +41,7 @@ from ._session import LiveSession as LiveSession
 from ._session import PageLocation as PageLocation
 from ._session import SessionState as SessionState
 from ._settings import LiveSettings as LiveSettings
+from ._settings import load_settings as load_settings
 from ._stream import Stream as Stream
 from ._stream import stream as stream
 from ._stream import stream_delete as stream_delete
@@ -110,6 +111,7 @@ __all__ = [
     "error_boundary",
     "form_data",
     "lifespan",
+    "load_settings",
     "mount",
     "on_async",
     "on_event",

@@ -40,7 +40,7 @@ from ._reactpy import Component, Connection, ConnectionContext, Location, render
 from ._recovery import RecoveryStore, create_store
 from ._runner import run_session
 from ._session import LiveSession, PageLocation
-from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings
+from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings
 from ._token import SessionToken, TokenSigner
 from ._view import LiveView, compile_view, view_dependencies
 from ._watchdog import LoopWatchdog
@@ -82,7 +82,7 @@ class Ember:
         pubsub: PubSub | None = None,
         recovery: RecoveryStore | None = None,
     ) -> None:
-        self.settings = settings or LiveSettings()
+        self.settings = settings or load_settings()
         self._pubsub = pubsub
         self._pubsub_lock: asyncio.Lock | None = None
         if self.settings.secret_key == DEVELOPMENT_SECRET_KEY:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ._errors import ConfigurationError
 
 DEVELOPMENT_SECRET_KEY = "ember-development-secret-key-do-not-use-in-production"  # noqa: S105
 
@@ -17,6 +20,10 @@ class LiveSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="EMBER_", env_file=".env", extra="ignore")
 
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses the development secret key and other unsafe defaults.",
+    )
     secret_key: str = Field(
         default=DEVELOPMENT_SECRET_KEY,
         min_length=16,
@@ -45,3 +52,35 @@ class LiveSettings(BaseSettings):
         description="Where session snapshots live: memory:// (this process) or redis://…",
     )
     recovery_ttl_seconds: int = Field(default=3600, gt=0)
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> LiveSettings:
+        if self.env == "production" and self.secret_key == DEVELOPMENT_SECRET_KEY:
+            msg = (
+                "EMBER_SECRET_KEY is the development key, which anyone can read in ember's "
+                "source; set a long random value (e.g. python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))') before running with EMBER_ENV=production."
+            )
+            raise ValueError(msg)
+        return self
+
+
+def load_settings(**values: Any) -> LiveSettings:
+    """Read the settings from the environment (and ``.env``), naming any bad variable.
+
+    Raises:
+        ConfigurationError: a variable does not validate; the message names each one,
+            the value it had and what was expected.
+    """
+    try:
+        return LiveSettings(**values)
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else ""
+            name = f"EMBER_{field.upper()}" if field else "The settings"
+            given = problem.get("input")
+            shown = "" if field == "" or isinstance(given, dict) else f"={given!r}"
+            problems.append(f"{name}{shown}: {problem['msg'].removeprefix('Value error, ')}")
+        msg = "ember's settings are not valid:\n- " + "\n- ".join(problems)
+        raise ConfigurationError(msg) from None

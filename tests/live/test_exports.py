@@ -36,6 +36,7 @@ def test_live_all_is_sorted_and_complete():
         "error_boundary",
         "form_data",
         "lifespan",
+        "load_settings",
         "mount",
         "on_async",
         "on_event",
