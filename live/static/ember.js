@@ -4,6 +4,7 @@
 // page when the server refuses the session token, applies navigation from the server, and
 // applies ember-patch messages (small updates and stream operations, see ember-patch.js).
 import { mountReactPy } from "./index.js";
+import { slimFrame } from "./ember-events.js";
 import { applyOps, setPointer } from "./ember-patch.js";
 
 const root = document.querySelector("[data-ember-root]");
@@ -78,6 +79,9 @@ class EmberWebSocket extends NativeWebSocket {
   }
   get onmessage() {
     return super.onmessage;
+  }
+  send(data) {
+    super.send(this === socket ? slimFrame(data) : data);
   }
 }
 window.WebSocket = EmberWebSocket;

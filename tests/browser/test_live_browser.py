@@ -101,3 +101,22 @@ def test_disconnected_page_shows_a_banner_and_queued_clicks_land_after_restart(p
     page.wait_for_selector(CONNECTED, timeout=15000)
     # A fresh mount (the in-process store went with the server) plus the queued click.
     expect(page.locator("#count")).to_have_text("Count: 1")
+
+
+def test_events_leave_the_browser_slim(page, server):
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(server.url)
+    page.wait_for_selector(CONNECTED)
+    page.click("#inc")
+    expect(page.locator("#count")).to_have_text("Count: 1")
+    click = next(frame for frame in sent if '"layout-event"' in frame)
+    assert len(click) < 600, click  # ReactPy's client alone sends about 4.9 kB per click
+    page.goto(f"{server.url}/form")
+    page.wait_for_selector(CONNECTED)
+    sent.clear()
+    page.fill("input[name=title]", "x" * 50)
+    page.click("#send")
+    expect(page.locator("#submitted")).to_contain_text("xxxxx")
+    submit = next(frame for frame in sent if '"layout-event"' in frame)
+    assert len(submit) < 1500, submit
