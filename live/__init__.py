@@ -41,6 +41,9 @@ from ._session import LiveSession as LiveSession
 from ._session import PageLocation as PageLocation
 from ._session import SessionState as SessionState
 from ._settings import LiveSettings as LiveSettings
+from ._telemetry import Telemetry as Telemetry
+from ._telemetry import TelemetryEvent as TelemetryEvent
+from ._telemetry import telemetry as telemetry
 from ._settings import load_settings as load_settings
 from ._stream import Stream as Stream
 from ._stream import stream as stream
@@ -105,6 +108,8 @@ __all__ = [
     "SessionState",
     "Socket",
     "Stream",
+    "Telemetry",
+    "TelemetryEvent",
     "TokenError",
     "configure",
     "default_ember",
@@ -119,6 +124,7 @@ __all__ = [
     "stream",
     "stream_delete",
     "stream_insert",
+    "telemetry",
     "use_async",
     "use_flash",
     "use_page_location",

@@ -18,6 +18,7 @@ from ember.pubsub import MessagesMayBeLost
 from ._async_result import AsyncResult
 from ._errors import EmberError
 from ._session import MISSING, LiveSession, PageLocation
+from ._telemetry import telemetry
 
 T = TypeVar("T")
 logger = logging.getLogger("ember.live")
@@ -85,7 +86,12 @@ def use_async(
         scope = anyio.CancelScope()
 
         async def run() -> None:
-            with scope:
+            with (
+                scope,
+                telemetry.span(
+                    "ember.live.async", session=session.id, work=_name(function)
+                ) as span,
+            ):
                 set_result(AsyncResult.loading())
                 try:
                     if inspect.iscoroutinefunction(function):
@@ -98,6 +104,7 @@ def use_async(
                         "use_async work %s failed in session %s", _name(function), session.id
                     )
                     set_result(AsyncResult.failed_with(error))
+                    span["ok"] = False
                     return
                 set_result(AsyncResult.succeeded(cast(T, value)))
 

@@ -41,6 +41,7 @@ from ._recovery import RecoveryStore, create_store
 from ._runner import run_session
 from ._session import LiveSession, PageLocation
 from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings
+from ._telemetry import telemetry
 from ._token import SessionToken, TokenSigner
 from ._view import LiveView, compile_view, view_dependencies
 from ._watchdog import LoopWatchdog
@@ -207,12 +208,15 @@ class Ember:
 
     async def _root(self, mounted: Mount, session: LiveSession) -> Component:
         view = mounted.view
-        if isinstance(view, type) and issubclass(view, LiveView):
-            instance = view()
-            socket = await instance._start(session)
-            root = compile_view(instance, socket)
-        else:
-            root = cast(RootFactory, view)()
+        with telemetry.span(
+            "ember.live.mount", session=session.id, view=mounted.path, connected=session.connected
+        ):
+            if isinstance(view, type) and issubclass(view, LiveView):
+                instance = view()
+                socket = await instance._start(session)
+                root = compile_view(instance, socket)
+            else:
+                root = cast(RootFactory, view)()
         return cast(Component, SessionContext(root, value=session))
 
     # -- the page ---------------------------------------------------------------------------

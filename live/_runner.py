@@ -27,6 +27,7 @@ from ._protocol import ClientMessage, CloseCode, LocationChange, Ping, parse_fra
 from ._reactpy import Connection, ConnectionContext, EmberLayout, Location, call_handler
 from ._recovery import Snapshot
 from ._session import LiveSession, PageLocation
+from ._telemetry import telemetry
 
 if TYPE_CHECKING:
     from ._mount import Ember, Mount
@@ -53,6 +54,16 @@ async def run_session(
         data = orjson.dumps(message).decode()
         async with send_lock:
             await websocket.send_text(data)
+        if telemetry.active:
+            kind = message.get("type", "")
+            telemetry.emit(
+                "ember.live.send",
+                0.0,
+                session=session.id,
+                view=mounted.path,
+                kind=kind,
+                bytes=len(data),
+            )
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
     await _load_snapshot(ember, session)
@@ -60,6 +71,7 @@ async def run_session(
     session._snapshot_due = snapshot_due.set
     events_in, events_out = anyio.create_memory_object_stream[ClientMessage](EVENT_QUEUE_SIZE)
     writer = _Writer(send)
+    telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
         async with anyio.create_task_group() as group:
             session._attach(group, send)
@@ -115,6 +127,13 @@ async def run_session(
                 with anyio.move_on_after(2):  # the last change before the socket closed
                     await _flush_snapshot(ember, session)
             await session._close()
+            telemetry.emit(
+                "ember.live.session",
+                session=session.id,
+                view=mounted.path,
+                event="closed",
+                code=close[0],
+            )
             await events_in.aclose()
             await events_out.aclose()
             if websocket.client_state is WebSocketState.CONNECTED:
@@ -179,7 +198,15 @@ async def _dispatch(
                 layout.record_event_seq(frame.target, frame.seq)
             name = f"session {session.id} view {mounted.path} handler {frame.target}"
             try:
-                with ember.watchdog.activity(name):
+                with (
+                    ember.watchdog.activity(name),
+                    telemetry.span(
+                        "ember.live.handle_event",
+                        session=session.id,
+                        view=mounted.path,
+                        target=frame.target,
+                    ),
+                ):
                     await call_handler(handler, frame.data)
             except Exception:
                 logger.exception(

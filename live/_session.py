@@ -18,6 +18,7 @@ from ember.pubsub import PubSub, Subscription
 
 from ._errors import EmberError
 from ._recovery import Snapshot
+from ._telemetry import telemetry
 
 logger = logging.getLogger("ember.live")
 
@@ -159,9 +160,15 @@ class LiveSession:
 
         async def deliver() -> None:
             async for message in subscription:
-                outcome = handler(message)
-                if outcome is not None:
-                    await outcome
+                with telemetry.span(
+                    "ember.live.deliver",
+                    session=self.id,
+                    topic=topic,
+                    message=type(message).__name__,
+                ):
+                    outcome = handler(message)
+                    if outcome is not None:
+                        await outcome
 
         self.start_task(deliver, name=f"subscription {topic}")
         return subscription

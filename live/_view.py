@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
@@ -24,6 +25,7 @@ from ._errors import ConfigurationError, EmberError
 from ._events import event_params
 from ._reactpy import Component
 from ._session import MISSING, LiveSession
+from ._telemetry import telemetry
 
 logger = logging.getLogger("ember.live")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -119,6 +121,7 @@ class Socket:
         """
 
         async def run() -> None:
+            started = time.perf_counter()
             try:
                 value = await function()
             except Exception as error:
@@ -126,6 +129,13 @@ class Socket:
                 outcome: AsyncResult[Any] = AsyncResult.failed_with(error)
             else:
                 outcome = AsyncResult.succeeded(value)
+            telemetry.emit(
+                "ember.live.async",
+                (time.perf_counter() - started) * 1000,
+                session=self.session.id,
+                work=name,
+                ok=outcome.ok,
+            )
             await self._view._dispatch_async(name, outcome, self)
 
         self.session.start_task(run, name=f"start_async {name}")
@@ -308,7 +318,13 @@ class LiveView:
 
     async def _run_handle_params(self, socket: Socket) -> None:
         location = socket.session.location
-        await self.handle_params(location.params, location.url, socket)
+        with telemetry.span(
+            "ember.live.handle_params",
+            session=socket.session.id,
+            view=type(self).__name__,
+            url=location.url,
+        ):
+            await self.handle_params(location.params, location.url, socket)
         socket._flush()
 
     async def _dispatch_event(self, event: str, params: Any, socket: Socket) -> None:
@@ -320,12 +336,18 @@ class LiveView:
         socket._flush()
 
     async def _dispatch_info(self, message: Any, socket: Socket) -> None:
-        for message_type, name in self._infos.items():
-            if isinstance(message, message_type):
-                await _call(getattr(self, name), message, socket, deps=socket.session)
-                break
-        else:
-            await self.handle_info(message, socket)
+        with telemetry.span(
+            "ember.live.handle_info",
+            session=socket.session.id,
+            view=type(self).__name__,
+            message=type(message).__name__,
+        ):
+            for message_type, name in self._infos.items():
+                if isinstance(message, message_type):
+                    await _call(getattr(self, name), message, socket, deps=socket.session)
+                    break
+            else:
+                await self.handle_info(message, socket)
         socket._flush()
 
     async def _dispatch_async(self, name: str, result: AsyncResult[Any], socket: Socket) -> None:
