@@ -123,3 +123,7 @@ _add_database_commands()
 def main() -> None:
     """Entry point of the ``ember`` console script."""
     cli()
+
+
+if __name__ == "__main__":
+    main()

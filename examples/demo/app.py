@@ -1,16 +1,53 @@
-"""The demo app that `ember demo` runs: a FastAPI app with live pages mounted into it."""
+"""The demo app that ``ember demo`` runs: "ember chirp", every part of ember working together.
+
+- a timeline of chirps (post, like, repost) live in every tab: a ``LiveView`` over a stream,
+  fed by PubSub messages from the chirps context;
+- members: a registration form validated by a changeset (unique email), in hook style;
+- who is online (Presence), a slow report run as a task (loading state), flash toasts,
+  navigation between the two live pages, the storybook at ``/storybook`` when present.
+
+Embedded defaults: a SQLite file and the in-process PubSub. With ``EMBER_DATABASE_URL``
+(PostgreSQL) and ``EMBER_PUBSUB_URL`` (Redis), several ``ember demo`` processes share one
+live timeline.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import contextlib
+import logging
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
-from reactpy import component, html, use_state
 
-from ember.live import LiveView, Socket, mount, on_event, use_async, use_session
+import ember.components as ui
+import ember.live
+from ember.pubsub import Presence
 
-app = FastAPI(title="ember demo")
+from . import db, layout, online
+from .layout import head
+from .members import Members
+from .timeline import TimelineLive
+
+logger = logging.getLogger("ember.demo")
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Create the tables on first start, run the PubSub and Presence with the app."""
+    await db.repo.create_all()
+    async with (
+        ember.live.lifespan(app),
+        Presence(ember.live.default_ember().pubsub) as presence,
+    ):
+        online.use_presence(presence)
+        try:
+            yield
+        finally:
+            online.use_presence(None)
+    await db.repo.dispose()
+
+
+app = FastAPI(title="ember demo", lifespan=lifespan)
 
 
 @app.get("/api/health")
@@ -19,62 +56,21 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def nav() -> Any:
-    return html.nav(html.a({"href": "/"}, "Counter"), " · ", html.a({"href": "/greet"}, "Greeting"))
+def mount_storybook(target: FastAPI) -> bool:
+    """Mount ember's storybook at /storybook/, if this ember has one."""
+    try:
+        import ember.storybook as storybook
+    except ImportError:  # pragma: no cover - the storybook ships with ember
+        return False
+    factory = getattr(storybook, "Storybook", None)
+    if factory is None:
+        logger.info("ember.storybook has no Storybook app; /storybook is not mounted")
+        return False
+    target.mount("/storybook", factory(packages=["ember.storybook.stories"]))
+    return True
 
 
-@component
-def Counter() -> Any:
-    """Hook style: state in use_state, a sync handler, async work with use_async."""
-    count, set_count = use_state(0)
-    session = use_session()
-
-    async def server_time() -> str:
-        import datetime
-
-        return datetime.datetime.now(datetime.UTC).strftime("%H:%M:%S UTC")
-
-    started = use_async(server_time)
-    return html.main(
-        nav(),
-        html.h1("ember counter"),
-        html.p({"id": "count"}, f"Count: {count}"),
-        html.button({"id": "inc", "onClick": lambda event: set_count(lambda c: c + 1)}, "+1"),
-        html.p(
-            {"id": "status"},
-            "live" if session.connected else "server-rendered",
-            f" · connected at {started.result}" if started.ok else "",
-        ),
-    )
-
-
-class GreetLive(LiveView):
-    """Class style: assigns, an event routed by name, a form."""
-
-    async def mount(self, params: Mapping[str, str], session: Any, socket: Socket) -> None:
-        socket.assign(name=params.get("name", ""), greetings=0)
-
-    @on_event("greet")
-    async def greet(self, params: Mapping[str, str], socket: Socket) -> None:
-        name = params.get("name", "").strip()
-        socket.assign(name=name, greetings=socket.assigns["greetings"] + 1)
-        if name:
-            socket.put_flash("info", f"Greeted {name}")
-
-    def render(self, assigns: Mapping[str, Any]) -> Any:
-        greeting = f"Hello, {assigns['name']}!" if assigns["name"] else "Who are you?"
-        return html.main(
-            nav(),
-            html.h1("ember greeting"),
-            html.form(
-                {"id": "greet-form", "onSubmit": self.on("greet")},
-                html.input({"name": "name", "placeholder": "your name"}),
-                html.button({"type": "submit"}, "Greet"),
-            ),
-            html.p({"id": "greeting"}, greeting),
-            html.p({"id": "greetings"}, f"{assigns['greetings']} greetings so far"),
-        )
-
-
-mount(app, "/", Counter, title="ember demo")
-mount(app, "/greet", GreetLive, title="ember greeting")
+ui.mount_static(app)
+ember.live.mount(app, "/", TimelineLive, title="ember chirp · timeline", head=head())
+ember.live.mount(app, "/users", Members, title="ember chirp · members", head=head())
+layout.storybook_mounted = mount_storybook(app)

@@ -1,0 +1,88 @@
+"""The frame around every demo page: the top bar with navigation, the flash toasts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reactpy import html
+
+import ember.components as ui
+
+NAV = (("/", "Timeline"), ("/users", "Members"))
+STORYBOOK = ("/storybook/", "Storybook")
+storybook_mounted = False  # set by the app once /storybook is mounted
+
+# The demo's own layout rules, on top of ember.components' theme (its tokens and classes).
+CSS = """
+body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
+  font-family: var(--ember-font); }
+.demo-bar { position: sticky; top: 0; z-index: 10; display: flex; align-items: center;
+  gap: 1.5rem; padding: .75rem max(1.25rem, calc(50vw - 34rem));
+  background: var(--ember-surface); border-bottom: 1px solid var(--ember-border); }
+.demo-brand { display: flex; align-items: center; gap: .5rem; font-weight: 700;
+  font-size: 1.15rem; color: var(--ember-text); text-decoration: none; }
+.demo-brand span.logo { display: inline-grid; place-items: center; width: 1.9rem;
+  height: 1.9rem; border-radius: 50%; background: var(--ember-primary);
+  color: var(--ember-on-primary); font-size: 1rem; }
+.demo-nav { display: flex; gap: .25rem; }
+.demo-nav a { padding: .4rem .75rem; border-radius: var(--ember-radius); text-decoration: none;
+  color: var(--ember-text-muted); font-weight: 500; }
+.demo-nav a:hover { background: var(--ember-surface-2, rgba(127,127,127,.1)); }
+.demo-nav a[aria-current=page] { color: var(--ember-primary); background: var(--ember-primary-soft,
+  rgba(127,127,127,.12)); }
+.demo-status { margin-left: auto; font-size: var(--ember-text-sm); color: var(--ember-text-muted); }
+.demo-main { max-width: 68rem; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
+.demo-grid { display: grid; grid-template-columns: minmax(0, 1fr) 20rem; gap: 1.5rem;
+  align-items: start; }
+.demo-side { display: grid; gap: 1.5rem; }
+@media (max-width: 860px) { .demo-grid { grid-template-columns: 1fr; } }
+.chirps { display: grid; gap: .75rem; margin-top: 1.5rem; }
+.chirp { display: flex; gap: .85rem; padding: 1rem 1.1rem; background: var(--ember-surface);
+  border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); }
+.chirp-main { flex: 1; min-width: 0; }
+.chirp-meta { display: flex; gap: .5rem; align-items: baseline; font-size: var(--ember-text-sm);
+  color: var(--ember-text-muted); }
+.chirp-meta strong { color: var(--ember-text); font-size: var(--ember-text-md); }
+.chirp-repost { font-size: var(--ember-text-sm); color: var(--ember-text-muted);
+  margin-bottom: .2rem; }
+.chirp-body { margin: .35rem 0 .6rem; white-space: pre-wrap; overflow-wrap: anywhere;
+  line-height: 1.45; }
+.chirp-actions { display: flex; gap: .5rem; }
+.online { display: flex; flex-wrap: wrap; gap: .5rem; list-style: none; margin: 0;
+  padding: 0; }
+.online li { display: flex; align-items: center; gap: .4rem; font-size: var(--ember-text-sm); }
+.trending { margin: 0; padding-left: 1.2rem; display: grid; gap: .3rem; }
+.members { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
+.members li { display: flex; align-items: center; gap: .7rem; }
+.members small { display: block; color: var(--ember-text-muted); }
+"""
+
+
+def head() -> str:
+    """What every demo page puts in ``<head>``: the components' theme and the demo's CSS."""
+    return ui.head() + f"<style>{CSS}</style>"
+
+
+def shell(active: str, *children: Any, status: Any = None) -> Any:
+    """A page: the top bar (``active`` is the current path), the content, the toasts."""
+    links = [
+        html.a(
+            {"href": href, "key": href, **({"aria-current": "page"} if href == active else {})},
+            label,
+        )
+        for href, label in (*NAV, *([STORYBOOK] if storybook_mounted else []))
+    ]
+    return html.div(
+        html.header(
+            {"className": "demo-bar"},
+            html.a(
+                {"className": "demo-brand", "href": "/"},
+                html.span({"className": "logo", "aria-hidden": "true"}, "✦"),
+                "ember chirp",
+            ),
+            html.nav({"className": "demo-nav", "aria-label": "Main"}, *links),
+            html.div({"className": "demo-status"}, status),
+        ),
+        html.main({"className": "demo-main"}, *children),
+        ui.flash_group(),
+    )

@@ -1,0 +1,97 @@
+"""The members page: a component (hook style) with a registration form and a live list.
+
+The form validates while typing (a changeset, plus an early query for a taken email)
+and on submit the Repo turns a duplicate email into a field error. A new member appears
+at once on every open members page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reactpy import component, html, use_state
+
+import ember.components as ui
+from ember.live import AsyncResult, use_async, use_session, use_subscription
+
+from . import accounts
+from .layout import shell
+
+
+@component
+def Members() -> Any:
+    session = use_session()
+    form, set_form = use_state(lambda: ui.to_form(accounts.change_user(), id="register"))
+    joined, set_joined = use_state(lambda: tuple[accounts.UserOut, ...]())
+    loaded: AsyncResult[list[accounts.UserOut]] = use_async(everyone)
+
+    def arrived(msg: accounts.UserRegistered) -> None:
+        set_joined(lambda users: (msg.user, *users))
+
+    use_subscription(accounts.TOPIC, arrived, on=accounts.UserRegistered)
+
+    async def validate(params: dict[str, object]) -> None:
+        set_form(ui.to_form(await accounts.validate_user(params), id="register"))
+
+    async def register(params: dict[str, object]) -> None:
+        result = await accounts.register_user(params)
+        if result.ok:
+            session.put_flash("success", f"Welcome aboard, {result.value.name}!")
+            set_form(ui.to_form(accounts.change_user(), id="register"))
+        else:
+            set_form(ui.to_form(result.changeset, id="register"))
+
+    earlier = (loaded.result or []) if loaded.ok else []
+    seen = {user.id for user in joined}
+    members = [*joined, *(user for user in earlier if user.id not in seen)]
+    return shell(
+        "/users",
+        ui.header("Members", subtitle="Register, and watch every open tab welcome you."),
+        html.div(
+            {"className": "demo-grid"},
+            ui.card(
+                ui.form(
+                    form,
+                    ui.input(form["name"], label="Name", autocomplete="name"),
+                    ui.input(
+                        form["email"],
+                        type="email",
+                        label="Email",
+                        help="Unique: we check while you type.",
+                        autocomplete="email",
+                    ),
+                    ui.submit_button("Register", busy_label="Registering…"),
+                    on_change=validate,
+                    on_submit=register,
+                    label="Register",
+                ),
+                title="Join ember chirp",
+                id="register-card",
+            ),
+            ui.card(
+                member_list(members) if loaded.ok or members else ui.spinner(label="Loading"),
+                title=f"Members · {len(members)}" if loaded.ok else "Members",
+                id="members-card",
+            ),
+        ),
+    )
+
+
+async def everyone() -> list[accounts.UserOut]:
+    return await accounts.list_users()
+
+
+def member_list(members: list[accounts.UserOut]) -> Any:
+    if not members:
+        return ui.empty_state("No members yet", description="Be the first to register.")
+    return html.ul(
+        {"className": "members", "id": "members"},
+        *[
+            html.li(
+                {"key": str(user.id)},
+                ui.avatar(user.name, size="sm"),
+                html.div(html.strong(user.name), html.small(user.email)),
+            )
+            for user in members
+        ],
+    )

@@ -1,0 +1,171 @@
+"""The demo in a real Chromium: first paint then live, two tabs, forms, restarts, history.
+
+Screenshots of the main pages are kept in test-output/demo/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import Server
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-output" / "demo"
+CONNECTED = "[data-ember-root].ember-connected"
+
+
+class DemoServer(Server):
+    """``ember demo`` on a free port, with its SQLite file in a folder of its own."""
+
+    def __init__(self, data: Path) -> None:
+        super().__init__()
+        self.data = data
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "EMBER_SECRET_KEY": self.secret,
+            "EMBER_DEMO_DATA": str(self.data),
+        }
+        env.pop("EMBER_DATABASE_URL", None)
+        env.pop("EMBER_PUBSUB_URL", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ember.live._cli", "demo", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), 0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"ember demo did not start on port {self.port} within 20 s")
+
+
+@pytest.fixture
+def demo() -> Iterator[DemoServer]:
+    with tempfile.TemporaryDirectory() as folder:
+        running = DemoServer(Path(folder))
+        running.start()
+        yield running
+        running.stop()
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def post(page, body: str) -> None:
+    page.fill("#compose_body", body)
+    page.click("#compose-card button[type=submit]")
+
+
+def test_demo_page_arrives_server_rendered_then_goes_live(browser, demo):
+    context = browser.new_context(java_script_enabled=False)
+    static = context.new_page()
+    static.goto(demo.url)
+    expect(static.locator("h1")).to_have_text("Timeline")
+    expect(static.locator("#compose_body")).to_be_visible()
+    context.close()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator("#online-card")).to_contain_text("Online now · 1")
+    post(page, "Hello from the browser! ember keeps every tab in sync.")
+    expect(page.locator(".chirp").first).to_contain_text("Hello from the browser!")
+    page.click("#trending-button")
+    expect(page.locator("#trending")).to_contain_text("browser")
+    shoot(page, "timeline")
+    page.close()
+
+
+def test_demo_post_in_one_tab_appears_in_a_second_tab(browser, demo):
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    first, second = context.new_page(), context.new_page()
+    for page in (first, second):
+        page.goto(demo.url)
+        page.wait_for_selector(CONNECTED)
+    expect(first.locator("#online-card")).to_contain_text("Online now · 2")
+    post(first, "Seen in the other tab too")
+    expect(second.locator(".chirp").first).to_contain_text("Seen in the other tab too")
+    chirp_id = second.locator(".chirp").first.get_attribute("data-chirp")
+    second.click(f"#like-{chirp_id}")
+    expect(first.locator(f"#like-{chirp_id}")).to_have_text("♥ 1")
+    first.click(f"#repost-{chirp_id}")
+    expect(second.locator(f"#repost-{chirp_id}")).to_have_text("↻ 1")
+    expect(second.locator(".chirp").first).to_contain_text("reposted from")
+    shoot(second, "timeline-second-tab")
+    context.close()
+
+
+def test_demo_registration_shows_errors_while_typing_then_succeeds(browser, demo):
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(f"{demo.url}/users")
+    page.wait_for_selector(CONNECTED)
+    page.locator("#register_email").press_sequentially("ada@", delay=20)
+    expect(page.locator("#register_email-error")).to_contain_text("must look like a@b.c")
+    page.fill("#register_name", "A")
+    page.locator("#register_name").blur()
+    expect(page.locator("#register_name-error")).to_contain_text("at least 2")
+    shoot(page, "members-errors")
+    page.fill("#register_name", "Ada Lovelace")
+    page.fill("#register_email", "ada@example.com")
+    page.click("#register-card button[type=submit]")
+    expect(page.locator("#members")).to_contain_text("ada@example.com")
+    expect(page.locator("#ember-flash")).to_contain_text("Welcome aboard, Ada Lovelace!")
+    shoot(page, "members")
+    page.fill("#register_name", "Someone Else")
+    page.fill("#register_email", "ada@example.com")
+    page.locator("#register_email").blur()
+    expect(page.locator("#register_email-error")).to_contain_text("has already been taken")
+    page.close()
+
+
+def test_demo_restart_shows_disconnected_then_recovers(browser, demo):
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    post(page, "Written before the restart")
+    expect(page.locator(".chirp").first).to_contain_text("Written before the restart")
+    demo.stop()
+    page.wait_for_selector("[data-ember-root].ember-disconnected")
+    shoot(page, "disconnected")
+    demo.start()
+    page.wait_for_selector(CONNECTED, timeout=15000)
+    expect(page.locator(".chirp").first).to_contain_text("Written before the restart")
+    post(page, "Written after the restart")
+    expect(page.locator(".chirp").first).to_contain_text("Written after the restart")
+    page.close()
+
+
+def test_demo_back_and_forward_between_the_two_live_pages(browser, demo):
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    page.click("nav >> text=Members")
+    page.wait_for_selector(f"{CONNECTED} #register")
+    expect(page).to_have_url(re.compile(r"/users$"))
+    page.go_back()
+    page.wait_for_selector(f"{CONNECTED} #compose")
+    expect(page.locator("h1")).to_have_text("Timeline")
+    page.go_forward()
+    page.wait_for_selector(f"{CONNECTED} #register")
+    expect(page.locator("h1")).to_have_text("Members")
+    page.close()
