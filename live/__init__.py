@@ -34,6 +34,7 @@ from ._mount import Mount as Mount
 from ._mount import Mountable as Mountable
 from ._protocol import PROTOCOL_VERSION as PROTOCOL_VERSION
 from ._protocol import CloseCode as CloseCode
+from ._reactpy import run_in_thread as run_in_thread
 from ._recovery import MemoryRecoveryStore as MemoryRecoveryStore
 from ._recovery import RecoveryStore as RecoveryStore
 from ._recovery import RedisRecoveryStore as RedisRecoveryStore
@@ -121,6 +122,7 @@ __all__ = [
     "on_async",
     "on_event",
     "on_info",
+    "run_in_thread",
     "stream",
     "stream_delete",
     "stream_insert",

@@ -22,7 +22,7 @@ import logging
 import re
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import anyio.to_thread
 from reactpy.core._life_cycle_hook import LifeCycleHook
@@ -49,6 +49,7 @@ __all__ = [
 UpdateMessage = dict[str, Any]
 """A ``layout-update`` message: ``{"type": "layout-update", "path": str, "model": dict}``."""
 
+T = TypeVar("T")
 _SNAKE_HANDLER = re.compile(r"^on_[a-z0-9_]+$")
 
 
@@ -61,20 +62,25 @@ STREAM_ATTRIBUTE = "data-ember-stream"
 
 
 class _StreamAwareLayout(Layout):
-    """Renders in order, and keeps the handlers of stream rows the layout has let go of.
+    """Renders in order, and lets go of stream rows once they are sent.
 
-    Stream rows (``ember.live._stream``) are rendered once, sent, and unmounted at the
-    container's next render, so the server keeps no model of them; their handlers stay
-    reachable here, per container and row key, until the row leaves the page.
+    Stream rows (``ember.live._stream``) are rendered once and sent; the layout then drops
+    their models (the container's children, once its render was handed out, and the rows'
+    model states), so the server keeps no copy of the list. Their handlers stay reachable
+    here, per container and row key, until the row leaves the page. Rows holding
+    components stay mounted until the container's next render, as ReactPy would do.
     """
 
     _kept_handlers: dict[str, BaseEventHandler]
     _rows_by_stream: dict[str, dict[Any, list[str]]]
     _done_order: dict[asyncio.Task[Any], int]
+    _containers: dict[asyncio.Task[Any] | None, list[dict[str, Any]]]
+    _handed_out: list[dict[str, Any]]
 
     def _kept(self) -> dict[str, BaseEventHandler]:
         if "_kept_handlers" not in self.__dict__:
             self._kept_handlers, self._rows_by_stream, self._done_order = {}, {}, {}
+            self._containers, self._handed_out = {}, []
         return self._kept_handlers
 
     def kept_handler(self, target: str) -> BaseEventHandler | None:
@@ -92,6 +98,14 @@ class _StreamAwareLayout(Layout):
         if task in self._done_order:
             self._done_order[task] = next(_DONE_COUNTER)
 
+    async def render(self) -> Any:
+        # The previous render has been handed out (and sent): its stream rows can go.
+        self._kept()
+        for container in self._handed_out:
+            container["children"] = []
+        self._handed_out = []
+        return await super().render()
+
     async def _parallel_render(self) -> Any:
         # ReactPy returns any finished render; ember returns them in the order they
         # finished, so an older subtree never lands after a newer one (stream operations
@@ -105,10 +119,13 @@ class _StreamAwareLayout(Layout):
             task = min(done, key=lambda t: order.get(t) or 0)
             self._render_tasks.discard(task)
             order.pop(task, None)
+            containers = self._containers.pop(task, [])
             try:
-                return task.result()
+                result = task.result()
             except asyncio.CancelledError:
                 continue
+            self._handed_out = containers
+            return result
 
     async def _render_model_children(
         self, exit_stack: Any, old_state: Any, new_state: Any, raw_children: Any
@@ -124,38 +141,47 @@ class _StreamAwareLayout(Layout):
             for target in rows.pop(key, ()):
                 kept.pop(target, None)
         await super()._render_model_children(exit_stack, old_state, new_state, raw_children)
-        for key, child in new_state.children_by_key.items():
+        for key, child in list(new_state.children_by_key.items()):
             for target in rows.pop(key, ()):
                 kept.pop(target, None)
-            if key in mark.deleted:
-                continue
-            targets = rows[key] = []
-            for target in _targets_of(child):
-                handler = self._event_handlers.get(target)
-                if handler is not None:
-                    kept[target] = handler
-                    targets.append(target)
+            states = list(_states_of(child))
+            holds_components = any(state.is_component_state for state in states)
+            targets: list[str] = []
+            for state in states:
+                targets.extend(state.targets_by_event.values())
+            if not holds_components:
+                # ReactPy would unmount the row at the container's next render; it goes
+                # now, and its handlers move here (or go, if the row is already deleted).
+                del new_state.children_by_key[key]
+                for target in targets:
+                    handler = self._event_handlers.pop(target, None)
+                    if handler is not None and key not in mark.deleted:
+                        kept[target] = handler
+            elif key not in mark.deleted:
+                for target in targets:
+                    kept[target] = self._event_handlers[target]
+            if key not in mark.deleted:
+                rows[key] = targets
+        self._containers.setdefault(asyncio.current_task(), []).append(new_state.model.current)
 
     async def _unmount_model_states(self, old_states: list[Any]) -> None:
         kept = self._kept()
         if self._rows_by_stream:
-            pending = list(old_states)
-            while pending:
-                state = pending.pop()
-                mark = state.model.current.get("attributes", {}).get(STREAM_ATTRIBUTE)
+            for state in (s for old in old_states for s in _states_of(old)):
+                current = getattr(state.model, "current", None) or {}
+                mark = current.get("attributes", {}).get(STREAM_ATTRIBUTE)
                 if hasattr(mark, "ops"):
                     for targets in self._rows_by_stream.pop(str(mark), {}).values():
                         for target in targets:
                             kept.pop(target, None)
-                pending.extend(state.children_by_key.values())
         await super()._unmount_model_states(old_states)
 
 
-def _targets_of(state: Any) -> Iterator[str]:
+def _states_of(state: Any) -> Iterator[Any]:
     pending = [state]
     while pending:
         current = pending.pop()
-        yield from current.targets_by_event.values()
+        yield current
         pending.extend(current.children_by_key.values())
 
 
@@ -393,6 +419,16 @@ async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
         )
         return
     await function(args)
+
+
+async def run_in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run a blocking ``function(*args)`` in a worker thread, as sync handlers run.
+
+    State it sets through hooks is rendered on the event loop, safely. Use it from an
+    async handler that must call blocking code.
+    """
+    _HANDLER_LOOP.set((asyncio.get_running_loop(), threading.get_ident()))
+    return await anyio.to_thread.run_sync(lambda: function(*args))
 
 
 async def render_first_model(root: Component, *, context: str = "") -> dict[str, Any]:

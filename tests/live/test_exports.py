@@ -46,6 +46,7 @@ def test_live_all_is_sorted_and_complete():
         "stream",
         "stream_delete",
         "stream_insert",
+        "run_in_thread",
         "telemetry",
         "use_async",
         "use_flash",

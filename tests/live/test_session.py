@@ -245,3 +245,32 @@ async def test_failing_handler_closes_only_its_session(ember, caplog):
     failures = [r for r in caplog.records if r.exc_info and "boom" in str(r.exc_info[1])]
     assert len(failures) == 1
     assert "view /fragile" in failures[0].getMessage()
+
+
+async def test_run_in_thread_from_an_async_handler_renders_its_state(ember):
+    from ember.live import run_in_thread
+
+    threads: list[int] = []
+
+    @component
+    def Mixed():
+        count, set_count = use_state(0)
+
+        def blocking(step: int) -> int:
+            threads.append(threading.get_ident())
+            set_count(lambda c: c + step)  # set from the worker thread
+            return step
+
+        async def handle(event):
+            assert await run_in_thread(blocking, 2) == 2
+
+        return html.button({"id": "b", "onClick": handle}, str(count))
+
+    app = FastAPI()
+    ember.mount(app, "/mixed", Mixed)
+    async with LiveClient(app) as client:
+        page = await client.live("/mixed")
+        for _ in range(5):
+            await page.click("#b")
+        assert page.find("#b").text() == "10"
+    assert threads[0] != threading.get_ident()
