@@ -152,7 +152,7 @@ def _set(node: Any, token: str, value: Any) -> None:
 
 def diff(old: Any, new: Any, path: str, ops: Op) -> None:
     """Append to ``ops`` what turns the model ``old`` at ``path`` into ``new``."""
-    if old is new:
+    if old is new or old == new:  # equality runs in C: unchanged subtrees cost little
         return
     if not isinstance(old, dict) or not isinstance(new, dict):
         if old != new:
@@ -166,6 +166,8 @@ def diff(old: Any, new: Any, path: str, ops: Op) -> None:
         return
     for field in _COMPARED_AS_MAPPINGS:
         before, after = old.get(field) or {}, new.get(field) or {}
+        if field == "attributes" and STREAM_ATTRIBUTE in after:
+            before, after = _as_text(before), _as_text(after)
         if before != after:
             _diff_mapping(before, after, f"{path}/{field}", ops)
     mark = (new.get("attributes") or {}).get(STREAM_ATTRIBUTE)
@@ -173,6 +175,12 @@ def diff(old: Any, new: Any, path: str, ops: Op) -> None:
         _stream_ops(old, new, mark, f"{path}/children", ops)
         return
     _diff_children(old.get("children") or [], new.get("children") or [], f"{path}/children", ops)
+
+
+def _as_text(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """Attributes with the stream mark as plain text (its token)."""
+    mark = attributes.get(STREAM_ATTRIBUTE)
+    return {**attributes, STREAM_ATTRIBUTE: str(mark)} if mark is not None else dict(attributes)
 
 
 def _empties(old: Mapping[str, Any]) -> dict[str, Any]:

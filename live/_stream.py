@@ -39,6 +39,18 @@ class StreamMark(str):
 
     fresh: bool
     reset: bool
+
+    # Each render's mark differs from the last one (its operations do), so the diff never
+    # takes a re-rendered container for unchanged; as text it is still the token.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StreamMark):
+            return self is other
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
     ops: tuple[tuple[str, int, int], ...]
     deleted: tuple[str, ...]
 
@@ -81,6 +93,7 @@ class Stream(Generic[T]):
         self._key_of: Callable[[T], Hashable] = key or _default_key
         self._lock = threading.RLock()
         self._keys: list[str] = []
+        self._present: set[str] = set()
         self._ops: list[tuple[str, int, str, Any]] = []
         self._pending: dict[str, T] = {}
         self._reset = False
@@ -99,7 +112,7 @@ class Stream(Generic[T]):
         return len(self._keys)
 
     def __contains__(self, item: object) -> bool:
-        return self.dom_id(cast(T, item)) in self._keys
+        return self.dom_id(cast(T, item)) in self._present
 
     @property
     def dom_ids(self) -> list[str]:
@@ -131,6 +144,7 @@ class Stream(Generic[T]):
         """Empty the container and render ``items`` instead."""
         with self._lock:
             self._keys.clear()
+            self._present.clear()
             self._ops = [("c", 0, "", None)]
             self._pending.clear()
             self._deleted.clear()
@@ -141,15 +155,11 @@ class Stream(Generic[T]):
 
     def _insert(self, item: T, at: int, limit: int | None) -> None:
         dom_id = self.dom_id(item)
-        if dom_id in self._pending or dom_id in self._keys:
-            try:
-                index = self._keys.index(dom_id)
-            except ValueError:
-                index = -1
-            if index >= 0:
-                self._pending[dom_id] = item
-                self._ops.append(("r", index, dom_id, item))
-                return
+        if dom_id in self._present:
+            index = self._keys.index(dom_id)
+            self._pending[dom_id] = item
+            self._ops.append(("r", index, dom_id, item))
+            return
         size = len(self._keys)
         if at == -1 or at > size:
             index = size
@@ -161,6 +171,7 @@ class Stream(Generic[T]):
         if limit is not None and limit != 0 and _pruned(index, size + 1, limit):
             return
         self._keys.insert(index, dom_id)
+        self._present.add(dom_id)
         self._pending[dom_id] = item
         self._ops.append(("i", index, dom_id, item))
         if limit:
@@ -168,11 +179,11 @@ class Stream(Generic[T]):
                 self._delete(self._keys[-1] if limit > 0 else self._keys[0])
 
     def _delete(self, dom_id: str) -> None:
-        try:
-            index = self._keys.index(dom_id)
-        except ValueError:
+        if dom_id not in self._present:
             return
+        index = self._keys.index(dom_id)
         del self._keys[index]
+        self._present.discard(dom_id)
         self._pending.pop(dom_id, None)
         self._deleted.append(dom_id)
         self._ops.append(("d", index, dom_id, None))
@@ -201,11 +212,12 @@ class Stream(Generic[T]):
 
     def _take_batch(self, row: Callable[[T], Any], *, fresh: bool) -> tuple[StreamMark, list[Any]]:
         with self._lock:
-            final = set(self._keys)
+            final = self._present
             rows: list[Any] = []
             ops: list[tuple[str, int, int]] = []
             if fresh:
                 self._keys = [k for k in self._keys if k in self._pending]
+                self._present = set(self._keys)
                 rows = [self._row(row, self._pending[k], k) for k in self._keys]
             else:
                 # Each row is rendered once per batch (keys must be unique among the
