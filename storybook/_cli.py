@@ -1,0 +1,35 @@
+"""``ember storybook PACKAGE``: the storybook alone, served by uvicorn.
+
+``ember.live``'s CLI calls :func:`storybook_command`; it lives here because ``live`` does
+not import the storybook (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import uvicorn
+from fastapi import FastAPI
+
+from ._asgi import Storybook
+
+__all__ = ["storybook_app", "storybook_command"]
+
+
+def storybook_app(packages: list[str]) -> FastAPI:
+    """A FastAPI app serving the stories of ``packages`` at ``/``."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    storybook = Storybook(packages)
+    storybook.app_for("")  # import the stories now, so a bad package fails before serving
+    app.mount("/", storybook)
+    return app
+
+
+def storybook_command(package: str, host: str, port: int) -> None:
+    """Serve the storybook for ``package`` (comma-separated for several) at http://host:port/.
+
+    Raises:
+        StorybookError: a package cannot be imported or declares stories wrongly.
+    """
+    packages = [p.strip() for p in package.split(",") if p.strip()]
+    app = storybook_app(packages)
+    print(f"ember storybook for {', '.join(packages)}: open http://{host}:{port}/")
+    uvicorn.run(app, host=host, port=port, log_level="info")

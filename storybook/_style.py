@@ -1,0 +1,123 @@
+# ruff: noqa: E501  (CSS rules, one per line)
+"""The storybook's own look: ember.components' theme plus the layout of the app.
+
+The theme's light and dark tokens are read from ember.components' stylesheet and applied
+to the storybook's root, so the theme switch works whatever the system prefers and stays
+in step with the components' palette.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ember.components import stylesheet
+
+__all__ = ["storybook_css"]
+
+_BLOCK = r"{selector}\s*\{{(?P<body>[^}}]*)\}}"
+_SIZES = re.compile(r"--ember-(font|text-(sm|md|lg|xl)|space|radius|control|icon)")
+_TOKEN = re.compile(r"(--ember-[\w-]+)\s*:\s*([^;]+);")
+
+LAYOUT = """
+.sb { min-height: 100vh; display: grid; grid-template-rows: auto 1fr; background: var(--ember-bg); color: var(--ember-text); font-family: var(--ember-font); font-size: var(--ember-text-md); color-scheme: light; }
+.sb[data-theme="dark"] { color-scheme: dark; }
+.sb-top { display: flex; align-items: center; gap: var(--ember-space-4); padding: 0 var(--ember-space-4); height: 3.25rem; background: var(--ember-surface); border-bottom: 1px solid var(--ember-border); position: sticky; top: 0; z-index: 30; }
+.sb-brand { display: flex; align-items: center; gap: var(--ember-space-2); font-weight: 750; font-size: 1.05rem; letter-spacing: -0.01em; white-space: nowrap; }
+.sb-logo { width: 1.6rem; height: 1.6rem; border-radius: 7px; display: grid; place-items: center; background: linear-gradient(135deg, #f97316, #dc2626); color: #fff; font-weight: 800; font-size: 0.95rem; box-shadow: var(--ember-shadow); }
+.sb-brand small { font-weight: 500; color: var(--ember-text-muted); }
+.sb-crumbs { flex: 1; min-width: 0; color: var(--ember-text-muted); font-size: var(--ember-text-sm); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.sb-crumbs strong { color: var(--ember-text); font-weight: 600; }
+.sb-tools { display: flex; align-items: center; gap: var(--ember-space-2); }
+.sb-tools .ember-control { width: auto; min-height: 2rem; height: 2rem; padding: 0 var(--ember-space-2); font-size: var(--ember-text-sm); }
+.sb-body { display: grid; grid-template-columns: 17rem minmax(0, 1fr); min-height: 0; }
+.sb-side { border-right: 1px solid var(--ember-border); background: var(--ember-surface); padding: var(--ember-space-3); overflow-y: auto; max-height: calc(100vh - 3.25rem); position: sticky; top: 3.25rem; box-sizing: border-box; }
+.sb-search { position: relative; margin-bottom: var(--ember-space-3); }
+.sb-search .ember-icon { position: absolute; left: 0.6rem; top: 50%; transform: translateY(-50%); color: var(--ember-text-muted); }
+.sb-search .ember-control { padding-left: 2rem; min-height: 2.25rem; }
+.sb-group { margin: 0 0 var(--ember-space-3); }
+.sb-group-title { margin: 0; padding: var(--ember-space-1) var(--ember-space-2); font-size: 0.7rem; font-weight: 700; letter-spacing: 0.08em; text-transform: uppercase; color: var(--ember-text-muted); }
+.sb-tree, .sb-variations { list-style: none; margin: 0; padding: 0; }
+.sb-variations { margin: 2px 0 var(--ember-space-2) 1.05rem; padding-left: var(--ember-space-2); border-left: 1px solid var(--ember-border); }
+.sb-item { display: flex; align-items: center; gap: var(--ember-space-2); width: 100%; padding: 0.3rem var(--ember-space-2); border: 0; border-radius: var(--ember-radius-sm); background: none; color: var(--ember-text); font: inherit; font-size: var(--ember-text-sm); text-align: start; cursor: pointer; }
+.sb-item:hover { background: var(--ember-surface-2); }
+.sb-item:focus-visible { outline: none; box-shadow: var(--ember-focus-ring); }
+.sb-item[aria-current="page"] { background: color-mix(in srgb, var(--ember-primary) 14%, transparent); color: var(--ember-primary); font-weight: 650; }
+.sb-item-story { font-weight: 600; }
+.sb-item .ember-icon { color: var(--ember-text-muted); }
+.sb-vgroup { margin: var(--ember-space-1) 0 0; padding: 0 var(--ember-space-2); font-size: 0.68rem; text-transform: uppercase; letter-spacing: 0.06em; color: var(--ember-text-muted); }
+.sb-none { padding: var(--ember-space-2); color: var(--ember-text-muted); font-size: var(--ember-text-sm); }
+.sb-main { padding: var(--ember-space-6); display: grid; gap: var(--ember-space-4); align-content: start; min-width: 0; }
+.sb-title { display: flex; align-items: baseline; gap: var(--ember-space-3); flex-wrap: wrap; }
+.sb-title h1 { margin: 0; font-size: var(--ember-text-xl); line-height: 1.2; }
+.sb-title p { margin: 0; color: var(--ember-text-muted); flex-basis: 100%; }
+.sb-pills { display: flex; flex-wrap: wrap; gap: var(--ember-space-1); }
+.sb-pill { padding: 0.2rem 0.65rem; border-radius: 999px; border: 1px solid var(--ember-border-strong); background: var(--ember-surface); color: var(--ember-text); font: inherit; font-size: var(--ember-text-sm); cursor: pointer; }
+.sb-pill:hover { background: var(--ember-surface-2); }
+.sb-pill[aria-pressed="true"] { background: var(--ember-primary); border-color: var(--ember-primary); color: var(--ember-on-primary); font-weight: 600; }
+.sb-canvas { border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); padding: var(--ember-space-6); min-height: 10rem; overflow: auto; display: flex; justify-content: center; align-items: flex-start; box-shadow: var(--ember-shadow); position: relative; transform: translateZ(0); }
+.sb-bg-theme { background: var(--ember-bg); }
+.sb-bg-surface { background: var(--ember-surface); }
+.sb-bg-white { background: #ffffff; }
+.sb-bg-dark { background: #0f172a; }
+.sb-bg-checks { background: repeating-conic-gradient(var(--ember-surface-2) 0% 25%, var(--ember-surface) 0% 50%) 50% / 20px 20px; }
+.sb-frame { width: 100%; min-width: 0; }
+.sb-frame[data-width] { outline: 1px dashed var(--ember-border-strong); outline-offset: 6px; }
+.sb-canvas .ember-flash-group { position: absolute; }
+.sb-panel { background: var(--ember-surface); border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); padding: 0 var(--ember-space-4); box-shadow: var(--ember-shadow); }
+.sb-panel .ember-tablist { margin: 0 calc(-1 * var(--ember-space-4)); padding: 0 var(--ember-space-2); }
+.sb-controls { width: 100%; border-collapse: collapse; font-size: var(--ember-text-sm); }
+.sb-controls th { text-align: start; color: var(--ember-text-muted); font-weight: 600; padding: var(--ember-space-2); border-bottom: 1px solid var(--ember-border); white-space: nowrap; }
+.sb-controls td { padding: var(--ember-space-2); border-bottom: 1px solid var(--ember-border); vertical-align: top; }
+.sb-controls tr:last-child td { border-bottom: 0; }
+.sb-controls .ember-control { min-height: 2.1rem; font-size: var(--ember-text-sm); }
+.sb-controls textarea.ember-control { font-family: var(--ember-font-mono); }
+.sb-name { font-family: var(--ember-font-mono); font-weight: 600; white-space: nowrap; }
+.sb-name abbr { color: var(--ember-danger); text-decoration: none; margin-left: 2px; }
+.sb-doc { color: var(--ember-text-muted); max-width: 28rem; }
+.sb-type { display: block; margin-top: 2px; font-family: var(--ember-font-mono); font-size: 0.72rem; color: var(--ember-text-muted); overflow-wrap: anywhere; }
+.sb-cell { display: flex; align-items: center; gap: var(--ember-space-2); min-width: 14rem; }
+.sb-cell .ember-control[type="color"] { width: 2.6rem; padding: 2px; flex: none; }
+.sb-cell .ember-control[type="checkbox"] { width: 1.05rem; height: 1.05rem; min-height: 0; accent-color: var(--ember-primary); flex: none; }
+.sb-fixed { color: var(--ember-text-muted); font-style: italic; }
+.sb-error { margin: 4px 0 0; color: var(--ember-danger); font-size: 0.75rem; }
+.sb-changed { width: 6px; height: 6px; border-radius: 50%; background: var(--ember-primary); display: inline-block; margin-left: 6px; vertical-align: middle; }
+.sb-log { list-style: none; margin: 0; padding: 0; font-size: var(--ember-text-sm); }
+.sb-log li { display: grid; grid-template-columns: auto auto 1fr; gap: var(--ember-space-3); align-items: baseline; padding: var(--ember-space-2) 0; border-bottom: 1px solid var(--ember-border); }
+.sb-log li:last-child { border-bottom: 0; }
+.sb-log time { font-family: var(--ember-font-mono); color: var(--ember-text-muted); font-size: 0.75rem; }
+.sb-log code, .sb-code { font-family: var(--ember-font-mono); font-size: 0.78rem; overflow-wrap: anywhere; }
+.sb-log-head { display: flex; justify-content: space-between; align-items: center; margin-bottom: var(--ember-space-2); color: var(--ember-text-muted); font-size: var(--ember-text-sm); }
+.sb-code { margin: 0 0 var(--ember-space-4); padding: var(--ember-space-3) var(--ember-space-4); background: var(--ember-surface-2); border: 1px solid var(--ember-border); border-radius: var(--ember-radius); overflow-x: auto; white-space: pre; line-height: 1.55; }
+.sb-docs h2 { font-size: var(--ember-text-md); margin: var(--ember-space-4) 0 var(--ember-space-2); }
+.sb-docs h2:first-child { margin-top: 0; }
+.sb-docs p { margin: 0 0 var(--ember-space-2); max-width: 48rem; }
+.sb-warning { margin: 0; padding: var(--ember-space-2) var(--ember-space-3); border-radius: var(--ember-radius); background: var(--ember-warning-soft); color: var(--ember-warning); font-size: var(--ember-text-sm); }
+@media (max-width: 760px) { .sb-body { grid-template-columns: 1fr; } .sb-side { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--ember-border); } .sb-crumbs { display: none; } }
+"""
+
+
+@cache
+def storybook_css() -> str:
+    """The storybook's stylesheet: theme tokens for ``.sb[data-theme]`` and the layout."""
+    theme = stylesheet(inline=True)
+    light = _tokens(theme, r":root")
+    dark = _tokens(theme, r':root\[data-theme="dark"\]')
+    rules = []
+    if light:
+        rules.append(f'.sb[data-theme="light"] {{{light}}}')
+    if dark:
+        rules.append(f'.sb[data-theme="dark"] {{{dark}}}')
+    return "\n".join(rules) + LAYOUT
+
+
+def _tokens(css: str, selector: str) -> str:
+    found = re.search(_BLOCK.format(selector=selector), css)
+    if found is None:
+        return ""
+    colours = [
+        f"{name}: {value.strip()};"
+        for name, value in _TOKEN.findall(found.group("body"))
+        if not _SIZES.match(name)
+    ]
+    return " ".join(colours)

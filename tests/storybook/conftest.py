@@ -1,0 +1,55 @@
+"""Fixtures for storybook tests: a host app with the storybook mounted, opened live."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+
+import pytest
+from fastapi import FastAPI
+
+from ember.live import Ember, LiveSettings
+from ember.live.testing import LiveClient, LivePage
+from ember.storybook import Story, Storybook
+
+OpenStorybook = Callable[..., AbstractAsyncContextManager[LivePage]]
+
+
+@pytest.fixture
+def ember() -> Ember:
+    return Ember(LiveSettings(secret_key="storybook-test-secret-0123456789"))
+
+
+def host_app(storybook: Storybook) -> FastAPI:
+    """A host app with routes of its own and the storybook at /storybook."""
+    app = FastAPI()
+
+    @app.get("/api/health")
+    def health() -> dict[str, bool]:
+        return {"ok": True}
+
+    app.mount("/storybook", storybook)
+    return app
+
+
+@pytest.fixture
+def open_storybook(ember: Ember) -> OpenStorybook:
+    """``async with open_storybook("?story=button") as page``: the storybook, live.
+
+    ``packages`` defaults to ember's own stories; ``stories`` adds stories declared in the
+    test.
+    """
+
+    @contextlib.asynccontextmanager
+    async def open_(
+        query: str = "",
+        *,
+        packages: Sequence[str] = ("ember.storybook.stories",),
+        stories: Sequence[Story] = (),
+    ) -> AsyncIterator[LivePage]:
+        storybook = Storybook(packages, stories=stories, ember=ember)
+        async with LiveClient(host_app(storybook)) as client:
+            yield await client.live(f"/storybook/{query}")
+
+    return open_

@@ -1,0 +1,1 @@
+"""Stories used by the storybook tests (discovered as a package)."""
