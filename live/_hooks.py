@@ -17,6 +17,7 @@ from ember.pubsub import MessagesMayBeLost
 
 from ._async_result import AsyncResult
 from ._errors import EmberError
+from ._reporting import report_error
 from ._session import MISSING, LiveSession, PageLocation
 from ._telemetry import telemetry
 
@@ -103,6 +104,7 @@ def use_async(
                     logger.exception(
                         "use_async work %s failed in session %s", _name(function), session.id
                     )
+                    report_error(error, kind="async", session=session.id, work=_name(function))
                     set_result(AsyncResult.failed_with(error))
                     span["ok"] = False
                     return

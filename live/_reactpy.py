@@ -33,6 +33,7 @@ from reactpy.types import BaseEventHandler, Component, Connection, Event, Locati
 
 from ._boundary import BoundaryContext, render_error_model
 from ._errors import RenderError
+from ._reporting import report_error
 
 logger = logging.getLogger("ember.live")
 
@@ -232,6 +233,7 @@ class EmberLayout(_StreamAwareLayout):
             self.context,
             exc_info=failure,
         )
+        report_error(failure, kind="render", component=name, where=self.context)
         report = new_state.life_cycle_state.hook.get_context_provider(BoundaryContext)
         if report is not None and report.value is not None:
             report.value(failure)

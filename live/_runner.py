@@ -26,6 +26,7 @@ from ._limits import TokenBucket
 from ._protocol import ClientMessage, CloseCode, LocationChange, Ping, parse_frame
 from ._reactpy import Connection, ConnectionContext, EmberLayout, Location, call_handler
 from ._recovery import Snapshot
+from ._reporting import report_error
 from ._session import LiveSession, PageLocation
 from ._telemetry import telemetry
 
@@ -120,6 +121,7 @@ async def run_session(
                 mounted.path,
                 exc_info=error,
             )
+            report_error(error, kind="session", session=session.id, view=mounted.path)
             close = (CloseCode.INTERNAL_ERROR, "The view failed; it will remount.")
     finally:
         with anyio.CancelScope(shield=True):
@@ -208,13 +210,20 @@ async def _dispatch(
                     ),
                 ):
                     await call_handler(handler, frame.data)
-            except Exception:
+            except Exception as error:
                 logger.exception(
                     "Handler %s failed in session %s (view %s); the session closes and the "
                     "client remounts",
                     frame.target,
                     session.id,
                     mounted.path,
+                )
+                report_error(
+                    error,
+                    kind="handler",
+                    session=session.id,
+                    view=mounted.path,
+                    target=frame.target,
                 )
                 raise _SessionFailed(
                     CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."

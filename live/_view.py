@@ -24,6 +24,7 @@ from ._async_result import AsyncResult
 from ._errors import ConfigurationError, EmberError
 from ._events import event_params
 from ._reactpy import Component
+from ._reporting import report_error
 from ._session import MISSING, LiveSession
 from ._telemetry import telemetry
 
@@ -126,6 +127,7 @@ class Socket:
                 value = await function()
             except Exception as error:
                 logger.exception("start_async %r failed in session %s", name, self.session.id)
+                report_error(error, kind="async", session=self.session.id, work=name)
                 outcome: AsyncResult[Any] = AsyncResult.failed_with(error)
             else:
                 outcome = AsyncResult.succeeded(value)
