@@ -1,0 +1,188 @@
+"""A live dashboard of ember itself, built with ember: mount it behind your admin guard.
+
+::
+
+    from ember.live.dashboard import install_dashboard
+    install_dashboard(app, ember, path="/dashboard", guard=require_admin)
+
+``guard`` is a FastAPI dependency (written against ``HTTPConnection``) that raises
+``HTTPException`` for anyone who may not see it; it runs for the page and the websocket.
+The page refreshes every second: sessions connected per view, events per second, the
+slowest handlers, PubSub topics and their subscribers, and the most recent errors, all
+fed by :mod:`ember.live`'s telemetry.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel
+from reactpy import html
+
+from ._mount import Ember
+from ._session import LiveSession
+from ._telemetry import TelemetryEvent, telemetry
+from ._view import LiveView, Socket
+
+__all__ = ["DashboardStats", "install_dashboard"]
+
+WINDOW_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class SlowCall:
+    view: str
+    target: str
+    duration_ms: float
+
+
+class DashboardStats:
+    """Rolling figures from telemetry: events, slow handlers, errors."""
+
+    def __init__(self, ember: Ember, *, keep: int = 20) -> None:
+        self.ember = ember
+        self._events: deque[tuple[float, str]] = deque(maxlen=100_000)
+        self.slowest: list[SlowCall] = []
+        self.errors: deque[tuple[float, str, str]] = deque(maxlen=keep)
+        self._keep = keep
+        self._unsubscribe = [
+            telemetry.subscribe("ember.live.handle_event", self._on_event),
+            telemetry.subscribe("ember.live.error", self._on_error),
+        ]
+
+    def _on_event(self, event: TelemetryEvent) -> None:
+        view = str(event.metadata.get("view", "?"))
+        self._events.append((time.monotonic(), view))
+        call = SlowCall(view, str(event.metadata.get("target", "?")), event.duration_ms)
+        self.slowest = sorted([*self.slowest, call], key=lambda c: -c.duration_ms)[: self._keep]
+
+    def _on_error(self, event: TelemetryEvent) -> None:
+        where = str(event.metadata.get("view") or event.metadata.get("kind"))
+        self.errors.appendleft((event.timestamp, where, str(event.metadata.get("error"))))
+
+    def events_per_second(self) -> dict[str, float]:
+        """Events handled per second over the last minute, by view."""
+        horizon = time.monotonic() - WINDOW_SECONDS
+        while self._events and self._events[0][0] < horizon:
+            self._events.popleft()
+        counts = Counter(view for _, view in self._events)
+        return {view: count / WINDOW_SECONDS for view, count in sorted(counts.items())}
+
+    def sessions_by_view(self) -> dict[str, int]:
+        counts = Counter(session.mount_path for session in self.ember.sessions.values())
+        return dict(sorted(counts.items()))
+
+    def topics(self) -> dict[str, int]:
+        """PubSub topics of this process and their local subscribers."""
+        pubsub = self.ember._pubsub
+        topics: Mapping[str, Mapping[str, Any]] = getattr(pubsub, "_topics", {}) or {}
+        return {topic: len(subs) for topic, subs in sorted(topics.items())}
+
+    def close(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+
+
+class _Refresh(BaseModel):
+    at: float
+
+
+def _row(key: str, cells: tuple[Any, ...]) -> Any:
+    return html.tr({"key": key}, [html.td({"key": str(i)}, str(c)) for i, c in enumerate(cells)])
+
+
+def _table(title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]], key: str) -> Any:
+    return html.section(
+        {"id": key, "className": "ember-dashboard-panel"},
+        html.h2(title),
+        html.table(
+            html.thead(html.tr([html.th({"key": h}, h) for h in header])),
+            html.tbody(
+                [_row(str(index), row) for index, row in enumerate(rows)]
+                or [html.tr({"key": "none"}, html.td({"colSpan": len(header)}, "none yet"))]
+            ),
+        ),
+    )
+
+
+def _dashboard_view(stats: DashboardStats, interval: float) -> type[LiveView]:
+    class DashboardLive(LiveView):
+        async def mount(
+            self, params: Mapping[str, str], session: LiveSession, socket: Socket
+        ) -> None:
+            socket.assign(tick=0.0)
+            if socket.connected:
+                socket.send_after(interval, _Refresh(at=time.time()))
+
+        async def handle_info(self, message: Any, socket: Socket) -> None:
+            socket.assign(tick=time.time())
+            socket.send_after(interval, _Refresh(at=time.time()))
+
+        def render(self, assigns: Mapping[str, Any]) -> Any:
+            sessions = stats.sessions_by_view()
+            rates = stats.events_per_second()
+            topics = stats.topics()
+            errors = [
+                (time.strftime("%H:%M:%S", time.localtime(at)), where, error)
+                for at, where, error in stats.errors
+            ]
+            return html.main(
+                {"className": "ember-dashboard"},
+                html.h1("ember dashboard"),
+                html.p({"id": "total-sessions"}, f"{sum(sessions.values())} sessions connected"),
+                _table(
+                    "Sessions by view", ("view", "sessions"), list(sessions.items()), "sessions"
+                ),
+                _table(
+                    "Events per second (last minute)",
+                    ("view", "events/s"),
+                    [(view, f"{rate:.2f}") for view, rate in rates.items()],
+                    "rates",
+                ),
+                _table(
+                    "Slowest handlers",
+                    ("view", "handler", "ms"),
+                    [(c.view, c.target, f"{c.duration_ms:.1f}") for c in stats.slowest[:10]],
+                    "slowest",
+                ),
+                _table(
+                    "PubSub topics",
+                    ("topic", "subscribers"),
+                    list(topics.items()),
+                    "topics",
+                ),
+                _table(
+                    "Recent errors",
+                    ("when", "where", "error"),
+                    errors,
+                    "errors",
+                ),
+            )
+
+    return DashboardLive
+
+
+def install_dashboard(
+    app: FastAPI,
+    ember: Ember,
+    *,
+    path: str = "/dashboard",
+    guard: Callable[..., Any] | None = None,
+    interval: float = 1.0,
+) -> DashboardStats:
+    """Mount the dashboard at ``path`` (behind ``guard``); returns its figures."""
+    stats = DashboardStats(ember)
+    dependencies = {"identity": guard} if guard is not None else None
+    ember.mount(
+        app,
+        path,
+        _dashboard_view(stats, interval),
+        title="ember dashboard",
+        dependencies=dependencies,
+    )
+    return stats
