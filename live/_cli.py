@@ -1,11 +1,12 @@
-"""The ``ember`` command: ``ember demo``, ``ember server``, ``ember routes``, ``ember db …``."""
+"""The ``ember`` command: ``ember new``, ``ember gen live``, ``ember demo``, ``ember server``,
+``ember storybook``, ``ember routes``, ``ember db …``."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
@@ -18,6 +19,12 @@ cli = typer.Typer(
     add_completion=False,
 )
 
+gen = typer.Typer(help="Generate code into an ember project.", no_args_is_help=True)
+cli.add_typer(gen, name="gen")
+
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite files that exist (nothing is, without it).")
+]
 HostOption = Annotated[str, typer.Option(help="The interface to listen on.")]
 PortOption = Annotated[int, typer.Option(help="The port to listen on.", min=1, max=65535)]
 
@@ -39,6 +46,101 @@ def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
         )
         raise typer.Exit(2)
     _serve("examples.demo.app:app", host, port, app_dir=root)
+
+
+@cli.command()
+def new(
+    name: Annotated[str, typer.Argument(help="The project's name: a Python package name.")],
+    path: Annotated[
+        Path, typer.Option(help="The folder to create the project in.", file_okay=False)
+    ] = Path(),
+    force: ForceOption = False,
+) -> None:
+    """Create a project: an app, a context, live pages, stories, tests, migrations."""
+    from ._generators import GeneratorError, generate_project
+
+    try:
+        written = generate_project(name, path, force=force)
+    except GeneratorError as error:
+        _refuse(error)
+    root = path / name
+    _report(written, root)
+    typer.echo(
+        f"\nember: created {name} in {root}. Next:\n"
+        f"  cd {root}\n"
+        f"  pytest                                # its tests pass as they are\n"
+        f"  ember server {name}.app:app --reload"
+    )
+
+
+@gen.command("live")
+def gen_live(
+    context: Annotated[str, typer.Argument(help="The context, in CamelCase (e.g. Blog).")],
+    schema: Annotated[str, typer.Argument(help="The schema, in CamelCase (e.g. Post).")],
+    table: Annotated[str, typer.Argument(help="The table, in snake_case (e.g. posts).")],
+    fields: Annotated[
+        list[str],
+        typer.Argument(
+            help="Fields as name:type[:unique]; types: string, text, integer, float, "
+            "boolean, date, datetime."
+        ),
+    ],
+    path: Annotated[
+        Path, typer.Option(help="The project's folder (with pyproject.toml).", file_okay=False)
+    ] = Path(),
+    app: Annotated[
+        str | None, typer.Option(help="The app package [default: [tool.ember] app].")
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Generate a resource: context, model, changeset, migration, pages, stories, tests."""
+    from ._generators import GeneratorError, Resource, generate_live, parse_fields, project_app
+
+    try:
+        package = app or project_app(path)
+        resource = Resource.build(package, context, schema, table, parse_fields(fields))
+        written = generate_live(path, resource, force=force)
+    except GeneratorError as error:
+        _refuse(error)
+    _report(written, path)
+    typer.echo(
+        f"\nember: {schema} pages mounted at {resource.values['prefix']} "
+        f"(see {package}/app.py). Next:\n"
+        f"  pytest tests/test_{table}_context.py tests/test_{table}_live.py"
+    )
+
+
+def _refuse(error: Exception) -> NoReturn:
+    typer.secho(f"ember: {error}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(2)
+
+
+def _report(written: list[Path], root: Path) -> None:
+    for path in written:
+        try:
+            shown = path.relative_to(root)
+        except ValueError:
+            shown = path
+        typer.echo(f"  created {shown}")
+
+
+@cli.command()
+def storybook(
+    package: Annotated[str, typer.Argument(help="The package with *_stories modules.")],
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 6006,
+) -> None:
+    """Browse a package's stories in ember's storybook."""
+    try:  # the storybook is optional here: the rest of the CLI works without it
+        storybook_command = importlib.import_module("ember.storybook._cli").storybook_command
+    except (ImportError, AttributeError) as error:
+        typer.echo(
+            f"ember storybook is not available in this ember ({error}). Mount "
+            "ember.storybook.Storybook into an app instead.",
+            err=True,
+        )
+        raise typer.Exit(2) from error
+    storybook_command(package, host, port)
 
 
 @cli.command()
