@@ -11,10 +11,19 @@ import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
 
+from reactpy import html
+
 from ._controls import to_json
 from ._story import Story
 
-__all__ = ["call_snippet", "component_name", "docstring_summary", "signature_text", "story_source"]
+__all__ = [
+    "call_snippet",
+    "component_name",
+    "docstring_summary",
+    "inline",
+    "signature_text",
+    "story_source",
+]
 
 _SECTION = re.compile(r"^(Args|Arguments|Parameters|Returns|Raises|Yields|Example|Examples):\s*$")
 
@@ -69,6 +78,15 @@ def docstring_summary(story: Story) -> list[str]:
     if current:
         paragraphs.append(" ".join(current))
     return paragraphs
+
+
+def inline(text: str) -> list[object]:
+    """Text with ``code`` spans (docstring style, double backticks) as ``<code>``."""
+    parts: list[object] = []
+    for index, part in enumerate(text.split("``")):
+        if part:
+            parts.append(html.code({"key": str(index)}, part) if index % 2 else part)
+    return parts
 
 
 def paragraphs(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from ._docs import (
     call_snippet,
     component_name,
     docstring_summary,
+    inline,
     paragraphs,
     signature_text,
     story_source,
@@ -136,7 +137,7 @@ def control_row(
             ),
             html.p({"className": "sb-error", "role": "alert"}, error) if error else "",
         ),
-        html.td({"className": "sb-doc"}, control.doc or ""),
+        html.td({"className": "sb-doc"}, *inline(control.doc)),
     )
 
 
@@ -251,10 +252,10 @@ def docs_panel(story: Story, controls: Sequence[Control]) -> VdomDict:
             control.name,
             html.span(
                 html.code(control.type_name or "—"),
-                " · default ",
-                html.code(_default_text(control)),
+                " · required" if control.required else " · default ",
+                "" if control.required else html.code(_default_text(control)),
                 html.br(),
-                control.doc,
+                *inline(control.doc),
             ),
         )
         for control in controls
@@ -262,7 +263,7 @@ def docs_panel(story: Story, controls: Sequence[Control]) -> VdomDict:
     return html.div(
         {"className": "sb-docs", "id": "sb-docs"},
         html.h2(component_name(story)),
-        *[html.p({"key": f"doc-{i}"}, text) for i, text in enumerate(summary)],
+        *[html.p({"key": f"doc-{i}"}, *inline(text)) for i, text in enumerate(summary)],
         html.pre({"className": "sb-code"}, signature_text(story)),
         *(
             [

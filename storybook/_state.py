@@ -17,18 +17,18 @@ __all__ = ["BACKGROUNDS", "THEMES", "WIDTHS", "ViewState"]
 
 THEMES = ("light", "dark")
 BACKGROUNDS = {
-    "theme": "Theme background",
+    "theme": "Page background",
     "surface": "Surface",
     "white": "White",
     "dark": "Dark",
-    "checks": "Transparent (checks)",
+    "checks": "Transparent",
 }
 WIDTHS = {
     "full": "Full width",
-    "320": "Small phone · 320 px",
-    "375": "Phone · 375 px",
-    "768": "Tablet · 768 px",
-    "1024": "Laptop · 1024 px",
+    "320": "320 px · small phone",
+    "375": "375 px · phone",
+    "768": "768 px · tablet",
+    "1024": "1024 px · laptop",
 }
 
 

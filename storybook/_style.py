@@ -20,9 +20,9 @@ _SIZES = re.compile(r"--ember-(font|text-(sm|md|lg|xl)|space|radius|control|icon
 _TOKEN = re.compile(r"(--ember-[\w-]+)\s*:\s*([^;]+);")
 
 LAYOUT = """
-.sb { min-height: 100vh; display: grid; grid-template-rows: auto 1fr; background: var(--ember-bg); color: var(--ember-text); font-family: var(--ember-font); font-size: var(--ember-text-md); color-scheme: light; }
+.sb { height: 100vh; overflow: hidden; display: grid; grid-template-rows: auto 1fr; background: var(--ember-bg); color: var(--ember-text); font-family: var(--ember-font); font-size: var(--ember-text-md); color-scheme: light; }
 .sb[data-theme="dark"] { color-scheme: dark; }
-.sb-top { display: flex; align-items: center; gap: var(--ember-space-4); padding: 0 var(--ember-space-4); height: 3.25rem; background: var(--ember-surface); border-bottom: 1px solid var(--ember-border); position: sticky; top: 0; z-index: 30; }
+.sb-top { display: flex; align-items: center; gap: var(--ember-space-4); padding: 0 var(--ember-space-4); height: 3.25rem; background: var(--ember-surface); border-bottom: 1px solid var(--ember-border); z-index: 30; }
 .sb-brand { display: flex; align-items: center; gap: var(--ember-space-2); font-weight: 750; font-size: 1.05rem; letter-spacing: -0.01em; white-space: nowrap; }
 .sb-logo { width: 1.6rem; height: 1.6rem; border-radius: 7px; display: grid; place-items: center; background: linear-gradient(135deg, #f97316, #dc2626); color: #fff; font-weight: 800; font-size: 0.95rem; box-shadow: var(--ember-shadow); }
 .sb-brand small { font-weight: 500; color: var(--ember-text-muted); }
@@ -31,7 +31,7 @@ LAYOUT = """
 .sb-tools { display: flex; align-items: center; gap: var(--ember-space-2); }
 .sb-tools .ember-control { width: auto; min-height: 2rem; height: 2rem; padding: 0 var(--ember-space-2); font-size: var(--ember-text-sm); }
 .sb-body { display: grid; grid-template-columns: 17rem minmax(0, 1fr); min-height: 0; }
-.sb-side { border-right: 1px solid var(--ember-border); background: var(--ember-surface); padding: var(--ember-space-3); overflow-y: auto; max-height: calc(100vh - 3.25rem); position: sticky; top: 3.25rem; box-sizing: border-box; }
+.sb-side { border-right: 1px solid var(--ember-border); background: var(--ember-surface); padding: var(--ember-space-3); overflow-y: auto; min-height: 0; box-sizing: border-box; }
 .sb-search { position: relative; margin-bottom: var(--ember-space-3); }
 .sb-search .ember-icon { position: absolute; left: 0.6rem; top: 50%; transform: translateY(-50%); color: var(--ember-text-muted); }
 .sb-search .ember-control { padding-left: 2rem; min-height: 2.25rem; }
@@ -47,7 +47,8 @@ LAYOUT = """
 .sb-item .ember-icon { color: var(--ember-text-muted); }
 .sb-vgroup { margin: var(--ember-space-1) 0 0; padding: 0 var(--ember-space-2); font-size: 0.68rem; text-transform: uppercase; letter-spacing: 0.06em; color: var(--ember-text-muted); }
 .sb-none { padding: var(--ember-space-2); color: var(--ember-text-muted); font-size: var(--ember-text-sm); }
-.sb-main { padding: var(--ember-space-6); display: grid; gap: var(--ember-space-4); align-content: start; min-width: 0; }
+.sb-main { padding: var(--ember-space-6); overflow-y: auto; min-height: 0; min-width: 0; display: flex; flex-direction: column; gap: var(--ember-space-4); }
+.sb-main > * { flex: none; }
 .sb-title { display: flex; align-items: baseline; gap: var(--ember-space-3); flex-wrap: wrap; }
 .sb-title h1 { margin: 0; font-size: var(--ember-text-xl); line-height: 1.2; }
 .sb-title p { margin: 0; color: var(--ember-text-muted); flex-basis: 100%; }
@@ -55,7 +56,7 @@ LAYOUT = """
 .sb-pill { padding: 0.2rem 0.65rem; border-radius: 999px; border: 1px solid var(--ember-border-strong); background: var(--ember-surface); color: var(--ember-text); font: inherit; font-size: var(--ember-text-sm); cursor: pointer; }
 .sb-pill:hover { background: var(--ember-surface-2); }
 .sb-pill[aria-pressed="true"] { background: var(--ember-primary); border-color: var(--ember-primary); color: var(--ember-on-primary); font-weight: 600; }
-.sb-canvas { border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); padding: var(--ember-space-6); min-height: 10rem; overflow: auto; display: flex; justify-content: center; align-items: flex-start; box-shadow: var(--ember-shadow); position: relative; transform: translateZ(0); }
+.sb-canvas { border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); padding: var(--ember-space-6); min-height: 9rem; overflow: auto; display: flex; justify-content: safe center; align-items: safe center; box-shadow: var(--ember-shadow); position: relative; transform: translateZ(0); }
 .sb-bg-theme { background: var(--ember-bg); }
 .sb-bg-surface { background: var(--ember-surface); }
 .sb-bg-white { background: #ffffff; }
@@ -75,6 +76,7 @@ LAYOUT = """
 .sb-name { font-family: var(--ember-font-mono); font-weight: 600; white-space: nowrap; }
 .sb-name abbr { color: var(--ember-danger); text-decoration: none; margin-left: 2px; }
 .sb-doc { color: var(--ember-text-muted); max-width: 28rem; }
+.sb-doc code, .sb-docs p code { font-family: var(--ember-font-mono); font-size: 0.85em; padding: 0 0.25em; border-radius: 4px; background: var(--ember-surface-2); color: var(--ember-text); }
 .sb-type { display: block; margin-top: 2px; font-family: var(--ember-font-mono); font-size: 0.72rem; color: var(--ember-text-muted); overflow-wrap: anywhere; }
 .sb-cell { display: flex; align-items: center; gap: var(--ember-space-2); min-width: 14rem; }
 .sb-cell .ember-control[type="color"] { width: 2.6rem; padding: 2px; flex: none; }
@@ -93,7 +95,7 @@ LAYOUT = """
 .sb-docs h2:first-child { margin-top: 0; }
 .sb-docs p { margin: 0 0 var(--ember-space-2); max-width: 48rem; }
 .sb-warning { margin: 0; padding: var(--ember-space-2) var(--ember-space-3); border-radius: var(--ember-radius); background: var(--ember-warning-soft); color: var(--ember-warning); font-size: var(--ember-text-sm); }
-@media (max-width: 760px) { .sb-body { grid-template-columns: 1fr; } .sb-side { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--ember-border); } .sb-crumbs { display: none; } }
+@media (max-width: 760px) { .sb { height: auto; overflow: visible; } .sb-body { grid-template-columns: 1fr; } .sb-side { border-right: 0; border-bottom: 1px solid var(--ember-border); } .sb-crumbs { display: none; } }
 """
 
 

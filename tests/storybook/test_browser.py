@@ -1,0 +1,159 @@
+"""The storybook in Chromium, mounted under /storybook in a host app served by uvicorn.
+
+Screenshots go to test-output/storybook/ (a CI artifact).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output" / "storybook"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "EMBER_SECRET_KEY": "storybook-browser-secret-0123456789"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "tests.storybook.browser_app:app", "--port", str(port),
+         "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), 0.2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"uvicorn did not start on port {port}") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+# Module scope, closed at the end of the module: Playwright's sync API runs its own event
+# loop while it is open, which would break other modules' asyncio tests.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def live(page: Any) -> None:
+    """Wait until the live view has replaced the first paint."""
+    page.wait_for_selector("[data-ember-live] .sb", timeout=10_000)
+
+
+def test_storybook_browse_edit_click_and_reopen_in_chromium(server: str, page: Any) -> None:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{server}/storybook")  # redirected to /storybook/
+    live(page)
+    assert page.title() == "ember storybook"
+
+    # Navigate: a story in the sidebar, then one of its variations.
+    page.click('.sb-item-story[data-story="button"]')
+    page.click('.sb-item[data-story="button"][data-variation="primary"]')
+    page.wait_for_url(re.compile(r"story=button&variation=primary"))
+
+    # Edit controls: the canvas re-renders live.
+    page.fill("#control-children", "Ship it")
+    page.wait_for_function("document.querySelector('#sb-story button')?.textContent === 'Ship it'")
+    page.select_option("#control-size", "lg")
+    page.wait_for_selector("#sb-story button.ember-button-lg")
+    page.check("#control-loading")
+    page.wait_for_selector("#sb-story button[aria-busy=true]")
+    page.uncheck("#control-loading")
+    page.wait_for_selector("#sb-story button:not([disabled])")
+    page.screenshot(path=str(OUTPUT / "storybook-controls.png"))
+
+    # Click the story's button: the event panel logs it.
+    page.click("#sb-story button")
+    page.wait_for_selector("#sb-panel_tab_events:has-text('Events (1)')")
+    page.click("#sb-panel_tab_events")
+    page.wait_for_selector("#sb-events li[data-handler=on_click]")
+    page.screenshot(path=str(OUTPUT / "storybook-events.png"))
+
+    # The URL names the story and its arguments: reloading reopens the same state.
+    assert "args=" in page.url
+    page.reload()
+    live(page)
+    assert page.text_content("#sb-story button") == "Ship it"
+    assert "ember-button-lg" in (page.get_attribute("#sb-story button", "class") or "")
+
+    # Back goes to the previous arguments (push_patch made history entries).
+    page.go_back()
+    page.wait_for_function(
+        "!document.querySelector('#sb-story button.ember-button-lg')"
+        " || document.querySelector('#sb-story button[aria-busy]')"
+    )
+
+
+def test_storybook_dark_theme_and_narrow_canvas_in_chromium(server: str, page: Any) -> None:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{server}/storybook/?story=table&variation=clickable+rows")
+    live(page)
+    page.select_option("#sb-theme", "dark")
+    page.wait_for_selector('.sb[data-theme="dark"]')
+    page.select_option("#sb-width", "768")
+    page.wait_for_selector('#sb-story[data-width="768"]')
+    page.click("#sb-story tbody tr:first-child")
+    page.wait_for_selector("#sb-panel_tab_events:has-text('Events (1)')")
+    page.click("#sb-panel_tab_docs")
+    page.wait_for_selector("#sb-docs")
+    page.evaluate("document.querySelector('.sb-main').scrollTop = 0")
+    background = page.evaluate("getComputedStyle(document.querySelector('.sb')).backgroundColor")
+    assert background == "rgb(11, 17, 32)"  # the dark theme's --ember-bg
+    page.screenshot(path=str(OUTPUT / "storybook-dark.png"))
