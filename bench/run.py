@@ -103,7 +103,8 @@ async def run_target(
         driver = DRIVERS[target](server.port, MODES[mode])
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(cfg.scenario_timeout):
+            bound = cfg.sessions_timeout if name == "sessions" else cfg.scenario_timeout
+            async with asyncio.timeout(bound):
                 figures: dict[str, Any] = dict(await SCENARIOS[name](server, driver, cfg))
         except Exception as error:  # recorded and reported; the run goes on
             figures = {"error": f"{type(error).__name__}: {error}"[:300]}
@@ -146,6 +147,8 @@ async def run_all(
         print(f"repetition {rep + 1}/{cfg.repeat}", flush=True)
         order = targets[rep % len(targets) :] + targets[: rep % len(targets)]
         for mode in modes:
+            if mode != modes[0] and rep >= cfg.repeat_second_mode:
+                continue
             for target in order:
                 if time.monotonic() > deadline:
                     print("time bound reached; stopping", flush=True)
@@ -261,7 +264,8 @@ def markdown(
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()) + ".",
         "",
-        f"{cfg['repeat']} interleaved repetitions, a fresh server process per target for the "
+        f"{cfg['repeat']} interleaved repetitions ({cfg['repeat_second_mode']} for the second "
+        "compression mode), a fresh server process per target for the "
         f"shared scenarios (click, form, table, throughput), another for `sessions` "
         f"({cfg['sessions']} sessions: memory, opening rate, broadcast) and another for "
         "`capacity`. Measured once per target, in the first repetition of the first mode: "

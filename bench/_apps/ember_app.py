@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
+import os
+import tracemalloc
 from typing import Any
 
 from fastapi import FastAPI
@@ -73,3 +76,22 @@ ember.live.mount(app, "/counter", Counter)
 ember.live.mount(app, "/subscribed", Subscribed)
 ember.live.mount(app, "/form", Form)
 ember.live.mount(app, "/table", Table)
+
+if os.environ.get("BENCH_TRACEMALLOC"):
+    # Where a session's memory goes: GET /_bench/tracemalloc?baseline=1, open sessions,
+    # then GET /_bench/tracemalloc for the growth by file since the baseline.
+    tracemalloc.start(25)
+    _baseline: list[tracemalloc.Snapshot] = []
+
+    @app.get("/_bench/tracemalloc")
+    def memory_growth(baseline: bool = False, by: str = "filename") -> list[dict[str, Any]]:
+        gc.collect()
+        snapshot = tracemalloc.take_snapshot()
+        if baseline or not _baseline:
+            _baseline[:] = [snapshot]
+            return []
+        stats = snapshot.compare_to(_baseline[0], by)[:40]
+        return [
+            {"where": str(stat.traceback), "kib": stat.size_diff / 1024, "blocks": stat.count_diff}
+            for stat in stats
+        ]
