@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,9 +29,10 @@ CONNECTED = "[data-ember-root].ember-connected"
 class DemoServer(Server):
     """``ember demo`` on a free port, with its SQLite file in a folder of its own."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, **settings: str) -> None:
         super().__init__()
         self.data = data
+        self.settings = settings
 
     def start(self) -> None:
         env = {
@@ -40,6 +42,7 @@ class DemoServer(Server):
         }
         env.pop("EMBER_DATABASE_URL", None)
         env.pop("EMBER_PUBSUB_URL", None)
+        env.update(self.settings)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ember.live._cli", "demo", "--port", str(self.port)],
             cwd=ROOT,
@@ -169,3 +172,50 @@ def test_demo_back_and_forward_between_the_two_live_pages(browser, demo):
     page.wait_for_selector(f"{CONNECTED} #register")
     expect(page.locator("h1")).to_have_text("Members")
     page.close()
+
+
+def postgres(url: str, statement: str) -> None:
+    """Run one statement (in a subprocess: Playwright's loop owns this thread)."""
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    script = (
+        "import asyncio, asyncpg, sys\n"
+        "async def main():\n"
+        "    connection = await asyncpg.connect(sys.argv[1])\n"
+        "    await connection.execute(sys.argv[2])\n"
+        "    await connection.close()\n"
+        "asyncio.run(main())\n"
+    )
+    subprocess.run([sys.executable, "-c", script, dsn, statement], check=True, timeout=30)
+
+
+def test_two_demo_processes_share_the_timeline_over_postgres_and_redis(
+    browser, postgres_url, redis_url, tmp_path
+):
+    schema = f"ember_demo_{uuid.uuid4().hex[:10]}"
+    postgres(postgres_url, f"CREATE SCHEMA {schema}")
+    settings = {
+        "EMBER_DATABASE_URL": postgres_url,
+        "EMBER_DATABASE_SEARCH_PATH": schema,
+        "EMBER_PUBSUB_URL": redis_url,
+    }
+    servers = [DemoServer(tmp_path, **settings) for _ in range(2)]
+    try:
+        for server in servers:
+            server.start()
+        context = browser.new_context(viewport={"width": 1280, "height": 860})
+        first, second = context.new_page(), context.new_page()
+        first.goto(servers[0].url)
+        second.goto(servers[1].url)
+        for page in (first, second):
+            page.wait_for_selector(CONNECTED)
+        expect(second.locator("#online-card")).to_contain_text("Online now · 2")
+        post(first, "From the first process to the second")
+        expect(second.locator(".chirp").first).to_contain_text("From the first process")
+        chirp_id = second.locator(".chirp").first.get_attribute("data-chirp")
+        second.click(f"#like-{chirp_id}")
+        expect(first.locator(f"#like-{chirp_id}")).to_have_text("♥ 1")
+        context.close()
+    finally:
+        for server in servers:
+            server.stop()
+        postgres(postgres_url, f"DROP SCHEMA {schema} CASCADE")
