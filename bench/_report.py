@@ -88,7 +88,10 @@ def check_budget(runs: Runs, mode: str, target: str, budget: dict[str, Any]) -> 
     elif kind == "absolute":
         found = summary(values(runs, mode, target, metric))
     else:  # growth: largest table over smallest, per repetition
-        sizes = sorted(int(m.group(1)) for name in metrics(runs) if (m := TABLE_METRIC.match(name)))
+        # the sizes this target has figures for in this mode (the largest table is
+        # measured in the first mode only)
+        named = {int(m.group(1)) for name in metrics(runs) if (m := TABLE_METRIC.match(name))}
+        sizes = sorted(n for n in named if values(runs, mode, target, metric.format(rows=n)))
         found = None
         if len(set(sizes)) > 1:
             small = values(runs, mode, target, metric.format(rows=sizes[0]))

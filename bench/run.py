@@ -184,6 +184,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", type=Path, help="sample each server with py-spy; stacks and summaries here"
     )
+    parser.add_argument(
+        "--report-only", type=Path, help="no run: report and gate the results.json given"
+    )
     return parser.parse_args(argv)
 
 
@@ -198,33 +201,38 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = args.scenario or list(SCENARIOS)
     compression = args.compression or ("off" if args.quick or args.smoke else "both")
     modes = ["off", "deflate"] if compression == "both" else [compression]
-    pin_client()
-    # The client's own collector pauses would show as tail latency of the servers.
-    gc.disable()
-    started = datetime.datetime.now(datetime.UTC)
-    clock = time.monotonic()
-    runner = _event_loop_runner()
-    deadline = clock + args.max_minutes * 60
-    runs = runner(run_all(targets, modes, scenarios, cfg, deadline, args.profile))
-    took = time.monotonic() - clock
-    command = " ".join(["python", "bench/run.py", *(argv if argv is not None else sys.argv[1:])])
     budgets = _report.load_budgets(args.budgets)
+    if args.report_only:
+        # re-render a saved run (e.g. after a change to the budgets or the report)
+        result = json.loads(args.report_only.read_text())
+        runs, targets = result["runs"], result["targets"]
+    else:
+        pin_client()
+        # The client's own collector pauses would show as tail latency of the servers.
+        gc.disable()
+        started = datetime.datetime.now(datetime.UTC)
+        clock = time.monotonic()
+        runner = _event_loop_runner()
+        deadline = clock + args.max_minutes * 60
+        runs = runner(run_all(targets, modes, scenarios, cfg, deadline, args.profile))
+        took = time.monotonic() - clock
+        argv = argv if argv is not None else sys.argv[1:]
+        result = {
+            "command": " ".join(["python", "bench/run.py", *argv]),
+            "started": started.isoformat(timespec="seconds"),
+            "seconds": round(took, 1),
+            "machine": machine(),
+            "versions": versions(),
+            "config": dataclasses.asdict(cfg),
+            "targets": targets,
+            "modes": modes,
+            "scenarios": scenarios,
+            "runs": runs,
+        }
     verdicts = _report.verdicts(runs, budgets, "ember") if "ember" in targets else []
-    result = {
-        "command": command,
-        "started": started.isoformat(timespec="seconds"),
-        "seconds": round(took, 1),
-        "machine": machine(),
-        "versions": versions(),
-        "config": dataclasses.asdict(cfg),
-        "targets": targets,
-        "modes": modes,
-        "scenarios": scenarios,
-        "runs": runs,
-        "summary": _report.summarise(runs),
-        "budgets": verdicts,
-        "errors": _report.errors(runs),
-    }
+    result["summary"] = _report.summarise(runs)
+    result["budgets"] = verdicts
+    result["errors"] = _report.errors(runs)
     args.json.write_text(json.dumps(result, indent=1, default=str) + "\n")
     section = markdown(result, runs, budgets, targets)
     print(section)
@@ -264,7 +272,8 @@ def markdown(
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()) + ".",
         "",
-        f"{cfg['repeat']} interleaved repetitions ({cfg['repeat_second_mode']} for the second "
+        f"{cfg['repeat']} interleaved repetitions "
+        f"({cfg.get('repeat_second_mode', cfg['repeat'])} for the second "
         "compression mode), a fresh server process per target for the "
         f"shared scenarios (click, form, table, throughput), another for `sessions` "
         f"({cfg['sessions']} sessions: memory, opening rate, broadcast) and another for "
