@@ -13,7 +13,10 @@ import ast
 import datetime
 import keyword
 import re
+import shutil
 import string
+import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -259,7 +262,8 @@ def generate_project(
     if sample:
         context, schema, table, specs = SAMPLE
         resource = Resource.build(name, context, schema, table, parse_fields(specs))
-        written += generate_live(root, resource, force=force)
+        written += generate_live(root, resource, force=force, format_code=False)
+    tidy(root, written)
     return written
 
 
@@ -501,7 +505,9 @@ def project_app(root: Path) -> str:
     return app
 
 
-def generate_live(root: Path, resource: Resource, *, force: bool = False) -> list[Path]:
+def generate_live(
+    root: Path, resource: Resource, *, force: bool = False, format_code: bool = True
+) -> list[Path]:
     """Write a resource's context, model, migration, pages, stories and tests under ``root``.
 
     Also adds its pages to the app (below ``# ember gen live: routes`` in ``app.py``).
@@ -541,7 +547,11 @@ def generate_live(root: Path, resource: Resource, *, force: bool = False) -> lis
         ),
     )
     written = plan.write(force=force)
-    _add_routes(root / resource.app / "app.py", values)
+    app_file = root / resource.app / "app.py"
+    if _add_routes(app_file, values):
+        written.append(app_file)
+    if format_code:
+        tidy(root, written)
     return written
 
 
@@ -568,12 +578,47 @@ def _migration_head(versions: Path, table: str) -> tuple[str | None, int]:
     return (heads.pop() if heads else None), len(revisions) + 1
 
 
-def _add_routes(app_file: Path, values: dict[str, str]) -> None:
+def _add_routes(app_file: Path, values: dict[str, str]) -> bool:
+    """Mount the resource's pages below the marker in app.py; False if already there."""
     line = f"{values['table']}.mount_pages(app)"
     if not app_file.exists():
-        return
+        return False
     text = app_file.read_text()
     if line in text or ROUTES_MARKER not in text:
-        return
-    addition = f"from .live import {values['table']}  # noqa: E402\n\n{line}\n"
+        return False
+    addition = f"from .live import {values['table']}  # noqa: E402\n\n{line}"
     app_file.write_text(text.replace(ROUTES_MARKER, f"{ROUTES_MARKER}\n{addition}", 1))
+    return True
+
+
+def tidy(root: Path, written: list[Path]) -> bool:
+    """Sort imports and format the written Python files with ruff, as ``phx.gen`` runs
+    ``mix format``; the project's ruff settings apply. Without ruff the files stay as the
+    templates wrote them (valid, less tidy). Returns whether ruff ran.
+    """
+    base = root.resolve()
+    files = [
+        str(path.resolve())
+        for path in written
+        if path.suffix == ".py" and path.resolve().relative_to(base).parts[0] != "migrations"
+    ]
+    ruff = _ruff()
+    if not files or ruff is None:
+        return False
+    for arguments in (
+        ["check", "--fix-only", "--select", "I,F401,UP", "--quiet"],
+        ["format", "--quiet"],
+    ):
+        # Our own ruff binary on files we just wrote: no untrusted input reaches the command.
+        subprocess.run(  # noqa: S603
+            [*ruff, *arguments, *files], cwd=root, check=False, capture_output=True
+        )
+    return True
+
+
+def _ruff() -> list[str] | None:
+    beside = Path(sys.executable).parent / "ruff"
+    if beside.is_file():
+        return [str(beside)]
+    found = shutil.which("ruff")
+    return [found] if found else None

@@ -87,6 +87,10 @@ def test_gen_live_with_every_field_type_writes_passing_tests(tmp_path):
     finished = run_generated_tests(project)
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert "failed" not in finished.stdout
+    ruff = Path(sys.executable).parent / "ruff"
+    for check in (["check", "."], ["format", "--check", "."]):
+        linted = subprocess.run([ruff, *check], cwd=project, capture_output=True, text=True)
+        assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
 @pytest.mark.parametrize("name", ["Blog", "1blog", "my-blog", "class", "ember", "tests"])
