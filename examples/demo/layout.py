@@ -84,5 +84,5 @@ def shell(active: str, *children: Any, status: Any = None) -> Any:
             html.div({"className": "demo-status"}, status),
         ),
         html.main({"className": "demo-main"}, *children),
-        ui.flash_group(),
+        ui.flash_group(position="bottom-end"),
     )

@@ -6,9 +6,11 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
+
 from ember.live.testing import LiveClient
 from examples.demo import app as demo
-from examples.demo import chirps, db
+from examples.demo import chirps, db, layout
 
 
 @contextlib.asynccontextmanager
@@ -103,3 +105,13 @@ async def test_demo_new_member_appears_on_other_members_pages(tmp_path):
 async def test_demo_health_route_answers_json(tmp_path):
     async with running(tmp_path) as client:
         assert (await client.get("/api/health")).json() == {"status": "ok"}
+
+
+async def test_demo_mounts_the_storybook_when_ember_has_one(tmp_path):
+    if not layout.storybook_mounted:
+        pytest.skip("ember.storybook exposes no Storybook app in this checkout yet")
+    async with running(tmp_path) as client:
+        response = await client.get("/storybook/")
+        assert response.status_code == 200
+        page = await client.live("/")
+        assert page.find("nav a[href='/storybook/']").text() == "Storybook"
