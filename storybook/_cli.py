@@ -6,6 +6,9 @@ not import the storybook (see DESIGN.md).
 
 from __future__ import annotations
 
+import os
+import sys
+
 import uvicorn
 from fastapi import FastAPI
 
@@ -30,6 +33,8 @@ def storybook_command(package: str, host: str, port: int) -> None:
         StorybookError: a package cannot be imported or declares stories wrongly.
     """
     packages = [p.strip() for p in package.split(",") if p.strip()]
+    if os.getcwd() not in sys.path:  # `ember storybook shop` finds ./shop, like uvicorn
+        sys.path.insert(0, os.getcwd())
     app = storybook_app(packages)
     print(f"ember storybook for {', '.join(packages)}: open http://{host}:{port}/")
     uvicorn.run(app, host=host, port=port, log_level="info")

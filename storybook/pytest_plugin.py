@@ -17,6 +17,8 @@ for the ``story_html_checks`` fixture, which such a test can pass along.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ._checks import StoryCase, story_cases
@@ -55,8 +57,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     marker = metafunc.definition.get_closest_marker("storybook")
     packages: list[str] = list(marker.args) if marker is not None else []
-    packages = packages or metafunc.config.getoption("storybook") or []
-    packages = packages or metafunc.config.getini("storybook_packages") or []
+    packages = packages or _option(metafunc.config, "storybook", "storybook_packages") or []
     if not packages:
         msg = (
             f"{metafunc.definition.nodeid} takes story_case, but no story package is named: "
@@ -71,5 +72,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture
 def story_html_checks(request: pytest.FixtureRequest) -> bool:
     """Whether HTML checks are on (``--storybook-html-checks`` or the ini option)."""
-    config = request.config
-    return bool(config.getoption("storybook_html_checks") or config.getini("storybook_html_checks"))
+    return bool(_option(request.config, "storybook_html_checks", "storybook_html_checks"))
+
+
+def _option(config: pytest.Config, option: str, ini: str) -> Any:
+    # Without pytest_addoption (the hooks imported into a conftest) the options are unknown.
+    try:
+        return config.getoption(option) or config.getini(ini)
+    except ValueError:
+        return None

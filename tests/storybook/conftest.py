@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -12,6 +14,17 @@ from fastapi import FastAPI
 from ember.live import Ember, LiveSettings
 from ember.live.testing import LiveClient, LivePage
 from ember.storybook import Story, Storybook
+
+# The storybook's pytest plugin, for this folder only (a project loads it with
+# `-p ember.storybook.pytest_plugin` or `pytest_plugins` in its root conftest).
+from ember.storybook.pytest_plugin import pytest_configure as pytest_configure
+from ember.storybook.pytest_plugin import pytest_generate_tests as pytest_generate_tests
+from ember.storybook.pytest_plugin import story_html_checks as story_html_checks
+
+# docs/storybook.md's sample package `shop` imports as a top-level package, as in an app.
+DOCS_SRC = str(Path(__file__).parent / "docs_src")
+if DOCS_SRC not in sys.path:
+    sys.path.insert(0, DOCS_SRC)
 
 OpenStorybook = Callable[..., AbstractAsyncContextManager[LivePage]]
 

@@ -1,0 +1,1 @@
+"""A small shop: its components and their stories (the docs' example)."""
