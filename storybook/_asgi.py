@@ -9,7 +9,6 @@ served under (read from the ASGI ``root_path``) and routes on the full path.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
 
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
@@ -70,7 +69,7 @@ class Storybook:
                 app,
                 prefix or "/",
                 storybook_view(self.catalog),
-                title=escape(self.catalog.title, quote=False),
+                title=self.catalog.title,
                 head=head,
             )
             self._apps[prefix] = app

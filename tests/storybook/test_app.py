@@ -6,6 +6,7 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 from ember.live.testing import LivePage
+from ember.storybook import check_html
 
 from .conftest import OpenStorybook
 from .sample_pkg import greeting_stories
@@ -215,3 +216,11 @@ async def test_storybook_back_button_restores_the_previous_story(
         await page.send_raw(json.dumps(back))
         await page.wait_for(lambda p: p.find(".sb-title h1").text() == "badge")
         assert page.find("#sb-story .ember-badge").text() == "Neutral"
+
+
+async def test_storybook_own_page_passes_the_html_checks(open_storybook: OpenStorybook) -> None:
+    async with open_storybook("?story=greeting&variation=waving", packages=SAMPLES) as page:
+        assert check_html(page.html()) == []
+        for tab in ("events", "docs", "source"):
+            await page.click(f"#sb-panel_tab_{tab}")
+            assert check_html(page.html()) == []

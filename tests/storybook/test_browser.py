@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -134,11 +135,9 @@ def test_storybook_browse_edit_click_and_reopen_in_chromium(server: str, page: A
     assert "ember-button-lg" in (page.get_attribute("#sb-story button", "class") or "")
 
     # Back goes to the previous arguments (push_patch made history entries).
-    page.go_back()
-    page.wait_for_function(
-        "!document.querySelector('#sb-story button.ember-button-lg')"
-        " || document.querySelector('#sb-story button[aria-busy]')"
-    )
+    page.go_back()  # to the step before unchecking "loading"
+    page.wait_for_selector("#sb-story button[aria-busy=true]")
+    assert '"loading":true' in unquote(page.url)
 
 
 def test_storybook_dark_theme_and_narrow_canvas_in_chromium(server: str, page: Any) -> None:

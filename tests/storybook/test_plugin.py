@@ -1,4 +1,7 @@
-"""The pytest plugin: one test per story variation, in a project of its own."""
+"""The pytest plugin: one test per story variation, in a project of its own.
+
+(The marker route runs in this suite: docs_src/test_shop_stories.py.)
+"""
 
 from __future__ import annotations
 
@@ -85,14 +88,6 @@ def test_plugin_runs_one_test_per_variation_with_html_checks(project: Path) -> N
     assert "label / exploding raised ValueError: no booms" in result.stdout
     assert "FAILED test_stories.py::test_story[bare-image-default]" in result.stdout
     assert "<img> has no alt text." in result.stdout
-
-
-def test_plugin_marker_names_the_packages(project: Path) -> None:
-    marked = 'import pytest\n\npytestmark = pytest.mark.storybook("widgets")\n' + TEST
-    (project / "test_stories.py").write_text(marked)
-    result = run_pytest(project, "-k", "not exploding")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed, 1 deselected" in result.stdout  # no HTML checks without the option
 
 
 def test_plugin_without_packages_is_a_usage_error() -> None:
