@@ -16,8 +16,9 @@ from starlette.types import Receive, Scope, Send
 import ember.components as ui
 from ember.live import Ember, default_ember
 
-from ._app import Catalog, storybook_view
+from ._app import storybook_view
 from ._discovery import discover
+from ._selection import Catalog
 from ._story import Story
 from ._style import storybook_css
 

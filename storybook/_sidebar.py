@@ -1,0 +1,135 @@
+"""The sidebar: stories by group, the open story's variations, and the search box."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from reactpy import html
+from reactpy.types import VdomDict
+
+import ember.components as ui
+
+from ._selection import Catalog, Selection
+from ._story import Story
+
+__all__ = ["calling", "sidebar"]
+
+
+def calling(
+    function: Callable[..., Awaitable[None]], *args: object
+) -> Callable[[object], Awaitable[None]]:
+    """An async event handler that awaits ``function(*args)`` (a lambda would return the
+    coroutine from a worker thread, unawaited)."""
+
+    async def handler(event: object) -> None:
+        await function(*args)
+
+    return handler
+
+
+def sidebar(
+    catalog: Catalog,
+    chosen: Selection,
+    search: str,
+    set_search: Callable[[str], None],
+    select: Callable[[Story, str], Awaitable[None]],
+) -> VdomDict:
+    """The story tree: groups, stories, and the open story's variations; searchable."""
+    needle = search.strip().lower()
+    sections = []
+    for group, stories in catalog.groups():
+        items = []
+        for story in stories:
+            variations = list(story.variations)
+            if needle and needle not in f"{group} {story.name}".lower():
+                variations = [v for v in variations if needle in v.lower()]
+                if not variations:
+                    continue
+            items.append(_tree_item(story, chosen, variations, bool(needle), select))
+        if items:
+            sections.append(
+                html.section(
+                    {"className": "sb-group", "key": group},
+                    html.h2({"className": "sb-group-title"}, group),
+                    html.ul({"className": "sb-tree"}, *items),
+                )
+            )
+    return html.nav(
+        {"className": "sb-side", "aria-label": "Stories"},
+        html.div(
+            {"className": "sb-search", "role": "search"},
+            ui.icon("search", size="sm"),
+            html.input(
+                {
+                    "id": "sb-search",
+                    "type": "search",
+                    "className": "ember-control",
+                    "placeholder": "Find a story",
+                    "aria-label": "Find a story",
+                    "value": search,
+                    "onChange": lambda event: set_search(
+                        str(event.get("target", {}).get("value", ""))
+                    ),
+                }
+            ),
+        ),
+        *sections,
+        html.p({"className": "sb-none"}, f"No story matches “{search}”.") if not sections else None,
+    )
+
+
+def _tree_item(
+    story: Story,
+    chosen: Selection,
+    variations: list[str],
+    searching: bool,
+    select: Callable[[Story, str], Awaitable[None]],
+) -> VdomDict:
+    is_open = story.id == chosen.story.id or searching
+    current = story.id == chosen.story.id
+    head = html.button(
+        {
+            "type": "button",
+            "className": "sb-item sb-item-story",
+            "data-story": story.id,
+            "aria-expanded": "true" if is_open else "false",
+            "onClick": calling(select, story, variations[0]),
+        },
+        ui.icon("chevron-down" if is_open else "chevron-right", size="sm"),
+        story.name,
+    )
+    entries: list[VdomDict] = []
+    if is_open:
+        for group, names in story.grouped_variations():
+            shown = [n for n in names if n in variations]
+            if group and shown:
+                entries.append(
+                    html.li(
+                        {"key": f"group-{group}", "className": "sb-vgroup", "role": "presentation"},
+                        group,
+                    )
+                )
+            for name in shown:
+                entries.append(
+                    html.li(
+                        {"key": name},
+                        html.button(
+                            {
+                                "type": "button",
+                                "className": "sb-item",
+                                "data-story": story.id,
+                                "data-variation": name,
+                                "aria-current": "page"
+                                if current and name == chosen.variation
+                                else "false",
+                                "onClick": calling(select, story, name),
+                            },
+                            name,
+                        ),
+                    )
+                )
+    return html.li(
+        {"key": story.id},
+        head,
+        html.ul({"className": "sb-variations"}, *entries) if entries else None,
+    )
