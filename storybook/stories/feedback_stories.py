@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from reactpy import component, html, use_effect
 from reactpy.types import VdomDict
 
@@ -21,7 +23,9 @@ from . import Story
 
 @component
 def flash_demo(
-    kind: str = "info", message: str = "Saved.", auto_dismiss_ms: int = 5000
+    kind: Literal["info", "success", "warning", "error"] = "info",
+    message: str = "Saved.",
+    auto_dismiss_ms: int = 5000,
 ) -> VdomDict:
     """A button that puts a flash message, and the flash group that shows it."""
     session = use_session()

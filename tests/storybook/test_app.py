@@ -125,6 +125,8 @@ async def test_storybook_ember_button_click_is_logged(open_storybook: OpenStoryb
         await page.click("#sb-story button")
         await page.click("#sb-panel_tab_events")
         assert page.find("#sb-events li").attr("data-handler") == "on_click"
+        await page.click("#sb-panel_tab_source")  # the story's own handler, not the logger
+        assert "button('Save changes', variant='primary', on_click=_clicked)" in page.html()
 
 
 async def test_storybook_invalid_control_input_shows_the_error(
