@@ -226,3 +226,14 @@ async def test_storybook_own_page_passes_the_html_checks(open_storybook: OpenSto
         for tab in ("events", "docs", "source"):
             await page.click(f"#sb-panel_tab_{tab}")
             assert check_html(page.html()) == []
+
+
+async def test_storybook_colour_control_sets_the_colour(open_storybook: OpenStorybook) -> None:
+    async with open_storybook("?story=greeting", packages=SAMPLES) as page:
+        assert page.find("#control-accent_colour-picker").attr("type") == "color"
+        await page.change("#control-accent_colour", "#112233")
+        assert page.find("#sb-story .greeting").attr("style") == "color:#112233"
+        await page.change("#control-accent_colour", "teal")
+        assert page.find('[data-control="accent_colour"] .sb-error').text() == (
+            "Expected a colour like #ea580c, got 'teal'."
+        )
