@@ -147,14 +147,17 @@ def test_demo_restart_shows_disconnected_then_recovers(browser, demo):
     page.wait_for_selector(CONNECTED)
     post(page, "Written before the restart")
     expect(page.locator(".chirp").first).to_contain_text("Written before the restart")
+    before = page.locator("#who").inner_text()
     demo.stop()
     page.wait_for_selector("[data-ember-root].ember-disconnected")
     shoot(page, "disconnected")
     demo.start()
     page.wait_for_selector(CONNECTED, timeout=15000)
+    # The fresh session's first render has arrived once the tab has its new guest name.
+    expect(page.locator("#who")).not_to_have_text(before, timeout=15000)
     expect(page.locator(".chirp").first).to_contain_text("Written before the restart")
     post(page, "Written after the restart")
-    expect(page.locator(".chirp").first).to_contain_text("Written after the restart")
+    expect(page.locator(".chirp").first).to_contain_text("Written after the restart", timeout=15000)
     page.close()
 
 
