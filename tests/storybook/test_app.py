@@ -237,3 +237,12 @@ async def test_storybook_colour_control_sets_the_colour(open_storybook: OpenStor
         assert page.find('[data-control="accent_colour"] .sb-error').text() == (
             "Expected a colour like #ea580c, got 'teal'."
         )
+
+
+async def test_storybook_json_control_edits_table_rows(open_storybook: OpenStorybook) -> None:
+    async with open_storybook("?story=table&variation=empty") as page:
+        assert page.find("#control-rows").text() == "[]"
+        rows = [{"id": 9, "name": "Zed", "email": "zed@example.com", "role": "Admin", "logins": 1}]
+        await page.change("#control-rows", json.dumps(rows))
+        assert page.find_all("#sb-story tbody td")[0].text() == "Zed"
+        assert json.loads(last_query(page)["args"]) == {"rows": rows}
