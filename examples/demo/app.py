@@ -34,7 +34,7 @@ logger = logging.getLogger("ember.demo")
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Create the tables on first start, run the PubSub and Presence with the app."""
-    await db.repo.create_all()
+    await db.create_tables()
     async with (
         ember.live.lifespan(app),
         Presence(ember.live.default_ember().pubsub) as presence,

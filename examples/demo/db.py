@@ -7,11 +7,13 @@ in the system's temporary folder), never in the repository.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from pathlib import Path
 
 from sqlalchemy import MetaData
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 from ember.data import NAMING_CONVENTION, Repo, make_engine
@@ -36,6 +38,17 @@ def connect(url: str | None = None) -> Repo:
     global repo
     repo = Repo(make_engine(url or database_url()), Base.metadata)
     return repo
+
+
+async def create_tables() -> None:
+    """Create the tables that are missing. Two processes starting together on one
+    PostgreSQL can both see a table missing and race to create it: the loser tries again.
+    """
+    try:
+        await repo.create_all()
+    except DBAPIError:
+        await asyncio.sleep(0.5)
+        await repo.create_all()
 
 
 repo: Repo = connect()
