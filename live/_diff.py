@@ -61,6 +61,7 @@ class ModelMirror:
 
     def __init__(self) -> None:
         self.root: dict[str, Any] | None = None
+        self.seen: dict[str, int] = {}
 
     def messages(self, update: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """The messages that bring the client from the mirrored model to ``update``'s.
@@ -73,12 +74,13 @@ class ModelMirror:
         if self.root is None:
             if path == "":
                 self.root = model
+                sent_whole(model, self.seen)
                 yield dict(update)
                 return
             self.root = {"tagName": ""}
         ops: Op = []
         if path == "":
-            diff(self.root, model, "", ops)
+            diff(self.root, model, "", ops, self.seen)
             self.root = model
         else:
             parent, last = self._locate(path)
@@ -87,14 +89,13 @@ class ModelMirror:
                 # update has no place in the client's list (see docs/streams.md).
                 logger.debug("Dropped an update inside a stream row at %s", path)
                 return
-            if parent is None:
+            old = _MISSING if parent is None else _child(parent, last)
+            if old is _MISSING:
                 ops.append(["s", path, model])
+                sent_whole(model, self.seen)
             else:
-                old = _child(parent, last)
-                if old is _MISSING:
-                    ops.append(["s", path, model])
-                else:
-                    diff(old, model, path, ops)
+                diff(old, model, path, ops, self.seen)
+            if parent is not None:
                 _set(parent, last, model)
         if ops:
             yield {"type": "ember-patch", "ops": ops}
@@ -150,19 +151,27 @@ def _set(node: Any, token: str, value: Any) -> None:
 # -- diffing ----------------------------------------------------------------------------------
 
 
-def diff(old: Any, new: Any, path: str, ops: Op) -> None:
-    """Append to ``ops`` what turns the model ``old`` at ``path`` into ``new``."""
+def diff(old: Any, new: Any, path: str, ops: Op, seen: dict[str, int] | None = None) -> None:
+    """Append to ``ops`` what turns the model ``old`` at ``path`` into ``new``.
+
+    ``seen`` maps each stream's token to the last of its operations already sent; it is
+    updated, and the streams are told (their sent operations are forgotten).
+    """
+    if seen is None:
+        seen = {}
     if old is new or old == new:  # equality runs in C: unchanged subtrees cost little
         return
     if not isinstance(old, dict) or not isinstance(new, dict):
         if old != new:
             ops.append(["s", path, new])
+            sent_whole(new, seen)
         return
     if not _same_element(old, new):
         if path == "":
             ops.append(["s", "", {**_empties(old), **new}])
         else:
             ops.append(["s", path, new])
+        sent_whole(new, seen)
         return
     for field in _COMPARED_AS_MAPPINGS:
         before, after = old.get(field) or {}, new.get(field) or {}
@@ -172,9 +181,11 @@ def diff(old: Any, new: Any, path: str, ops: Op) -> None:
             _diff_mapping(before, after, f"{path}/{field}", ops)
     mark = (new.get("attributes") or {}).get(STREAM_ATTRIBUTE)
     if mark is not None and hasattr(mark, "ops"):
-        _stream_ops(old, new, mark, f"{path}/children", ops)
+        _stream_ops(old, new, mark, f"{path}/children", ops, seen)
         return
-    _diff_children(old.get("children") or [], new.get("children") or [], f"{path}/children", ops)
+    _diff_children(
+        old.get("children") or [], new.get("children") or [], f"{path}/children", ops, seen
+    )
 
 
 def _as_text(attributes: Mapping[str, Any]) -> dict[str, Any]:
@@ -214,13 +225,15 @@ def _key(child: Any, index: int) -> Any:
     return ("i", index)
 
 
-def _diff_children(old: list[Any], new: list[Any], path: str, ops: Op) -> None:
+def _diff_children(
+    old: list[Any], new: list[Any], path: str, ops: Op, seen: dict[str, int]
+) -> None:
     old_keys = [_key(c, i) for i, c in enumerate(old)]
     new_keys = [_key(c, i) for i, c in enumerate(new)]
     start = 0
     limit = min(len(old), len(new))
     while start < limit and old_keys[start] == new_keys[start]:
-        diff(old[start], new[start], f"{path}/{start}", ops)
+        diff(old[start], new[start], f"{path}/{start}", ops, seen)
         start += 1
     old_end, new_end = len(old), len(new)
     while old_end > start and new_end > start and old_keys[old_end - 1] == new_keys[new_end - 1]:
@@ -229,15 +242,19 @@ def _diff_children(old: list[Any], new: list[Any], path: str, ops: Op) -> None:
     if old_end > start or new_end > start:
         if old_end == start:
             ops.append(["i", path, start, new[start:new_end]])
+            sent_whole(new[start:new_end], seen)
         elif new_end == start:
             ops.append(["d", path, start, old_end - start])
         elif (old_end - start) + (new_end - start) > _MAX_REORDER:
             ops.append(["s", path, new])
+            sent_whole(new, seen)
             return
         else:
-            _diff_middle(old, new, old_keys, new_keys, (start, old_end, new_end), path, ops)
+            bounds = (start, old_end, new_end)
+            _diff_middle(old, new, old_keys, new_keys, bounds, path, ops, seen)
     for offset in range(len(new) - new_end):
-        diff(old[old_end + offset], new[new_end + offset], f"{path}/{new_end + offset}", ops)
+        at = f"{path}/{new_end + offset}"
+        diff(old[old_end + offset], new[new_end + offset], at, ops, seen)
 
 
 def _diff_middle(
@@ -248,6 +265,7 @@ def _diff_middle(
     bounds: tuple[int, int, int],
     path: str,
     ops: Op,
+    seen: dict[str, int],
 ) -> None:
     start, old_end, new_end = bounds
     wanted = set(new_keys[start:new_end])
@@ -271,14 +289,15 @@ def _diff_middle(
         where = start + position
         if position < len(current) and current[position] == key:
             last_insert = None
-            diff(by_key[key], child, f"{path}/{where}", ops)
+            diff(by_key[key], child, f"{path}/{where}", ops, seen)
         elif key in by_key:
             found = current.index(key, position)
             ops.append(["m", path, start + found, where])
             current.insert(position, current.pop(found))
             last_insert = None
-            diff(by_key[key], child, f"{path}/{where}", ops)
+            diff(by_key[key], child, f"{path}/{where}", ops, seen)
         else:
+            sent_whole(child, seen)
             current.insert(position, key)
             if last_insert is not None and last_insert[2] + len(last_insert[3]) == where:
                 last_insert[3].append(child)
@@ -288,15 +307,24 @@ def _diff_middle(
 
 
 def _stream_ops(
-    old: Mapping[str, Any], new: Mapping[str, Any], mark: Any, path: str, ops: Op
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    mark: Any,
+    path: str,
+    ops: Op,
+    seen: dict[str, int],
 ) -> None:
     previous = (old.get("attributes") or {}).get(STREAM_ATTRIBUTE)
     rows = new.get("children") or []
-    if mark.fresh or previous is None or str(previous) != str(mark):
+    token = str(mark)
+    if mark.fresh or previous is None or str(previous) != token or token not in seen:
         ops.append(["s", path, list(rows)])
+        sent_whole(new, seen)
         return
     last: Op | None = None
-    for kind, index, row in mark.ops:
+    for seq, kind, index, row in mark.ops:
+        if seq <= seen[token]:
+            continue  # sent with an earlier render
         if kind == "i":
             if last is not None and last[0] == "i" and last[2] + len(last[3]) == index:
                 last[3].append(rows[row])
@@ -312,6 +340,29 @@ def _stream_ops(
         else:  # "c": the stream was reset
             last = ["s", path, []]
         ops.append(last)
+    _acknowledge(mark, seen)
+
+
+def sent_whole(model: Any, seen: dict[str, int]) -> None:
+    """``model`` goes to the client as it is: the streams in it have sent everything."""
+    pending = [model]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            mark = (node.get("attributes") or {}).get(STREAM_ATTRIBUTE)
+            if mark is not None and hasattr(mark, "ops"):
+                _acknowledge(mark, seen)
+                continue  # rows hold no streams
+            pending.extend(c for c in node.get("children") or () if isinstance(c, dict))
+
+
+def _acknowledge(mark: Any, seen: dict[str, int]) -> None:
+    token = str(mark)
+    if mark.seq > seen.get(token, -1):
+        seen[token] = mark.seq
+    mark.acknowledge(seen[token])
 
 
 # -- applying (what ember.js does; used by ember.live.testing and the tests) ----------------

@@ -145,6 +145,7 @@ class _StreamAwareLayout(Layout):
         for key, child in list(new_state.children_by_key.items()):
             for target in rows.pop(key, ()):
                 kept.pop(target, None)
+            alive = mark.alive(key)  # not deleted since (renders can finish late)
             states = list(_states_of(child))
             holds_components = any(state.is_component_state for state in states)
             targets: list[str] = []
@@ -156,12 +157,12 @@ class _StreamAwareLayout(Layout):
                 del new_state.children_by_key[key]
                 for target in targets:
                     handler = self._event_handlers.pop(target, None)
-                    if handler is not None and key not in mark.deleted:
+                    if handler is not None and alive:
                         kept[target] = handler
-            elif key not in mark.deleted:
+            elif alive:
                 for target in targets:
                     kept[target] = self._event_handlers[target]
-            if key not in mark.deleted:
+            if alive:
                 rows[key] = targets
         self._containers.setdefault(asyncio.current_task(), []).append(new_state.model.current)
 
@@ -175,7 +176,19 @@ class _StreamAwareLayout(Layout):
                     for targets in self._rows_by_stream.pop(str(mark), {}).values():
                         for target in targets:
                             kept.pop(target, None)
-        await super()._unmount_model_states(old_states)
+        # ReactPy's own loop, tolerant of a state unmounted twice: a component that
+        # re-renders by itself while its parent re-renders it inline (a stream insert and
+        # a state change in one handler) renders both from the same old children, and
+        # ReactPy then failed with a KeyError on the second unmount.
+        to_unmount = old_states[::-1]
+        states = self._model_states_by_life_cycle_state_id
+        while to_unmount:
+            state = to_unmount.pop()
+            for target in state.targets_by_event.values():
+                self._event_handlers.pop(target, None)
+            if state.is_component_state and states.pop(state.life_cycle_state.id, None):
+                await state.life_cycle_state.hook.affect_component_will_unmount()
+            to_unmount.extend(state.children_by_key.values())
 
 
 def _states_of(state: Any) -> Iterator[Any]:

@@ -39,6 +39,9 @@ class StreamMark(str):
 
     fresh: bool
     reset: bool
+    seq: int
+    acknowledge: Callable[[int], None]
+    alive: Callable[[str], bool]
 
     # Each render's mark differs from the last one (its operations do), so the diff never
     # takes a re-rendered container for unchanged; as text it is still the token.
@@ -51,7 +54,14 @@ class StreamMark(str):
         return not self == other
 
     __hash__ = str.__hash__
-    ops: tuple[tuple[str, int, int], ...]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> str:
+        return str(self)  # a copy of a model is plain data
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return (str, (str(self),))
+
+    ops: tuple[tuple[int, str, int, int], ...]
     deleted: tuple[str, ...]
 
 
@@ -94,10 +104,11 @@ class Stream(Generic[T]):
         self._lock = threading.RLock()
         self._keys: list[str] = []
         self._present: set[str] = set()
-        self._ops: list[tuple[str, int, str, Any]] = []
-        self._pending: dict[str, T] = {}
-        self._reset = False
-        self._deleted: list[str] = []
+        # Operations the client has not got yet: (seq, kind, index, dom id, item). Every
+        # render of the container carries all of them; the session's diff sends the ones
+        # it has not sent (renders can finish out of order or be cancelled) and acknowledges.
+        self._ops: list[tuple[int, str, int, str, Any]] = []
+        self._seq = 0
         self._rerender: Callable[[], None] | None = None
         for item in items:
             self._insert(item, -1, limit)
@@ -145,10 +156,7 @@ class Stream(Generic[T]):
         with self._lock:
             self._keys.clear()
             self._present.clear()
-            self._ops = [("c", 0, "", None)]
-            self._pending.clear()
-            self._deleted.clear()
-            self._reset = True
+            self._op("c", 0, "", None)
             for item in items:
                 self._insert(item, -1, self.limit)
         self._changed()
@@ -156,9 +164,7 @@ class Stream(Generic[T]):
     def _insert(self, item: T, at: int, limit: int | None) -> None:
         dom_id = self.dom_id(item)
         if dom_id in self._present:
-            index = self._keys.index(dom_id)
-            self._pending[dom_id] = item
-            self._ops.append(("r", index, dom_id, item))
+            self._op("r", self._keys.index(dom_id), dom_id, item)
             return
         size = len(self._keys)
         if at == -1 or at > size:
@@ -172,8 +178,7 @@ class Stream(Generic[T]):
             return
         self._keys.insert(index, dom_id)
         self._present.add(dom_id)
-        self._pending[dom_id] = item
-        self._ops.append(("i", index, dom_id, item))
+        self._op("i", index, dom_id, item)
         if limit:
             while len(self._keys) > abs(limit):
                 self._delete(self._keys[-1] if limit > 0 else self._keys[0])
@@ -184,9 +189,20 @@ class Stream(Generic[T]):
         index = self._keys.index(dom_id)
         del self._keys[index]
         self._present.discard(dom_id)
-        self._pending.pop(dom_id, None)
-        self._deleted.append(dom_id)
-        self._ops.append(("d", index, dom_id, None))
+        self._op("d", index, dom_id, None)
+
+    def _op(self, kind: str, index: int, dom_id: str, item: Any) -> None:
+        self._seq += 1
+        self._ops.append((self._seq, kind, index, dom_id, item))
+
+    def _acknowledge(self, seq: int) -> None:
+        """The client has every operation up to ``seq``: forget them and their items."""
+        with self._lock:
+            if self._ops and self._ops[0][0] <= seq:
+                self._ops = [op for op in self._ops if op[0] > seq]
+
+    def _alive(self, dom_id: str) -> bool:
+        return dom_id in self._present
 
     def _changed(self) -> None:
         rerender = self._rerender
@@ -212,33 +228,38 @@ class Stream(Generic[T]):
 
     def _take_batch(self, row: Callable[[T], Any], *, fresh: bool) -> tuple[StreamMark, list[Any]]:
         with self._lock:
-            final = self._present
+            latest = {k: item for _, kind, _, k, item in self._ops if kind in ("i", "r")}
             rows: list[Any] = []
-            ops: list[tuple[str, int, int]] = []
+            ops: list[tuple[int, str, int, int]] = []
             if fresh:
-                self._keys = [k for k in self._keys if k in self._pending]
+                # A new container is empty in the browser: it shows the rows whose items
+                # are still here (on mount, all of them); rows already sent are gone.
+                self._keys = [k for k in self._keys if k in latest]
                 self._present = set(self._keys)
-                rows = [self._row(row, self._pending[k], k) for k in self._keys]
+                rows = [self._row(row, latest[k], k) for k in self._keys]
             else:
-                # Each row is rendered once per batch (keys must be unique among the
-                # container's children), with its latest item; a row inserted and deleted
-                # within the batch is an empty placeholder.
-                latest = {k: item for kind, _, k, item in self._ops if kind in ("i", "r")}
+                # Each row is rendered once per render (keys are unique among the
+                # container's children), with its latest item; a row no longer in the
+                # page is an empty placeholder (it is deleted by a later operation).
                 position: dict[str, int] = {}
-                for kind, index, dom_id, _ in self._ops:
+                for seq, kind, index, dom_id, _ in self._ops:
                     if kind in ("i", "r") and dom_id not in position:
                         position[dom_id] = len(rows)
                         rows.append(
                             self._row(row, latest[dom_id], dom_id)
-                            if dom_id in final
+                            if dom_id in self._present
                             else {"tagName": "", "attributes": {"key": dom_id}}
                         )
-                    ops.append((kind, index, position.get(dom_id, 0)))
+                    ops.append((seq, kind, index, position.get(dom_id, 0)))
             mark = StreamMark(self.token)
-            mark.fresh, mark.reset, mark.ops = fresh, self._reset, tuple(ops)
-            mark.deleted = tuple(k for k in dict.fromkeys(self._deleted) if k not in final)
-            self._ops, self._deleted, self._reset = [], [], False
-            self._pending.clear()
+            mark.fresh, mark.ops, mark.seq = fresh, tuple(ops), self._seq
+            mark.reset = any(kind == "c" for _, kind, _, _, _ in self._ops)
+            mark.deleted = tuple(
+                dict.fromkeys(
+                    k for _, kind, _, k, _ in self._ops if kind == "d" and k not in self._present
+                )
+            )
+            mark.acknowledge, mark.alive = self._acknowledge, self._alive
         return mark, rows
 
     def _row(self, row: Callable[[T], Any], item: T, dom_id: str) -> Any:

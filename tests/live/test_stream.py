@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI
-from reactpy import component, html, use_state
+from reactpy import component, html, use_effect, use_state
 
 from ember.live import (
     Ember,
@@ -121,3 +121,50 @@ async def test_liveview_stream_with_a_limit_keeps_the_newest_rows(ember: Ember):
         assert [e.text() for e in page.find_all("#posts p")] == ["2", "3", "4"]
         await page.click("#drop")
         assert [e.text() for e in page.find_all("#posts p")] == ["2", "3"]
+
+
+@component
+def Badge(label: str) -> Any:
+    shown, set_shown = use_state("first")
+    # Re-renders itself once mounted: inside a stream row, that update is not sent.
+    use_effect(lambda: set_shown("second"), [])
+    return html.b(f"{label}:{shown}")
+
+
+def _with_components():
+    @component
+    def Page() -> Any:
+        items = use_stream([{"id": 1}], name="c")
+        count, set_count = use_state(1)
+
+        def add(_: Any) -> None:
+            items.insert({"id": count + 1}, at=0)
+            set_count(count + 1)
+
+        return html.div(
+            html.button({"id": "add", "onClick": add}, "add"),
+            html.p({"id": "count"}, str(count)),
+            items.render(
+                lambda item: html.p(
+                    Badge(str(item["id"])),
+                    html.button({"onClick": lambda _: items.delete(item)}, "x"),
+                ),
+                attributes={"id": "rows"},
+            ),
+        )
+
+    return Page
+
+
+async def test_components_inside_rows_render_once_and_their_row_handlers_work(ember: Ember):
+    app = FastAPI()
+    ember.mount(app, "/rows", _with_components())
+    async with LiveClient(app) as client:
+        page = await client.live("/rows")
+        await page.click("#add")
+        await page.click("#add")
+        await page.render()
+        assert [e.text() for e in page.find_all("#rows b")] == ["3:first", "2:first", "1:first"]
+        await page.click("#c-2 button")
+        assert [e.attr("id") for e in page.find_all("#rows p")] == ["c-3", "c-1"]
+        assert page.find("#count").text() == "3"
