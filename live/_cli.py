@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -149,15 +150,39 @@ def server(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     reload: Annotated[bool, typer.Option(help="Restart when code changes.")] = False,
-    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes [default: 1; with --production, one per CPU].", min=1),
+    ] = None,
+    production: Annotated[
+        bool,
+        typer.Option(
+            "--production",
+            help="No reload, one worker per CPU, and refuse ember's development secret key.",
+        ),
+    ] = False,
     drain: Annotated[
         float,
         typer.Option(help="Seconds to let sessions finish on SIGTERM (clients get 1012)."),
     ] = 10.0,
 ) -> None:
-    """Serve an app (a FastAPI app with ember mounts)."""
+    """Serve an app (a FastAPI app with ember mounts): --reload in development,
+    --production (several workers) when it is live."""
+    if production:
+        if reload:
+            _refuse(ValueError("--reload and --production exclude each other; choose one."))
+        from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings
+
+        if LiveSettings().secret_key == DEVELOPMENT_SECRET_KEY:
+            _refuse(
+                ValueError(
+                    "--production needs a secret key of your own, but EMBER_SECRET_KEY is not "
+                    "set. Set it to a long random value shared by every worker."
+                )
+            )
+        workers = workers or os.cpu_count() or 1
     _load(app)  # fail here, with a clear message, rather than inside uvicorn
-    _serve(app, host, port, app_dir=Path.cwd(), reload=reload, workers=workers, drain=drain)
+    _serve(app, host, port, app_dir=Path.cwd(), reload=reload, workers=workers or 1, drain=drain)
 
 
 @cli.command()

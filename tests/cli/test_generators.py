@@ -207,3 +207,44 @@ def test_routes_lists_the_demo_mounts():
     assert code == 0, output
     assert "/users" in output
     assert "/_ember/ws" in output
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """What ``ember server`` hands to uvicorn (no server is started)."""
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(
+        "ember.live._cli.uvicorn.run", lambda app, **options: calls.append({"app": app, **options})
+    )
+    return calls
+
+
+def test_server_in_development_reloads_and_prints_its_url(served):
+    code, output = ember("server", "examples.demo.app:app", "--reload", "--port", "8123")
+    assert code == 0, output
+    assert "http://127.0.0.1:8123/" in output
+    assert served[0]["reload"] is True
+    assert served[0]["workers"] is None
+
+
+def test_server_in_production_runs_a_worker_per_cpu(served, monkeypatch):
+    monkeypatch.setenv("EMBER_SECRET_KEY", "a-long-random-production-secret-0123456789")
+    code, output = ember("server", "examples.demo.app:app", "--production")
+    assert code == 0, output
+    assert served[0]["reload"] is False
+    assert served[0]["workers"] == (os.cpu_count() or 1)
+
+
+def test_server_in_production_refuses_the_development_secret_key(served, monkeypatch):
+    monkeypatch.delenv("EMBER_SECRET_KEY", raising=False)
+    code, output = ember("server", "examples.demo.app:app", "--production")
+    assert code == 2
+    assert "EMBER_SECRET_KEY" in output
+    assert served == []
+
+
+def test_server_with_an_unknown_app_says_so(served):
+    code, output = ember("server", "nowhere.at.all:app")
+    assert code == 2
+    assert "Cannot import 'nowhere.at.all'" in output
+    assert served == []
