@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
 import inspect
 import itertools
 import logging
@@ -51,6 +52,7 @@ UpdateMessage = dict[str, Any]
 """A ``layout-update`` message: ``{"type": "layout-update", "path": str, "model": dict}``."""
 
 T = TypeVar("T")
+FIRST_PAINT_RERENDERS = 10
 _SNAKE_HANDLER = re.compile(r"^on_[a-z0-9_]+$")
 
 
@@ -453,6 +455,18 @@ async def render_first_model(root: Component, *, context: str = "") -> dict[str,
     ``reactpy_to_string`` renders outside a Layout, where they do not), and the layout is
     closed again, so effects are cleaned up.
     """
+    from ._diff import set_pointer
+
     async with EmberLayout(root, context=context) as layout:
-        update = await layout.next_update()
-    return cast(dict[str, Any], update["model"])
+        model = cast(dict[str, Any], (await layout.next_update())["model"])
+        # State set during the first render (an error boundary catching a child, say)
+        # renders again at once; the page should show that, not the moment before.
+        for _ in range(FIRST_PAINT_RERENDERS):
+            await anyio.lowlevel.checkpoint()
+            if not layout.has_pending_renders():
+                break
+            # Copies: the layout lets go of stream rows it handed out at its next render.
+            model = copy.deepcopy(model)
+            update = await layout.next_update()
+            set_pointer(model, update["path"], copy.deepcopy(update["model"]))
+    return model

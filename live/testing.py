@@ -17,6 +17,7 @@ PubSub messages) is awaited with :meth:`LivePage.wait_for`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import re
@@ -408,6 +409,10 @@ class LivePage:
         if self._closed is not None:
             msg = f"The server closed the websocket with {self._closed}: {self._close_reason}"
             raise LiveTestError(msg)
+        # Renders the first one set off (an error boundary catching a child, effects that
+        # set state) land before the test looks.
+        with contextlib.suppress(LiveTestError):  # unless the server closes right away
+            await self._sync()
 
     async def _receive(self) -> None:
         socket = self._require_socket()

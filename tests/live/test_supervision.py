@@ -120,3 +120,18 @@ async def test_crashed_async_task_reports_failed_never_hangs(ember):
         await page.click("#go")
         await page.wait_for(lambda p: p.find("#state").text() == "failed: task died")
         assert page.close_code is None
+
+
+async def test_boundary_catches_a_child_failing_on_its_first_render_in_the_first_paint(ember):
+    @component
+    def Broken() -> Any:
+        return html.main(error_boundary(Fragile(True)), html.p({"id": "rest"}, "rest"))
+
+    app = FastAPI()
+    ember.mount(app, "/first", Broken)
+    async with LiveClient(app) as client:
+        page = await client.live("/first")
+        assert "ember-boundary-error" in page.static_html
+        assert "ember-render-error" not in page.static_html
+        assert page.has(".ember-boundary-error")
+        assert page.find("#rest").text() == "rest"
