@@ -220,12 +220,19 @@ class LiveSession:
 
     # -- navigation -----------------------------------------------------------------------
 
-    async def push_patch(self, to: str) -> None:
-        """Change the URL within this view (new history entry, no remount)."""
+    async def push_patch(self, to: str, *, replace: bool = False) -> None:
+        """Change the URL within this view (no remount).
+
+        Args:
+            to: the new path and query.
+            replace: replace the current history entry instead of adding one (for URLs
+                that follow typing, like a search box or a control being edited).
+        """
         path, _, query = to.partition("?")
         self.location = PageLocation(path=path or self.location.path, query_string=query)
         self._notify("location")
-        await self._control({"type": "ember-navigate", "kind": "patch", "to": to})
+        message = {"type": "ember-navigate", "kind": "patch", "to": to, "replace": replace}
+        await self._control(message)
 
     async def push_navigate(self, to: str) -> None:
         """Load another page of the app (a new history entry)."""

@@ -104,9 +104,12 @@ class Socket:
         self.session.put_flash(kind, message)
         return self
 
-    async def push_patch(self, to: str) -> None:
-        """Change the URL within this view and call ``handle_params`` again."""
-        await self.session.push_patch(to)
+    async def push_patch(self, to: str, *, replace: bool = False) -> None:
+        """Change the URL within this view and call ``handle_params`` again.
+
+        ``replace`` replaces the current history entry instead of adding one.
+        """
+        await self.session.push_patch(to, replace=replace)
         await self._view._run_handle_params(self)
 
     async def push_navigate(self, to: str) -> None:

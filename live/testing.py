@@ -437,7 +437,10 @@ class LivePage:
         elif kind == "ember-pong":
             self._pongs.pop(message["id"], anyio.Event()).set()
         elif kind == "ember-navigate":
-            self.navigations.append({"kind": message["kind"], "to": message["to"]})
+            navigation = {"kind": message["kind"], "to": message["to"]}
+            if message.get("replace"):
+                navigation["replace"] = "true"
+            self.navigations.append(navigation)
         self._changed.set()
 
     async def _fire(self, element: Element, handler: str, *data: Any) -> None:

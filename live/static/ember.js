@@ -38,7 +38,8 @@ function setState(state) {
 
 function navigate(message) {
   if (message.kind === "patch") {
-    history.pushState({ ember: true }, "", message.to);
+    if (message.replace) history.replaceState({ ember: true }, "", message.to);
+    else history.pushState({ ember: true }, "", message.to);
   } else {
     window.location.assign(message.to);
   }

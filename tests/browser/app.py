@@ -62,10 +62,15 @@ class PatchLive(LiveView):
     async def two(self, params: Any, socket: Socket) -> None:
         await socket.push_patch("/patch?tab=two")
 
+    @on_event("three")
+    async def three(self, params: Any, socket: Socket) -> None:
+        await socket.push_patch("/patch?tab=three", replace=True)
+
     def render(self, assigns: Mapping[str, Any]) -> Any:
         return html.main(
             html.p({"id": "tab"}, assigns["tab"]),
             html.button({"id": "two", "onClick": self.on("two")}, "two"),
+            html.button({"id": "three", "onClick": self.on("three")}, "three"),
         )
 
 

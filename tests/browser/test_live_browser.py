@@ -120,3 +120,17 @@ def test_events_leave_the_browser_slim(page, server):
     expect(page.locator("#submitted")).to_contain_text("xxxxx")
     submit = next(frame for frame in sent if '"layout-event"' in frame)
     assert len(submit) < 1500, submit
+
+
+def test_push_patch_with_replace_keeps_the_history_length(page, server):
+    page.goto(f"{server.url}/patch")
+    page.wait_for_selector(CONNECTED)
+    page.click("#two")
+    expect(page.locator("#tab")).to_have_text("two")
+    length = page.evaluate("history.length")
+    page.click("#three")
+    expect(page).to_have_url(re.compile(r"/patch\?tab=three$"))
+    assert page.evaluate("history.length") == length
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/patch$"))
+    expect(page.locator("#tab")).to_have_text("one")
