@@ -166,7 +166,7 @@ def budgets_table(runs: Runs, budgets: list[dict[str, Any]], peers: list[str]) -
             suffix = "x" if budget["kind"] in ("ratio", "growth") else ""
             others = [_cell(check_budget(runs, mode, p, budget)["figure"], suffix) for p in peers]
             op, limit = mine["limit"]
-            status = {True: "ok", False: "**MISS**", None: "no data"}[mine["ok"]]
+            status = {True: "ok", False: "**MISS**", None: "not measured in this mode"}[mine["ok"]]
             if not mine["gate"]:
                 status += " (not gated)"
             lines.append(

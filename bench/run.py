@@ -76,6 +76,8 @@ def machine() -> dict[str, Any]:
                 model = line.split(":", 1)[1].strip()
                 break
     return {
+        # other work on the machine shows in the figures; this is the load at the end
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "cpu": model,
         "cores": os.cpu_count(),
         "system": f"{platform.system()} {platform.release()}",
@@ -268,7 +270,8 @@ def markdown(
         f"{result['seconds'] / 60:.1f} minutes.",
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['system']}; {info['pinned']}; "
-        "everything on 127.0.0.1.",
+        "everything on 127.0.0.1"
+        + (f"; load average at the end {info['load_average']}." if "load_average" in info else "."),
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()) + ".",
         "",
