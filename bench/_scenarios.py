@@ -46,7 +46,7 @@ class Config:
     capacity_probe: int = 100
     capacity_p99_ms: float = 50.0
     capacity_rss_bytes: int = 1 << 30
-    capacity_seconds: float = 15.0
+    capacity_seconds: float = 12.0
     scenario_timeout: float = 120.0
     sessions_timeout: float = 300.0  # NiceGUI opens 1,000 sessions at 40-100 a second
     settle: dict[str, float] = field(
