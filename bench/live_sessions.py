@@ -97,8 +97,8 @@ async def open_ember(port: int) -> websockets.ClientConnection:
 
 async def measure(target: str, sessions: int) -> dict[str, float]:
     app, opener = {
-        "echo": ("bench._targets:echo_app", open_echo),
-        "ember": ("bench._targets:ember_app", open_ember),
+        "echo": ("bench._apps.echo:app", open_echo),
+        "ember": ("bench._apps.ember_app:app", open_ember),
     }[target]
     port = free_port()
     server = start_server(app, port)

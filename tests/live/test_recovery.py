@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import anyio
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel
-from reactpy import component, html
+from reactpy import html
 
 from ember.live import (
     Ember,
@@ -18,32 +17,12 @@ from ember.live import (
     MemoryRecoveryStore,
     RedisRecoveryStore,
     on_event,
-    use_recoverable_state,
 )
 from ember.live.testing import LiveClient
 
+from .apps.signup import FIELDS, SignupForm
+
 SECRET = "test-secret-key-0123456789"
-FIELDS = ["name", "email", "city", "street", "zip", "phone"]
-
-
-@component
-def SignupForm() -> Any:
-    inputs = []
-    for field in FIELDS:
-        value, set_value = use_recoverable_state(field, "")
-        inputs.append(
-            html.input(
-                {
-                    "key": field,
-                    "name": field,
-                    "value": value,
-                    "onChange": lambda event, set_value=set_value: set_value(
-                        event["target"]["value"]
-                    ),
-                }
-            )
-        )
-    return html.form({"id": "signup"}, inputs)
 
 
 class WizardState(BaseModel):
