@@ -50,6 +50,7 @@ from ._stream import stream_insert as stream_insert
 from ._stream import use_stream as use_stream
 from ._telemetry import Telemetry as Telemetry
 from ._telemetry import TelemetryEvent as TelemetryEvent
+from ._telemetry import instrument_engine as instrument_engine
 from ._telemetry import telemetry as telemetry
 from ._view import LiveView as LiveView
 from ._view import Socket as Socket
@@ -116,6 +117,7 @@ __all__ = [
     "default_ember",
     "error_boundary",
     "form_data",
+    "instrument_engine",
     "lifespan",
     "load_settings",
     "mount",

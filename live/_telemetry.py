@@ -19,6 +19,9 @@ Events ember.live emits (metadata in brackets):
 - ``ember.live.async`` [session, work, ok]: ``use_async`` / ``start_async`` work
 - ``ember.live.deliver`` [session, topic, message]: a PubSub message handled by a view
 - ``ember.live.session`` [session, view, event: "connected" | "closed", code]
+- ``ember.live.error`` [kind, session, view, error]: a failure, also sent to Sentry
+- ``ember.data.query`` [statement, rows]: every SQL statement of an engine passed to
+  :func:`instrument_engine`
 
 A subscriber that raises is detached and logged once; it never breaks the emitting code.
 """
@@ -113,3 +116,37 @@ class Telemetry:
 
 telemetry = Telemetry()
 """The process-wide registry ember emits to."""
+
+_QUERY_STARTS = "ember.telemetry.query_starts"
+
+
+def instrument_engine(engine: Any, registry: Telemetry | None = None) -> Callable[[], None]:
+    """Emit ``ember.data.query`` for every statement ``engine`` runs (sync or async engine).
+
+    Returns:
+        A function that removes the instrumentation.
+    """
+    from sqlalchemy import event
+
+    target = getattr(engine, "sync_engine", engine)
+    emit_to = registry or telemetry
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        conn.info.setdefault(_QUERY_STARTS, []).append(time.perf_counter())
+
+    def after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        starts = conn.info.get(_QUERY_STARTS)
+        if not starts:
+            return
+        elapsed = (time.perf_counter() - starts.pop()) * 1000
+        rows = getattr(cursor, "rowcount", -1)
+        emit_to.emit("ember.data.query", elapsed, statement=statement[:500], rows=rows)
+
+    event.listen(target, "before_cursor_execute", before)
+    event.listen(target, "after_cursor_execute", after)
+
+    def remove() -> None:
+        event.remove(target, "before_cursor_execute", before)
+        event.remove(target, "after_cursor_execute", after)
+
+    return remove

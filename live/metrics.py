@@ -14,16 +14,19 @@ Needs ``prometheus-client`` (``pip install ember[metrics]``). The metrics are fe
 - ``ember_mount_duration_seconds`` (histogram, by view and connected)
 - ``ember_sent_bytes`` (histogram, by view) — the size of each update sent
 - ``ember_delivery_duration_seconds`` (histogram, by topic) — PubSub message handling
+- ``ember_db_query_duration_seconds`` (histogram) and ``ember_db_pool_checked_out`` (gauge,
+  by engine) for the SQLAlchemy engines passed as ``engines=``
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Response
 
 from ._mount import Ember
-from ._telemetry import TelemetryEvent, telemetry
+from ._telemetry import TelemetryEvent, instrument_engine, telemetry
 
 try:
     from prometheus_client import (
@@ -46,7 +49,13 @@ _SIZES = (64, 256, 1024, 4096, 16384, 65536, 262144, 1048576)
 class EmberMetrics:
     """Prometheus collectors fed by telemetry; ``close()`` unsubscribes them."""
 
-    def __init__(self, ember: Ember, registry: CollectorRegistry | None = None) -> None:
+    def __init__(
+        self,
+        ember: Ember,
+        registry: CollectorRegistry | None = None,
+        *,
+        engines: Sequence[Any] = (),
+    ) -> None:
         self.registry = registry or CollectorRegistry()
         self.sessions = Gauge(
             "ember_sessions_connected",
@@ -82,14 +91,32 @@ class EmberMetrics:
             ["topic"],
             registry=self.registry,
         )
+        self.queries = Histogram(
+            "ember_db_query_duration_seconds", "Time per SQL statement.", registry=self.registry
+        )
+        self.pool = Gauge(
+            "ember_db_pool_checked_out",
+            "Database connections in use.",
+            ["engine"],
+            registry=self.registry,
+        )
         self._ember = ember
         self._unsubscribe: list[Callable[[], None]] = [
+            telemetry.subscribe("ember.data.query", self._on_query),
             telemetry.subscribe("ember.live.session", self._on_session),
             telemetry.subscribe("ember.live.handle_event", self._on_event),
             telemetry.subscribe("ember.live.mount", self._on_mount),
             telemetry.subscribe("ember.live.send", self._on_send),
             telemetry.subscribe("ember.live.deliver", self._on_deliver),
         ]
+        for engine in engines:
+            self._unsubscribe.append(instrument_engine(engine))
+            sync_engine = getattr(engine, "sync_engine", engine)
+            name = sync_engine.url.render_as_string(hide_password=True)
+            self.pool.labels(engine=name).set_function(_checked_out(sync_engine.pool))
+
+    def _on_query(self, event: TelemetryEvent) -> None:
+        self.queries.observe(event.duration_ms / 1000)
 
     def _on_session(self, event: TelemetryEvent) -> None:
         gauge = self.sessions.labels(view=event.metadata["view"])
@@ -125,9 +152,22 @@ class EmberMetrics:
             unsubscribe()
 
 
-def install_metrics(app: FastAPI, ember: Ember, *, path: str = "/metrics") -> EmberMetrics:
-    """Serve ember's metrics at ``path`` in ``app``; returns the collectors."""
-    metrics = EmberMetrics(ember)
+def _checked_out(pool: Any) -> Callable[[], float]:
+    def read() -> float:
+        checked_out = getattr(pool, "checkedout", None)
+        return float(checked_out()) if callable(checked_out) else 0.0
+
+    return read
+
+
+def install_metrics(
+    app: FastAPI, ember: Ember, *, path: str = "/metrics", engines: Sequence[Any] = ()
+) -> EmberMetrics:
+    """Serve ember's metrics at ``path`` in ``app``; returns the collectors.
+
+    ``engines``: SQLAlchemy engines (sync or async) whose queries and pool to measure.
+    """
+    metrics = EmberMetrics(ember, engines=engines)
 
     async def endpoint() -> Response:
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

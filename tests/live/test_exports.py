@@ -37,6 +37,7 @@ def test_live_all_is_sorted_and_complete():
         "default_ember",
         "error_boundary",
         "form_data",
+        "instrument_engine",
         "lifespan",
         "load_settings",
         "mount",

@@ -42,3 +42,28 @@ async def test_metrics_endpoint_reports_sessions_events_and_bytes():
             assert after[("ember_sessions_connected", view)] == 0
     finally:
         metrics.close()
+
+
+async def test_metrics_measure_queries_and_the_pool_of_given_engines(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789"))
+    app = FastAPI()
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
+    metrics = install_metrics(app, ember, engines=[engine])
+    try:
+        async with LiveClient(app) as client:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+                await conn.execute(text("SELECT 2"))
+                held = samples((await client.get("/metrics")).text)
+            released = samples((await client.get("/metrics")).text)
+        assert held[("ember_db_query_duration_seconds_count", ())] == 2
+        pool = [k for k in held if k[0] == "ember_db_pool_checked_out"]
+        assert held[pool[0]] == 1
+        assert released[pool[0]] == 0
+        assert "sqlite+aiosqlite" in dict(pool[0][1])["engine"]
+    finally:
+        metrics.close()
+        await engine.dispose()

@@ -136,3 +136,35 @@ def test_span_measures_and_reports_failure():
     assert seen[0].metadata == {"item": 3, "ok": True, "rows": 7}
     assert seen[1].metadata["ok"] is False
     assert seen[0].duration_ms >= 0
+
+
+async def test_instrumented_engine_reports_every_query(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from ember.live import instrument_engine
+
+    registry = Telemetry()
+    seen: list[TelemetryEvent] = []
+    registry.subscribe("ember.data", seen.append)
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'q.db'}")
+    remove = instrument_engine(engine, registry)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE t (x INTEGER)"))
+            await conn.execute(text("INSERT INTO t VALUES (1), (2)"))
+            rows = (await conn.execute(text("SELECT x FROM t"))).all()
+        assert [r.x for r in rows] == [1, 2]
+        statements = [e.metadata["statement"] for e in seen if e.name == "ember.data.query"]
+        assert statements[-3:] == [
+            "CREATE TABLE t (x INTEGER)",
+            "INSERT INTO t VALUES (1), (2)",
+            "SELECT x FROM t",
+        ]
+        assert all(e.duration_ms >= 0 for e in seen)
+        remove()
+        async with engine.begin() as conn:
+            await conn.execute(text("SELECT 1"))
+        assert "SELECT 1" not in [e.metadata["statement"] for e in seen]
+    finally:
+        await engine.dispose()
