@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
 from pydantic import BaseModel
 from reactpy import html
+
+from ember.pubsub import Presence
 
 from ._mount import Ember
 from ._session import LiveSession
@@ -44,20 +46,63 @@ class SlowCall:
 class DashboardStats:
     """Rolling figures from telemetry: events, slow handlers, errors."""
 
-    def __init__(self, ember: Ember, *, keep: int = 20) -> None:
+    def __init__(
+        self,
+        ember: Ember,
+        *,
+        keep: int = 20,
+        presence: Presence | None = None,
+        presence_topics: Sequence[str] = (),
+    ) -> None:
         self.ember = ember
-        self._events: deque[tuple[float, str]] = deque(maxlen=100_000)
+        self.presence = presence
+        self.presence_topics = list(presence_topics)
+        self._events: deque[tuple[float, str, str]] = deque(maxlen=100_000)
         self.slowest: list[SlowCall] = []
         self.errors: deque[tuple[float, str, str]] = deque(maxlen=keep)
+        self.queries = 0
+        self.query_ms = 0.0
         self._keep = keep
         self._unsubscribe = [
             telemetry.subscribe("ember.live.handle_event", self._on_event),
             telemetry.subscribe("ember.live.error", self._on_error),
+            telemetry.subscribe("ember.data.query", self._on_query),
         ]
+
+    def _on_query(self, event: TelemetryEvent) -> None:
+        self.queries += 1
+        self.query_ms += event.duration_ms
+
+    def per_session(self) -> list[tuple[str, str, float]]:
+        """(session, view, events/s over the last minute) for each connected session."""
+        horizon = time.monotonic() - WINDOW_SECONDS
+        counts = Counter(session for at, _, session in self._events if at >= horizon)
+        return [
+            (session.id[:8], session.mount_path, counts.get(session.id, 0) / WINDOW_SECONDS)
+            for session in self.ember.sessions.values()
+        ]
+
+    def memory_per_session_kib(self) -> float | None:
+        """This process's RSS divided by its sessions: an upper bound of a session's cost."""
+        sessions = len(self.ember.sessions)
+        if not sessions:
+            return None
+        try:
+            import resource
+        except ImportError:  # pragma: no cover - not on this platform
+            return None
+        rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        return float(rss_kib) / sessions
+
+    def present(self) -> list[tuple[str, int]]:
+        """(topic, keys present) for the presence topics the dashboard was given."""
+        if self.presence is None:
+            return []
+        return [(topic, len(self.presence.list(topic))) for topic in self.presence_topics]
 
     def _on_event(self, event: TelemetryEvent) -> None:
         view = str(event.metadata.get("view", "?"))
-        self._events.append((time.monotonic(), view))
+        self._events.append((time.monotonic(), view, str(event.metadata.get("session", ""))))
         call = SlowCall(view, str(event.metadata.get("target", "?")), event.duration_ms)
         self.slowest = sorted([*self.slowest, call], key=lambda c: -c.duration_ms)[: self._keep]
 
@@ -70,7 +115,7 @@ class DashboardStats:
         horizon = time.monotonic() - WINDOW_SECONDS
         while self._events and self._events[0][0] < horizon:
             self._events.popleft()
-        counts = Counter(view for _, view in self._events)
+        counts = Counter(view for _, view, _ in self._events)
         return {view: count / WINDOW_SECONDS for view, count in sorted(counts.items())}
 
     def sessions_by_view(self) -> dict[str, int]:
@@ -127,6 +172,8 @@ def _dashboard_view(stats: DashboardStats, interval: float) -> type[LiveView]:
             sessions = stats.sessions_by_view()
             rates = stats.events_per_second()
             topics = stats.topics()
+            memory = stats.memory_per_session_kib()
+            average = stats.query_ms / stats.queries if stats.queries else 0.0
             errors = [
                 (time.strftime("%H:%M:%S", time.localtime(at)), where, error)
                 for at, where, error in stats.errors
@@ -135,6 +182,14 @@ def _dashboard_view(stats: DashboardStats, interval: float) -> type[LiveView]:
                 {"className": "ember-dashboard"},
                 html.h1("ember dashboard"),
                 html.p({"id": "total-sessions"}, f"{sum(sessions.values())} sessions connected"),
+                html.p(
+                    {"id": "memory"},
+                    f"peak RSS per session: {memory:.0f} KiB" if memory else "no sessions",
+                ),
+                html.p(
+                    {"id": "queries"},
+                    f"{stats.queries} SQL statements, {average:.2f} ms on average",
+                ),
                 _table(
                     "Sessions by view", ("view", "sessions"), list(sessions.items()), "sessions"
                 ),
@@ -144,6 +199,13 @@ def _dashboard_view(stats: DashboardStats, interval: float) -> type[LiveView]:
                     [(view, f"{rate:.2f}") for view, rate in rates.items()],
                     "rates",
                 ),
+                _table(
+                    "Sessions",
+                    ("session", "view", "events/s"),
+                    [(sid, view, f"{rate:.2f}") for sid, view, rate in stats.per_session()],
+                    "per-session",
+                ),
+                _table("Presence", ("topic", "present"), stats.present(), "presence"),
                 _table(
                     "Slowest handlers",
                     ("view", "handler", "ms"),
@@ -174,9 +236,15 @@ def install_dashboard(
     path: str = "/dashboard",
     guard: Callable[..., Any] | None = None,
     interval: float = 1.0,
+    presence: Presence | None = None,
+    presence_topics: Sequence[str] = (),
 ) -> DashboardStats:
-    """Mount the dashboard at ``path`` (behind ``guard``); returns its figures."""
-    stats = DashboardStats(ember)
+    """Mount the dashboard at ``path`` (behind ``guard``); returns its figures.
+
+    SQL figures appear for engines passed to :func:`ember.live.instrument_engine`;
+    presence for the ``presence_topics`` of ``presence``.
+    """
+    stats = DashboardStats(ember, presence=presence, presence_topics=presence_topics)
     dependencies = {"identity": guard} if guard is not None else None
     ember.mount(
         app,

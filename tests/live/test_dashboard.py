@@ -39,3 +39,38 @@ async def test_dashboard_is_guarded_and_shows_live_numbers(ember):
             )
     finally:
         stats.close()
+
+
+async def test_dashboard_shows_sessions_presence_and_sql(ember, tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from ember.live import instrument_engine
+    from ember.pubsub import Presence, PubSub
+
+    app = FastAPI()
+    ember.mount(app, "/counter", Counter)
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
+    remove = instrument_engine(engine)
+    async with PubSub("memory://") as pubsub, Presence(pubsub) as presence:
+        await presence.track("lobby", "ada", {"name": "Ada"})
+        await presence.track("lobby", "grace", {"name": "Grace"})
+        stats = install_dashboard(
+            app, ember, interval=0.05, presence=presence, presence_topics=["lobby"]
+        )
+        try:
+            async with LiveClient(app) as client:
+                board = await client.live("/dashboard")
+                counter = await client.live("/counter")
+                await counter.click("#inc")
+                async with engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+                await board.wait_for(lambda p: p.has("#presence td", text="lobby"))
+                assert [e.text() for e in board.find_all("#presence td")] == ["lobby", "2"]
+                await board.wait_for(lambda p: "1 SQL statements" in p.find("#queries").text())
+                await board.wait_for(lambda p: p.has("#per-session td", text="/counter"))
+                assert "KiB" in board.find("#memory").text()
+        finally:
+            stats.close()
+            remove()
+            await engine.dispose()
