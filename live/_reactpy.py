@@ -22,6 +22,7 @@ import itertools
 import logging
 import re
 import threading
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from typing import Any, TypeVar, cast
 
@@ -35,6 +36,7 @@ from reactpy.types import BaseEventHandler, Component, Connection, Event, Locati
 from ._boundary import BoundaryContext, render_error_model
 from ._errors import RenderError
 from ._reporting import report_error
+from ._telemetry import telemetry
 
 logger = logging.getLogger("ember.live")
 
@@ -215,6 +217,15 @@ class EmberLayout(_StreamAwareLayout):
     async def __aenter__(self) -> EmberLayout:
         await super().__aenter__()
         return self
+
+    async def _create_layout_update(self, old_state: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await super()._create_layout_update(old_state)
+        finally:
+            if telemetry.active:
+                elapsed = (time.perf_counter() - started) * 1000
+                telemetry.emit("ember.live.render", elapsed, where=self.context)
 
     def _schedule_render_task(self, lcs_id: Any) -> None:
         # State set by a worker thread can land after the layout closed; nothing to render.

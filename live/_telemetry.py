@@ -15,6 +15,7 @@ Events ember.live emits (metadata in brackets):
 - ``ember.live.handle_params`` [session, view, url]
 - ``ember.live.handle_event`` [session, view, target, ok]
 - ``ember.live.handle_info`` [session, view, message]
+- ``ember.live.render`` [where]: one component re-rendered (ReactPy's render of it)
 - ``ember.live.send`` [session, view, kind, bytes]: one message sent to the browser
 - ``ember.live.async`` [session, work, ok]: ``use_async`` / ``start_async`` work
 - ``ember.live.deliver`` [session, topic, message]: a PubSub message handled by a view

@@ -13,6 +13,7 @@ Needs ``prometheus-client`` (``pip install ember[metrics]``). The metrics are fe
 - ``ember_handler_duration_seconds`` (histogram, by view)
 - ``ember_mount_duration_seconds`` (histogram, by view and connected)
 - ``ember_sent_bytes`` (histogram, by view) — the size of each update sent
+- ``ember_render_duration_seconds`` (histogram) — ReactPy's render of one component
 - ``ember_delivery_duration_seconds`` (histogram, by topic) — PubSub message handling
 - ``ember_db_query_duration_seconds`` (histogram) and ``ember_db_pool_checked_out`` (gauge,
   by engine) for the SQLAlchemy engines passed as ``engines=``
@@ -91,6 +92,9 @@ class EmberMetrics:
             ["topic"],
             registry=self.registry,
         )
+        self.renders = Histogram(
+            "ember_render_duration_seconds", "Time to render a component.", registry=self.registry
+        )
         self.queries = Histogram(
             "ember_db_query_duration_seconds", "Time per SQL statement.", registry=self.registry
         )
@@ -103,6 +107,7 @@ class EmberMetrics:
         self._ember = ember
         self._unsubscribe: list[Callable[[], None]] = [
             telemetry.subscribe("ember.data.query", self._on_query),
+            telemetry.subscribe("ember.live.render", self._on_render),
             telemetry.subscribe("ember.live.session", self._on_session),
             telemetry.subscribe("ember.live.handle_event", self._on_event),
             telemetry.subscribe("ember.live.mount", self._on_mount),
@@ -114,6 +119,9 @@ class EmberMetrics:
             sync_engine = getattr(engine, "sync_engine", engine)
             name = sync_engine.url.render_as_string(hide_password=True)
             self.pool.labels(engine=name).set_function(_checked_out(sync_engine.pool))
+
+    def _on_render(self, event: TelemetryEvent) -> None:
+        self.renders.observe(event.duration_ms / 1000)
 
     def _on_query(self, event: TelemetryEvent) -> None:
         self.queries.observe(event.duration_ms / 1000)

@@ -37,6 +37,7 @@ async def test_metrics_endpoint_reports_sessions_events_and_bytes():
             assert live[("ember_handler_duration_seconds_count", view)] == 2
             assert live[("ember_sent_bytes_count", view)] >= 3  # first render + 2 updates
             assert live[("ember_sent_bytes_sum", view)] > 0
+            assert live[("ember_render_duration_seconds_count", ())] >= 3
             await page.close()
             after = samples((await client.get("/metrics")).text)
             assert after[("ember_sessions_connected", view)] == 0

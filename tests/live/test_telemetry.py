@@ -91,6 +91,7 @@ async def test_every_live_event_fires_with_sane_values(events):
         "ember.live.deliver",
         "ember.live.send",
         "ember.live.session",
+        "ember.live.render",
     } <= names
     for event in events:
         assert 0 <= event.duration_ms < 5_000, event
