@@ -13,18 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests._chromium import chromium
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OUTPUT = ROOT / "test-output" / "components"
 
 
@@ -67,21 +60,7 @@ def server() -> Iterator[str]:
         process.wait(10)
 
 
-# Module scope: Playwright's sync API runs its own event loop while it is open, which
-# would break the asyncio tests of other modules if it stayed open for the session.
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+browser = pytest.fixture(scope="module", name="browser")(chromium)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
