@@ -3,28 +3,35 @@
 Every message travels as JSON, on every backend (memory too, so tests see what production
 sees)::
 
-    {"v": 1, "n": "<node id>", "t": "<type tag>", "d": {...the model's JSON...}}
+    {"v": 2, "n": "<node id>", "s": <send time>, "t": "<type tag>", "d": {...the model's JSON...}}
 
-``v`` is :data:`ENVELOPE_VERSION` and changes whenever this format changes. ``n`` is the id
-of the sending PubSub, so a process skips its own broadcasts when the backend echoes them
-(its local subscribers were served first). ``t`` names the pydantic model; a receiving
-process decodes ``d`` with the model registered under that tag. A tag is registered when a
-module decorated with :func:`message` is imported, when a model is broadcast, or when it
-is declared with ``subscribe(topic, types=[...])``, so a second OS process that imports
-the same module decodes the same messages. Nothing is ever imported on behalf of a tag.
+``v`` is :data:`ENVELOPE_VERSION` and changes whenever this format changes; :func:`decode`
+also accepts the previous version, so during a rolling deploy the upgraded workers read
+what the others still send (version 1 has no ``s``; the older workers drop version 2).
+``n`` is the id of the sending PubSub, so a process skips its own broadcasts when the
+backend echoes them (its local subscribers were served first). ``s`` is the sender's wall
+clock (``time.time()``) at the broadcast, from which a receiver measures the delivery lag.
+``t`` names the pydantic model; a receiving process decodes ``d`` with the model
+registered under that tag. A tag is registered when a module decorated with
+:func:`message` is imported, when a model is broadcast, or when it is declared with
+``subscribe(topic, types=[...])``, so a second OS process that imports the same module
+decodes the same messages. Nothing is ever imported on behalf of a tag.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
-from typing import TypeVar, overload
+from typing import NamedTuple, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._errors import DecodeError, MessageTypeError
 
-ENVELOPE_VERSION = 1
+ENVELOPE_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+"""Envelope versions :func:`decode` accepts: this one and the one before it."""
 
 M = TypeVar("M", bound=type[BaseModel])
 
@@ -130,8 +137,19 @@ def message(cls_or_tag: M | str | None = None, /) -> M | Callable[[M], M]:
     return decorate
 
 
-def encode(message: BaseModel, node: str) -> str:
-    """Serialise ``message`` into the envelope.
+class Envelope(NamedTuple):
+    """A decoded envelope."""
+
+    node: str
+    """The id of the sending PubSub."""
+    tag: str
+    message: BaseModel
+    sent_at: float | None
+    """The sender's ``time.time()`` at the broadcast; None from a version-1 sender."""
+
+
+def encode(message: BaseModel, node: str, sent_at: float | None = None) -> str:
+    """Serialise ``message`` into the envelope, stamped ``sent_at`` (default: now).
 
     Raises:
         MessageTypeError: ``message`` is not a pydantic model instance.
@@ -142,18 +160,19 @@ def encode(message: BaseModel, node: str) -> str:
             f"{type(message).__name__} ({message!r:.80}). Wrap the data in a model."
         )
     tag = registry.tag_of(type(message))
+    stamp = time.time() if sent_at is None else sent_at
     return (
-        f'{{"v":{ENVELOPE_VERSION},"n":{json.dumps(node)},"t":{json.dumps(tag)},'
-        f'"d":{message.model_dump_json()}}}'
+        f'{{"v":{ENVELOPE_VERSION},"n":{json.dumps(node)},"s":{stamp!r},'
+        f'"t":{json.dumps(tag)},"d":{message.model_dump_json()}}}'
     )
 
 
-def decode(payload: str | bytes) -> tuple[str, BaseModel]:
-    """Decode an envelope into ``(sender node id, message)``.
+def decode(payload: str | bytes) -> Envelope:
+    """Decode an envelope of a version in :data:`READABLE_VERSIONS`.
 
     Raises:
-        DecodeError: the payload is not UTF-8, not JSON, not an envelope of this version,
-            names an unregistered tag, or does not validate against its model.
+        DecodeError: the payload is not UTF-8, not JSON, not an envelope of a readable
+            version, names an unregistered tag, or does not validate against its model.
     """
     if isinstance(payload, bytes | bytearray):
         try:
@@ -166,16 +185,20 @@ def decode(payload: str | bytes) -> tuple[str, BaseModel]:
         envelope = json.loads(payload)
     except ValueError as exc:
         raise DecodeError(f"Expected a JSON envelope, got invalid JSON ({exc}).") from None
+    sent_at = envelope.get("s") if isinstance(envelope, dict) else None
     if not (
         isinstance(envelope, dict)
-        and envelope.get("v") == ENVELOPE_VERSION
+        and type(envelope.get("v")) is int
+        and envelope["v"] in READABLE_VERSIONS
         and isinstance(envelope.get("n"), str)
         and isinstance(envelope.get("t"), str)
         and isinstance(envelope.get("d"), dict)
+        and (envelope["v"] == 1 or _is_time(sent_at))
     ):
         raise DecodeError(
-            f'Expected an envelope {{"v": {ENVELOPE_VERSION}, "n": str, "t": str, "d": {{...}}}}, '
-            "got another JSON value. Is another program or ember version publishing here?"
+            f'Expected an envelope {{"v": {ENVELOPE_VERSION}, "n": str, "s": float, "t": str, '
+            f'"d": {{...}}}} (or version 1, without "s"), got another JSON value. Is another '
+            "program or an ember version more than one envelope version apart publishing here?"
         )
     cls = registry.lookup(envelope["t"])
     if cls is None:
@@ -185,9 +208,15 @@ def decode(payload: str | bytes) -> tuple[str, BaseModel]:
             "@ember.pubsub.message, or pass it to subscribe(topic, types=[...])."
         )
     try:
-        return envelope["n"], cls.model_validate(envelope["d"])
+        message = cls.model_validate(envelope["d"])
     except ValidationError as exc:
         raise DecodeError(
             f"Expected data valid for {envelope['t']!r}, got: {exc}. Do both processes run "
             "the same version of the model?"
         ) from None
+    stamp = float(sent_at) if envelope["v"] != 1 and isinstance(sent_at, int | float) else None
+    return Envelope(envelope["n"], envelope["t"], message, stamp)
+
+
+def _is_time(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -25,7 +26,8 @@ from ._errors import (
     NotStartedError,
     PubSubError,
 )
-from ._messages import MessagesMayBeLost, decode, encode, registry
+from ._messages import Envelope, MessagesMayBeLost, decode, encode, registry
+from ._observers import BROADCAST, DELIVER, Observer, Observers
 from ._subscription import Subscription
 
 logger = logging.getLogger("ember.pubsub")
@@ -104,6 +106,7 @@ class PubSub:
         self._tasks: set[asyncio.Task[None]] = set()
         self._dropped = 0
         self._starting = False
+        self._observers = Observers()
 
     @classmethod
     def from_settings(cls, settings: PubSubSettings | None = None) -> PubSub:
@@ -123,6 +126,20 @@ class PubSub:
     def dropped_messages(self) -> int:
         """How many incoming messages were dropped because they could not be decoded."""
         return self._dropped
+
+    def observe(self, observer: Observer) -> Callable[[], None]:
+        """Call ``observer(name, duration_ms, metadata)`` on every broadcast and delivery.
+
+        The names and their metadata are ``ember.pubsub.broadcast`` and
+        ``ember.pubsub.deliver`` (see ``ember.pubsub._observers``);
+        ``ember.live.instrument_pubsub`` turns them into telemetry events. An observer
+        runs on the broadcasting or listening task, so keep it quick; one that raises is
+        removed and logged once.
+
+        Returns:
+            A function that removes the observer.
+        """
+        return self._observers.add(observer)
 
     async def start(self) -> None:
         """Connect the backend and start the listener.
@@ -245,28 +262,85 @@ class PubSub:
         when this returns. It is JSON round-tripped like any other message.
         """
         _check_topic(topic)
-        self._fan_out(topic, _round_trip(message, self.node_id), from_id)
+        started = time.perf_counter()
+        payload = encode(message, self.node_id)
+        envelope = _decode_own(payload, message)
+        local = self._hand_over(topic, envelope, from_id, remote=False)
+        if self._observers:
+            self._report_broadcast(started, topic, envelope, payload, local, remote=False)
 
     async def _broadcast(self, topic: str, message: BaseModel, from_id: str | None) -> None:
         backend = self._require_started("broadcast")
         _check_topic(topic)
+        started = time.perf_counter()
         payload = encode(message, self.node_id)
-        self._fan_out(topic, _decode_own(payload, message), from_id)
+        envelope = _decode_own(payload, message)
+        local = self._hand_over(topic, envelope, from_id, remote=False)
+        ok = False
         try:
             await backend.publish(topic, payload)
+            ok = True
         except Exception as exc:
             raise BroadcastError(
                 f"Expected {redact(self.url)} to take a {type(message).__name__} on {topic!r} "
                 f"({len(payload)} bytes), but it raised {type(exc).__name__}: {exc}. Local "
                 "subscribers received it; other processes did not."
             ) from exc
+        finally:
+            if self._observers:
+                self._report_broadcast(started, topic, envelope, payload, local, ok=ok)
 
-    def _fan_out(self, topic: str, message: BaseModel, skip: str | None) -> None:
+    def _report_broadcast(
+        self,
+        started: float,
+        topic: str,
+        envelope: Envelope,
+        payload: str,
+        local: int,
+        *,
+        remote: bool = True,
+        ok: bool = True,
+    ) -> None:
+        size = len(payload) if payload.isascii() else len(payload.encode())
+        metadata = {
+            "topic": topic,
+            "tag": envelope.tag,
+            "bytes": size,
+            "local": local,
+            "remote": remote,
+            "ok": ok,
+        }
+        self._observers.notify(BROADCAST, (time.perf_counter() - started) * 1000, metadata)
+
+    def _hand_over(self, topic: str, envelope: Envelope, skip: str | None, *, remote: bool) -> int:
+        """Fan ``envelope``'s message out to local subscribers, telling the observers."""
+        if not self._observers:
+            return self._fan_out(topic, envelope.message, skip)
+        arrived = time.time()
+        started = time.perf_counter()
+        count = self._fan_out(topic, envelope.message, skip)
+        if count:
+            metadata: dict[str, object] = {
+                "topic": topic,
+                "tag": envelope.tag,
+                "subscribers": count,
+                "remote": remote,
+            }
+            if envelope.sent_at is not None:
+                metadata["lag_ms"] = max(0.0, (arrived - envelope.sent_at) * 1000)
+            self._observers.notify(DELIVER, (time.perf_counter() - started) * 1000, metadata)
+        return count
+
+    def _fan_out(self, topic: str, message: BaseModel, skip: str | None) -> int:
+        """Queue ``message`` for the local subscribers of ``topic``; returns how many."""
         subs = self._topics.get(topic)
+        count = 0
         if subs:
             for sub in list(subs.values()):
                 if sub.id != skip:
                     sub._deliver(message)
+                    count += 1
+        return count
 
     async def _listen(self, backend: EmberBackend) -> None:
         while True:
@@ -278,7 +352,7 @@ class PubSub:
                 self._fan_out(event.channel, marker, None)
                 continue
             try:
-                node, message = decode(event.message)
+                envelope = decode(event.message)
             except DecodeError as exc:
                 self._dropped += 1
                 logger.warning(
@@ -289,8 +363,8 @@ class PubSub:
                     event.message,
                 )
                 continue
-            if node != self.node_id:  # our own broadcasts were served locally already
-                self._fan_out(event.channel, message, None)
+            if envelope.node != self.node_id:  # our own were served locally already
+                self._hand_over(event.channel, envelope, None, remote=True)
 
     def _listener_done(self, task: asyncio.Task[None]) -> None:
         if task.cancelled():
@@ -363,15 +437,11 @@ def _check_topic(topic: str) -> None:
         raise InvalidArgumentError(f"Expected a topic as a non-empty string, got {topic!r}.")
 
 
-def _decode_own(payload: str, original: BaseModel) -> BaseModel:
+def _decode_own(payload: str, original: BaseModel) -> Envelope:
     try:
-        return decode(payload)[1]
+        return decode(payload)
     except DecodeError as exc:
         raise MessageTypeError(
             f"Expected {type(original).__name__} to survive a JSON round trip, but it did "
             f"not: {exc} Every backend sends JSON; use JSON-compatible field types."
         ) from None
-
-
-def _round_trip(message: BaseModel, node: str) -> BaseModel:
-    return _decode_own(encode(message, node), message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from hypothesis import given
@@ -10,20 +11,38 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from ember.pubsub import DecodeError, MessageRegistry, MessageTypeError, message, registry
-from ember.pubsub._messages import ENVELOPE_VERSION, decode, encode
+from ember.pubsub._messages import ENVELOPE_VERSION, Envelope, decode, encode
 
 from ._models import Ping, Posted
 
 
-def test_encode_envelope_carries_version_node_tag_and_data() -> None:
+def test_encode_envelope_carries_version_node_send_time_tag_and_data() -> None:
+    before = time.time()
     envelope = json.loads(encode(Posted(room="a", body="b"), "node1"))
 
     assert envelope == {
-        "v": ENVELOPE_VERSION,
+        "v": 2,
         "n": "node1",
+        "s": envelope["s"],
         "t": "tests.chat.posted",
         "d": {"room": "a", "body": "b"},
     }
+    assert envelope["v"] == ENVELOPE_VERSION
+    assert before <= envelope["s"] <= time.time()
+
+
+def test_decode_version_1_envelope_has_no_send_time() -> None:
+    """A worker of the previous release sends version 1; this one must still read it."""
+    payload = '{"v":1,"n":"old","t":"tests.chat.posted","d":{"room":"a","body":"b"}}'
+
+    assert decode(payload) == Envelope("old", "tests.chat.posted", Posted(room="a", body="b"), None)
+
+
+def test_decode_version_2_envelope_carries_the_send_time() -> None:
+    envelope = decode(encode(Ping(n=1), "node", sent_at=1700000000.25))
+
+    assert envelope.sent_at == 1700000000.25
+    assert envelope.tag == "tests.pubsub._models.Ping"
 
 
 def test_default_tag_is_module_and_qualname() -> None:
@@ -32,9 +51,9 @@ def test_default_tag_is_module_and_qualname() -> None:
 
 @given(n=st.integers(), text=st.text())
 def test_decode_round_trips_any_ping(n: int, text: str) -> None:
-    node, decoded = decode(encode(Ping(n=n, text=text), "node"))
+    envelope = decode(encode(Ping(n=n, text=text), "node"))
 
-    assert (node, decoded) == ("node", Ping(n=n, text=text))
+    assert (envelope.node, envelope.message) == ("node", Ping(n=n, text=text))
 
 
 @pytest.mark.parametrize(
@@ -44,6 +63,9 @@ def test_decode_round_trips_any_ping(n: int, text: str) -> None:
         ("{not json", "invalid JSON"),
         ("[1, 2]", "Expected an envelope"),
         ('{"v": 99, "n": "x", "t": "t", "d": {}}', "Expected an envelope"),
+        ('{"v": true, "n": "x", "t": "t", "d": {}}', "Expected an envelope"),
+        ('{"v": 2, "n": "x", "t": "t", "d": {}}', "Expected an envelope"),  # no "s"
+        ('{"v": 2, "n": "x", "s": "noon", "t": "t", "d": {}}', "Expected an envelope"),
         ('{"v": 1, "n": "x", "t": "no.such.Type", "d": {}}', "unknown tag 'no.such.Type'"),
         (
             '{"v": 1, "n": "x", "t": "tests.pubsub._models.Ping", "d": {"n": "nan"}}',
