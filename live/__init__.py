@@ -51,6 +51,7 @@ from ._stream import use_stream as use_stream
 from ._telemetry import Telemetry as Telemetry
 from ._telemetry import TelemetryEvent as TelemetryEvent
 from ._telemetry import instrument_engine as instrument_engine
+from ._telemetry import instrument_pubsub as instrument_pubsub
 from ._telemetry import telemetry as telemetry
 from ._view import LiveView as LiveView
 from ._view import Socket as Socket
@@ -118,6 +119,7 @@ __all__ = [
     "error_boundary",
     "form_data",
     "instrument_engine",
+    "instrument_pubsub",
     "lifespan",
     "load_settings",
     "mount",

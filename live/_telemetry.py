@@ -23,6 +23,18 @@ Events ember.live emits (metadata in brackets):
 - ``ember.live.error`` [kind, session, view, error]: a failure, also sent to Sentry
 - ``ember.data.query`` [statement, rows]: every SQL statement of an engine passed to
   :func:`instrument_engine`
+- ``ember.pubsub.broadcast`` [topic, tag, bytes, local, remote, ok]: one broadcast of a
+  PubSub passed to :func:`instrument_pubsub`, from encoding to the backend taking it;
+  ``bytes`` is the encoded envelope's size, ``local`` how many of this process's
+  subscribers got it, ``remote`` False for ``local_broadcast``, ``ok`` False when the
+  backend refused it
+- ``ember.pubsub.deliver`` [topic, tag, subscribers, remote, lag_ms]: one message handed to
+  this process's subscribers of a topic; ``remote`` when it came through the backend from
+  another PubSub, ``lag_ms`` the time since the sender broadcast it (by the sender's wall
+  clock, at least 0; absent for messages from an ember release before envelope version 2)
+
+Instrumenting an engine or a PubSub twice for one registry is harmless: events are
+emitted once, until the last of the returned functions is called.
 
 A subscriber that raises is detached and logged once; it never breaks the emitting code.
 """
@@ -31,11 +43,15 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ember.pubsub import PubSub
 
 logger = logging.getLogger("ember.live.telemetry")
 
@@ -127,10 +143,13 @@ def instrument_engine(engine: Any, registry: Telemetry | None = None) -> Callabl
     Returns:
         A function that removes the instrumentation.
     """
-    from sqlalchemy import event
-
     target = getattr(engine, "sync_engine", engine)
     emit_to = registry or telemetry
+    return _install_once(target, emit_to, lambda: _listen_to_engine(target, emit_to))
+
+
+def _listen_to_engine(target: Any, emit_to: Telemetry) -> Callable[[], None]:
+    from sqlalchemy import event
 
     def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         conn.info.setdefault(_QUERY_STARTS, []).append(time.perf_counter())
@@ -145,9 +164,55 @@ def instrument_engine(engine: Any, registry: Telemetry | None = None) -> Callabl
 
     event.listen(target, "before_cursor_execute", before)
     event.listen(target, "after_cursor_execute", after)
+    engine = weakref.ref(target)  # _INSTALLED must not keep the engine alive
 
     def remove() -> None:
-        event.remove(target, "before_cursor_execute", before)
-        event.remove(target, "after_cursor_execute", after)
+        alive = engine()
+        if alive is not None:
+            event.remove(alive, "before_cursor_execute", before)
+            event.remove(alive, "after_cursor_execute", after)
 
     return remove
+
+
+def instrument_pubsub(pubsub: PubSub, registry: Telemetry | None = None) -> Callable[[], None]:
+    """Emit ``ember.pubsub.broadcast`` and ``ember.pubsub.deliver`` for ``pubsub``.
+
+    Returns:
+        A function that removes the instrumentation.
+    """
+    emit_to = registry or telemetry
+
+    def forward(name: str, duration_ms: float, metadata: Mapping[str, object]) -> None:
+        emit_to.emit(name, duration_ms, **metadata)
+
+    return _install_once(pubsub, emit_to, lambda: pubsub.observe(forward))
+
+
+# What is instrumented, for which registry: (how many callers asked, how to remove it).
+_INSTALLED: weakref.WeakKeyDictionary[Any, dict[Telemetry, tuple[int, Callable[[], None]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _install_once(
+    target: Any, registry: Telemetry, install: Callable[[], Callable[[], None]]
+) -> Callable[[], None]:
+    """Install ``target``'s instrumentation once per registry; remove it with its last user."""
+    installed = _INSTALLED.setdefault(target, {})
+    users, remove = installed.get(registry, (0, None))
+    installed[registry] = (users + 1, remove if remove is not None else install())
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if released:
+            return
+        released = True
+        users, remove = installed.pop(registry)
+        if users > 1:
+            installed[registry] = (users - 1, remove)
+        else:
+            remove()
+
+    return release

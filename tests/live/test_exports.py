@@ -38,6 +38,7 @@ def test_live_all_is_sorted_and_complete():
         "error_boundary",
         "form_data",
         "instrument_engine",
+        "instrument_pubsub",
         "lifespan",
         "load_settings",
         "mount",

@@ -169,3 +169,54 @@ async def test_instrumented_engine_reports_every_query(tmp_path):
         assert "SELECT 1" not in [e.metadata["statement"] for e in seen]
     finally:
         await engine.dispose()
+
+
+async def test_instrumenting_an_engine_twice_reports_each_query_once(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from ember.live import instrument_engine
+
+    registry = Telemetry()
+    seen: list[TelemetryEvent] = []
+    registry.subscribe("ember.data.query", seen.append)
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'twice.db'}")
+    try:
+        first, second = instrument_engine(engine, registry), instrument_engine(engine, registry)
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            first()
+            first()  # a second call of one remover does not release the other's
+            await conn.execute(text("SELECT 2"))
+            second()
+            await conn.execute(text("SELECT 3"))
+        assert [e.metadata["statement"] for e in seen] == ["SELECT 1", "SELECT 2"]
+    finally:
+        await engine.dispose()
+
+
+async def test_instrumented_pubsub_reports_broadcasts_and_deliveries_with_lag():
+    from ember.live import instrument_pubsub
+
+    registry = Telemetry()
+    seen: list[TelemetryEvent] = []
+    registry.subscribe("ember.pubsub", seen.append)
+    bus = "memory://test-instrumented-pubsub"
+    async with PubSub(bus) as sender, PubSub(bus) as receiver:
+        removers = [instrument_pubsub(sender, registry), instrument_pubsub(receiver, registry)]
+        removers.append(instrument_pubsub(receiver, registry))  # twice: one event each still
+        sub = await receiver.subscribe("room:1", types=[Ping])
+        await sender.broadcast("room:1", Ping(n=1))
+        assert await anext(sub) == Ping(n=1)
+        for remove in removers:
+            remove()
+        await sender.broadcast("room:1", Ping(n=2))
+        assert await anext(sub) == Ping(n=2)
+    assert [e.name for e in seen] == ["ember.pubsub.broadcast", "ember.pubsub.deliver"]
+    broadcast, deliver = seen
+    assert broadcast.metadata["topic"] == "room:1"
+    assert broadcast.metadata["tag"] == "test.telemetry.ping"
+    assert broadcast.metadata["bytes"] > len('{"n":1}')
+    assert deliver.metadata["subscribers"] == 1
+    assert deliver.metadata["remote"] is True
+    assert 0 <= deliver.metadata["lag_ms"] < 5_000
