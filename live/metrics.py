@@ -14,9 +14,21 @@ Needs ``prometheus-client`` (``pip install ember[metrics]``). The metrics are fe
 - ``ember_mount_duration_seconds`` (histogram, by view and connected)
 - ``ember_sent_bytes`` (histogram, by view) — the size of each update sent
 - ``ember_render_duration_seconds`` (histogram) — ReactPy's render of one component
-- ``ember_delivery_duration_seconds`` (histogram, by topic) — PubSub message handling
+- ``ember_delivery_duration_seconds`` (histogram, by topic) — a view's handling of a
+  PubSub message
+- ``ember_pubsub_broadcasts_total`` (counter, by topic and outcome) — broadcasts made by
+  this process; ``outcome`` is ``failed`` when the backend refused one
+- ``ember_pubsub_lag_seconds`` (histogram, by topic) — from a broadcast in another process
+  (or another PubSub) to its delivery to this process's subscribers, by the sender's wall
+  clock, so keep the hosts' clocks in sync (NTP); broadcasts served locally have no lag
+  and are not observed
 - ``ember_db_query_duration_seconds`` (histogram) and ``ember_db_pool_checked_out`` (gauge,
   by engine) for the SQLAlchemy engines passed as ``engines=``
+
+The ``topic`` label is not the topic itself: topics like ``room:123`` are unbounded, and
+every label value is a time series Prometheus keeps. It is :func:`topic_prefix` of the
+topic, its part before the first ``:`` (``room``); pass ``topic_label=`` to choose another
+(a function from topic to label value with few distinct results).
 """
 
 from __future__ import annotations
@@ -27,7 +39,7 @@ from typing import Any
 from fastapi import FastAPI, Response
 
 from ._mount import Ember
-from ._telemetry import TelemetryEvent, instrument_engine, telemetry
+from ._telemetry import TelemetryEvent, instrument_engine, instrument_pubsub, telemetry
 
 try:
     from prometheus_client import (
@@ -42,13 +54,26 @@ except ImportError as error:  # pragma: no cover - exercised without the extra i
     msg = "ember.live.metrics needs prometheus-client: pip install 'ember[metrics]'."
     raise ImportError(msg) from error
 
-__all__ = ["EmberMetrics", "install_metrics"]
+__all__ = ["EmberMetrics", "install_metrics", "topic_prefix"]
 
 _SIZES = (64, 256, 1024, 4096, 16384, 65536, 262144, 1048576)
+_LAGS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+def topic_prefix(topic: str) -> str:
+    """The label of ``topic`` in metrics: its part before the first ``:``."""
+    return topic.partition(":")[0]
 
 
 class EmberMetrics:
-    """Prometheus collectors fed by telemetry; ``close()`` unsubscribes them."""
+    """Prometheus collectors fed by telemetry; ``close()`` unsubscribes them.
+
+    Args:
+        ember: its sessions and its PubSub (instrumented by this) are measured.
+        registry: where the collectors live (default: a registry of their own).
+        engines: SQLAlchemy engines (sync or async) whose queries and pool to measure.
+        topic_label: the ``topic`` label of a topic (default :func:`topic_prefix`).
+    """
 
     def __init__(
         self,
@@ -56,6 +81,7 @@ class EmberMetrics:
         registry: CollectorRegistry | None = None,
         *,
         engines: Sequence[Any] = (),
+        topic_label: Callable[[str], str] = topic_prefix,
     ) -> None:
         self.registry = registry or CollectorRegistry()
         self.sessions = Gauge(
@@ -92,6 +118,19 @@ class EmberMetrics:
             ["topic"],
             registry=self.registry,
         )
+        self.broadcasts = Counter(
+            "ember_pubsub_broadcasts",
+            "PubSub broadcasts made by this process.",
+            ["topic", "outcome"],
+            registry=self.registry,
+        )
+        self.lag = Histogram(
+            "ember_pubsub_lag_seconds",
+            "Time from a broadcast elsewhere to its delivery here.",
+            ["topic"],
+            buckets=_LAGS,
+            registry=self.registry,
+        )
         self.renders = Histogram(
             "ember_render_duration_seconds", "Time to render a component.", registry=self.registry
         )
@@ -105,7 +144,11 @@ class EmberMetrics:
             registry=self.registry,
         )
         self._ember = ember
+        self._topic_label = topic_label
         self._unsubscribe: list[Callable[[], None]] = [
+            instrument_pubsub(ember.pubsub),
+            telemetry.subscribe("ember.pubsub.broadcast", self._on_broadcast),
+            telemetry.subscribe("ember.pubsub.deliver", self._on_pubsub_deliver),
             telemetry.subscribe("ember.data.query", self._on_query),
             telemetry.subscribe("ember.live.render", self._on_render),
             telemetry.subscribe("ember.live.session", self._on_session),
@@ -149,7 +192,19 @@ class EmberMetrics:
         self.sent.labels(view=event.metadata["view"]).observe(event.metadata["bytes"])
 
     def _on_deliver(self, event: TelemetryEvent) -> None:
-        self.deliveries.labels(topic=event.metadata["topic"]).observe(event.duration_ms / 1000)
+        topic = self._topic_label(event.metadata["topic"])
+        self.deliveries.labels(topic=topic).observe(event.duration_ms / 1000)
+
+    def _on_broadcast(self, event: TelemetryEvent) -> None:
+        outcome = "ok" if event.metadata.get("ok") else "failed"
+        self.broadcasts.labels(
+            topic=self._topic_label(event.metadata["topic"]), outcome=outcome
+        ).inc()
+
+    def _on_pubsub_deliver(self, event: TelemetryEvent) -> None:
+        lag_ms = event.metadata.get("lag_ms")
+        if lag_ms is not None and event.metadata.get("remote"):
+            self.lag.labels(topic=self._topic_label(event.metadata["topic"])).observe(lag_ms / 1000)
 
     def render(self) -> bytes:
         """The metrics in Prometheus' text format."""
@@ -169,13 +224,19 @@ def _checked_out(pool: Any) -> Callable[[], float]:
 
 
 def install_metrics(
-    app: FastAPI, ember: Ember, *, path: str = "/metrics", engines: Sequence[Any] = ()
+    app: FastAPI,
+    ember: Ember,
+    *,
+    path: str = "/metrics",
+    engines: Sequence[Any] = (),
+    topic_label: Callable[[str], str] = topic_prefix,
 ) -> EmberMetrics:
     """Serve ember's metrics at ``path`` in ``app``; returns the collectors.
 
-    ``engines``: SQLAlchemy engines (sync or async) whose queries and pool to measure.
+    ``engines``: SQLAlchemy engines (sync or async) whose queries and pool to measure;
+    ``topic_label``: the ``topic`` label of a PubSub topic (see the module's docstring).
     """
-    metrics = EmberMetrics(ember, engines=engines)
+    metrics = EmberMetrics(ember, engines=engines, topic_label=topic_label)
 
     async def endpoint() -> Response:
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

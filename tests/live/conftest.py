@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
+
 import pytest
 from fastapi import FastAPI
 from reactpy import component, html, use_state
 
 from ember.live import Ember, LiveSettings
+from ember.pubsub import PubSub
 
 
 @pytest.fixture
@@ -31,3 +35,14 @@ def counter_app(ember: Ember) -> FastAPI:
 
     ember.mount(app, "/counter", Counter)
     return app
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def two_workers(request: pytest.FixtureRequest) -> AsyncIterator[tuple[PubSub, PubSub]]:
+    """The PubSubs of two workers: on one memory bus, or on one Redis."""
+    if request.param == "memory":
+        url = f"memory://workers-{uuid.uuid4().hex}"
+    else:
+        url = str(request.getfixturevalue("redis_url"))
+    async with PubSub(url) as first, PubSub(url) as second:
+        yield first, second

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import BaseModel
 
-from ember.live import Ember, LiveSettings
+from ember.live import Ember, LiveSettings, telemetry
 from ember.live.metrics import install_metrics
 from ember.live.testing import LiveClient
+from ember.pubsub import message
 
 from .conftest import Counter
+
+
+@message("test.metrics.note")
+class Note(BaseModel):
+    text: str
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -68,3 +78,43 @@ async def test_metrics_measure_queries_and_the_pool_of_given_engines(tmp_path):
     finally:
         metrics.close()
         await engine.dispose()
+
+
+async def test_metrics_count_broadcasts_and_measure_lag_by_topic_prefix(two_workers):
+    here, elsewhere = two_workers
+    ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789"), pubsub=here)
+    app = FastAPI()
+    metrics = install_metrics(app, ember)
+    room = f"room:{uuid.uuid4().hex}"
+    try:
+        sub = await here.subscribe(room, types=[Note])
+        await here.broadcast(room, Note(text="from here"))
+        await here.broadcast(f"{room}:typing", Note(text="served locally only"))
+        await elsewhere.broadcast(room, Note(text="from another worker"))
+        received = [await asyncio.wait_for(anext(sub), 5) for _ in range(2)]
+        assert [n.text for n in received] == ["from here", "from another worker"]
+        async with LiveClient(app) as client:
+            text = (await client.get("/metrics")).text
+    finally:
+        metrics.close()
+    found = samples(text)
+    assert found[("ember_pubsub_broadcasts_total", (("outcome", "ok"), ("topic", "room")))] == 2
+    lag = (("topic", "room"),)
+    assert found[("ember_pubsub_lag_seconds_count", lag)] == 1  # local deliveries have none
+    assert 0 <= found[("ember_pubsub_lag_seconds_sum", lag)] < 5
+    assert found[("ember_pubsub_lag_seconds_bucket", (("le", "+Inf"), *lag))] == 1
+    assert not any(room in value for _, labels in found for _, value in labels)
+
+
+async def test_metrics_topic_label_is_configurable(two_workers):
+    here, _ = two_workers
+    ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789"), pubsub=here)
+    metrics = install_metrics(FastAPI(), ember, topic_label=lambda topic: "all")
+    try:
+        await here.broadcast("room:1", Note(text="x"))
+        telemetry.emit("ember.live.deliver", 2.0, session="s", topic="room:1", message="Note")
+        found = samples(metrics.render().decode())
+    finally:
+        metrics.close()
+    assert found[("ember_pubsub_broadcasts_total", (("outcome", "ok"), ("topic", "all")))] == 1
+    assert found[("ember_delivery_duration_seconds_count", (("topic", "all"),))] == 1
