@@ -8,12 +8,14 @@
 ``guard`` is a FastAPI dependency (written against ``HTTPConnection``) that raises
 ``HTTPException`` for anyone who may not see it; it runs for the page and the websocket.
 The page refreshes every second: sessions connected per view, events per second, the
-slowest handlers, PubSub topics and their subscribers, and the most recent errors, all
-fed by :mod:`ember.live`'s telemetry.
+slowest handlers, PubSub topics and their subscribers, PubSub broadcasts and delivery lag,
+SQL statements and the connection pools of the ``engines=`` given, and the most recent
+errors, all fed by :mod:`ember.live`'s telemetry.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
@@ -28,7 +30,7 @@ from ember.pubsub import Presence
 
 from ._mount import Ember
 from ._session import LiveSession
-from ._telemetry import TelemetryEvent, telemetry
+from ._telemetry import TelemetryEvent, instrument_engine, instrument_pubsub, telemetry
 from ._view import LiveView, Socket
 
 __all__ = ["DashboardStats", "install_dashboard"]
@@ -43,8 +45,20 @@ class SlowCall:
     duration_ms: float
 
 
+@dataclass(frozen=True, slots=True)
+class PoolFigures:
+    engine: str
+    checked_out: int
+    size: int | None
+    overflow: int | None
+
+
 class DashboardStats:
-    """Rolling figures from telemetry: events, slow handlers, errors."""
+    """Rolling figures from telemetry: events, slow handlers, PubSub lag, SQL, errors.
+
+    ``engines``: SQLAlchemy engines (sync or async) whose statements are counted and whose
+    connection pools are shown.
+    """
 
     def __init__(
         self,
@@ -53,6 +67,7 @@ class DashboardStats:
         keep: int = 20,
         presence: Presence | None = None,
         presence_topics: Sequence[str] = (),
+        engines: Sequence[Any] = (),
     ) -> None:
         self.ember = ember
         self.presence = presence
@@ -62,16 +77,57 @@ class DashboardStats:
         self.errors: deque[tuple[float, str, str]] = deque(maxlen=keep)
         self.queries = 0
         self.query_ms = 0.0
+        self.broadcasts = 0
+        self.lags_ms: deque[float] = deque(maxlen=1000)
+        self._engines = [getattr(engine, "sync_engine", engine) for engine in engines]
         self._keep = keep
         self._unsubscribe = [
+            instrument_pubsub(ember.pubsub),
+            *(instrument_engine(engine) for engine in self._engines),
             telemetry.subscribe("ember.live.handle_event", self._on_event),
             telemetry.subscribe("ember.live.error", self._on_error),
             telemetry.subscribe("ember.data.query", self._on_query),
+            telemetry.subscribe("ember.pubsub.broadcast", self._on_broadcast),
+            telemetry.subscribe("ember.pubsub.deliver", self._on_deliver),
         ]
 
     def _on_query(self, event: TelemetryEvent) -> None:
         self.queries += 1
         self.query_ms += event.duration_ms
+
+    def _on_broadcast(self, event: TelemetryEvent) -> None:
+        self.broadcasts += 1
+
+    def _on_deliver(self, event: TelemetryEvent) -> None:
+        lag_ms = event.metadata.get("lag_ms")
+        if lag_ms is not None and event.metadata.get("remote"):
+            self.lags_ms.append(float(lag_ms))
+
+    def lag_ms(self) -> tuple[float, float, float] | None:
+        """(last, median, 99th percentile) delivery lag in ms over the last 1,000
+        deliveries from other processes, or None before the first."""
+        if not self.lags_ms:
+            return None
+        ordered = sorted(self.lags_ms)
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        return self.lags_ms[-1], statistics.median(ordered), p99
+
+    def pools(self) -> list[PoolFigures]:
+        """Connections checked out, pool size and overflow of each engine given."""
+        figures = []
+        for engine in self._engines:
+            pool = engine.pool
+            size = pool.size() if callable(getattr(pool, "size", None)) else None
+            overflow = pool.overflow() if callable(getattr(pool, "overflow", None)) else None
+            figures.append(
+                PoolFigures(
+                    engine.url.render_as_string(hide_password=True),
+                    int(pool.checkedout()),
+                    size,
+                    None if overflow is None else max(0, overflow),  # negative: not all opened
+                )
+            )
+        return figures
 
     def per_session(self) -> list[tuple[str, str, float]]:
         """(session, view, events/s over the last minute) for each connected session."""
@@ -137,6 +193,10 @@ class _Refresh(BaseModel):
     at: float
 
 
+def _or_dash(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
 def _row(key: str, cells: tuple[Any, ...]) -> Any:
     return html.tr({"key": key}, [html.td({"key": str(i)}, str(c)) for i, c in enumerate(cells)])
 
@@ -174,6 +234,7 @@ def _dashboard_view(stats: DashboardStats, interval: float) -> type[LiveView]:
             topics = stats.topics()
             memory = stats.memory_per_session_kib()
             average = stats.query_ms / stats.queries if stats.queries else 0.0
+            lag = stats.lag_ms()
             errors = [
                 (time.strftime("%H:%M:%S", time.localtime(at)), where, error)
                 for at, where, error in stats.errors
@@ -189,6 +250,22 @@ def _dashboard_view(stats: DashboardStats, interval: float) -> type[LiveView]:
                 html.p(
                     {"id": "queries"},
                     f"{stats.queries} SQL statements, {average:.2f} ms on average",
+                ),
+                html.p({"id": "broadcasts"}, f"{stats.broadcasts} PubSub broadcasts"),
+                html.p(
+                    {"id": "pubsub-lag"},
+                    f"PubSub lag: last {lag[0]:.1f} ms, median {lag[1]:.1f} ms, p99 {lag[2]:.1f} ms"
+                    if lag
+                    else "PubSub lag: no messages from other workers yet",
+                ),
+                _table(
+                    "Database pools",
+                    ("engine", "checked out", "size", "overflow"),
+                    [
+                        (p.engine, p.checked_out, _or_dash(p.size), _or_dash(p.overflow))
+                        for p in stats.pools()
+                    ],
+                    "pools",
                 ),
                 _table(
                     "Sessions by view", ("view", "sessions"), list(sessions.items()), "sessions"
@@ -238,13 +315,17 @@ def install_dashboard(
     interval: float = 1.0,
     presence: Presence | None = None,
     presence_topics: Sequence[str] = (),
+    engines: Sequence[Any] = (),
 ) -> DashboardStats:
     """Mount the dashboard at ``path`` (behind ``guard``); returns its figures.
 
-    SQL figures appear for engines passed to :func:`ember.live.instrument_engine`;
+    SQL statement figures and connection pools appear for the SQLAlchemy ``engines``
+    (statements also for engines passed to :func:`ember.live.instrument_engine`);
     presence for the ``presence_topics`` of ``presence``.
     """
-    stats = DashboardStats(ember, presence=presence, presence_topics=presence_topics)
+    stats = DashboardStats(
+        ember, presence=presence, presence_topics=presence_topics, engines=engines
+    )
     dependencies = {"identity": guard} if guard is not None else None
     ember.mount(
         app,

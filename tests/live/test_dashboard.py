@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import re
+import uuid
+
 from fastapi import FastAPI, HTTPException
 from fastapi.requests import HTTPConnection
+from pydantic import BaseModel
 
+from ember.live import Ember, LiveSettings
 from ember.live.dashboard import install_dashboard
 from ember.live.testing import LiveClient
+from ember.pubsub import message
 
 from .conftest import Counter
 
@@ -74,3 +80,64 @@ async def test_dashboard_shows_sessions_presence_and_sql(ember, tmp_path):
             stats.close()
             remove()
             await engine.dispose()
+
+
+@message("test.dashboard.note")
+class Note(BaseModel):
+    text: str
+
+
+async def test_dashboard_shows_pubsub_lag_and_broadcasts(two_workers):
+    here, elsewhere = two_workers
+    ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789"), pubsub=here)
+    app = FastAPI()
+    stats = install_dashboard(app, ember, interval=0.05)
+    room = f"room:{uuid.uuid4().hex}"
+    try:
+        async with LiveClient(app) as client:
+            board = await client.live("/dashboard")
+            assert "no messages from other workers yet" in board.find("#pubsub-lag").text()
+            sub = await here.subscribe(room, types=[Note])
+            await here.broadcast(room, Note(text="from here"))
+            await elsewhere.broadcast(room, Note(text="from another worker"))
+            assert (await anext(sub)).text == "from here"
+            assert (await anext(sub)).text == "from another worker"
+            await board.wait_for(lambda p: "last" in p.find("#pubsub-lag").text())
+            shown = re.fullmatch(
+                r"PubSub lag: last ([\d.]+) ms, median ([\d.]+) ms, p99 ([\d.]+) ms",
+                board.find("#pubsub-lag").text(),
+            )
+            assert shown is not None, board.find("#pubsub-lag").text()
+            assert all(0 <= float(ms) < 5_000 for ms in shown.groups())
+            assert board.find("#broadcasts").text() == "1 PubSub broadcasts"
+    finally:
+        stats.close()
+
+
+async def test_dashboard_shows_the_pools_and_statements_of_given_engines(ember, tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    app = FastAPI()
+    engine = create_async_engine(
+        f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}", pool_size=1, max_overflow=2
+    )
+    stats = install_dashboard(app, ember, interval=0.05, engines=[engine])
+    try:
+        async with LiveClient(app) as client:
+            board = await client.live("/dashboard")
+            assert [td.text() for td in board.find_all("#pools td")][1:] == ["0", "1", "0"]
+            async with engine.connect() as first, engine.connect() as second:
+                await first.execute(text("SELECT 1"))
+                await second.execute(text("SELECT 2"))
+                await board.wait_for(
+                    lambda p: [td.text() for td in p.find_all("#pools td")][1:] == ["2", "1", "1"]
+                )
+                assert "pool.db" in board.find_all("#pools td")[0].text()
+                await board.wait_for(lambda p: "2 SQL statements" in p.find("#queries").text())
+            await board.wait_for(  # the overflow connection is closed when it comes back
+                lambda p: [td.text() for td in p.find_all("#pools td")][1:] == ["0", "1", "0"]
+            )
+    finally:
+        stats.close()
+        await engine.dispose()
