@@ -8,6 +8,7 @@ from ._changeset import FieldError as FieldError
 from ._constraint_decl import Constraint as Constraint
 from ._embedded import Embedded as Embedded
 from ._errors import ChangesetError as ChangesetError
+from ._errors import ConfigurationError as ConfigurationError
 from ._errors import ConstraintError as ConstraintError
 from ._errors import DatabaseUnavailableError as DatabaseUnavailableError
 from ._errors import DataError as DataError
@@ -32,6 +33,7 @@ from ._querycount import count_queries as count_queries
 from ._repo import Repo as Repo
 from ._result import Result as Result
 from ._settings import DatabaseSettings as DatabaseSettings
+from ._settings import load_database_settings as load_database_settings
 from ._settings import make_engine as make_engine
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "Action",
     "Changeset",
     "ChangesetError",
+    "ConfigurationError",
     "Constraint",
     "ConstraintError",
     "DataError",
@@ -61,6 +64,7 @@ __all__ = [
     "count_queries",
     "downgrade_database",
     "init_migrations",
+    "load_database_settings",
     "load_metadata",
     "make_engine",
     "make_migration",

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ._errors import DataError
 from ._migrations import downgrade_database, init_migrations, make_migration, upgrade_database
-from ._settings import DatabaseSettings, make_engine
+from ._settings import DatabaseSettings, load_database_settings, make_engine
 
 __all__ = ["db_app"]
 
@@ -49,7 +49,7 @@ def _run(
     metadata: str | None,
     fn: Callable[[AsyncEngine, str], Awaitable[R]],
 ) -> R:
-    settings = DatabaseSettings()
+    settings = _settings()
     target = metadata or settings.metadata
     if not target:
         raise _fail(
@@ -72,8 +72,15 @@ def _run(
         raise _fail(error) from error
 
 
+def _settings() -> DatabaseSettings:
+    try:
+        return load_database_settings()
+    except DataError as error:
+        raise _fail(error) from error
+
+
 def _folder(directory: Path | None) -> Path:
-    return directory or Path(DatabaseSettings().migrations)
+    return directory or Path(_settings().migrations)
 
 
 @db_app.command("init")

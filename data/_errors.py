@@ -6,6 +6,7 @@ exceptions below mean a programming or environment problem::
 
     DataError                      root of every ember.data error (rebased onto EmberError
     │                              by the integrator)
+    ├── ConfigurationError         an ``EMBER_DATABASE_*`` setting does not validate
     ├── ChangesetError             a changeset was built or used the wrong way
     ├── ResultError                ``Result.value`` read on a failed result
     ├── NotFoundError              ``get_or_raise`` found no row (carries model and id)
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 __all__ = [
     "ChangesetError",
+    "ConfigurationError",
     "ConstraintError",
     "DataError",
     "DatabaseUnavailableError",
@@ -34,6 +36,10 @@ __all__ = [
 
 class DataError(Exception):
     """The root of every error raised by ember.data."""
+
+
+class ConfigurationError(DataError):
+    """A database setting does not validate; the message names the variable."""
 
 
 class ChangesetError(DataError):

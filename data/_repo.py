@@ -25,7 +25,7 @@ from ._errors import ChangesetError, DatabaseUnavailableError, NotFoundError
 from ._metadata import check_naming_convention
 from ._preload import Strategy, preload_options
 from ._result import Result
-from ._settings import WRITE_OPTION, DatabaseSettings, make_engine
+from ._settings import WRITE_OPTION, DatabaseSettings, load_database_settings, make_engine
 from ._writes import Failed, check_writable, delete_row, insert_row, update_row
 
 if TYPE_CHECKING:
@@ -60,8 +60,12 @@ class Repo:
 
     @classmethod
     def from_settings(cls, metadata: MetaData, settings: DatabaseSettings | None = None) -> Repo:
-        """A repo on ``EMBER_DATABASE_URL`` (or the given settings)."""
-        settings = settings or DatabaseSettings()
+        """A repo on ``EMBER_DATABASE_URL`` (or the given settings).
+
+        Raises:
+            ConfigurationError: an ``EMBER_DATABASE_*`` variable does not validate.
+        """
+        settings = settings or load_database_settings()
         engine = make_engine(settings=settings)
         return cls(engine, metadata, raise_on_lazy_load=settings.raise_on_lazy_load)
 

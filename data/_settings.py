@@ -8,14 +8,21 @@ that finds the pool exhausted waits ``pool_timeout`` seconds, then fails.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["WRITE_OPTION", "DatabaseSettings", "make_engine"]
+from ._errors import ConfigurationError
+
+__all__ = ["WRITE_OPTION", "DatabaseSettings", "load_database_settings", "make_engine"]
+
+ENV_PREFIX = "EMBER_DATABASE_"
 
 # Execution option the repo sets on connections of transactions that will write.
 WRITE_OPTION = "ember_write"
@@ -30,7 +37,7 @@ class DatabaseSettings(BaseSettings):
     (``"app.models:Base.metadata"``) and ``migrations`` the migrations folder.
     """
 
-    model_config = SettingsConfigDict(env_prefix="EMBER_DATABASE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     url: str = "sqlite+aiosqlite:///./ember.db"
     pool_size: int = 5
@@ -42,6 +49,54 @@ class DatabaseSettings(BaseSettings):
     search_path: str | None = None
     metadata: str | None = None
     migrations: str = "migrations"
+
+    @field_validator("url")
+    @classmethod
+    def _parses(cls, url: str) -> str:
+        try:
+            make_url(url)
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+            msg = (
+                "Expected a SQLAlchemy URL such as sqlite+aiosqlite:///./ember.db or "
+                "postgresql+asyncpg://user:password@host:5432/app"
+            )
+            raise ValueError(msg) from None
+        return url
+
+
+def load_database_settings(**values: Any) -> DatabaseSettings:
+    """Read ``EMBER_DATABASE_*`` from the environment, naming any bad variable.
+
+    Args:
+        values: settings given in code; they take precedence over the environment.
+
+    Raises:
+        ConfigurationError: a variable does not validate; the message names each one,
+            the value it had (passwords hidden) and what was expected.
+    """
+    try:
+        return DatabaseSettings(**values)
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else ""
+            given = problem.get("input")
+            shown = "" if not field or isinstance(given, dict) else f"={_redact(given)!r}"
+            message = problem["msg"].removeprefix("Value error, ")
+            problems.append(f"{ENV_PREFIX}{field.upper()}{shown}: {message}")
+        msg = (
+            "ember.data's database settings are not valid:\n- "
+            + "\n- ".join(problems)
+            + "\nFix or unset the variables listed (or the values passed in code)."
+        )
+        raise ConfigurationError(msg) from None
+
+
+def _redact(value: object) -> object:
+    """``value`` with the password of a URL in it replaced by ``***``."""
+    if isinstance(value, str):
+        return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", value)
+    return value
 
 
 def _sqlite_fixups(engine: AsyncEngine) -> None:
@@ -74,8 +129,12 @@ def make_engine(
     On SQLite this turns foreign keys on for every connection and fixes the driver's
     transaction handling so SAVEPOINTs work. Extra keyword arguments go to
     ``create_async_engine``.
+
+    Raises:
+        ConfigurationError: no ``settings`` were given and an ``EMBER_DATABASE_*``
+            variable does not validate.
     """
-    settings = settings or DatabaseSettings()
+    settings = settings or load_database_settings()
     parsed = make_url(url if url is not None else settings.url)
     options: dict[str, object] = {"echo": settings.echo, "pool_pre_ping": True}
     if parsed.get_backend_name() != "sqlite":

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ember.data import DatabaseSettings, DatabaseUnavailableError, Repo, make_engine
+from ember.data import (
+    ConfigurationError,
+    DatabaseSettings,
+    DatabaseUnavailableError,
+    DataError,
+    Repo,
+    load_database_settings,
+    make_engine,
+)
 from tests.data.models import Base, User
 
 
@@ -25,6 +33,53 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (settings.url, settings.pool_size) == ("postgresql+asyncpg://u:p@db/app", 20)
     engine = make_engine(settings=settings)
     assert engine.pool.size() == 20  # type: ignore[attr-defined]
+
+
+def test_bad_variable_is_named_with_its_value_and_what_was_expected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EMBER_DATABASE_POOL_SIZE", "abc")
+    monkeypatch.setenv("EMBER_DATABASE_POOL_TIMEOUT", "soon")
+
+    with pytest.raises(ConfigurationError) as caught:
+        make_engine()
+
+    message = str(caught.value)
+    assert "EMBER_DATABASE_POOL_SIZE='abc': Input should be a valid integer" in message
+    assert "EMBER_DATABASE_POOL_TIMEOUT='soon': Input should be a valid number" in message
+    assert isinstance(caught.value, DataError)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql+asyncpg://app:s3cr@t@db:port/app", "not a url", "postgres ql://app:s3cr@t@db/app"],
+)
+def test_bad_url_is_named_with_its_password_hidden(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("EMBER_DATABASE_URL", url)
+
+    with pytest.raises(
+        ConfigurationError, match=r"EMBER_DATABASE_URL=.*: Expected a SQLAlchemy URL"
+    ):
+        Repo.from_settings(Base.metadata)
+    with pytest.raises(ConfigurationError) as caught:
+        load_database_settings()
+    assert "s3cr" not in str(caught.value)
+    assert "t@" not in str(caught.value)
+
+
+def test_cli_names_a_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from ember.data._cli import db_app
+
+    monkeypatch.setenv("EMBER_DATABASE_MAX_OVERFLOW", "many")
+    result = CliRunner().invoke(
+        db_app, ["upgrade", "--metadata", "tests.data.models:Base.metadata"]
+    )
+    assert result.exit_code == 1
+    assert "EMBER_DATABASE_MAX_OVERFLOW='many'" in result.output
 
 
 async def test_from_settings_builds_a_working_repo(
