@@ -12,7 +12,7 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from broadcaster import Event
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ._backends._base import Backoff, EmberBackend, Reconnected, redact
@@ -35,12 +35,46 @@ logger = logging.getLogger("ember.pubsub")
 SCHEMES = ("memory", "redis", "rediss", "postgres", "postgresql", "postgresql+asyncpg")
 
 
+ENV_PREFIX = "EMBER_PUBSUB_"
+
+
 class PubSubSettings(BaseSettings):
     """Settings read from the environment: ``EMBER_PUBSUB_URL`` (default ``memory://``)."""
 
-    model_config = SettingsConfigDict(env_prefix="EMBER_PUBSUB_")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX)
 
     url: str = "memory://"
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, url: str) -> str:
+        if urlsplit(url).scheme not in SCHEMES:
+            msg = (
+                f"Expected a URL starting with one of {', '.join(s + '://' for s in SCHEMES)}, "
+                "e.g. memory:// or redis://127.0.0.1:6379/0"
+            )
+            raise ValueError(msg)
+        return url
+
+
+def _load_settings() -> PubSubSettings:
+    """Read ``EMBER_PUBSUB_*`` from the environment, naming any bad variable."""
+    try:
+        return PubSubSettings()
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else ""
+            given = problem.get("input")
+            shown = f"={redact(given)!r}" if field and isinstance(given, str) else ""
+            message = problem["msg"].removeprefix("Value error, ")
+            problems.append(f"{ENV_PREFIX}{field.upper()}{shown}: {message}")
+        msg = (
+            "ember.pubsub's settings are not valid:\n- "
+            + "\n- ".join(problems)
+            + "\nFix or unset the variables listed."
+        )
+        raise ConfigurationError(msg) from None
 
 
 def create_backend(
@@ -110,8 +144,13 @@ class PubSub:
 
     @classmethod
     def from_settings(cls, settings: PubSubSettings | None = None) -> PubSub:
-        """A PubSub configured from ``EMBER_PUBSUB_URL`` (default ``memory://``)."""
-        return cls((settings or PubSubSettings()).url)
+        """A PubSub configured from ``EMBER_PUBSUB_URL`` (default ``memory://``).
+
+        Raises:
+            ConfigurationError: no ``settings`` were given and an ``EMBER_PUBSUB_*``
+                variable cannot be used; the message names it and its value.
+        """
+        return cls((settings or _load_settings()).url)
 
     def __repr__(self) -> str:
         state = "started" if self.started else "stopped"

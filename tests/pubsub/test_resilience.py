@@ -256,6 +256,22 @@ def test_from_settings_reads_env_default_memory(monkeypatch: pytest.MonkeyPatch)
     assert PubSub.from_settings(PubSubSettings(url="memory://x")).url == "memory://x"
 
 
+def test_from_settings_names_a_bad_variable_without_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EMBER_PUBSUB_URL", "kafka://user:hunter2@broker:9092")
+
+    with pytest.raises(ConfigurationError) as info:
+        PubSub.from_settings()
+
+    message = str(info.value)
+    assert (
+        "EMBER_PUBSUB_URL='kafka://user:***@broker:9092': Expected a URL starting with" in message
+    )
+    assert "redis://" in message
+    assert "hunter2" not in message
+
+
 async def test_start_twice_raises() -> None:
     async with PubSub() as pubsub:
         with pytest.raises(PubSubError, match="already started"):
