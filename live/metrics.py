@@ -28,7 +28,8 @@ Needs ``prometheus-client`` (``pip install ember[metrics]``). The metrics are fe
 The ``topic`` label is not the topic itself: topics like ``room:123`` are unbounded, and
 every label value is a time series Prometheus keeps. It is :func:`topic_prefix` of the
 topic, its part before the first ``:`` (``room``); pass ``topic_label=`` to choose another
-(a function from topic to label value with few distinct results).
+(a function from topic to label value with few distinct results). Presence replicates on
+``ember:presence``, so its heartbeats count as topic ``ember``.
 """
 
 from __future__ import annotations
