@@ -41,7 +41,7 @@ from ._recovery import RecoveryStore, create_store
 from ._runner import run_session
 from ._session import LiveSession, PageLocation
 from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings
-from ._telemetry import telemetry
+from ._telemetry import instrument_pubsub, telemetry
 from ._token import SessionToken, TokenSigner
 from ._view import LiveView, compile_view, view_dependencies
 from ._watchdog import LoopWatchdog
@@ -85,6 +85,8 @@ class Ember:
     ) -> None:
         self.settings = settings or load_settings()
         self._pubsub = pubsub
+        if pubsub is not None:
+            instrument_pubsub(pubsub)
         self._pubsub_lock: asyncio.Lock | None = None
         if self.settings.secret_key == DEVELOPMENT_SECRET_KEY:
             logger.info("ember uses its development secret key; set EMBER_SECRET_KEY in production")
@@ -108,6 +110,7 @@ class Ember:
         """The PubSub views subscribe through (from ``EMBER_PUBSUB_URL`` unless given)."""
         if self._pubsub is None:
             self._pubsub = PubSub.from_settings()
+            instrument_pubsub(self._pubsub)
         return self._pubsub
 
     async def start_pubsub(self) -> PubSub:

@@ -70,6 +70,8 @@ def events():
 
 
 async def test_every_live_event_fires_with_sane_values(events):
+    broadcasts: list[TelemetryEvent] = []
+    unsubscribe = telemetry.subscribe("ember.pubsub", broadcasts.append)
     async with PubSub("memory://") as pubsub:
         ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789"), pubsub=pubsub)
         app = FastAPI()
@@ -81,6 +83,13 @@ async def test_every_live_event_fires_with_sane_values(events):
             await pubsub.broadcast("probe", Ping(n=5))
             await page.wait_for(lambda p: p.find("#n").text() == "6")
             await page.close()
+    unsubscribe()
+    # The PubSub an Ember is given is instrumented by it: no extra call needed.
+    by_name = {e.name: e for e in broadcasts}
+    assert sorted(by_name) == ["ember.pubsub.broadcast", "ember.pubsub.deliver"]
+    assert len(broadcasts) == 2
+    assert by_name["ember.pubsub.broadcast"].metadata["topic"] == "probe"
+    assert by_name["ember.pubsub.deliver"].metadata["subscribers"] == 1
     names = {event.name for event in events}
     assert {
         "ember.live.mount",
