@@ -7,16 +7,17 @@ import itertools
 import os
 import tracemalloc
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI
 from pydantic import BaseModel
-from reactpy import component, html, use_state
+from reactpy import component, html, use_location, use_ref, use_state
 
 import ember.live
 from ember.data import Changeset
 from ember.pubsub import message
 
-from ._views import EMAIL, Counter, Table
+from ._views import EMAIL, Counter, table_rows
 
 TOPIC = "bench:ticks"
 _ticks = itertools.count(1)
@@ -68,6 +69,30 @@ def Form() -> Any:
     return html.form(
         html.input({"id": "email", "name": "email", "onChange": change}),
         html.p({"id": "email-error"}, "; ".join(changeset.errors_on("email"))),
+    )
+
+
+@component
+def Table() -> Any:
+    """An N-row table (``?rows=N``) as ember's docs write long lists: a stream, whose rows
+    are rendered and sent once; the button changes one cell in the middle."""
+    query = parse_qs(use_location().query_string.lstrip("?"))
+    count = int(query.get("rows", ["100"])[0])
+    rows = ember.live.use_stream(lambda: table_rows(count), name="rows", key=lambda row: row[0])
+    bumps = use_ref(0)  # the middle row's value (a database would hold it)
+
+    def bump(event: Any) -> None:
+        bumps.current += 1
+        middle = count // 2
+        rows.insert((middle, f"row {middle}", bumps.current))  # same key: updated in place
+
+    def row(item: tuple[int, str, int]) -> Any:
+        i, name, value = item
+        return html.tr(html.td(str(i)), html.td(name), html.td(str(value)))
+
+    return html.div(
+        html.button({"id": "bump", "onClick": bump}, "bump"),
+        html.table(rows.render(row, tag="tbody")),
     )
 
 
