@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar, cast
 
 import anyio
-import anyio.to_thread
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from reactpy import create_context, use_context, use_effect, use_ref, use_state
 
@@ -20,6 +19,7 @@ from ._errors import EmberError
 from ._reporting import report_error
 from ._session import MISSING, LiveSession, PageLocation
 from ._telemetry import telemetry
+from ._threads import offload
 
 T = TypeVar("T")
 logger = logging.getLogger("ember.live")
@@ -99,7 +99,7 @@ def use_async(
                         value = await function()
                     else:
                         sync = cast(Callable[[], T], function)
-                        value = await anyio.to_thread.run_sync(sync, abandon_on_cancel=True)
+                        value = await offload(sync, wait_on_cancel=False)
                 except Exception as error:
                     logger.exception(
                         "use_async work %s failed in session %s", _name(function), session.id

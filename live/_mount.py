@@ -42,6 +42,7 @@ from ._runner import run_session
 from ._session import LiveSession, PageLocation
 from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings
 from ._telemetry import instrument_pubsub, telemetry
+from ._threads import set_handler_threads
 from ._token import SessionToken, TokenSigner
 from ._view import LiveView, compile_view, view_dependencies
 from ._watchdog import LoopWatchdog
@@ -94,6 +95,7 @@ class Ember:
             self.settings.secret_key, max_age_seconds=self.settings.token_max_age_seconds
         )
         self.watchdog = LoopWatchdog(self.settings.loop_lag_threshold_ms)
+        set_handler_threads(self.settings.handler_threads)
         self.recovery: RecoveryStore = (
             recovery if recovery is not None else create_store(self.settings.recovery_url)
         )

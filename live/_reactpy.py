@@ -26,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from typing import Any, TypeVar, cast
 
-import anyio.to_thread
+import anyio.lowlevel
 from reactpy.core._life_cycle_hook import LifeCycleHook
 from reactpy.core.events import EventHandler
 from reactpy.core.hooks import ConnectionContext as ConnectionContext
@@ -37,6 +37,7 @@ from ._boundary import BoundaryContext, render_error_model
 from ._errors import RenderError
 from ._reporting import report_error
 from ._telemetry import telemetry
+from ._threads import offload
 
 logger = logging.getLogger("ember.live")
 
@@ -442,9 +443,7 @@ async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
         _HANDLER_LOOP.set((asyncio.get_running_loop(), threading.get_ident()))
         # The wrapper coroutine is made in the thread: if the session ends before the thread
         # starts, no coroutine is left behind un-awaited.
-        await anyio.to_thread.run_sync(
-            lambda: _drive_to_completion(cast(Coroutine[Any, Any, None], function(args)))
-        )
+        await offload(lambda: _drive_to_completion(cast(Coroutine[Any, Any, None], function(args))))
         return
     await function(args)
 
@@ -456,7 +455,7 @@ async def run_in_thread(function: Callable[..., T], *args: Any) -> T:
     async handler that must call blocking code.
     """
     _HANDLER_LOOP.set((asyncio.get_running_loop(), threading.get_ident()))
-    return await anyio.to_thread.run_sync(lambda: function(*args))
+    return await offload(lambda: function(*args))
 
 
 async def render_first_model(root: Component, *, context: str = "") -> dict[str, Any]:

@@ -47,6 +47,9 @@ class LiveSettings(BaseSettings):
     )
     handshake_window_seconds: float = Field(default=60.0, gt=0)
     loop_lag_threshold_ms: float = Field(default=100.0, gt=0)
+    handler_threads: int = Field(
+        default=40, gt=0, description="Sync handlers and callbacks that may run at once."
+    )
     recovery_url: str = Field(
         default="memory://",
         description="Where session snapshots live: memory:// (this process) or redis://…",

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
 
-import anyio.to_thread
 from pydantic import BaseModel, ValidationError
 from reactpy import component, use_ref, use_state
 
@@ -27,6 +26,7 @@ from ._reactpy import Component
 from ._reporting import report_error
 from ._session import MISSING, LiveSession
 from ._telemetry import telemetry
+from ._threads import offload
 
 logger = logging.getLogger("ember.live")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -373,7 +373,7 @@ async def _call(method: Callable[..., Any], *args: Any, deps: LiveSession) -> An
     }
     if inspect.iscoroutinefunction(method):
         return await method(*args, **extra)
-    return await anyio.to_thread.run_sync(lambda: method(*args, **extra))
+    return await offload(lambda: method(*args, **extra))
 
 
 def _dependency_names(method: Callable[..., Any], standard: int) -> list[str]:
