@@ -60,4 +60,5 @@ async def offload(function: Callable[[], T], *, wait_on_cancel: bool = True) -> 
     if not wait_on_cancel:
         return await future
     with anyio.CancelScope(shield=True):
-        return await future
+        result = await future
+    return result
