@@ -3,19 +3,16 @@
 ReactPy resends the whole subtree of a component that re-rendered. The session's writer
 keeps a :class:`ModelMirror` of the model the browser holds (the dicts the layout already
 made, shared, not copied) and turns each ``layout-update`` into an ``ember-patch`` message
-whose operations touch only the changed places. ember's client shim (``ember.js``) and
-``ember.live.testing`` apply the operations with the same rules (:func:`apply_ops`):
-
-- ``["s", path, value]``: set the JSON pointer ``path`` to ``value`` (``""`` assigns the
-  keys of ``value`` onto the root, as ReactPy's client does);
-- ``["i", path, index, [values…]]``: insert values into the list at ``path``;
-- ``["d", path, index, count]``: delete ``count`` items of the list at ``path``;
-- ``["m", path, from, to]``: move one item of the list at ``path``.
+whose operations touch only the changed places: set a child or a value, replace, insert,
+delete or move children. The operations, their compact paths and elements are the wire
+format of ``ember.live._patch``; ember's client shim (``ember-patch.js``) and
+``ember.live.testing`` apply them with the same rules (:func:`ember.live._patch.apply_ops`).
 
 Missing ``attributes``, ``eventHandlers``, ``inlineJavaScript`` and ``children`` mean
 the same as empty ones to the client, so a removed one is sent as empty (see
-:func:`normalized`). Children of a stream container (``data-ember-stream``) are not
-diffed: the stream's own operations, carried by the container's mark, say what changed.
+:func:`ember.live._patch.normalized`). Children of a stream container
+(``data-ember-stream``) are not diffed: the stream's own operations, carried by the
+container's mark, say what changed.
 """
 
 from __future__ import annotations
@@ -24,9 +21,11 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
+from ._patch import Op, Path, compact_path, encode_child, pointer_tokens
+from ._patch import set_pointer as set_pointer  # ember.live._reactpy imports it from here
+
 logger = logging.getLogger("ember.live")
 
-Op = list[Any]
 STREAM_ATTRIBUTE = "data-ember-stream"
 _EMPTY_WHEN_MISSING = {
     "attributes": dict,
@@ -46,16 +45,6 @@ class StreamBatch(Protocol):
     ops: Sequence[tuple[str, int, int]]
 
 
-def escape_token(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _tokens(path: str) -> list[str]:
-    if path == "":
-        return []
-    return [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
-
-
 class ModelMirror:
     """The model the client holds, as the server last sent it; turns updates into patches."""
 
@@ -69,30 +58,30 @@ class ModelMirror:
         The first update goes out unchanged (a ``layout-update`` the stock client applies);
         later ones become at most one ``ember-patch``.
         """
-        path: str = update["path"]
+        pointer: str = update["path"]
         model: dict[str, Any] = update["model"]
         if self.root is None:
-            if path == "":
+            if pointer == "":
                 self.root = model
                 sent_whole(model, self.seen)
                 yield dict(update)
                 return
             self.root = {"tagName": ""}
-        ops: Op = []
-        if path == "":
-            diff(self.root, model, "", ops, self.seen)
+        ops: list[Op] = []
+        if pointer == "":
+            diff(self.root, model, [], ops, self.seen)
             self.root = model
         else:
-            parent, last = self._locate(path)
+            parent, last = self._locate(pointer)
             if parent is _INSIDE_STREAM:
                 # A component inside a stream row re-rendered: rows are sent once, so the
                 # update has no place in the client's list (see docs/streams.md).
-                logger.debug("Dropped an update inside a stream row at %s", path)
+                logger.debug("Dropped an update inside a stream row at %s", pointer)
                 return
+            path = compact_path(pointer)
             old = _MISSING if parent is None else _child(parent, last)
             if old is _MISSING:
-                ops.append(["s", path, model])
-                sent_whole(model, self.seen)
+                ops.append(["s", path, _sending(model, self.seen)])
             else:
                 diff(old, model, path, ops, self.seen)
             if parent is not None:
@@ -100,8 +89,8 @@ class ModelMirror:
         if ops:
             yield {"type": "ember-patch", "ops": ops}
 
-    def _locate(self, path: str) -> tuple[Any, str]:
-        tokens = _tokens(path)
+    def _locate(self, pointer: str) -> tuple[Any, str]:
+        tokens = pointer_tokens(pointer)
         node: Any = self.root
         for index, token in enumerate(tokens[:-1]):
             if (
@@ -151,41 +140,44 @@ def _set(node: Any, token: str, value: Any) -> None:
 # -- diffing ----------------------------------------------------------------------------------
 
 
-def diff(old: Any, new: Any, path: str, ops: Op, seen: dict[str, int] | None = None) -> None:
+def diff(old: Any, new: Any, path: Path, ops: list[Op], seen: dict[str, int] | None = None) -> None:
     """Append to ``ops`` what turns the model ``old`` at ``path`` into ``new``.
 
-    ``seen`` maps each stream's token to the last of its operations already sent; it is
-    updated, and the streams are told (their sent operations are forgotten).
+    ``path`` is a wire path (``[]`` for the root, else the path of a child). ``seen`` maps
+    each stream's token to the last of its operations already sent; it is updated, and
+    the streams are told (their sent operations are forgotten).
     """
     if seen is None:
         seen = {}
     if old is new or old == new:  # equality runs in C: unchanged subtrees cost little
         return
     if not isinstance(old, dict) or not isinstance(new, dict):
-        if old != new:
-            ops.append(["s", path, new])
-            sent_whole(new, seen)
+        ops.append(["s", path, _sending(new, seen)])
         return
     if not _same_element(old, new):
-        if path == "":
-            ops.append(["s", "", {**_empties(old), **new}])
-        else:
-            ops.append(["s", path, new])
-        sent_whole(new, seen)
+        if path:
+            ops.append(["s", path, _sending(new, seen)])
+        else:  # the root: its keys are assigned, so the ones it lost are sent empty
+            ops.append(["s", [], {**_empties(old), **new}])
+            sent_whole(new, seen)
         return
     for field in _COMPARED_AS_MAPPINGS:
         before, after = old.get(field) or {}, new.get(field) or {}
         if field == "attributes" and STREAM_ATTRIBUTE in after:
             before, after = _as_text(before), _as_text(after)
         if before != after:
-            _diff_mapping(before, after, f"{path}/{field}", ops)
+            _diff_mapping(before, after, [*path, field], ops)
     mark = (new.get("attributes") or {}).get(STREAM_ATTRIBUTE)
     if mark is not None and hasattr(mark, "ops"):
-        _stream_ops(old, new, mark, f"{path}/children", ops, seen)
+        _stream_ops(old, new, mark, path, ops, seen)
         return
-    _diff_children(
-        old.get("children") or [], new.get("children") or [], f"{path}/children", ops, seen
-    )
+    _diff_children(old.get("children") or [], new.get("children") or [], path, ops, seen)
+
+
+def _sending(child: Any, seen: dict[str, int]) -> Any:
+    """``child`` in its wire form, noting that the streams in it have sent everything."""
+    sent_whole(child, seen)
+    return encode_child(child)
 
 
 def _as_text(attributes: Mapping[str, Any]) -> dict[str, Any]:
@@ -209,12 +201,14 @@ def _same_element(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return True
 
 
-def _diff_mapping(old: Mapping[str, Any], new: Mapping[str, Any], path: str, ops: Op) -> None:
+def _diff_mapping(
+    old: Mapping[str, Any], new: Mapping[str, Any], path: Path, ops: list[Op]
+) -> None:
     changed = [k for k, v in new.items() if k not in old or old[k] != v]
     if len(old.keys() - new.keys()) or 2 * len(changed) > len(new):
         ops.append(["s", path, new])
         return
-    ops.extend(["s", f"{path}/{escape_token(k)}", new[k]] for k in changed)
+    ops.extend(["s", [*path, k], new[k]] for k in changed)
 
 
 def _key(child: Any, index: int) -> Any:
@@ -226,14 +220,15 @@ def _key(child: Any, index: int) -> Any:
 
 
 def _diff_children(
-    old: list[Any], new: list[Any], path: str, ops: Op, seen: dict[str, int]
+    old: list[Any], new: list[Any], path: Path, ops: list[Op], seen: dict[str, int]
 ) -> None:
+    """The children of the element at ``path`` (ops on a list address its element)."""
     old_keys = [_key(c, i) for i, c in enumerate(old)]
     new_keys = [_key(c, i) for i, c in enumerate(new)]
     start = 0
     limit = min(len(old), len(new))
     while start < limit and old_keys[start] == new_keys[start]:
-        diff(old[start], new[start], f"{path}/{start}", ops, seen)
+        diff(old[start], new[start], [*path, start], ops, seen)
         start += 1
     old_end, new_end = len(old), len(new)
     while old_end > start and new_end > start and old_keys[old_end - 1] == new_keys[new_end - 1]:
@@ -241,19 +236,17 @@ def _diff_children(
         new_end -= 1
     if old_end > start or new_end > start:
         if old_end == start:
-            ops.append(["i", path, start, new[start:new_end]])
-            sent_whole(new[start:new_end], seen)
+            ops.append(["i", path, start, [_sending(c, seen) for c in new[start:new_end]]])
         elif new_end == start:
             ops.append(["d", path, start, old_end - start])
         elif (old_end - start) + (new_end - start) > _MAX_REORDER:
-            ops.append(["s", path, new])
-            sent_whole(new, seen)
+            ops.append(["c", path, [_sending(c, seen) for c in new]])
             return
         else:
             bounds = (start, old_end, new_end)
             _diff_middle(old, new, old_keys, new_keys, bounds, path, ops, seen)
     for offset in range(len(new) - new_end):
-        at = f"{path}/{new_end + offset}"
+        at = [*path, new_end + offset]
         diff(old[old_end + offset], new[new_end + offset], at, ops, seen)
 
 
@@ -263,8 +256,8 @@ def _diff_middle(
     old_keys: list[Any],
     new_keys: list[Any],
     bounds: tuple[int, int, int],
-    path: str,
-    ops: Op,
+    path: Path,
+    ops: list[Op],
     seen: dict[str, int],
 ) -> None:
     start, old_end, new_end = bounds
@@ -289,20 +282,19 @@ def _diff_middle(
         where = start + position
         if position < len(current) and current[position] == key:
             last_insert = None
-            diff(by_key[key], child, f"{path}/{where}", ops, seen)
+            diff(by_key[key], child, [*path, where], ops, seen)
         elif key in by_key:
             found = current.index(key, position)
             ops.append(["m", path, start + found, where])
             current.insert(position, current.pop(found))
             last_insert = None
-            diff(by_key[key], child, f"{path}/{where}", ops, seen)
+            diff(by_key[key], child, [*path, where], ops, seen)
         else:
-            sent_whole(child, seen)
             current.insert(position, key)
             if last_insert is not None and last_insert[2] + len(last_insert[3]) == where:
-                last_insert[3].append(child)
+                last_insert[3].append(_sending(child, seen))
             else:
-                last_insert = ["i", path, where, [child]]
+                last_insert = ["i", path, where, [_sending(child, seen)]]
                 ops.append(last_insert)
 
 
@@ -310,15 +302,15 @@ def _stream_ops(
     old: Mapping[str, Any],
     new: Mapping[str, Any],
     mark: Any,
-    path: str,
-    ops: Op,
+    path: Path,
+    ops: list[Op],
     seen: dict[str, int],
 ) -> None:
     previous = (old.get("attributes") or {}).get(STREAM_ATTRIBUTE)
     rows = new.get("children") or []
     token = str(mark)
     if mark.fresh or previous is None or str(previous) != token or token not in seen:
-        ops.append(["s", path, list(rows)])
+        ops.append(["c", path, [encode_child(row) for row in rows]])
         sent_whole(new, seen)
         return
     last: Op | None = None
@@ -327,18 +319,18 @@ def _stream_ops(
             continue  # sent with an earlier render
         if kind == "i":
             if last is not None and last[0] == "i" and last[2] + len(last[3]) == index:
-                last[3].append(rows[row])
+                last[3].append(encode_child(rows[row]))
                 continue
-            last = ["i", path, index, [rows[row]]]
+            last = ["i", path, index, [encode_child(rows[row])]]
         elif kind == "r":
-            last = ["s", f"{path}/{index}", rows[row]]
+            last = ["s", [*path, index], encode_child(rows[row])]
         elif kind == "d":
             if last is not None and last[0] == "d" and last[2] == index:
                 last[3] += 1
                 continue
             last = ["d", path, index, 1]
         else:  # "c": the stream was reset
-            last = ["s", path, []]
+            last = ["c", path, []]
         ops.append(last)
     _acknowledge(mark, seen)
 
@@ -363,65 +355,3 @@ def _acknowledge(mark: Any, seen: dict[str, int]) -> None:
     if mark.seq > seen.get(token, -1):
         seen[token] = mark.seq
     mark.acknowledge(seen[token])
-
-
-# -- applying (what ember.js does; used by ember.live.testing and the tests) ----------------
-
-
-def apply_ops(root: dict[str, Any], ops: Sequence[Op]) -> None:
-    """Apply ``ember-patch`` operations to ``root`` in place, exactly as ``ember.js`` does."""
-    for op in ops:
-        kind, path = op[0], op[1]
-        if kind == "s":
-            set_pointer(root, path, op[2])
-            continue
-        items = _resolve(root, path)
-        if kind == "i":
-            items[op[2] : op[2]] = op[3]
-        elif kind == "d":
-            del items[op[2] : op[2] + op[3]]
-        elif kind == "m":
-            items.insert(op[3], items.pop(op[2]))
-        else:
-            msg = f"Expected an ember-patch op of kind 's', 'i', 'd' or 'm', got {kind!r}."
-            raise ValueError(msg)
-
-
-def set_pointer(root: dict[str, Any], path: str, value: Any) -> None:
-    """ReactPy's client rule: ``""`` assigns onto the root, otherwise set the pointer."""
-    if path == "":
-        root.update(value)
-        return
-    tokens = _tokens(path)
-    node: Any = root
-    for position, token in enumerate(tokens[:-1]):
-        if isinstance(node, list):
-            node = node[int(token)]
-            continue
-        if token not in node:
-            node[token] = [] if tokens[position + 1].isdigit() else {}
-        node = node[token]
-    _set(node, tokens[-1], value)
-
-
-def _resolve(root: dict[str, Any], path: str) -> Any:
-    node: Any = root
-    tokens = _tokens(path)
-    for position, token in enumerate(tokens):
-        if isinstance(node, list):
-            node = node[int(token)]
-            continue
-        if token not in node:
-            last = position == len(tokens) - 1
-            node[token] = [] if last or tokens[position + 1].isdigit() else {}
-        node = node[token]
-    return node
-
-
-def normalized(model: Any) -> Any:
-    """``model`` with empty ``attributes``/``children``/… left out, for comparing models."""
-    if isinstance(model, list):
-        return [normalized(item) for item in model]
-    if not isinstance(model, dict):
-        return model
-    return {k: normalized(v) for k, v in model.items() if not (k in _EMPTY_WHEN_MISSING and not v)}

@@ -1,4 +1,4 @@
-"""ember's wire protocol (version 2): what the browser may send, and the close codes.
+"""ember's wire protocol (version 3): what the browser may send, and the close codes.
 
 The browser runs ReactPy's client, which sends ``layout-event`` frames; ember's small
 client shim adds ``ember-location`` frames (the URL changed through back/forward), and
@@ -8,9 +8,14 @@ frames or the close codes change.
 
 The server sends ``layout-update`` (ReactPy's, for the first render of a session),
 ``ember-patch`` ``{"type": "ember-patch", "ops": [...]}`` for every later render (only what
-changed, and stream operations; the operations are defined in ``ember.live._diff`` and
-applied by ``static/ember-patch.js``), ``ember-navigate`` and ``ember-pong``.
-Version 2 added ``ember-patch``.
+changed, and stream operations: made by ``ember.live._diff``, written as
+``ember.live._patch`` defines, applied by ``static/ember-patch.js``), ``ember-navigate``
+and ``ember-pong``. The shim sends the version it speaks as the ``protocol`` query
+parameter of the websocket URL.
+
+Version 2 added ``ember-patch``. Version 3 writes its paths as lists (``[0, 2]`` for
+``/children/0/children/2``) and its elements as arrays (``["td", 0, "text"]``), and adds
+the ``"c"`` operation (replace an element's children).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import orjson
 
 from ._errors import ProtocolError
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 MAX_TARGET_LENGTH = 512
 
 

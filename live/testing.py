@@ -37,9 +37,9 @@ from fastapi import FastAPI
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ._asgi_socket import AsgiWebSocket, SocketClosed
-from ._diff import apply_ops, set_pointer
 from ._html import HANDLERS_ATTRIBUTE, model_to_html
 from ._mount import Ember
+from ._patch import apply_ops, set_pointer
 from ._session import LiveSession
 
 __all__ = ["Element", "LiveClient", "LivePage", "LiveTestError"]

@@ -1,4 +1,4 @@
-// ember's client shim (protocol 2). ReactPy's own client renders and sends events; this
+// ember's client shim (protocol 3). ReactPy's own client renders and sends events; this
 // module only adds what it lacks: it swaps the server-rendered first paint for the live
 // view without a blank frame, marks the connection state on the root element, reloads the
 // page when the server refuses the session token, applies navigation from the server, and
@@ -12,6 +12,9 @@ const config = JSON.parse(root.dataset.emberConfig);
 const staticView = root.querySelector("[data-ember-static]");
 const liveView = root.querySelector("[data-ember-live]");
 const RELOAD_CODES = new Set([4401, 4404]);
+// The wire protocol this shim speaks (ember.live.PROTOCOL_VERSION), sent with the socket so
+// the server can refuse a page from before a deploy (the page then reloads).
+const PROTOCOL = 3;
 let socket = null;
 // The model ReactPy's client renders, as ember sees it. ReactPy's client assigns each root
 // update onto its own root object, so below the root both share every object; patches
@@ -45,12 +48,19 @@ function navigate(message) {
   }
 }
 
+function withProtocol(url) {
+  const target = new URL(url, window.location.href);
+  target.searchParams.set("protocol", String(PROTOCOL));
+  return target;
+}
+
 // ReactPy's client opens the socket itself; observe the one for this mount.
 const NativeWebSocket = window.WebSocket;
 class EmberWebSocket extends NativeWebSocket {
   constructor(url, protocols) {
-    super(url, protocols);
-    if (!String(url).includes(config.socketPath)) return;
+    const ours = String(url).includes(config.socketPath);
+    super(ours ? withProtocol(url) : url, protocols);
+    if (!ours) return;
     socket = this;
     setState("connecting");
     this.addEventListener("open", () => setState("connected"));

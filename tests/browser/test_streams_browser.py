@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
-from ember.live._diff import apply_ops, diff
+from ember.live._diff import diff
+from ember.live._patch import apply_ops, normalized
 
 from .conftest import Server
 from .test_live_browser import CONNECTED
@@ -114,16 +115,40 @@ def test_diffed_updates_leave_the_dom_of_a_full_render(page, streams_server):
     expect(page.locator("main")).not_to_have_text(patched)
 
 
+# Texts that look like numbers, attributes named like indices or with "/" and "~" in them,
+# lists in attribute values, handlers and inline JavaScript: what the wire must keep apart.
+TEXTS = st.sampled_from(["a", "b", "0", "12", "", "[]", "~1/"])
+ATTRIBUTES = st.dictionaries(
+    st.sampled_from(["class", "0", "a/b", "~x", "children", "data-list"]),
+    st.one_of(TEXTS, st.lists(st.one_of(TEXTS, st.integers(0, 3)), max_size=3)),
+    max_size=3,
+)
+EXTRAS = st.fixed_dictionaries(
+    {},
+    optional={
+        "eventHandlers": st.builds(
+            lambda target: {"onClick": {"target": target, "preventDefault": False}}, TEXTS
+        ),
+        "inlineJavaScript": st.builds(lambda code: {"onMouseOver": code}, TEXTS),
+    },
+)
 MODELS = st.recursive(
-    st.sampled_from(["a", "b", "c"]),
+    TEXTS,
     lambda children: st.builds(
-        lambda tag, key, kids: {
+        lambda tag, key, attributes, extras, kids: {
             "tagName": tag,
-            **({"attributes": {"key": f"k{key}", "class": tag}} if key is not None else {}),
+            **extras,
+            **(
+                {"attributes": {**attributes, **({"key": f"k/{key}~"} if key is not None else {})}}
+                if attributes or key is not None
+                else {}
+            ),
             **({"children": kids} if kids else {}),
         },
         st.sampled_from(["div", "span"]),
         st.one_of(st.none(), st.integers(0, 20)),
+        ATTRIBUTES,
+        EXTRAS,
         st.lists(children, max_size=5, unique_by=lambda c: json.dumps(c, sort_keys=True)),
     ),
     max_leaves=20,
@@ -156,7 +181,7 @@ def test_ember_patch_js_applies_ops_like_python(page, streams_server, renders):
     batches = []
     for old, new in itertools.pairwise(models):
         ops: list = []
-        diff(old, new, "", ops)
+        diff(old, new, [], ops)
         batches.append(ops)
         apply_ops(python, copy.deepcopy(ops))
     browser = page.evaluate(
@@ -168,3 +193,4 @@ def test_ember_patch_js_applies_ops_like_python(page, streams_server, renders):
         [module, models[0], batches],
     )
     assert browser == python
+    assert normalized(python) == normalized(models[-1])

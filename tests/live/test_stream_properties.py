@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from reactpy import component, html, use_state
 
 from ember.live import Stream
-from ember.live._diff import STREAM_ATTRIBUTE, ModelMirror, apply_ops, normalized, set_pointer
+from ember.live._diff import STREAM_ATTRIBUTE, ModelMirror
+from ember.live._patch import apply_ops, normalized, set_pointer
 from ember.live._reactpy import EmberLayout
 
 OPS = st.lists(
