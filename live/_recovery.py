@@ -123,7 +123,11 @@ class Snapshot:
         self.hooks: dict[str, Any] = hooks or {}
 
     def encode(self) -> bytes:
-        return orjson.dumps({"format": SNAPSHOT_FORMAT, "views": self.views, "hooks": self.hooks})
+        state = {"format": SNAPSHOT_FORMAT, "views": self.views, "hooks": self.hooks}
+        encoded = orjson.dumps(state)
+        # orjson's result keeps its 4 KiB buffer; a store holds a snapshot per session, so
+        # it gets an exact copy.
+        return bytes(memoryview(encoded))
 
     @classmethod
     def decode(cls, raw: bytes | None, *, session_id: str) -> Snapshot | None:

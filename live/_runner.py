@@ -10,6 +10,7 @@ socket closes with 1011, after which the browser reconnects and the view mounts 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -68,10 +69,9 @@ async def run_session(
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
     await _load_snapshot(ember, session)
-    snapshot_due = _Signal()
-    session._snapshot_due = snapshot_due.set
     events_in, events_out = anyio.create_memory_object_stream[ClientMessage](EVENT_QUEUE_SIZE)
     writer = _Writer(send)
+    snapshots = _SnapshotSaver(ember, session, writer)
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
         async with anyio.create_task_group() as group:
@@ -89,15 +89,7 @@ async def run_session(
             layout_root = ConnectionContext(root, value=connection)
             async with EmberLayout(layout_root, context=context) as layout:
                 group.start_soon(writer.run, layout, name=f"ember writer {session.id}")
-                group.start_soon(
-                    _save_snapshots,
-                    ember,
-                    session,
-                    layout,
-                    writer,
-                    snapshot_due,
-                    name=f"ember snapshots {session.id}",
-                )
+                snapshots.attach(group, layout)
                 group.start_soon(
                     _dispatch,
                     ember,
@@ -125,9 +117,8 @@ async def run_session(
             close = (CloseCode.INTERNAL_ERROR, "The view failed; it will remount.")
     finally:
         with anyio.CancelScope(shield=True):
-            if session._saved_snapshot is not None:
-                with anyio.move_on_after(2):  # the last change before the socket closed
-                    await _flush_snapshot(ember, session)
+            with anyio.move_on_after(2):  # the last change before the socket closed
+                await _flush_snapshot(ember, session)
             await session._close()
             telemetry.emit(
                 "ember.live.session",
@@ -260,14 +251,60 @@ class _Signal:
     """A resettable event: ``set`` from anywhere on the loop, ``wait`` consumes it."""
 
     def __init__(self) -> None:
-        self._event = anyio.Event()
+        self.pending = False
+        self._event: anyio.Event | None = None  # made only while someone waits
 
     def set(self) -> None:
-        self._event.set()
+        self.pending = True
+        if self._event is not None:
+            self._event.set()
 
     async def wait(self) -> None:
-        await self._event.wait()
-        self._event = anyio.Event()
+        if not self.pending:
+            self._event = anyio.Event()
+            await self._event.wait()
+        self.pending = False
+        self._event = None
+
+
+class _SnapshotSaver:
+    """Writes the session's snapshot once the renders after a change have settled.
+
+    Its task starts with the first change: a view without recoverable state never has
+    one, and its sessions do not pay for it.
+    """
+
+    def __init__(self, ember: Ember, session: LiveSession, writer: _Writer) -> None:
+        self.ember = ember
+        self.session = session
+        self.writer = writer
+        self._due = _Signal()
+        self._start: Callable[[], None] | None = None
+        self._running = False
+        session._saved_snapshot = _digest(session._snapshot.encode())
+        session._snapshot_due = self.due
+
+    def attach(self, group: anyio.abc.TaskGroup, layout: EmberLayout) -> None:
+        """Save in ``group`` once ``layout`` has settled; changes before this wait for it."""
+
+        def start() -> None:
+            group.start_soon(self._run, layout, name=f"ember snapshots {self.session.id}")
+
+        self._start = start
+        if self._due.pending:
+            self.due()
+
+    def due(self) -> None:
+        self._due.set()
+        if not self._running and self._start is not None:
+            self._running = True
+            self._start()
+
+    async def _run(self, layout: EmberLayout) -> None:
+        while True:
+            await self._due.wait()
+            await self.writer.settle(layout)
+            await _flush_snapshot(self.ember, self.session)
 
 
 async def _load_snapshot(ember: Ember, session: LiveSession) -> None:
@@ -283,28 +320,24 @@ async def _load_snapshot(ember: Ember, session: LiveSession) -> None:
         session._snapshot = Snapshot(dict(session.restored.views), dict(session.restored.hooks))
 
 
-async def _save_snapshots(
-    ember: Ember, session: LiveSession, layout: EmberLayout, writer: _Writer, due: _Signal
-) -> None:
-    """Write the session's snapshot once the renders after a change have settled."""
-    session._saved_snapshot = session._snapshot.encode()
-    while True:
-        await due.wait()
-        await writer.settle(layout)
-        await _flush_snapshot(ember, session)
+def _digest(encoded: bytes) -> bytes:
+    # What was saved is remembered by digest: the encoded snapshot itself is bigger, and
+    # orjson's buffer behind it bigger still (4 KiB).
+    return hashlib.blake2b(encoded, digest_size=16).digest()
 
 
 async def _flush_snapshot(ember: Ember, session: LiveSession) -> None:
     """Save the session's snapshot if it changed since the last save; never raises."""
     encoded = session._snapshot.encode()
-    if encoded == session._saved_snapshot:
+    digest = _digest(encoded)
+    if digest == session._saved_snapshot:
         return
     try:
         await ember.recovery.save(session.id, encoded, ember.settings.recovery_ttl_seconds)
     except Exception:
         logger.warning("Could not save the snapshot of session %s", session.id, exc_info=True)
         return
-    session._saved_snapshot = encoded
+    session._saved_snapshot = digest
 
 
 def _first_failure(error: BaseException) -> _SessionFailed | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import anyio
@@ -21,6 +22,7 @@ from ember.live import (
 from ember.live.testing import LiveClient
 
 from .apps.signup import FIELDS, SignupForm
+from .conftest import Counter
 
 SECRET = "test-secret-key-0123456789"
 
@@ -98,6 +100,25 @@ async def test_memory_store_lost_with_the_process_means_a_clean_remount():
         await page.reconnect(client)
         assert values(page) == [""] * 6
         assert page.close_code is None
+
+
+async def test_a_view_without_recoverable_state_writes_no_snapshot():
+    store = MemoryRecoveryStore()
+    app, ember = make_app(store)
+    ember.mount(app, "/counter", Counter)
+    async with LiveClient(app) as client:
+        page = await client.live("/counter")
+        await page.click("#inc")
+        tasks = {task.get_name() for task in asyncio.all_tasks()}
+        assert not any(name.startswith("ember snapshots") for name in tasks)
+        signup = await client.live("/signup")
+        await fill_half(signup)
+        await signup.render()
+        tasks = {task.get_name() for task in asyncio.all_tasks()}
+        assert any(name.startswith("ember snapshots") for name in tasks)
+        await page.close()
+        await signup.close()
+    assert len(store) == 1  # the signup form's, not the counter's
 
 
 @pytest.mark.redis
