@@ -40,6 +40,7 @@ from ._asgi_socket import AsgiWebSocket, SocketClosed
 from ._html import HANDLERS_ATTRIBUTE, model_to_html
 from ._mount import Ember
 from ._patch import apply_ops, set_pointer
+from ._protocol import PROTOCOL_VERSION
 from ._session import LiveSession
 
 __all__ = ["Element", "LiveClient", "LivePage", "LiveTestError"]
@@ -374,10 +375,10 @@ class LivePage:
     async def _run(self, *, task_status: anyio.abc.TaskStatus[None]) -> None:
         # The connection lives in a task of its own, so pages open and close in any order.
         url = f"{self._config['pathPrefix']}{self._config['componentPath']}"
-        location = {"path": self.path}
+        query = {"path": self.path, "protocol": str(PROTOCOL_VERSION)}  # as ember.js sends
         if self.response.url.query:
-            location["qs"] = "?" + self.response.url.query.decode()
-        url += ("&" if "?" in url else "?") + urlencode(location)
+            query["qs"] = "?" + self.response.url.query.decode()
+        url += ("&" if "?" in url else "?") + urlencode(query)
         socket = AsgiWebSocket(
             self.client.app, url, {**self.client._headers, "origin": self._origin}
         )

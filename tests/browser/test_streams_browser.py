@@ -14,14 +14,17 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
+from ember.live import PROTOCOL_VERSION
 from ember.live._diff import diff
-from ember.live._patch import apply_ops, normalized
+from ember.live._patch import apply_ops, decode_child, encode_child, normalized
+from tests.live.test_wire import AWKWARD
 
 from .conftest import Server
 from .test_live_browser import CONNECTED
@@ -194,3 +197,21 @@ def test_ember_patch_js_applies_ops_like_python(page, streams_server, renders):
     )
     assert browser == python
     assert normalized(python) == normalized(models[-1])
+
+
+def test_the_shim_sends_its_protocol_version_with_the_socket(page, streams_server):
+    urls: list[str] = []
+    page.on("websocket", lambda ws: urls.append(ws.url))
+    open_live(page, f"{streams_server.url}/diff")
+    assert [parse_qs(urlsplit(url).query)["protocol"] for url in urls] == [[str(PROTOCOL_VERSION)]]
+
+
+def test_ember_patch_js_expands_awkward_elements_like_python(page, streams_server):
+    open_live(page, f"{streams_server.url}/diff")
+    script = page.locator("script[src$='ember.js']").get_attribute("src")
+    module = script.replace("ember.js", "ember-patch.js")
+    wire = encode_child(AWKWARD)
+    browser = page.evaluate(
+        """async ([module, wire]) => (await import(module)).decodeChild(wire)""", [module, wire]
+    )
+    assert browser == decode_child(wire) == AWKWARD

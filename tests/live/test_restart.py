@@ -24,6 +24,8 @@ import anyio
 import pytest
 import websockets
 
+from ember.live import PROTOCOL_VERSION
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(r"componentPath&quot;: &quot;ws\?token=([^&]+)&quot;")
 FIELDS = ["name", "email", "city", "street", "zip", "phone"]
@@ -102,7 +104,8 @@ class Browser:
             self.token = unescape(TOKEN.search(response.read().decode()).group(1))
 
     async def connect(self) -> dict[str, str]:
-        url = f"ws://127.0.0.1:{self.port}/signup/_ember/ws?token={self.token}&path=/signup"
+        query = f"token={self.token}&path=/signup&protocol={PROTOCOL_VERSION}"
+        url = f"ws://127.0.0.1:{self.port}/signup/_ember/ws?{query}"
         self.ws = await websockets.connect(url, origin=f"http://127.0.0.1:{self.port}")
         update = json.loads(await self.ws.recv())
         return inputs(update["model"])
