@@ -32,6 +32,8 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from ember.live import PROTOCOL_VERSION
+
 TARGETS = ("echo", "ember", "reactpy", "nicegui")
 EMBER_CONFIG = re.compile(r"data-ember-config='([^']*)'")
 NICEGUI_ELEMENTS = re.compile(r"parseElements\(String\.raw`(.*?)`\)", re.S)
@@ -223,7 +225,9 @@ class EmberDriver(Driver):
         if found is None:
             raise RuntimeError(f"GET /{view} carried no data-ember-config")
         config = json.loads(html.unescape(found.group(1)))
-        params = urlencode({"path": f"/{view}", "qs": f"?{query}" if query else ""})
+        params = urlencode(
+            {"path": f"/{view}", "qs": f"?{query}" if query else "", "protocol": PROTOCOL_VERSION}
+        )
         url = f"ws://127.0.0.1:{self.port}{config['pathPrefix']}{config['componentPath']}&{params}"
         session = EmberSession(await _connect(url, self.deflate, origin=self.base))
         await session.first_render()

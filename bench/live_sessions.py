@@ -32,6 +32,8 @@ from urllib.request import urlopen
 import psutil
 import websockets
 
+from ember.live import PROTOCOL_VERSION
+
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = re.compile(r"componentPath&quot;: &quot;ws\?token=([^&]+)&quot;")
 
@@ -89,7 +91,10 @@ def page_token(port: int) -> str:
 
 async def open_ember(port: int) -> websockets.ClientConnection:
     token = await asyncio.to_thread(page_token, port)
-    url = f"ws://127.0.0.1:{port}/counter/_ember/ws?token={token}&path=/counter"
+    url = (
+        f"ws://127.0.0.1:{port}/counter/_ember/ws?token={token}&path=/counter"
+        f"&protocol={PROTOCOL_VERSION}"
+    )
     ws = await websockets.connect(url, origin=f"http://127.0.0.1:{port}", max_size=None)
     await ws.recv()  # the first render
     return ws

@@ -35,7 +35,7 @@ from ._errors import ConfigurationError, TokenError
 from ._hooks import SessionContext
 from ._html import model_to_html
 from ._limits import ClientLimits
-from ._protocol import CloseCode
+from ._protocol import PROTOCOL_VERSION, CloseCode
 from ._reactpy import Component, Connection, ConnectionContext, Location, render_first_model
 from ._recovery import RecoveryStore, create_store
 from ._runner import run_session
@@ -309,6 +309,13 @@ class Ember:
         signed = connection.query_params.get("token")
         if not signed:
             return CloseCode.BAD_TOKEN, "The websocket URL carries no session token."
+        protocol = connection.query_params.get("protocol")
+        if protocol != str(PROTOCOL_VERSION):
+            # 4401 makes every shim, old ones too, reload the page: the new shim comes with it.
+            return CloseCode.BAD_TOKEN, (
+                f"Expected a client of protocol version {PROTOCOL_VERSION}, got {protocol!r}; "
+                "the page reloads to get the current client."
+            )
         try:
             return self.signer.verify(signed, mount_path=mounted.path)
         except TokenError as error:

@@ -13,7 +13,6 @@ from typing import Any
 import anyio
 import httpx
 import orjson
-import pytest
 from fastapi import FastAPI
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -286,9 +285,6 @@ async def refusal(app: FastAPI, url: str) -> int | None:
     return None
 
 
-@pytest.mark.xfail(
-    strict=True, reason="live/_mount.py does not check the client's protocol version yet"
-)
 async def test_a_socket_of_another_protocol_version_is_refused_so_the_page_reloads(ember: Ember):
     app = FastAPI()
     ember.mount(app, "/counter", Counter)
