@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from ember.pubsub import PubSub
 
 from ._errors import ConfigurationError, TokenError
+from ._gc import tune_gc
 from ._hooks import SessionContext
 from ._html import model_to_html
 from ._limits import ClientLimits
@@ -127,7 +128,9 @@ class Ember:
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
-        """A FastAPI lifespan: start the PubSub with the app, stop it at shutdown."""
+        """A FastAPI lifespan: tune the garbage collector for many sessions (see
+        ``EMBER_GC_*``), start the PubSub with the app, stop it at shutdown."""
+        tune_gc(self.settings.gc_gen0_threshold, freeze=self.settings.gc_freeze)
         await self.start_pubsub()
         try:
             yield

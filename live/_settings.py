@@ -47,6 +47,14 @@ class LiveSettings(BaseSettings):
     )
     handshake_window_seconds: float = Field(default=60.0, gt=0)
     loop_lag_threshold_ms: float = Field(default=100.0, gt=0)
+    gc_gen0_threshold: int = Field(
+        default=10_000,
+        ge=0,
+        description="Allocations between young collections (Python's is 700; 0 keeps it).",
+    )
+    gc_freeze: bool = Field(
+        default=True, description="Freeze the objects alive at startup (gc.freeze)."
+    )
     handler_threads: int = Field(
         default=40, gt=0, description="Sync handlers and callbacks that may run at once."
     )

@@ -18,6 +18,11 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("EMBER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
+# An app's lifespan freezes the objects alive at startup (gc.freeze), which in a test
+# process would keep earlier tests' cyclic garbage for good; tests/live/test_gc.py turns
+# it on where it is tested.
+os.environ.setdefault("EMBER_GC_FREEZE", "false")
+
 
 def _answers(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
