@@ -48,7 +48,7 @@ class LiveSettings(BaseSettings):
     handshake_window_seconds: float = Field(default=60.0, gt=0)
     loop_lag_threshold_ms: float = Field(default=100.0, gt=0)
     gc_gen0_threshold: int = Field(
-        default=10_000,
+        default=3_000,
         ge=0,
         description="Allocations between young collections (Python's is 700; 0 keeps it).",
     )
