@@ -12,7 +12,7 @@ import anyio
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from reactpy import create_context, use_context, use_effect, use_ref, use_state
 
-from ember.pubsub import MessagesMayBeLost
+from ember.pubsub import MessagesMayBeLost, Subscription
 
 from ._async_result import AsyncResult
 from ._errors import EmberError
@@ -138,24 +138,35 @@ def use_subscription(
     def start() -> Callable[[], None] | None:
         if not session.connected:
             return None
-        scope = anyio.CancelScope()
+        opened: list[Subscription] = []
+        stopped = False
 
         def deliver(message: Any) -> Awaitable[None] | None:
             if wanted and not isinstance(message, (*wanted, MessagesMayBeLost)):
                 return None
             return latest.current(message)
 
-        async def run() -> None:
-            with scope:
-                subscription = await session.subscribe(topic, deliver, types=wanted)
-                try:
-                    await anyio.sleep_forever()
-                finally:
-                    with anyio.CancelScope(shield=True):
-                        await subscription.close()
+        # Short-lived tasks open and close the subscription; while it is open, only its
+        # delivery task (LiveSession.subscribe) runs: no task waits just to hold it.
+        async def open_subscription() -> None:
+            subscription = await session.subscribe(topic, deliver, types=wanted)
+            if stopped:  # unmounted (or the topic changed) while it opened
+                await subscription.close()
+            else:
+                opened.append(subscription)
 
-        session.start_task(run, name=f"use_subscription {topic}")
-        return scope.cancel
+        async def close_subscription() -> None:
+            for subscription in opened:
+                await subscription.close()
+
+        def stop() -> None:
+            nonlocal stopped
+            stopped = True
+            # Once the session ends its cleanups close every subscription anyway.
+            session.start_task(close_subscription, name=f"use_subscription {topic} close")
+
+        session.start_task(open_subscription, name=f"use_subscription {topic}")
+        return stop
 
     use_effect(start, [session.connected, topic])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -169,3 +170,55 @@ async def test_the_default_pubsub_starts_lazily_from_settings(monkeypatch):
         await create_post(ember.pubsub, "lazy")
         await page.wait_for(lambda p: p.has("#feed li", text="lazy"))
     await ember.pubsub.stop()
+
+
+@component
+def Switchable() -> Any:
+    """A feed whose topic the user picks, and which can be hidden."""
+    topic, set_topic = use_state("room:a")
+    shown, set_shown = use_state(True)
+    return html.main(
+        html.button({"id": "room-b", "onClick": lambda e: set_topic("room:b")}, "b"),
+        html.button({"id": "hide", "onClick": lambda e: set_shown(False)}, "hide"),
+        RoomFeed(topic) if shown else html.p("hidden"),
+    )
+
+
+@component
+def RoomFeed(topic: str) -> Any:
+    titles, set_titles = use_state(())
+    use_subscription(topic, lambda post: set_titles(lambda t: (*t, post.title)), on=PostCreated)
+    return html.ul({"id": "feed"}, [html.li({"key": t}, t) for t in titles])
+
+
+async def test_a_subscription_follows_its_component_and_holds_no_task_of_its_own():
+    def subscribers(pubsub: PubSub) -> dict[str, int]:
+        return {topic: len(subs) for topic, subs in pubsub._topics.items() if subs}
+
+    async def settled(pubsub: PubSub, expected: dict[str, int]) -> None:
+        with anyio.fail_after(2):
+            while subscribers(pubsub) != expected:
+                await anyio.sleep(0.01)
+
+    async with PubSub("memory://") as pubsub:
+        ember = Ember(LiveSettings(secret_key=SECRET), pubsub=pubsub)
+        app = FastAPI()
+        ember.mount(app, "/rooms", Switchable)
+        async with LiveClient(app) as client:
+            page = await client.live("/rooms")
+            await settled(pubsub, {"room:a": 1})
+            # Only the delivery task runs while subscribed; nothing waits to hold it.
+            names = [task.get_name() for task in asyncio.all_tasks()]
+            assert not [name for name in names if "use_subscription" in name]
+            assert len([name for name in names if "subscription room:a" in name]) == 1
+            await pubsub.broadcast("room:a", PostCreated(title="first"))
+            await page.wait_for(lambda p: p.find("#feed").text() == "first")
+
+            await page.click("#room-b")
+            await settled(pubsub, {"room:b": 1})
+            await pubsub.broadcast("room:b", PostCreated(title="second"))
+            await page.wait_for(lambda p: "second" in p.find("#feed").text())
+
+            await page.click("#hide")
+            await settled(pubsub, {})
+            await page.close()
