@@ -44,7 +44,7 @@ from ._session import LiveSession, PageLocation
 from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings
 from ._telemetry import instrument_pubsub, telemetry
 from ._threads import set_handler_threads
-from ._token import SessionToken, TokenSigner
+from ._token import FLASH_COOKIE, FLASH_MAX_AGE_SECONDS, SessionToken, TokenSigner
 from ._view import LiveView, compile_view, view_dependencies
 from ._watchdog import LoopWatchdog
 
@@ -231,17 +231,24 @@ class Ember:
 
     def _page_endpoint(self, mounted: Mount) -> Callable[..., Awaitable[Response]]:
         async def page(connection: Request, dependencies: dict[str, Any]) -> Response:
+            carried = connection.cookies.get(FLASH_COOKIE)
             session = LiveSession(
                 mount_path=mounted.path,
                 location=PageLocation(connection.url.path, connection.url.query),
                 identity=dependencies.get("identity"),
                 scope=dict(connection.scope),
                 dependencies=dependencies,
+                flash=self.signer.verify_flash(carried) if carried else {},
             )
             with self.watchdog.activity(f"page {mounted.path} (mount and first render)"):
                 root = await self._root(mounted, session)
                 if session.redirect_to is not None:
-                    return RedirectResponse(session.redirect_to, status_code=303)
+                    redirect = RedirectResponse(session.redirect_to, status_code=303)
+                    if session.flash:
+                        _carry_flash(redirect, self.signer.sign_flash(session.flash))
+                    elif carried:
+                        redirect.delete_cookie(FLASH_COOKIE, path="/")
+                    return redirect
                 connection_value = Connection(
                     scope=dict(connection.scope),
                     location=Location(path=connection.url.path, query_string=connection.url.query),
@@ -251,8 +258,11 @@ class Ember:
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
-            token = self.signer.sign(SessionToken(session.id, mounted.path))
-            return HTMLResponse(page_shell(mounted, model_to_html(model), token))
+            token = self.signer.sign(SessionToken(session.id, mounted.path, session.flash))
+            response = HTMLResponse(page_shell(mounted, model_to_html(model), token))
+            if carried:  # shown on this page (its socket gets it in the token): used up
+                response.delete_cookie(FLASH_COOKIE, path="/")
+            return response
 
         return page
 
@@ -293,7 +303,9 @@ class Ember:
             identity=dependencies.get("identity"),
             scope=dict(connection.scope),
             dependencies=dependencies,
+            flash=dict(token.flash),
             _pubsub=self.start_pubsub,
+            _sign_flash=self.signer.sign_flash,
         )
         self.sessions[session.id] = session
         self.watchdog.acquire()
@@ -401,3 +413,10 @@ def page_shell(mounted: Mount, body: str, token: str) -> str:
 def _script_json(value: Any) -> str:
     # JSON inside <script> must not be able to close the element.
     return json.dumps(value).replace("<", "\\u003c")
+
+
+def _carry_flash(response: Response, signed: str) -> None:
+    """Hand the flash to the next page through the browser (the ``ember_flash`` cookie)."""
+    response.set_cookie(
+        FLASH_COOKIE, signed, max_age=FLASH_MAX_AGE_SECONDS, path="/", httponly=True, samesite="lax"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -80,6 +80,7 @@ class LiveSession:
     _saved_snapshot: bytes | None = field(default=None, repr=False)
     _task_group: TaskGroup | None = field(default=None, repr=False)
     _send_control: ControlSender | None = field(default=None, repr=False)
+    _sign_flash: Callable[[Mapping[str, str]], str] | None = field(default=None, repr=False)
     _cleanups: list[Cleanup] = field(default_factory=list, repr=False)
     _listeners: dict[str, set[Callable[[], None]]] = field(default_factory=dict, repr=False)
     _location_callbacks: list[Callable[[], Awaitable[None]]] = field(
@@ -247,7 +248,11 @@ class LiveSession:
             msg = f"Expected a path on this site starting with a single '/', got {to!r}."
             raise EmberError(msg)
         self.redirect_to = to
-        await self._control({"type": "ember-navigate", "kind": kind, "to": to})
+        message = {"type": "ember-navigate", "kind": kind, "to": to}
+        if self.flash and self._sign_flash is not None:
+            # The next page shows it: the browser carries it in the ember_flash cookie.
+            message["flash"] = self._sign_flash(self.flash)
+        await self._control(message)
 
     def on_location_change(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Await ``callback`` whenever the browser moves within this view (back/forward)."""

@@ -1,29 +1,43 @@
-"""The signed session token a page embeds and its websocket presents (format version 1).
+"""The signed session token a page embeds and its websocket presents (format version 2).
 
 A token binds one server-side session id to the mount path of the page that issued it,
-is signed with the app's secret key (itsdangerous, HMAC-SHA256 with a per-purpose salt),
-and expires. Change ``TOKEN_VERSION`` whenever the payload changes: tokens of another
-version are refused and the browser reloads the page to get a fresh one.
+and carries the flash the page was loaded with (put before a ``push_navigate`` or
+``redirect`` on the previous page). It is signed with the app's secret key (itsdangerous,
+HMAC-SHA256 with a per-purpose salt) and expires. Change ``TOKEN_VERSION`` whenever the
+payload changes: tokens of another version are refused and the browser reloads the page
+to get a fresh one.
+
+The flash itself crosses the page load in the ``ember_flash`` cookie, signed with a salt
+of its own and good for :data:`FLASH_MAX_AGE_SECONDS`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ._errors import TokenError
 
-TOKEN_VERSION = 1
+logger = logging.getLogger("ember.live")
+
+TOKEN_VERSION = 2
+FLASH_COOKIE = "ember_flash"
+FLASH_MAX_AGE_SECONDS = 60
 _SALT = "ember.live.session-token"
+_FLASH_SALT = "ember.live.flash"
 
 
 @dataclass(frozen=True, slots=True)
 class SessionToken:
-    """What a verified token says: which session, issued for which mount path."""
+    """What a verified token says: which session, issued for which mount path, and the
+    flash its page was loaded with."""
 
     session_id: str
     mount_path: str
+    flash: Mapping[str, str] = field(default_factory=dict)
 
 
 class TokenSigner:
@@ -31,12 +45,31 @@ class TokenSigner:
 
     def __init__(self, secret_key: str, *, max_age_seconds: int) -> None:
         self._serializer = URLSafeTimedSerializer(secret_key, salt=_SALT)
+        self._flash = URLSafeTimedSerializer(secret_key, salt=_FLASH_SALT)
         self._max_age = max_age_seconds
 
     def sign(self, token: SessionToken) -> str:
         """Return the URL-safe signed form of ``token``."""
         payload = {"v": TOKEN_VERSION, "sid": token.session_id, "path": token.mount_path}
+        if token.flash:
+            payload["flash"] = dict(token.flash)
         return self._serializer.dumps(payload)
+
+    def sign_flash(self, flash: Mapping[str, str]) -> str:
+        """The ``ember_flash`` cookie's value for ``flash`` (URL- and cookie-safe)."""
+        return self._flash.dumps(dict(flash))
+
+    def verify_flash(self, signed: str) -> dict[str, str]:
+        """The flash in an ``ember_flash`` cookie; empty (and logged) when it is forged,
+        damaged or older than ``FLASH_MAX_AGE_SECONDS``: a lost flash never fails a page."""
+        try:
+            flash = self._flash.loads(signed, max_age=FLASH_MAX_AGE_SECONDS)
+        except BadSignature as exc:  # SignatureExpired is one
+            logger.info("Ignored an ember_flash cookie: %s", exc)
+            return {}
+        if not isinstance(flash, dict):
+            return {}
+        return {str(kind): str(text) for kind, text in flash.items()}
 
     def verify(self, signed: str, *, mount_path: str) -> SessionToken:
         """Check ``signed`` and return its session token.
@@ -63,4 +96,7 @@ class TokenSigner:
         if path != mount_path:
             msg = f"The session token was issued for {path!r}, not for {mount_path!r}."
             raise TokenError(msg)
-        return SessionToken(session_id=session_id, mount_path=path)
+        flash = payload.get("flash") or {}
+        if not isinstance(flash, dict):
+            raise TokenError("The session token's flash is not a mapping.")
+        return SessionToken(session_id=session_id, mount_path=path, flash=flash)

@@ -21,6 +21,7 @@ import contextlib
 import itertools
 import json
 import re
+import zlib
 from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
 from html import unescape
@@ -42,6 +43,7 @@ from ._mount import Ember
 from ._patch import apply_ops, set_pointer
 from ._protocol import PROTOCOL_VERSION
 from ._session import LiveSession
+from ._token import FLASH_COOKIE
 
 __all__ = ["Element", "LiveClient", "LivePage", "LiveTestError"]
 
@@ -101,6 +103,7 @@ class LiveClient:
             transport=httpx.ASGITransport(app=app), base_url=base_url, headers=self._headers
         )
         self._pages: list[LivePage] = []
+        self._carried_flash: str | None = None
         self._stack = AsyncExitStack()
         self._group: TaskGroup | None = None
 
@@ -129,7 +132,10 @@ class LiveClient:
         Raises:
             LiveTestError: the page is not an ember page, or the socket was refused.
         """
-        response = await self.http.get(path)
+        # As the browser does: the flash of the last push_navigate/redirect goes along.
+        carried, self._carried_flash = self._carried_flash, None
+        headers = {"cookie": f"{FLASH_COOKIE}={carried}"} if carried else None
+        response = await self.http.get(path, headers=headers)
         if response.status_code != 200:
             msg = f"GET {path} answered {response.status_code}, expected 200 with an ember page."
             raise LiveTestError(msg)
@@ -202,8 +208,10 @@ class LivePage:
     def session_id(self) -> str:
         """The id of the server-side session this page belongs to (from its token)."""
         token = self._config["componentPath"].partition("token=")[2]
-        payload = token.split(".", 1)[0]
-        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        compressed = token.startswith(".")  # itsdangerous deflates longer payloads
+        payload = token.removeprefix(".").split(".", 1)[0]
+        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        data = json.loads(zlib.decompress(raw) if compressed else raw)
         return str(data["sid"])
 
     def session(self, ember: Ember | None = None) -> LiveSession:
@@ -441,6 +449,8 @@ class LivePage:
             navigation = {"kind": message["kind"], "to": message["to"]}
             if message.get("replace"):
                 navigation["replace"] = "true"
+            if message.get("flash"):  # as ember.js does: the next page shows it
+                self.client._carried_flash = message["flash"]
             self.navigations.append(navigation)
         self._changed.set()
 

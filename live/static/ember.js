@@ -44,6 +44,11 @@ function navigate(message) {
     if (message.replace) history.replaceState({ ember: true }, "", message.to);
     else history.pushState({ ember: true }, "", message.to);
   } else {
+    if (message.flash) {
+      // Signed by the server; the next page shows it and clears the cookie.
+      const secure = window.location.protocol === "https:" ? "; secure" : "";
+      document.cookie = `ember_flash=${message.flash}; path=/; max-age=60; samesite=lax${secure}`;
+    }
     window.location.assign(message.to);
   }
 }

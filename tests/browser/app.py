@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from reactpy import component, html, use_state
 
-from ember.live import LiveView, Socket, form_data, mount, on_event
+from ember.live import LiveView, Socket, form_data, mount, on_event, use_flash
 
 app = FastAPI()
 
@@ -74,6 +74,26 @@ class PatchLive(LiveView):
         )
 
 
+class SaveLive(LiveView):
+    """put_flash, then push_navigate: the next page shows the flash."""
+
+    @on_event("save")
+    async def save(self, params: Any, socket: Socket) -> None:
+        socket.put_flash("info", "Saved, and shown on the next page.")
+        await socket.push_navigate("/saved")
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        return html.button({"id": "save", "onClick": self.on("save")}, "save")
+
+
+@component
+def Saved() -> Any:
+    flash = use_flash()
+    return html.main(html.h1("Saved"), html.p({"id": "flash"}, flash.get("info", "")))
+
+
 mount(app, "/", Counter, title="counter")
+mount(app, "/save", SaveLive, title="save")
+mount(app, "/saved", Saved, title="saved")
 mount(app, "/form", HookForm, title="form")
 mount(app, "/patch", PatchLive, title="patch")

@@ -134,3 +134,16 @@ def test_push_patch_with_replace_keeps_the_history_length(page, server):
     page.go_back()
     expect(page).to_have_url(re.compile(r"/patch$"))
     expect(page.locator("#tab")).to_have_text("one")
+
+
+def test_a_flash_crosses_push_navigate_and_is_gone_on_reload(page, server):
+    page.goto(f"{server.url}/save")
+    page.wait_for_selector(CONNECTED)
+    page.click("#save")
+    page.wait_for_url(re.compile(r"/saved$"))
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator("#flash")).to_have_text("Saved, and shown on the next page.")
+    assert not [c for c in page.context.cookies() if c["name"] == "ember_flash"]
+    page.reload()
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator("#flash")).to_have_text("")
