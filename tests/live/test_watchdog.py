@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -32,6 +33,41 @@ async def test_watchdog_names_the_handler_that_held_the_loop(caplog):
     assert stall.lag_ms >= 150
     assert any("/hog handler" in culprit for culprit in stall.culprits)
     assert "event loop was held" in caplog.text
+    # The sampler caught the loop inside the handler, on the very line that blocks.
+    assert stall.stack, "the loop thread's stack was not sampled"
+    assert stall.stack[-1].endswith("in hold")
+    assert "test_watchdog.py" in stall.stack[-1]
+    assert "The loop was at" in caplog.text
+
+
+async def test_a_handler_awaiting_during_anothers_stall_is_not_where_the_loop_was():
+    ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789", loop_lag_threshold_ms=50))
+
+    @component
+    def Pair():
+        async def wait(event):
+            await asyncio.sleep(0.4)  # awaits: the loop is free
+
+        async def hold(event):
+            time.sleep(0.25)  # blocks the loop on purpose  # noqa: ASYNC251
+
+        return html.main(
+            html.button({"id": "wait", "onClick": wait}, "wait"),
+            html.button({"id": "hold", "onClick": hold}, "hold"),
+        )
+
+    app = FastAPI()
+    ember.mount(app, "/pair", Pair)
+    async with LiveClient(app) as client:
+        waiting = await client.live("/pair")
+        holding = await client.live("/pair")
+        async with asyncio.TaskGroup() as group:
+            group.create_task(waiting.click("#wait"))
+            await asyncio.sleep(0.05)
+            group.create_task(holding.click("#hold"))
+    stall = ember.watchdog.stalls[-1]
+    assert any(":onClick" in culprit for culprit in stall.culprits)
+    assert stall.stack[-1].endswith("in hold")
 
 
 async def test_sync_handler_does_not_stall_the_loop():
