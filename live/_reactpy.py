@@ -369,6 +369,9 @@ def is_script_url(value: str) -> bool:
 
 
 def _safe_attributes(tag: str, attributes: dict[str, Any], context: str) -> dict[str, Any]:
+    # Every element of every render passes here: the common case allocates nothing.
+    if _MARKUP_ATTRIBUTES.isdisjoint(attributes) and _URL_ATTRIBUTES.isdisjoint(attributes):
+        return attributes
     markup = _MARKUP_ATTRIBUTES.intersection(attributes)
     if markup:
         msg = (
@@ -397,7 +400,7 @@ def _normalise_handlers(
     handlers: dict[str, BaseEventHandler],
 ) -> dict[str, BaseEventHandler]:
     """camelCase names; a form's submit never reloads the page (as with ``phx-submit``)."""
-    if not any(_SNAKE_HANDLER.match(n) for n in handlers) and (
+    if not any("_" in n and _SNAKE_HANDLER.match(n) for n in handlers) and (
         "onSubmit" not in handlers or handlers["onSubmit"].prevent_default
     ):
         return handlers

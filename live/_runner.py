@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import anyio.lowlevel
 import orjson
-from anyio.abc import ObjectReceiveStream
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ._diff import ModelMirror
@@ -52,7 +51,7 @@ async def run_session(
     ember: Ember, mounted: Mount, session: LiveSession, websocket: WebSocket
 ) -> None:
     """Serve ``session`` over ``websocket`` until either side closes it."""
-    send_lock = anyio.Lock()
+    send_lock = asyncio.Lock()
 
     async def send(message: dict[str, Any]) -> None:
         data = orjson.dumps(message).decode()
@@ -71,7 +70,9 @@ async def run_session(
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
     await _load_snapshot(ember, session)
-    events_in, events_out = anyio.create_memory_object_stream[ClientMessage](EVENT_QUEUE_SIZE)
+    # asyncio's queue and lock on the per-event path: anyio's ask sniffio which loop runs
+    # at every call, a cost each event paid several times over.
+    events: asyncio.Queue[ClientMessage] = asyncio.Queue(EVENT_QUEUE_SIZE)
     writer = _Writer(send)
     snapshots = _SnapshotSaver(ember, session, writer)
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
@@ -96,10 +97,10 @@ async def run_session(
                 snapshots.attach(group, layout)
                 workers.start(writer.run(layout), name=f"ember writer {session.id}")
                 workers.start(
-                    _dispatch(ember, mounted, session, layout, writer, events_out),
+                    _dispatch(ember, mounted, session, layout, writer, events),
                     name=f"ember dispatcher {session.id}",
                 )
-                await _read(ember, websocket, events_in)
+                await _read(ember, websocket, events)
                 group.cancel_scope.cancel()
     except Exception as error:  # task groups raise groups; find out what failed
         failure = _first_failure(error)
@@ -126,34 +127,29 @@ async def run_session(
                 event="closed",
                 code=close[0],
             )
-            await events_in.aclose()
-            await events_out.aclose()
             if websocket.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
                     await websocket.close(code=close[0], reason=close[1][:120])
 
 
-async def _read(
-    ember: Ember, websocket: WebSocket, events: anyio.abc.ObjectSendStream[Any]
-) -> None:
+async def _read(ember: Ember, websocket: WebSocket, events: asyncio.Queue[ClientMessage]) -> None:
     max_bytes = ember.settings.max_frame_bytes
     bucket = TokenBucket(ember.settings.events_per_second, ember.settings.event_burst)
-    async with events:
-        while True:
-            wait = bucket.delay()
-            if wait:
-                # Over its rate: this session stops reading until it is back within it,
-                # so a flood only slows its own socket.
-                await anyio.sleep(wait)
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            try:
-                frame = parse_frame(message.get("text"), message.get("bytes"), max_bytes=max_bytes)
-            except ProtocolError as error:
-                logger.warning("Closing a websocket after a bad frame: %s", error)
-                raise _SessionFailed(error.close_code, str(error)) from None
-            await events.send(frame)
+    while True:
+        wait = bucket.delay()
+        if wait:
+            # Over its rate: this session stops reading until it is back within it,
+            # so a flood only slows its own socket.
+            await anyio.sleep(wait)
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        try:
+            frame = parse_frame(message.get("text"), message.get("bytes"), max_bytes=max_bytes)
+        except ProtocolError as error:
+            logger.warning("Closing a websocket after a bad frame: %s", error)
+            raise _SessionFailed(error.close_code, str(error)) from None
+        await events.put(frame)
 
 
 async def _dispatch(
@@ -162,62 +158,62 @@ async def _dispatch(
     session: LiveSession,
     layout: EmberLayout,
     writer: _Writer,
-    events: ObjectReceiveStream[ClientMessage],
+    events: asyncio.Queue[ClientMessage],
 ) -> None:
     # Events the client queued while offline arrive right after it reconnects; handle them
     # against the first render (restored state, same deterministic handler ids).
     await writer.settle(layout)
-    async with events:
-        async for frame in events:
-            if isinstance(frame, Ping):
-                await writer.settle(layout)
-                await writer.send({"type": "ember-pong", "id": frame.id})
-                continue
-            if isinstance(frame, LocationChange):
-                await session._browser_moved(PageLocation(frame.path, frame.query_string))
-                continue
-            handler = layout.handler_for(frame.target)
-            if handler is None:
-                # Stale (the element is gone) or forged: either way nothing runs, and no
-                # queue or task is made for a target the render did not emit.
-                logger.info(
-                    "Ignored an event for %r in session %s: the current render has no such handler",
-                    frame.target[:80],
-                    session.id,
-                )
-                continue
-            if frame.seq is not None:
-                layout.record_event_seq(frame.target, frame.seq)
-            name = f"session {session.id} view {mounted.path} handler {frame.target}"
-            try:
-                with (
-                    ember.watchdog.activity(name),
-                    telemetry.span(
-                        "ember.live.handle_event",
-                        session=session.id,
-                        view=mounted.path,
-                        target=frame.target,
-                    ),
-                ):
-                    await call_handler(handler, frame.data)
-            except Exception as error:
-                logger.exception(
-                    "Handler %s failed in session %s (view %s); the session closes and the "
-                    "client remounts",
-                    frame.target,
-                    session.id,
-                    mounted.path,
-                )
-                report_error(
-                    error,
-                    kind="handler",
+    while True:
+        frame = await events.get()
+        if isinstance(frame, Ping):
+            await writer.settle(layout)
+            await writer.send({"type": "ember-pong", "id": frame.id})
+            continue
+        if isinstance(frame, LocationChange):
+            await session._browser_moved(PageLocation(frame.path, frame.query_string))
+            continue
+        handler = layout.handler_for(frame.target)
+        if handler is None:
+            # Stale (the element is gone) or forged: either way nothing runs, and no
+            # queue or task is made for a target the render did not emit.
+            logger.info(
+                "Ignored an event for %r in session %s: the current render has no such handler",
+                frame.target[:80],
+                session.id,
+            )
+            continue
+        if frame.seq is not None:
+            layout.record_event_seq(frame.target, frame.seq)
+        name = f"session {session.id} view {mounted.path} handler {frame.target}"
+        try:
+            with (
+                ember.watchdog.activity(name),
+                telemetry.span(
+                    "ember.live.handle_event",
                     session=session.id,
                     view=mounted.path,
                     target=frame.target,
-                )
-                raise _SessionFailed(
-                    CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
-                ) from None
+                ),
+            ):
+                await call_handler(handler, frame.data)
+        except Exception as error:
+            logger.exception(
+                "Handler %s failed in session %s (view %s); the session closes and the "
+                "client remounts",
+                frame.target,
+                session.id,
+                mounted.path,
+            )
+            report_error(
+                error,
+                kind="handler",
+                session=session.id,
+                view=mounted.path,
+                target=frame.target,
+            )
+            raise _SessionFailed(
+                CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
+            ) from None
 
 
 class _Workers:
