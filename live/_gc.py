@@ -17,12 +17,11 @@ import logging
 logger = logging.getLogger("ember.live")
 
 
-def tune_gc(gen0_threshold: int, *, freeze: bool) -> None:
-    """Set the young generation's threshold (0 keeps Python's) and, with ``freeze``,
+def tune_gc(gen0_threshold: int, *, freeze: bool, gen1_threshold: int = 0) -> None:
+    """Set the young generations' thresholds (0 keeps Python's) and, with ``freeze``,
     move every object alive now out of the collector's reach (``gc.freeze``)."""
-    if gen0_threshold:
-        _, gen1, gen2 = gc.get_threshold()
-        gc.set_threshold(gen0_threshold, gen1, gen2)
+    gen0, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(gen0_threshold or gen0, gen1_threshold or gen1, gen2)
     if freeze:
         gc.collect()
         gc.freeze()

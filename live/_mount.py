@@ -130,7 +130,11 @@ class Ember:
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
         """A FastAPI lifespan: tune the garbage collector for many sessions (see
         ``EMBER_GC_*``), start the PubSub with the app, stop it at shutdown."""
-        tune_gc(self.settings.gc_gen0_threshold, freeze=self.settings.gc_freeze)
+        tune_gc(
+            self.settings.gc_gen0_threshold,
+            gen1_threshold=self.settings.gc_gen1_threshold,
+            freeze=self.settings.gc_freeze,
+        )
         await self.start_pubsub()
         try:
             yield

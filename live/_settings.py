@@ -52,6 +52,11 @@ class LiveSettings(BaseSettings):
         ge=0,
         description="Allocations between young collections (Python's is 700; 0 keeps it).",
     )
+    gc_gen1_threshold: int = Field(
+        default=0,
+        ge=0,
+        description="Young collections between middle ones (0 keeps Python's 10).",
+    )
     gc_freeze: bool = Field(
         default=True, description="Freeze the objects alive at startup (gc.freeze)."
     )

@@ -37,9 +37,13 @@ def running(app: FastAPI):
 
 async def test_the_lifespan_raises_the_young_threshold_and_freezes_startup_objects():
     gc.set_threshold(700, 10, 10)
-    app = app_with(LiveSettings(secret_key=SECRET, gc_gen0_threshold=12_345, gc_freeze=True))
+    app = app_with(
+        LiveSettings(
+            secret_key=SECRET, gc_gen0_threshold=12_345, gc_gen1_threshold=25, gc_freeze=True
+        )
+    )
     async with running(app), LiveClient(app) as client:
-        assert gc.get_threshold() == (12_345, 10, 10)
+        assert gc.get_threshold() == (12_345, 25, 10)
         assert gc.get_freeze_count() > 10_000  # the modules, classes and functions imported
         page = await client.live("/counter")
         await page.click("#inc")
