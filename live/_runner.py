@@ -77,8 +77,8 @@ async def run_session(
     snapshots = _SnapshotSaver(ember, session, writer)
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
-        async with anyio.create_task_group() as group:
-            session._attach(group, send)
+        async with anyio.create_task_group() as group, _Workers(group.cancel_scope) as tasks:
+            session._attach(tasks.start, send)
             with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
                 root = await ember._root(mounted, session)
             connection = Connection(
@@ -95,10 +95,10 @@ async def run_session(
                 _Workers(group.cancel_scope) as workers,
             ):
                 snapshots.attach(group, layout)
-                workers.start(writer.run(layout), name=f"ember writer {session.id}")
+                workers.start(writer.run(layout), f"ember writer {session.id}")
                 workers.start(
                     _dispatch(ember, mounted, session, layout, writer, events),
-                    name=f"ember dispatcher {session.id}",
+                    f"ember dispatcher {session.id}",
                 )
                 await _read(ember, websocket, events)
                 group.cancel_scope.cancel()
@@ -217,26 +217,32 @@ async def _dispatch(
 
 
 class _Workers:
-    """The session's writer and dispatcher, as plain asyncio tasks.
+    """A session's tasks (its writer and dispatcher; the tasks views start), as plain
+    asyncio tasks.
 
     An anyio task costs about 5 KiB (its handle, cancel scope and event) against 1.4 KiB
-    for the asyncio task alone, and every session has these two for its whole life. The
-    first of them to fail cancels ``scope`` (the session's task group, the reader with
-    it) and its error is raised on the way out, as a task group would; leaving cancels
-    both and waits for them.
+    for the asyncio task alone, and every session has several for its whole life. The
+    first task to fail cancels ``scope`` (the session's task group, the reader with it)
+    and its error is raised on the way out, as a task group would; leaving cancels the
+    tasks still running and waits for them.
     """
 
     def __init__(self, scope: anyio.CancelScope) -> None:
         self._scope = scope
-        self._tasks: list[asyncio.Task[None]] = []
+        self._tasks: set[asyncio.Task[None]] = set()
         self._failure: BaseException | None = None
+        self._closing = False
 
-    def start(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
+    def start(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        if self._closing:  # as in a cancelled task group: it would not get to run
+            work.close()
+            return
         task = asyncio.get_running_loop().create_task(work, name=name)
         task.add_done_callback(self._finished)
-        self._tasks.append(task)
+        self._tasks.add(task)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
         if task.cancelled() or task.exception() is None or self._failure is not None:
             return
         self._failure = task.exception()
@@ -246,10 +252,12 @@ class _Workers:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        for task in self._tasks:
+        self._closing = True
+        running = list(self._tasks)
+        for task in running:
             task.cancel()
         with anyio.CancelScope(shield=True):
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.gather(*running, return_exceptions=True)
         if self._failure is not None:
             raise self._failure
 

@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import anyio
-from anyio.abc import TaskGroup
 from pydantic import BaseModel
 
 from ember.pubsub import PubSub, Subscription
@@ -27,6 +26,8 @@ _MISSING: Any = object()
 MISSING: Any = _MISSING
 """What :meth:`LiveSession.restored_value` returns when the snapshot has no such value."""
 ControlSender = Callable[[dict[str, Any]], Awaitable[None]]
+TaskSpawner = Callable[[Coroutine[Any, Any, None], str], None]
+"""Starts a coroutine as one of the session's tasks, under the given name."""
 
 
 class SessionState(enum.Enum):
@@ -78,7 +79,7 @@ class LiveSession:
     _snapshot: Snapshot = field(default_factory=Snapshot, repr=False)
     _snapshot_due: Callable[[], None] | None = field(default=None, repr=False)
     _saved_snapshot: bytes | None = field(default=None, repr=False)
-    _task_group: TaskGroup | None = field(default=None, repr=False)
+    _spawn: TaskSpawner | None = field(default=None, repr=False)
     _send_control: ControlSender | None = field(default=None, repr=False)
     _sign_flash: Callable[[Mapping[str, str]], str] | None = field(default=None, repr=False)
     _cleanups: list[Cleanup] = field(default_factory=list, repr=False)
@@ -101,13 +102,13 @@ class LiveSession:
     # -- tasks -------------------------------------------------------------------------
 
     def start_task(self, function: Callable[[], Coroutine[Any, Any, None]], *, name: str) -> bool:
-        """Run ``function()`` in the session's task group; cancelled when the session ends.
+        """Run ``function()`` as one of the session's tasks; cancelled when the session ends.
 
         An exception escaping the task fails the whole session (it is logged once with the
         session id and the websocket closes); catch what you expect inside the task.
         Returns False, starting nothing, while the session is not connected.
         """
-        if self._task_group is None or self.state is not SessionState.CONNECTED:
+        if self._spawn is None or self.state is not SessionState.CONNECTED:
             return False
 
         async def run() -> None:
@@ -117,7 +118,7 @@ class LiveSession:
             finally:
                 self._running_tasks -= 1
 
-        self._task_group.start_soon(run, name=f"ember session {self.id}: {name}")
+        self._spawn(run(), f"ember session {self.id}: {name}")
         return True
 
     def call_later(
@@ -270,15 +271,15 @@ class LiveSession:
 
     # -- lifecycle (called by the runtime) --------------------------------------------------
 
-    def _attach(self, task_group: TaskGroup, send_control: ControlSender) -> None:
-        self._task_group = task_group
+    def _attach(self, spawn: TaskSpawner, send_control: ControlSender) -> None:
+        self._spawn = spawn
         self._send_control = send_control
         self.state = SessionState.CONNECTED
 
     async def _close(self) -> None:
         """Run cleanups (most recent first); never raises, logs each failure once."""
         self.state = SessionState.CLOSED
-        self._task_group = None
+        self._spawn = None
         self._send_control = None
         self._listeners.clear()
         self._location_callbacks.clear()
