@@ -11,6 +11,7 @@ someone else's stall overlaps it too; the stack names the code that held the loo
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 import threading
@@ -40,6 +41,8 @@ class Stall:
     culprits: tuple[str, ...]
     stack: tuple[str, ...] = ()
     """Where the loop's thread was during the stall, innermost frame last (when sampled)."""
+    gc_ms: float = 0.0
+    """How much of the stall was the garbage collector (any thread, any generation)."""
 
 
 class LoopWatchdog:
@@ -56,6 +59,8 @@ class LoopWatchdog:
         self._sample: tuple[float, tuple[str, ...]] = (0.0, ())  # (beat, stack) of a stall
         self._sampler: threading.Thread | None = None
         self._stop = threading.Event()
+        self._collections: deque[tuple[float, float]] = deque(maxlen=64)  # (start, end)
+        self._collecting = 0.0
 
     @contextmanager
     def activity(self, name: str) -> Iterator[None]:
@@ -81,6 +86,7 @@ class LoopWatchdog:
                 daemon=True,
             )
             self._sampler.start()
+            gc.callbacks.append(self._on_gc)
 
     def release(self) -> None:
         """Stop the ticker once its last user released it."""
@@ -91,6 +97,14 @@ class LoopWatchdog:
             self._task = None
             self._stop.set()
             self._sampler = None
+            if self._on_gc in gc.callbacks:
+                gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._collecting = time.perf_counter()
+        else:
+            self._collections.append((self._collecting, time.perf_counter()))
 
     async def _tick(self) -> None:
         while True:
@@ -121,14 +135,29 @@ class LoopWatchdog:
             and ((a.ended or end) - max(a.started, start)) * 1000 >= self.threshold_ms / 2
         )
         beat, stack = self._sample
-        stall = Stall(lag_ms=lag_ms, culprits=culprits, stack=stack if beat == start else ())
+        gc_ms = 1000 * sum(
+            max(0.0, min(stop, end) - max(begin, start)) for begin, stop in self._collections
+        )
+        stall = Stall(
+            lag_ms=lag_ms,
+            culprits=culprits,
+            stack=stack if beat == start else (),
+            gc_ms=gc_ms,
+        )
         self.stalls.append(stall)
+        collector = (
+            f" {gc_ms:.0f} ms of it was Python's garbage collector (see EMBER_GC_* in "
+            "docs/deployment.md)."
+            if gc_ms >= self.threshold_ms / 4
+            else ""
+        )
         logger.warning(
             "The event loop was held for %.0f ms (threshold %.0f ms) by: %s. Make blocking "
-            "work a sync handler (it runs in a thread) or move it to start_async/use_async.%s",
+            "work a sync handler (it runs in a thread) or move it to start_async/use_async.%s%s",
             lag_ms,
             self.threshold_ms,
             ", ".join(culprits) or "code outside ember's handlers",
+            collector,
             "\nThe loop was at (innermost last):\n  " + "\n  ".join(stall.stack)
             if stall.stack
             else "",

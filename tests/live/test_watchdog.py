@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 
@@ -86,3 +87,28 @@ async def test_sync_handler_does_not_stall_the_loop():
         page = await client.live("/polite")
         await page.click("#b")
     assert not ember.watchdog.stalls
+
+
+async def test_a_stall_that_was_the_garbage_collector_says_so(caplog):
+    ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789", loop_lag_threshold_ms=50))
+    heap: list[list[int]] = []
+
+    @component
+    def Collector():
+        async def collect(event):
+            heap.extend([] for _ in range(1_500_000))  # containers the collector must visit
+            gc.collect()  # a full collection, on the loop, on purpose
+
+        return html.button({"id": "gc", "onClick": collect}, "gc")
+
+    app = FastAPI()
+    ember.mount(app, "/gc", Collector)
+    caplog.set_level(logging.WARNING, "ember.live.watchdog")
+    async with LiveClient(app) as client:
+        page = await client.live("/gc")
+        await page.click("#gc")
+        await page.render()
+    heap.clear()
+    stall = ember.watchdog.stalls[-1]
+    assert stall.gc_ms >= 25, stall
+    assert "garbage collector" in caplog.text
