@@ -9,8 +9,8 @@
 ``HTTPException`` for anyone who may not see it; it runs for the page and the websocket.
 The page refreshes every second: sessions connected per view, events per second, the
 slowest handlers, PubSub topics and their subscribers, PubSub broadcasts and delivery lag,
-SQL statements and the connection pools of the ``engines=`` given, and the most recent
-errors, all fed by :mod:`ember.live`'s telemetry.
+SQL statements and the connection pools of the ``engines=`` given, the most recent
+errors, all fed by :mod:`ember.live`'s telemetry, and the watchdog's event loop stalls.
 """
 
 from __future__ import annotations
@@ -300,6 +300,20 @@ def _dashboard_view(stats: DashboardStats, interval: float) -> type[LiveView]:
                     ("when", "where", "error"),
                     errors,
                     "errors",
+                ),
+                _table(
+                    "Event loop stalls (most recent first)",
+                    ("ms", "of it GC, ms", "while running", "where the loop was"),
+                    [
+                        (
+                            f"{stall.lag_ms:.0f}",
+                            f"{stall.gc_ms:.0f}",
+                            ", ".join(stall.culprits) or "-",
+                            stall.stack[-1] if stall.stack else "-",
+                        )
+                        for stall in list(stats.ember.watchdog.stalls)[::-1][:10]
+                    ],
+                    "stalls",
                 ),
             )
 

@@ -141,3 +141,31 @@ async def test_dashboard_shows_the_pools_and_statements_of_given_engines(ember, 
     finally:
         stats.close()
         await engine.dispose()
+
+
+async def test_dashboard_lists_event_loop_stalls_with_where_the_loop_was():
+    import time
+
+    from reactpy import component, html
+
+    ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789", loop_lag_threshold_ms=50))
+
+    @component
+    def Hog():
+        async def hold(event):
+            time.sleep(0.2)  # blocks the loop on purpose  # noqa: ASYNC251
+
+        return html.button({"id": "hog", "onClick": hold}, "hog")
+
+    app = FastAPI()
+    ember.mount(app, "/hog", Hog)
+    stats = install_dashboard(app, ember, interval=0.05)
+    try:
+        async with LiveClient(app) as client:
+            board = await client.live("/dashboard")
+            hog = await client.live("/hog")
+            await hog.click("#hog")
+            await board.wait_for(lambda p: p.has("#stalls td", text="/hog handler"))
+            assert board.has("#stalls td", text="in hold")
+    finally:
+        stats.close()
