@@ -9,9 +9,6 @@ and never overwrite a file unless told to (``force``).
 
 from __future__ import annotations
 
-import ast
-import datetime
-import keyword
 import re
 import shutil
 import string
@@ -19,10 +16,19 @@ import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-from ._errors import EmberError
+from ._generator_base import (
+    FIELD_TYPES,
+    RESERVED_PROJECTS,
+    ROUTES_MARKER,
+    Field,
+    GeneratorError,
+    check_snake,
+    parse_fields,
+    render,
+)
+from ._generator_resource import Resource
 
 __all__ = [
     "FIELD_TYPES",
@@ -33,137 +39,6 @@ __all__ = [
     "generate_project",
     "parse_fields",
 ]
-
-ROUTES_MARKER = "# ember gen live: routes"
-RESERVED_FIELDS = frozenset({"id", "inserted_at", "updated_at", "metadata", "registry"})
-RESERVED_MODULES = frozenset({"app", "db", "layout", "live", "stories", "components", "tests"})
-# Names a project cannot take: they would shadow a module the project imports.
-RESERVED_PROJECTS = frozenset(
-    {"ember", "tests", "test", "app", "fastapi", "reactpy", "sqlalchemy", "alembic", "pydantic"}
-)
-_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
-_CAMEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-
-
-class GeneratorError(EmberError):
-    """A generator cannot run as asked (a bad name, an unknown type, an existing file)."""
-
-
-@dataclass(frozen=True)
-class FieldType:
-    """How one ``name:type`` turns into Python, SQLAlchemy, a migration and a form."""
-
-    python: str
-    column: str
-    migration: str
-    sample: str
-    changed: str
-    input: str = ""
-
-
-FIELD_TYPES: dict[str, FieldType] = {
-    "string": FieldType("str", "String(255)", "sa.String(length=255)", '"{title}"', '"{title} 2"'),
-    "text": FieldType("str", "Text", "sa.Text()", '"Some {name}."', '"More {name}."', "textarea"),
-    "integer": FieldType("int", "Integer", "sa.Integer()", "42", "43"),
-    "float": FieldType("float", "Float", "sa.Float()", "1.5", "2.5"),
-    "boolean": FieldType("bool", "Boolean", "sa.Boolean()", "True", "False"),
-    "date": FieldType("datetime.date", "Date", "sa.Date()", '"2026-01-02"', '"2026-02-03"', "date"),
-    "datetime": FieldType(
-        "datetime.datetime",
-        "DateTime",
-        "sa.DateTime()",
-        '"2026-01-02T10:30"',
-        '"2026-02-03T11:45"',
-        "datetime-local",
-    ),
-}
-_MODIFIERS = frozenset({"unique"})
-
-
-@dataclass(frozen=True)
-class Field:
-    """One ``name:type[:unique]`` argument of ``ember gen live``."""
-
-    name: str
-    type: str
-    unique: bool = False
-
-    @property
-    def kind(self) -> FieldType:
-        return FIELD_TYPES[self.type]
-
-    @property
-    def label(self) -> str:
-        return self.name.replace("_", " ").capitalize()
-
-    def sample(self, *, changed: bool = False, index: int = 0) -> str:
-        text = self.kind.changed if changed else self.kind.sample
-        title = self.label + (f" {index}" if index else "")
-        return text.format(title=title, name=self.name.replace("_", " "))
-
-
-def parse_fields(specs: list[str]) -> list[Field]:
-    """``["title:string", "email:string:unique"]`` → fields.
-
-    Raises:
-        GeneratorError: a spec is malformed, a name is invalid or reserved, a type or a
-            modifier is unknown, or a name repeats.
-    """
-    if not specs:
-        msg = "Expected at least one field as name:type (e.g. title:string), got none."
-        raise GeneratorError(msg)
-    fields: list[Field] = []
-    for spec in specs:
-        name, _, rest = spec.partition(":")
-        kind, _, modifier = rest.partition(":")
-        if not name or not kind:
-            msg = f"Expected a field as name:type (e.g. title:string), got {spec!r}."
-            raise GeneratorError(msg)
-        _check_snake(name, "field name")
-        if name in RESERVED_FIELDS:
-            msg = (
-                f"The field name {name!r} is reserved (ember adds id and inserted_at itself). "
-                "Choose another name."
-            )
-            raise GeneratorError(msg)
-        if kind not in FIELD_TYPES:
-            msg = (
-                f"Unknown field type {kind!r} in {spec!r}. Expected one of: "
-                f"{', '.join(FIELD_TYPES)}."
-            )
-            raise GeneratorError(msg)
-        if modifier and modifier not in _MODIFIERS:
-            msg = f"Unknown modifier {modifier!r} in {spec!r}. Expected one of: unique."
-            raise GeneratorError(msg)
-        if modifier == "unique" and kind == "boolean":
-            msg = f"A boolean cannot be unique ({spec!r}); drop ':unique'."
-            raise GeneratorError(msg)
-        if any(existing.name == name for existing in fields):
-            msg = f"The field {name!r} is given twice; each field name must be unique."
-            raise GeneratorError(msg)
-        fields.append(Field(name, kind, unique=modifier == "unique"))
-    return fields
-
-
-def _check_snake(name: str, what: str) -> None:
-    if not _SNAKE.match(name) or keyword.iskeyword(name):
-        msg = (
-            f"Expected the {what} to be lowercase letters, digits and underscores, starting "
-            f"with a letter (and not a Python keyword), got {name!r}."
-        )
-        raise GeneratorError(msg)
-
-
-def _check_camel(name: str, what: str, example: str) -> None:
-    if not _CAMEL.match(name):
-        msg = f"Expected the {what} in CamelCase (e.g. {example}), got {name!r}."
-        raise GeneratorError(msg)
-
-
-def snake(name: str) -> str:
-    """``BlogPost`` → ``blog_post``."""
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
 
 # -- writing files ---------------------------------------------------------------------------
 
@@ -191,16 +66,6 @@ class Plan:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
         return list(self.files)
-
-
-def _template(group: str, name: str) -> string.Template:
-    source = resources.files("ember.live") / "templates" / group / f"{name}.tmpl"
-    return string.Template(source.read_text())
-
-
-def render(group: str, name: str, values: dict[str, str]) -> str:
-    """Fill one template; a placeholder without a value is a bug in the generator."""
-    return _template(group, name).substitute(values)
 
 
 # -- ember new -------------------------------------------------------------------------------
@@ -237,7 +102,7 @@ def generate_project(
         GeneratorError: the name is invalid or taken, or the folder has files (without
             ``force``).
     """
-    _check_snake(name, "project name")
+    check_snake(name, "project name")
     if name in RESERVED_PROJECTS:
         msg = f"The project name {name!r} would shadow a module it imports; choose another."
         raise GeneratorError(msg)
@@ -265,208 +130,6 @@ def generate_project(
         written += generate_live(root, resource, force=force, format_code=False)
     tidy(root, written)
     return written
-
-
-# -- ember gen live --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Resource:
-    """What ``ember gen live CONTEXT SCHEMA TABLE fields…`` describes."""
-
-    app: str
-    context: str
-    schema: str
-    table: str
-    fields: tuple[Field, ...]
-
-    @classmethod
-    def build(
-        cls, app: str, context: str, schema: str, table: str, fields: list[Field]
-    ) -> Resource:
-        """Check the names and make a resource.
-
-        Raises:
-            GeneratorError: a name is not usable.
-        """
-        _check_snake(app, "app package")
-        _check_camel(context, "context", "Blog")
-        _check_camel(schema, "schema", "Post")
-        _check_snake(table, "table name")
-        if snake(context) in RESERVED_MODULES or snake(context) == app:
-            msg = (
-                f"The context {context!r} would be the module {snake(context)!r}, which the "
-                "project uses already; choose another context name."
-            )
-            raise GeneratorError(msg)
-        if snake(schema) == table:
-            msg = (
-                f"The schema {schema!r} and the table {table!r} need different names "
-                "(e.g. Post and posts)."
-            )
-            raise GeneratorError(msg)
-        return cls(app, context, schema, table, tuple(fields))
-
-    @property
-    def values(self) -> dict[str, str]:
-        ctx, item = snake(self.context), snake(self.schema)
-        first = self.fields[0]
-        title_field = next((f.name for f in self.fields if f.type in ("string", "text")), None)
-        return {
-            "app": self.app,
-            "context": self.context,
-            "ctx": ctx,
-            "Schema": self.schema,
-            "item": item,
-            "table": self.table,
-            "Items": self.table.replace("_", " ").capitalize(),
-            "items_text": self.table.replace("_", " "),
-            "prefix": f"/{self.table.replace('_', '-')}",
-            "title_expr": f"str({item}.{title_field or first.name})",
-            "model_columns": self._model_columns(),
-            "out_fields": "\n".join(f"    {f.name}: {f.kind.python}" for f in self.fields),
-            "permitted": repr([f.name for f in self.fields]),
-            "required": repr([f.name for f in self.fields if f.type != "boolean"]),
-            "validations": self._validations(),
-            "unique_checks": self._unique_checks(),
-            "form_inputs": self._form_inputs(),
-            "detail_items": self._detail_items(),
-            "row_cells": self._row_cells(item),
-            "header_cells": ", ".join(f'html.th("{f.label}")' for f in self.fields),
-            "migration_columns": self._migration_columns(),
-            "migration_constraints": self._migration_constraints(),
-            "valid_attrs": self._attrs(),
-            "valid_attrs_2": self._attrs(index=2),
-            "update_attrs": self._attrs(changed=True),
-            "sample_out": self._sample_out(),
-            "first_field": first.name,
-            "shown_sample": self._shown(changed=False),
-            "shown_updated": self._shown(changed=True),
-            "blank_field": self._blank_field(),
-            "unique_test": self._unique_test(),
-            "imports_datetime": "import datetime\n"
-            if any(f.type in ("date", "datetime") for f in self.fields)
-            else "",
-            "sa_imports": self._sa_imports(),
-        }
-
-    def _sa_imports(self) -> str:
-        names = {"DateTime", "func"} | {f.kind.column.split("(")[0] for f in self.fields}
-        lines = [f"from sqlalchemy import {', '.join(sorted(names, key=str.lower))}"]
-        if any(f.type == "boolean" for f in self.fields):
-            lines.append("from sqlalchemy import false as sa_false")
-        return "\n".join(lines)
-
-    def _shown(self, *, changed: bool) -> str:
-        """How the first field's sample value reads on the show page."""
-        f = self.fields[0]
-        value = ast.literal_eval(f.sample(changed=changed))
-        if f.type == "boolean":
-            return "yes" if value else "no"
-        if f.type == "datetime":
-            return str(datetime.datetime.fromisoformat(value))
-        return str(value)
-
-    def _model_columns(self) -> str:
-        lines = []
-        for f in self.fields:
-            options = []
-            if f.unique:
-                options.append("unique=True")
-            if f.type == "boolean":
-                options += ["default=False", "server_default=sa_false()"]
-            extra = f", {', '.join(options)}" if options else ""
-            lines.append(
-                f"    {f.name}: Mapped[{f.kind.python}] = mapped_column({f.kind.column}{extra})"
-            )
-        return "\n".join(lines)
-
-    def _validations(self) -> str:
-        lines = []
-        for f in self.fields:
-            if f.type == "string":
-                lines.append(f'        .validate_length("{f.name}", max=255)')
-            if f.unique:
-                lines.append(f'        .unique_constraint("{f.name}")')
-        return "\n".join(lines)
-
-    def _unique_checks(self) -> str:
-        names = [f.name for f in self.fields if f.unique]
-        if not names:
-            return "    return changeset"
-        lines = [
-            f'    changeset = await db.repo.unsafe_validate_unique(changeset, "{n}")' for n in names
-        ]
-        return "\n".join([*lines, "    return changeset"])
-
-    def _form_inputs(self) -> str:
-        lines = []
-        for f in self.fields:
-            kind = f', type="{f.kind.input}"' if f.kind.input else ""
-            lines.append(f'                    ui.input(form["{f.name}"]{kind}),')
-        return "\n".join(lines)
-
-    def _detail_items(self) -> str:
-        return "\n".join(
-            f'            ("{f.label}", _show({{item}}.{f.name})),' for f in self.fields
-        )
-
-    def _row_cells(self, item: str) -> str:
-        return ", ".join(f"html.td(_show({item}.{f.name}))" for f in self.fields)
-
-    def _migration_columns(self) -> str:
-        lines = []
-        for f in self.fields:
-            default = ", server_default=sa.false()" if f.type == "boolean" else ""
-            lines.append(
-                f'        sa.Column("{f.name}", {f.kind.migration}, nullable=False{default}),'
-            )
-        return "\n".join(lines)
-
-    def _migration_constraints(self) -> str:
-        return "\n".join(
-            f'        sa.UniqueConstraint("{f.name}", name=op.f("uq_{self.table}_{f.name}")),'
-            for f in self.fields
-            if f.unique
-        )
-
-    def _attrs(self, *, changed: bool = False, index: int = 0) -> str:
-        pairs = []
-        for f in self.fields:
-            value = f.sample(changed=changed, index=index)
-            if f.unique and index and f.type in ("integer", "float"):
-                value = str(int(float(value)) + 100 * index)
-            pairs.append(f'"{f.name}": {value}')
-        return "{" + ", ".join(pairs) + "}"
-
-    def _sample_out(self) -> str:
-        values = []
-        for f in self.fields:
-            raw = f.sample()
-            if f.type == "date":
-                raw = f"datetime.date.fromisoformat({raw})"
-            elif f.type == "datetime":
-                raw = f"datetime.datetime.fromisoformat({raw})"
-            values.append(f"{f.name}={raw}")
-        return ", ".join(["id=1", *values])
-
-    def _blank_field(self) -> str:
-        return next((f.name for f in self.fields if f.type != "boolean"), self.fields[0].name)
-
-    def _unique_test(self) -> str:
-        unique = next((f for f in self.fields if f.unique), None)
-        if unique is None:
-            return ""
-        return render("live", "unique_test.py", {**self._base_values(), "field": unique.name})
-
-    def _base_values(self) -> dict[str, str]:
-        return {
-            "ctx": snake(self.context),
-            "item": snake(self.schema),
-            "table": self.table,
-            "app": self.app,
-            "valid_attrs": self._attrs(),
-        }
 
 
 _LIVE_FILES = {
