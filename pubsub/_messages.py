@@ -5,9 +5,10 @@ sees)::
 
     {"v": 2, "n": "<node id>", "s": <send time>, "t": "<type tag>", "d": {...the model's JSON...}}
 
-``v`` is :data:`ENVELOPE_VERSION` and changes whenever this format changes; :func:`decode`
-also accepts the previous version, so during a rolling deploy the upgraded workers read
-what the others still send (version 1 has no ``s``; the older workers drop version 2).
+``v`` is :data:`ENVELOPE_VERSION` and changes whenever this format changes. From version 2
+on, a change only adds keys: :func:`decode` reads any version from 2 up (keys it does not
+know are ignored), so during a rolling deploy old and new workers read each other both
+ways. It also reads version 1 (no ``s``), whose workers drop anything newer.
 ``n`` is the id of the sending PubSub, so a process skips its own broadcasts when the
 backend echoes them (its local subscribers were served first). ``s`` is the sender's wall
 clock (``time.time()``) at the broadcast, from which a receiver measures the delivery lag.
@@ -30,8 +31,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ._errors import DecodeError, MessageTypeError
 
 ENVELOPE_VERSION = 2
-READABLE_VERSIONS = (1, 2)
-"""Envelope versions :func:`decode` accepts: this one and the one before it."""
+FIRST_ADDITIVE_VERSION = 2
+"""From this envelope version on, versions only add keys, and every later one is read."""
 
 M = TypeVar("M", bound=type[BaseModel])
 
@@ -168,7 +169,7 @@ def encode(message: BaseModel, node: str, sent_at: float | None = None) -> str:
 
 
 def decode(payload: str | bytes) -> Envelope:
-    """Decode an envelope of a version in :data:`READABLE_VERSIONS`.
+    """Decode an envelope of version 1, 2 or any later (additive) version.
 
     Raises:
         DecodeError: the payload is not UTF-8, not JSON, not an envelope of a readable
@@ -189,7 +190,7 @@ def decode(payload: str | bytes) -> Envelope:
     if not (
         isinstance(envelope, dict)
         and type(envelope.get("v")) is int
-        and envelope["v"] in READABLE_VERSIONS
+        and envelope["v"] >= 1
         and isinstance(envelope.get("n"), str)
         and isinstance(envelope.get("t"), str)
         and isinstance(envelope.get("d"), dict)
@@ -197,8 +198,8 @@ def decode(payload: str | bytes) -> Envelope:
     ):
         raise DecodeError(
             f'Expected an envelope {{"v": {ENVELOPE_VERSION}, "n": str, "s": float, "t": str, '
-            f'"d": {{...}}}} (or version 1, without "s"), got another JSON value. Is another '
-            "program or an ember version more than one envelope version apart publishing here?"
+            f'"d": {{...}}}} (version {FIRST_ADDITIVE_VERSION} or later; version 1 without "s"), '
+            "got another JSON value. Is another program publishing on this channel?"
         )
     cls = registry.lookup(envelope["t"])
     if cls is None:

@@ -45,6 +45,18 @@ def test_decode_version_2_envelope_carries_the_send_time() -> None:
     assert envelope.tag == "tests.pubsub._models.Ping"
 
 
+def test_a_later_envelope_version_that_adds_keys_is_read() -> None:
+    """A worker of a later release may add keys; this one reads what it knows."""
+    payload = (
+        '{"v":3,"n":"newer","s":1700000000.5,"t":"tests.pubsub._models.Ping",'
+        '"d":{"n":4,"text":""},"trace":"00-abc-01"}'
+    )
+
+    envelope = decode(payload)
+
+    assert envelope == Envelope("newer", "tests.pubsub._models.Ping", Ping(n=4), 1700000000.5)
+
+
 def test_default_tag_is_module_and_qualname() -> None:
     assert json.loads(encode(Ping(n=1), "x"))["t"] == "tests.pubsub._models.Ping"
 
