@@ -165,7 +165,14 @@ class LoopWatchdog:
 
 
 # Frames of the event loop and its libraries say nothing about what held it.
-_PLUMBING = ("/asyncio/", "/anyio/", "/contextlib.py", "/threading.py", "uvloop")
+_PLUMBING = (
+    "/asyncio/",
+    "/anyio/",
+    "/contextlib.py",
+    "/threading.py",
+    "uvloop",
+    "/live/_watchdog.py",  # its own GC callback, where a collection ends
+)
 
 
 def _where(frame: FrameType, limit: int = 8) -> tuple[str, ...]:
