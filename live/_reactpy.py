@@ -307,6 +307,15 @@ class EmberLayout(_StreamAwareLayout):
         """True while a render is scheduled or running."""
         return bool(self._render_tasks)
 
+    def running_renders(self) -> list[asyncio.Task[Any]]:
+        """The renders that have started and not finished.
+
+        ReactPy renders a component and then its children in one task, with awaits in
+        between; an event handled in such a gap would see the parent rendered and its
+        children not (a form, say, whose inputs have not registered their values yet).
+        """
+        return [task for task in self._render_tasks if not task.done()]
+
     async def next_update(self) -> UpdateMessage:
         """Wait for the next render and return its ``layout-update`` message."""
         return cast(UpdateMessage, await self.render())

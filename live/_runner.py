@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("ember.live")
 
 EVENT_QUEUE_SIZE = 64
+RENDER_WAIT_SECONDS = 0.25
 
 
 class _SessionFailed(Exception):
@@ -172,6 +173,7 @@ async def _dispatch(
         if isinstance(frame, LocationChange):
             await session._browser_moved(PageLocation(frame.path, frame.query_string))
             continue
+        await _between_renders(layout)
         handler = layout.handler_for(frame.target)
         if handler is None:
             # Stale (the element is gone) or forged: either way nothing runs, and no
@@ -214,6 +216,14 @@ async def _dispatch(
             raise _SessionFailed(
                 CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
             ) from None
+
+
+async def _between_renders(layout: EmberLayout) -> None:
+    """Wait until no render is half done, as a LiveView process handles a message only
+    between renders (bounded, so a view that renders without pause still gets events)."""
+    running = layout.running_renders()
+    if running:
+        await asyncio.wait(running, timeout=RENDER_WAIT_SECONDS)
 
 
 class _Workers:

@@ -16,6 +16,9 @@ const RELOAD_CODES = new Set([4401, 4404]);
 // the server can refuse a page from before a deploy (the page then reloads).
 const PROTOCOL = 3;
 let socket = null;
+// Whether the live view has replaced the first paint: "connected" is announced only then,
+// so code (and tests) that wait for it never act on the static copy being replaced.
+let live = false;
 // The model ReactPy's client renders, as ember sees it. ReactPy's client assigns each root
 // update onto its own root object, so below the root both share every object; patches
 // change those shared objects in place, then a root update re-renders.
@@ -68,7 +71,9 @@ class EmberWebSocket extends NativeWebSocket {
     if (!ours) return;
     socket = this;
     setState("connecting");
-    this.addEventListener("open", () => setState("connected"));
+    this.addEventListener("open", () => {
+      if (live) setState("connected");
+    });
     this.addEventListener("close", (event) => {
       if (RELOAD_CODES.has(event.code)) {
         window.location.reload();
@@ -113,6 +118,8 @@ new MutationObserver((_, observer) => {
   if (liveView.childElementCount > 0) {
     staticView.remove();
     observer.disconnect();
+    live = true;
+    if (socket && socket.readyState === NativeWebSocket.OPEN) setState("connected");
   }
 }).observe(liveView, { childList: true, subtree: true });
 

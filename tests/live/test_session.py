@@ -9,7 +9,7 @@ import threading
 import anyio
 from fastapi import FastAPI, HTTPException
 from fastapi.requests import HTTPConnection
-from reactpy import component, html, use_effect, use_state
+from reactpy import component, html, use_effect, use_ref, use_state
 
 from ember.live import AsyncResult, use_async, use_flash, use_session
 from ember.live.testing import LiveClient
@@ -274,3 +274,54 @@ async def test_run_in_thread_from_an_async_handler_renders_its_state(ember):
             await page.click("#b")
         assert page.find("#b").text() == "10"
     assert threads[0] != threading.get_ident()
+
+
+async def test_an_event_is_handled_between_renders_never_in_the_middle_of_one(ember):
+    """A browser sends blur then submit at once. The blur re-renders a form, which resets
+    what its inputs register as they render; the submit must see all of them registered."""
+    import orjson
+
+    seen: list[int] = []
+
+    @component
+    def Field(name: str, registry: dict[str, str]):
+        value, _ = use_state(f"{name}-value")
+        registry[name] = value  # registered while rendering, as the kit's inputs do
+        return html.input({"name": name, "value": value})
+
+    @component
+    def Form():
+        version, set_version = use_state(0)
+        registry = use_ref(cast_dict({})).current
+        registry.clear()  # what the inputs rendered this time
+
+        async def blur(event):
+            set_version(version + 1)
+
+        async def submit(event):
+            seen.append(len(registry))
+
+        return html.form(
+            {"onSubmit": submit},
+            html.button({"id": "blur", "onClick": blur}, "blur"),
+            [Field(f"f{i}", registry, key=f"f{i}") for i in range(30)],
+        )
+
+    app = FastAPI()
+    ember.mount(app, "/form", Form)
+    async with LiveClient(app) as client:
+        page = await client.live("/form")
+        for turns in range(30):  # the submit lands a little later each time
+            blur = page.find("#blur").handlers["onClick"]
+            submit = page.find("form").handlers["onSubmit"]
+            for target in (blur, submit):
+                frame = {"type": "layout-event", "target": target, "data": [{"type": "x"}]}
+                await page.send_raw(orjson.dumps(frame).decode())
+                for _ in range(turns):
+                    await asyncio.sleep(0)
+            await page.render()
+    assert seen == [30] * 30
+
+
+def cast_dict(value: dict[str, str]) -> dict[str, str]:
+    return value
