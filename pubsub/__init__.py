@@ -33,7 +33,7 @@ from ._presence import Presence as Presence
 from ._presence_messages import PresenceDiff as PresenceDiff
 from ._presence_messages import PresenceMeta as PresenceMeta
 from ._pubsub import PubSub as PubSub
-from ._pubsub import PubSubSettings as PubSubSettings
+from ._settings import PubSubSettings as PubSubSettings
 from ._subscription import Subscription as Subscription
 from ._subscription import SubscriptionState as SubscriptionState
 

@@ -111,7 +111,7 @@ async def test_ember_backends_work_inside_stock_broadcaster_broadcast(
     """ember's backends honour broadcaster's BroadcastBackend contract: Broadcast runs on them."""
     from broadcaster import Broadcast, BroadcastBackend, Event
 
-    from ember.pubsub._pubsub import create_backend
+    from ember.pubsub._settings import create_backend
 
     backend = create_backend(backend_url)
     assert isinstance(backend, BroadcastBackend)
