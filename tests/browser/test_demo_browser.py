@@ -5,13 +5,10 @@ Screenshots of the main pages are kept in test-output/demo/.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Server
+from tests._server import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "demo"
@@ -34,30 +31,16 @@ class DemoServer(Server):
         self.data = data
         self.settings = settings
 
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "EMBER_SECRET_KEY": self.secret,
-            "EMBER_DEMO_DATA": str(self.data),
-        }
+    QUIET = True
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "ember.live._cli", "demo", "--port", str(self.port)]
+
+    def env(self) -> dict[str, str]:
+        env = {**super().env(), "EMBER_DEMO_DATA": str(self.data)}
         env.pop("EMBER_DATABASE_URL", None)
         env.pop("EMBER_PUBSUB_URL", None)
-        env.update(self.settings)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ember.live._cli", "demo", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), 0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"ember demo did not start on port {self.port} within 20 s")
+        return {**env, **self.settings}
 
 
 @pytest.fixture

@@ -6,12 +6,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -24,9 +19,9 @@ from playwright.sync_api import expect
 from ember.live import PROTOCOL_VERSION
 from ember.live._diff import diff
 from ember.live._patch import apply_ops, decode_child, encode_child, normalized
+from tests._server import Server
 from tests.live.test_wire import AWKWARD
 
-from .conftest import Server
 from .test_live_browser import CONNECTED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,20 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class StreamsServer(Server):
     """conftest's uvicorn server, serving tests/browser/streams_app.py instead."""
 
-    def start(self) -> None:
-        env = {**os.environ, "EMBER_SECRET_KEY": self.secret}
-        command = [sys.executable, "-m", "uvicorn", "tests.browser.streams_app:app"]
-        self.process = subprocess.Popen(
-            [*command, "--port", str(self.port), "--log-level", "warning"], cwd=ROOT, env=env
-        )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), 0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"uvicorn did not start on port {self.port} within 15 s")
+    APP = "tests.browser.streams_app:app"
 
 
 @pytest.fixture

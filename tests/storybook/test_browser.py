@@ -5,12 +5,7 @@ Screenshots go to test-output/storybook/ (a CI artifact).
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +14,7 @@ from urllib.parse import unquote
 import pytest
 
 from tests._chromium import chromium
+from tests._server import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "storybook"
@@ -26,36 +22,16 @@ OUTPUT = ROOT / "test-output" / "storybook"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "EMBER_SECRET_KEY": "storybook-browser-secret-0123456789"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "tests.storybook.browser_app:app", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
+    running = Server(
+        secret="storybook-browser-secret-0123456789", app="tests.storybook.browser_app:app"
+    )
+    running.start()
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), 0.2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"uvicorn did not start on port {port}") from None
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        yield running.url
     finally:
-        process.terminate()
-        process.wait(10)
+        running.stop()
 
 
 browser = pytest.fixture(scope="module", name="browser")(chromium)

@@ -1,0 +1,72 @@
+"""A server process for browser tests: started on a free port, ready once it accepts
+connections, restartable on the same port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """A uvicorn process serving ``APP`` (tests/browser/app.py unless told otherwise)."""
+
+    APP = "tests.browser.app:app"
+    START_SECONDS = 20.0
+    QUIET = False  # True: the server's output is dropped
+
+    def __init__(self, secret: str = "browser-secret-key-0123456789", app: str = "") -> None:
+        self.app = app or self.APP
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.secret = secret
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def command(self) -> list[str]:
+        """How the server process starts (subclasses serve something else)."""
+        port = str(self.port)
+        return [sys.executable, "-m", "uvicorn", self.app, "--port", port, "--log-level", "warning"]
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "EMBER_SECRET_KEY": self.secret}
+
+    def start(self) -> None:
+        """Start the process and return once it accepts connections."""
+        output = subprocess.DEVNULL if self.QUIET else None
+        self.process = subprocess.Popen(
+            self.command(),
+            cwd=ROOT,
+            env=self.env(),
+            stdout=output,
+            stderr=output,
+        )
+        deadline = time.monotonic() + self.START_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), 0.2):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    break  # it exited: no use waiting
+                time.sleep(0.05)
+        name = " ".join(self.command()[2:4])
+        raise RuntimeError(
+            f"{name} did not start on port {self.port} within {self.START_SECONDS} s"
+        )
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
