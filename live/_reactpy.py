@@ -368,13 +368,25 @@ _URL_ATTRIBUTES = frozenset(
 )
 _MARKUP_ATTRIBUTES = frozenset({"dangerouslySetInnerHTML", "srcDoc", "srcdoc"})
 _BLOCKED_URL = "about:blank#blocked"
-_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
+# The URL parser (WHATWG URL, "basic URL parser") first strips leading and trailing C0
+# controls and spaces from the whole value, then removes every tab and newline anywhere in
+# it, and only then reads the scheme. Any amount of padding is allowed, so the whole value
+# is read, never a prefix of it.
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
+
+
+def url_scheme(value: str) -> str | None:
+    """The scheme a browser reads from ``value`` (lower case), or None for a relative URL."""
+    found = _SCHEME.match(_TAB_OR_NEWLINE.sub("", value.strip(_C0_OR_SPACE)))
+    return found.group(1).lower() if found else None
 
 
 def is_script_url(value: str) -> bool:
     """True for ``javascript:``/``vbscript:`` URLs, however the browser would read them."""
-    scheme = _IGNORED_IN_SCHEME.sub("", value[:64]).lower()
-    return scheme.startswith(("javascript:", "vbscript:"))
+    return url_scheme(value) in _SCRIPT_SCHEMES
 
 
 def _safe_attributes(tag: str, attributes: dict[str, Any], context: str) -> dict[str, Any]:

@@ -24,6 +24,8 @@ KNOWN = [
     "java\tscript:alert(1)",
     "\x01javascript:alert(1)",
     "vbscript:msgbox(1)",
+    " " * 60 + "javascript:alert(1)",
+    "\t" * 70 + "java\tscript:alert(1)",
     '"><img src=x onerror=alert(1)>',
     "' autofocus onfocus='alert(1)",
     "</textarea><svg onload=alert(1)>",
@@ -125,3 +127,19 @@ async def test_raw_html_attributes_are_refused(caplog):
     assert "<b>x</b>" not in response.text
     assert "inserts raw HTML" in caplog.text
     assert RenderError.__name__ in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("value", "script"),
+    [
+        (" " * 200 + "javascript:alert(1)", True),
+        ("\x01\x1f " * 40 + "JAVASCRIPT:alert(1)", True),
+        ("ja\nva\rscr\tipt:alert(1)", True),
+        ("javascript:alert(1)" + " " * 100, True),
+        ("java\x01script:alert(1)", False),  # not a scheme: a relative path to the parser
+        ("/javascript:alert(1)", False),
+        ("https://example.com/javascript:", False),
+    ],
+)
+def test_is_script_url_reads_the_whole_value_as_the_url_parser_does(value, script):
+    assert is_script_url(value) is script
