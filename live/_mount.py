@@ -31,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 
 from ember.pubsub import PubSub
 
+from ._channel import first_paint_model, run_channel
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
 from ._hooks import SessionContext
@@ -258,7 +259,9 @@ class Ember:
                     location=Location(path=connection.url.path, query_string=connection.url.query),
                     carrier=connection,
                 )
-                model = await render_first_model(
+                ember_engine = self.settings.engine == "ember"
+                render = first_paint_model if ember_engine else render_first_model
+                model = await render(
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
@@ -314,7 +317,8 @@ class Ember:
         self.sessions[session.id] = session
         self.watchdog.acquire()
         try:
-            await run_session(self, mounted, session, connection)
+            run = run_channel if self.settings.engine == "ember" else run_session
+            await run(self, mounted, session, connection)
         finally:
             self.watchdog.release()
             if self.sessions.get(session.id) is session:
