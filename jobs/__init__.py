@@ -21,10 +21,13 @@ from ._errors import JobsError as JobsError
 from ._errors import NotStartedError as NotStartedError
 from ._errors import TaskError as TaskError
 from ._jobs import Jobs as Jobs
+from ._live import use_job as use_job
 from ._messages import JobFinished as JobFinished
 from ._messages import JobOutcome as JobOutcome
 from ._messages import JobProgress as JobProgress
 from ._messages import job_topic as job_topic
+from ._state import JobState as JobState
+from ._state import JobStatus as JobStatus
 from ._task import Backoff as Backoff
 from ._task import JobContext as JobContext
 from ._task import Task as Task
@@ -37,6 +40,8 @@ __all__ = [
     "JobFinished",
     "JobOutcome",
     "JobProgress",
+    "JobState",
+    "JobStatus",
     "Jobs",
     "JobsError",
     "NotStartedError",
@@ -44,4 +49,5 @@ __all__ = [
     "TaskError",
     "Worker",
     "job_topic",
+    "use_job",
 ]

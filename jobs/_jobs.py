@@ -28,6 +28,7 @@ from ember.data import Repo
 from ._errors import ConfigurationError, NotStartedError, TaskError
 from ._messages import JobFinished, JobOutcome, job_topic
 from ._sqlite import SQLiteConnector, insert_jobs
+from ._state import RESULTS, JobState, read_result, write_result
 from ._task import Backoff, JobContext, Task
 
 if TYPE_CHECKING:
@@ -223,6 +224,9 @@ class Jobs:
         error: str = "",
     ) -> None:
         self.telemetry(outcome.value, job_id=job_id, attempt=attempt, error=error)
+        if outcome is JobOutcome.SUCCEEDED and result is not None:
+            async with self.repo.session(write=True) as session:
+                await write_result(session, job_id, result)
         if self.pubsub is None:
             return
         message = JobFinished(
@@ -241,6 +245,8 @@ class Jobs:
         if self._started:
             return
         await self.app.open_async()
+        async with self.repo.engine.begin() as conn:
+            await conn.run_sync(RESULTS.metadata.create_all)
         if self._sqlite is None:
             async with self.repo.session() as session:
                 exists = (
@@ -383,6 +389,22 @@ class Jobs:
                 text("SELECT status FROM procrastinate_jobs WHERE id = :id"), {"id": job_id}
             )
             return str(found.scalar_one())
+
+    async def state(self, job_id: int) -> JobState:
+        """The job as a view shows it: status and, once it succeeded, its result."""
+        async with self.repo.session() as session:
+            found = await session.execute(
+                text("SELECT CAST(status AS text) FROM procrastinate_jobs WHERE id = :id"),
+                {"id": job_id},
+            )
+            status = found.scalar()
+            result = await read_result(session, job_id)
+        return JobState.from_database(job_id, status or "", result)
+
+    async def result(self, job_id: int) -> JsonValue:
+        """What the job's task returned (None until it succeeded)."""
+        async with self.repo.session() as session:
+            return await read_result(session, job_id)
 
     async def attempts(self, job_id: int) -> int:
         """How many runs of the job have ended."""

@@ -13,6 +13,8 @@ def test_jobs_exports_are_pinned_and_sorted():
         "JobFinished",
         "JobOutcome",
         "JobProgress",
+        "JobState",
+        "JobStatus",
         "Jobs",
         "JobsError",
         "NotStartedError",
@@ -20,5 +22,6 @@ def test_jobs_exports_are_pinned_and_sorted():
         "TaskError",
         "Worker",
         "job_topic",
+        "use_job",
     ]
     assert sorted(ember.jobs.__all__) == ember.jobs.__all__
