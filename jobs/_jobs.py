@@ -8,12 +8,14 @@ wake-ups), SQLite uses ember's connector over the same file (see ``_sqlite``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import inspect
 import json
 import logging
+import os
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import procrastinate
@@ -268,6 +270,24 @@ class Jobs:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(
+        self, queues: Mapping[str, int] | None = None, *, in_process: bool | None = None
+    ) -> AsyncIterator[Jobs]:
+        """Start the queue for an app's lifespan, with a worker in this process by default.
+
+        ``in_process=False`` (or ``EMBER_JOBS_IN_PROCESS=false``) leaves the jobs to
+        ``ember worker`` processes; the app still enqueues them.
+        """
+        if in_process is None:
+            in_process = os.environ.get("EMBER_JOBS_IN_PROCESS", "true").lower() != "false"
+        async with self:
+            if not in_process:
+                yield self
+                return
+            async with self.worker(queues):
+                yield self
 
     def worker(
         self,

@@ -17,3 +17,15 @@ class Order(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item: Mapped[str] = mapped_column(String(50))
+
+
+class Run(Base):
+    """One start or finish of a job in a worker process."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(50))
+    attempt: Mapped[int]
+    pid: Mapped[int]
+    state: Mapped[str] = mapped_column(String(10))

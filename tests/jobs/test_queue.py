@@ -258,3 +258,22 @@ async def test_queued_job_survives_a_restart(database: tuple[str, str | None], r
         assert job_id is not None
         await eventually(lambda: _status_is(after, job_id, "succeeded"))
     await again.dispose()
+
+
+async def test_lifespan_runs_a_worker_in_process_unless_told_not_to(
+    repo: Repo, jobs: Jobs, monkeypatch: pytest.MonkeyPatch
+):
+    ran: list[str] = []
+
+    @jobs.task
+    async def note(job: JobContext, text: str) -> None:
+        ran.append(text)
+
+    monkeypatch.setenv("EMBER_JOBS_IN_PROCESS", "false")
+    async with jobs.lifespan():
+        await note.enqueue(text="left for ember worker")
+        await asyncio.sleep(0.3)
+    assert ran == []
+    monkeypatch.delenv("EMBER_JOBS_IN_PROCESS")
+    async with jobs.lifespan():
+        await eventually(lambda: ran == ["left for ember worker"])
