@@ -26,6 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
+import anyio
 import anyio.lowlevel
 from reactpy.core._life_cycle_hook import HOOK_STACK, LifeCycleHook
 from reactpy.core.events import EventHandler
@@ -219,6 +220,13 @@ class EmberLayout(_StreamAwareLayout):
     async def __aenter__(self) -> EmberLayout:
         await super().__aenter__()
         return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        # A session closes its layout inside its cancelled task group: unshielded, the
+        # first component whose effects are awaited is cancelled there, the unmount stops,
+        # and every later component's effect tasks stay pending until they are collected.
+        with anyio.CancelScope(shield=True):
+            await super().__aexit__(*exc_info)
 
     async def _create_layout_update(self, old_state: Any) -> Any:
         started = time.perf_counter()
