@@ -23,7 +23,7 @@ from ._changeset import Action, Changeset
 from ._constraints import apply_violation, violation_of
 from ._errors import ChangesetError, DatabaseUnavailableError, NotFoundError
 from ._metadata import check_naming_convention
-from ._preload import Strategy, preload_options
+from ._preload import Strategy, load_into, path_tree, preload_options
 from ._result import Result
 from ._settings import WRITE_OPTION, DatabaseSettings, load_database_settings, make_engine
 from ._writes import Failed, check_writable, delete_row, insert_row, update_row
@@ -260,21 +260,16 @@ class Repo:
             return changeset
         return changeset.add_error(target, message, validation="unsafe_unique", fields=names)
 
-    async def preload(
-        self, records: Sequence[T], paths: Sequence[str], *, strategy: Strategy = "selectin"
-    ) -> list[T]:
-        """The same records reloaded with ``paths`` preloaded (one query per level)."""
-        if not records:
-            return []
-        model = type(records[0])
-        mapper = sa_inspect(model)
-        column = mapper.primary_key[0]
-        keys = [mapper.primary_key_from_instance(r)[0] for r in records]
-        stmt = self.select(model, preload=paths, strategy=strategy).where(column.in_(keys))
+    async def preload(self, records: Sequence[T], paths: Sequence[str]) -> list[T]:
+        """Load ``paths`` onto the given records themselves: one query per level.
+
+        The records are not reloaded (one deleted meanwhile stays, with empty
+        relationships); the same objects come back, in a new list.
+        """
+        records = list(records)
         async with self.session() as session:
-            stmt = stmt.execution_options(populate_existing=True)
-            rows = {mapper.primary_key_from_instance(r)[0]: r for r in await session.scalars(stmt)}
-        return [rows[key] for key in keys if key in rows]
+            await load_into(session, records, path_tree(paths), self.select)
+        return records
 
     def _as_select(self, query: type[T] | Select[T], preload: Sequence[str]) -> Select[T]:
         if isinstance(query, Select):
