@@ -25,7 +25,13 @@ from ._errors import ChangesetError, DatabaseUnavailableError, NotFoundError
 from ._metadata import check_naming_convention
 from ._preload import Strategy, load_into, path_tree, preload_options
 from ._result import Result
-from ._settings import WRITE_OPTION, DatabaseSettings, load_database_settings, make_engine
+from ._settings import (
+    WRITE_OPTION,
+    DatabaseSettings,
+    load_database_settings,
+    make_engine,
+    set_up_sqlite,
+)
 from ._writes import Failed, check_writable, delete_row, insert_row, update_row
 
 if TYPE_CHECKING:
@@ -40,7 +46,9 @@ class Repo:
     """The gateway to one database: lookups, preloads and changeset writes.
 
     Args:
-        engine: an async engine (see ``make_engine``).
+        engine: an async engine (see ``make_engine``); on SQLite, one made elsewhere is
+            given ember's set-up (foreign keys on, nesting SAVEPOINTs, BEGIN IMMEDIATE
+            for writes) on every connection it hands out.
         metadata: the models' MetaData; its naming convention is checked here, at start.
         raise_on_lazy_load: development mode, every query the repo builds makes
             relationships that were not preloaded raise when touched.
@@ -50,6 +58,10 @@ class Repo:
         self, engine: AsyncEngine, metadata: MetaData, *, raise_on_lazy_load: bool = False
     ) -> None:
         check_naming_convention(metadata)
+        # An engine the app made itself (create_async_engine) gets ember's SQLite set-up
+        # too: without it foreign keys are not enforced and SAVEPOINTs do not nest, so a
+        # failed step of a Multi would keep the steps before it.
+        set_up_sqlite(engine)
         self.engine = engine
         self.metadata = metadata
         self.raise_on_lazy_load = raise_on_lazy_load
