@@ -87,6 +87,8 @@ class Jobs:
         self.counters: Counter[str] = Counter()
         self.observers: list[Observer] = []
         self._started = False
+        self.inline = False
+        """Set by ``ember.jobs.testing.inline``: enqueue runs the task at once."""
         backend = repo.engine.url.get_backend_name()
         self.backend = backend
         if backend == "sqlite":
@@ -326,6 +328,9 @@ class Jobs:
         queue: str,
     ) -> int | None:
         """Write one job on the Repo's current transaction (or a new one); see Task.enqueue."""
+        if self.inline:
+            await task.function(JobContext(self, 0, 1, task.name), **kwargs)
+            return 0
         self._require_started()
         if schedule_in is not None:
             delta = (
