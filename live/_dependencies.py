@@ -109,18 +109,20 @@ class DependencyResolver:
         failure: list[BaseException] = []
 
         async def keep(*, task_status: TaskStatus[dict[str, Any]]) -> None:
+            started = False
             try:
                 async with AsyncExitStack() as stack:
                     task_status.started(await self._solve(connection, stack))
+                    started = True
                     await released.wait()
             except Exception as error:
-                failure.append(error)
+                if not started:
+                    raise  # refused while resolving: start() raises it, nothing is held
+                failure.append(error)  # a clean-up failed: release() raises it
             finally:
                 finished.set()
 
         values: dict[str, Any] = await group.start(keep)
-        if failure:  # refused while resolving: nothing is held
-            raise failure[0]
 
         async def release() -> None:
             released.set()

@@ -63,9 +63,10 @@ logger = logging.getLogger("ember.live")
 
 RootFactory = Callable[[], Component]
 Mountable = type[LiveView] | Callable[..., Any]
-LoginRedirect = str | Callable[[HTTPConnection, HTTPException], str | None]
+LoginRedirect = str | Callable[[str, HTTPException], str | None]
 """Where a browser goes when a dependency refuses it with 401 or 403: a path, or a function
-of the connection and the error that returns one (or None to refuse as FastAPI does)."""
+of the page's URL (path and query, as the browser shows it) and the error that returns one
+(or None to refuse as FastAPI does)."""
 _AUTH_FAILURES = frozenset({401, 403})
 _REACTPY_STATIC = Path(reactpy.__file__).parent / "static"
 
@@ -189,7 +190,8 @@ class Ember:
                 ``yield`` dependency acquired is released once the view has mounted;
                 its value stays readable.
             login_redirect: where to send a browser that a dependency refuses with 401
-                or 403 (a path, or a function ``(connection, error) -> path | None``):
+                or 403 (a path, or a function ``(page_url, error) -> path | None``, e.g.
+                ``lambda url, error: f"/login?next={quote(url)}"``):
                 the page answers with a redirect, the socket tells the client to go there.
                 Without it the page answers FastAPI's JSON error.
 
@@ -265,7 +267,9 @@ class Ember:
             redirect = mounted.login_redirect
             if error.status_code not in _AUTH_FAILURES or redirect is None:
                 raise
-            target = redirect if isinstance(redirect, str) else redirect(connection, error)
+            target = (
+                redirect if isinstance(redirect, str) else redirect(_page_url(connection), error)
+            )
             if target is None:
                 raise
             return target
@@ -456,6 +460,16 @@ class Ember:
             return True
         host = connection.headers.get("host", "")
         return urlsplit(origin).netloc == host
+
+
+def _page_url(connection: HTTPConnection) -> str:
+    """The page's URL as the browser shows it (for a socket: what the client reported)."""
+    if isinstance(connection, WebSocket):
+        path = connection.query_params.get("path", "/")
+        query = connection.query_params.get("qs", "").lstrip("?")
+    else:
+        path, query = connection.url.path, connection.url.query
+    return f"{path}?{query}" if query else path
 
 
 def _refuse_app(app: object, path: str) -> NoReturn:
