@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ember.demo import app as demo
+from ember.demo import chirps, db, layout
 from ember.live.testing import LiveClient
-from examples.demo import app as demo
-from examples.demo import chirps, db, layout
 
 
 @contextlib.asynccontextmanager
