@@ -263,3 +263,26 @@ def test_bounds_a_client_that_never_answers_pings_is_cut_off(tmp_path):
         sock.close()
     finally:
         served.stop()
+
+
+def test_bounds_ember_server_and_ember_demo_run_uvicorn_with_them(monkeypatch, tmp_path):
+    from ember.demo import _cli as demo_cli
+    from ember.live import _cli
+
+    given: dict[str, object] = {}
+    monkeypatch.setattr(_cli.uvicorn, "run", lambda app, **options: given.update(options))
+    _cli._serve(APP, "127.0.0.1", 8000, app_dir=tmp_path)
+    configs: list[object] = []
+
+    def run(self: object, sockets: list[socket.socket]) -> None:
+        configs.append(self)
+        for sock in sockets:
+            sock.close()
+
+    monkeypatch.setattr(demo_cli._Server, "run", run)
+    demo_cli.demo_command("127.0.0.1", 0)
+    demo = configs[0].config  # type: ignore[attr-defined]
+    for options in (given, vars(demo)):
+        assert options["ws"] == "ember.live.serving:WebSocketProtocol"
+        assert options["ws_max_size"] == MIB
+        assert options["ws_ping_interval"] == options["ws_ping_timeout"] == 20.0
