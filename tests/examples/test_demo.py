@@ -127,6 +127,8 @@ async def test_demo_handler_failure_closes_with_1011(tmp_path):
         page = await client.live("/")
         await page.fire("#compose", "onSubmit", 5)  # not an event: the handler raises
         assert await page.wait_closed() == 1011
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database(request, tmp_path, monkeypatch) -> AsyncIterator[str]:
     """The demo's database URL: a SQLite file, or a fresh schema on PostgreSQL."""
