@@ -3,10 +3,10 @@
 For a mount at ``/counter`` ember adds, next to the app's own routes:
 
 - ``GET /counter``: the first paint, rendered on the server (``connected`` False), in a
-  page shell that boots ReactPy's client through ember's small shim;
+  page shell that loads ember's client (``static/ember.js``), which adopts that markup;
 - ``WS /counter/_ember/ws?token=…``: one live session per tab (a FastAPI websocket route,
   so the app's middleware and dependencies run);
-- ``GET /counter/_ember/static/…``: ReactPy's client files and ember's shim.
+- ``GET /counter/_ember/static/ember.<hash>.js``: the client (see ``ember.live._client``).
 """
 
 from __future__ import annotations
@@ -19,18 +19,16 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-import reactpy
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.params import Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.staticfiles import StaticFiles
 
 from ember.pubsub import PubSub
 
+from ._client import client_tags, serve_client
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
 from ._hooks import SessionContext
@@ -52,7 +50,6 @@ logger = logging.getLogger("ember.live")
 
 RootFactory = Callable[[], Component]
 Mountable = type[LiveView] | Callable[..., Any]
-_REACTPY_STATIC = Path(reactpy.__file__).parent / "static"
 
 
 @dataclass
@@ -209,9 +206,11 @@ class Ember:
             _with_dependencies(self._socket_endpoint(mounted), WebSocket, declared),
             name=f"ember-ws:{path}",
         )
-        app.mount(
-            f"{mounted.prefix}/static",
-            StaticFiles(directory=_REACTPY_STATIC, packages=[("ember.live", "static")]),
+        app.add_route(
+            f"{mounted.prefix}/static/{{name}}",
+            serve_client,
+            methods=["GET", "HEAD"],
+            include_in_schema=False,
             name=f"ember-static:{path}",
         )
         return mounted
@@ -369,8 +368,11 @@ def _with_dependencies(
     return endpoint
 
 
-# The connection state the shim puts on the root, made visible. Apps restyle it in `head`
-# (their rules come later) or hide it with `[data-ember-root]::before {display: none}`.
+# The client's states made visible: the connection (a banner while it is down; events made
+# then are queued, their elements marked loading, and sent once it is back) and the submit
+# buttons with ``data-disable-with`` while their form's submit is in flight. Apps restyle
+# these in `head` (their rules come later) or hide the banner with
+# `[data-ember-root]::before {display: none}`.
 CONNECTION_CSS = (
     "[data-ember-root].ember-disconnected::before,[data-ember-root].ember-error::before"
     "{position:fixed;inset:0 0 auto 0;z-index:2147483647;padding:.4rem 1rem;"
@@ -379,44 +381,33 @@ CONNECTION_CSS = (
     '[data-ember-root].ember-error::before{background:#991b1b;content:"This page could not '
     'reconnect. Reload it to continue."}'
     "[data-ember-root].ember-disconnected [data-ember-live]{opacity:.65;transition:opacity .3s}"
+    ".ember-disabled-with[data-disable-with]{font-size:0!important}"
+    ".ember-disabled-with[data-disable-with]>*{display:none!important}"
+    ".ember-disabled-with[data-disable-with]::after{content:attr(data-disable-with);"
+    "font-size:var(--ember-disable-with-size,.9rem)}"
 )
 
 
 def page_shell(mounted: Mount, body: str, token: str) -> str:
     """The HTML document around a view's first paint."""
-    static = f"{mounted.prefix}/static"
     config = {
         "pathPrefix": f"{mounted.prefix}/",
         "componentPath": f"ws?token={token}",
-        "socketPath": f"{mounted.prefix}/ws",
     }
-    import_map = {
-        "imports": {
-            "react": f"{static}/preact.js",
-            "react-dom": f"{static}/preact-dom.js",
-            "react-dom/client": f"{static}/preact-dom.js",
-            "react/jsx-runtime": f"{static}/preact-jsx-runtime.js",
-        }
-    }
+    preload, script = client_tags(f"{mounted.prefix}/static")
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(mounted.title)}</title>"
-        f'<script type="importmap">{_script_json(import_map)}</script>'
+        f"<title>{escape(mounted.title)}</title>{preload}"
         f"<style>{CONNECTION_CSS}</style>"
         f"{mounted.head}</head><body>"
-        f'<div data-ember-root class="ember-root ember-static" '
+        f'<div data-ember-root class="ember-root" '
         f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
-        f"<div data-ember-static>{body}</div><div data-ember-live></div></div>"
-        f'<script type="module" src="{static}/ember.js"></script>'
+        f"<div data-ember-live>{body}</div></div>"
+        f"{script}"
         "</body></html>"
     )
-
-
-def _script_json(value: Any) -> str:
-    # JSON inside <script> must not be able to close the element.
-    return json.dumps(value).replace("<", "\\u003c")
 
 
 def _carry_flash(response: Response, signed: str) -> None:

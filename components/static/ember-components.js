@@ -56,16 +56,3 @@ new MutationObserver((records) => {
   attributeFilter: ["data-ember-focus"],
   attributeOldValue: true,
 });
-
-// Form inputs are detached from their <form> (see components/_inputs.py, _ownership) so
-// that their events stay small; Enter in one still submits the form it belongs to.
-document.addEventListener("keydown", (event) => {
-  if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
-  const input = event.target;
-  if (!(input instanceof HTMLInputElement) || !input.dataset.emberSubmit) return;
-  const form = document.getElementById(input.dataset.emberSubmit);
-  if (form instanceof HTMLFormElement) {
-    event.preventDefault();
-    form.requestSubmit();
-  }
-});
