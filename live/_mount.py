@@ -3,15 +3,15 @@
 For a mount at ``/counter`` ember adds, next to the app's own routes:
 
 - ``GET /counter``: the first paint, rendered on the server (``connected`` False), in a
-  page shell that boots ReactPy's client through ember's small shim;
+  page shell that loads ember's client, which adopts that markup;
 - ``WS /counter/_ember/ws?token=…``: one live session per tab (the app's middleware runs;
   the mount's dependencies and the app's router-level ones are resolved by ember, see
   ``_dependencies``);
-- ``GET /counter/_ember/static/…``: ReactPy's client files and ember's shim.
+- ``GET /counter/_ember/static/ember.<hash>.js``: the client (see ``ember.live._client``).
 
 None of them is an ``APIRoute``: the app's OpenAPI schema and its
 ``generate_unique_id_function`` never see them. Behind a path prefix (a sub-app mounted
-with ``app.mount``, or ``--root-path``) the page links its statics and socket under the
+with ``app.mount``, or ``--root-path``) the page links its client and socket under the
 request's ``root_path``.
 """
 
@@ -24,22 +24,20 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit
 
 import anyio
-import reactpy
 from anyio.abc import TaskGroup
 from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket
 from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.params import Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.requests import HTTPConnection
-from starlette.staticfiles import StaticFiles
 
 from ember.pubsub import PubSub
 
+from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
@@ -68,7 +66,6 @@ LoginRedirect = str | Callable[[str, HTTPException], str | None]
 of the page's URL (path and query, as the browser shows it) and the error that returns one
 (or None to refuse as FastAPI does)."""
 _AUTH_FAILURES = frozenset({401, 403})
-_REACTPY_STATIC = Path(reactpy.__file__).parent / "static"
 
 
 @dataclass
@@ -242,9 +239,11 @@ class Ember:
         app.router.add_websocket_route(
             f"{mounted.prefix}/ws", self._socket_endpoint(mounted), name=f"ember-ws:{path}"
         )
-        app.mount(
-            f"{mounted.prefix}/static",
-            StaticFiles(directory=_REACTPY_STATIC, packages=[("ember.live", "static")]),
+        app.add_route(
+            f"{mounted.prefix}/static/{{name}}",
+            serve_client,
+            methods=["GET", "HEAD"],
+            include_in_schema=False,
             name=f"ember-static:{path}",
         )
         return mounted

@@ -208,6 +208,7 @@ async def _dispatch(
                 frame.target[:80],
                 session.id,
             )
+            await writer.acknowledge(frame.seq, layout)
             continue
         if frame.seq is not None:
             layout.record_event_seq(frame.target, frame.seq)
@@ -241,6 +242,7 @@ async def _dispatch(
             raise _SessionFailed(
                 CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
             ) from None
+        await writer.acknowledge(frame.seq, layout)
 
 
 async def _between_renders(layout: EmberLayout) -> None:
@@ -310,6 +312,7 @@ class _Writer:
         self._sending = False
         self._sent: asyncio.Event | None = None  # made only while someone waits
         self._mirror = ModelMirror()
+        self._ack: int | None = None  # an event whose renders are still on their way
 
     @property
     def sending(self) -> bool:
@@ -329,11 +332,25 @@ class _Writer:
             try:
                 for message in self._mirror.messages(update):
                     await self.send(message)
+                while self._ack is not None and not layout.has_pending_renders():
+                    seq, self._ack = self._ack, None
+                    await self.send({"type": "ember-ack", "seq": seq})
             finally:
                 self._sending = False
                 if self._sent is not None:
                     self._sent.set()
                     self._sent = None
+
+    async def acknowledge(self, seq: int | None, layout: EmberLayout) -> None:
+        """Tell the client the event ``seq`` is handled: now if its renders are sent, else
+        after them (the writer sends the ack with the render that settles)."""
+        if seq is None:
+            return
+        await asyncio.sleep(0)  # a sync handler's render is scheduled by a loop callback
+        if self._sending or layout.has_pending_renders():
+            self._ack = seq
+            return
+        await self.send({"type": "ember-ack", "seq": seq})
 
     async def settle(self, layout: EmberLayout) -> None:
         """Return once no render is scheduled, running or being sent."""

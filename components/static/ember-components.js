@@ -57,18 +57,14 @@ new MutationObserver((records) => {
   attributeOldValue: true,
 });
 
-// Form inputs are detached from their <form> (see components/_inputs.py, _ownership) so
-// that their events stay small; Enter in one still submits the form it belongs to, and
-// Ctrl+Enter (Cmd+Enter) in a textarea, where Enter alone starts a new line.
+// Ctrl+Enter (Cmd+Enter) in a textarea submits its form, where Enter alone starts a new
+// line (Enter in a one-line input submits natively).
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
   const input = event.target;
-  const multiline = input instanceof HTMLTextAreaElement;
-  if (!(input instanceof HTMLInputElement || multiline) || !input.dataset.emberSubmit) return;
-  if (multiline && !(event.ctrlKey || event.metaKey)) return;
-  const form = document.getElementById(input.dataset.emberSubmit);
-  if (form instanceof HTMLFormElement) {
+  if (!(input instanceof HTMLTextAreaElement) || !(event.ctrlKey || event.metaKey)) return;
+  if (input.form) {
     event.preventDefault();
-    form.requestSubmit();
+    input.form.requestSubmit();
   }
 });
