@@ -37,6 +37,7 @@ from starlette.requests import HTTPConnection
 
 from ember.pubsub import PubSub
 
+from ._channel import first_paint_model, run_channel
 from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
@@ -327,7 +328,9 @@ class Ember:
                     location=Location(path=connection.url.path, query_string=connection.url.query),
                     carrier=connection,
                 )
-                model = await render_first_model(
+                ember_engine = self.settings.engine == "ember"
+                render = first_paint_model if ember_engine else render_first_model
+                model = await render(
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
@@ -428,7 +431,8 @@ class Ember:
         self.sessions[session.id] = session
         self.watchdog.acquire()
         try:
-            await run_session(self, mounted, session, connection)
+            run = run_channel if self.settings.engine == "ember" else run_session
+            await run(self, mounted, session, connection)
         finally:
             self.watchdog.release()
             if self.sessions.get(session.id) is session:

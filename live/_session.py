@@ -88,6 +88,9 @@ class LiveSession:
         default_factory=list, repr=False
     )
     _running_tasks: int = 0
+    _mailbox: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def connected(self) -> bool:
@@ -128,9 +131,7 @@ class LiveSession:
 
         async def wait_then_run() -> None:
             await anyio.sleep(delay)
-            outcome = callback()
-            if outcome is not None:
-                await outcome
+            await self._in_turn(callback)
 
         return self.start_task(wait_then_run, name=name or f"call_later {delay}s")
 
@@ -162,18 +163,32 @@ class LiveSession:
 
         async def deliver() -> None:
             async for message in subscription:
-                with telemetry.span(
-                    "ember.live.deliver",
-                    session=self.id,
-                    topic=topic,
-                    message=type(message).__name__,
-                ):
-                    outcome = handler(message)
-                    if outcome is not None:
-                        await outcome
+
+                async def handle(message: Any = message) -> None:
+                    with telemetry.span(
+                        "ember.live.deliver",
+                        session=self.id,
+                        topic=topic,
+                        message=type(message).__name__,
+                    ):
+                        outcome = handler(message)
+                        if outcome is not None:
+                            await outcome
+
+                await self._in_turn(handle)
 
         self.start_task(deliver, name=f"subscription {topic}")
         return subscription
+
+    async def _in_turn(self, function: Callable[[], Awaitable[None] | None]) -> None:
+        """Run ``function`` as one item of the session's mailbox (after the event or
+        message being handled, never in the middle of it), or at once without one."""
+        if self._mailbox is not None:
+            await self._mailbox(function)
+            return
+        outcome = function()
+        if outcome is not None:
+            await outcome
 
     def add_cleanup(self, cleanup: Cleanup) -> None:
         """Run ``cleanup`` when the session ends (subscriptions, timers, presence)."""

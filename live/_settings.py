@@ -86,6 +86,10 @@ class LiveSettings(BaseSettings):
         description="Where session snapshots live: memory:// (this process) or redis://…",
     )
     recovery_ttl_seconds: int = Field(default=3600, gt=0)
+    engine: Literal["reactpy", "ember"] = Field(
+        default="reactpy",
+        description="What renders live views: ember's own engine, or ReactPy's Layout.",
+    )
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> LiveSettings:

@@ -141,7 +141,7 @@ class Socket:
                 work=name,
                 ok=outcome.ok,
             )
-            await self._view._dispatch_async(name, outcome, self)
+            await self.session._in_turn(lambda: self._view._dispatch_async(name, outcome, self))
 
         self.session.start_task(run, name=f"start_async {name}")
 
