@@ -14,6 +14,7 @@ import inspect
 import json
 import logging
 import os
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
@@ -326,6 +327,7 @@ class Jobs:
         schedule_at: datetime.datetime | None,
         priority: int,
         queue: str,
+        unique_for: float | None = None,
     ) -> int | None:
         """Write one job on the Repo's current transaction (or a new one); see Task.enqueue."""
         if self.inline:
@@ -354,6 +356,9 @@ class Jobs:
                 # Nothing expected can fail: no SAVEPOINT (two round trips fewer).
                 job_id = await self._insert(session, values)
             else:
+                if unique_for is not None and await self._recently(session, unique_key, unique_for):
+                    self.telemetry("duplicate", task=task.name, unique_key=unique_key)
+                    return None
                 inserted = await self._insert_unique(session, values, task, unique_key)
                 if inserted is None:
                     return None
@@ -368,6 +373,21 @@ class Jobs:
                 )
         self.telemetry("enqueued", job_id=job_id, task=task.name, queue=queue)
         return job_id
+
+    async def _recently(self, session: AsyncSession, unique_key: str, period: float) -> bool:
+        """A job with ``unique_key`` was enqueued less than ``period`` seconds ago."""
+        since: object = time.time() - period
+        if self._sqlite is None:
+            since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=period)
+        found = await session.execute(
+            text(
+                "SELECT 1 FROM procrastinate_jobs AS job JOIN procrastinate_events AS event "
+                "ON event.job_id = job.id WHERE job.queueing_lock = :key "
+                "AND event.type = 'deferred' AND event.at > :since LIMIT 1"
+            ),
+            {"key": unique_key, "since": since},
+        )
+        return found.first() is not None
 
     async def _insert_unique(
         self, session: AsyncSession, values: dict[str, Any], task: Task[Any], unique_key: str

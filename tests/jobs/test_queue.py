@@ -277,3 +277,20 @@ async def test_lifespan_runs_a_worker_in_process_unless_told_not_to(
     monkeypatch.delenv("EMBER_JOBS_IN_PROCESS")
     async with jobs.lifespan():
         await eventually(lambda: ran == ["left for ember worker"])
+
+
+async def test_unique_for_refuses_the_key_for_a_period_even_after_the_job_ran(
+    repo: Repo, jobs: Jobs
+):
+    @jobs.task
+    async def digest(job: JobContext) -> None:
+        return None
+
+    first = await digest.enqueue(unique_key="digest:ada", unique_for=0.8)
+    assert first is not None
+    async with jobs.worker():
+        await eventually(lambda: _status_is(jobs, first, "succeeded"))
+    assert await digest.enqueue(unique_key="digest:ada", unique_for=0.8) is None
+    assert await digest.enqueue(unique_key="digest:bob", unique_for=0.8) is not None
+    await asyncio.sleep(0.9)
+    assert await digest.enqueue(unique_key="digest:ada", unique_for=0.8) is not None
