@@ -17,6 +17,7 @@ from typing import Any
 from reactpy import html
 
 import ember.components as ui
+from ember.jobs import JobFinished, JobOutcome, JobProgress, job_topic
 from ember.live import (
     AsyncResult,
     LiveSession,
@@ -31,7 +32,7 @@ from ember.live import (
 )
 from ember.pubsub import MessagesMayBeLost, PresenceDiff
 
-from . import chirps, online
+from . import chirps, online, reports
 from .layout import shell
 
 
@@ -58,6 +59,7 @@ class TimelineLive(LiveView):
             form=ui.to_form(chirps.change_chirp(name), id="compose"),
             online=online.names(),
             trending=None,
+            trending_done=None,
             mine=Mine(await chirps.likes_of(name), await chirps.reposts_of(name)),
             posted=0,  # chirps posted from this tab: the composer takes the focus after each
         )
@@ -147,8 +149,29 @@ class TimelineLive(LiveView):
 
     @on_event("trending")
     async def trending(self, params: Mapping[str, Any], socket: Socket) -> None:
-        socket.assign(trending=AsyncResult.loading())
-        socket.start_async("trending", chirps.trending_words)
+        cached = await reports.cached_trending()
+        if cached is not None:  # counted less than reports.TTL seconds ago
+            socket.assign(trending=AsyncResult.succeeded(cached), trending_done=None)
+            return
+        job_id = await reports.start_trending()
+        if job_id is None:  # jobs are not running (no lifespan): count right here
+            socket.assign(trending=AsyncResult.loading())
+            socket.start_async("trending", chirps.trending_words)
+            return
+        await socket.subscribe(job_topic(job_id), types=[JobProgress, JobFinished])
+        socket.assign(trending=AsyncResult.loading(), trending_done=0.0)
+
+    @on_info(JobProgress)
+    async def trending_progress(self, progress: JobProgress, socket: Socket) -> None:
+        socket.assign(trending_done=progress.fraction or 0.0)
+
+    @on_info(JobFinished)
+    async def trending_finished(self, finished: JobFinished, socket: Socket) -> None:
+        if finished.outcome == JobOutcome.SUCCEEDED:
+            socket.assign(trending=AsyncResult.succeeded(finished.result), trending_done=None)
+        elif finished.outcome != JobOutcome.RETRYING:
+            error = RuntimeError(finished.error or "the report failed")
+            socket.assign(trending=AsyncResult.failed_with(error), trending_done=None)
 
     @on_async("trending")
     async def trending_done(
@@ -208,7 +231,7 @@ class TimelineLive(LiveView):
                 html.aside(
                     {"className": "demo-side"},
                     self.online_card(assigns["online"]),
-                    self.trending_card(assigns["trending"]),
+                    self.trending_card(assigns["trending"], assigns["trending_done"]),
                 ),
             ),
             status=html.span({"id": "who"}, f"You are {assigns['name']}"),
@@ -280,7 +303,9 @@ class TimelineLive(LiveView):
             id="online-card",
         )
 
-    def trending_card(self, result: AsyncResult[list[tuple[str, int]]] | None) -> Any:
+    def trending_card(
+        self, result: AsyncResult[list[tuple[str, int]]] | None, done: float | None = None
+    ) -> Any:
         loading = result is not None and result.is_loading
         body: Any = html.p("Which words are people using? Counting takes a moment.")
         if result is not None:
@@ -294,7 +319,11 @@ class TimelineLive(LiveView):
                     if words
                     else html.p({"id": "trending"}, "Nothing to count yet: post a chirp.")
                 ),
-                loading=html.p({"id": "trending-loading"}, ui.spinner(), " Counting words…"),
+                loading=html.p(
+                    {"id": "trending-loading"},
+                    ui.spinner(),
+                    " Counting words…" if done is None else f" Counting words… {done:.0%}",
+                ),
             )
         return ui.card(
             body,
