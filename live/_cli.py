@@ -145,6 +145,27 @@ def storybook(
 
 
 @cli.command()
+def worker(
+    jobs: Annotated[str, typer.Argument(help="The app's Jobs, as module:attribute.")],
+    queue: Annotated[
+        list[str] | None,
+        typer.Option(help="A queue to run, as NAME or NAME=CONCURRENCY (repeat it)."),
+    ] = None,
+    drain: Annotated[
+        float, typer.Option(help="Seconds running jobs get to finish after SIGTERM.", min=0)
+    ] = 30.0,
+) -> None:
+    """Run an app's background jobs (ember.jobs) in this process until SIGTERM."""
+    # ember.jobs imports ember.live; loading it here, at run time, keeps live free of it.
+    jobs_cli = importlib.import_module("ember.jobs._cli")
+    try:
+        jobs_cli.worker_command(jobs, queue or [], drain)
+    except importlib.import_module("ember.jobs").JobsError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
+
+
+@cli.command()
 def server(
     app: Annotated[str, typer.Argument(help="The app to serve, as module:attribute.")],
     host: HostOption = "127.0.0.1",

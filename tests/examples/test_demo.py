@@ -229,3 +229,12 @@ def test_demo_times_show_the_date_unless_today():
     local = then.astimezone()
     assert older["children"] == [f"4 Mar 2025, {local:%H:%M}"]
     assert older["attributes"]["dateTime"] == local.isoformat()
+
+
+async def test_demo_handler_failure_closes_with_1011(tmp_path):
+    # Regression: the timeline's teardown swallowed the failure and its pages closed with
+    # 1000 ("normal"), so monitoring saw clean closes.
+    async with running(tmp_path) as client:
+        page = await client.live("/")
+        await page.fire("#compose", "onSubmit", 5)  # not an event: the handler raises
+        assert await page.wait_closed() == 1011
