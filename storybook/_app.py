@@ -61,6 +61,8 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
                     ),
                 ),
             )
+        if view.story and catalog.find(view.story) is None:
+            return _not_found(catalog, view, search, set_search, go)
         chosen = Selection.resolve(catalog, view)
         view = view.replace(story=chosen.story.id, variation=chosen.variation)
 
@@ -94,6 +96,47 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
 
     Storybook.__name__ = Storybook.__qualname__ = "Storybook"
     return Storybook
+
+
+def _not_found(
+    catalog: Catalog,
+    view: ViewState,
+    search: str,
+    set_search: Callable[[str], None],
+    go: Callable[[ViewState], Awaitable[None]],
+) -> VdomDict:
+    """An unknown ``?story=``: say so (a stale link must not show another story)."""
+    first = catalog.stories[0]
+    ids = ", ".join(story.id for story in catalog.stories[:8])
+    more = ", …" if len(catalog.stories) > 8 else ""
+
+    async def select(story: Story, variation: str) -> None:
+        await go(view.replace(story=story.id, variation=variation, args={}))
+
+    return html.div(
+        {"className": "sb", "data-theme": view.theme, "id": "storybook"},
+        _top(catalog, view, None, go),
+        html.div(
+            {"className": "sb-body"},
+            sidebar(catalog, None, search, set_search, select),
+            html.main(
+                {"className": "sb-main", "id": "sb-not-found"},
+                ui.empty_state(
+                    f"No story named {view.story!r}",
+                    description=f"This storybook has: {ids}{more}. Pick one in the list, "
+                    "or check the link.",
+                    icon_name="search",
+                    action=html.a(
+                        {
+                            "href": f"?story={first.id}",
+                            "className": "ember-button ember-button-secondary ember-button-sm",
+                        },
+                        f"Open {first.name}",
+                    ),
+                ),
+            ),
+        ),
+    )
 
 
 def _panel(

@@ -81,6 +81,7 @@ LAYOUT = """
 .sb-cell { display: flex; align-items: center; gap: var(--ember-space-2); min-width: 14rem; }
 .sb-cell .ember-control[type="color"] { width: 2.6rem; padding: 2px; flex: none; }
 .sb-cell .ember-control[type="checkbox"] { width: 1.05rem; height: 1.05rem; min-height: 0; accent-color: var(--ember-primary); flex: none; }
+.sb-reset-slot { flex: none; width: 4.25rem; display: flex; justify-content: flex-end; }
 .sb-fixed { color: var(--ember-text-muted); font-style: italic; }
 .sb-error { margin: 4px 0 0; color: var(--ember-danger); font-size: 0.75rem; }
 .sb-changed { width: 6px; height: 6px; border-radius: 50%; background: var(--ember-primary); display: inline-block; margin-left: 6px; vertical-align: middle; }
@@ -91,6 +92,16 @@ LAYOUT = """
 .sb-log code, .sb-code { font-family: var(--ember-font-mono); font-size: 0.78rem; overflow-wrap: anywhere; }
 .sb-log-head { display: flex; justify-content: space-between; align-items: center; margin-bottom: var(--ember-space-2); color: var(--ember-text-muted); font-size: var(--ember-text-sm); }
 .sb-code { margin: 0 0 var(--ember-space-4); padding: var(--ember-space-3) var(--ember-space-4); background: var(--ember-surface-2); border: 1px solid var(--ember-border); border-radius: var(--ember-radius); overflow-x: auto; white-space: pre; line-height: 1.55; }
+.sb-code-head { display: flex; align-items: center; justify-content: space-between; gap: var(--ember-space-2); margin: var(--ember-space-4) 0 var(--ember-space-2); }
+.sb-code-head h2 { margin: 0; }
+.sb-code-head:first-child { margin-top: 0; }
+.sb-t-k, .sb-t-nd { color: var(--ember-primary-text); font-weight: 600; }
+.sb-t-s { color: var(--ember-success); }
+.sb-t-c { color: var(--ember-text-muted); font-style: italic; }
+.sb-t-m { color: var(--ember-info); }
+.sb-t-nf, .sb-t-nc { color: var(--ember-info); font-weight: 600; }
+.sb-t-nb { color: var(--ember-warning); }
+.sb-t-o { color: var(--ember-text-muted); }
 .sb-docs h2 { font-size: var(--ember-text-md); margin: var(--ember-space-4) 0 var(--ember-space-2); }
 .sb-docs h2:first-child { margin-top: 0; }
 .sb-docs p { margin: 0 0 var(--ember-space-2); max-width: 48rem; }
