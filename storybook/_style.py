@@ -57,6 +57,11 @@ LAYOUT = """
 .sb-pill:hover { background: var(--ember-surface-2); }
 .sb-pill[aria-pressed="true"] { background: var(--ember-primary); border-color: var(--ember-primary); color: var(--ember-on-primary); font-weight: 600; }
 .sb-canvas { border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); padding: var(--ember-space-6); min-height: 9rem; overflow: auto; display: flex; justify-content: safe center; align-items: safe center; box-shadow: var(--ember-shadow); position: relative; transform: translateZ(0); }
+.sb-every { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 18rem), 1fr)); gap: var(--ember-space-4); }
+.sb-variation { margin: 0; display: flex; flex-direction: column; gap: var(--ember-space-2); min-width: 0; }
+.sb-variation figcaption { font-size: var(--ember-text-sm); font-weight: 600; color: var(--ember-text-muted); }
+.sb-variation .sb-canvas { min-height: 6rem; padding: var(--ember-space-4); }
+.sb-pill-all { border-style: dashed; }
 .sb-bg-theme { background: var(--ember-bg); }
 .sb-bg-surface { background: var(--ember-surface); }
 .sb-bg-white { background: #ffffff; }

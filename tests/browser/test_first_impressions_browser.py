@@ -26,6 +26,7 @@ SHOTS = ROOT / "test-output" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"phone": 390, "desktop": 1280}
 PAGES = {"timeline": "/", "members": "/users", "storybook": "/storybook/"}
+PAGES |= {"storybook-all-buttons": "/storybook/?story=button&all=1"}
 STORIES = [story.id for story in discover(["ember.storybook.stories"])]
 
 

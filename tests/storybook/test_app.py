@@ -297,3 +297,19 @@ async def test_storybook_source_is_highlighted_with_a_copy_button(
         assert strings == ["'Alan'", "'lg'"]
         assert page.find("#sb-source-story .sb-t-k")  # keywords of the declaration
         assert page.find('button[data-ember-copy="sb-source-call"]').text() == "Copy"
+
+
+async def test_storybook_all_variations_page_shows_every_variation(
+    open_storybook: OpenStorybook,
+) -> None:
+    async with open_storybook("?story=badge") as page:
+        await page.click("#sb-all")
+        assert last_query(page) == {"story": "badge", "variation": "neutral", "all": "1"}
+        names = [f.attr("data-variation") for f in page.find_all("#sb-every figure")]
+        pills = [p.text() for p in page.find_all(".sb-pills .sb-pill:not(.sb-pill-all)")]
+        assert names == pills
+        assert page.find('#sb-every figure[data-variation="success"] .ember-badge-success')
+        assert not page.has("#sb-panel")  # controls belong to one variation
+        await page.click('.sb-pill[data-variation="success"]')
+        assert not page.has("#sb-every")
+        assert page.find("#sb-story .ember-badge-success").text() == "Success"
