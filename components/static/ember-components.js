@@ -72,3 +72,16 @@ document.addEventListener("keydown", (event) => {
     input.form.requestSubmit();
   }
 });
+
+// A button with data-ember-copy="id" copies that element's text to the clipboard and says
+// so for a moment (a server cannot reach the clipboard).
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-ember-copy]") : null;
+  if (!(button instanceof HTMLElement)) return;
+  const source = document.getElementById(button.dataset.emberCopy || "");
+  if (!source || !navigator.clipboard) return;
+  navigator.clipboard.writeText(source.textContent || "").then(() => {
+    button.dataset.emberCopied = "true";
+    setTimeout(() => delete button.dataset.emberCopied, 1500);
+  });
+});
