@@ -39,6 +39,7 @@ from ._recovery import MemoryRecoveryStore as MemoryRecoveryStore
 from ._recovery import RecoveryStore as RecoveryStore
 from ._recovery import RedisRecoveryStore as RedisRecoveryStore
 from ._session import LiveSession as LiveSession
+from ._session import Navigation as Navigation
 from ._session import PageLocation as PageLocation
 from ._session import SessionState as SessionState
 from ._settings import LiveSettings as LiveSettings
@@ -103,6 +104,7 @@ __all__ = [
     "MemoryRecoveryStore",
     "Mount",
     "Mountable",
+    "Navigation",
     "PageLocation",
     "ProtocolError",
     "RecoveryStore",
