@@ -107,7 +107,7 @@ class Ember:
         self._pubsub = pubsub
         if pubsub is not None:
             instrument_pubsub(pubsub)
-        self._pubsub_lock: asyncio.Lock | None = None
+        self._pubsub_lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         if self.settings.secret_key == DEVELOPMENT_SECRET_KEY:
             logger.info("ember uses its development secret key; set EMBER_SECRET_KEY in production")
         self.signer = TokenSigner(
@@ -140,8 +140,11 @@ class Ember:
         """Start the PubSub if it is not running yet, and return it."""
         pubsub = self.pubsub
         if not pubsub.started:
-            self._pubsub_lock = self._pubsub_lock or asyncio.Lock()
-            async with self._pubsub_lock:
+            # One lock per loop: a PubSub whose loop ended starts again on the next one.
+            loop = asyncio.get_running_loop()
+            if self._pubsub_lock is None or self._pubsub_lock[0] is not loop:
+                self._pubsub_lock = (loop, asyncio.Lock())
+            async with self._pubsub_lock[1]:
                 if not pubsub.started:
                     await pubsub.start()
         return pubsub
