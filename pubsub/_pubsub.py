@@ -231,6 +231,54 @@ class PubSub:
         """Like :meth:`broadcast`, but the subscription whose id is ``from_id`` is skipped."""
         await self._broadcast(topic, message, from_id)
 
+    def broadcast_sync(self, topic: str, message: BaseModel, *, timeout: float = 5.0) -> None:
+        """:meth:`broadcast` from synchronous code, for writes made outside ember.
+
+        - From another thread (a sync FastAPI route, a script, a sync SQLAlchemy
+          ``after_commit`` hook in a route's thread): the broadcast runs on the PubSub's
+          loop and this returns once it is published.
+        - From sync code on the PubSub's own loop thread (an ``after_commit`` hook of an
+          ``AsyncSession``, a sync callback): it cannot wait there, so the broadcast is
+          scheduled and runs as soon as the caller gives the loop back; a failure is
+          logged. The message is checked here either way.
+
+        Raises:
+            MessageTypeError: ``message`` is not a JSON-ready pydantic model.
+            NotStartedError: the PubSub is not running.
+            BroadcastError: the backend could not publish it (from another thread).
+            TimeoutError: not published within ``timeout`` seconds (from another thread).
+            PubSubError: called on another running event loop (await ``broadcast`` there).
+        """
+        _check_topic(topic)
+        _decode_own(encode(message, self.node_id), message)
+        loop = self._loop
+        if self._backend is None or loop is None or loop.is_closed():
+            raise NotStartedError(
+                f"Expected a started PubSub to broadcast_sync, but {self!r} is not running on "
+                "a live event loop. Start it in your app's lifespan (ember.live.lifespan does)."
+            )
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            task = loop.create_task(self._broadcast_logged(topic, message))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return
+        if running is not None:
+            raise PubSubError(
+                f"broadcast_sync() was called on an event loop other than {self!r}'s; on a "
+                "loop, use `await pubsub.broadcast(...)`."
+            )
+        asyncio.run_coroutine_threadsafe(self.broadcast(topic, message), loop).result(timeout)
+
+    async def _broadcast_logged(self, topic: str, message: BaseModel) -> None:
+        try:
+            await self.broadcast(topic, message)
+        except Exception:
+            logger.exception("broadcast_sync of a %s on %r failed", type(message).__name__, topic)
+
     def local_broadcast(
         self, topic: str, message: BaseModel, *, from_id: str | None = None
     ) -> None:
