@@ -22,6 +22,7 @@ import contextlib
 import inspect
 import json
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,18 @@ class Mount:
         return f"{self.path.rstrip('/')}/_ember"
 
 
+_INSTANCES: weakref.WeakSet[Ember] = weakref.WeakSet()
+
+
+def find_session(session_id: str) -> LiveSession | None:
+    """The open session ``session_id`` in any ``Ember`` of this process (for tests)."""
+    for ember in list(_INSTANCES):
+        session = ember.sessions.get(session_id)
+        if session is not None:
+            return session
+    return None
+
+
 class Ember:
     """The live runtime for one app: settings, token signing, sessions, the watchdog.
 
@@ -125,6 +138,7 @@ class Ember:
             window_seconds=self.settings.handshake_window_seconds,
         )
         self.mounts: list[Mount] = []
+        _INSTANCES.add(self)
         # Per connecting session: what its dependencies hold until the view has mounted.
         self._held: dict[str, Resolved] = {}
 

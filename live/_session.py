@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -111,6 +112,7 @@ class LiveSession:
     )
     _running_tasks: int = 0
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+    _timers: dict[object, float] = field(default_factory=dict, repr=False)
 
     @property
     def connected(self) -> bool:
@@ -149,13 +151,28 @@ class LiveSession:
     ) -> bool:
         """Run ``callback`` after ``delay`` seconds, unless the session ends first."""
 
-        async def wait_then_run() -> None:
-            await anyio.sleep(delay)
-            outcome = callback()
-            if outcome is not None:
-                await outcome
+        key = object()
 
-        return self.start_task(wait_then_run, name=name or f"call_later {delay}s")
+        async def wait_then_run() -> None:
+            try:
+                await anyio.sleep(delay)
+                outcome = callback()
+                if outcome is not None:
+                    await outcome
+            finally:
+                self._timers.pop(key, None)
+
+        self._timers[key] = time.monotonic() + delay
+        started = self.start_task(wait_then_run, name=name or f"call_later {delay}s")
+        if not started:
+            self._timers.pop(key, None)
+        return started
+
+    def _timers_due_within(self, seconds: float) -> bool:
+        """Whether a ``call_later`` timer is pending that fires within ``seconds`` from now
+        (``ember.live.testing`` waits for those after an event)."""
+        horizon = time.monotonic() + seconds
+        return any(deadline <= horizon for deadline in self._timers.values())
 
     async def subscribe(
         self,
