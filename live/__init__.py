@@ -29,6 +29,7 @@ from ._hooks import use_page_location as use_page_location
 from ._hooks import use_recoverable_state as use_recoverable_state
 from ._hooks import use_session as use_session
 from ._hooks import use_subscription as use_subscription
+from ._lifespan import combine_lifespans as combine_lifespans
 from ._mount import Ember as Ember
 from ._mount import Mount as Mount
 from ._mount import Mountable as Mountable
@@ -116,6 +117,7 @@ __all__ = [
     "Telemetry",
     "TelemetryEvent",
     "TokenError",
+    "combine_lifespans",
     "configure",
     "default_ember",
     "error_boundary",

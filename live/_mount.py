@@ -41,6 +41,7 @@ from starlette.staticfiles import StaticFiles
 
 from ember.pubsub import PubSub
 
+from ._assets import check_head_assets
 from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
@@ -83,6 +84,7 @@ class Mount:
     dependencies: dict[str, inspect.Parameter] = field(default_factory=dict)
     login_redirect: LoginRedirect | None = None
     resolver: DependencyResolver | None = field(default=None, repr=False)
+    head_checked: bool = field(default=False, repr=False)
 
     @property
     def prefix(self) -> str:
@@ -313,6 +315,9 @@ class Ember:
 
     def _page_endpoint(self, mounted: Mount) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(connection: Request) -> Response:
+            if not mounted.head_checked and mounted.head:
+                check_head_assets(connection.app.router.routes, mounted.head, mounted.path)
+                mounted.head_checked = True
             resolved = await self._resolve(mounted, connection)
             if isinstance(resolved, str):
                 return RedirectResponse(resolved, status_code=303)

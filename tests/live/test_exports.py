@@ -34,6 +34,7 @@ def test_live_all_is_sorted_and_complete():
         "TelemetryEvent",
         "Stream",
         "TokenError",
+        "combine_lifespans",
         "configure",
         "default_ember",
         "error_boundary",
