@@ -255,6 +255,9 @@ def _serve(
     workers: int = 1,
     drain: float = 10.0,
 ) -> None:
+    from ._settings import load_settings
+    from .serving import uvicorn_options
+
     typer.echo(f"ember: serving {app} at http://{host}:{port}/")
     uvicorn.run(
         app,
@@ -267,6 +270,9 @@ def _serve(
         # On SIGTERM uvicorn stops accepting, closes websockets with 1012 (clients
         # reconnect, to another worker if there is one) and waits this long for the rest.
         timeout_graceful_shutdown=max(1, round(drain)),
+        # Per-socket bounds (ember.live.serving): frame size before inflation, pings
+        # from a client that never reads, keepalive.
+        **uvicorn_options(load_settings()),
     )
 
 
