@@ -22,6 +22,7 @@ import contextlib
 import inspect
 import json
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, cast
@@ -37,6 +38,7 @@ from starlette.requests import HTTPConnection
 
 from ember.pubsub import PubSub
 
+from ._assets import check_head_assets
 from ._channel import first_paint_model, run_channel
 from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
@@ -80,11 +82,24 @@ class Mount:
     dependencies: dict[str, inspect.Parameter] = field(default_factory=dict)
     login_redirect: LoginRedirect | None = None
     resolver: DependencyResolver | None = field(default=None, repr=False)
+    head_checked: bool = field(default=False, repr=False)
 
     @property
     def prefix(self) -> str:
         """The path under which ember's own routes for this mount live."""
         return f"{self.path.rstrip('/')}/_ember"
+
+
+_INSTANCES: weakref.WeakSet[Ember] = weakref.WeakSet()
+
+
+def find_session(session_id: str) -> LiveSession | None:
+    """The open session ``session_id`` in any ``Ember`` of this process (for tests)."""
+    for ember in list(_INSTANCES):
+        session = ember.sessions.get(session_id)
+        if session is not None:
+            return session
+    return None
 
 
 class Ember:
@@ -105,7 +120,7 @@ class Ember:
         self._pubsub = pubsub
         if pubsub is not None:
             instrument_pubsub(pubsub)
-        self._pubsub_lock: asyncio.Lock | None = None
+        self._pubsub_lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         if self.settings.secret_key == DEVELOPMENT_SECRET_KEY:
             logger.info("ember uses its development secret key; set EMBER_SECRET_KEY in production")
         self.signer = TokenSigner(
@@ -123,6 +138,7 @@ class Ember:
             window_seconds=self.settings.handshake_window_seconds,
         )
         self.mounts: list[Mount] = []
+        _INSTANCES.add(self)
         # Per connecting session: what its dependencies hold until the view has mounted.
         self._held: dict[str, Resolved] = {}
 
@@ -138,8 +154,11 @@ class Ember:
         """Start the PubSub if it is not running yet, and return it."""
         pubsub = self.pubsub
         if not pubsub.started:
-            self._pubsub_lock = self._pubsub_lock or asyncio.Lock()
-            async with self._pubsub_lock:
+            # One lock per loop: a PubSub whose loop ended starts again on the next one.
+            loop = asyncio.get_running_loop()
+            if self._pubsub_lock is None or self._pubsub_lock[0] is not loop:
+                self._pubsub_lock = (loop, asyncio.Lock())
+            async with self._pubsub_lock[1]:
                 if not pubsub.started:
                     await pubsub.start()
         return pubsub
@@ -296,6 +315,9 @@ class Ember:
 
     def _page_endpoint(self, mounted: Mount) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(connection: Request) -> Response:
+            if not mounted.head_checked and mounted.head:
+                check_head_assets(connection.app.router.routes, mounted.head, mounted.path)
+                mounted.head_checked = True
             resolved = await self._resolve(mounted, connection)
             if isinstance(resolved, str):
                 return RedirectResponse(resolved, status_code=303)
