@@ -26,10 +26,12 @@ from ember.live import (
     stream,
     stream_insert,
 )
-from ember.pubsub import MessagesMayBeLost, PresenceDiff
+from ember.pubsub import MessagesMayBeLost, PresenceDiff, undelivered
 
 from . import chirps, online
 from .layout import shell
+
+OTHERS_MISSED = "{what}. Pages served by other workers will show it after a reload."
 
 
 class TimelineLive(LiveView):
@@ -60,7 +62,8 @@ class TimelineLive(LiveView):
 
     @on_event("post")
     async def post(self, params: Mapping[str, Any], socket: Socket) -> None:
-        result = await chirps.post_chirp(params)
+        with undelivered() as missed:
+            result = await chirps.post_chirp(params)
         if not result.ok:
             socket.assign(form=ui.to_form(result.changeset, id="compose"))
             return
@@ -68,15 +71,27 @@ class TimelineLive(LiveView):
         if author != socket.assigns["name"]:
             await online.rename(socket.assigns["tab"], author)
         socket.assign(name=author, form=ui.to_form(chirps.change_chirp(author), id="compose"))
-        socket.put_flash("success", "Chirp posted.")
+        if missed:  # saved, and this process's tabs have it; other workers were not told
+            socket.put_flash("info", OTHERS_MISSED.format(what="Chirp posted"))
+        else:
+            socket.put_flash("success", "Chirp posted.")
 
     @on_event("like")
     async def like(self, params: Mapping[str, Any], socket: Socket) -> None:
-        await chirps.like_chirp(int(params["id"]))
+        with undelivered() as missed:
+            chirp = await chirps.like_chirp(int(params["id"]))
+        if missed and chirp is not None:
+            socket.put_flash("info", OTHERS_MISSED.format(what="Liked"))
 
     @on_event("repost")
     async def repost(self, params: Mapping[str, Any], socket: Socket) -> None:
-        if await chirps.repost_chirp(int(params["id"]), socket.assigns["name"]) is not None:
+        with undelivered() as missed:
+            original = await chirps.repost_chirp(int(params["id"]), socket.assigns["name"])
+        if original is None:
+            return
+        if missed:
+            socket.put_flash("info", OTHERS_MISSED.format(what="Reposted"))
+        else:
             socket.put_flash("info", "Reposted to every timeline.")
 
     # -- live updates ------------------------------------------------------------------------
