@@ -2,7 +2,8 @@
 
 - a token bucket per session for incoming frames: over the rate, the session's reader
   waits (the client's frames queue up in its own socket), so a flood slows only itself;
-- per client IP: how many sessions may be open at once, and how many handshakes may start
+- per client IP: a token bucket its sessions share for incoming frames (fairness between
+  addresses); how many sessions may be open at once, and how many handshakes may start
   within a sliding window; over either, the socket is closed with ``TOO_MANY`` (4429);
 - a deadline on each send: a client that takes no output for ``EMBER_SEND_TIMEOUT_SECONDS``
   is closed with ``SLOW_CLIENT`` (4408).
@@ -41,16 +42,40 @@ class TokenBucket:
 class _Client:
     sessions: int = 0
     handshakes: deque[float] = field(default_factory=deque)
+    events: TokenBucket | None = None
 
 
 class ClientLimits:
     """Counts sessions and recent handshakes per client IP."""
 
-    def __init__(self, *, max_sessions: int, max_handshakes: int, window_seconds: float) -> None:
+    def __init__(
+        self,
+        *,
+        max_sessions: int,
+        max_handshakes: int,
+        window_seconds: float,
+        events_per_second: float = float("inf"),
+        event_burst: int = 1,
+    ) -> None:
         self.max_sessions = max_sessions
         self.max_handshakes = max_handshakes
         self.window = window_seconds
+        self.events_per_second = events_per_second
+        self.event_burst = event_burst
         self._clients: dict[str, _Client] = {}
+
+    def event_delay(self, ip: str) -> float:
+        """Take a token from the bucket ``ip``'s sessions share; return how long to wait.
+
+        The sessions of one address share one budget, so fifty flooding sockets from one
+        address get no more than one address's share of the worker.
+        """
+        client = self._clients.get(ip)
+        if client is None or self.events_per_second == float("inf"):
+            return 0.0
+        if client.events is None:
+            client.events = TokenBucket(self.events_per_second, self.event_burst)
+        return client.events.delay()
 
     def admit(self, ip: str) -> str | None:
         """Count a handshake from ``ip``; return why it is refused, or None to admit it.

@@ -162,8 +162,11 @@ def _close_for(error: BaseException, session: LiveSession, mounted: Mount) -> tu
 async def _read(ember: Ember, websocket: WebSocket, events: asyncio.Queue[ClientMessage]) -> None:
     max_bytes = ember.settings.max_frame_bytes
     bucket = TokenBucket(ember.settings.events_per_second, ember.settings.event_burst)
+    ip = websocket.client.host if websocket.client else "unknown"
     while True:
-        wait = bucket.delay()
+        # Its own rate, and its address's share: the sessions of one address share one
+        # budget, so many sockets from one address cannot crowd out the others.
+        wait = max(bucket.delay(), ember.limits.event_delay(ip))
         if wait:
             # Over its rate: this session stops reading until it is back within it,
             # so a flood only slows its own socket.
