@@ -136,6 +136,8 @@ class Ember:
             max_sessions=self.settings.max_sessions_per_ip,
             max_handshakes=self.settings.max_handshakes_per_ip,
             window_seconds=self.settings.handshake_window_seconds,
+            events_per_second=self.settings.events_per_second_per_ip,
+            event_burst=self.settings.event_burst_per_ip,
         )
         self.mounts: list[Mount] = []
         _INSTANCES.add(self)
