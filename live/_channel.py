@@ -33,8 +33,8 @@ from ._reactpy import Component, Connection, ConnectionContext, Location, call_h
 from ._reporting import report_error
 from ._runner import (
     EVENT_QUEUE_SIZE,
+    _close_for,
     _digest,
-    _first_failure,
     _flush_snapshot,
     _load_snapshot,
     _read,
@@ -131,12 +131,16 @@ async def run_channel(
             )
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
+    failures: list[BaseException] = []  # kept as well as raised, as in _runner
     await _load_snapshot(ember, session)
     session._saved_snapshot = _digest(session._snapshot.encode())
     mailbox = Mailbox()
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
-        async with anyio.create_task_group() as group, _Workers(group.cancel_scope) as tasks:
+        async with (
+            anyio.create_task_group() as group,
+            _Workers(group.cancel_scope, failures) as tasks,
+        ):
             session._attach(tasks.start, send)
             session._mailbox = mailbox.run
             with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
@@ -155,7 +159,7 @@ async def run_channel(
                 on_dirty=mailbox.ask_render,
             )
             try:
-                async with _Workers(group.cancel_scope) as workers:
+                async with _Workers(group.cancel_scope, failures) as workers:
                     await send({"type": "layout-update", "path": "", "model": engine.mount()})
                     workers.start(
                         _process(ember, mounted, session, engine, mailbox, send),
@@ -167,19 +171,10 @@ async def run_channel(
                 with anyio.CancelScope(shield=True):
                     await engine.close()
     except Exception as error:  # task groups raise groups; find out what failed
-        failure = _first_failure(error)
-        if failure is not None:
-            close = (failure.code, failure.reason)
-        else:
-            logger.error(
-                "Session %s of %s failed; closing its socket so the client remounts",
-                session.id,
-                mounted.path,
-                exc_info=error,
-            )
-            report_error(error, kind="session", session=session.id, view=mounted.path)
-            close = (CloseCode.INTERNAL_ERROR, "The view failed; it will remount.")
+        failures.append(error)
     finally:
+        if failures:
+            close = _close_for(failures[0], session, mounted)
         session._mailbox = None
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
