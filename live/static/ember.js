@@ -466,6 +466,12 @@
       if (entry.form) {
         busyForms.delete(entry.form);
         disableWith(entry.form, false);
+        // The answer to a submit: its fields show what the server rendered, also where that
+        // did not change (a form reset to "" after a post the server never saw typed).
+        for (const field of Array.from(entry.form.elements)) {
+          const v = field.__ember;
+          if (v && v.a && "value" in v.a && TEXTLIKE[field.tagName]) setProperty(field, "value", v.a.value);
+        }
       }
     }
     function typed(event) {
