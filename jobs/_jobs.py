@@ -14,9 +14,10 @@ import inspect
 import json
 import logging
 import os
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast, overload
 
 import procrastinate
 from procrastinate import job_context
@@ -44,7 +45,7 @@ logger = logging.getLogger("ember.jobs")
 
 P = ParamSpec("P")
 R = TypeVar("R")
-JobFunction = Callable[..., Awaitable[JsonValue]]
+JobFunction = Callable[..., Awaitable[Any]]  # returns a JSON value (or None)
 Observer = Callable[[str, Mapping[str, object]], None]
 
 _DEFER_POSTGRES = text(
@@ -97,10 +98,13 @@ class Jobs:
         elif backend == "postgresql":
             self._sqlite = None
             url = repo.engine.url.set(drivername="postgresql")
-            options = {"options": f"-c search_path={search_path}"} if search_path else {}
+            # The connection options are filled in at start(): by default the workers use
+            # the Repo's own search_path, read from one of its connections.
+            self._search_path = search_path
+            self._pg_options: dict[str, str] = {}
             connector = procrastinate.PsycopgConnector(
                 conninfo=url.render_as_string(hide_password=False),
-                kwargs=options,
+                kwargs=self._pg_options,
                 min_size=1,
                 max_size=4,
             )
@@ -113,6 +117,21 @@ class Jobs:
 
     # -- declaring --------------------------------------------------------------------
 
+    @overload
+    def task(self, function: JobFunction, /) -> Task[Any]: ...
+
+    @overload
+    def task(
+        self,
+        *,
+        name: str | None = None,
+        queue: str = "default",
+        max_attempts: int = 3,
+        backoff: Backoff | None = None,
+        timeout: float | None = None,
+        priority: int = 0,
+    ) -> Callable[[JobFunction], Task[Any]]: ...
+
     def task(
         self,
         function: JobFunction | None = None,
@@ -123,7 +142,7 @@ class Jobs:
         backoff: Backoff | None = None,
         timeout: float | None = None,
         priority: int = 0,
-    ) -> Any:
+    ) -> Task[Any] | Callable[[JobFunction], Task[Any]]:
         """Declare ``async def f(job: JobContext, **kwargs)`` as a task (a decorator).
 
         Args:
@@ -171,7 +190,9 @@ class Jobs:
 
         return declare(function) if function is not None else declare
 
-    def periodic(self, cron: str, *, name: str | None = None, **options: Any) -> Any:
+    def periodic(
+        self, cron: str, *, name: str | None = None, **options: Any
+    ) -> Callable[[JobFunction], Task[Any]]:
         """Declare a task and run it on a cron schedule (``"*/5 * * * *"``; a sixth field
         counts seconds). One job per due time, however many workers run.
 
@@ -179,7 +200,7 @@ class Jobs:
         """
 
         def declare(fn: JobFunction) -> Task[Any]:
-            task = cast(Task[Any], self.task(fn, name=name, **options))
+            task = self.task(name=name, **options)(fn)
             procrastinate_task = self.app.tasks[task.name]
             self.app.periodic(cron=cron)(procrastinate_task)
             return task
@@ -248,16 +269,30 @@ class Jobs:
         """Open the queue and create its tables when they are missing."""
         if self._started:
             return
-        await self.app.open_async()
-        async with self.repo.engine.begin() as conn:
-            await conn.run_sync(RESULTS.metadata.create_all)
-        if self._sqlite is None:
-            async with self.repo.session() as session:
-                exists = (
-                    await session.execute(text("SELECT to_regclass('procrastinate_jobs')"))
-                ).scalar()
+        if self._sqlite is not None:
+            await self.app.open_async()
+            async with self.repo.session(write=True) as session:
+                await (await session.connection()).run_sync(RESULTS.metadata.create_all)
+            self._started = True
+            return
+        async with self.repo.session(write=True) as session:
+            # One process at a time checks and creates the schema (several workers
+            # starting together would otherwise race to create procrastinate's types).
+            await session.execute(text("SELECT pg_advisory_xact_lock(7206091638)"))
+            path = (
+                self._search_path
+                or (await session.execute(text("SELECT current_setting('search_path')"))).scalar()
+            )
+            # libpq's options are split on spaces: escape them ('"$user", public').
+            escaped = str(path).replace("\\", "\\\\").replace(" ", "\\ ")
+            self._pg_options["options"] = f"-c search_path={escaped}"
+            await self.app.open_async()
+            exists = (
+                await session.execute(text("SELECT to_regclass('procrastinate_jobs')"))
+            ).scalar()
             if exists is None:
                 await self.app.schema_manager.apply_schema_async()
+            await (await session.connection()).run_sync(RESULTS.metadata.create_all)
         self._started = True
 
     async def stop(self) -> None:
@@ -326,6 +361,7 @@ class Jobs:
         schedule_at: datetime.datetime | None,
         priority: int,
         queue: str,
+        unique_for: float | None = None,
     ) -> int | None:
         """Write one job on the Repo's current transaction (or a new one); see Task.enqueue."""
         if self.inline:
@@ -354,6 +390,9 @@ class Jobs:
                 # Nothing expected can fail: no SAVEPOINT (two round trips fewer).
                 job_id = await self._insert(session, values)
             else:
+                if unique_for is not None and await self._recently(session, unique_key, unique_for):
+                    self.telemetry("duplicate", task=task.name, unique_key=unique_key)
+                    return None
                 inserted = await self._insert_unique(session, values, task, unique_key)
                 if inserted is None:
                     return None
@@ -368,6 +407,21 @@ class Jobs:
                 )
         self.telemetry("enqueued", job_id=job_id, task=task.name, queue=queue)
         return job_id
+
+    async def _recently(self, session: AsyncSession, unique_key: str, period: float) -> bool:
+        """A job with ``unique_key`` was enqueued less than ``period`` seconds ago."""
+        since: object = time.time() - period
+        if self._sqlite is None:
+            since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=period)
+        found = await session.execute(
+            text(
+                "SELECT 1 FROM procrastinate_jobs AS job JOIN procrastinate_events AS event "
+                "ON event.job_id = job.id WHERE job.queueing_lock = :key "
+                "AND event.type = 'deferred' AND event.at > :since LIMIT 1"
+            ),
+            {"key": unique_key, "since": since},
+        )
+        return found.first() is not None
 
     async def _insert_unique(
         self, session: AsyncSession, values: dict[str, Any], task: Task[Any], unique_key: str

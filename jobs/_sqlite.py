@@ -218,7 +218,7 @@ class SQLiteConnector(connector.BaseAsyncConnector):
 
     async def create_tables(self) -> None:
         """Create the queue's tables if they are missing (idempotent)."""
-        async with self.engine.begin() as conn:
+        async with self._writing() as conn:  # BEGIN IMMEDIATE: processes wait their turn
             for statement in SCHEMA:
                 await conn.execute(text(statement))
 

@@ -114,6 +114,7 @@ class Task(Generic[P]):
         self,
         *,
         unique_key: str | None = None,
+        unique_for: float | None = None,
         schedule_in: datetime.timedelta | float | None = None,
         schedule_at: datetime.datetime | None = None,
         priority: int | None = None,
@@ -128,6 +129,8 @@ class Task(Generic[P]):
         Args:
             unique_key: at most one queued (not yet started) job per key; a second
                 enqueue with the same key returns None and queues nothing.
+            unique_for: with ``unique_key``, also refuse the key for this many seconds
+                after the last job with it was enqueued, whatever that job's state.
             schedule_in: run no sooner than this (seconds or a timedelta) from now.
             schedule_at: run no sooner than this moment (timezone-aware).
             priority: higher runs first within the queue.
@@ -137,6 +140,7 @@ class Task(Generic[P]):
             self,
             kwargs,
             unique_key=unique_key,
+            unique_for=unique_for,
             schedule_in=schedule_in,
             schedule_at=schedule_at,
             priority=self.priority if priority is None else priority,

@@ -131,8 +131,7 @@ async def run_channel(
             )
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
-    # The first failure is kept as well as raised (see ember.live._runner.run_session).
-    failures: list[BaseException] = []
+    failures: list[BaseException] = []  # kept as well as raised, as in _runner
     await _load_snapshot(ember, session)
     session._saved_snapshot = _digest(session._snapshot.encode())
     mailbox = Mailbox()
@@ -174,9 +173,9 @@ async def run_channel(
     except Exception as error:  # task groups raise groups; find out what failed
         failures.append(error)
     finally:
-        session._mailbox = None
         if failures:
             close = _close_for(failures[0], session, mounted)
+        session._mailbox = None
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
                 await _flush_snapshot(ember, session)
@@ -227,6 +226,9 @@ async def _process(
             elif isinstance(item, LocationChange):
                 await session._browser_moved(PageLocation(item.path, item.query_string))
             await _flush(ember, session, engine, send)
+            if isinstance(item, LayoutEvent) and item.seq is not None:
+                # Protocol 4: the event and the renders it caused are in (loading ends).
+                await send({"type": "ember-ack", "seq": item.seq})
         finally:
             mailbox.busy = False
 

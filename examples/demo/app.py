@@ -3,7 +3,8 @@
 - a timeline of chirps (post, like, repost) live in every tab: a ``LiveView`` over a stream,
   fed by PubSub messages from the chirps context;
 - members: a registration form validated by a changeset (unique email), in hook style;
-- who is online (Presence), a slow report run as a task (loading state), flash toasts,
+- who is online (Presence), a slow report run as a background job with live progress and
+  a cached result (ember.jobs, ember.cache), flash toasts,
   navigation between the two live pages, the storybook at ``/storybook`` when present.
 
 Embedded defaults: a SQLite file and the in-process PubSub. With ``EMBER_DATABASE_URL``
@@ -24,7 +25,7 @@ import ember.components as ui
 import ember.live
 from ember.pubsub import Presence
 
-from . import db, layout, online
+from . import db, layout, online, reports
 from .layout import head
 from .members import Members
 from .timeline import TimelineLive
@@ -39,6 +40,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with (
         ember.live.lifespan(app),
         Presence(ember.live.default_ember().pubsub) as presence,
+        reports.running(db.repo, ember.live.default_ember().pubsub),
     ):
         online.use_presence(presence)
         try:

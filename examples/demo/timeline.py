@@ -17,6 +17,7 @@ from typing import Any
 from reactpy import html
 
 import ember.components as ui
+from ember.jobs import JobFinished, JobOutcome, JobProgress, job_topic
 from ember.live import (
     AsyncResult,
     LiveSession,
@@ -29,10 +30,12 @@ from ember.live import (
     stream_delete,
     stream_insert,
 )
-from ember.pubsub import MessagesMayBeLost, PresenceDiff
+from ember.pubsub import MessagesMayBeLost, PresenceDiff, undelivered
 
-from . import chirps, online
+from . import chirps, online, reports
 from .layout import shell
+
+OTHERS_MISSED = "{what}. Pages served by other workers will show it after a reload."
 
 
 @dataclasses.dataclass
@@ -58,6 +61,7 @@ class TimelineLive(LiveView):
             form=ui.to_form(chirps.change_chirp(name), id="compose"),
             online=online.names(),
             trending=None,
+            trending_done=None,
             mine=Mine(await chirps.likes_of(name), await chirps.reposts_of(name)),
             posted=0,  # chirps posted from this tab: the composer takes the focus after each
         )
@@ -75,7 +79,8 @@ class TimelineLive(LiveView):
 
     @on_event("post")
     async def post(self, params: Mapping[str, Any], socket: Socket) -> None:
-        result = await chirps.post_chirp(params)
+        with undelivered() as missed:
+            result = await chirps.post_chirp(params)
         if not result.ok:
             socket.assign(form=ui.to_form(result.changeset, id="compose"))
             return
@@ -94,7 +99,10 @@ class TimelineLive(LiveView):
                 await chirps.reposts_of(author),
             )
             stream(socket, "chirps", await chirps.list_chirps(), reset=True)
-        socket.put_flash("success", "Chirp posted.")
+        if missed:  # saved, and this process's tabs have it; other workers were not told
+            socket.put_flash("info", OTHERS_MISSED.format(what="Chirp posted"))
+        else:
+            socket.put_flash("success", "Chirp posted.")
 
     # The buttons send the state they showed (data-pressed): the handler sets the opposite,
     # so a double-click, or a click in two tabs at once, sets it once instead of twice.
@@ -102,22 +110,30 @@ class TimelineLive(LiveView):
     @on_event("like")
     async def like(self, params: Mapping[str, Any], socket: Socket) -> None:
         chirp_id, want = int(params["id"]), params.get("pressed") != "true"
-        chirp = await chirps.set_like(chirp_id, socket.assigns["name"], want)
+        with undelivered() as missed:
+            chirp = await chirps.set_like(chirp_id, socket.assigns["name"], want)
         liked = socket.assigns["mine"].liked
         (liked.add if want else liked.discard)(chirp_id)
         if chirp is not None:
             stream_insert(socket, "chirps", chirp)
+            if missed:
+                socket.put_flash("info", OTHERS_MISSED.format(what="Liked" if want else "Unliked"))
 
     @on_event("repost")
     async def repost(self, params: Mapping[str, Any], socket: Socket) -> None:
         want = params.get("pressed") != "true"
-        original = await chirps.set_repost(int(params["id"]), socket.assigns["name"], want)
+        with undelivered() as missed:
+            original = await chirps.set_repost(int(params["id"]), socket.assigns["name"], want)
         if original is None:
             return
         reposted = socket.assigns["mine"].reposted
         (reposted.add if want else reposted.discard)(original.id)
         stream_insert(socket, "chirps", original)
-        socket.put_flash("info", "Reposted to every timeline." if want else "Repost undone.")
+        if missed:
+            what = "Reposted" if want else "Repost undone"
+            socket.put_flash("info", OTHERS_MISSED.format(what=what))
+        else:
+            socket.put_flash("info", "Reposted to every timeline." if want else "Repost undone.")
 
     # -- live updates ------------------------------------------------------------------------
 
@@ -147,8 +163,29 @@ class TimelineLive(LiveView):
 
     @on_event("trending")
     async def trending(self, params: Mapping[str, Any], socket: Socket) -> None:
-        socket.assign(trending=AsyncResult.loading())
-        socket.start_async("trending", chirps.trending_words)
+        cached = await reports.cached_trending()
+        if cached is not None:  # counted less than reports.TTL seconds ago
+            socket.assign(trending=AsyncResult.succeeded(cached), trending_done=None)
+            return
+        job_id = await reports.start_trending()
+        if job_id is None:  # jobs are not running (no lifespan): count right here
+            socket.assign(trending=AsyncResult.loading())
+            socket.start_async("trending", chirps.trending_words)
+            return
+        await socket.subscribe(job_topic(job_id), types=[JobProgress, JobFinished])
+        socket.assign(trending=AsyncResult.loading(), trending_done=0.0)
+
+    @on_info(JobProgress)
+    async def trending_progress(self, progress: JobProgress, socket: Socket) -> None:
+        socket.assign(trending_done=progress.fraction or 0.0)
+
+    @on_info(JobFinished)
+    async def trending_finished(self, finished: JobFinished, socket: Socket) -> None:
+        if finished.outcome == JobOutcome.SUCCEEDED:
+            socket.assign(trending=AsyncResult.succeeded(finished.result), trending_done=None)
+        elif finished.outcome != JobOutcome.RETRYING:
+            error = RuntimeError(finished.error or "the report failed")
+            socket.assign(trending=AsyncResult.failed_with(error), trending_done=None)
 
     @on_async("trending")
     async def trending_done(
@@ -208,7 +245,7 @@ class TimelineLive(LiveView):
                 html.aside(
                     {"className": "demo-side"},
                     self.online_card(assigns["online"]),
-                    self.trending_card(assigns["trending"]),
+                    self.trending_card(assigns["trending"], assigns["trending_done"]),
                 ),
             ),
             status=html.span({"id": "who"}, f"You are {assigns['name']}"),
@@ -280,7 +317,9 @@ class TimelineLive(LiveView):
             id="online-card",
         )
 
-    def trending_card(self, result: AsyncResult[list[tuple[str, int]]] | None) -> Any:
+    def trending_card(
+        self, result: AsyncResult[list[tuple[str, int]]] | None, done: float | None = None
+    ) -> Any:
         loading = result is not None and result.is_loading
         body: Any = html.p("Which words are people using? Counting takes a moment.")
         if result is not None:
@@ -294,7 +333,11 @@ class TimelineLive(LiveView):
                     if words
                     else html.p({"id": "trending"}, "Nothing to count yet: post a chirp.")
                 ),
-                loading=html.p({"id": "trending-loading"}, ui.spinner(), " Counting words…"),
+                loading=html.p(
+                    {"id": "trending-loading"},
+                    ui.spinner(),
+                    " Counting words…" if done is None else f" Counting words… {done:.0%}",
+                ),
             )
         return ui.card(
             body,

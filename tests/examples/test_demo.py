@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ember.demo import accounts, chirps, db, layout, timeline
+from ember.demo import accounts, chirps, db, layout, reports, timeline
 from ember.demo import app as demo
 from ember.live.testing import LiveClient
 
@@ -72,16 +72,29 @@ async def test_demo_presence_lists_every_open_timeline(tmp_path):
         await first.wait_for(lambda page: "Online now · 1" in page.html())
 
 
-async def test_demo_trending_runs_as_a_task_with_a_loading_state(tmp_path, monkeypatch):
+async def test_demo_trending_runs_as_a_job_with_progress_and_a_cached_result(tmp_path, monkeypatch):
+    monkeypatch.setattr(reports, "STEP_DELAY", 0.05)
     async with running(tmp_path) as client:
-        await chirps.post_chirp({"author": "ada", "body": "ember ember live"})
-        real = chirps.trending_words
-        monkeypatch.setattr(chirps, "trending_words", lambda: real(delay=0.3))
+        for n in range(12):
+            await chirps.post_chirp({"author": "ada", "body": f"ember ember live {n}"})
         page = await client.live("/")
         await page.click("#trending-button")
         assert page.has("#trending-loading")
+        await page.wait_for(lambda p: p.has("#trending-loading", text="%"))
         await page.wait_for("#trending")
-        assert page.find("#trending").text().startswith("ember · 2")
+        assert page.find("#trending").text().startswith("ember · 24")
+        assert reports.jobs is not None
+        for _ in range(100):  # the view heard the result; the worker then records it
+            [finished] = await reports.jobs.recent(1)
+            if finished["status"] == "succeeded":
+                break
+            await asyncio.sleep(0.05)
+        assert finished["status"] == "succeeded"
+        other = await client.live("/")  # another tab: the cached report, no new job
+        await other.click("#trending-button")
+        await other.wait_for("#trending")
+        assert other.find("#trending").text().startswith("ember · 24")
+        assert len(await reports.jobs.recent(10)) == 1
 
 
 async def test_demo_registration_validates_then_rejects_a_taken_email(tmp_path):
@@ -118,15 +131,6 @@ async def test_demo_mounts_the_storybook_when_ember_has_one(tmp_path):
         assert response.status_code == 200
         page = await client.live("/")
         assert page.find("nav a[href='/storybook/']").text() == "Storybook"
-
-
-async def test_demo_handler_failure_closes_with_1011(tmp_path):
-    # Regression: the timeline's teardown swallowed the failure and its pages closed with
-    # 1000 ("normal"), so monitoring saw clean closes.
-    async with running(tmp_path) as client:
-        page = await client.live("/")
-        await page.fire("#compose", "onSubmit", 5)  # not an event: the handler raises
-        assert await page.wait_closed() == 1011
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -238,3 +242,12 @@ def test_demo_times_show_the_date_unless_today():
     local = then.astimezone()
     assert older["children"] == [f"4 Mar 2025, {local:%H:%M}"]
     assert older["attributes"]["dateTime"] == local.isoformat()
+
+
+async def test_demo_handler_failure_closes_with_1011(tmp_path):
+    # Regression: the timeline's teardown swallowed the failure and its pages closed with
+    # 1000 ("normal"), so monitoring saw clean closes.
+    async with running(tmp_path) as client:
+        page = await client.live("/")
+        await page.fire("#compose", "onSubmit", 5)  # not an event: the handler raises
+        assert await page.wait_closed() == 1011

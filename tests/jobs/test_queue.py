@@ -277,3 +277,55 @@ async def test_lifespan_runs_a_worker_in_process_unless_told_not_to(
     monkeypatch.delenv("EMBER_JOBS_IN_PROCESS")
     async with jobs.lifespan():
         await eventually(lambda: ran == ["left for ember worker"])
+
+
+async def test_unique_for_refuses_the_key_for_a_period_even_after_the_job_ran(
+    repo: Repo, jobs: Jobs
+):
+    @jobs.task
+    async def digest(job: JobContext) -> None:
+        return None
+
+    first = await digest.enqueue(unique_key="digest:ada", unique_for=60)
+    assert first is not None
+    async with jobs.worker():
+        await eventually(lambda: _status_is(jobs, first, "succeeded"))
+    assert await digest.enqueue(unique_key="digest:ada", unique_for=60) is None
+    assert await digest.enqueue(unique_key="digest:bob", unique_for=60) is not None
+    # A short period runs out: the key is free again (the job was cancelled, not queued).
+    short = await digest.enqueue(unique_key="digest:eve", unique_for=1.5)
+    assert short is not None
+    assert await jobs.cancel(short)
+    assert await digest.enqueue(unique_key="digest:eve", unique_for=1.5) is None
+    await asyncio.sleep(1.6)
+    assert await digest.enqueue(unique_key="digest:eve", unique_for=1.5) is not None
+
+
+async def test_jobs_follow_the_repos_schema_and_start_together_without_racing(
+    database: tuple[str, str | None], repo: Repo
+):
+    """No search_path given: the workers use the Repo's (the demo's two-process case), and
+    two processes' first start on an empty database does not race on the schema."""
+    from tests.jobs.conftest import make_repo
+
+    other_repo = make_repo(*database)
+    first, second = Jobs(repo, poll_interval=0.1), Jobs(other_repo, poll_interval=0.1)
+    ran: list[int] = []
+
+    @first.task(name="tests.schema.note")
+    async def note(job: JobContext, n: int) -> None:
+        ran.append(n)
+
+    @second.task(name="tests.schema.note")
+    async def note_too(job: JobContext, n: int) -> None:
+        ran.append(n)
+
+    await asyncio.gather(first.start(), second.start())
+    try:
+        await note.enqueue(n=1)
+        async with second.worker():
+            await eventually(lambda: ran == [1])
+    finally:
+        await first.stop()
+        await second.stop()
+        await other_repo.dispose()
