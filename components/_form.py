@@ -44,7 +44,6 @@ class FormContextValue:
     """What inputs read from the form around them."""
 
     form_id: str
-    fields_form: str
     submitting: bool
     changed: Callable[[str, object, bool], Awaitable[None]]
     blurred: Callable[[], Awaitable[None]]
@@ -217,7 +216,6 @@ def form(
         submitting=submitting,
         changed=changed,
         blurred=blurred,
-        fields_form=f"{source.id}-fields",
         register=state.rendered.__setitem__,
     )
     provider: Component = FormContext(html.form(attributes, *kids(*children)), value=context)

@@ -173,24 +173,16 @@ def _handlers(
     return handlers
 
 
-def _ownership(
+def _register(
     context: FormContextValue | None,
     field: FormField,
     kind: str,
     multiple: bool,
     options: Options | None,
-) -> dict[str, object]:
-    """Register the input's value with its form, and detach it from the ``<form>`` element.
-
-    ReactPy's client serialises an event's target deeply, and an input's target includes
-    its ``form`` with every element of it: about 20 kB per element on each keystroke, over
-    the 1 MiB frame limit for a dozen fields. An input whose ``form`` attribute names no
-    element has no form owner, so its events carry the input alone. The form then builds
-    a submit's params on the server, from what each input rendered and what the user
-    changed; ``static/ember-components.js`` keeps Enter submitting the form.
-    """
+) -> None:
+    """Register the input's value with its form (what a submit starts from)."""
     if context is None:
-        return {}
+        return
     raw = field.value
     if kind == "checkbox":
         context.register(field.name, "true" if _checked(raw) else "false")
@@ -203,10 +195,6 @@ def _ownership(
             context.register(field.name, shown)
     else:
         context.register(field.name, _text(raw, kind))
-    owner: dict[str, object] = {"form": context.fields_form}
-    if kind in _TEXT_LIKE or kind in _RANGED:  # Enter submits; in a textarea, Ctrl+Enter
-        owner["data-ember-submit"] = context.form_id
-    return owner
 
 
 @typed_component
@@ -259,7 +247,7 @@ def input(
     context = use_form_context()
     text = label if label is not None else field.label
     value = field.value
-    owner = _ownership(context, field, kind, multiple, options)
+    _register(context, field, kind, multiple, options)
     if kind == "hidden":
         return html.input(
             {
@@ -267,13 +255,11 @@ def input(
                 "id": field.id,
                 "name": field.name,
                 "value": _text(value, kind),
-                **owner,
             }
         )
     common: dict[str, object] = {
         "id": field.id,
         "name": field.name,
-        **owner,
         **_describing(field, help),
         **_constraint_attributes(field, kind),
         **_handlers(context, field, kind, multiple),

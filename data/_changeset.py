@@ -214,6 +214,8 @@ class Changeset(Generic[T]):
                 # nothing still sends the key; like Ecto, empty entries are dropped.
                 raw = [item for item in raw if not _is_empty(item, self.empty_values)]
             value = spec.cast(raw)
+        if not isinstance(value, CastFailure):
+            value = spec.column_error(value) or value
         if isinstance(value, CastFailure):
             cleared = self.delete_change(name)
             return cleared.add_error(name, value.message, **value.meta)

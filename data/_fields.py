@@ -8,16 +8,18 @@ nested fields for ``cast_assoc`` and ``cast_embed``.
 
 from __future__ import annotations
 
+import decimal
 import enum
 import functools
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import types as sa_types
 from sqlalchemy.orm import Mapped, Mapper
 
 from ._casting import refuses
@@ -93,6 +95,10 @@ class FieldSpec:
     annotation: object
     default: object = None
     related: type | None = None
+    # What the column can store: VARCHAR(n) counts code points, INTEGER is 32-bit.
+    max_length: int | None = None
+    int_range: tuple[int, int] | None = None
+    below: decimal.Decimal | None = None  # NUMERIC(p, s): |value| < 10 ** (p - s)
 
     @functools.cached_property
     def adapter(self) -> TypeAdapter[object]:
@@ -118,6 +124,62 @@ class FieldSpec:
             return CastFailure(
                 "is invalid", {"validation": "cast", "type": kind, "detail": first["msg"]}
             )
+
+    def column_error(self, value: object) -> CastFailure | None:
+        """Why the column cannot store ``value`` (too long, out of range), if it cannot.
+
+        Checked on every cast and again before every write, so SQLite (which stores any
+        length) and PostgreSQL (which refuses) agree, and a form says why.
+        """
+        if isinstance(value, str) and self.max_length is not None and len(value) > self.max_length:
+            return CastFailure(
+                "should be at most {count} character(s)",
+                {
+                    "validation": "length",
+                    "kind": "max",
+                    "count": self.max_length,
+                    "type": "string",
+                    "column": True,
+                },
+            )
+        if isinstance(value, int) and not isinstance(value, bool) and self.int_range:
+            low, high = self.int_range
+            if value > high:
+                return CastFailure(
+                    "must be less than or equal to {number}",
+                    {"validation": "number", "kind": "le", "number": high, "column": True},
+                )
+            if value < low:
+                return CastFailure(
+                    "must be greater than or equal to {number}",
+                    {"validation": "number", "kind": "ge", "number": low, "column": True},
+                )
+        number = isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool)
+        if number and self.below is not None and abs(decimal.Decimal(value)) >= self.below:  # type: ignore[arg-type]
+            return CastFailure(
+                "must be less than {number}",
+                {"validation": "number", "kind": "lt", "number": self.below, "column": True},
+            )
+        return None
+
+
+def _column_limits(column: object) -> dict[str, Any]:
+    column_type = getattr(column, "type", None)
+    if isinstance(column_type, sa_types.Enum):
+        return {}
+    if isinstance(column_type, sa_types.Numeric) and not isinstance(column_type, sa_types.Float):
+        precision, scale = column_type.precision, column_type.scale
+        if precision is not None:
+            return {"below": decimal.Decimal(10) ** (precision - (scale or 0))}
+        return {}
+    if isinstance(column_type, sa_types.String) and column_type.length:
+        return {"max_length": column_type.length}
+    if isinstance(column_type, sa_types.Integer) and not getattr(column, "primary_key", False):
+        bits = 64 if isinstance(column_type, sa_types.BigInteger) else 32
+        if isinstance(column_type, sa_types.SmallInteger):
+            bits = 16
+        return {"int_range": (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)}
+    return {}
 
 
 @dataclass(frozen=True)
@@ -202,7 +264,7 @@ def _sqlalchemy_schema(owner: type, mapper: Mapper[object]) -> Schema:
         if callable(default):
             default = None
         fields[attr.key] = _embed(attr.key, annotation, default) or FieldSpec(
-            attr.key, FieldKind.VALUE, annotation, default
+            attr.key, FieldKind.VALUE, annotation, default, **_column_limits(column)
         )
     for rel in mapper.relationships:
         kind = FieldKind.ASSOC_MANY if rel.uselist else FieldKind.ASSOC_ONE

@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import MetaData, Select, or_, select, text
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ._changeset import Action, Changeset
-from ._constraints import apply_violation, violation_of
+from ._constraints import apply_data_error, apply_violation, refused_value, violation_of
 from ._errors import ChangesetError, DatabaseUnavailableError, NotFoundError
-from ._metadata import check_naming_convention
 from ._preload import Strategy, load_into, path_tree, preload_options
 from ._result import Result
 from ._settings import (
@@ -49,7 +48,9 @@ class Repo:
         engine: an async engine (see ``make_engine``); on SQLite, one made elsewhere is
             given ember's set-up (foreign keys on, nesting SAVEPOINTs, BEGIN IMMEDIATE
             for writes) on every connection it hands out.
-        metadata: the models' MetaData; its naming convention is checked here, at start.
+        metadata: the models' MetaData. With ``NAMING_CONVENTION`` constraint names are
+            the same on every database; without one (an existing schema) constraints
+            are matched by their columns (see docs/data.md, "Existing schemas").
         raise_on_lazy_load: development mode, every query the repo builds makes
             relationships that were not preloaded raise when touched.
     """
@@ -57,7 +58,6 @@ class Repo:
     def __init__(
         self, engine: AsyncEngine, metadata: MetaData, *, raise_on_lazy_load: bool = False
     ) -> None:
-        check_naming_convention(metadata)
         # An engine the app made itself (create_async_engine) gets ember's SQLite set-up
         # too: without it foreign keys are not enforced and SAVEPOINTs do not nest, so a
         # failed step of a Multi would keep the steps before it.
@@ -351,6 +351,10 @@ class Repo:
             except IntegrityError as exc:
                 violation = violation_of(exc, self.metadata, self.engine.dialect)
                 return Result.failure(apply_violation(cs, violation, action.value))
+            except DBAPIError as exc:
+                if not refused_value(exc):
+                    raise
+                return Result.failure(apply_data_error(cs, exc, action.value))
         return Result.success(value, cs)
 
     async def run(self, multi: Multi) -> MultiResult:

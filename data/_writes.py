@@ -13,14 +13,14 @@ from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Table, delete, insert, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import RelationshipDirection
 
 from ._changeset import Action, Changeset
-from ._constraints import apply_violation, violation_of
+from ._constraints import apply_data_error, apply_violation, refused_value, violation_of
 from ._errors import ChangesetError
 from ._fields import FieldKind
 from ._nested import applied
@@ -69,11 +69,29 @@ def _stale(cs: Changeset[T], mapper: Mapper[object]) -> Failed:
     return Failed(cs.add_error(field, "is stale", validation="stale", stale=True))  # type: ignore[arg-type]
 
 
-def _integrity(
-    session: AsyncSession, cs: Changeset[T], mapper: Mapper[object], exc: IntegrityError, op: str
+def _refused(
+    session: AsyncSession,
+    cs: Changeset[T],
+    mapper: Mapper[object],
+    exc: DBAPIError,
+    op: str,
 ) -> Failed:
+    if not isinstance(exc, IntegrityError):
+        return Failed(apply_data_error(cs, exc, op))  # type: ignore[arg-type]
     violation = violation_of(exc, _table(mapper).metadata, session.get_bind().dialect)
     return Failed(apply_violation(cs, violation, op))  # type: ignore[arg-type]
+
+
+def _check_columns(cs: Changeset[T], values: Mapping[str, object]) -> None:
+    """Refuse, before the statement, values the columns cannot store (too long, too big)."""
+    failed = cs
+    for name, value in values.items():
+        spec = cs._schema.fields.get(name)
+        problem = spec.column_error(value) if spec is not None else None
+        if problem is not None:
+            failed = failed.add_error(name, problem.message, **problem.meta)
+    if failed is not cs:
+        raise Failed(failed)  # type: ignore[arg-type]
 
 
 async def insert_row(
@@ -89,11 +107,14 @@ async def insert_row(
         elif state.dict.get(attr.key) is not None:
             values[attr.key] = state.dict[attr.key]
     values.update(extra or {})
+    _check_columns(cs, values)
     stmt = insert(mapper.class_).values(**values).returning(mapper.class_)
     try:
         record: T = (await session.scalars(stmt)).one()  # type: ignore[assignment]
-    except IntegrityError as exc:
-        raise _integrity(session, cs, mapper, exc, "insert") from None
+    except DBAPIError as exc:
+        if not (isinstance(exc, IntegrityError) or refused_value(exc)):
+            raise
+        raise _refused(session, cs, mapper, exc, "insert") from None
     await _write_children(session, cs, mapper, record)
     return record
 
@@ -103,6 +124,7 @@ async def update_row(session: AsyncSession, cs: Changeset[T]) -> T:
     mapper = _mapper(cs)
     changes = _column_changes(cs, mapper)
     record: T
+    _check_columns(cs, changes)
     if changes:
         stmt = (
             update(mapper.class_)
@@ -113,8 +135,10 @@ async def update_row(session: AsyncSession, cs: Changeset[T]) -> T:
         )
         try:
             found = (await session.scalars(stmt)).one_or_none()
-        except IntegrityError as exc:
-            raise _integrity(session, cs, mapper, exc, "update") from None
+        except DBAPIError as exc:
+            if not (isinstance(exc, IntegrityError) or refused_value(exc)):
+                raise
+            raise _refused(session, cs, mapper, exc, "update") from None
         if found is None:
             raise _stale(cs, mapper)
         record = found  # type: ignore[assignment]
@@ -138,8 +162,10 @@ async def delete_row(session: AsyncSession, cs: Changeset[T]) -> T:
     )
     try:
         result = await session.execute(stmt)
-    except IntegrityError as exc:
-        raise _integrity(session, cs, mapper, exc, "delete") from None
+    except DBAPIError as exc:
+        if not (isinstance(exc, IntegrityError) or refused_value(exc)):
+            raise
+        raise _refused(session, cs, mapper, exc, "delete") from None
     if getattr(result, "rowcount", 1) == 0:
         raise _stale(cs, mapper)
     return cs.data

@@ -29,6 +29,7 @@ from ._hooks import use_page_location as use_page_location
 from ._hooks import use_recoverable_state as use_recoverable_state
 from ._hooks import use_session as use_session
 from ._hooks import use_subscription as use_subscription
+from ._lifespan import combine_lifespans as combine_lifespans
 from ._mount import Ember as Ember
 from ._mount import Mount as Mount
 from ._mount import Mountable as Mountable
@@ -39,6 +40,7 @@ from ._recovery import MemoryRecoveryStore as MemoryRecoveryStore
 from ._recovery import RecoveryStore as RecoveryStore
 from ._recovery import RedisRecoveryStore as RedisRecoveryStore
 from ._session import LiveSession as LiveSession
+from ._session import Navigation as Navigation
 from ._session import PageLocation as PageLocation
 from ._session import SessionState as SessionState
 from ._settings import LiveSettings as LiveSettings
@@ -103,6 +105,7 @@ __all__ = [
     "MemoryRecoveryStore",
     "Mount",
     "Mountable",
+    "Navigation",
     "PageLocation",
     "ProtocolError",
     "RecoveryStore",
@@ -114,6 +117,7 @@ __all__ = [
     "Telemetry",
     "TelemetryEvent",
     "TokenError",
+    "combine_lifespans",
     "configure",
     "default_ember",
     "error_boundary",

@@ -69,6 +69,7 @@ def new(
     typer.echo(
         f"\nember: created {name} in {root}. Next:\n"
         f"  cd {root}\n"
+        f"  pip install -e '.[dev]'               # the project, pytest and pytest-asyncio\n"
         f"  pytest                                # its tests pass as they are\n"
         f"  ember server {name}.app:app --reload"
     )
@@ -100,10 +101,11 @@ def gen_live(
     try:
         package = app or project_app(path)
         resource = Resource.build(package, context, schema, table, parse_fields(fields))
+        existing = {p for p in _live_targets(path, package) if p.exists()}
         written = generate_live(path, resource, force=force)
     except GeneratorError as error:
         _refuse(error)
-    _report(written, path)
+    _report(written, path, existing)
     typer.echo(
         f"\nember: {schema} pages mounted at {resource.values['prefix']} "
         f"(see {package}/app.py). Next:\n"
@@ -116,13 +118,21 @@ def _refuse(error: Exception) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _report(written: list[Path], root: Path) -> None:
+def _live_targets(root: Path, package: str) -> list[Path]:
+    """Files ``gen live`` edits rather than creates (and any it overwrites with --force)."""
+    return [root / package / "app.py"]
+
+
+def _report(
+    written: list[Path], root: Path, existing: set[Path] | frozenset[Path] = frozenset()
+) -> None:
     for path in written:
         try:
             shown = path.relative_to(root)
         except ValueError:
             shown = path
-        typer.echo(f"  created {shown}")
+        verb = "updated" if path in existing else "created"
+        typer.echo(f"  {verb} {shown}")
 
 
 @cli.command()

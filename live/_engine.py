@@ -75,8 +75,7 @@ class Engine(Reconciler):
         """The model of the whole page as the client holds it after the last pass."""
         return self.root.model
 
-    @property
-    def dirty(self) -> bool:
+    def needs_render(self) -> bool:
         """True while some component waits for a render."""
         return bool(self._dirty)
 
@@ -93,6 +92,7 @@ class Engine(Reconciler):
 
     def mount(self) -> dict[str, Any]:
         """Render the root for the first time and run its effects; return the model."""
+        started = time.perf_counter()
         self._rendering = True
         try:
             with RenderScope():
@@ -100,6 +100,9 @@ class Engine(Reconciler):
                 self._run_effects()
         finally:
             self._rendering = False
+        if telemetry.active:
+            elapsed = (time.perf_counter() - started) * 1000
+            telemetry.emit("ember.live.render", elapsed, where=self.context)
         sent_whole(self.root.model, self._seen)
         return self.root.model
 
@@ -155,6 +158,8 @@ class Engine(Reconciler):
         was_failed = node.failed
         try:
             raw = hook.render(node.component, providers)
+            # Effects run children first (ReactPy's order): the parent is listed before them.
+            self._rendered.append(hook)
             if was_failed:
                 node.failed = False
                 node.model.clear()
@@ -169,7 +174,6 @@ class Engine(Reconciler):
         else:
             if was_failed and ops is not None and path is not None:
                 ops.append(self._set_op(path, node.model))
-        self._rendered.append(hook)
 
     def _new_hook(self, node: Node) -> EngineHook:
         hook = EngineHook(self._mark_dirty)

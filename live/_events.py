@@ -32,12 +32,14 @@ def form_data(event: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _form_elements(event: Mapping[str, Any]) -> list[Any] | None:
-    # ReactPy's client serialises a form (array-like) as the list of its elements.
-    target = event.get("target")
-    if isinstance(target, list):
-        return target
-    if isinstance(target, Mapping) and isinstance(target.get("elements"), list):
-        return list(target["elements"])
+    # ember's client sends a form as the list of its elements: the target of a submit, or
+    # the currentTarget of a change handled on the form.
+    for key in ("target", "currentTarget"):
+        target = event.get(key)
+        if isinstance(target, list):
+            return target
+        if isinstance(target, Mapping) and isinstance(target.get("elements"), list):
+            return list(target["elements"])
     return None
 
 

@@ -94,4 +94,6 @@ def _attribute(name: str, value: Any) -> str:
         return f" {html_name}"
     if name == "style" and isinstance(value, Mapping):
         value = ";".join(f"{_CAMEL.sub('-', k).lower()}:{v}" for k, v in value.items())
+    elif isinstance(value, list | dict):  # as ember.js writes them: JSON
+        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return f' {html_name}="{escape(str(value), quote=True)}"'

@@ -2,15 +2,20 @@
 
 - a token bucket per session for incoming frames: over the rate, the session's reader
   waits (the client's frames queue up in its own socket), so a flood slows only itself;
-- per client IP: how many sessions may be open at once, and how many handshakes may start
-  within a sliding window; over either, the socket is closed with ``TOO_MANY`` (4429).
+- per client IP: a token bucket its sessions share for incoming frames (fairness between
+  addresses); how many sessions may be open at once, and how many handshakes may start
+  within a sliding window; over either, the socket is closed with ``TOO_MANY`` (4429);
+- a deadline on each send: a client that takes no output for ``EMBER_SEND_TIMEOUT_SECONDS``
+  is closed with ``SLOW_CLIENT`` (4408).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class TokenBucket:
@@ -37,16 +42,40 @@ class TokenBucket:
 class _Client:
     sessions: int = 0
     handshakes: deque[float] = field(default_factory=deque)
+    events: TokenBucket | None = None
 
 
 class ClientLimits:
     """Counts sessions and recent handshakes per client IP."""
 
-    def __init__(self, *, max_sessions: int, max_handshakes: int, window_seconds: float) -> None:
+    def __init__(
+        self,
+        *,
+        max_sessions: int,
+        max_handshakes: int,
+        window_seconds: float,
+        events_per_second: float = float("inf"),
+        event_burst: int = 1,
+    ) -> None:
         self.max_sessions = max_sessions
         self.max_handshakes = max_handshakes
         self.window = window_seconds
+        self.events_per_second = events_per_second
+        self.event_burst = event_burst
         self._clients: dict[str, _Client] = {}
+
+    def event_delay(self, ip: str) -> float:
+        """Take a token from the bucket ``ip``'s sessions share; return how long to wait.
+
+        The sessions of one address share one budget, so fifty flooding sockets from one
+        address get no more than one address's share of the worker.
+        """
+        client = self._clients.get(ip)
+        if client is None or self.events_per_second == float("inf"):
+            return 0.0
+        if client.events is None:
+            client.events = TokenBucket(self.events_per_second, self.event_burst)
+        return client.events.delay()
 
     def admit(self, ip: str) -> str | None:
         """Count a handshake from ``ip``; return why it is refused, or None to admit it.
@@ -80,3 +109,46 @@ class ClientLimits:
     def sessions_of(self, ip: str) -> int:
         client = self._clients.get(ip)
         return client.sessions if client else 0
+
+
+class SendDeadline:
+    """Fails a send that waits longer than ``seconds``: the client takes none of its output.
+
+    A timer per send (``asyncio.timeout``) costs every message on the click path; this arms
+    at most one timer per ``seconds``, and a send only notes when it started.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._loop = asyncio.get_running_loop()
+        self._task: asyncio.Task[Any] | None = None
+        self._started = 0.0
+        self._handle: asyncio.TimerHandle | None = None
+
+    def begin(self) -> None:
+        """A send starts in the current task."""
+        self._task = asyncio.current_task()
+        self._started = self._loop.time()
+        if self._handle is None:
+            self._handle = self._loop.call_at(self._started + self.seconds, self._check)
+
+    def end(self) -> None:
+        """The send is over (done or failed)."""
+        self._task = None
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def _check(self) -> None:
+        self._handle = None
+        if self._task is None:
+            return  # no send in progress: the next one arms the timer again
+        due = self._started + self.seconds
+        if self._loop.time() >= due:
+            self.expired = True
+            self._task.cancel()
+        else:
+            self._handle = self._loop.call_at(due, self._check)

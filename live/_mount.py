@@ -3,15 +3,15 @@
 For a mount at ``/counter`` ember adds, next to the app's own routes:
 
 - ``GET /counter``: the first paint, rendered on the server (``connected`` False), in a
-  page shell that boots ReactPy's client through ember's small shim;
+  page shell that loads ember's client, which adopts that markup;
 - ``WS /counter/_ember/ws?token=…``: one live session per tab (the app's middleware runs;
   the mount's dependencies and the app's router-level ones are resolved by ember, see
   ``_dependencies``);
-- ``GET /counter/_ember/static/…``: ReactPy's client files and ember's shim.
+- ``GET /counter/_ember/static/ember.<hash>.js``: the client (see ``ember.live._client``).
 
 None of them is an ``APIRoute``: the app's OpenAPI schema and its
 ``generate_unique_id_function`` never see them. Behind a path prefix (a sub-app mounted
-with ``app.mount``, or ``--root-path``) the page links its statics and socket under the
+with ``app.mount``, or ``--root-path``) the page links its client and socket under the
 request's ``root_path``.
 """
 
@@ -22,24 +22,25 @@ import contextlib
 import inspect
 import json
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit
 
 import anyio
-import reactpy
 from anyio.abc import TaskGroup
 from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket
 from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.params import Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.requests import HTTPConnection
-from starlette.staticfiles import StaticFiles
 
 from ember.pubsub import PubSub
 
+from ._assets import check_head_assets
+from ._channel import first_paint_model, run_channel
+from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
@@ -68,7 +69,6 @@ LoginRedirect = str | Callable[[str, HTTPException], str | None]
 of the page's URL (path and query, as the browser shows it) and the error that returns one
 (or None to refuse as FastAPI does)."""
 _AUTH_FAILURES = frozenset({401, 403})
-_REACTPY_STATIC = Path(reactpy.__file__).parent / "static"
 
 
 @dataclass
@@ -82,11 +82,24 @@ class Mount:
     dependencies: dict[str, inspect.Parameter] = field(default_factory=dict)
     login_redirect: LoginRedirect | None = None
     resolver: DependencyResolver | None = field(default=None, repr=False)
+    head_checked: bool = field(default=False, repr=False)
 
     @property
     def prefix(self) -> str:
         """The path under which ember's own routes for this mount live."""
         return f"{self.path.rstrip('/')}/_ember"
+
+
+_INSTANCES: weakref.WeakSet[Ember] = weakref.WeakSet()
+
+
+def find_session(session_id: str) -> LiveSession | None:
+    """The open session ``session_id`` in any ``Ember`` of this process (for tests)."""
+    for ember in list(_INSTANCES):
+        session = ember.sessions.get(session_id)
+        if session is not None:
+            return session
+    return None
 
 
 class Ember:
@@ -107,7 +120,7 @@ class Ember:
         self._pubsub = pubsub
         if pubsub is not None:
             instrument_pubsub(pubsub)
-        self._pubsub_lock: asyncio.Lock | None = None
+        self._pubsub_lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         if self.settings.secret_key == DEVELOPMENT_SECRET_KEY:
             logger.info("ember uses its development secret key; set EMBER_SECRET_KEY in production")
         self.signer = TokenSigner(
@@ -123,8 +136,11 @@ class Ember:
             max_sessions=self.settings.max_sessions_per_ip,
             max_handshakes=self.settings.max_handshakes_per_ip,
             window_seconds=self.settings.handshake_window_seconds,
+            events_per_second=self.settings.events_per_second_per_ip,
+            event_burst=self.settings.event_burst_per_ip,
         )
         self.mounts: list[Mount] = []
+        _INSTANCES.add(self)
         # Per connecting session: what its dependencies hold until the view has mounted.
         self._held: dict[str, Resolved] = {}
 
@@ -140,8 +156,11 @@ class Ember:
         """Start the PubSub if it is not running yet, and return it."""
         pubsub = self.pubsub
         if not pubsub.started:
-            self._pubsub_lock = self._pubsub_lock or asyncio.Lock()
-            async with self._pubsub_lock:
+            # One lock per loop: a PubSub whose loop ended starts again on the next one.
+            loop = asyncio.get_running_loop()
+            if self._pubsub_lock is None or self._pubsub_lock[0] is not loop:
+                self._pubsub_lock = (loop, asyncio.Lock())
+            async with self._pubsub_lock[1]:
                 if not pubsub.started:
                     await pubsub.start()
         return pubsub
@@ -242,9 +261,11 @@ class Ember:
         app.router.add_websocket_route(
             f"{mounted.prefix}/ws", self._socket_endpoint(mounted), name=f"ember-ws:{path}"
         )
-        app.mount(
-            f"{mounted.prefix}/static",
-            StaticFiles(directory=_REACTPY_STATIC, packages=[("ember.live", "static")]),
+        app.add_route(
+            f"{mounted.prefix}/static/{{name}}",
+            serve_client,
+            methods=["GET", "HEAD"],
+            include_in_schema=False,
             name=f"ember-static:{path}",
         )
         return mounted
@@ -296,6 +317,9 @@ class Ember:
 
     def _page_endpoint(self, mounted: Mount) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(connection: Request) -> Response:
+            if not mounted.head_checked and mounted.head:
+                check_head_assets(connection.app.router.routes, mounted.head, mounted.path)
+                mounted.head_checked = True
             resolved = await self._resolve(mounted, connection)
             if isinstance(resolved, str):
                 return RedirectResponse(resolved, status_code=303)
@@ -328,7 +352,9 @@ class Ember:
                     location=Location(path=connection.url.path, query_string=connection.url.query),
                     carrier=connection,
                 )
-                model = await render_first_model(
+                ember_engine = self.settings.engine == "ember"
+                render = first_paint_model if ember_engine else render_first_model
+                model = await render(
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
@@ -429,7 +455,8 @@ class Ember:
         self.sessions[session.id] = session
         self.watchdog.acquire()
         try:
-            await run_session(self, mounted, session, connection)
+            run = run_channel if self.settings.engine == "ember" else run_session
+            await run(self, mounted, session, connection)
         finally:
             self.watchdog.release()
             if self.sessions.get(session.id) is session:

@@ -1,21 +1,26 @@
-"""ember's wire protocol (version 3): what the browser may send, and the close codes.
+"""ember's wire protocol (version 4): what the browser may send, and the close codes.
 
-The browser runs ReactPy's client, which sends ``layout-event`` frames; ember's small
-client shim adds ``ember-location`` frames (the URL changed through back/forward), and
-``ember.live.testing`` sends ``ember-ping`` frames to learn when its events have landed. Every
-frame is checked here before anything reaches ReactPy. Change ``PROTOCOL_VERSION`` when the
-frames or the close codes change.
+The browser runs ember's client (``static/ember.js``), which sends ``layout-event`` frames
+``{"type": "layout-event", "target": id, "data": [event], "seq": n}`` (``seq`` counts up
+per page, across reconnects) and ``ember-location`` frames (the URL changed through
+back/forward); ``ember.live.testing`` also sends ``ember-ping`` frames to learn when its
+events have landed. Every frame is checked here before anything reaches ReactPy. Change
+``PROTOCOL_VERSION`` when the frames or the close codes change.
 
-The server sends ``layout-update`` (ReactPy's, for the first render of a session),
-``ember-patch`` ``{"type": "ember-patch", "ops": [...]}`` for every later render (only what
-changed, and stream operations: made by ``ember.live._diff``, written as
-``ember.live._patch`` defines, applied by ``static/ember-patch.js``), ``ember-navigate``
-and ``ember-pong``. The shim sends the version it speaks as the ``protocol`` query
-parameter of the websocket URL.
+The server sends ``layout-update`` (the whole model, for the first render of a socket: the
+client adopts the server-rendered DOM against it), ``ember-patch``
+``{"type": "ember-patch", "ops": [...]}`` for every later render (only what changed, and
+stream operations: made by ``ember.live._diff``, written as ``ember.live._patch`` defines),
+``ember-ack`` ``{"type": "ember-ack", "seq": n}`` once the event ``n`` (and every earlier
+one) has been handled and the renders it caused are sent, ``ember-navigate`` and
+``ember-pong``. The client sends the version it speaks as the ``protocol`` query
+parameter of the websocket URL; another version is refused with 4401 and the page reloads.
 
 Version 2 added ``ember-patch``. Version 3 writes its paths as lists (``[0, 2]`` for
 ``/children/0/children/2``) and its elements as arrays (``["td", 0, "text"]``), and adds
-the ``"c"`` operation (replace an element's children).
+the ``"c"`` operation (replace an element's children). Version 4 is ember's own client:
+``ember-ack`` (loading states end when it arrives), and events carry only the fields
+handlers read (``docs/client.md``).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import orjson
 
 from ._errors import ProtocolError
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 MAX_TARGET_LENGTH = 512
 
 

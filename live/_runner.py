@@ -24,7 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ._diff import ModelMirror
 from ._errors import ProtocolError
-from ._limits import TokenBucket
+from ._limits import SendDeadline, TokenBucket
 from ._protocol import ClientMessage, CloseCode, LocationChange, Ping, parse_frame
 from ._reactpy import Connection, ConnectionContext, EmberLayout, Location, call_handler
 from ._recovery import Snapshot
@@ -53,18 +53,22 @@ async def run_session(
 ) -> None:
     """Serve ``session`` over ``websocket`` until either side closes it."""
     send_lock = asyncio.Lock()
-    send_timeout = ember.settings.send_timeout_seconds
+    deadline = SendDeadline(ember.settings.send_timeout_seconds)
 
     async def send(message: dict[str, Any]) -> None:
         data = orjson.dumps(message).decode()
         async with send_lock:
+            deadline.begin()
             try:
-                async with asyncio.timeout(send_timeout):
-                    await websocket.send_text(data)
-            except TimeoutError:
-                reason = f"The client took none of its updates for {send_timeout:g} s."
+                await websocket.send_text(data)
+            except asyncio.CancelledError:
+                if not deadline.expired:
+                    raise
+                reason = f"The client took none of its updates for {deadline.seconds:g} s."
                 logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
                 raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
+            finally:
+                deadline.end()
         if telemetry.active:
             kind = message.get("type", "")
             telemetry.emit(
@@ -122,6 +126,7 @@ async def run_session(
     finally:
         if failures:
             close = _close_for(failures[0], session, mounted)
+        deadline.close()
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
                 await _flush_snapshot(ember, session)
@@ -157,8 +162,11 @@ def _close_for(error: BaseException, session: LiveSession, mounted: Mount) -> tu
 async def _read(ember: Ember, websocket: WebSocket, events: asyncio.Queue[ClientMessage]) -> None:
     max_bytes = ember.settings.max_frame_bytes
     bucket = TokenBucket(ember.settings.events_per_second, ember.settings.event_burst)
+    ip = websocket.client.host if websocket.client else "unknown"
     while True:
-        wait = bucket.delay()
+        # Its own rate, and its address's share: the sessions of one address share one
+        # budget, so many sockets from one address cannot crowd out the others.
+        wait = max(bucket.delay(), ember.limits.event_delay(ip))
         if wait:
             # Over its rate: this session stops reading until it is back within it,
             # so a flood only slows its own socket.
@@ -208,6 +216,7 @@ async def _dispatch(
                 frame.target[:80],
                 session.id,
             )
+            await writer.acknowledge(frame.seq, layout)
             continue
         if frame.seq is not None:
             layout.record_event_seq(frame.target, frame.seq)
@@ -241,6 +250,7 @@ async def _dispatch(
             raise _SessionFailed(
                 CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
             ) from None
+        await writer.acknowledge(frame.seq, layout)
 
 
 async def _between_renders(layout: EmberLayout) -> None:
@@ -310,6 +320,7 @@ class _Writer:
         self._sending = False
         self._sent: asyncio.Event | None = None  # made only while someone waits
         self._mirror = ModelMirror()
+        self._ack: int | None = None  # an event whose renders are still on their way
 
     @property
     def sending(self) -> bool:
@@ -329,11 +340,25 @@ class _Writer:
             try:
                 for message in self._mirror.messages(update):
                     await self.send(message)
+                while self._ack is not None and not layout.has_pending_renders():
+                    seq, self._ack = self._ack, None
+                    await self.send({"type": "ember-ack", "seq": seq})
             finally:
                 self._sending = False
                 if self._sent is not None:
                     self._sent.set()
                     self._sent = None
+
+    async def acknowledge(self, seq: int | None, layout: EmberLayout) -> None:
+        """Tell the client the event ``seq`` is handled: now if its renders are sent, else
+        after them (the writer sends the ack with the render that settles)."""
+        if seq is None:
+            return
+        await asyncio.sleep(0)  # a sync handler's render is scheduled by a loop callback
+        if self._sending or layout.has_pending_renders():
+            self._ack = seq
+            return
+        await self.send({"type": "ember-ack", "seq": seq})
 
     async def settle(self, layout: EmberLayout) -> None:
         """Return once no render is scheduled, running or being sent."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
+import time
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -56,6 +58,27 @@ class PageLocation:
         return f"{self.path}?{self.query_string}" if self.query_string else self.path
 
 
+class Navigation:
+    """What ``push_patch``, ``push_navigate`` and ``redirect`` return.
+
+    The navigation is already under way when the call returns (synchronous, like
+    ``assign``), so forgetting ``await`` loses nothing; awaiting it waits until the browser
+    has been told.
+    """
+
+    __slots__ = ("_wait",)
+
+    def __init__(self, wait: Callable[[], Awaitable[object]] | None = None) -> None:
+        self._wait = wait
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return self._waited().__await__()
+
+    async def _waited(self) -> None:
+        if self._wait is not None:
+            await self._wait()
+
+
 @dataclass(eq=False)
 class LiveSession:
     """The state of one tab: identity, tasks, cleanups, flash and where the page is.
@@ -88,6 +111,11 @@ class LiveSession:
         default_factory=list, repr=False
     )
     _running_tasks: int = 0
+    _mailbox: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
+        default=None, repr=False
+    )
+    _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+    _timers: dict[object, float] = field(default_factory=dict, repr=False)
 
     @property
     def connected(self) -> bool:
@@ -126,13 +154,26 @@ class LiveSession:
     ) -> bool:
         """Run ``callback`` after ``delay`` seconds, unless the session ends first."""
 
-        async def wait_then_run() -> None:
-            await anyio.sleep(delay)
-            outcome = callback()
-            if outcome is not None:
-                await outcome
+        key = object()
 
-        return self.start_task(wait_then_run, name=name or f"call_later {delay}s")
+        async def wait_then_run() -> None:
+            try:
+                await anyio.sleep(delay)
+                await self._in_turn(callback)
+            finally:
+                self._timers.pop(key, None)
+
+        self._timers[key] = time.monotonic() + delay
+        started = self.start_task(wait_then_run, name=name or f"call_later {delay}s")
+        if not started:
+            self._timers.pop(key, None)
+        return started
+
+    def _timers_due_within(self, seconds: float) -> bool:
+        """Whether a ``call_later`` timer is pending that fires within ``seconds`` from now
+        (``ember.live.testing`` waits for those after an event)."""
+        horizon = time.monotonic() + seconds
+        return any(deadline <= horizon for deadline in self._timers.values())
 
     async def subscribe(
         self,
@@ -162,18 +203,32 @@ class LiveSession:
 
         async def deliver() -> None:
             async for message in subscription:
-                with telemetry.span(
-                    "ember.live.deliver",
-                    session=self.id,
-                    topic=topic,
-                    message=type(message).__name__,
-                ):
-                    outcome = handler(message)
-                    if outcome is not None:
-                        await outcome
+
+                async def handle(message: Any = message) -> None:
+                    with telemetry.span(
+                        "ember.live.deliver",
+                        session=self.id,
+                        topic=topic,
+                        message=type(message).__name__,
+                    ):
+                        outcome = handler(message)
+                        if outcome is not None:
+                            await outcome
+
+                await self._in_turn(handle)
 
         self.start_task(deliver, name=f"subscription {topic}")
         return subscription
+
+    async def _in_turn(self, function: Callable[[], Awaitable[None] | None]) -> None:
+        """Run ``function`` as one item of the session's mailbox (after the event or
+        message being handled, never in the middle of it), or at once without one."""
+        if self._mailbox is not None:
+            await self._mailbox(function)
+            return
+        outcome = function()
+        if outcome is not None:
+            await outcome
 
     def add_cleanup(self, cleanup: Cleanup) -> None:
         """Run ``cleanup`` when the session ends (subscriptions, timers, presence)."""
@@ -222,8 +277,9 @@ class LiveSession:
 
     # -- navigation -----------------------------------------------------------------------
 
-    async def push_patch(self, to: str, *, replace: bool = False) -> None:
-        """Change the URL within this view (no remount).
+    def push_patch(self, to: str, *, replace: bool = False) -> Navigation:
+        """Change the URL within this view (no remount). Takes effect at once; awaiting the
+        result waits until the browser has been told.
 
         Args:
             to: the new path and query.
@@ -234,17 +290,18 @@ class LiveSession:
         self.location = PageLocation(path=path or self.location.path, query_string=query)
         self._notify("location")
         message = {"type": "ember-navigate", "kind": "patch", "to": to, "replace": replace}
-        await self._control(message)
+        return self._deliver(message)
 
-    async def push_navigate(self, to: str) -> None:
-        """Load another page of the app (a new history entry)."""
-        await self._redirect(to, kind="navigate")
+    def push_navigate(self, to: str) -> Navigation:
+        """Load another page of the app (a new history entry). Takes effect at once."""
+        return self._redirect(to, kind="navigate")
 
-    async def redirect(self, to: str) -> None:
-        """Send the browser to ``to`` (during the first paint: an HTTP redirect)."""
-        await self._redirect(to, kind="redirect")
+    def redirect(self, to: str) -> Navigation:
+        """Send the browser to ``to`` (during the first paint: an HTTP redirect). Takes
+        effect at once: code after it still runs, but the page is not served."""
+        return self._redirect(to, kind="redirect")
 
-    async def _redirect(self, to: str, *, kind: str) -> None:
+    def _redirect(self, to: str, *, kind: str) -> Navigation:
         if not to.startswith("/") or to.startswith("//"):
             msg = f"Expected a path on this site starting with a single '/', got {to!r}."
             raise EmberError(msg)
@@ -253,7 +310,31 @@ class LiveSession:
         if self.flash and self._sign_flash is not None:
             # The next page shows it: the browser carries it in the ember_flash cookie.
             message["flash"] = self._sign_flash(self.flash)
-        await self._control(message)
+        return self._deliver(message)
+
+    def _deliver(self, message: dict[str, Any]) -> Navigation:
+        """Send a control message from the loop or from a sync handler's thread."""
+        send, spawn, loop = self._send_control, self._spawn, self._loop
+        if send is None or spawn is None or loop is None or not self.connected:
+            return Navigation()  # the first paint: the page endpoint reads redirect_to
+        sent = asyncio.Event()
+
+        async def deliver() -> None:
+            try:
+                await send(message)
+            finally:
+                sent.set()
+
+        name = f"ember session {self.id}: {message['kind']} to {message['to']}"
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            spawn(deliver(), name)
+        else:
+            loop.call_soon_threadsafe(lambda: spawn(deliver(), name))
+        return Navigation(sent.wait)
 
     def on_location_change(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Await ``callback`` whenever the browser moves within this view (back/forward)."""
@@ -274,6 +355,7 @@ class LiveSession:
     def _attach(self, spawn: TaskSpawner, send_control: ControlSender) -> None:
         self._spawn = spawn
         self._send_control = send_control
+        self._loop = asyncio.get_running_loop()
         self.state = SessionState.CONNECTED
 
     async def _close(self) -> None:

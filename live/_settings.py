@@ -57,6 +57,14 @@ class LiveSettings(BaseSettings):
         default=100.0, gt=0, description="Frames a session may send per second, sustained."
     )
     event_burst: int = Field(default=200, gt=0, description="Frames a session may send at once.")
+    events_per_second_per_ip: float = Field(
+        default=500.0,
+        gt=0,
+        description="Frames all sessions of one client address may send per second, together.",
+    )
+    event_burst_per_ip: int = Field(
+        default=1000, gt=0, description="Frames one client address may send at once."
+    )
     # Generous by default: behind a proxy every client shares the proxy's address unless
     # the server trusts forwarded headers (uvicorn --proxy-headers --forwarded-allow-ips).
     max_sessions_per_ip: int = Field(default=10_000, gt=0)
@@ -86,6 +94,10 @@ class LiveSettings(BaseSettings):
         description="Where session snapshots live: memory:// (this process) or redis://…",
     )
     recovery_ttl_seconds: int = Field(default=3600, gt=0)
+    engine: Literal["reactpy", "ember"] = Field(
+        default="reactpy",
+        description="What renders live views: ember's own engine, or ReactPy's Layout.",
+    )
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> LiveSettings:

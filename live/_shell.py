@@ -1,17 +1,22 @@
-"""The HTML document around a view's first paint: the page shell that boots the client."""
+"""The HTML document around a view's first paint: the page shell that loads the client."""
 
 from __future__ import annotations
 
 import json
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._client import client_tags
 
 if TYPE_CHECKING:
     from ._mount import Mount
 
 
-# The connection state the shim puts on the root, made visible. Apps restyle it in `head`
-# (their rules come later) or hide it with `[data-ember-root]::before {display: none}`.
+# The client's states made visible: the connection (a banner while it is down; events made
+# then are queued, their elements marked loading, and sent once it is back) and the submit
+# buttons with ``data-disable-with`` while their form's submit is in flight. Apps restyle
+# these in `head` (their rules come later) or hide the banner with
+# `[data-ember-root]::before {display: none}`.
 CONNECTION_CSS = (
     "[data-ember-root].ember-disconnected::before,[data-ember-root].ember-error::before"
     "{position:fixed;inset:0 0 auto 0;z-index:2147483647;padding:.4rem 1rem;"
@@ -20,6 +25,10 @@ CONNECTION_CSS = (
     '[data-ember-root].ember-error::before{background:#991b1b;content:"This page could not '
     'reconnect. Reload it to continue."}'
     "[data-ember-root].ember-disconnected [data-ember-live]{opacity:.65;transition:opacity .3s}"
+    ".ember-disabled-with[data-disable-with]{font-size:0!important}"
+    ".ember-disabled-with[data-disable-with]>*{display:none!important}"
+    ".ember-disabled-with[data-disable-with]::after{content:attr(data-disable-with);"
+    "font-size:var(--ember-disable-with-size,.9rem)}"
 )
 
 
@@ -27,36 +36,21 @@ def page_shell(mounted: Mount, body: str, token: str, root_path: str = "") -> st
     """The HTML document around a view's first paint (``root_path``: the app's path prefix
     when it is mounted under one)."""
     prefix = f"{root_path}{mounted.prefix}"
-    static = f"{prefix}/static"
     config = {
         "pathPrefix": f"{prefix}/",
         "componentPath": f"ws?token={token}",
-        "socketPath": f"{prefix}/ws",
     }
-    import_map = {
-        "imports": {
-            "react": f"{static}/preact.js",
-            "react-dom": f"{static}/preact-dom.js",
-            "react-dom/client": f"{static}/preact-dom.js",
-            "react/jsx-runtime": f"{static}/preact-jsx-runtime.js",
-        }
-    }
+    preload, script = client_tags(f"{prefix}/static")
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(mounted.title)}</title>"
-        f'<script type="importmap">{_script_json(import_map)}</script>'
+        f"<title>{escape(mounted.title)}</title>{preload}"
         f"<style>{CONNECTION_CSS}</style>"
         f"{mounted.head}</head><body>"
-        f'<div data-ember-root class="ember-root ember-static" '
+        f'<div data-ember-root class="ember-root" '
         f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
-        f"<div data-ember-static>{body}</div><div data-ember-live></div></div>"
-        f'<script type="module" src="{static}/ember.js"></script>'
+        f"<div data-ember-live>{body}</div></div>"
+        f"{script}"
         "</body></html>"
     )
-
-
-def _script_json(value: Any) -> str:
-    # JSON inside <script> must not be able to close the element.
-    return json.dumps(value).replace("<", "\\u003c")

@@ -24,7 +24,7 @@ from ._errors import ConfigurationError, EmberError
 from ._events import event_params
 from ._reactpy import Component
 from ._reporting import report_error
-from ._session import MISSING, LiveSession
+from ._session import MISSING, LiveSession, Navigation
 from ._telemetry import telemetry
 from ._threads import offload
 
@@ -74,6 +74,7 @@ class Socket:
         self._assigns: dict[str, Any] = {}
         self._changed = False
         self._rerender: Callable[[], None] | None = None
+        self._params_due = False
 
     @property
     def assigns(self) -> Mapping[str, Any]:
@@ -104,19 +105,34 @@ class Socket:
         self.session.put_flash(kind, message)
         return self
 
-    async def push_patch(self, to: str, *, replace: bool = False) -> None:
-        """Change the URL within this view and call ``handle_params`` again.
+    def push_patch(self, to: str, *, replace: bool = False) -> Navigation:
+        """Change the URL within this view; ``handle_params`` runs again once the current
+        callback returns (or when the result is awaited, if sooner).
 
         ``replace`` replaces the current history entry instead of adding one.
         """
-        await self.session.push_patch(to, replace=replace)
-        await self._view._run_handle_params(self)
+        sent = self.session.push_patch(to, replace=replace)
+        self._params_due = True
 
-    async def push_navigate(self, to: str) -> None:
-        await self.session.push_navigate(to)
+        async def wait() -> None:
+            await sent
+            await self._run_due_params()
 
-    async def redirect(self, to: str) -> None:
-        await self.session.redirect(to)
+        return Navigation(wait)
+
+    def push_navigate(self, to: str) -> Navigation:
+        """Load another page of the app; takes effect at once (awaiting is optional)."""
+        return self.session.push_navigate(to)
+
+    def redirect(self, to: str) -> Navigation:
+        """Send the browser to ``to`` (the first paint answers with an HTTP redirect);
+        takes effect at once (awaiting is optional)."""
+        return self.session.redirect(to)
+
+    async def _run_due_params(self) -> None:
+        while self._params_due:
+            self._params_due = False
+            await self._view._run_handle_params(self)
 
     def start_async(self, name: str, function: Callable[[], Awaitable[Any]]) -> None:
         """Run ``function`` in the session's task group; its outcome reaches ``handle_async``.
@@ -141,7 +157,7 @@ class Socket:
                 work=name,
                 ok=outcome.ok,
             )
-            await self._view._dispatch_async(name, outcome, self)
+            await self.session._in_turn(lambda: self._view._dispatch_async(name, outcome, self))
 
         self.session.start_task(run, name=f"start_async {name}")
 
@@ -262,7 +278,9 @@ class LiveView:
         self._socket = socket = Socket(self, session)
         await _call(self.mount, session.location.params, session, socket, deps=session)
         self._restore(socket)
+        socket._params_due = False  # handle_params runs now in any case
         await self._run_handle_params(socket)
+        await socket._run_due_params()
         socket._changed = False
         if session.connected:
             session.add_cleanup(lambda: self.terminate("closed", socket))
@@ -338,6 +356,7 @@ class LiveView:
             await self.handle_event(event, params, socket)
         else:
             await _call(getattr(self, name), params, socket, deps=socket.session)
+        await socket._run_due_params()
         socket._flush()
 
     async def _dispatch_info(self, message: Any, socket: Socket) -> None:
@@ -353,6 +372,7 @@ class LiveView:
                     break
             else:
                 await self.handle_info(message, socket)
+        await socket._run_due_params()
         socket._flush()
 
     async def _dispatch_async(self, name: str, result: AsyncResult[Any], socket: Socket) -> None:
@@ -361,6 +381,7 @@ class LiveView:
             await self.handle_async(name, result, socket)
         else:
             await getattr(self, method)(result, socket)
+        await socket._run_due_params()
         socket._flush()
 
 

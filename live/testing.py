@@ -39,7 +39,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ._asgi_socket import AsgiWebSocket, SocketClosed
 from ._html import HANDLERS_ATTRIBUTE, model_to_html
-from ._mount import Ember
+from ._mount import Ember, find_session
 from ._patch import apply_ops, set_pointer
 from ._protocol import PROTOCOL_VERSION
 from ._session import LiveSession
@@ -49,6 +49,9 @@ __all__ = ["Element", "LiveClient", "LivePage", "LiveTestError"]
 
 _CONFIG = re.compile(r"data-ember-config='([^']*)'")
 DEFAULT_TIMEOUT = 5.0
+TIMERS_WITHIN = 1.0
+"""After an event, timers the session has pending that fire within this many seconds
+(``call_later``, the form kit's 300 ms validation pause) are waited for, with their renders."""
 
 
 class LiveTestError(AssertionError):
@@ -95,9 +98,11 @@ class LiveClient:
         *,
         base_url: str = "http://testserver",
         headers: Mapping[str, str] | None = None,
+        timers_within: float = TIMERS_WITHIN,
     ) -> None:
         self.app = app
         self.base_url = base_url
+        self.timers_within = timers_within
         self._headers = dict(headers or {})
         self.http = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url=base_url, headers=self._headers
@@ -265,8 +270,13 @@ class LivePage:
         element = self.find(selector, text=text)
         await self._fire(element, "onClick", {"type": "click", "target": _target(element)})
 
-    async def change(self, selector: str, value: str | bool) -> None:
-        """Change an input's value (or a checkbox's checked state) and fire ``onChange``."""
+    async def change(self, selector: str, value: str | bool, *, pause: bool = True) -> None:
+        """Change an input's value (or a checkbox's checked state) and fire ``onChange``.
+
+        Args:
+            pause: as a user who stops typing: wait for the timers the change started
+                (debounced validation) and their renders. False types on at once.
+        """
         element = self.find(selector)
         target = _target(element)
         if isinstance(value, bool):
@@ -274,7 +284,8 @@ class LivePage:
         else:
             target["value"] = value
         handler = "onChange" if "onChange" in element.handlers else "onInput"
-        await self._fire(element, handler, {"type": "change", "target": target})
+        event = {"type": "change", "target": target}
+        await self._fire(element, handler, event, timers=pause)
 
     async def keydown(self, selector: str, key: str) -> None:
         element = self.find(selector)
@@ -462,7 +473,7 @@ class LivePage:
             self.navigations.append(navigation)
         self._changed.set()
 
-    async def _fire(self, element: Element, handler: str, *data: Any) -> None:
+    async def _fire(self, element: Element, handler: str, *data: Any, timers: bool = True) -> None:
         target = element.handlers.get(handler)
         if target is None:
             has = ", ".join(sorted(element.handlers)) or "none"
@@ -471,6 +482,20 @@ class LivePage:
         frame = {"type": "layout-event", "target": target, "data": list(data)}
         await self.send_raw(orjson.dumps(frame).decode())
         await self._sync()
+        if timers:
+            await self._run_timers()
+
+    async def _run_timers(self) -> None:
+        """Wait for the session's timers due within ``timers_within`` and their renders."""
+        within = self.client.timers_within
+        session = find_session(self.session_id) if within > 0 else None
+        if session is None:
+            return
+        with anyio.move_on_after(DEFAULT_TIMEOUT):
+            while session._timers_due_within(within) and self._closed is None:
+                while session._timers_due_within(within):  # noqa: ASYNC110 - server state, no event
+                    await anyio.sleep(0.005)
+                await self._sync()
 
     async def _sync(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         ping = next(self._pings)

@@ -14,6 +14,8 @@ See docs/pubsub.md for the overflow policy, reconnect semantics and Presence.
 from __future__ import annotations
 
 from ._backends._base import Backoff as Backoff
+from ._delivery import broadcast_after_write as broadcast_after_write
+from ._delivery import undelivered as undelivered
 from ._errors import BroadcastError as BroadcastError
 from ._errors import ConfigurationError as ConfigurationError
 from ._errors import DecodeError as DecodeError
@@ -59,6 +61,8 @@ __all__ = [
     "Subscription",
     "SubscriptionError",
     "SubscriptionState",
+    "broadcast_after_write",
     "message",
     "registry",
+    "undelivered",
 ]

@@ -68,6 +68,11 @@ class PubSub:
         self._dropped = 0
         self._starting = False
         self._observers = Observers()
+        # The loop it was started on. When that loop shuts down (asyncio.run returning,
+        # pytest's loop per test), the listener's cancellation disconnects the backend and
+        # the next use on another loop starts it there (see _follow_loop).
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ended_with_loop = False
 
     @classmethod
     def from_settings(cls, settings: PubSubSettings | None = None) -> PubSub:
@@ -130,11 +135,17 @@ class PubSub:
         finally:
             self._starting = False
         self._backend = backend
-        self._listener = asyncio.create_task(self._listen(backend), name="ember.pubsub listener")
+        self._loop = asyncio.get_running_loop()
+        self._lock = asyncio.Lock()  # asyncio locks belong to one loop
+        self._ended_with_loop = False
+        self._listener = asyncio.create_task(
+            self._run_listener(backend), name="ember.pubsub listener"
+        )
         self._listener.add_done_callback(self._listener_done)
 
     async def stop(self) -> None:
         """Close every subscription, stop the listener and disconnect. Idempotent."""
+        self._ended_with_loop = False
         backend, self._backend = self._backend, None
         if backend is None:
             return
@@ -181,6 +192,7 @@ class PubSub:
             NotStartedError: before ``start()`` or after ``stop()``.
             PubSubError: the backend refused the subscription.
         """
+        await self._follow_loop()
         self._require_started("subscribe")
         _check_topic(topic)
         if max_queue < 1:
@@ -219,6 +231,54 @@ class PubSub:
         """Like :meth:`broadcast`, but the subscription whose id is ``from_id`` is skipped."""
         await self._broadcast(topic, message, from_id)
 
+    def broadcast_sync(self, topic: str, message: BaseModel, *, timeout: float = 5.0) -> None:
+        """:meth:`broadcast` from synchronous code, for writes made outside ember.
+
+        - From another thread (a sync FastAPI route, a script, a sync SQLAlchemy
+          ``after_commit`` hook in a route's thread): the broadcast runs on the PubSub's
+          loop and this returns once it is published.
+        - From sync code on the PubSub's own loop thread (an ``after_commit`` hook of an
+          ``AsyncSession``, a sync callback): it cannot wait there, so the broadcast is
+          scheduled and runs as soon as the caller gives the loop back; a failure is
+          logged. The message is checked here either way.
+
+        Raises:
+            MessageTypeError: ``message`` is not a JSON-ready pydantic model.
+            NotStartedError: the PubSub is not running.
+            BroadcastError: the backend could not publish it (from another thread).
+            TimeoutError: not published within ``timeout`` seconds (from another thread).
+            PubSubError: called on another running event loop (await ``broadcast`` there).
+        """
+        _check_topic(topic)
+        _decode_own(encode(message, self.node_id), message)
+        loop = self._loop
+        if self._backend is None or loop is None or loop.is_closed():
+            raise NotStartedError(
+                f"Expected a started PubSub to broadcast_sync, but {self!r} is not running on "
+                "a live event loop. Start it in your app's lifespan (ember.live.lifespan does)."
+            )
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            task = loop.create_task(self._broadcast_logged(topic, message))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return
+        if running is not None:
+            raise PubSubError(
+                f"broadcast_sync() was called on an event loop other than {self!r}'s; on a "
+                "loop, use `await pubsub.broadcast(...)`."
+            )
+        asyncio.run_coroutine_threadsafe(self.broadcast(topic, message), loop).result(timeout)
+
+    async def _broadcast_logged(self, topic: str, message: BaseModel) -> None:
+        try:
+            await self.broadcast(topic, message)
+        except Exception:
+            logger.exception("broadcast_sync of a %s on %r failed", type(message).__name__, topic)
+
     def local_broadcast(
         self, topic: str, message: BaseModel, *, from_id: str | None = None
     ) -> None:
@@ -236,6 +296,7 @@ class PubSub:
             self._report_broadcast(started, topic, envelope, payload, local, remote=False)
 
     async def _broadcast(self, topic: str, message: BaseModel, from_id: str | None) -> None:
+        await self._follow_loop()
         backend = self._require_started("broadcast")
         _check_topic(topic)
         started = time.perf_counter()
@@ -307,6 +368,62 @@ class PubSub:
                     sub._deliver(message)
                     count += 1
         return count
+
+    async def _run_listener(self, backend: EmberBackend) -> None:
+        try:
+            await self._listen(backend)
+        except asyncio.CancelledError:
+            if self._backend is backend:  # cancelled without stop(): the loop is ending
+                await self._end_with_loop(backend)
+            raise
+
+    async def _end_with_loop(self, backend: EmberBackend) -> None:
+        """Disconnect while the ending loop still runs; the next use starts afresh."""
+        self._backend, self._listener = None, None
+        self._ended_with_loop = True
+        self._end_subscriptions()
+        try:
+            await backend.disconnect()
+        except Exception:
+            logger.exception("Disconnecting %s as its event loop ended failed", redact(self.url))
+
+    async def _follow_loop(self) -> None:
+        """Serve the running loop: start again after the loop it ran on ended.
+
+        Raises:
+            PubSubError: it runs on another loop that is still running (another thread).
+        """
+        loop = asyncio.get_running_loop()
+        if self._ended_with_loop and self._backend is None:
+            logger.info("Starting %s again on a new event loop", redact(self.url))
+            await self.start()
+            return
+        previous = self._loop
+        if self._backend is None or previous is None or previous is loop:
+            return
+        if not previous.is_closed():
+            raise PubSubError(
+                f"{self!r} was started on another event loop, which is still running (in "
+                "another thread?). A PubSub serves the loop it was started on: create one "
+                "per loop, or hand messages to it with broadcast_sync() from other threads."
+            )
+        # That loop was closed without cancelling its tasks: its connections are gone.
+        logger.warning(
+            "%r was started on an event loop that was closed without stopping it; starting "
+            "it again on this loop (stop it, or run its loop with asyncio.run, to release "
+            "its connections cleanly)",
+            self,
+        )
+        self._backend, self._listener = None, None
+        self._end_subscriptions()
+        await self.start()
+
+    def _end_subscriptions(self) -> None:
+        for subs in self._topics.values():
+            for sub in subs.values():
+                sub._end(None)
+        self._topics.clear()
+        self._backend_topics.clear()
 
     async def _listen(self, backend: EmberBackend) -> None:
         while True:

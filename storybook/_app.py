@@ -61,12 +61,18 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
                     ),
                 ),
             )
+        if view.story and catalog.find(view.story) is None:
+            return _not_found(catalog, view, search, set_search, go)
         chosen = Selection.resolve(catalog, view)
         view = view.replace(story=chosen.story.id, variation=chosen.variation)
 
         async def select(story: Story, variation: str) -> None:
             set_events(())
-            await go(view.replace(story=story.id, variation=variation, args={}))
+            await go(view.replace(story=story.id, variation=variation, args={}, every=False))
+
+        async def show_all(event: object) -> None:
+            set_events(())
+            await go(view.replace(args={}, every=True))
 
         async def set_arg(name: str, value: object) -> None:
             control = next(c for c in chosen.controls if c.name == name)
@@ -84,16 +90,63 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
                 sidebar(catalog, chosen, search, set_search, select),
                 html.main(
                     {"className": "sb-main"},
-                    _title(chosen, select),
+                    _title(chosen, select, show_all, every=view.every),
                     *[html.p({"className": "sb-warning", "key": p}, p) for p in chosen.problems],
-                    _canvas(chosen, view, kwargs, children),
-                    _panel(chosen, events, children, set_arg, reset_arg, set_events),
+                    *(
+                        [_every_variation(catalog, chosen.story, view, record)]
+                        if view.every
+                        else [
+                            _canvas(chosen, view, kwargs, children),
+                            _panel(chosen, events, children, set_arg, reset_arg, set_events),
+                        ]
+                    ),
                 ),
             ),
         )
 
     Storybook.__name__ = Storybook.__qualname__ = "Storybook"
     return Storybook
+
+
+def _not_found(
+    catalog: Catalog,
+    view: ViewState,
+    search: str,
+    set_search: Callable[[str], None],
+    go: Callable[[ViewState], Awaitable[None]],
+) -> VdomDict:
+    """An unknown ``?story=``: say so (a stale link must not show another story)."""
+    first = catalog.stories[0]
+    ids = ", ".join(story.id for story in catalog.stories[:8])
+    more = ", …" if len(catalog.stories) > 8 else ""
+
+    async def select(story: Story, variation: str) -> None:
+        await go(view.replace(story=story.id, variation=variation, args={}))
+
+    return html.div(
+        {"className": "sb", "data-theme": view.theme, "id": "storybook"},
+        _top(catalog, view, None, go),
+        html.div(
+            {"className": "sb-body"},
+            sidebar(catalog, None, search, set_search, select),
+            html.main(
+                {"className": "sb-main", "id": "sb-not-found"},
+                ui.empty_state(
+                    f"No story named {view.story!r}",
+                    description=f"This storybook has: {ids}{more}. Pick one in the list, "
+                    "or check the link.",
+                    icon_name="search",
+                    action=html.a(
+                        {
+                            "href": f"?story={first.id}",
+                            "className": "ember-button ember-button-secondary ember-button-sm",
+                        },
+                        f"Open {first.name}",
+                    ),
+                ),
+            ),
+        ),
+    )
 
 
 def _panel(
@@ -218,7 +271,13 @@ def _selected(event: Mapping[str, Any]) -> str:
     return str(target.get("value", "")) if isinstance(target, Mapping) else ""
 
 
-def _title(chosen: Selection, select: Callable[[Story, str], Awaitable[None]]) -> VdomDict:
+def _title(
+    chosen: Selection,
+    select: Callable[[Story, str], Awaitable[None]],
+    show_all: Callable[[object], Awaitable[None]],
+    *,
+    every: bool,
+) -> VdomDict:
     story = chosen.story
 
     def pill(name: str) -> VdomDict:
@@ -227,7 +286,7 @@ def _title(chosen: Selection, select: Callable[[Story, str], Awaitable[None]]) -
                 "key": name,
                 "type": "button",
                 "className": "sb-pill",
-                "aria-pressed": "true" if name == chosen.variation else "false",
+                "aria-pressed": "true" if name == chosen.variation and not every else "false",
                 "data-variation": name,
                 "onClick": calling(select, story, name),
             },
@@ -242,6 +301,17 @@ def _title(chosen: Selection, select: Callable[[Story, str], Awaitable[None]]) -
         html.div(
             {"className": "sb-pills", "role": "group", "aria-label": "Variations"},
             *[pill(n) for n in story.variations],
+            html.button(
+                {
+                    "key": "*all",
+                    "type": "button",
+                    "className": "sb-pill sb-pill-all",
+                    "id": "sb-all",
+                    "aria-pressed": "true" if every else "false",
+                    "onClick": show_all,
+                },
+                "All variations",
+            ),
         ),
     )
 
@@ -275,6 +345,32 @@ def _canvas(
                 key=key,
             ),
         ),
+    )
+
+
+def _every_variation(
+    catalog: Catalog, story: Story, view: ViewState, record: Callable[[LoggedEvent], None]
+) -> VdomDict:
+    """Every variation of the story side by side, each under its name, live."""
+    figures = []
+    for name in story.variations:
+        chosen = Selection.resolve(catalog, view.replace(variation=name, args={}))
+        kwargs, children = chosen.call(record)
+        key = f"{story.id}/{name}"
+        figures.append(
+            html.figure(
+                {"className": "sb-variation", "key": key, "data-variation": name},
+                html.figcaption(name),
+                html.div(
+                    {"className": f"sb-canvas sb-bg-{view.background}"},
+                    error_boundary(
+                        preview(story, name, kwargs, children, key=key), fallback=_failed, key=key
+                    ),
+                ),
+            )
+        )
+    return html.section(
+        {"className": "sb-every", "aria-label": "Every variation", "id": "sb-every"}, *figures
     )
 
 

@@ -38,6 +38,9 @@ class ControlKind(enum.Enum):
     JSON = "json"
     EVENT = "event"
     """A callable parameter: the storybook passes a function that logs each call."""
+    CODE = "code"
+    """A value only code can give (a function that renders, a component): shown, never
+    edited as text."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class Control:
         """
         if self.kind in {ControlKind.BOOLEAN, ControlKind.EVENT}:
             return raw if isinstance(raw, bool) else str(raw).lower() in {"true", "on", "1"}
+        if self.kind is ControlKind.CODE:
+            raise ValueError(f"{self.name} is a function: only the story's code sets it.")
         text = str(raw)
         if self.kind is ControlKind.SELECT:
             if text not in self.choices:
@@ -116,6 +121,8 @@ class Control:
         Raises:
             ValueError: the value does not fit the control.
         """
+        if self.kind is ControlKind.CODE:
+            raise ValueError(f"{self.name} is a function: only the story's code sets it.")
         if self.kind is ControlKind.SELECT:
             for choice in self.choices.values():
                 if choice == value or (isinstance(choice, enum.Enum) and choice.value == value):
@@ -189,6 +196,8 @@ def _control(parameter: inspect.Parameter, annotation: object, doc: str) -> Cont
     is_handler_name = name.startswith("on") and (name[2:3] in {"_", ""} or name[2:3].isupper())
     if is_handler_name and (any(_is_callable(m) for m in members) or not members):
         return make(ControlKind.EVENT, optional=True)
+    if any(_is_callable(m) for m in members):
+        return make(ControlKind.CODE, optional=optional)
     if members == [bool]:
         return make(ControlKind.BOOLEAN)
     choices = _choices(members)

@@ -22,6 +22,7 @@ from ._docs import (
     story_source,
 )
 from ._events import LoggedEvent
+from ._highlight import highlight
 from ._story import Story
 
 __all__ = ["controls_panel", "docs_panel", "events_panel", "source_panel"]
@@ -125,15 +126,20 @@ def control_row(
             html.div(
                 {"className": "sb-cell"},
                 editor,
-                ui.button(
-                    "Reset",
-                    variant="ghost",
-                    size="sm",
-                    on_click=reset,
-                    id=f"reset-{control.name}",
-                )
-                if changed
-                else None,
+                # A slot of a fixed width, filled or not: the column keeps its width when
+                # "Reset" appears.
+                html.span(
+                    {"className": "sb-reset-slot"},
+                    ui.button(
+                        "Reset",
+                        variant="ghost",
+                        size="sm",
+                        on_click=reset,
+                        id=f"reset-{control.name}",
+                    )
+                    if changed
+                    else None,
+                ),
             ),
             html.p({"className": "sb-error", "role": "alert"}, error) if error else "",
         ),
@@ -160,6 +166,10 @@ def _editor(
         if kind is ControlKind.EVENT:
             return html.span({"className": "sb-cell"}, box, html.span("log calls"))
         return box
+    if kind is ControlKind.CODE:
+        given = getattr(value, "__qualname__", None) if callable(value) else None
+        text = f"{given}, from the story's code" if given else "given in code only"
+        return html.span({"className": "sb-fixed", "id": element_id}, text)
     if kind is ControlKind.SELECT:
         current = control.to_text(value) or ""
         options = [html.option({"value": text, "key": text}, text) for text in control.choices]
@@ -290,11 +300,30 @@ def source_panel(
     declaration = story_source(story)
     return html.div(
         {"className": "sb-docs", "id": "sb-source"},
-        html.h2("This variation, as code"),
-        html.pre({"className": "sb-code"}, call_snippet(story, args, children)),
-        *(
-            [html.h2("The story"), html.pre({"className": "sb-code"}, declaration)]
-            if declaration
-            else []
+        *_code_block(
+            "This variation, as code", "sb-source-call", call_snippet(story, args, children)
         ),
+        *(_code_block("The story", "sb-source-story", declaration) if declaration else []),
     )
+
+
+def _code_block(title: str, element_id: str, code: str) -> list[VdomDict]:
+    """A heading with a copy button, and the code highlighted (the button copies the
+    code's text through ember.components' client script: no inline script)."""
+    return [
+        html.div(
+            {"className": "sb-code-head"},
+            html.h2(title),
+            html.button(
+                {
+                    "type": "button",
+                    "className": "ember-button ember-button-secondary ember-button-sm",
+                    "data-ember-copy": element_id,
+                    "aria-label": f"Copy: {title}",
+                },
+                ui.icon("copy"),
+                "Copy",
+            ),
+        ),
+        html.pre({"className": "sb-code", "id": element_id}, html.code(*highlight(code))),
+    ]

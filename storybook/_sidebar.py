@@ -29,7 +29,7 @@ def calling(
 
 def sidebar(
     catalog: Catalog,
-    chosen: Selection,
+    chosen: Selection | None,
     search: str,
     set_search: Callable[[str], None],
     select: Callable[[Story, str], Awaitable[None]],
@@ -80,13 +80,13 @@ def sidebar(
 
 def _tree_item(
     story: Story,
-    chosen: Selection,
+    chosen: Selection | None,
     variations: list[str],
     searching: bool,
     select: Callable[[Story, str], Awaitable[None]],
 ) -> VdomDict:
-    is_open = story.id == chosen.story.id or searching
-    current = story.id == chosen.story.id
+    current = chosen is not None and story.id == chosen.story.id
+    is_open = current or searching
     head = html.button(
         {
             "type": "button",
@@ -120,7 +120,7 @@ def _tree_item(
                                 "data-story": story.id,
                                 "data-variation": name,
                                 "aria-current": "page"
-                                if current and name == chosen.variation
+                                if chosen is not None and current and name == chosen.variation
                                 else "false",
                                 "onClick": calling(select, story, name),
                             },

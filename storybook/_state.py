@@ -42,6 +42,8 @@ class ViewState:
     theme: str = "light"
     background: str = "theme"
     width: str = "full"
+    every: bool = False
+    """The story's page of every variation side by side (``all=1``)."""
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> ViewState:
@@ -57,6 +59,7 @@ class ViewState:
             theme=_pick(params.get("theme"), THEMES, "light"),
             background=_pick(params.get("bg"), tuple(BACKGROUNDS), "theme"),
             width=_pick(params.get("width"), tuple(WIDTHS), "full"),
+            every=params.get("all") == "1",
         )
 
     def query(self) -> str:
@@ -74,6 +77,8 @@ class ViewState:
             params["bg"] = self.background
         if self.width != "full":
             params["width"] = self.width
+        if self.every:
+            params["all"] = "1"
         return urlencode(params)
 
     def replace(self, **changes: object) -> ViewState:

@@ -24,7 +24,7 @@ LAYOUT = """
 .sb[data-theme="dark"] { color-scheme: dark; }
 .sb-top { display: flex; align-items: center; gap: var(--ember-space-4); padding: 0 var(--ember-space-4); height: 3.25rem; background: var(--ember-surface); border-bottom: 1px solid var(--ember-border); z-index: 30; }
 .sb-brand { display: flex; align-items: center; gap: var(--ember-space-2); font-weight: 750; font-size: 1.05rem; letter-spacing: -0.01em; white-space: nowrap; }
-.sb-logo { width: 1.6rem; height: 1.6rem; border-radius: 7px; display: grid; place-items: center; background: linear-gradient(135deg, #f97316, #dc2626); color: #fff; font-weight: 800; font-size: 0.95rem; box-shadow: var(--ember-shadow); }
+.sb-logo { flex: none; width: 1.6rem; height: 1.6rem; border-radius: 7px; display: grid; place-items: center; background: linear-gradient(135deg, #c2410c, #991b1b); color: #fff; font-weight: 800; font-size: 0.95rem; box-shadow: var(--ember-shadow); }
 .sb-brand small { font-weight: 500; color: var(--ember-text-muted); }
 .sb-crumbs { flex: 1; min-width: 0; color: var(--ember-text-muted); font-size: var(--ember-text-sm); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .sb-crumbs strong { color: var(--ember-text); font-weight: 600; }
@@ -42,7 +42,7 @@ LAYOUT = """
 .sb-item { display: flex; align-items: center; gap: var(--ember-space-2); width: 100%; padding: 0.3rem var(--ember-space-2); border: 0; border-radius: var(--ember-radius-sm); background: none; color: var(--ember-text); font: inherit; font-size: var(--ember-text-sm); text-align: start; cursor: pointer; }
 .sb-item:hover { background: var(--ember-surface-2); }
 .sb-item:focus-visible { outline: none; box-shadow: var(--ember-focus-ring); }
-.sb-item[aria-current="page"] { background: color-mix(in srgb, var(--ember-primary) 14%, transparent); color: var(--ember-primary); font-weight: 650; }
+.sb-item[aria-current="page"] { background: color-mix(in srgb, var(--ember-primary) 14%, transparent); color: var(--ember-primary-text); font-weight: 650; }
 .sb-item-story { font-weight: 600; }
 .sb-item .ember-icon { color: var(--ember-text-muted); }
 .sb-vgroup { margin: var(--ember-space-1) 0 0; padding: 0 var(--ember-space-2); font-size: 0.68rem; text-transform: uppercase; letter-spacing: 0.06em; color: var(--ember-text-muted); }
@@ -57,6 +57,11 @@ LAYOUT = """
 .sb-pill:hover { background: var(--ember-surface-2); }
 .sb-pill[aria-pressed="true"] { background: var(--ember-primary); border-color: var(--ember-primary); color: var(--ember-on-primary); font-weight: 600; }
 .sb-canvas { border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); padding: var(--ember-space-6); min-height: 9rem; overflow: auto; display: flex; justify-content: safe center; align-items: safe center; box-shadow: var(--ember-shadow); position: relative; transform: translateZ(0); }
+.sb-every { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 18rem), 1fr)); gap: var(--ember-space-4); }
+.sb-variation { margin: 0; display: flex; flex-direction: column; gap: var(--ember-space-2); min-width: 0; }
+.sb-variation figcaption { font-size: var(--ember-text-sm); font-weight: 600; color: var(--ember-text-muted); }
+.sb-variation .sb-canvas { min-height: 6rem; padding: var(--ember-space-4); }
+.sb-pill-all { border-style: dashed; }
 .sb-bg-theme { background: var(--ember-bg); }
 .sb-bg-surface { background: var(--ember-surface); }
 .sb-bg-white { background: #ffffff; }
@@ -81,6 +86,7 @@ LAYOUT = """
 .sb-cell { display: flex; align-items: center; gap: var(--ember-space-2); min-width: 14rem; }
 .sb-cell .ember-control[type="color"] { width: 2.6rem; padding: 2px; flex: none; }
 .sb-cell .ember-control[type="checkbox"] { width: 1.05rem; height: 1.05rem; min-height: 0; accent-color: var(--ember-primary); flex: none; }
+.sb-reset-slot { flex: none; width: 4.25rem; display: flex; justify-content: flex-end; }
 .sb-fixed { color: var(--ember-text-muted); font-style: italic; }
 .sb-error { margin: 4px 0 0; color: var(--ember-danger); font-size: 0.75rem; }
 .sb-changed { width: 6px; height: 6px; border-radius: 50%; background: var(--ember-primary); display: inline-block; margin-left: 6px; vertical-align: middle; }
@@ -91,11 +97,22 @@ LAYOUT = """
 .sb-log code, .sb-code { font-family: var(--ember-font-mono); font-size: 0.78rem; overflow-wrap: anywhere; }
 .sb-log-head { display: flex; justify-content: space-between; align-items: center; margin-bottom: var(--ember-space-2); color: var(--ember-text-muted); font-size: var(--ember-text-sm); }
 .sb-code { margin: 0 0 var(--ember-space-4); padding: var(--ember-space-3) var(--ember-space-4); background: var(--ember-surface-2); border: 1px solid var(--ember-border); border-radius: var(--ember-radius); overflow-x: auto; white-space: pre; line-height: 1.55; }
+.sb-code-head { display: flex; align-items: center; justify-content: space-between; gap: var(--ember-space-2); margin: var(--ember-space-4) 0 var(--ember-space-2); }
+.sb-code-head h2 { margin: 0; }
+.sb-code-head:first-child { margin-top: 0; }
+.sb-t-k, .sb-t-nd { color: var(--ember-primary-text); font-weight: 600; }
+.sb-t-s { color: var(--ember-success); }
+.sb-t-c { color: var(--ember-text-muted); font-style: italic; }
+.sb-t-m { color: var(--ember-info); }
+.sb-t-nf, .sb-t-nc { color: var(--ember-info); font-weight: 600; }
+.sb-t-nb { color: var(--ember-warning); }
+.sb-t-o { color: var(--ember-text-muted); }
 .sb-docs h2 { font-size: var(--ember-text-md); margin: var(--ember-space-4) 0 var(--ember-space-2); }
 .sb-docs h2:first-child { margin-top: 0; }
 .sb-docs p { margin: 0 0 var(--ember-space-2); max-width: 48rem; }
 .sb-warning { margin: 0; padding: var(--ember-space-2) var(--ember-space-3); border-radius: var(--ember-radius); background: var(--ember-warning-soft); color: var(--ember-warning); font-size: var(--ember-text-sm); }
-@media (max-width: 760px) { .sb { height: auto; overflow: visible; } .sb-body { grid-template-columns: 1fr; } .sb-side { border-right: 0; border-bottom: 1px solid var(--ember-border); } .sb-crumbs { display: none; } }
+@media (max-width: 760px) { .sb { height: auto; overflow: visible; } .sb-body { grid-template-columns: 1fr; } .sb-side { border-right: 0; border-bottom: 1px solid var(--ember-border); } .sb-crumbs { display: none; } .sb-top { height: auto; flex-wrap: wrap; row-gap: var(--ember-space-2); padding: var(--ember-space-2) var(--ember-space-4); } .sb-tools { flex-wrap: wrap; min-width: 0; } .sb-main { padding: var(--ember-space-4); } .sb-canvas { padding: var(--ember-space-4); } }
+@media (max-width: 560px) { .sb-controls, .sb-controls tbody, .sb-controls tr, .sb-controls td { display: block; } .sb-controls thead { display: none; } .sb-controls tr { padding: var(--ember-space-2) 0; border-bottom: 1px solid var(--ember-border); } .sb-controls td { border: 0; padding: var(--ember-space-1) 0; } .sb-cell { min-width: 0; } }
 """
 
 

@@ -43,6 +43,8 @@ async def test_readme_example_serves_json_and_live_page(examples_on_path):
         ("README.md", "counter.py"),
         ("docs/getting-started.md", "counter.py"),
         ("docs/testing.md", "test_counter.py"),
+        ("docs/pubsub.md", "items_broadcast.py"),
+        ("docs/integration.md", "integration_app.py"),
     ],
 )
 def test_documents_quote_the_sample_files_verbatim(document, sample):

@@ -154,7 +154,7 @@ def test_wheel_installs_in_a_fresh_venv_and_serves_a_page(tmp_path):
         assert "Count: 0" in page
         url = f"http://127.0.0.1:{port}/counter/_ember/static/ember.js"
         with urllib.request.urlopen(url, timeout=5) as r:
-            assert b"mountReactPy" in r.read()
+            assert b"createClient" in r.read()
     finally:
         server.terminate()
         server.wait(10)

@@ -36,6 +36,10 @@ function scan(node) {
   if (marked && !marked.closest("dialog[data-ember-modal]")) focusMarked(marked);
 }
 
+// The page arrives rendered on the server and ember's client adopts it as it is: what is
+// already there is scanned once, what the server adds later as it arrives.
+scan(document.body);
+
 new MutationObserver((records) => {
   for (const record of records) {
     if (record.type === "attributes") {
@@ -57,18 +61,27 @@ new MutationObserver((records) => {
   attributeOldValue: true,
 });
 
-// Form inputs are detached from their <form> (see components/_inputs.py, _ownership) so
-// that their events stay small; Enter in one still submits the form it belongs to, and
-// Ctrl+Enter (Cmd+Enter) in a textarea, where Enter alone starts a new line.
+// Ctrl+Enter (Cmd+Enter) in a textarea submits its form, where Enter alone starts a new
+// line (Enter in a one-line input submits natively).
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
   const input = event.target;
-  const multiline = input instanceof HTMLTextAreaElement;
-  if (!(input instanceof HTMLInputElement || multiline) || !input.dataset.emberSubmit) return;
-  if (multiline && !(event.ctrlKey || event.metaKey)) return;
-  const form = document.getElementById(input.dataset.emberSubmit);
-  if (form instanceof HTMLFormElement) {
+  if (!(input instanceof HTMLTextAreaElement) || !(event.ctrlKey || event.metaKey)) return;
+  if (input.form) {
     event.preventDefault();
-    form.requestSubmit();
+    input.form.requestSubmit();
   }
+});
+
+// A button with data-ember-copy="id" copies that element's text to the clipboard and says
+// so for a moment (a server cannot reach the clipboard).
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-ember-copy]") : null;
+  if (!(button instanceof HTMLElement)) return;
+  const source = document.getElementById(button.dataset.emberCopy || "");
+  if (!source || !navigator.clipboard) return;
+  navigator.clipboard.writeText(source.textContent || "").then(() => {
+    button.dataset.emberCopied = "true";
+    setTimeout(() => delete button.dataset.emberCopied, 1500);
+  });
 });

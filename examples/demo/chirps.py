@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from ember.data import Changeset, Result
 from ember.live import default_ember
-from ember.pubsub import message
+from ember.pubsub import broadcast_after_write, message
 
 from . import db
 
@@ -234,4 +234,6 @@ async def _recount(session: AsyncSession, chirp_id: int) -> ChirpOut | None:
 
 
 async def _broadcast(msg: BaseModel) -> None:
-    await default_ember().pubsub.broadcast(TOPIC, msg)
+    # After a committed write: a failed broadcast is logged, never raised (the post
+    # stands); the timeline tells its user through ember.pubsub.undelivered().
+    await broadcast_after_write(default_ember().pubsub, TOPIC, msg)

@@ -20,16 +20,16 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
   gap: 1.5rem; padding: .75rem max(1.25rem, calc(50vw - 34rem));
   background: var(--ember-surface); border-bottom: 1px solid var(--ember-border); }
 .demo-brand { display: flex; align-items: center; gap: .5rem; font-weight: 700;
-  font-size: 1.15rem; color: var(--ember-text); text-decoration: none; }
-.demo-brand span.logo { display: inline-grid; place-items: center; width: 1.9rem;
+  font-size: 1.15rem; color: var(--ember-text); text-decoration: none; white-space: nowrap; }
+.demo-brand span.logo { flex: none; display: inline-grid; place-items: center; width: 1.9rem;
   height: 1.9rem; border-radius: 50%; background: var(--ember-primary);
   color: var(--ember-on-primary); font-size: 1rem; }
 .demo-nav { display: flex; gap: .25rem; }
 .demo-nav a { padding: .4rem .75rem; border-radius: var(--ember-radius); text-decoration: none;
   color: var(--ember-text-muted); font-weight: 500; }
 .demo-nav a:hover { background: var(--ember-surface-2, rgba(127,127,127,.1)); }
-.demo-nav a[aria-current=page] { color: var(--ember-primary); background: var(--ember-primary-soft,
-  rgba(127,127,127,.12)); }
+.demo-nav a[aria-current=page] { color: var(--ember-primary-text);
+  background: color-mix(in srgb, var(--ember-primary) 12%, transparent); }
 .demo-status { margin-left: auto; font-size: var(--ember-text-sm); color: var(--ember-text-muted); }
 .demo-main { max-width: 68rem; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
 .demo-grid { display: grid; grid-template-columns: minmax(0, 1fr) 20rem; gap: 1.5rem;
@@ -52,7 +52,7 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 .timeline-empty { margin-top: 1.5rem; }
 .chirp-repost { display: flex; align-items: center; gap: .3rem; }
 .chirp-meta time { white-space: nowrap; }
-.chirp-toggle[aria-pressed=true] { color: var(--ember-primary-text, var(--ember-primary)); }
+.chirp-toggle[aria-pressed=true] { color: var(--ember-primary-text); }
 .chirp-toggle > * { pointer-events: none; }  /* the click lands on the button itself */
 .chirp-toggle[id^=like-][aria-pressed=true] svg { fill: currentColor; }
 .demo-skip { position: absolute; left: .75rem; top: -3rem; z-index: 100; padding: .5rem .9rem;
@@ -65,7 +65,13 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 .trending { margin: 0; padding-left: 1.2rem; display: grid; gap: .3rem; }
 .members { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
 .members li { display: flex; align-items: center; gap: .7rem; }
-.members small { display: block; color: var(--ember-text-muted); }
+.members small { display: block; color: var(--ember-text-muted); overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  .demo-bar { flex-wrap: wrap; gap: .4rem 1rem; padding: .6rem 1rem; }
+  .demo-status { margin-left: auto; }
+  .demo-nav { order: 3; flex-basis: 100%; }
+  .demo-main { padding: 1.25rem 1rem 3rem; }
+}
 """
 
 

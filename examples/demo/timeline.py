@@ -30,10 +30,12 @@ from ember.live import (
     stream_delete,
     stream_insert,
 )
-from ember.pubsub import MessagesMayBeLost, PresenceDiff
+from ember.pubsub import MessagesMayBeLost, PresenceDiff, undelivered
 
 from . import chirps, online, reports
 from .layout import shell
+
+OTHERS_MISSED = "{what}. Pages served by other workers will show it after a reload."
 
 
 @dataclasses.dataclass
@@ -77,7 +79,8 @@ class TimelineLive(LiveView):
 
     @on_event("post")
     async def post(self, params: Mapping[str, Any], socket: Socket) -> None:
-        result = await chirps.post_chirp(params)
+        with undelivered() as missed:
+            result = await chirps.post_chirp(params)
         if not result.ok:
             socket.assign(form=ui.to_form(result.changeset, id="compose"))
             return
@@ -96,7 +99,10 @@ class TimelineLive(LiveView):
                 await chirps.reposts_of(author),
             )
             stream(socket, "chirps", await chirps.list_chirps(), reset=True)
-        socket.put_flash("success", "Chirp posted.")
+        if missed:  # saved, and this process's tabs have it; other workers were not told
+            socket.put_flash("info", OTHERS_MISSED.format(what="Chirp posted"))
+        else:
+            socket.put_flash("success", "Chirp posted.")
 
     # The buttons send the state they showed (data-pressed): the handler sets the opposite,
     # so a double-click, or a click in two tabs at once, sets it once instead of twice.
@@ -104,22 +110,30 @@ class TimelineLive(LiveView):
     @on_event("like")
     async def like(self, params: Mapping[str, Any], socket: Socket) -> None:
         chirp_id, want = int(params["id"]), params.get("pressed") != "true"
-        chirp = await chirps.set_like(chirp_id, socket.assigns["name"], want)
+        with undelivered() as missed:
+            chirp = await chirps.set_like(chirp_id, socket.assigns["name"], want)
         liked = socket.assigns["mine"].liked
         (liked.add if want else liked.discard)(chirp_id)
         if chirp is not None:
             stream_insert(socket, "chirps", chirp)
+            if missed:
+                socket.put_flash("info", OTHERS_MISSED.format(what="Liked" if want else "Unliked"))
 
     @on_event("repost")
     async def repost(self, params: Mapping[str, Any], socket: Socket) -> None:
         want = params.get("pressed") != "true"
-        original = await chirps.set_repost(int(params["id"]), socket.assigns["name"], want)
+        with undelivered() as missed:
+            original = await chirps.set_repost(int(params["id"]), socket.assigns["name"], want)
         if original is None:
             return
         reposted = socket.assigns["mine"].reposted
         (reposted.add if want else reposted.discard)(original.id)
         stream_insert(socket, "chirps", original)
-        socket.put_flash("info", "Reposted to every timeline." if want else "Repost undone.")
+        if missed:
+            what = "Reposted" if want else "Repost undone"
+            socket.put_flash("info", OTHERS_MISSED.format(what=what))
+        else:
+            socket.put_flash("info", "Reposted to every timeline." if want else "Repost undone.")
 
     # -- live updates ------------------------------------------------------------------------
 

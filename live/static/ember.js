@@ -1,134 +1,595 @@
-// ember's client shim (protocol 3). ReactPy's own client renders and sends events; this
-// module only adds what it lacks: it swaps the server-rendered first paint for the live
-// view without a blank frame, marks the connection state on the root element, reloads the
-// page when the server refuses the session token, applies navigation from the server, and
-// applies ember-patch messages (small updates and stream operations, see ember-patch.js).
-import { mountReactPy } from "./index.js";
-import { slimFrame } from "./ember-events.js";
-import { applyOps, setPointer } from "./ember-patch.js";
-
-const root = document.querySelector("[data-ember-root]");
-const config = JSON.parse(root.dataset.emberConfig);
-const staticView = root.querySelector("[data-ember-static]");
-const liveView = root.querySelector("[data-ember-live]");
-const RELOAD_CODES = new Set([4401, 4404]);
-// The wire protocol this shim speaks (ember.live.PROTOCOL_VERSION), sent with the socket so
-// the server can refuse a page from before a deploy (the page then reloads).
-const PROTOCOL = 3;
-let socket = null;
-// Whether the live view has replaced the first paint: "connected" is announced only then,
-// so code (and tests) that wait for it never act on the static copy being replaced.
-let live = false;
-// The model ReactPy's client renders, as ember sees it. ReactPy's client assigns each root
-// update onto its own root object, so below the root both share every object; patches
-// change those shared objects in place, then a root update re-renders.
-const model = { tagName: "" };
-
-// ReactPy's client parses each frame itself (JSON.parse(event.data), synchronously).
-// Handing it the object ember parsed keeps the two models sharing their objects.
-function handOver(handler, message) {
-  const parse = JSON.parse;
-  JSON.parse = () => message;
-  try {
-    handler({ data: "" });
-  } finally {
-    JSON.parse = parse;
+// ember's browser client (protocol 4). One file, no dependencies, no eval (it runs under a
+// CSP of script-src 'self'). It adopts the server-rendered DOM, keeps a light mirror of the
+// model (per node: its DOM node, children, handlers), applies each patch op to the nodes it
+// names, and sends events by delegation with only the fields handlers read.
+// The wire format is ember.live._protocol's and ember.live._patch's; docs/client.md.
+(function (factory) {
+  const api = factory();
+  if (typeof module === "object" && module.exports) module.exports = api;
+  else {
+    globalThis.ember = api; // for tests and tools: ember.createClient(document, element)
+    api.boot(document);
   }
-}
+})(function () {
+  "use strict";
+  const PROTOCOL = 4;
+  const RELOAD_CODES = [4401, 4404];
+  const LONG = { a: "attributes", e: "eventHandlers", j: "inlineJavaScript", s: "importSource", x: "error", k: "key" };
+  const RENAMED = { className: "class", htmlFor: "for", defaultValue: "value", defaultChecked: "checked", acceptCharset: "accept-charset", httpEquiv: "http-equiv" };
+  const SAFE_ATTRIBUTE = /^[A-Za-z][A-Za-z0-9_:.-]*$/;
+  const SAFE_TAG = /^[A-Za-z][A-Za-z0-9-]*$/;
+  const SKIPPED = { script: 1, style: 1 };
+  const TEXTLIKE = { INPUT: 1, TEXTAREA: 1, SELECT: 1 };
+  const NO_BUBBLE = { focus: 1, blur: 1, mouseenter: 1, mouseleave: 1, pointerenter: 1, pointerleave: 1, scroll: 1, load: 1, error: 1, toggle: 1, invalid: 1, close: 1, cancel: 1 };
+  const EVENT_FIELDS = ["type", "key", "code", "altKey", "ctrlKey", "metaKey", "shiftKey", "repeat", "isComposing", "button", "buttons", "clientX", "clientY", "offsetX", "offsetY", "pageX", "pageY", "deltaX", "deltaY", "deltaMode", "inputType", "data", "timeStamp"];
+  const ELEMENT_FIELDS = ["tagName", "id", "name", "type", "value", "checked", "selected", "disabled", "multiple"];
+  const NOT_TYPED = { checkbox: 1, radio: 1, file: 1 };
+  const LOADING = { click: "ember-click-loading", submit: "ember-submit-loading", change: "ember-change-loading", input: "ember-change-loading" };
 
-function setState(state) {
-  root.classList.remove("ember-connecting", "ember-connected", "ember-disconnected", "ember-error");
-  root.classList.add(`ember-${state}`);
-  root.dataset.emberState = state;
-}
+  // -- the wire: compact children back as models ---------------------------------------------
+  function decode(value) {
+    if (!Array.isArray(value)) return value;
+    const element = { tagName: value[0] };
+    if (value.length > 1 && value[1]) for (const name in value[1]) element[LONG[name] || name] = value[1][name];
+    if (value.length > 2) element.children = value.slice(2).map(decode);
+    return element;
+  }
 
-function navigate(message) {
-  if (message.kind === "patch") {
-    if (message.replace) history.replaceState({ ember: true }, "", message.to);
-    else history.pushState({ ember: true }, "", message.to);
-  } else {
-    if (message.flash) {
-      // Signed by the server; the next page shows it and clears the cookie.
-      const secure = window.location.protocol === "https:" ? "; secure" : "";
-      document.cookie = `ember_flash=${message.flash}; path=/; max-age=60; samesite=lax${secure}`;
+  // -- attributes, as ember.live._html writes them ---------------------------------------------
+  function htmlName(name) {
+    if (name === "key" || name[0] === "_") return null;
+    let html = RENAMED[name];
+    if (html === undefined) html = name.startsWith("data-") || name.startsWith("aria-") ? name : name.toLowerCase();
+    if (!SAFE_ATTRIBUTE.test(html) || html.startsWith("on")) return null;
+    return html;
+  }
+  function htmlValue(name, value) {
+    if (value === null || value === undefined || value === false) return null;
+    if (value === true) return "";
+    if (name === "style" && typeof value === "object") {
+      return Object.keys(value).map((k) => `${k.replace(/(?!^)([A-Z])/g, "-$1").toLowerCase()}:${value[k]}`).join(";");
     }
-    window.location.assign(message.to);
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
   }
-}
 
-function withProtocol(url) {
-  const target = new URL(url, window.location.href);
-  target.searchParams.set("protocol", String(PROTOCOL));
-  return target;
-}
+  function createClient(doc, host) {
+    const listening = {}; // event type -> handler names (onClick, ...)
+    let root = null; // the mirror's root: a fragment over host's children
+    let rootModel = { tagName: "" };
 
-// ReactPy's client opens the socket itself; observe the one for this mount.
-const NativeWebSocket = window.WebSocket;
-class EmberWebSocket extends NativeWebSocket {
-  constructor(url, protocols) {
-    const ours = String(url).includes(config.socketPath);
-    super(ours ? withProtocol(url) : url, protocols);
-    if (!ours) return;
-    socket = this;
-    setState("connecting");
-    this.addEventListener("open", () => {
-      if (live) setState("connected");
-    });
-    this.addEventListener("close", (event) => {
-      if (RELOAD_CODES.has(event.code)) {
-        window.location.reload();
+    // -- the mirror: {t: tag ("" fragment, null text), d: DOM node or null, k: kids, p, h, a}
+    function ownsDom(v) {
+      return v.d !== null;
+    }
+    function firstDom(v) {
+      if (ownsDom(v)) return v.d;
+      for (const kid of v.k) {
+        const found = firstDom(kid);
+        if (found) return found;
+      }
+      return null;
+    }
+    function domAt(v, index) {
+      // The first DOM node of v's kids from index on, else the node after v (fragments).
+      for (let i = index; i < v.k.length; i++) {
+        const found = firstDom(v.k[i]);
+        if (found) return found;
+      }
+      if (ownsDom(v) || !v.p) return null;
+      return domAt(v.p, v.p.k.indexOf(v) + 1);
+    }
+    function domParent(v) {
+      while (!ownsDom(v)) {
+        if (!v.p) return host;
+        v = v.p;
+      }
+      return v.d;
+    }
+    function removeDom(v) {
+      if (ownsDom(v)) {
+        if (v.d.parentNode) v.d.parentNode.removeChild(v.d);
+      } else for (const kid of v.k) removeDom(kid);
+    }
+    function appendDom(v, into) {
+      if (ownsDom(v)) into.appendChild(v.d);
+      else for (const kid of v.k) appendDom(kid, into);
+    }
+
+    function listen(name) {
+      if (typeof name !== "string" || name.length < 3 || !name.startsWith("on")) return;
+      let type = name.slice(2).toLowerCase();
+      if (type === "doubleclick") type = "dblclick";
+      if (type === "change") listen("onInput"); // React's onChange: every input of a text field
+      const names = listening[type];
+      if (names) {
+        if (names.indexOf(name) < 0) names.push(name);
         return;
       }
-      setState(event.code >= 4000 ? "error" : "disconnected");
-    });
-  }
-  set onmessage(handler) {
-    super.onmessage = (event) => {
-      const message = JSON.parse(event.data);
-      if (message.type === "ember-patch") {
-        applyOps(model, message.ops);
-        handOver(handler, { type: "layout-update", path: "", model });
+      listening[type] = [name];
+      doc.addEventListener(type, dispatch, !!NO_BUBBLE[type]);
+    }
+    function setHandlers(v, handlers) {
+      v.h = handlers && Object.keys(handlers).length ? handlers : null;
+      if (v.h) for (const name in v.h) listen(name);
+    }
+
+    // -- values: the focused input the user types in keeps its text ------------------------------
+    function mayWriteValue(el) {
+      if (el !== doc.activeElement) return true;
+      if (el.form && busyForms.has(el.form)) return true; // the answer to its form's submit
+      return !el.__emberTyped && !pendingFrom(el);
+    }
+    function setProperty(el, name, value) {
+      if (name === "value" && TEXTLIKE[el.tagName]) {
+        const text = value === null || value === undefined ? "" : String(value);
+        if (el.value !== text && mayWriteValue(el)) el.value = text;
+      } else if (name === "checked" && el.tagName === "INPUT") {
+        if (el.checked !== !!value && mayWriteValue(el)) el.checked = !!value;
+      }
+    }
+    function setAttribute(v, name, value) {
+      const el = v.d;
+      const html = htmlName(name);
+      if (html === null) return;
+      const text = htmlValue(name, value);
+      if (text === null) el.removeAttribute(html);
+      else if (el.getAttribute(html) !== text) el.setAttribute(html, text);
+      if (html === "class" && el.__emberLoading) for (const cls of el.__emberLoading) el.classList.add(cls);
+      if (html === "value" && el.tagName === "TEXTAREA" && !v.k.length && el.defaultValue !== (text || "")) el.defaultValue = text || "";
+      if (html === "value" || html === "checked") setProperty(el, html, value);
+    }
+    function setAttributes(v, attributes) {
+      const old = v.a || {};
+      v.a = attributes || {};
+      for (const name in old) if (!(name in v.a)) setAttribute(v, name, null);
+      for (const name in v.a) if (old[name] !== v.a[name] || typeof v.a[name] === "object") setAttribute(v, name, v.a[name]);
+    }
+
+    // -- building nodes from models --------------------------------------------------------------
+    function text(value, p) {
+      return { t: null, d: doc.createTextNode(value === null || value === undefined ? "" : String(value)), k: [], p, h: null, a: null };
+    }
+    function build(model, p) {
+      if (model === null || typeof model !== "object") return text(model, p);
+      const tag = model.tagName || "";
+      const v = { t: tag, d: null, k: [], p, h: null, a: null };
+      if (tag === "" || !SAFE_TAG.test(tag) || SKIPPED[tag.toLowerCase()]) {
+        if (tag === "") for (const child of model.children || []) v.k.push(build(child, v));
+        return v;
+      }
+      const svg = tag === "svg" || (p && p.svg);
+      const el = (v.d = svg ? doc.createElementNS("http://www.w3.org/2000/svg", tag) : doc.createElement(tag));
+      if (svg && tag !== "foreignObject") v.svg = true;
+      el.__ember = v;
+      for (const child of model.children || []) {
+        const kid = build(child, v);
+        v.k.push(kid);
+        appendDom(kid, el);
+      }
+      setAttributes(v, model.attributes);
+      setHandlers(v, model.eventHandlers);
+      return v;
+    }
+    function buildAll(models, p) {
+      const frag = doc.createDocumentFragment();
+      const kids = models.map((m) => {
+        const kid = build(m, p);
+        appendDom(kid, frag);
+        return kid;
+      });
+      return { kids, frag };
+    }
+
+    // -- hydration: adopt the DOM that is there, fix what differs --------------------------------
+    function hydrate(model, p, parent, cursor) {
+      const at = cursor.n;
+      if (model === null || typeof model !== "object") {
+        const value = model === null || model === undefined ? "" : String(model);
+        if (at && at.nodeType === 3 && value !== "") {
+          if (at.data !== value) {
+            if (at.data.startsWith(value)) at.splitText(value.length); // the parser merged texts
+            else at.data = value;
+          }
+          cursor.n = at.nextSibling;
+          return { t: null, d: at, k: [], p, h: null, a: null };
+        }
+        const v = text(value, p);
+        parent.insertBefore(v.d, at);
+        return v;
+      }
+      const tag = model.tagName || "";
+      if (tag === "" || !SAFE_TAG.test(tag) || SKIPPED[tag.toLowerCase()]) {
+        const v = { t: tag, d: null, k: [], p, h: null, a: null };
+        if (tag === "") for (const child of model.children || []) v.k.push(hydrate(child, v, parent, cursor));
+        return v;
+      }
+      let node = at;
+      while (node && node.nodeType !== 1) {
+        // Comments and texts the model does not have here (e.g. whitespace) go.
+        const next = node.nextSibling;
+        parent.removeChild(node);
+        node = next;
+      }
+      cursor.n = node;
+      if (!node || node.nodeName.toLowerCase() !== tag.toLowerCase()) {
+        const v = build(model, p);
+        parent.insertBefore(v.d, node);
+        return v;
+      }
+      cursor.n = node.nextSibling;
+      const v = { t: tag, d: node, k: [], p, h: null, a: null };
+      if (tag === "svg" || (p && p.svg && tag !== "foreignObject")) v.svg = true;
+      node.__ember = v;
+      const attributes = model.attributes || {};
+      const wanted = {};
+      for (const name in attributes) {
+        const html = htmlName(name);
+        if (html !== null && htmlValue(name, attributes[name]) !== null) wanted[html] = 1;
+      }
+      for (const attribute of Array.from(node.attributes)) if (!wanted[attribute.name]) node.removeAttribute(attribute.name);
+      setAttributes(v, attributes);
+      setHandlers(v, model.eventHandlers);
+      const kids = model.children || [];
+      if (tag.toLowerCase() === "textarea" && !kids.length) return v;
+      const inner = { n: node.firstChild };
+      for (const child of kids) v.k.push(hydrate(child, v, node, inner));
+      while (inner.n) {
+        const next = inner.n.nextSibling;
+        node.removeChild(inner.n);
+        inner.n = next;
+      }
+      return v;
+    }
+    function adopt(model) {
+      rootModel = model;
+      const cursor = { n: host.firstChild };
+      root = { t: "", d: null, k: [], p: null, h: null, a: null };
+      if ((model.tagName || "") === "") for (const child of model.children || []) root.k.push(hydrate(child, root, host, cursor));
+      else root.k.push(hydrate(model, root, host, cursor));
+      while (cursor.n) {
+        const next = cursor.n.nextSibling;
+        host.removeChild(cursor.n);
+        cursor.n = next;
+      }
+    }
+
+    // -- ops ---------------------------------------------------------------------------------------
+    function resolve(path, end) {
+      let v = root;
+      for (let i = 0; i < end; i++) {
+        v = v.k[path[i]];
+        if (!v) throw new Error(`ember-patch path ${JSON.stringify(path)} names no node`);
+      }
+      return v;
+    }
+    function insertKids(v, index, models) {
+      const { kids, frag } = buildAll(models, v);
+      domParent(v).insertBefore(frag, domAt(v, index));
+      v.k.splice(index, 0, ...kids);
+    }
+    function setOp(path, value) {
+      if (path.length === 0) {
+        Object.assign(rootModel, value);
+        for (const kid of root.k) removeDom(kid);
+        root.k = [];
+        const models = (rootModel.tagName || "") === "" ? rootModel.children || [] : [rootModel];
+        insertKids(root, 0, models);
         return;
       }
-      if (typeof message.type === "string" && message.type.startsWith("ember-")) {
-        if (message.type === "ember-navigate") navigate(message);
+      let ints = 0;
+      while (ints < path.length && typeof path[ints] === "number") ints++;
+      if (ints === path.length) {
+        const parent = resolve(path, ints - 1);
+        const index = path[ints - 1];
+        const old = parent.k[index];
+        if (old) {
+          insertKids(parent, index, [decode(value)]);
+          removeDom(old);
+          parent.k.splice(index + 1, 1);
+        } else insertKids(parent, index, [decode(value)]);
         return;
       }
-      if (message.type === "layout-update") setPointer(model, message.path, message.model);
-      handOver(handler, message);
+      const v = resolve(path, ints);
+      const field = path[ints];
+      if (!v.d) return; // fragments and skipped elements carry nothing to show
+      if (field === "attributes") {
+        if (ints + 1 === path.length) setAttributes(v, value);
+        else {
+          const name = path[ints + 1];
+          v.a = Object.assign({}, v.a);
+          if (value === undefined) delete v.a[name];
+          else v.a[name] = value;
+          setAttribute(v, name, value);
+        }
+      } else if (field === "eventHandlers") {
+        if (ints + 1 === path.length) setHandlers(v, value);
+        else setHandlers(v, Object.assign({}, v.h, { [path[ints + 1]]: value }));
+      }
+    }
+    function apply(ops) {
+      for (const op of ops) {
+        const kind = op[0];
+        const path = op[1];
+        if (kind === "s") {
+          setOp(path, op[2]);
+          continue;
+        }
+        const v = resolve(path, path.length);
+        if (kind === "c") {
+          if (v.d) v.d.textContent = "";
+          else for (const kid of v.k) removeDom(kid);
+          v.k = [];
+          insertKids(v, 0, op[2].map(decode));
+        } else if (kind === "i") {
+          insertKids(v, op[2], op[3].map(decode));
+        } else if (kind === "d") {
+          for (const kid of v.k.splice(op[2], op[3])) removeDom(kid);
+        } else if (kind === "m") {
+          const kid = v.k.splice(op[2], 1)[0];
+          v.k.splice(op[3], 0, kid);
+          const before = domAt(v, op[3] + 1);
+          const parent = domParent(v);
+          const nodes = [];
+          collect(kid, nodes);
+          for (const node of nodes) parent.insertBefore(node, before);
+        } else throw new Error(`Expected an ember-patch op of kind s, c, i, d or m, got ${kind}`);
+      }
+    }
+    function collect(v, out) {
+      if (ownsDom(v)) out.push(v.d);
+      else for (const kid of v.k) collect(kid, out);
+    }
+
+    // -- events ------------------------------------------------------------------------------------
+    let seq = 0;
+    let transport = null; // sends a frame while the page is live
+    const queue = []; // frames made while it is not: sent once it is live again
+    const inflight = []; // {seq, el, cls, form, sent}
+    const busyForms = new Set();
+    function pendingFrom(el) {
+      for (const entry of inflight) if (entry.el === el) return true;
+      return false;
+    }
+    function describe(el) {
+      if (!el || typeof el !== "object" || el.nodeType !== 1) return null;
+      if (el.tagName === "FORM") return Array.from(el.elements).map(describeOne);
+      return describeOne(el);
+    }
+    function describeOne(el) {
+      const out = {};
+      for (const field of ELEMENT_FIELDS) {
+        if (field in el) {
+          const value = el[field];
+          if (value !== undefined && value !== null && typeof value !== "object" && typeof value !== "function") out[field] = value;
+        }
+      }
+      if (el.dataset) out.dataset = Object.assign({}, el.dataset);
+      if (el.files) out.files = Array.from(el.files).map((f) => ({ name: f.name, type: f.type, size: f.size }));
+      if (el.multiple && el.selectedOptions) out.selectedOptions = Array.from(el.selectedOptions).map((o) => ({ value: o.value }));
+      return out;
+    }
+    function serialise(event, current) {
+      const out = {};
+      for (const field of EVENT_FIELDS) {
+        const value = event[field];
+        if (value !== undefined && value !== null && typeof value !== "object" && typeof value !== "function") out[field] = value;
+      }
+      out.target = describe(event.target);
+      if (current !== event.target) out.currentTarget = describe(current);
+      if (event.submitter) out.submitter = describe(event.submitter);
+      return out;
+    }
+    function typing(el) {
+      return el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !NOT_TYPED[el.type]);
+    }
+    function namesFor(type, el) {
+      // As React (and ReactPy's client) do: onChange of a text field fires on each input.
+      const names = listening[type] || [];
+      if (type === "input" && typing(el)) return names.concat(listening.change || []);
+      if (type === "change" && typing(el)) return names.filter((n) => n !== "onChange");
+      return names;
+    }
+    function dispatch(event) {
+      if (!listening[event.type]) return;
+      let el = event.target;
+      while (el && el !== host && el !== doc) {
+        const v = el.__ember;
+        if (v && v.h && v.d === el) {
+          let stop = false;
+          for (const name of namesFor(event.type, el)) {
+            const handler = v.h[name];
+            if (!handler) continue;
+            fire(v, handler, event);
+            if (handler.stopPropagation) stop = true;
+          }
+          if (stop) {
+            event.stopPropagation();
+            return;
+          }
+        }
+        if (NO_BUBBLE[event.type]) return;
+        el = el.parentNode;
+      }
+    }
+    function fire(v, handler, event) {
+      const el = v.d;
+      if (handler.preventDefault || event.type === "submit") event.preventDefault();
+      const form = event.type === "submit" ? el : null;
+      if (form && busyForms.has(form)) return; // a second submit while one is in flight
+      const data = serialise(event, el);
+      const number = ++seq;
+      const cls = LOADING[event.type] || null;
+      if (cls) mark(el, cls, true);
+      if (form) {
+        busyForms.add(form);
+        disableWith(form, true);
+      }
+      el.__emberTyped = false;
+      if (event.target && event.target !== el) event.target.__emberTyped = false;
+      if (form) for (const field of Array.from(form.elements)) field.__emberTyped = false;
+      const frame = { type: "layout-event", target: handler.target, data: [data], seq: number };
+      const entry = { seq: number, el, cls, form, sent: !!transport };
+      inflight.push(entry);
+      if (transport) transport(frame);
+      else queue.push([frame, entry]);
+    }
+    function disableWith(form, on) {
+      for (const button of Array.from(form.querySelectorAll("[data-disable-with]"))) {
+        if (on) {
+          button.__emberWasDisabled = button.disabled;
+          button.disabled = true;
+          button.classList.add("ember-disabled-with");
+        } else {
+          button.classList.remove("ember-disabled-with");
+          if (!button.__emberWasDisabled) button.disabled = button.__ember && button.__ember.a ? !!button.__ember.a.disabled : false;
+        }
+      }
+    }
+    function mark(el, cls, on) {
+      // A loading class, kept across server changes of the class attribute until the ack.
+      const marks = (el.__emberLoading = el.__emberLoading || new Set());
+      if (on) {
+        marks.add(cls);
+        el.classList.add(cls);
+        return;
+      }
+      marks.delete(cls);
+      el.classList.remove(cls);
+      if (!el.classList.length && !(el.__ember && el.__ember.a && (el.__ember.a.className || el.__ember.a.class))) el.removeAttribute("class");
+    }
+    function acknowledge(number) {
+      // Every event up to number has been handled and its renders are applied.
+      while (inflight.length && inflight[0].seq <= number) settle(inflight.shift());
+    }
+    function settle(entry) {
+      if (entry.cls && !inflight.some((e) => e.el === entry.el && e.cls === entry.cls)) mark(entry.el, entry.cls, false);
+      if (entry.form) {
+        busyForms.delete(entry.form);
+        disableWith(entry.form, false);
+        // The answer to a submit: its fields show what the server rendered, also where that
+        // did not change (a form reset to "" after a post the server never saw typed).
+        for (const field of Array.from(entry.form.elements)) {
+          const v = field.__ember;
+          if (v && v.a && "value" in v.a && TEXTLIKE[field.tagName]) setProperty(field, "value", v.a.value);
+        }
+      }
+    }
+    function typed(event) {
+      if (event.target && TEXTLIKE[event.target.tagName]) event.target.__emberTyped = true;
+    }
+    doc.addEventListener("input", typed, true);
+
+    return {
+      adopt,
+      apply,
+      acknowledge,
+      online(send) {
+        transport = send;
+        for (const [frame, entry] of queue.splice(0)) {
+          entry.sent = true;
+          send(frame);
+        }
+      },
+      offline() {
+        // Events the closed socket took: their answers will not come.
+        transport = null;
+        for (const entry of inflight.filter((e) => e.sent)) {
+          inflight.splice(inflight.indexOf(entry), 1);
+          settle(entry);
+        }
+      },
+      send(frame) {
+        if (transport) transport(frame);
+      },
+      get root() {
+        return root;
+      },
     };
   }
-  get onmessage() {
-    return super.onmessage;
-  }
-  send(data) {
-    super.send(this === socket ? slimFrame(data) : data);
-  }
-}
-window.WebSocket = EmberWebSocket;
 
-window.addEventListener("popstate", () => {
-  if (socket && socket.readyState === NativeWebSocket.OPEN) {
-    socket.send(JSON.stringify({ type: "ember-location", path: location.pathname, qs: location.search }));
-  }
-});
+  // -- the connection ----------------------------------------------------------------------------
+  function boot(doc) {
+    const rootElement = doc.querySelector("[data-ember-root]");
+    if (!rootElement) return;
+    const config = JSON.parse(rootElement.dataset.emberConfig);
+    const host = rootElement.querySelector("[data-ember-live]");
+    const loc = doc.defaultView.location;
+    let socket = null;
+    let open = false;
+    let adopted = false;
+    let delay = 750;
+    let retries = 0;
+    const client = createClient(doc, host);
 
-// The live view renders into an empty sibling; drop the first paint once it has content.
-new MutationObserver((_, observer) => {
-  if (liveView.childElementCount > 0) {
-    staticView.remove();
-    observer.disconnect();
-    live = true;
-    if (socket && socket.readyState === NativeWebSocket.OPEN) setState("connected");
+    function setState(state) {
+      rootElement.classList.remove("ember-connecting", "ember-connected", "ember-disconnected", "ember-error");
+      rootElement.classList.add(`ember-${state}`);
+      rootElement.dataset.emberState = state;
+    }
+    function navigate(message) {
+      if (message.kind === "patch") {
+        if (message.replace) history.replaceState({ ember: true }, "", message.to);
+        else history.pushState({ ember: true }, "", message.to);
+        return;
+      }
+      if (message.flash) {
+        const secure = loc.protocol === "https:" ? "; secure" : "";
+        doc.cookie = `ember_flash=${message.flash}; path=/; max-age=60; samesite=lax${secure}`;
+      }
+      loc.assign(message.to);
+    }
+    function receive(event) {
+      const message = JSON.parse(event.data);
+      const type = message.type;
+      if (type === "ember-patch") {
+        client.apply(message.ops);
+        if (message.ack) client.acknowledge(message.ack);
+      } else if (type === "ember-ack") client.acknowledge(message.seq);
+      else if (type === "layout-update") {
+        client.adopt(message.model);
+        adopted = true;
+        setState("connected");
+        const live = socket;
+        client.online((frame) => live.send(JSON.stringify(frame)));
+      } else if (type === "ember-navigate") navigate(message);
+    }
+    function connect() {
+      const url = new URL(`${config.pathPrefix}${config.componentPath}`, loc.href);
+      url.protocol = loc.protocol === "https:" ? "wss:" : "ws:";
+      url.searchParams.set("path", loc.pathname);
+      if (loc.search) url.searchParams.set("qs", loc.search);
+      url.searchParams.set("protocol", String(PROTOCOL));
+      socket = new WebSocket(url);
+      socket.onopen = () => {
+        open = true;
+        delay = 750;
+        retries = 0;
+      };
+      socket.onmessage = receive;
+      socket.onclose = (event) => {
+        open = false;
+        adopted = false;
+        client.offline();
+        if (RELOAD_CODES.indexOf(event.code) >= 0) {
+          loc.reload();
+          return;
+        }
+        if (retries >= 150) {
+          setState("error");
+          return;
+        }
+        setState(event.code >= 4000 ? "error" : "disconnected");
+        retries++;
+        setTimeout(connect, delay);
+        delay = Math.min(delay * 1.5, 15000);
+      };
+    }
+    doc.defaultView.addEventListener("popstate", () => {
+      if (open && adopted) client.send({ type: "ember-location", path: loc.pathname, qs: loc.search });
+    });
+    setState("connecting");
+    connect();
   }
-}).observe(liveView, { childList: true, subtree: true });
 
-mountReactPy({
-  mountElement: liveView,
-  pathPrefix: config.pathPrefix,
-  componentPath: config.componentPath,
-  reconnectInterval: 750,
-  reconnectMaxInterval: 15000,
-  reconnectMaxRetries: 150,
-  reconnectBackoffMultiplier: 1.5,
+  return { boot, createClient, decode, htmlName, htmlValue };
 });

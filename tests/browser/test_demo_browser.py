@@ -172,6 +172,16 @@ def test_demo_restart_shows_disconnected_then_recovers(browser, demo):
     demo.stop()
     page.wait_for_selector("[data-ember-root].ember-disconnected")
     shoot(page, "disconnected")
+    # The banner is shown, but not over the top bar: its navigation stays usable.
+    banner = page.evaluate(
+        "(() => { const s = getComputedStyle(document.querySelector('[data-ember-root]'),"
+        " '::before'); return [s.content, s.top, s.bottom]; })()"
+    )
+    assert "Connection lost" in banner[0]
+    bar = page.locator(".demo-bar").bounding_box()
+    assert bar is not None
+    assert float(banner[2].removesuffix("px")) < 100  # at the bottom of the window
+    assert page.evaluate("document.elementFromPoint(100, 20).closest('.demo-bar') !== null")
     demo.start()
     page.wait_for_selector(CONNECTED, timeout=15000)
     # The fresh session's first render has arrived once the tab has its new guest name.

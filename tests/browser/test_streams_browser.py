@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from ember.live import PROTOCOL_VERSION
 from ember.live._diff import diff
+from ember.live._html import model_to_html
 from ember.live._patch import apply_ops, decode_child, encode_child, normalized
 from tests._server import Server
 from tests.live.test_wire import AWKWARD
@@ -152,15 +153,34 @@ def _unique_keys(model):
     return model
 
 
+# Applies ops with ember's client in the page, to a DOM it adopted from HTML, and says
+# whether the result is the DOM the HTML of `expected` gives (adjacent texts merged).
+APPLY_AND_COMPARE = """([adopted, first, batches, expected]) => {
+    const host = document.createElement("div");
+    host.innerHTML = adopted;
+    document.body.append(host);
+    const client = ember.createClient(document, host);
+    client.adopt(first);
+    for (const ops of batches) client.apply(ops);
+    const want = document.createElement("div");
+    want.innerHTML = expected;
+    const got = host.cloneNode(true);
+    host.remove();
+    got.normalize();
+    want.normalize();
+    return [got.isEqualNode(want), got.innerHTML, want.innerHTML];
+}"""
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(MODELS, min_size=2, max_size=4))
-def test_ember_patch_js_applies_ops_like_python(page, streams_server, renders):
+@given(st.lists(MODELS, min_size=2, max_size=5), st.booleans())
+def test_client_applies_random_ops_to_the_dom_of_the_final_html(
+    page, streams_server, renders, mismatched
+):
     if page.url == "about:blank":
         open_live(page, f"{streams_server.url}/diff")
-    script = page.locator("script[src$='ember.js']").get_attribute("src")
-    module = script.replace("ember.js", "ember-patch.js")
     models = [{"tagName": "", "children": [_unique_keys(m)]} for m in renders]
     python = copy.deepcopy(models[0])
     batches = []
@@ -169,31 +189,36 @@ def test_ember_patch_js_applies_ops_like_python(page, streams_server, renders):
         diff(old, new, [], ops)
         batches.append(ops)
         apply_ops(python, copy.deepcopy(ops))
-    browser = page.evaluate(
-        """async ([module, first, batches]) => {
-            const { applyOps } = await import(module);
-            for (const ops of batches) applyOps(first, ops);
-            return first;
-        }""",
-        [module, models[0], batches],
-    )
-    assert browser == python
     assert normalized(python) == normalized(models[-1])
+    # The page it adopts: the first model's HTML, or another model's (fixed on adoption).
+    adopted = model_to_html(models[-1] if mismatched else models[0])
+    same, got, want = page.evaluate(
+        APPLY_AND_COMPARE, [adopted, models[0], batches, model_to_html(models[-1])]
+    )
+    assert same, f"{got} != {want}"
 
 
-def test_the_shim_sends_its_protocol_version_with_the_socket(page, streams_server):
+def test_client_adopts_texts_the_html_parser_merged_and_patches_them(page, streams_server):
+    open_live(page, f"{streams_server.url}/diff")
+    first = {"tagName": "", "children": [{"tagName": "p", "children": ["a", "b", "", "c"]}]}
+    ops = [["s", [0, 1], "B"], ["i", [0], 3, ["x"]], ["d", [0], 0, 1]]
+    expected = {"tagName": "", "children": [{"tagName": "p", "children": ["B", "", "x", "c"]}]}
+    same, got, want = page.evaluate(
+        APPLY_AND_COMPARE, [model_to_html(first), first, [ops], model_to_html(expected)]
+    )
+    assert same, f"{got} != {want}"
+    assert got == "<p>Bxc</p>"
+
+
+def test_the_client_sends_its_protocol_version_with_the_socket(page, streams_server):
     urls: list[str] = []
     page.on("websocket", lambda ws: urls.append(ws.url))
     open_live(page, f"{streams_server.url}/diff")
     assert [parse_qs(urlsplit(url).query)["protocol"] for url in urls] == [[str(PROTOCOL_VERSION)]]
 
 
-def test_ember_patch_js_expands_awkward_elements_like_python(page, streams_server):
+def test_client_expands_awkward_elements_like_python(page, streams_server):
     open_live(page, f"{streams_server.url}/diff")
-    script = page.locator("script[src$='ember.js']").get_attribute("src")
-    module = script.replace("ember.js", "ember-patch.js")
     wire = encode_child(AWKWARD)
-    browser = page.evaluate(
-        """async ([module, wire]) => (await import(module)).decodeChild(wire)""", [module, wire]
-    )
+    browser = page.evaluate("wire => ember.decode(wire)", wire)
     assert browser == decode_child(wire) == AWKWARD

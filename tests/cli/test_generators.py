@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,18 @@ def test_new_creates_a_project_whose_own_tests_pass(tmp_path):
     ):
         assert (project / expected).is_file(), expected
     assert "ember server blog.app:app" in output
+    # The "Next" steps install what the project's pytest settings need (issue 25: a bare
+    # `pytest` failed on asyncio_default_fixture_loop_scope without pytest-asyncio).
+    steps = output.split("Next:")[1].splitlines()
+    assert [step.split("#")[0].strip() for step in steps if step.strip()][1:3] == [
+        "pip install -e '.[dev]'",
+        "pytest",
+    ]
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert any(
+        d.startswith("pytest-asyncio") for d in pyproject["project"]["optional-dependencies"]["dev"]
+    )
+    assert "asyncio_mode" in pyproject["tool"]["pytest"]["ini_options"]
     finished = run_generated_tests(project)
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert " passed" in finished.stdout
@@ -81,6 +94,8 @@ def test_gen_live_with_every_field_type_writes_passing_tests(tmp_path):
     )
     assert code == 0, output
     assert "mounted at /users" in output
+    assert "  updated shop/app.py" in output.splitlines()  # edited, not created
+    assert "  created shop/accounts/users.py" in output.splitlines()
     assert "users.mount_pages(app)" in (project / "shop" / "app.py").read_text()
     migration = (project / "migrations" / "versions" / "0002_users.py").read_text()
     assert 'down_revision = "0001_notes"' in migration

@@ -43,7 +43,8 @@ async def test_flash_group_shows_put_flash_as_toasts_and_dismisses_on_click(
 
 
 async def test_flash_toasts_go_away_by_themselves(open_view: OpenView) -> None:
-    async with open_view(flash_view(50)) as page:
+    # Longer than the second of timers an event waits for (LiveClient(timers_within=1.0)).
+    async with open_view(flash_view(1200)) as page:
         await page.click("#ok")
         assert page.has("[data-kind=info]")
         await page.wait_for(lambda p: not p.has(".ember-toast"), timeout=3)

@@ -253,13 +253,25 @@ async def test_select_radio_and_checkbox_validate_at_once(open_view: OpenView) -
 async def test_typing_is_validated_once_the_user_pauses(open_view: OpenView) -> None:
     changed: list[dict[str, object]] = []
     async with open_view(account_view(debounce_ms=80, changed=changed)) as page:
-        await page.change("#account_email", "n")
-        await page.change("#account_email", "no")
-        await page.change("#account_email", "nope")
+        await page.change("#account_email", "n", pause=False)
+        await page.change("#account_email", "no", pause=False)
+        await page.change("#account_email", "nope", pause=False)
         assert changed == []
         assert not page.has("#account_email-error")
         await page.wait_for("#account_email-error")
         assert changed == [{"email": "nope"}]
+
+
+async def test_change_returns_after_the_debounced_validation_rendered(
+    open_view: OpenView,
+) -> None:
+    # The kit's default pause (300 ms): page.change waits for it, as a user who stops
+    # typing would (issue 25: it returned before the validation render).
+    changed: list[dict[str, object]] = []
+    async with open_view(account_view(debounce_ms=300, changed=changed)) as page:
+        await page.change("#account_email", "nope")
+        assert changed == [{"email": "nope"}]
+        assert page.has("#account_email-error")
 
 
 async def test_leaving_an_input_validates_it_at_once(open_view: OpenView) -> None:

@@ -7,9 +7,18 @@ import decimal
 from collections.abc import Mapping
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Column, ForeignKey, MetaData, Table, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from ember.data import Changeset, ChangesetError, Multi, Repo, count_queries
+from ember.data import (
+    NAMING_CONVENTION,
+    Changeset,
+    ChangesetError,
+    Multi,
+    Repo,
+    count_queries,
+    make_engine,
+)
 from tests.data.models import Account, Post, User
 from tests.data.test_repo import make_user, post_changeset, user_changeset
 
@@ -189,3 +198,60 @@ async def test_preload_fills_the_given_records_in_one_query(repo: Repo) -> None:
     assert all(a is b for a, b in zip(loaded, users, strict=True))
     assert [len(u.posts) for u in loaded] == [2, 0]
     assert [p.title for p in loaded[0].posts] == [p.title for p in first.posts]
+
+
+class LinkBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+links = Table(
+    "links",
+    LinkBase.metadata,
+    Column("page_id", ForeignKey("pages.id"), primary_key=True),
+    Column("label_id", ForeignKey("labels.id"), primary_key=True),
+)
+
+
+class Page(LinkBase):
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    labels: Mapped[list[Label]] = relationship(secondary=links, order_by="Label.id")
+
+
+class Label(LinkBase):
+    __tablename__ = "labels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"), default=None)
+    owner: Mapped[Page | None] = relationship(foreign_keys=[owner_id])
+
+
+async def test_preload_many_to_many_then_many_to_one_one_query_per_level(
+    database_url: tuple[str, dict[str, object]],
+) -> None:
+    url, options = database_url
+    repo = Repo(make_engine(url, **options), LinkBase.metadata)
+    await repo.create_all()
+    try:
+        first = (await repo.insert(Changeset.change(Page()))).value
+        second = (await repo.insert(Changeset.change(Page()))).value
+        owned = (await repo.insert(Changeset.change(Label(), {"owner_id": first.id}))).value
+        loose = (await repo.insert(Changeset.change(Label()))).value
+        async with repo.session() as session:
+            rows = [(first.id, owned.id), (first.id, loose.id), (second.id, loose.id)]
+            await session.execute(links.insert(), [{"page_id": p, "label_id": b} for p, b in rows])
+        pages = await repo.all(select(Page).order_by(Page.id))
+        with count_queries(repo.engine) as counter:
+            await repo.preload(pages, ["labels.owner"])
+        assert counter.count == 2
+        assert [[label.id for label in p.labels] for p in pages] == [
+            [owned.id, loose.id],
+            [loose.id],
+        ]
+        assert [label.owner.id if label.owner else None for label in pages[0].labels] == [
+            first.id,
+            None,
+        ]
+    finally:
+        await repo.dispose()

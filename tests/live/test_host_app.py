@@ -3,6 +3,7 @@ routes as they were (issue 25: a tag-based generate_unique_id_function crashed a
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import pytest
@@ -75,7 +76,7 @@ async def test_mount_leaves_the_host_openapi_and_routes_unchanged(ember: Ember):
     assert added == {
         ("GET,HEAD", "/live/counter"),
         ("WS", "/live/counter/_ember/ws"),
-        ("MOUNT", "/live/counter/_ember/static"),
+        ("GET,HEAD", "/live/counter/_ember/static/{name}"),
     }
     async with LiveClient(app, headers={"x-client": "web"}) as client:
         assert (await client.get("/api/v1/items/")).json() == [{"id": 1}]
@@ -110,8 +111,11 @@ async def test_a_sub_app_mounted_under_a_prefix_serves_its_live_pages(ember: Emb
     outer.mount("/app", inner)
     async with LiveClient(outer) as client:
         page = await client.live("/app/counter")
-        assert page._config["socketPath"] == "/app/counter/_ember/ws"
-        shim = await client.get("/app/counter/_ember/static/ember.js")
+        assert page._config["pathPrefix"] == "/app/counter/_ember/"
+        script = re.search(r'<script[^>]* src="([^"]+)"', page.static_html)
+        assert script is not None
+        assert script.group(1).startswith("/app/counter/_ember/static/ember.")
+        shim = await client.get(script.group(1))
         assert shim.status_code == 200
         await page.click("#inc")
         assert page.find("#count").text() == "Count: 1"
@@ -152,7 +156,7 @@ def test_ember_routes_lists_every_route_as_fastapi_resolves_them():
         ("GET", "/admin/stats"),
         ("GET,HEAD", "/live/counter"),
         ("WS", "/live/counter/_ember/ws"),
-        ("MOUNT", "/live/counter/_ember/static"),
+        ("GET,HEAD", "/live/counter/_ember/static/{name}"),
     } <= shown
     assert not [parts for parts in lines if "?" in parts[0]]
 

@@ -103,3 +103,32 @@ async def test_a_10_mib_frame_is_closed_within_a_second():
         assert time.perf_counter() - started < 1.0
         await other.click("#inc")
         assert other.find("#count").text() == "Count: 1"
+
+
+async def test_the_sessions_of_one_address_share_one_event_budget():
+    # Regression (fairness): the rate was per socket only, so 50 flooding sockets from one
+    # address got 50 times the budget and a bystander's clicks waited behind them.
+    app, _ = app_with(
+        events_per_second=1000, event_burst=1000, events_per_second_per_ip=50, event_burst_per_ip=20
+    )
+    async with LiveClient(app) as client:
+        flooders = [await client.live("/counter") for _ in range(5)]
+        target = flooders[0].find("#inc").handlers["onClick"]
+        frame = f'{{"type": "layout-event", "target": "{target}", "data": [{{}}]}}'
+
+        async def flood(page) -> None:
+            for _ in range(200):
+                await page.send_raw(frame)
+                await anyio.sleep(0.001)
+
+        started = time.perf_counter()
+        async with anyio.create_task_group() as group:
+            for page in flooders:
+                group.start_soon(flood, page)
+            await anyio.sleep(1.0)
+            handled = sum(int(page.find("#count").text().split()[-1]) for page in flooders)
+            elapsed = time.perf_counter() - started
+            group.cancel_scope.cancel()
+        # Five sockets together got one address's burst plus its rate, not 5 x 200.
+        assert handled <= 20 + 50 * elapsed + 10, handled
+        assert handled >= 20

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import FastAPI
 from reactpy import component, html
 
 from ember.live import ConfigurationError
+from ember.live._client import client_file
 from ember.live.testing import LiveClient, LiveTestError
 
 from .conftest import Counter
@@ -35,13 +38,34 @@ async def test_counter_app_json_route_still_works(counter_app):
     assert response.json() == {"ok": True}
 
 
-async def test_mount_serves_client_and_shim_statics(counter_app):
+async def test_mount_serves_one_client_file_hashed_cached_and_compressed(counter_app):
     async with LiveClient(counter_app) as client:
-        shim = await client.get("/counter/_ember/static/ember.js")
-        reactpy_client = await client.get("/counter/_ember/static/index.js")
-    assert shim.status_code == 200
-    assert "mountReactPy" in shim.text
-    assert reactpy_client.status_code == 200
+        page = await client.get("/counter")
+        src = re.search(r'<script src="([^"]+)" defer></script>', page.text)
+        assert src is not None
+        assert f'<link rel="preload" href="{src[1]}" as="script">' in page.text
+        assert "<script>" not in page.text
+        assert "importmap" not in page.text
+        hashed = await client.http.get(src[1], headers={"accept-encoding": "gzip"})
+        plain = await client.get("/counter/_ember/static/ember.js")
+        again = await client.http.get(src[1], headers={"if-none-match": hashed.headers["etag"]})
+        other = await client.get("/counter/_ember/static/index.js")
+    assert re.fullmatch(r"/counter/_ember/static/ember\.[0-9a-f]{12}\.js", src[1])
+    assert hashed.status_code == 200
+    assert hashed.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert hashed.headers["content-encoding"] == "gzip"
+    assert hashed.headers["content-type"].startswith("text/javascript")
+    assert len(hashed.content) == len(plain.content)  # httpx decoded it
+    assert hashed.text == plain.text
+    assert "createClient" in plain.text
+    assert plain.headers["cache-control"] == "no-cache"
+    assert again.status_code == 304
+    assert other.status_code == 404  # ReactPy's client is no longer served
+
+
+def test_client_file_is_at_most_12_kb_gzipped():
+    client = client_file()
+    assert len(client.gzipped) <= 12 * 1024, len(client.gzipped)
 
 
 async def test_two_mounts_in_one_app_keep_separate_state(ember):

@@ -28,8 +28,10 @@ def test_all_is_pinned_and_sorted() -> None:
         "Subscription",
         "SubscriptionError",
         "SubscriptionState",
+        "broadcast_after_write",
         "message",
         "registry",
+        "undelivered",
     ]
     assert ember.pubsub.__all__ == sorted(ember.pubsub.__all__)
 

@@ -126,7 +126,8 @@ async def test_storybook_ember_button_click_is_logged(open_storybook: OpenStoryb
         await page.click("#sb-panel_tab_events")
         assert page.find("#sb-events li").attr("data-handler") == "on_click"
         await page.click("#sb-panel_tab_source")  # the story's own handler, not the logger
-        assert "button('Save changes', variant='primary', on_click=_clicked)" in page.html()
+        call = page.find("#sb-source-call").text()
+        assert call == "button('Save changes', variant='primary', on_click=_clicked)"
 
 
 async def test_storybook_invalid_control_input_shows_the_error(
@@ -246,3 +247,69 @@ async def test_storybook_json_control_edits_table_rows(open_storybook: OpenStory
         await page.change("#control-rows", json.dumps(rows))
         assert page.find_all("#sb-story tbody td")[0].text() == "Zed"
         assert json.loads(last_query(page)["args"]) == {"rows": rows}
+
+
+async def test_storybook_unknown_story_says_so_instead_of_showing_another(
+    open_storybook: OpenStorybook,
+) -> None:
+    # Regression: ?story=nope silently showed the first story.
+    async with open_storybook("?story=nope") as page:
+        assert page.has("#sb-not-found", text="No story named 'nope'")
+        assert not page.has("#sb-story")
+        assert not page.has('.sb-item[aria-current="page"]')
+        await page.click('.sb-item-story[data-story="badge"]')
+        assert page.find(".sb-title h1").text() == "badge"
+
+
+async def test_storybook_callable_argument_is_not_a_json_box(
+    open_storybook: OpenStorybook,
+) -> None:
+    # Regression: row_key (a Callable, not an on_* handler) got a JSON text box.
+    async with open_storybook("?story=greeting", packages=SAMPLES) as page:
+        cell = page.find('[data-control="row_key"] .sb-fixed')
+        assert cell.text() == "given in code only"
+        assert not page.has('[data-control="row_key"] textarea')
+
+
+async def test_storybook_reset_keeps_the_controls_column_steady(
+    open_storybook: OpenStorybook,
+) -> None:
+    async with open_storybook("?story=button&variation=secondary") as page:
+        assert page.find('[data-control="size"] .sb-reset-slot').text() == ""
+        await page.change("#control-size", "lg")
+        assert page.find('[data-control="size"] .sb-reset-slot').text() == "Reset"
+
+
+async def test_storybook_form_story_logs_its_submit(open_storybook: OpenStorybook) -> None:
+    async with open_storybook("?story=form") as page:
+        await page.submit("#sb-story form", {"name": "Ada", "email": "ada@example.com"})
+        await page.click("#sb-panel_tab_events")
+        assert "on_submit" in page.find(".sb-log").text()
+
+
+async def test_storybook_source_is_highlighted_with_a_copy_button(
+    open_storybook: OpenStorybook,
+) -> None:
+    async with open_storybook("?story=greeting&variation=big", packages=SAMPLES) as page:
+        await page.click("#sb-panel_tab_source")
+        assert page.find("#sb-source-call").text() == "greeting(name='Alan', size='lg', shout=True)"
+        strings = [s.text() for s in page.find_all("#sb-source-call .sb-t-s")]
+        assert strings == ["'Alan'", "'lg'"]
+        assert page.find("#sb-source-story .sb-t-k")  # keywords of the declaration
+        assert page.find('button[data-ember-copy="sb-source-call"]').text() == "Copy"
+
+
+async def test_storybook_all_variations_page_shows_every_variation(
+    open_storybook: OpenStorybook,
+) -> None:
+    async with open_storybook("?story=badge") as page:
+        await page.click("#sb-all")
+        assert last_query(page) == {"story": "badge", "variation": "neutral", "all": "1"}
+        names = [f.attr("data-variation") for f in page.find_all("#sb-every figure")]
+        pills = [p.text() for p in page.find_all(".sb-pills .sb-pill:not(.sb-pill-all)")]
+        assert names == pills
+        assert page.find('#sb-every figure[data-variation="success"] .ember-badge-success')
+        assert not page.has("#sb-panel")  # controls belong to one variation
+        await page.click('.sb-pill[data-variation="success"]')
+        assert not page.has("#sb-every")
+        assert page.find("#sb-story .ember-badge-success").text() == "Success"

@@ -29,7 +29,7 @@ def test_controls_kinds_follow_the_annotations() -> None:
         "accent_colour": ControlKind.COLOUR,
         "tags": ControlKind.JSON,
         "on_wave": ControlKind.EVENT,
-        "row_key": ControlKind.JSON,
+        "row_key": ControlKind.CODE,  # a function: never a JSON text box
     }
 
 

@@ -50,7 +50,18 @@ def Ticker() -> Any:
     return html.pre({"id": "tick"}, f"{tick:06d}-" * 14_000)
 
 
+@component
+def Counter() -> Any:
+    """A small page for timing the click path."""
+    count, set_count = use_state(0)
+    return html.div(
+        html.button({"id": "inc", "onClick": lambda event: set_count(count + 1)}, "+1"),
+        html.p({"id": "count"}, f"{count}"),
+    )
+
+
 ember = Ember()
 app = FastAPI(lifespan=ember.lifespan)
 ember.mount(app, "/bounds", Bounds)
 ember.mount(app, "/ticker", Ticker)
+ember.mount(app, "/counter", Counter)

@@ -1,0 +1,199 @@
+"""Fairness between addresses: a bystander's clicks while 50 sockets from one other address
+flood the worker with events.
+
+The counter of tests/live/apps/bounds_app.py in a fresh ``ember server``-like uvicorn
+(ember's websocket protocol). 50 flooding sockets connect from 127.0.0.1 and send click
+events as fast as the server takes them (reading their updates); the bystander connects
+from 127.0.0.2 and clicks sequentially. Its click latency is measured idle and during
+the flood, with the per-address budget at its default and with it lifted (each socket
+then has only its own 100 events/s, as before), in the same run.
+
+    .venv/bin/python bench/fairness.py --clicks 150 --append-results bench/RESULTS.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime
+import html
+import json
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import psutil
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = "tests.live.apps.bounds_app:app"
+CONFIG = re.compile(r"data-ember-config='([^']*)'")
+TARGET = re.compile(r'"target": ?"([^"]+:onClick)"')
+FLOODERS = 50
+
+
+def start(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    command = [sys.executable, "-m", "uvicorn", APP, "--host", "0.0.0.0", "--port", str(port)]  # noqa: S104 - loopback addresses 127.0.0.1 and .2
+    command += ["--log-level", "error", "--ws", "ember.live.serving:WebSocketProtocol"]
+    full_env = {**os.environ, "EMBER_SECRET_KEY": "bench-secret-key-0123456789", **env}
+    process = subprocess.Popen(command, cwd=ROOT, env=full_env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 0.2):
+                return process, port
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("the server did not start")
+
+
+async def open_counter(port: int, source: str) -> tuple[ClientConnection, str]:
+    transport = httpx.AsyncHTTPTransport(local_address=source)
+    async with httpx.AsyncClient(transport=transport) as client:
+        page = (await client.get(f"http://127.0.0.1:{port}/counter")).text
+    found = CONFIG.search(page)
+    assert found is not None
+    config = json.loads(html.unescape(found.group(1)))
+    query = urlencode({"path": "/counter", "protocol": 3})
+    url = f"ws://127.0.0.1:{port}{config['pathPrefix']}{config['componentPath']}&{query}"
+    sock = socket.socket()
+    sock.bind((source, 0))
+    sock.connect(("127.0.0.1", port))
+    ws = await connect(url, sock=sock, max_size=None, ping_interval=None)
+    target = TARGET.search(str(await ws.recv()))
+    assert target is not None
+    event = json.dumps({"type": "layout-event", "target": target.group(1), "data": [{}]})
+    return ws, event
+
+
+async def clicks(ws: ClientConnection, event: str, count: int) -> list[float]:
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        await ws.send(event)
+        await ws.recv()
+        samples.append((time.perf_counter() - started) * 1000)
+        await asyncio.sleep(0.01)
+    return samples
+
+
+async def flood(ws: ClientConnection, event: str, stop: asyncio.Event) -> int:
+    async def drain() -> None:
+        with contextlib.suppress(Exception):
+            async for _ in ws:
+                pass
+
+    reader = asyncio.create_task(drain())
+    sent = 0
+    with contextlib.suppress(Exception):
+        while not stop.is_set():
+            await ws.send(event)
+            sent += 1
+            await asyncio.sleep(0.01)  # about 100/s: what one socket may send
+    reader.cancel()
+    return sent
+
+
+async def scenario(
+    port: int, count: int, server: psutil.Process
+) -> tuple[list[float], list[float], float]:
+    bystander, event = await open_counter(port, "127.0.0.2")
+    await clicks(bystander, event, 20)  # warm up
+    idle = await clicks(bystander, event, count)
+    # The flooders run in a process of their own, so the bystander's timing is not slowed
+    # by this process's work for them.
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--flood", str(port), stdout=asyncio.subprocess.PIPE
+    )
+    assert child.stdout is not None
+    await child.stdout.readline()  # "ready": every flooder is connected and sending
+    await asyncio.sleep(1.0)
+    started = time.perf_counter()
+    cpu = sum(server.cpu_times()[:2])
+    during = await clicks(bystander, event, count)
+    busy = (sum(server.cpu_times()[:2]) - cpu) / (time.perf_counter() - started)
+    child.terminate()
+    await child.wait()
+    with contextlib.suppress(Exception):
+        await bystander.close()
+    return idle, during, busy
+
+
+async def flood_process(port: int) -> None:
+    flooders = await asyncio.gather(*(open_counter(port, "127.0.0.1") for _ in range(FLOODERS)))
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(flood(ws, ev, stop)) for ws, ev in flooders]
+    print("ready", flush=True)
+    await asyncio.gather(*tasks)
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clicks", type=int, default=150)
+    parser.add_argument("--append-results", type=Path)
+    parser.add_argument("--flood", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.flood:
+        asyncio.run(flood_process(args.flood))
+        return
+    rows = []
+    cases = [
+        ("per-address budget lifted (as before)", {"EMBER_EVENTS_PER_SECOND_PER_IP": "1e9"}),
+        ("per-address budget (default 500/s)", {}),
+    ]
+    for name, env in cases:
+        process, port = start(env)
+        try:
+            idle, during, busy = asyncio.run(
+                scenario(port, args.clicks, psutil.Process(process.pid))
+            )
+        finally:
+            process.terminate()
+            process.wait(15)
+        rows.append((name, p99(idle), p99(during), busy))
+    now = datetime.datetime.now(datetime.UTC)
+    lines = [
+        f"## fairness: a bystander during a 50-socket flood ({now:%Y-%m-%d %H:%M} UTC)",
+        "",
+        f"`.venv/bin/python bench/fairness.py --clicks {args.clicks} "
+        "--append-results bench/RESULTS.md`",
+        "",
+        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores "
+        f"(shared); {FLOODERS} flooding sockets from 127.0.0.1 send clicks at about 100/s "
+        f"each; the bystander (127.0.0.2) clicks {args.clicks} times idle and "
+        "during the flood; fresh uvicorn per case.",
+        "",
+        "| case | bystander p99 idle ms | p99 during flood ms | ratio | worker CPU during |",
+        "| --- | --- | --- | --- | --- |",
+        *(
+            f"| {name} | {idle:.1f} | {during:.1f} | {during / idle:.1f}x | {busy:.0%} |"
+            for name, idle, during, busy in rows
+        ),
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.append_results:
+        with args.append_results.open("a") as out:
+            out.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,346 @@
+"""One live session as one mailbox (a Phoenix channel process), rendered by ember's engine.
+
+Everything that can change a session goes through its mailbox and is handled one item at
+a time: browser events, URL changes, pings, PubSub messages, timers, finished async work
+(``start_async`` outcomes), and render requests from state set outside an item (a
+``use_async`` result, an async effect). After each item the engine renders the dirty
+components in one pass and one ``ember-patch`` message goes out. So an event never lands
+in the middle of a render, and a message never runs while a handler is suspended at an
+``await`` (the handler reads, awaits, and writes as if alone, as in LiveView).
+
+The reader (the socket's own task) validates every frame before it reaches the mailbox;
+async handlers run in the mailbox's task, sync ``def`` handlers in ember's worker threads
+(the mailbox waits for them without blocking the loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from ._engine import Engine
+from ._patch import apply_ops
+from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Ping
+from ._reactpy import Component, Connection, ConnectionContext, Location, call_handler
+from ._reporting import report_error
+from ._runner import (
+    EVENT_QUEUE_SIZE,
+    _close_for,
+    _digest,
+    _flush_snapshot,
+    _load_snapshot,
+    _read,
+    _SessionFailed,
+    _Workers,
+)
+from ._session import LiveSession, PageLocation
+from ._telemetry import telemetry
+
+if TYPE_CHECKING:
+    from ._mount import Ember, Mount
+
+logger = logging.getLogger("ember.live")
+
+FIRST_PAINT_RERENDERS = 10
+Work = Callable[[], Awaitable[None] | None]
+
+
+class _Work:
+    __slots__ = ("done", "function")
+
+    def __init__(self, function: Work, done: asyncio.Future[None]) -> None:
+        self.function = function
+        self.done = done
+
+
+_RENDER: Any = object()
+
+
+class Mailbox:
+    """The session's one queue. Frames wait for room (a flood slows only its own socket);
+    render requests are coalesced and never wait."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[Any] = asyncio.Queue(EVENT_QUEUE_SIZE)
+        self.busy = False
+        self._render_asked = False
+        self.while_busy: Callable[[], None] | None = None
+
+    async def put(self, frame: ClientMessage) -> None:
+        await self._queue.put(frame)
+
+    async def run(self, function: Work) -> None:
+        """Run ``function`` as one item of the mailbox; return once it has run."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        await self._queue.put(_Work(function, done))
+        await done
+
+    def ask_render(self) -> None:
+        """State changed: render. Outside an item, as an item of its own; while an item
+        runs, once its handler is suspended (a form shows "saving" while its submit
+        awaits); the item's own pass follows anyway."""
+        if self.busy:
+            if not self._render_asked and self.while_busy is not None:
+                self._render_asked = True
+                asyncio.get_running_loop().call_soon(self._render_while_busy)
+            return
+        if self._render_asked:
+            return
+        with contextlib.suppress(asyncio.QueueFull):  # a full mailbox renders after each item
+            self._queue.put_nowait(_RENDER)
+            self._render_asked = True
+
+    def _render_while_busy(self) -> None:
+        self._render_asked = False
+        if self.busy and self.while_busy is not None:
+            self.while_busy()
+
+    async def get(self) -> Any:
+        item = await self._queue.get()
+        if item is _RENDER:
+            self._render_asked = False
+        return item
+
+
+async def run_channel(
+    ember: Ember, mounted: Mount, session: LiveSession, websocket: WebSocket
+) -> None:
+    """Serve ``session`` over ``websocket`` until either side closes it."""
+    send_lock = asyncio.Lock()
+
+    async def send(message: dict[str, Any]) -> None:
+        data = orjson.dumps(message).decode()
+        async with send_lock:
+            await websocket.send_text(data)
+        if telemetry.active:
+            telemetry.emit(
+                "ember.live.send",
+                0.0,
+                session=session.id,
+                view=mounted.path,
+                kind=message.get("type", ""),
+                bytes=len(data),
+            )
+
+    close: tuple[int, str] = (CloseCode.NORMAL, "")
+    failures: list[BaseException] = []  # kept as well as raised, as in _runner
+    await _load_snapshot(ember, session)
+    session._saved_snapshot = _digest(session._snapshot.encode())
+    mailbox = Mailbox()
+    telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
+    try:
+        async with (
+            anyio.create_task_group() as group,
+            _Workers(group.cancel_scope, failures) as tasks,
+        ):
+            session._attach(tasks.start, send)
+            session._mailbox = mailbox.run
+            with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
+                root = await ember._root(mounted, session)
+            connection = Connection(
+                scope=session.scope,
+                location=Location(
+                    path=session.location.path, query_string=session.location.query_string
+                ),
+                carrier=websocket,
+            )
+            context = f"session {session.id}, view {mounted.path}"
+            engine = Engine(
+                ConnectionContext(root, value=connection),
+                context=context,
+                on_dirty=mailbox.ask_render,
+            )
+            try:
+                async with _Workers(group.cancel_scope, failures) as workers:
+                    await send({"type": "layout-update", "path": "", "model": engine.mount()})
+                    workers.start(
+                        _process(ember, mounted, session, engine, mailbox, send),
+                        f"ember channel {session.id}",
+                    )
+                    await _read(ember, websocket, mailbox)  # type: ignore[arg-type]
+                    group.cancel_scope.cancel()
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await engine.close()
+    except Exception as error:  # task groups raise groups; find out what failed
+        failures.append(error)
+    finally:
+        if failures:
+            close = _close_for(failures[0], session, mounted)
+        session._mailbox = None
+        with anyio.CancelScope(shield=True):
+            with anyio.move_on_after(2):  # the last change before the socket closed
+                await _flush_snapshot(ember, session)
+            await session._close()
+            telemetry.emit(
+                "ember.live.session",
+                session=session.id,
+                view=mounted.path,
+                event="closed",
+                code=close[0],
+            )
+            if websocket.client_state is WebSocketState.CONNECTED:
+                with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
+                    await websocket.close(code=close[0], reason=close[1][:120])
+
+
+async def _process(
+    ember: Ember,
+    mounted: Mount,
+    session: LiveSession,
+    engine: Engine,
+    mailbox: Mailbox,
+    send: Callable[[dict[str, Any]], Awaitable[None]],
+) -> None:
+    """The channel's loop: one item, one render pass, one patch message."""
+    outbox = _Outbox(send)
+
+    def render_while_busy() -> None:
+        ops = engine.render()
+        if ops:
+            outbox.push({"type": "ember-patch", "ops": ops})
+
+    mailbox.while_busy = render_while_busy
+    send = outbox.send
+    # Renders the first one set off (effects that set state, an error boundary) come first;
+    # events the client queued while offline are then handled against the restored state.
+    await _flush(ember, session, engine, send)
+    while True:
+        item = await mailbox.get()
+        mailbox.busy = True
+        try:
+            if isinstance(item, LayoutEvent):
+                await _handle_event(ember, mounted, session, engine, item)
+            elif isinstance(item, _Work):
+                await _run_work(item)
+            elif isinstance(item, Ping):
+                await send({"type": "ember-pong", "id": item.id})
+            elif isinstance(item, LocationChange):
+                await session._browser_moved(PageLocation(item.path, item.query_string))
+            await _flush(ember, session, engine, send)
+        finally:
+            mailbox.busy = False
+
+
+class _Outbox:
+    """Messages in the order they were made: a render made while a handler is suspended
+    goes out from a task of its own, and the item's own messages wait behind it."""
+
+    def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+        self._send = send
+        self._pending: list[dict[str, Any]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    def push(self, message: dict[str, Any]) -> None:
+        self._pending.append(message)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        while self._pending:
+            await self._send(self._pending.pop(0))
+
+    async def send(self, message: dict[str, Any]) -> None:
+        writer = self._writer
+        if writer is not None:
+            self._writer = None
+            await writer
+        if self._pending:
+            await self._drain()
+        await self._send(message)
+
+
+async def _run_work(item: _Work) -> None:
+    try:
+        outcome = item.function()
+        if outcome is not None:
+            await outcome
+    except BaseException:
+        item.done.cancel()  # the session fails; whoever waits for it goes with it
+        raise
+    if not item.done.done():
+        item.done.set_result(None)
+
+
+async def _flush(
+    ember: Ember,
+    session: LiveSession,
+    engine: Engine,
+    send: Callable[[dict[str, Any]], Awaitable[None]],
+) -> None:
+    ops = engine.render()
+    if ops:
+        await send({"type": "ember-patch", "ops": ops})
+    await _flush_snapshot(ember, session)
+
+
+async def _handle_event(
+    ember: Ember, mounted: Mount, session: LiveSession, engine: Engine, frame: LayoutEvent
+) -> None:
+    handler = engine.handler_for(frame.target)
+    if handler is None:
+        # Stale (the element is gone) or forged: either way nothing runs.
+        logger.info(
+            "Ignored an event for %r in session %s: the current render has no such handler",
+            frame.target[:80],
+            session.id,
+        )
+        return
+    if frame.seq is not None:
+        engine.record_event_seq(frame.target, frame.seq)
+    name = f"session {session.id} view {mounted.path} handler {frame.target}"
+    try:
+        with (
+            ember.watchdog.activity(name),
+            telemetry.span(
+                "ember.live.handle_event",
+                session=session.id,
+                view=mounted.path,
+                target=frame.target,
+            ),
+        ):
+            await call_handler(handler, frame.data)
+    except Exception as error:
+        logger.exception(
+            "Handler %s failed in session %s (view %s); the session closes and the client remounts",
+            frame.target,
+            session.id,
+            mounted.path,
+        )
+        report_error(
+            error, kind="handler", session=session.id, view=mounted.path, target=frame.target
+        )
+        raise _SessionFailed(
+            CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
+        ) from None
+
+
+async def first_paint_model(root: Component, *, context: str = "") -> dict[str, Any]:
+    """Render ``root`` with the engine for the server-rendered first paint; return its model.
+
+    State set while rendering or by effects (an error boundary catching a child, say) is
+    rendered too, so the page shows where the first renders settle; then everything is
+    unmounted (effects cleaned up).
+    """
+    engine = Engine(root, context=context)
+    try:
+        model = engine.mount()
+        await asyncio.sleep(0)  # async effects start
+        if engine.needs_render():
+            model = copy.deepcopy(model)  # the engine lets go of stream rows once sent
+            for _ in range(FIRST_PAINT_RERENDERS):
+                apply_ops(model, engine.render())
+                await asyncio.sleep(0)
+                if not engine.needs_render():
+                    break
+        return model
+    finally:
+        await engine.close()
