@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ember.data import Repo
+from ember.live import telemetry as live_telemetry
 
 from ._errors import ConfigurationError, NotStartedError, TaskError
 from ._messages import JobFinished, JobOutcome, job_topic
@@ -213,6 +214,7 @@ class Jobs:
             job_id = cast(int, job.id)
             attempt = job.attempts + 1
             ctx = JobContext(self, job_id, attempt, task.name)
+            began = time.perf_counter()
             self.telemetry("started", job_id=job_id, task=task.name, attempt=attempt)
             try:
                 if task.timeout is None:
@@ -224,16 +226,18 @@ class Jobs:
                 shutdown = context.abort_reason() == job_context.AbortReason.SHUTDOWN
                 if shutdown:
                     raise
-                await self._finished(job_id, JobOutcome.CANCELLED, attempt, error="cancelled")
+                await self._finished(
+                    job_id, JobOutcome.CANCELLED, attempt, began, error="cancelled"
+                )
                 # procrastinate retries a plain CancelledError; JobAborted ends the job.
                 raise procrastinate.exceptions.JobAborted from None
             except Exception as error:
                 retrying = task.retry.get_retry_decision(exception=error, job=job) is not None
                 outcome = JobOutcome.RETRYING if retrying else JobOutcome.FAILED
                 reason = f"{type(error).__name__}: {error}"
-                await self._finished(job_id, outcome, attempt, error=reason)
+                await self._finished(job_id, outcome, attempt, began, error=reason)
                 raise
-            await self._finished(job_id, JobOutcome.SUCCEEDED, attempt, result=result)
+            await self._finished(job_id, JobOutcome.SUCCEEDED, attempt, began, result=result)
             return result
 
         run.__name__ = task.name
@@ -244,11 +248,13 @@ class Jobs:
         job_id: int,
         outcome: JobOutcome,
         attempt: int,
+        began: float,
         *,
         result: JsonValue = None,
         error: str = "",
     ) -> None:
-        self.telemetry(outcome.value, job_id=job_id, attempt=attempt, error=error)
+        duration_ms = (time.perf_counter() - began) * 1000
+        self.telemetry(outcome.value, duration_ms, job_id=job_id, attempt=attempt, error=error)
         if outcome is JobOutcome.SUCCEEDED and result is not None:
             async with self.repo.session(write=True) as session:
                 await write_result(session, job_id, result)
@@ -547,9 +553,11 @@ class Jobs:
 
     # -- telemetry --------------------------------------------------------------------
 
-    def telemetry(self, name: str, **fields: object) -> None:
-        """Count ``name`` and hand it to every observer (e.g. metrics or a log)."""
+    def telemetry(self, name: str, duration_ms: float = 0.0, **fields: object) -> None:
+        """Count ``name``, emit ``ember.jobs.<name>`` on ``ember.live.telemetry`` (run
+        durations in ``duration_ms``) and hand it to every observer."""
         self.counters[name] += 1
+        live_telemetry.emit(f"ember.jobs.{name}", duration_ms, **fields)
         for observer in self.observers:
             try:
                 observer(name, fields)

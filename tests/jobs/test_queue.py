@@ -329,3 +329,25 @@ async def test_jobs_follow_the_repos_schema_and_start_together_without_racing(
         await first.stop()
         await second.stop()
         await other_repo.dispose()
+
+
+async def test_runs_emit_telemetry_with_their_duration(repo: Repo, jobs: Jobs):
+    from ember.live import TelemetryEvent, telemetry
+
+    events: list[TelemetryEvent] = []
+    stop = telemetry.subscribe("ember.jobs", events.append)
+
+    @jobs.task
+    async def nap(job: JobContext) -> None:
+        await asyncio.sleep(0.05)
+
+    try:
+        job_id = await nap.enqueue()
+        async with jobs.worker():
+            await eventually(lambda: any(e.name == "ember.jobs.succeeded" for e in events))
+    finally:
+        stop()
+    [done] = [e for e in events if e.name == "ember.jobs.succeeded"]
+    assert done.metadata["job_id"] == job_id
+    assert done.duration_ms >= 50
+    assert {"ember.jobs.enqueued", "ember.jobs.started"} <= {e.name for e in events}
