@@ -19,6 +19,7 @@ from ._async_result import AsyncStatus as AsyncStatus
 from ._boundary import error_boundary as error_boundary
 from ._errors import ConfigurationError as ConfigurationError
 from ._errors import EmberError as EmberError
+from ._errors import NavigationError as NavigationError
 from ._errors import ProtocolError as ProtocolError
 from ._errors import RenderError as RenderError
 from ._errors import TokenError as TokenError
@@ -103,6 +104,7 @@ __all__ = [
     "MemoryRecoveryStore",
     "Mount",
     "Mountable",
+    "NavigationError",
     "PageLocation",
     "ProtocolError",
     "RecoveryStore",

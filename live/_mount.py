@@ -16,6 +16,7 @@ import contextlib
 import inspect
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -33,6 +34,7 @@ from ember.pubsub import PubSub
 
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
+from ._headers import SecureStatic, new_nonce, page_headers
 from ._hooks import SessionContext
 from ._html import model_to_html
 from ._limits import ClientLimits
@@ -160,7 +162,8 @@ class Ember:
             view: a ``LiveView`` subclass, or a ReactPy component function taking no
                 arguments.
             title: the page's ``<title>``; defaults to the view's name.
-            head: extra trusted HTML for ``<head>`` (stylesheets, meta tags).
+            head: extra trusted HTML for ``<head>`` (stylesheets, meta tags); its
+                ``<script>`` elements get the page's Content-Security-Policy nonce.
             dependencies: FastAPI dependencies resolved for the page and once per
                 websocket, by name; read them with ``use_session().dependencies[name]``.
                 The name ``identity`` also fills ``LiveSession.identity``.
@@ -211,7 +214,9 @@ class Ember:
         )
         app.mount(
             f"{mounted.prefix}/static",
-            StaticFiles(directory=_REACTPY_STATIC, packages=[("ember.live", "static")]),
+            SecureStatic(
+                StaticFiles(directory=_REACTPY_STATIC, packages=[("ember.live", "static")])
+            ),
             name=f"ember-static:{path}",
         )
         return mounted
@@ -247,7 +252,9 @@ class Ember:
             with self.watchdog.activity(f"page {mounted.path} (mount and first render)"):
                 root = await self._root(mounted, session)
                 if session.redirect_to is not None:
-                    redirect = RedirectResponse(session.redirect_to, status_code=303)
+                    redirect = RedirectResponse(
+                        session.redirect_to, status_code=303, headers=page_headers(self.settings)
+                    )
                     if session.flash:
                         _carry_flash(redirect, self.signer.sign_flash(session.flash))
                     elif carried:
@@ -263,7 +270,11 @@ class Ember:
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
             token = self.signer.sign(SessionToken(session.id, mounted.path, session.flash))
-            response = HTMLResponse(page_shell(mounted, model_to_html(model), token))
+            nonce = new_nonce()
+            response = HTMLResponse(
+                page_shell(mounted, model_to_html(model), token, nonce=nonce),
+                headers=page_headers(self.settings, nonce),
+            )
             if carried:  # shown on this page (its socket gets it in the token): used up
                 response.delete_cookie(FLASH_COOKIE, path="/")
             return response
@@ -382,9 +393,10 @@ CONNECTION_CSS = (
 )
 
 
-def page_shell(mounted: Mount, body: str, token: str) -> str:
-    """The HTML document around a view's first paint."""
+def page_shell(mounted: Mount, body: str, token: str, *, nonce: str = "") -> str:
+    """The HTML document around a view's first paint (``nonce``: its inline script's)."""
     static = f"{mounted.prefix}/static"
+    nonce_attribute = f' nonce="{escape(nonce, quote=True)}"' if nonce else ""
     config = {
         "pathPrefix": f"{mounted.prefix}/",
         "componentPath": f"ws?token={token}",
@@ -403,15 +415,22 @@ def page_shell(mounted: Mount, body: str, token: str) -> str:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(mounted.title)}</title>"
-        f'<script type="importmap">{_script_json(import_map)}</script>'
+        f'<script type="importmap"{nonce_attribute}>{_script_json(import_map)}</script>'
         f"<style>{CONNECTION_CSS}</style>"
-        f"{mounted.head}</head><body>"
+        f"{_with_nonce(mounted.head, nonce_attribute)}</head><body>"
         f'<div data-ember-root class="ember-root ember-static" '
         f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
         f"<div data-ember-static>{body}</div><div data-ember-live></div></div>"
         f'<script type="module" src="{static}/ember.js"></script>'
         "</body></html>"
     )
+
+
+def _with_nonce(head: str, nonce_attribute: str) -> str:
+    # The head is the app's trusted HTML: its scripts run under the page's nonce.
+    if not nonce_attribute or "<script" not in head:
+        return head
+    return re.sub(r"<script(?=[\s>])", f"<script{nonce_attribute}", head, flags=re.IGNORECASE)
 
 
 def _script_json(value: Any) -> str:

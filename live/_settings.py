@@ -12,6 +12,15 @@ from ._errors import ConfigurationError
 
 DEVELOPMENT_SECRET_KEY = "ember-development-secret-key-do-not-use-in-production"  # noqa: S105
 
+# What ember's own client needs and nothing more: its scripts and styles from this origin
+# (inline styles for the components' style attributes), images from here or data: URLs,
+# the websocket to this origin, and no framing by other sites.
+DEFAULT_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; "
+    "form-action 'self'; object-src 'none'"
+)
+
 logger = logging.getLogger("ember.live")
 
 
@@ -68,6 +77,16 @@ class LiveSettings(BaseSettings):
         description="Where session snapshots live: memory:// (this process) or redis://…",
     )
     recovery_ttl_seconds: int = Field(default=3600, gt=0)
+    content_security_policy: str = Field(
+        default=DEFAULT_CONTENT_SECURITY_POLICY,
+        description="The Content-Security-Policy header of ember's pages ('' sends none).",
+    )
+    referrer_policy: str = Field(
+        default="same-origin", description="The Referrer-Policy header ('' sends none)."
+    )
+    frame_options: str = Field(
+        default="SAMEORIGIN", description="The X-Frame-Options header ('' sends none)."
+    )
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> LiveSettings:

@@ -22,6 +22,7 @@ def test_live_all_is_sorted_and_complete():
         "Mount",
         "MemoryRecoveryStore",
         "Mountable",
+        "NavigationError",
         "PageLocation",
         "ProtocolError",
         "RecoveryStore",
