@@ -30,23 +30,23 @@ HostOption = Annotated[str, typer.Option(help="The interface to listen on.")]
 PortOption = Annotated[int, typer.Option(help="The port to listen on.", min=1, max=65535)]
 
 
-def _repository_root() -> Path:
-    # ember.live lives in <repo>/live; the demo in <repo>/examples (a clone, not a wheel).
-    return Path(__file__).resolve().parent.parent
+DEMO_HELP = (
+    'Run the demo app ("ember chirp"): a timeline, members and the storybook.\n\n'
+    "Data: a SQLite file, .ember/demo.db in a clone or the user's data folder otherwise "
+    "(EMBER_DEMO_DATA picks the folder), or the database at EMBER_DATABASE_URL.\n\n"
+    "PubSub: in-process, or the one at EMBER_PUBSUB_URL (Redis or PostgreSQL).\n\n"
+    "Both are printed at start-up, and the URL once the server listens."
+)
 
 
-@cli.command()
+@cli.command(help=DEMO_HELP)
 def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    """Run the demo app on SQLite and the in-process PubSub (nothing else to start)."""
-    root = _repository_root()
-    if not (root / "examples" / "demo" / "app.py").is_file():
-        typer.echo(
-            "ember demo runs from a clone of the ember repository (it uses examples/demo); "
-            f"none was found next to {root}.",
-            err=True,
-        )
-        raise typer.Exit(2)
-    _serve("examples.demo.app:app", host, port, app_dir=root)
+    try:  # the demo ships as ember.demo; live never imports it (see DESIGN.md)
+        demo_command = importlib.import_module("ember.demo._cli").demo_command
+    except (ImportError, AttributeError) as error:
+        typer.echo(f"ember demo is not available in this ember ({error}).", err=True)
+        raise typer.Exit(2) from error
+    demo_command(host, port)
 
 
 @cli.command()
@@ -142,6 +142,27 @@ def storybook(
         )
         raise typer.Exit(2) from error
     storybook_command(package, host, port)
+
+
+@cli.command()
+def worker(
+    jobs: Annotated[str, typer.Argument(help="The app's Jobs, as module:attribute.")],
+    queue: Annotated[
+        list[str] | None,
+        typer.Option(help="A queue to run, as NAME or NAME=CONCURRENCY (repeat it)."),
+    ] = None,
+    drain: Annotated[
+        float, typer.Option(help="Seconds running jobs get to finish after SIGTERM.", min=0)
+    ] = 30.0,
+) -> None:
+    """Run an app's background jobs (ember.jobs) in this process until SIGTERM."""
+    # ember.jobs imports ember.live; loading it here, at run time, keeps live free of it.
+    jobs_cli = importlib.import_module("ember.jobs._cli")
+    try:
+        jobs_cli.worker_command(jobs, queue or [], drain)
+    except importlib.import_module("ember.jobs").JobsError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
 
 
 @cli.command()

@@ -70,6 +70,10 @@ async def run_session(
             )
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
+    # The first failure is kept here as well as raised: a teardown that awaits inside the
+    # cancelled session (a view's unmount, a layout's exit) can replace the raised error
+    # with a cancellation, and the socket then closed as if all went well (1000).
+    failures: list[BaseException] = []
     await _load_snapshot(ember, session)
     # asyncio's queue and lock on the per-event path: anyio's ask sniffio which loop runs
     # at every call, a cost each event paid several times over.
@@ -78,7 +82,10 @@ async def run_session(
     snapshots = _SnapshotSaver(ember, session, writer)
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
-        async with anyio.create_task_group() as group, _Workers(group.cancel_scope) as tasks:
+        async with (
+            anyio.create_task_group() as group,
+            _Workers(group.cancel_scope, failures) as tasks,
+        ):
             session._attach(tasks.start, send)
             with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
                 root = await ember._root(mounted, session)
@@ -93,7 +100,7 @@ async def run_session(
             layout_root = ConnectionContext(root, value=connection)
             async with (
                 EmberLayout(layout_root, context=context) as layout,
-                _Workers(group.cancel_scope) as workers,
+                _Workers(group.cancel_scope, failures) as workers,
             ):
                 snapshots.attach(group, layout)
                 workers.start(writer.run(layout), f"ember writer {session.id}")
@@ -104,19 +111,10 @@ async def run_session(
                 await _read(ember, websocket, events)
                 group.cancel_scope.cancel()
     except Exception as error:  # task groups raise groups; find out what failed
-        failure = _first_failure(error)
-        if failure is not None:
-            close = (failure.code, failure.reason)
-        else:
-            logger.error(
-                "Session %s of %s failed; closing its socket so the client remounts",
-                session.id,
-                mounted.path,
-                exc_info=error,
-            )
-            report_error(error, kind="session", session=session.id, view=mounted.path)
-            close = (CloseCode.INTERNAL_ERROR, "The view failed; it will remount.")
+        failures.append(error)
     finally:
+        if failures:
+            close = _close_for(failures[0], session, mounted)
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
                 await _flush_snapshot(ember, session)
@@ -131,6 +129,22 @@ async def run_session(
             if websocket.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
                     await websocket.close(code=close[0], reason=close[1][:120])
+
+
+def _close_for(error: BaseException, session: LiveSession, mounted: Mount) -> tuple[int, str]:
+    """The close code and reason for a session that failed with ``error`` (logged once
+    here unless it is a failure that was logged where it happened)."""
+    failure = _first_failure(error)
+    if failure is not None:
+        return failure.code, failure.reason
+    logger.error(
+        "Session %s of %s failed; closing its socket so the client remounts",
+        session.id,
+        mounted.path,
+        exc_info=error,
+    )
+    report_error(error, kind="session", session=session.id, view=mounted.path)
+    return CloseCode.INTERNAL_ERROR, "The view failed; it will remount."
 
 
 async def _read(ember: Ember, websocket: WebSocket, events: asyncio.Queue[ClientMessage]) -> None:
@@ -237,8 +251,9 @@ class _Workers:
     tasks still running and waits for them.
     """
 
-    def __init__(self, scope: anyio.CancelScope) -> None:
+    def __init__(self, scope: anyio.CancelScope, failures: list[BaseException]) -> None:
         self._scope = scope
+        self._failures = failures
         self._tasks: set[asyncio.Task[None]] = set()
         self._failure: BaseException | None = None
         self._closing = False
@@ -255,7 +270,10 @@ class _Workers:
         self._tasks.discard(task)
         if task.cancelled() or task.exception() is None or self._failure is not None:
             return
-        self._failure = task.exception()
+        failure = task.exception()
+        self._failure = failure
+        if failure is not None:
+            self._failures.append(failure)
         self._scope.cancel()
 
     async def __aenter__(self) -> _Workers:

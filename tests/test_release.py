@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
+import shutil
 import socket
 import subprocess
 import sys
 import sysconfig
+import threading
 import time
 import urllib.request
 import venv
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = {"live": "ember.live", "data": "ember.data", "pubsub": "ember.pubsub"}
 FOLDERS |= {"components": "ember.components", "storybook": "ember.storybook"}
+FOLDERS |= {"examples/demo": "ember.demo"}
 
 
 def package_folders() -> list[str]:
@@ -55,10 +62,9 @@ ember.live.mount(app, "/counter", Counter)
 """
 
 
-@pytest.mark.timeout(240)
-def test_wheel_installs_in_a_fresh_venv_and_serves_a_page(tmp_path):
-    dist = tmp_path / "dist"
-    subprocess.run(
+def build_wheel(dist: Path) -> tuple[Path, str]:
+    """Build ember's wheel into ``dist``; return it and the build backend's full output."""
+    built = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -66,21 +72,35 @@ def test_wheel_installs_in_a_fresh_venv_and_serves_a_page(tmp_path):
             "wheel",
             "--no-deps",
             "--no-build-isolation",
-            "--quiet",
+            "--verbose",
             "-w",
             str(dist),
             str(ROOT),
         ],
         check=True,
         capture_output=True,
+        text=True,
     )
-    wheel = next(dist.glob("ember-*.whl"))
+    return next(dist.glob("ember-*.whl")), built.stdout + built.stderr
+
+
+def packaging_warnings(output: str) -> list[str]:
+    """setuptools' warnings about the project's own configuration, one line each."""
+    return [line.strip() for line in output.splitlines() if "Warning:" in line]
+
+
+@pytest.mark.timeout(240)
+def test_wheel_installs_in_a_fresh_venv_and_serves_a_page(tmp_path):
+    wheel, output = build_wheel(tmp_path / "dist")
+    assert packaging_warnings(output) == []
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in [
         "ember/live/static/ember.js",
         "ember/live/py.typed",
         "ember/components/static/ember-components.css",
         "ember/data/_templates/migrations/env.py.tmpl",
+        "ember/demo/app.py",
+        "ember/demo/static/favicon.svg",
     ]:
         assert expected in names, f"{expected} is missing from {wheel.name}"
     assert not [n for n in names if n.startswith(("tests/", "examples/", "bench/"))]
@@ -138,3 +158,126 @@ def test_wheel_installs_in_a_fresh_venv_and_serves_a_page(tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+    # `pip install ember && ember demo`: the demo ships inside the wheel, as ember.demo, and
+    # keeps its SQLite file in the user's data folder.
+    home = tmp_path / "home"
+    env = {**os.environ, "PYTHONPATH": "", "HOME": str(home)}
+    for name in ("EMBER_DEMO_DATA", "EMBER_DATABASE_URL", "EMBER_PUBSUB_URL", "XDG_DATA_HOME"):
+        env.pop(name, None)
+    ember = [str(python), "-c", "from ember.live._cli import main; main()"]
+    command = [*ember, "demo", "--port", str(free_port())]
+    with started_demo(command, env, tmp_path) as (url, lines), fetch(url) as response:
+        assert "ember chirp" in response.read().decode()
+    database = home / ".local" / "share" / "ember" / "demo.db"
+    assert database.is_file()
+    assert f"ember demo: database SQLite file {database}" in lines
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def started_demo(
+    command: list[str], env: dict[str, str], cwd: Path, seconds: float = 120
+) -> Iterator[tuple[str, list[str]]]:
+    """Run ``ember demo`` until it prints its URL; yield the URL and every line before it.
+
+    The URL is fetched at once: it is printed only when the server accepts connections.
+    """
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line.rstrip("\n"))
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    before: list[str] = []
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            assert line is not None, "ember demo exited before serving:\n" + "\n".join(before)
+            if line.startswith("ember demo: open "):
+                url = line.removeprefix("ember demo: open ")
+                with fetch(url) as response:
+                    assert response.status == 200  # listening when the line appears
+                yield url, before
+                return
+            before.append(line)
+    finally:
+        process.terminate()
+        process.wait(10)
+        assert process.stdout is not None
+        process.stdout.close()
+
+
+def fetch(url: str) -> Any:
+    assert url.startswith("http://127.0.0.1:"), url
+    return urllib.request.urlopen(url, timeout=5)  # noqa: S310 - a loopback http URL
+
+
+@pytest.mark.timeout(240)
+def test_scripts_demo_on_a_fresh_clone_is_quiet_and_serves_once_listening(tmp_path):
+    """What a new user types first: scripts/demo in a fresh clone. It installs ember into
+    .venv, prints no packaging warning, says which database and PubSub it uses, keeps its
+    SQLite file in the clone's .ember/, and prints the URL only once the server listens."""
+    clone = tmp_path / "ember"
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.decode()
+    for name in filter(None, tracked.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, clone / name)
+    venv.EnvBuilder(with_pip=False).create(clone / ".venv")
+    site = subprocess.run(
+        [
+            clone / ".venv/bin/python",
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    # The dependencies (pip and setuptools too) come from this run's environment, so the
+    # test needs no network: pip installs ember alone, without build isolation.
+    Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1"}
+    env |= {"PIP_NO_BUILD_ISOLATION": "0", "PYTHONPATH": ""}
+    for name in ("PIP_FIND_LINKS", "EMBER_DEMO_DATA", "EMBER_DATABASE_URL", "EMBER_PUBSUB_URL"):
+        env.pop(name, None)
+
+    command = [str(clone / "scripts" / "demo"), "--port", str(free_port())]
+    with started_demo(command, env, clone) as (url, before), fetch(url + "favicon.ico") as icon:
+        assert icon.headers["content-type"] == "image/svg+xml"
+    assert [line for line in before if "warning" in line.lower()] == []
+    assert f"ember demo: database SQLite file {clone / '.ember' / 'demo.db'}" in before
+    assert any(line.startswith("ember demo: PubSub in-process") for line in before)
+    assert (clone / ".ember" / "demo.db").is_file()
+
+    # A taken port: one clear line and exit status 2, and no URL.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = subprocess.run(
+            [clone / ".venv/bin/ember", "demo", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert refused.returncode == 2
+    assert f"port {port} on 127.0.0.1 is taken" in refused.stderr
+    assert "open http" not in refused.stdout

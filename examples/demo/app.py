@@ -16,8 +16,9 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 
 import ember.components as ui
 import ember.live
@@ -54,6 +55,16 @@ app = FastAPI(title="ember demo", lifespan=lifespan)
 def health() -> dict[str, str]:
     """A plain JSON route, next to the live pages."""
     return {"status": "ok"}
+
+
+FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
+
+
+@app.get("/favicon.svg", include_in_schema=False)
+@app.get("/favicon.ico", include_in_schema=False)  # asked for by pages without a <link>
+def favicon() -> Response:
+    """The demo's icon (every page links it; browsers ask for /favicon.ico otherwise)."""
+    return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 def mount_storybook(target: FastAPI) -> bool:

@@ -1,15 +1,16 @@
 """The demo's database: one MetaData, one Repo, created on first start.
 
 ``EMBER_DATABASE_URL`` picks the database (PostgreSQL to share it between processes);
-without it the demo keeps a SQLite file in ``EMBER_DEMO_DATA`` (default: ``ember-demo``
-in the system's temporary folder), never in the repository.
+without it the demo keeps a SQLite file ``demo.db`` in ``EMBER_DEMO_DATA``, by default
+``.ember/`` in the clone it runs from (ignored by git), or the user's data folder when ember
+is installed from a wheel: never in the shared temporary folder.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
+import sys
 from pathlib import Path
 
 from sqlalchemy import MetaData
@@ -23,12 +24,33 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def data_folder() -> Path:
+    """Where the demo's SQLite file lives: ``EMBER_DEMO_DATA``, else ``.ember/`` in the clone
+    (examples/demo sits two folders below it), else the user's data folder."""
+    configured = os.environ.get("EMBER_DEMO_DATA")
+    if configured:
+        return Path(configured)
+    clone = Path(__file__).resolve().parents[2]
+    if (clone / "pyproject.toml").is_file() and (clone / "examples" / "demo").is_dir():
+        return clone / ".ember"
+    return user_data_folder() / "ember"
+
+
+def user_data_folder() -> Path:
+    """The platform's folder for a user's application data."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
 def database_url() -> str:
     """``EMBER_DATABASE_URL``, or a SQLite file in the demo's data folder."""
     configured = os.environ.get("EMBER_DATABASE_URL")
     if configured:
         return configured
-    folder = Path(os.environ.get("EMBER_DEMO_DATA") or Path(tempfile.gettempdir()) / "ember-demo")
+    folder = data_folder()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite+aiosqlite:///{folder / 'demo.db'}"
 

@@ -60,7 +60,8 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 
 def head() -> str:
     """What every demo page puts in ``<head>``: the components' theme and the demo's CSS."""
-    return ui.head() + f"<style>{CSS}</style>"
+    icon = '<link rel="icon" href="/favicon.svg" type="image/svg+xml">'
+    return icon + ui.head() + f"<style>{CSS}</style>"
 
 
 def shell(active: str, *children: Any, status: Any = None) -> Any:

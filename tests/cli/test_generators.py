@@ -203,7 +203,7 @@ def test_serving_commands_take_host_and_port(command):
 
 
 def test_routes_lists_the_demo_mounts():
-    code, output = ember("routes", "examples.demo.app:app")
+    code, output = ember("routes", "ember.demo.app:app")
     assert code == 0, output
     assert "/users" in output
     assert "/_ember/ws" in output
@@ -220,7 +220,7 @@ def served(monkeypatch):
 
 
 def test_server_in_development_reloads_and_prints_its_url(served):
-    code, output = ember("server", "examples.demo.app:app", "--reload", "--port", "8123")
+    code, output = ember("server", "ember.demo.app:app", "--reload", "--port", "8123")
     assert code == 0, output
     assert "http://127.0.0.1:8123/" in output
     assert served[0]["reload"] is True
@@ -229,7 +229,7 @@ def test_server_in_development_reloads_and_prints_its_url(served):
 
 def test_server_in_production_runs_a_worker_per_cpu(served, monkeypatch):
     monkeypatch.setenv("EMBER_SECRET_KEY", "a-long-random-production-secret-0123456789")
-    code, output = ember("server", "examples.demo.app:app", "--production")
+    code, output = ember("server", "ember.demo.app:app", "--production")
     assert code == 0, output
     assert served[0]["reload"] is False
     assert served[0]["workers"] == (os.cpu_count() or 1)
@@ -237,7 +237,7 @@ def test_server_in_production_runs_a_worker_per_cpu(served, monkeypatch):
 
 def test_server_in_production_refuses_the_development_secret_key(served, monkeypatch):
     monkeypatch.delenv("EMBER_SECRET_KEY", raising=False)
-    code, output = ember("server", "examples.demo.app:app", "--production")
+    code, output = ember("server", "ember.demo.app:app", "--production")
     assert code == 2
     assert "EMBER_SECRET_KEY" in output
     assert served == []

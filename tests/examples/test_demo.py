@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ember.demo import app as demo
+from ember.demo import chirps, db, layout
 from ember.live.testing import LiveClient
-from examples.demo import app as demo
-from examples.demo import chirps, db, layout
 
 
 @contextlib.asynccontextmanager
@@ -115,3 +115,12 @@ async def test_demo_mounts_the_storybook_when_ember_has_one(tmp_path):
         assert response.status_code == 200
         page = await client.live("/")
         assert page.find("nav a[href='/storybook/']").text() == "Storybook"
+
+
+async def test_demo_handler_failure_closes_with_1011(tmp_path):
+    # Regression: the timeline's teardown swallowed the failure and its pages closed with
+    # 1000 ("normal"), so monitoring saw clean closes.
+    async with running(tmp_path) as client:
+        page = await client.live("/")
+        await page.fire("#compose", "onSubmit", 5)  # not an event: the handler raises
+        assert await page.wait_closed() == 1011

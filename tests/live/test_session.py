@@ -325,3 +325,39 @@ async def test_an_event_is_handled_between_renders_never_in_the_middle_of_one(em
 
 def cast_dict(value: dict[str, str]) -> dict[str, str]:
     return value
+
+
+async def test_closing_a_tab_unmounts_every_component_after_an_effect_awaits(ember):
+    # Regression: the layout was closed inside the session's cancelled task group, so the
+    # first component whose effects had to be awaited stopped the unmount; the components
+    # after it kept their effect tasks, and Python logged "Task was destroyed but it is
+    # pending!" for each when the session was collected (the demo's members page).
+    cleaned: list[str] = []
+
+    def effect_of(name: str):
+        def start():
+            return lambda: cleaned.append(name)
+
+        return start
+
+    @component
+    def Leaf(name: str):
+        use_effect(effect_of(name), [])
+        return html.p(name)
+
+    @component
+    def Page():
+        use_effect(effect_of("page"), [])
+        return html.div(Leaf("first"), html.section(Leaf("second")), Leaf("third"))
+
+    app = FastAPI()
+    ember.mount(app, "/page", Page)
+    async with LiveClient(app) as client:
+        page = await client.live("/page")
+        cleaned.clear()  # the first paint's own layout has unmounted its copies
+        await page.close()
+        for _ in range(100):
+            if not ember.sessions:
+                break
+            await anyio.sleep(0.01)
+        assert sorted(cleaned) == ["first", "page", "second", "third"]
