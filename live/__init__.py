@@ -30,6 +30,7 @@ from ._hooks import use_page_location as use_page_location
 from ._hooks import use_recoverable_state as use_recoverable_state
 from ._hooks import use_session as use_session
 from ._hooks import use_subscription as use_subscription
+from ._logging import uvicorn_log_config as uvicorn_log_config
 from ._mount import Ember as Ember
 from ._mount import Mount as Mount
 from ._mount import Mountable as Mountable
@@ -140,4 +141,5 @@ __all__ = [
     "use_session",
     "use_stream",
     "use_subscription",
+    "uvicorn_log_config",
 ]

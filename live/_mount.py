@@ -38,21 +38,30 @@ from ._headers import SecureStatic, new_nonce, page_headers
 from ._hooks import SessionContext
 from ._html import model_to_html
 from ._limits import ClientLimits
+from ._logging import install_log_redaction
 from ._protocol import PROTOCOL_VERSION, CloseCode
 from ._reactpy import Component, Connection, ConnectionContext, Location, render_first_model
 from ._recovery import RecoveryStore, create_store
 from ._runner import run_session
 from ._session import LiveSession, PageLocation
-from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings
+from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings, warn_development_key
 from ._telemetry import instrument_pubsub, telemetry
 from ._threads import set_handler_threads
-from ._token import FLASH_COOKIE, FLASH_MAX_AGE_SECONDS, SessionToken, TokenSigner
+from ._token import (
+    FLASH_COOKIE,
+    FLASH_MAX_AGE_SECONDS,
+    SessionToken,
+    TokenSigner,
+    identity_fingerprint,
+)
 from ._view import LiveView, compile_view, view_dependencies
 from ._watchdog import LoopWatchdog
 
 logger = logging.getLogger("ember.live")
 
 RootFactory = Callable[[], Component]
+TOKEN_HANDOVER_SECONDS = 2.0
+"""How long a second socket on one token waits for the first to close before refusal."""
 Mountable = type[LiveView] | Callable[..., Any]
 _REACTPY_STATIC = Path(reactpy.__file__).parent / "static"
 
@@ -93,7 +102,8 @@ class Ember:
             instrument_pubsub(pubsub)
         self._pubsub_lock: asyncio.Lock | None = None
         if self.settings.secret_key == DEVELOPMENT_SECRET_KEY:
-            logger.info("ember uses its development secret key; set EMBER_SECRET_KEY in production")
+            warn_development_key()
+        install_log_redaction()
         self.signer = TokenSigner(
             self.settings.secret_key, max_age_seconds=self.settings.token_max_age_seconds
         )
@@ -269,7 +279,10 @@ class Ember:
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
-            token = self.signer.sign(SessionToken(session.id, mounted.path, session.flash))
+            bound = identity_fingerprint(session.identity, session.id)
+            token = self.signer.sign(
+                SessionToken(session.id, mounted.path, session.flash, identity=bound)
+            )
             nonce = new_nonce()
             response = HTMLResponse(
                 page_shell(mounted, model_to_html(model), token, nonce=nonce),
@@ -308,6 +321,29 @@ class Ember:
             logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
             await connection.close(code=code, reason=reason[:120])
             return
+        identity = dependencies.get("identity")
+        if identity_fingerprint(identity, token.session_id) != token.identity:
+            # Someone else's page token (or the user changed): the page reloads for this one.
+            logger.warning(
+                "Refused a websocket for %s: session %s was rendered for another identity "
+                "than the socket presents (%s)",
+                mounted.path,
+                token.session_id,
+                "anonymous" if identity is None else type(identity).__name__,
+            )
+            reason = "The session token was issued for another identity; reload the page."
+            await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
+            return
+        if not await self._token_free(token.session_id):
+            logger.warning(
+                "Refused a websocket for %s: session %s already has a live socket (one socket "
+                "per page token at a time)",
+                mounted.path,
+                token.session_id,
+            )
+            reason = "This page's session is live in another socket; reload the page."
+            await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
+            return
         path = connection.query_params.get("path", mounted.path)
         if not path.startswith(mounted.path):
             path = mounted.path
@@ -330,6 +366,19 @@ class Ember:
             self.watchdog.release()
             if self.sessions.get(session.id) is session:
                 del self.sessions[session.id]
+
+    async def _token_free(self, session_id: str) -> bool:
+        """True once no live socket of this process serves ``session_id``.
+
+        A tab that reconnects may arrive before the server has finished closing its old
+        socket; it gets up to ``TOKEN_HANDOVER_SECONDS`` for that, then is refused.
+        """
+        deadline = asyncio.get_running_loop().time() + TOKEN_HANDOVER_SECONDS
+        while session_id in self.sessions:
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
 
     def _admit(self, mounted: Mount, connection: WebSocket) -> SessionToken | tuple[int, str]:
         """The verified token, or the close code and reason to refuse the socket with."""

@@ -710,10 +710,13 @@ def check_element(raw: Mapping[str, Any], context: str) -> dict[str, Any]:
             "function as the handler instead."
         )
         raise RenderError(msg)
+    refused = refused_element(tag)
+    if refused is not None:
+        raise RenderError(refused)
     model: dict[str, Any] = {"tagName": tag}
     attributes = raw.get("attributes")
     if attributes:
-        model["attributes"] = dict(_safe_attributes(tag, attributes, context))
+        model["attributes"] = dict(safe_attributes(tag, attributes, context))
     handlers = raw.get("eventHandlers")
     if handlers:
         model["eventHandlers"] = _normalise_handlers(handlers)

@@ -92,12 +92,32 @@ class LiveSettings(BaseSettings):
     def _production_is_safe(self) -> LiveSettings:
         if self.env == "production" and self.secret_key == DEVELOPMENT_SECRET_KEY:
             msg = (
-                "EMBER_SECRET_KEY is the development key, which anyone can read in ember's "
-                "source; set a long random value (e.g. python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))') before running with EMBER_ENV=production."
+                "EMBER_SECRET_KEY is not set (or is the development key, which anyone can "
+                "read in ember's source), and EMBER_ENV=production refuses to start without "
+                "a key of your own. Set EMBER_SECRET_KEY to a long random value, the same on "
+                "every worker, e.g. export EMBER_SECRET_KEY=$(python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')."
             )
             raise ValueError(msg)
         return self
+
+
+_warned_development_key = False
+
+
+def warn_development_key() -> None:
+    """Say once per process, as a warning, that tokens are signed with the development key."""
+    global _warned_development_key
+    if _warned_development_key:
+        return
+    _warned_development_key = True
+    logger.warning(
+        "ember is signing session tokens with its development secret key, which anyone can "
+        "read in ember's source and use to forge a token for any session. Fine on your "
+        "machine; anywhere else set EMBER_SECRET_KEY to a long random value (python -c "
+        "'import secrets; print(secrets.token_urlsafe(48))') and EMBER_ENV=production, "
+        "which refuses to start without one."
+    )
 
 
 def load_settings(**values: Any) -> LiveSettings:

@@ -15,6 +15,8 @@ import sys
 import uvicorn
 from sqlalchemy.engine import make_url
 
+from ember.live import uvicorn_log_config
+
 __all__ = ["demo_command", "describe_database", "describe_pubsub"]
 
 APP = "ember.demo.app:app"
@@ -77,7 +79,9 @@ def demo_command(host: str, port: int) -> None:
     pubsub = os.environ.get("EMBER_PUBSUB_URL") or "memory://"
     print(f"ember demo: database {describe_database(db.database_url())}", flush=True)
     print(f"ember demo: PubSub {describe_pubsub(pubsub)}", flush=True)
-    config = uvicorn.Config(APP, host=host, port=port, log_level="info")
+    config = uvicorn.Config(
+        APP, host=host, port=port, log_level="info", log_config=uvicorn_log_config()
+    )
     server = _Server(config)
     shown = f"[{host}]" if ":" in host else host
     server.url = f"http://{shown}:{sock.getsockname()[1]}/"
