@@ -29,6 +29,8 @@ boundary), and nothing of it reaches the browser.
 
 from __future__ import annotations
 
+import enum
+import functools
 import logging
 import re
 from collections.abc import Iterator, Mapping
@@ -89,8 +91,13 @@ _C0_OR_SPACE = "".join(map(chr, range(0x21)))
 _TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
+# A value starting with one of these has no scheme: the parser strips nothing before it,
+# and a scheme starts with a letter.
+_RELATIVE_START = frozenset("/#?.")
 # Attribute names that need no look: they are neither handlers, URLs, markup nor aliases.
-_PLAIN = frozenset(
+# Names found plain at render time join them (up to _MAX_PLAIN).
+_MAX_PLAIN = 4096
+_PLAIN = set(
     {"className", "id", "style", "type", "value", "key", "title", "role", "name", "alt"}
     | {"placeholder", "tabIndex", "disabled", "checked", "htmlFor", "width", "height"}
     | {"viewBox", "fill", "stroke", "d", "hidden", "rows", "cols", "rel", "target", "lang"}
@@ -100,6 +107,11 @@ _PLAIN = frozenset(
 
 def url_scheme(value: str) -> str | None:
     """The scheme a browser reads from ``value`` (lower case), or None for a relative URL."""
+    # The common values, at once: a path, fragment or query, or an http(s) URL as written.
+    if value[:1] in _RELATIVE_START:
+        return None
+    if value.startswith(("https://", "http://")):
+        return value[: value.index(":")]
     found = _SCHEME.match(_TAB_OR_NEWLINE.sub("", value.strip(_C0_OR_SPACE)))
     return found.group(1).lower() if found else None
 
@@ -201,8 +213,17 @@ def safe_attributes(tag: str, attributes: Mapping[str, Any], context: str) -> Ma
         RenderError: an event-handler attribute, raw markup, or one attribute spelled
             two ways.
     """
-    for name in attributes:
-        if name not in _PLAIN:
+    for name, value in attributes.items():
+        if name in _PLAIN or value is None:
+            continue
+        spelled, key, kind = _name_rule(name)
+        if kind is _Kind.PLAIN and spelled == name:
+            if len(_PLAIN) < _MAX_PLAIN:  # seen once: the next element skips it at once
+                _PLAIN.add(name)
+            continue
+        if spelled != name or kind is _Kind.EVENT or kind is _Kind.MARKUP:
+            break
+        if kind is _Kind.URL and isinstance(value, str) and not safe_url(tag, key, value):
             break
     else:
         return attributes
@@ -213,22 +234,21 @@ def safe_attributes(tag: str, attributes: Mapping[str, Any], context: str) -> Ma
         if value is None:
             out[name] = value
             continue
-        key = attribute_key(name)
-        if is_event_attribute(name):
+        spelled, key, kind = _name_rule(name)
+        if kind is _Kind.EVENT:
             msg = (
                 f"<{tag}> has the attribute {name}={_shown(value)}, which the browser runs "
                 "as an event handler (attribute names have no case in HTML). ember refuses "
                 "inline JavaScript; pass a Python function as the handler (onClick=...)."
             )
             raise RenderError(msg)
-        if key in _MARKUP_KEYS:
+        if kind is _Kind.MARKUP:
             msg = (
                 f"<{tag}> sets {name}, which inserts raw HTML or makes the browser act on the "
                 "value. ember refuses it because user data there becomes markup, script or a "
                 "navigation; render elements instead."
             )
             raise RenderError(msg)
-        spelled = react_name(name)
         if spelled in out or (spelled != name and spelled in attributes):
             msg = (
                 f"<{tag}> sets {spelled!r} twice (as {name!r} and as {spelled!r}). Expected "
@@ -236,8 +256,9 @@ def safe_attributes(tag: str, attributes: Mapping[str, Any], context: str) -> Ma
                 "tabIndex), so keep only one of them."
             )
             raise RenderError(msg)
-        changed = changed or spelled != name
-        if key in URL_ATTRIBUTES and isinstance(value, str) and not safe_url(tag, key, value):
+        if spelled != name:
+            changed = True
+        if kind is _Kind.URL and isinstance(value, str) and not safe_url(tag, key, value):
             blocked.append(name)
             value = BLOCKED_URL
             changed = True
@@ -251,6 +272,31 @@ def safe_attributes(tag: str, attributes: Mapping[str, Any], context: str) -> Ma
             BLOCKED_URL,
         )
     return out if changed else attributes
+
+
+class _Kind(enum.Enum):
+    PLAIN = "plain"
+    URL = "url"
+    EVENT = "event"
+    MARKUP = "markup"
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_rule(name: str) -> tuple[str, str, _Kind]:
+    """What the rules make of one attribute name: its spelling, its key and its kind.
+
+    Cached: a page uses a few dozen distinct names, checked on every element.
+    """
+    key = attribute_key(name)
+    if is_event_attribute(name):
+        kind = _Kind.EVENT
+    elif key in _MARKUP_KEYS:
+        kind = _Kind.MARKUP
+    elif key in URL_ATTRIBUTES:
+        kind = _Kind.URL
+    else:
+        kind = _Kind.PLAIN
+    return react_name(name), key, kind
 
 
 def _shown(value: Any) -> str:
