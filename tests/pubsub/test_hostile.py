@@ -99,6 +99,21 @@ async def test_every_hostile_payload_is_dropped_and_delivery_continues(
     assert not receiver._listener.done()
 
 
+async def test_every_hostile_payload_is_dropped_on_the_memory_backend_too(
+    topic: str, make_pubsub: MakePubSub
+) -> None:
+    url = f"memory://hostile-{topic}"
+    receiver = await make_pubsub(url)
+    sender = await make_pubsub(url)
+    sub = await receiver.subscribe(topic)
+    assert sender._backend is not None
+    for index, payload in enumerate(HOSTILE.values()):
+        await sender._backend.publish(topic, payload)
+        await sender.broadcast(topic, Ping(n=index))
+        assert await next_message(sub) == Ping(n=index)
+    assert receiver.dropped_messages == len(HOSTILE)
+
+
 async def test_an_oversized_payload_is_dropped_unread(
     server_url: str, topic: str, make_pubsub: MakePubSub, caplog: pytest.LogCaptureFixture
 ) -> None:
