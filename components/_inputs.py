@@ -204,7 +204,7 @@ def _ownership(
     else:
         context.register(field.name, _text(raw, kind))
     owner: dict[str, object] = {"form": context.fields_form}
-    if kind in _TEXT_LIKE - {"textarea"} or kind in _RANGED:
+    if kind in _TEXT_LIKE or kind in _RANGED:  # Enter submits; in a textarea, Ctrl+Enter
         owner["data-ember-submit"] = context.form_id
     return owner
 
@@ -223,6 +223,7 @@ def input(
     rows: int = 4,
     autocomplete: str | None = None,
     disabled: bool = False,
+    focus: str | None = None,
     class_name: str = "",
 ) -> VdomDict:
     """An input for one form field, with its label, help text and errors.
@@ -244,6 +245,8 @@ def input(
         rows: for ``textarea``: its height in lines.
         autocomplete: the HTML ``autocomplete`` hint.
         disabled: the input cannot be changed.
+        focus: the input takes the focus when this value appears or changes (e.g. a
+            count of submits, so the field is focused again after each one).
         class_name: extra classes for the field's wrapper.
 
     Raises:
@@ -277,6 +280,8 @@ def input(
     }
     if disabled:
         common["disabled"] = True
+    if focus is not None:
+        common["data-ember-focus"] = focus
     if autocomplete:
         common["autoComplete"] = autocomplete
     if placeholder and kind not in {"select", "checkbox", "radio"}:

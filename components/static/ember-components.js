@@ -58,11 +58,14 @@ new MutationObserver((records) => {
 });
 
 // Form inputs are detached from their <form> (see components/_inputs.py, _ownership) so
-// that their events stay small; Enter in one still submits the form it belongs to.
+// that their events stay small; Enter in one still submits the form it belongs to, and
+// Ctrl+Enter (Cmd+Enter) in a textarea, where Enter alone starts a new line.
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
   const input = event.target;
-  if (!(input instanceof HTMLInputElement) || !input.dataset.emberSubmit) return;
+  const multiline = input instanceof HTMLTextAreaElement;
+  if (!(input instanceof HTMLInputElement || multiline) || !input.dataset.emberSubmit) return;
+  if (multiline && !(event.ctrlKey || event.metaKey)) return;
   const form = document.getElementById(input.dataset.emberSubmit);
   if (form instanceof HTMLFormElement) {
     event.preventDefault();
