@@ -19,6 +19,7 @@ from ._async_result import AsyncStatus as AsyncStatus
 from ._boundary import error_boundary as error_boundary
 from ._errors import ConfigurationError as ConfigurationError
 from ._errors import EmberError as EmberError
+from ._errors import NavigationError as NavigationError
 from ._errors import ProtocolError as ProtocolError
 from ._errors import RenderError as RenderError
 from ._errors import TokenError as TokenError
@@ -30,6 +31,7 @@ from ._hooks import use_recoverable_state as use_recoverable_state
 from ._hooks import use_session as use_session
 from ._hooks import use_subscription as use_subscription
 from ._lifespan import combine_lifespans as combine_lifespans
+from ._logging import uvicorn_log_config as uvicorn_log_config
 from ._mount import Ember as Ember
 from ._mount import Mount as Mount
 from ._mount import Mountable as Mountable
@@ -106,6 +108,7 @@ __all__ = [
     "Mount",
     "Mountable",
     "Navigation",
+    "NavigationError",
     "PageLocation",
     "ProtocolError",
     "RecoveryStore",
@@ -142,4 +145,5 @@ __all__ = [
     "use_session",
     "use_stream",
     "use_subscription",
+    "uvicorn_log_config",
 ]

@@ -13,6 +13,8 @@ import typer
 import uvicorn
 from fastapi import FastAPI
 
+from ._logging import uvicorn_log_config
+
 cli = typer.Typer(
     name="ember",
     help="ember: LiveView for Python. Run the demo, serve an app, manage migrations.",
@@ -267,6 +269,7 @@ def _serve(
         reload=reload,
         workers=None if reload else workers,
         log_level="info",
+        log_config=uvicorn_log_config(),  # no session token in the access log
         # On SIGTERM uvicorn stops accepting, closes websockets with 1012 (clients
         # reconnect, to another worker if there is one) and waits this long for the rest.
         timeout_graceful_shutdown=max(1, round(drain)),

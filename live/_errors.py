@@ -5,6 +5,7 @@ The tree::
     EmberError
     ├── ConfigurationError      a mount, a view or a setting is wrong; raised at start-up
     ├── RenderError             a component produced something ember refuses to send
+    ├── NavigationError         a navigation target is not a path on this site
     ├── TokenError              a session token is malformed, forged, expired or for another page
     └── ProtocolError           a frame from the browser broke the wire protocol
 """
@@ -22,6 +23,11 @@ class ConfigurationError(EmberError):
 
 class RenderError(EmberError):
     """A component rendered something ember will not send to the browser."""
+
+
+class NavigationError(EmberError):
+    """``push_navigate``, ``push_patch`` or ``redirect`` was given a target that is not a path
+    on this site (a browser would leave the site, or read it differently)."""
 
 
 class TokenError(EmberError):

@@ -2,7 +2,10 @@
 
 Event handlers are dropped (the live client attaches them), text and attribute values are
 escaped, and only attribute names made of safe characters are written, so nothing in a
-model can turn into markup or script on its way to HTML.
+model can turn into markup or script on its way to HTML. The model already passed ember's
+attribute rules (``_sanitize``); the writer applies the same ones again, on its own, so a
+model built elsewhere cannot carry an event-handler attribute (any case) or an unsafe URL
+into the page either.
 """
 
 from __future__ import annotations
@@ -12,6 +15,15 @@ import re
 from collections.abc import Mapping
 from html import escape
 from typing import Any
+
+from ._sanitize import (
+    BLOCKED_URL,
+    URL_ATTRIBUTES,
+    attribute_key,
+    is_event_attribute,
+    react_name,
+    safe_url,
+)
 
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
@@ -64,7 +76,7 @@ def _write(node: Any, out: list[str], handlers: bool) -> None:
         return
     out.append(f"<{tag}")
     for name, value in node.get("attributes", {}).items():
-        attribute = _attribute(name, value)
+        attribute = _attribute(tag, name, value)
         if attribute:
             out.append(attribute)
     if handlers and node.get("eventHandlers"):
@@ -82,9 +94,16 @@ def _write(node: Any, out: list[str], handlers: bool) -> None:
     out.append(f"</{tag}>")
 
 
-def _attribute(name: str, value: Any) -> str:
+def _attribute(tag: str, name: str, value: Any) -> str:
     if name == "key" or name.startswith("_") or value is None or value is False or callable(value):
         return ""
+    if is_event_attribute(name):
+        return ""
+    name = react_name(name)
+    if isinstance(value, str):
+        key = attribute_key(name)
+        if key in URL_ATTRIBUTES and not safe_url(tag, key, value):
+            value = BLOCKED_URL
     html_name = _RENAMED.get(name)
     if html_name is None:
         html_name = name if name.startswith(("data-", "aria-")) else name.lower()

@@ -44,25 +44,35 @@ from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
+from ._headers import new_nonce, page_headers
 from ._hooks import SessionContext
 from ._html import model_to_html
 from ._limits import ClientLimits
+from ._logging import install_log_redaction
 from ._protocol import PROTOCOL_VERSION, CloseCode
 from ._reactpy import Component, Connection, ConnectionContext, Location, render_first_model
 from ._recovery import RecoveryStore, create_store
 from ._runner import run_session
 from ._session import LiveSession, PageLocation
-from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings
+from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings, warn_development_key
 from ._shell import page_shell
 from ._telemetry import instrument_pubsub, telemetry
 from ._threads import set_handler_threads
-from ._token import FLASH_COOKIE, FLASH_MAX_AGE_SECONDS, SessionToken, TokenSigner
+from ._token import (
+    FLASH_COOKIE,
+    FLASH_MAX_AGE_SECONDS,
+    SessionToken,
+    TokenSigner,
+    identity_fingerprint,
+)
 from ._view import LiveView, compile_view, view_dependencies
 from ._watchdog import LoopWatchdog
 
 logger = logging.getLogger("ember.live")
 
 RootFactory = Callable[[], Component]
+TOKEN_HANDOVER_SECONDS = 2.0
+"""How long a second socket on one token waits for the first to close before refusal."""
 Mountable = type[LiveView] | Callable[..., Any]
 LoginRedirect = str | Callable[[str, HTTPException], str | None]
 """Where a browser goes when a dependency refuses it with 401 or 403: a path, or a function
@@ -122,7 +132,8 @@ class Ember:
             instrument_pubsub(pubsub)
         self._pubsub_lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         if self.settings.secret_key == DEVELOPMENT_SECRET_KEY:
-            logger.info("ember uses its development secret key; set EMBER_SECRET_KEY in production")
+            warn_development_key()
+        install_log_redaction()
         self.signer = TokenSigner(
             self.settings.secret_key, max_age_seconds=self.settings.token_max_age_seconds
         )
@@ -202,7 +213,8 @@ class Ember:
             view: a ``LiveView`` subclass, or a ReactPy component function taking no
                 arguments.
             title: the page's ``<title>``; defaults to the view's name.
-            head: extra trusted HTML for ``<head>`` (stylesheets, meta tags).
+            head: extra trusted HTML for ``<head>`` (stylesheets, meta tags); its
+                ``<script>`` elements get the page's Content-Security-Policy nonce.
             dependencies: FastAPI dependencies resolved for the page and once per
                 websocket, by name; read them with ``use_session().dependencies[name]``.
                 The name ``identity`` also fills ``LiveSession.identity``. What a
@@ -341,7 +353,9 @@ class Ember:
             with self.watchdog.activity(f"page {mounted.path} (mount and first render)"):
                 root = await self._root(mounted, session)
                 if session.redirect_to is not None:
-                    redirect = RedirectResponse(session.redirect_to, status_code=303)
+                    redirect = RedirectResponse(
+                        session.redirect_to, status_code=303, headers=page_headers(self.settings)
+                    )
                     if session.flash:
                         _carry_flash(redirect, self.signer.sign_flash(session.flash))
                     elif carried:
@@ -358,9 +372,16 @@ class Ember:
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
-            token = self.signer.sign(SessionToken(session.id, mounted.path, session.flash))
+            bound = identity_fingerprint(session.identity, session.id)
+            token = self.signer.sign(
+                SessionToken(session.id, mounted.path, session.flash, identity=bound)
+            )
             root_path = str(connection.scope.get("root_path", "")).rstrip("/")
-            response = HTMLResponse(page_shell(mounted, model_to_html(model), token, root_path))
+            nonce = new_nonce()
+            response = HTMLResponse(
+                page_shell(mounted, model_to_html(model), token, root_path, nonce=nonce),
+                headers=page_headers(self.settings, nonce),
+            )
             if carried:  # shown on this page (its socket gets it in the token): used up
                 response.delete_cookie(FLASH_COOKIE, path="/")
             return response
@@ -437,6 +458,29 @@ class Ember:
         token: SessionToken,
         dependencies: dict[str, Any],
     ) -> None:
+        identity = dependencies.get("identity")
+        if identity_fingerprint(identity, token.session_id) != token.identity:
+            # Someone else's page token (or the user changed): the page reloads for this one.
+            logger.warning(
+                "Refused a websocket for %s: session %s was rendered for another identity "
+                "than the socket presents (%s)",
+                mounted.path,
+                token.session_id,
+                "anonymous" if identity is None else type(identity).__name__,
+            )
+            reason = "The session token was issued for another identity; reload the page."
+            await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
+            return
+        if not await self._token_free(token.session_id):
+            logger.warning(
+                "Refused a websocket for %s: session %s already has a live socket (one socket "
+                "per page token at a time)",
+                mounted.path,
+                token.session_id,
+            )
+            reason = "This page's session is live in another socket; reload the page."
+            await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
+            return
         root_path = str(connection.scope.get("root_path", "")).rstrip("/")
         path = connection.query_params.get("path", mounted.path).removeprefix(root_path)
         if not path.startswith(mounted.path):
@@ -461,6 +505,19 @@ class Ember:
             self.watchdog.release()
             if self.sessions.get(session.id) is session:
                 del self.sessions[session.id]
+
+    async def _token_free(self, session_id: str) -> bool:
+        """True once no live socket of this process serves ``session_id``.
+
+        A tab that reconnects may arrive before the server has finished closing its old
+        socket; it gets up to ``TOKEN_HANDOVER_SECONDS`` for that, then is refused.
+        """
+        deadline = asyncio.get_running_loop().time() + TOKEN_HANDOVER_SECONDS
+        while session_id in self.sessions:
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
 
     def _admit(self, mounted: Mount, connection: WebSocket) -> SessionToken | tuple[int, str]:
         """The verified token, or the close code and reason to refuse the socket with."""

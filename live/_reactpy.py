@@ -7,7 +7,8 @@ this file only. What it adds to ReactPy's ``Layout``:
 - state set from a worker thread (a sync handler) schedules its render on the event loop
   (ReactPy's ``LifeCycleHook.schedule_render`` is wrapped for that, once, at import);
 - snake_case handler names (``on_click``) become camelCase (``onClick``) at render time, so
-  the browser fires them, and string ``on*`` attributes (inline JavaScript) are refused;
+  the browser fires them, and every element's attributes pass ember's attribute rules
+  (``live/_sanitize.py``: no inline JavaScript, no script URLs, one spelling per name);
 - a handler lookup by target, so ember can reject events for handlers the current render
   did not emit instead of letting ReactPy open a queue and a task per unknown target.
 """
@@ -38,6 +39,7 @@ from reactpy.types import Component, Connection, Event, Location
 from ._boundary import BoundaryContext, render_error_model
 from ._errors import RenderError
 from ._reporting import report_error
+from ._sanitize import refused_element, safe_attributes
 from ._telemetry import telemetry
 from ._threads import offload
 
@@ -287,9 +289,14 @@ class EmberLayout(_StreamAwareLayout):
                 "browser; pass a Python function as the handler instead."
             )
             raise RenderError(msg)
+        tag = raw_model.get("tagName", "")
+        if tag[:1] in "sSbB":
+            refused = refused_element(tag)
+            if refused is not None:
+                raise RenderError(refused)
         attributes = raw_model.get("attributes")
         if attributes:
-            safe = _safe_attributes(raw_model.get("tagName", ""), attributes, self.context)
+            safe = safe_attributes(tag, attributes, self.context)
             if safe is not attributes:
                 raw_model = {**raw_model, "attributes": safe}
         handlers = raw_model.get("eventHandlers")
@@ -368,62 +375,6 @@ class _RenderFailureFilter(logging.Filter):
 
 
 logging.getLogger("reactpy.core.layout").addFilter(_RenderFailureFilter())
-
-
-# Attributes whose value the browser may load or navigate to; a script URL there runs code.
-_URL_ATTRIBUTES = frozenset(
-    {"href", "src", "action", "formAction", "formaction", "xlinkHref", "xlink:href"}
-    | {"data", "poster", "cite", "background", "ping"}
-)
-_MARKUP_ATTRIBUTES = frozenset({"dangerouslySetInnerHTML", "srcDoc", "srcdoc"})
-_BLOCKED_URL = "about:blank#blocked"
-# The URL parser (WHATWG URL, "basic URL parser") first strips leading and trailing C0
-# controls and spaces from the whole value, then removes every tab and newline anywhere in
-# it, and only then reads the scheme. Any amount of padding is allowed, so the whole value
-# is read, never a prefix of it.
-_C0_OR_SPACE = "".join(map(chr, range(0x21)))
-_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_SCRIPT_SCHEMES = frozenset({"javascript", "vbscript"})
-
-
-def url_scheme(value: str) -> str | None:
-    """The scheme a browser reads from ``value`` (lower case), or None for a relative URL."""
-    found = _SCHEME.match(_TAB_OR_NEWLINE.sub("", value.strip(_C0_OR_SPACE)))
-    return found.group(1).lower() if found else None
-
-
-def is_script_url(value: str) -> bool:
-    """True for ``javascript:``/``vbscript:`` URLs, however the browser would read them."""
-    return url_scheme(value) in _SCRIPT_SCHEMES
-
-
-def _safe_attributes(tag: str, attributes: dict[str, Any], context: str) -> dict[str, Any]:
-    # Every element of every render passes here: the common case allocates nothing.
-    if _MARKUP_ATTRIBUTES.isdisjoint(attributes) and _URL_ATTRIBUTES.isdisjoint(attributes):
-        return attributes
-    markup = _MARKUP_ATTRIBUTES.intersection(attributes)
-    if markup:
-        msg = (
-            f"<{tag}> sets {', '.join(sorted(markup))}, which inserts raw HTML. ember refuses "
-            "it because user data there becomes markup and script; render elements instead."
-        )
-        raise RenderError(msg)
-    unsafe = [
-        name
-        for name in _URL_ATTRIBUTES.intersection(attributes)
-        if isinstance(attributes[name], str) and is_script_url(attributes[name])
-    ]
-    if not unsafe:
-        return attributes
-    logger.warning(
-        "Blocked a script URL in <%s %s> (%s); it was replaced by %s",
-        tag,
-        ", ".join(unsafe),
-        context or "no session",
-        _BLOCKED_URL,
-    )
-    return {**attributes, **dict.fromkeys(unsafe, _BLOCKED_URL)}
 
 
 def _normalise_handlers(
@@ -759,10 +710,13 @@ def check_element(raw: Mapping[str, Any], context: str) -> dict[str, Any]:
             "function as the handler instead."
         )
         raise RenderError(msg)
+    refused = refused_element(tag)
+    if refused is not None:
+        raise RenderError(refused)
     model: dict[str, Any] = {"tagName": tag}
     attributes = raw.get("attributes")
     if attributes:
-        model["attributes"] = dict(_safe_attributes(tag, attributes, context))
+        model["attributes"] = dict(safe_attributes(tag, attributes, context))
     handlers = raw.get("eventHandlers")
     if handlers:
         model["eventHandlers"] = _normalise_handlers(handlers)

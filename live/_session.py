@@ -19,6 +19,7 @@ from ember.pubsub import PubSub, Subscription
 
 from ._errors import EmberError
 from ._recovery import Snapshot
+from ._sanitize import same_site_path
 from ._telemetry import telemetry
 
 logger = logging.getLogger("ember.live")
@@ -286,6 +287,7 @@ class LiveSession:
             replace: replace the current history entry instead of adding one (for URLs
                 that follow typing, like a search box or a control being edited).
         """
+        same_site_path(to)
         path, _, query = to.partition("?")
         self.location = PageLocation(path=path or self.location.path, query_string=query)
         self._notify("location")
@@ -293,7 +295,11 @@ class LiveSession:
         return self._deliver(message)
 
     def push_navigate(self, to: str) -> Navigation:
-        """Load another page of the app (a new history entry). Takes effect at once."""
+        """Load another page of the app (a new history entry). Takes effect at once.
+
+        Raises:
+            NavigationError: ``to`` is not a path on this site (see ``docs/security.md``).
+        """
         return self._redirect(to, kind="navigate")
 
     def redirect(self, to: str) -> Navigation:
@@ -302,9 +308,7 @@ class LiveSession:
         return self._redirect(to, kind="redirect")
 
     def _redirect(self, to: str, *, kind: str) -> Navigation:
-        if not to.startswith("/") or to.startswith("//"):
-            msg = f"Expected a path on this site starting with a single '/', got {to!r}."
-            raise EmberError(msg)
+        same_site_path(to)
         self.redirect_to = to
         message = {"type": "ember-navigate", "kind": kind, "to": to}
         if self.flash and self._sign_flash is not None:

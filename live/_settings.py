@@ -12,6 +12,15 @@ from ._errors import ConfigurationError
 
 DEVELOPMENT_SECRET_KEY = "ember-development-secret-key-do-not-use-in-production"  # noqa: S105
 
+# What ember's own client needs and nothing more: its scripts and styles from this origin
+# (inline styles for the components' style attributes), images from here or data: URLs,
+# the websocket to this origin, and no framing by other sites.
+DEFAULT_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; "
+    "form-action 'self'; object-src 'none'"
+)
+
 logger = logging.getLogger("ember.live")
 
 
@@ -98,17 +107,47 @@ class LiveSettings(BaseSettings):
         default="reactpy",
         description="What renders live views: ember's own engine, or ReactPy's Layout.",
     )
+    content_security_policy: str = Field(
+        default=DEFAULT_CONTENT_SECURITY_POLICY,
+        description="The Content-Security-Policy header of ember's pages ('' sends none).",
+    )
+    referrer_policy: str = Field(
+        default="same-origin", description="The Referrer-Policy header ('' sends none)."
+    )
+    frame_options: str = Field(
+        default="SAMEORIGIN", description="The X-Frame-Options header ('' sends none)."
+    )
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> LiveSettings:
         if self.env == "production" and self.secret_key == DEVELOPMENT_SECRET_KEY:
             msg = (
-                "EMBER_SECRET_KEY is the development key, which anyone can read in ember's "
-                "source; set a long random value (e.g. python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))') before running with EMBER_ENV=production."
+                "EMBER_SECRET_KEY is not set (or is the development key, which anyone can "
+                "read in ember's source), and EMBER_ENV=production refuses to start without "
+                "a key of your own. Set EMBER_SECRET_KEY to a long random value, the same on "
+                "every worker, e.g. export EMBER_SECRET_KEY=$(python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')."
             )
             raise ValueError(msg)
         return self
+
+
+_warned_development_key = False
+
+
+def warn_development_key() -> None:
+    """Say once per process, as a warning, that tokens are signed with the development key."""
+    global _warned_development_key
+    if _warned_development_key:
+        return
+    _warned_development_key = True
+    logger.warning(
+        "ember is signing session tokens with its development secret key, which anyone can "
+        "read in ember's source and use to forge a token for any session. Fine on your "
+        "machine; anywhere else set EMBER_SECRET_KEY to a long random value (python -c "
+        "'import secrets; print(secrets.token_urlsafe(48))') and EMBER_ENV=production, "
+        "which refuses to start without one."
+    )
 
 
 def load_settings(**values: Any) -> LiveSettings:

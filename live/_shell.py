@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -32,10 +33,14 @@ CONNECTION_CSS = (
 )
 
 
-def page_shell(mounted: Mount, body: str, token: str, root_path: str = "") -> str:
+def page_shell(
+    mounted: Mount, body: str, token: str, root_path: str = "", *, nonce: str = ""
+) -> str:
     """The HTML document around a view's first paint (``root_path``: the app's path prefix
-    when it is mounted under one)."""
+    when it is mounted under one; ``nonce``: the Content-Security-Policy nonce of its inline
+    script and of the scripts in the mount's ``head``)."""
     prefix = f"{root_path}{mounted.prefix}"
+    nonce_attribute = f' nonce="{escape(nonce, quote=True)}"' if nonce else ""
     config = {
         "pathPrefix": f"{prefix}/",
         "componentPath": f"ws?token={token}",
@@ -47,10 +52,17 @@ def page_shell(mounted: Mount, body: str, token: str, root_path: str = "") -> st
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(mounted.title)}</title>{preload}"
         f"<style>{CONNECTION_CSS}</style>"
-        f"{mounted.head}</head><body>"
+        f"{_with_nonce(mounted.head, nonce_attribute)}</head><body>"
         f'<div data-ember-root class="ember-root" '
         f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
         f"<div data-ember-live>{body}</div></div>"
         f"{script}"
         "</body></html>"
     )
+
+
+def _with_nonce(head: str, nonce_attribute: str) -> str:
+    # The head is the app's trusted HTML: its scripts run under the page's nonce.
+    if not nonce_attribute or "<script" not in head:
+        return head
+    return re.sub(r"<script(?=[\s>])", f"<script{nonce_attribute}", head, flags=re.IGNORECASE)

@@ -1,7 +1,9 @@
-"""The signed session token a page embeds and its websocket presents (format version 2).
+"""The signed session token a page embeds and its websocket presents (format version 3).
 
-A token binds one server-side session id to the mount path of the page that issued it,
-and carries the flash the page was loaded with (put before a ``push_navigate`` or
+A token binds one server-side session id to the mount path of the page that issued it and
+to the identity the page was rendered for (a fingerprint, see :func:`identity_fingerprint`;
+a socket that presents another identity is refused), and carries the flash the page was
+loaded with (put before a ``push_navigate`` or
 ``redirect`` on the previous page). It is signed with the app's secret key (itsdangerous,
 HMAC-SHA256 with a per-purpose salt) and expires. Change ``TOKEN_VERSION`` whenever the
 payload changes: tokens of another version are refused and the browser reloads the page
@@ -13,6 +15,8 @@ of its own and good for :data:`FLASH_MAX_AGE_SECONDS`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,7 +27,7 @@ from ._errors import TokenError
 
 logger = logging.getLogger("ember.live")
 
-TOKEN_VERSION = 2
+TOKEN_VERSION = 3
 FLASH_COOKIE = "ember_flash"
 FLASH_MAX_AGE_SECONDS = 60
 _SALT = "ember.live.session-token"
@@ -38,6 +42,32 @@ class SessionToken:
     session_id: str
     mount_path: str
     flash: Mapping[str, str] = field(default_factory=dict)
+    identity: str = ""
+    """The fingerprint of the identity the page was rendered for ("" for none)."""
+
+
+def identity_fingerprint(identity: object, session_id: str) -> str:
+    """A fingerprint of ``identity`` (the ``identity`` dependency's value) for one session.
+
+    Equal identities give equal fingerprints on the page request and on the websocket:
+    a string or number by value, an object with an ``id`` attribute (a user model) by its
+    type and id, a pydantic model or a mapping by its JSON. None (anonymous) gives "". The
+    session id salts the hash, so a token says nothing about who the user is.
+    """
+    if identity is None:
+        return ""
+    if isinstance(identity, str | int | float | bool):
+        text = f"{type(identity).__name__}:{identity}"
+    elif getattr(identity, "id", None) is not None and not callable(identity.id):  # type: ignore[attr-defined]
+        text = f"{type(identity).__qualname__}:id:{identity.id}"  # type: ignore[attr-defined]
+    elif hasattr(identity, "model_dump_json"):
+        text = f"{type(identity).__qualname__}:{identity.model_dump_json()}"
+    elif isinstance(identity, Mapping):
+        text = json.dumps(identity, sort_keys=True, default=str)
+    else:
+        text = f"{type(identity).__qualname__}:{identity!r}"
+    digest = hashlib.sha256(f"{session_id}\0{text}".encode()).hexdigest()
+    return digest[:32]
 
 
 class TokenSigner:
@@ -51,6 +81,8 @@ class TokenSigner:
     def sign(self, token: SessionToken) -> str:
         """Return the URL-safe signed form of ``token``."""
         payload = {"v": TOKEN_VERSION, "sid": token.session_id, "path": token.mount_path}
+        if token.identity:
+            payload["id"] = token.identity
         if token.flash:
             payload["flash"] = dict(token.flash)
         return self._serializer.dumps(payload)
@@ -99,4 +131,7 @@ class TokenSigner:
         flash = payload.get("flash") or {}
         if not isinstance(flash, dict):
             raise TokenError("The session token's flash is not a mapping.")
-        return SessionToken(session_id=session_id, mount_path=path, flash=flash)
+        identity = payload.get("id", "")
+        if not isinstance(identity, str):
+            raise TokenError("The session token's identity is not a string.")
+        return SessionToken(session_id=session_id, mount_path=path, flash=flash, identity=identity)

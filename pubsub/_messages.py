@@ -12,6 +12,11 @@ ways. It also reads version 1 (no ``s``), whose workers drop anything newer.
 ``n`` is the id of the sending PubSub, so a process skips its own broadcasts when the
 backend echoes them (its local subscribers were served first). ``s`` is the sender's wall
 clock (``time.time()``) at the broadcast, from which a receiver measures the delivery lag.
+With a signing key (``EMBER_PUBSUB_SIGNING_KEY``) the envelope ends with one more key,
+``"h"``: the HMAC-SHA256 (hex) of the envelope as sent, without ``"h"``; a receiver with
+the key drops any message whose ``"h"`` is missing or wrong. Workers without a key ignore
+``"h"`` (an added key), so signing can be turned on worker by worker: first give every
+worker the key (it then signs and checks), in one deploy.
 ``t`` names the pydantic model; a receiving process decodes ``d`` with the model
 registered under that tag. A tag is registered when a module decorated with
 :func:`message` is imported, when a model is broadcast, or when it is declared with
@@ -21,7 +26,11 @@ decodes the same messages. Nothing is ever imported on behalf of a tag.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import math
+import re
 import time
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar, overload
@@ -33,6 +42,10 @@ from ._errors import DecodeError, MessageTypeError
 ENVELOPE_VERSION = 2
 FIRST_ADDITIVE_VERSION = 2
 """From this envelope version on, versions only add keys, and every later one is read."""
+
+MAX_MESSAGE_BYTES = 1024 * 1024
+"""Larger payloads are dropped unread (``EMBER_PUBSUB_MAX_MESSAGE_BYTES``)."""
+_SIGNATURE = re.compile(r',"h":"([0-9a-f]{64})"\}\s*\Z')
 
 M = TypeVar("M", bound=type[BaseModel])
 
@@ -149,8 +162,15 @@ class Envelope(NamedTuple):
     """The sender's ``time.time()`` at the broadcast; None from a version-1 sender."""
 
 
-def encode(message: BaseModel, node: str, sent_at: float | None = None) -> str:
-    """Serialise ``message`` into the envelope, stamped ``sent_at`` (default: now).
+def encode(
+    message: BaseModel,
+    node: str,
+    sent_at: float | None = None,
+    *,
+    signing_key: bytes | None = None,
+) -> str:
+    """Serialise ``message`` into the envelope, stamped ``sent_at`` (default: now), and
+    signed with ``signing_key`` when one is given.
 
     Raises:
         MessageTypeError: ``message`` is not a pydantic model instance.
@@ -162,19 +182,59 @@ def encode(message: BaseModel, node: str, sent_at: float | None = None) -> str:
         )
     tag = registry.tag_of(type(message))
     stamp = time.time() if sent_at is None else sent_at
-    return (
+    payload = (
         f'{{"v":{ENVELOPE_VERSION},"n":{json.dumps(node)},"s":{stamp!r},'
         f'"t":{json.dumps(tag)},"d":{message.model_dump_json()}}}'
     )
+    if signing_key is None:
+        return payload
+    return f'{payload[:-1]},"h":"{_mac(signing_key, payload)}"}}'
 
 
-def decode(payload: str | bytes) -> Envelope:
+def _mac(key: bytes, payload: str) -> str:
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _verified(payload: str, key: bytes) -> str:
+    found = _SIGNATURE.search(payload)
+    if found is None:
+        raise DecodeError(
+            "Expected a signed envelope (this PubSub has a signing key), got one without a "
+            'signature ("h"). Give every worker the same EMBER_PUBSUB_SIGNING_KEY; anything '
+            "else publishing on this channel is refused."
+        )
+    body = payload[: found.start()] + "}"
+    if not hmac.compare_digest(found.group(1), _mac(key, body)):
+        raise DecodeError(
+            "Expected an envelope signed with this PubSub's key, got a wrong signature: it "
+            "was forged, altered, or signed with another EMBER_PUBSUB_SIGNING_KEY."
+        )
+    return body
+
+
+def decode(
+    payload: str | bytes,
+    *,
+    signing_key: bytes | None = None,
+    max_bytes: int = MAX_MESSAGE_BYTES,
+) -> Envelope:
     """Decode an envelope of version 1, 2 or any later (additive) version.
 
+    Args:
+        payload: what arrived on the channel.
+        signing_key: when given, only envelopes signed with it are accepted.
+        max_bytes: larger payloads are refused before they are parsed.
+
     Raises:
-        DecodeError: the payload is not UTF-8, not JSON, not an envelope of a readable
+        DecodeError: the payload is too large, not UTF-8, not JSON (or nested too deep to
+            parse), unsigned or wrongly signed (with a key), not an envelope of a readable
             version, names an unregistered tag, or does not validate against its model.
     """
+    if len(payload) > max_bytes:
+        raise DecodeError(
+            f"Expected a message of at most {max_bytes} bytes, got {len(payload)} "
+            "(EMBER_PUBSUB_MAX_MESSAGE_BYTES)."
+        )
     if isinstance(payload, bytes | bytearray):
         try:
             payload = bytes(payload).decode("utf-8")
@@ -182,10 +242,14 @@ def decode(payload: str | bytes) -> Envelope:
             raise DecodeError(
                 f"Expected a UTF-8 JSON envelope, got non-UTF-8 bytes ({exc})."
             ) from None
+    if signing_key is not None:
+        payload = _verified(payload, signing_key)
     try:
         envelope = json.loads(payload)
     except ValueError as exc:
         raise DecodeError(f"Expected a JSON envelope, got invalid JSON ({exc}).") from None
+    except RecursionError:
+        raise DecodeError("Expected a JSON envelope, got JSON nested too deep to read.") from None
     sent_at = envelope.get("s") if isinstance(envelope, dict) else None
     if not (
         isinstance(envelope, dict)
@@ -215,9 +279,14 @@ def decode(payload: str | bytes) -> Envelope:
             f"Expected data valid for {envelope['t']!r}, got: {exc}. Do both processes run "
             "the same version of the model?"
         ) from None
+    except RecursionError:
+        raise DecodeError(
+            f"Expected data valid for {envelope['t']!r}, got data nested too deep to read."
+        ) from None
     stamp = float(sent_at) if envelope["v"] != 1 and isinstance(sent_at, int | float) else None
     return Envelope(envelope["n"], envelope["t"], message, stamp)
 
 
 def _is_time(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    # NaN and infinities are JSON to Python's parser, but no time: they would poison lag.
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -24,7 +24,7 @@ from ._errors import (
     NotStartedError,
     PubSubError,
 )
-from ._messages import Envelope, MessagesMayBeLost, decode, encode, registry
+from ._messages import MAX_MESSAGE_BYTES, Envelope, MessagesMayBeLost, decode, encode, registry
 from ._observers import BROADCAST, DELIVER, Observer, Observers
 from ._settings import SCHEMES, PubSubSettings, create_backend, load_settings
 from ._subscription import Subscription
@@ -41,6 +41,14 @@ class PubSub:
         health_check: seconds of silence after which the listen connection is probed
             (Redis PING, PostgreSQL ``SELECT 1``); it is replaced when the probe gets no
             answer (default 5; for Redis also ``?health_check_interval=`` in the URL).
+        signing_key: sign every message sent and drop every message received that is not
+            signed with this key (HMAC-SHA256; ``EMBER_PUBSUB_SIGNING_KEY``). Give every
+            worker the same key.
+        max_message_bytes: drop larger incoming messages unread
+            (``EMBER_PUBSUB_MAX_MESSAGE_BYTES``, 1 MiB).
+
+    Whatever arrives on a channel (not JSON, nested too deep, too large, a foreign
+    envelope, a forged signature), the listener drops it with one log line and carries on.
 
     One backend subscription is kept per topic per process however many local
     subscribers it has; local subscribers are served first, without a round trip.
@@ -52,6 +60,8 @@ class PubSub:
         *,
         backoff: Backoff | None = None,
         health_check: float | None = None,
+        signing_key: str | bytes | None = None,
+        max_message_bytes: int = MAX_MESSAGE_BYTES,
     ) -> None:
         if urlsplit(url).scheme not in SCHEMES:
             create_backend(url)  # raises ConfigurationError with the details
@@ -73,6 +83,10 @@ class PubSub:
         # the next use on another loop starts it there (see _follow_loop).
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ended_with_loop = False
+        self._signing_key = (
+            signing_key.encode("utf-8") if isinstance(signing_key, str) else signing_key
+        )
+        self._max_bytes = max_message_bytes
 
     @classmethod
     def from_settings(cls, settings: PubSubSettings | None = None) -> PubSub:
@@ -82,7 +96,12 @@ class PubSub:
             ConfigurationError: no ``settings`` were given and an ``EMBER_PUBSUB_*``
                 variable cannot be used; the message names it and its value.
         """
-        return cls((settings or load_settings()).url)
+        settings = settings or load_settings()
+        return cls(
+            settings.url,
+            signing_key=settings.signing_key,
+            max_message_bytes=settings.max_message_bytes,
+        )
 
     def __repr__(self) -> str:
         state = "started" if self.started else "stopped"
@@ -250,7 +269,9 @@ class PubSub:
             PubSubError: called on another running event loop (await ``broadcast`` there).
         """
         _check_topic(topic)
-        _decode_own(encode(message, self.node_id), message)
+        _decode_own(
+            encode(message, self.node_id, signing_key=self._signing_key), message, self._signing_key
+        )
         loop = self._loop
         if self._backend is None or loop is None or loop.is_closed():
             raise NotStartedError(
@@ -289,8 +310,8 @@ class PubSub:
         """
         _check_topic(topic)
         started = time.perf_counter()
-        payload = encode(message, self.node_id)
-        envelope = _decode_own(payload, message)
+        payload = encode(message, self.node_id, signing_key=self._signing_key)
+        envelope = _decode_own(payload, message, self._signing_key)
         local = self._hand_over(topic, envelope, from_id, remote=False)
         if self._observers:
             self._report_broadcast(started, topic, envelope, payload, local, remote=False)
@@ -300,8 +321,8 @@ class PubSub:
         backend = self._require_started("broadcast")
         _check_topic(topic)
         started = time.perf_counter()
-        payload = encode(message, self.node_id)
-        envelope = _decode_own(payload, message)
+        payload = encode(message, self.node_id, signing_key=self._signing_key)
+        envelope = _decode_own(payload, message, self._signing_key)
         local = self._hand_over(topic, envelope, from_id, remote=False)
         ok = False
         try:
@@ -435,8 +456,10 @@ class PubSub:
                 self._fan_out(event.channel, marker, None)
                 continue
             try:
-                envelope = decode(event.message)
-            except DecodeError as exc:
+                envelope = decode(
+                    event.message, signing_key=self._signing_key, max_bytes=self._max_bytes
+                )
+            except Exception as exc:  # any payload at all: drop it, keep listening
                 self._dropped += 1
                 logger.warning(
                     "Dropped a message on topic %r from %s: %s (payload: %.120r)",
@@ -520,9 +543,9 @@ def _check_topic(topic: str) -> None:
         raise InvalidArgumentError(f"Expected a topic as a non-empty string, got {topic!r}.")
 
 
-def _decode_own(payload: str, original: BaseModel) -> Envelope:
+def _decode_own(payload: str, original: BaseModel, signing_key: bytes | None) -> Envelope:
     try:
-        return decode(payload)
+        return decode(payload, signing_key=signing_key, max_bytes=len(payload))
     except DecodeError as exc:
         raise MessageTypeError(
             f"Expected {type(original).__name__} to survive a JSON round trip, but it did "

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ._backends._base import Backoff, EmberBackend, redact
 from ._errors import ConfigurationError
+from ._messages import MAX_MESSAGE_BYTES
 
 SCHEMES = ("memory", "redis", "rediss", "postgres", "postgresql", "postgresql+asyncpg")
 
@@ -22,6 +23,12 @@ class PubSubSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX)
 
     url: str = "memory://"
+    signing_key: str | None = Field(
+        default=None,
+        min_length=16,
+        description="Signs every message (HMAC-SHA256); unsigned or forged ones are dropped.",
+    )
+    max_message_bytes: int = Field(default=MAX_MESSAGE_BYTES, gt=0)
 
     @field_validator("url")
     @classmethod
@@ -44,7 +51,8 @@ def load_settings() -> PubSubSettings:
         for problem in error.errors():
             field = str(problem["loc"][0]) if problem["loc"] else ""
             given = problem.get("input")
-            shown = f"={redact(given)!r}" if field and isinstance(given, str) else ""
+            secret = field == "signing_key"
+            shown = f"={redact(given)!r}" if field and isinstance(given, str) and not secret else ""
             message = problem["msg"].removeprefix("Value error, ")
             problems.append(f"{ENV_PREFIX}{field.upper()}{shown}: {message}")
         msg = (

@@ -12,6 +12,8 @@ import sys
 import uvicorn
 from fastapi import FastAPI
 
+from ember.live import uvicorn_log_config
+
 from ._asgi import Storybook
 
 __all__ = ["storybook_app", "storybook_command"]
@@ -37,4 +39,4 @@ def storybook_command(package: str, host: str, port: int) -> None:
         sys.path.insert(0, os.getcwd())
     app = storybook_app(packages)
     print(f"ember storybook for {', '.join(packages)}: open http://{host}:{port}/")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config())

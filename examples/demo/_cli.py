@@ -15,6 +15,8 @@ import sys
 import uvicorn
 from sqlalchemy.engine import make_url
 
+from ember.live import uvicorn_log_config
+
 __all__ = ["demo_command", "describe_database", "describe_pubsub"]
 
 APP = "ember.demo.app:app"
@@ -82,7 +84,9 @@ def demo_command(host: str, port: int) -> None:
 
     # The per-socket bounds ember server uses (docs/security.md).
     options = uvicorn_options(load_settings())
-    config = uvicorn.Config(APP, host=host, port=port, log_level="info", **options)
+    config = uvicorn.Config(
+        APP, host=host, port=port, log_level="info", log_config=uvicorn_log_config(), **options
+    )
     server = _Server(config)
     shown = f"[{host}]" if ":" in host else host
     server.url = f"http://{shown}:{sock.getsockname()[1]}/"

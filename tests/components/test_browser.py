@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+# bypass_csp: Playwright evaluates wait_for_function strings with eval, which the pages'
+# Content-Security-Policy forbids; the policy itself is tested in
+# tests/browser/test_headers_browser.py.
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +35,9 @@ browser = pytest.fixture(scope="module", name="browser")(chromium)
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_gallery_renders_live_in_both_colour_schemes(browser, server: str, scheme: str) -> None:
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1200, "height": 900})
+    context = browser.new_context(
+        color_scheme=scheme, viewport={"width": 1200, "height": 900}, bypass_csp=True
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -47,7 +52,7 @@ def test_gallery_renders_live_in_both_colour_schemes(browser, server: str, schem
 
 
 def test_modal_traps_focus_closes_on_escape_and_returns_focus(browser, server: str) -> None:
-    context = browser.new_context(viewport={"width": 900, "height": 600})
+    context = browser.new_context(viewport={"width": 900, "height": 600}, bypass_csp=True)
     page = context.new_page()
     page.goto(server + "/modal")
     page.wait_for_selector("[data-ember-root].ember-connected dialog[data-ember-modal]")
@@ -76,7 +81,7 @@ def test_modal_traps_focus_closes_on_escape_and_returns_focus(browser, server: s
 
 
 def _widgets(browser, server: str):
-    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    context = browser.new_context(viewport={"width": 1000, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.goto(server + "/widgets")
     page.wait_for_selector("[data-ember-root].ember-connected [data-ember-live] .gallery")

@@ -23,6 +23,7 @@ def test_live_all_is_sorted_and_complete():
         "MemoryRecoveryStore",
         "Mountable",
         "Navigation",
+        "NavigationError",
         "PageLocation",
         "ProtocolError",
         "RecoveryStore",
@@ -57,6 +58,7 @@ def test_live_all_is_sorted_and_complete():
         "use_page_location",
         "use_recoverable_state",
         "use_session",
+        "uvicorn_log_config",
         "use_stream",
         "use_subscription",
     }

@@ -34,7 +34,7 @@ def test_ember_fails_at_start_not_per_request(monkeypatch):
 def test_production_refuses_the_development_secret_key(monkeypatch):
     monkeypatch.setenv("EMBER_ENV", "production")
     monkeypatch.delenv("EMBER_SECRET_KEY", raising=False)
-    with pytest.raises(ConfigurationError, match="EMBER_SECRET_KEY is the development key"):
+    with pytest.raises(ConfigurationError, match="EMBER_SECRET_KEY is not set"):
         load_settings()
     monkeypatch.setenv("EMBER_SECRET_KEY", "a-long-random-production-secret-0123456789")
     assert load_settings().env == "production"

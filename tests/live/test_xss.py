@@ -14,7 +14,7 @@ from reactpy import component, html
 from selectolax.lexbor import LexborHTMLParser
 
 from ember.live import Ember, LiveSettings, RenderError, use_page_location
-from ember.live._reactpy import is_script_url
+from ember.live._sanitize import is_script_url
 from ember.live.testing import LiveClient
 
 KNOWN = [
@@ -110,7 +110,7 @@ async def test_script_urls_are_blocked_in_the_live_model_too(caplog):
         page = await client.live("/echo?" + urlencode({"p": "javascript:alert(1)"}))
         assert page.find("#link").attr("href") == "about:blank#blocked"
         assert page.find("#img").attr("src") == "about:blank#blocked"
-    assert "Blocked a script URL" in caplog.text
+    assert "Blocked an unsafe URL" in caplog.text
 
 
 async def test_raw_html_attributes_are_refused(caplog):

@@ -5,6 +5,9 @@ Screenshots go to test-output/storybook/ (a CI artifact).
 
 from __future__ import annotations
 
+# bypass_csp: Playwright evaluates wait_for_function strings with eval, which the pages'
+# Content-Security-Policy forbids; the policy itself is tested in
+# tests/browser/test_headers_browser.py.
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,7 +42,7 @@ browser = pytest.fixture(scope="module", name="browser")(chromium)
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, bypass_csp=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
