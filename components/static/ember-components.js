@@ -36,6 +36,10 @@ function scan(node) {
   if (marked && !marked.closest("dialog[data-ember-modal]")) focusMarked(marked);
 }
 
+// The page arrives rendered on the server and ember's client adopts it as it is: what is
+// already there is scanned once, what the server adds later as it arrives.
+scan(document.body);
+
 new MutationObserver((records) => {
   for (const record of records) {
     if (record.type === "attributes") {
