@@ -211,6 +211,7 @@ def input(
     rows: int = 4,
     autocomplete: str | None = None,
     disabled: bool = False,
+    focus: str | None = None,
     class_name: str = "",
 ) -> VdomDict:
     """An input for one form field, with its label, help text and errors.
@@ -232,6 +233,8 @@ def input(
         rows: for ``textarea``: its height in lines.
         autocomplete: the HTML ``autocomplete`` hint.
         disabled: the input cannot be changed.
+        focus: the input takes the focus when this value appears or changes (e.g. a
+            count of submits, so the field is focused again after each one).
         class_name: extra classes for the field's wrapper.
 
     Raises:
@@ -263,6 +266,8 @@ def input(
     }
     if disabled:
         common["disabled"] = True
+    if focus is not None:
+        common["data-ember-focus"] = focus
     if autocomplete:
         common["autoComplete"] = autocomplete
     if placeholder and kind not in {"select", "checkbox", "radio"}:
@@ -292,7 +297,14 @@ def input(
         control = _select(field, common, _options(field, options), prompt, multiple)
     elif kind == "textarea":
         control = html.textarea(
-            {**common, "className": "ember-control", "rows": rows, "value": _text(value, kind)}
+            {
+                **common,
+                "className": "ember-control",
+                "rows": rows,
+                "value": _text(value, kind),
+                # Enter starts a new line; Ctrl+Enter submits (static/ember-components.js).
+                **({"data-ember-submit": "ctrl-enter"} if context is not None else {}),
+            }
         )
     else:
         attributes = {**common, "className": "ember-control", "type": kind}

@@ -55,15 +55,19 @@ def event_params(data: tuple[Any, ...]) -> Any:
     if isinstance(first, Mapping):
         if _form_elements(first) is not None:
             return form_data(first)
-        # Like phx-value-*: the element's value and data-* attributes become params too.
+        # Like phx-value-*: the element's value and data-* attributes become params too;
+        # first those of the element the handler is on (currentTarget: a click on the icon
+        # inside a button still carries the button's data-id), then the clicked element's.
         params = dict(first)
-        target = first.get("target")
-        if isinstance(target, Mapping):
-            if "value" in target:
-                params.setdefault("value", target["value"])
-            dataset = target.get("dataset")
+        for key in ("currentTarget", "target"):
+            element = first.get(key)
+            if not isinstance(element, Mapping):
+                continue
+            if "value" in element:
+                params.setdefault("value", element["value"])
+            dataset = element.get("dataset")
             if isinstance(dataset, Mapping):
-                for key, value in dataset.items():
-                    params.setdefault(str(key), value)
+                for name, value in dataset.items():
+                    params.setdefault(str(name), value)
         return params
     return first

@@ -60,3 +60,14 @@ new MutationObserver((records) => {
   attributeFilter: ["data-ember-focus"],
   attributeOldValue: true,
 });
+
+// In a form's textarea, where Enter starts a new line, Ctrl+Enter (Cmd+Enter) submits the
+// form (Enter in an input submits it natively).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
+  const area = event.target;
+  if (!(area instanceof HTMLTextAreaElement) || !area.dataset.emberSubmit || !area.form) return;
+  if (!(event.ctrlKey || event.metaKey)) return;
+  event.preventDefault();
+  area.form.requestSubmit();
+});

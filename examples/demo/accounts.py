@@ -46,9 +46,17 @@ class UserRegistered(BaseModel):
     user: UserOut
 
 
+def normalize_email(value: object) -> object:
+    """Emails compare without case (``BOB@Example.com`` is ``bob@example.com``): stored in
+    lower case, so the plain unique constraint on ``email`` is case-insensitive on SQLite
+    and PostgreSQL alike."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 def registration_changeset(user: User, attrs: Mapping[str, object]) -> Changeset[User]:
     return (
         Changeset.cast(user, attrs, ["name", "email"])
+        .update_change("email", normalize_email)
         .validate_required(["name", "email"])
         .validate_length("name", min=2, max=60)
         .validate_format("email", r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="must look like a@b.c")
@@ -78,5 +86,12 @@ async def register_user(attrs: Mapping[str, object]) -> Result[User]:
 
 
 async def list_users(limit: int = 50) -> list[UserOut]:
+    """The newest ``limit`` members (see :func:`count_users` for how many there are)."""
     users = await db.repo.all(select(User).order_by(User.id.desc()).limit(limit))
     return [UserOut.model_validate(user) for user in users]
+
+
+async def count_users() -> int:
+    """How many members there are, however many the list shows."""
+    async with db.repo.session() as session:
+        return int(await session.scalar(select(func.count(User.id))) or 0)

@@ -48,6 +48,17 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 .chirp-body { margin: .35rem 0 .6rem; white-space: pre-wrap; overflow-wrap: anywhere;
   line-height: 1.45; }
 .chirp-actions { display: flex; gap: .5rem; }
+.timeline:has(.chirp) .timeline-empty { display: none; }
+.timeline-empty { margin-top: 1.5rem; }
+.chirp-repost { display: flex; align-items: center; gap: .3rem; }
+.chirp-meta time { white-space: nowrap; }
+.chirp-toggle[aria-pressed=true] { color: var(--ember-primary-text, var(--ember-primary)); }
+.chirp-toggle > * { pointer-events: none; }  /* the click lands on the button itself */
+.chirp-toggle[id^=like-][aria-pressed=true] svg { fill: currentColor; }
+.demo-skip { position: absolute; left: .75rem; top: -3rem; z-index: 100; padding: .5rem .9rem;
+  border-radius: var(--ember-radius); background: var(--ember-surface); color: var(--ember-text);
+  border: 2px solid var(--ember-focus, var(--ember-primary)); }
+.demo-skip:focus { top: .75rem; }
 .online { display: flex; flex-wrap: wrap; gap: .5rem; list-style: none; margin: 0;
   padding: 0; }
 .online li { display: flex; align-items: center; gap: .4rem; font-size: var(--ember-text-sm); }
@@ -74,6 +85,7 @@ def shell(active: str, *children: Any, status: Any = None) -> Any:
         for href, label in (*NAV, *([STORYBOOK] if storybook_mounted else []))
     ]
     return html.div(
+        html.a({"className": "demo-skip", "href": "#main"}, "Skip to content"),
         html.header(
             {"className": "demo-bar"},
             html.a(
@@ -84,6 +96,6 @@ def shell(active: str, *children: Any, status: Any = None) -> Any:
             html.nav({"className": "demo-nav", "aria-label": "Main"}, *links),
             html.div({"className": "demo-status"}, status),
         ),
-        html.main({"className": "demo-main"}, *children),
+        html.main({"className": "demo-main", "id": "main", "tabIndex": -1}, *children),
         ui.flash_group(position="bottom-end"),
     )

@@ -23,7 +23,7 @@ def Members() -> Any:
     session = use_session()
     form, set_form = use_state(lambda: ui.to_form(accounts.change_user(), id="register"))
     joined, set_joined = use_state(lambda: tuple[accounts.UserOut, ...]())
-    loaded: AsyncResult[list[accounts.UserOut]] = use_async(everyone)
+    loaded: AsyncResult[tuple[int, list[accounts.UserOut]]] = use_async(everyone)
 
     def arrived(msg: accounts.UserRegistered) -> None:
         set_joined(lambda users: (msg.user, *users))
@@ -41,9 +41,13 @@ def Members() -> Any:
         else:
             set_form(ui.to_form(result.changeset, id="register"))
 
-    earlier = (loaded.result or []) if loaded.ok else []
+    total, earlier = (loaded.result or (0, [])) if loaded.ok else (0, [])
     seen = {user.id for user in joined}
     members = [*joined, *(user for user in earlier if user.id not in seen)]
+    # The count is the database's, plus those who joined since it was taken (the list
+    # shows only the newest); a member already counted is not counted twice.
+    newest = max((user.id for user in earlier), default=0)
+    count = total + sum(1 for user in joined if user.id > newest)
     return shell(
         "/users",
         ui.header("Members", subtitle="Register, and watch every open tab welcome you."),
@@ -70,15 +74,15 @@ def Members() -> Any:
             ),
             ui.card(
                 member_list(members) if loaded.ok or members else ui.spinner(label="Loading"),
-                title=f"Members · {len(members)}" if loaded.ok else "Members",
+                title=f"Members · {count}" if loaded.ok else "Members",
                 id="members-card",
             ),
         ),
     )
 
 
-async def everyone() -> list[accounts.UserOut]:
-    return await accounts.list_users()
+async def everyone() -> tuple[int, list[accounts.UserOut]]:
+    return await accounts.count_users(), await accounts.list_users()
 
 
 def member_list(members: list[accounts.UserOut]) -> Any:

@@ -8,6 +8,8 @@ trending report runs as a task with a loading state.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -24,6 +26,7 @@ from ember.live import (
     on_event,
     on_info,
     stream,
+    stream_delete,
     stream_insert,
 )
 from ember.pubsub import MessagesMayBeLost, PresenceDiff
@@ -32,11 +35,21 @@ from . import chirps, online
 from .layout import shell
 
 
+@dataclasses.dataclass
+class Mine:
+    """What this tab's member likes and has reposted. One object per tab, changed in place:
+    a stream keeps the row function it was first given, and rows read their state here."""
+
+    liked: set[int]
+    reposted: set[int]
+
+
 class TimelineLive(LiveView):
     async def mount(self, params: Mapping[str, str], session: LiveSession, socket: Socket) -> None:
         name = f"guest-{secrets.randbelow(9000) + 1000}"
         if socket.connected:
-            await socket.subscribe(chirps.TOPIC, types=[chirps.ChirpPosted, chirps.ChirpChanged])
+            kinds = [chirps.ChirpPosted, chirps.ChirpChanged, chirps.ChirpDeleted]
+            await socket.subscribe(chirps.TOPIC, types=kinds)
             await socket.subscribe(online.TOPIC, types=[PresenceDiff])
             await online.arrive(session.id, name)
         socket.assign(
@@ -45,6 +58,8 @@ class TimelineLive(LiveView):
             form=ui.to_form(chirps.change_chirp(name), id="compose"),
             online=online.names(),
             trending=None,
+            mine=Mine(await chirps.likes_of(name), await chirps.reposts_of(name)),
+            posted=0,  # chirps posted from this tab: the composer takes the focus after each
         )
         stream(socket, "chirps", await chirps.list_chirps(), limit=50, reset=True)
 
@@ -65,19 +80,44 @@ class TimelineLive(LiveView):
             socket.assign(form=ui.to_form(result.changeset, id="compose"))
             return
         author = result.value.author
-        if author != socket.assigns["name"]:
+        renamed = author != socket.assigns["name"]
+        socket.assign(
+            name=author,
+            form=ui.to_form(chirps.change_chirp(author), id="compose"),
+            posted=socket.assigns["posted"] + 1,
+        )
+        if renamed:  # likes and reposts belong to a name: show the new name's
             await online.rename(socket.assigns["tab"], author)
-        socket.assign(name=author, form=ui.to_form(chirps.change_chirp(author), id="compose"))
+            mine = socket.assigns["mine"]
+            mine.liked, mine.reposted = (
+                await chirps.likes_of(author),
+                await chirps.reposts_of(author),
+            )
+            stream(socket, "chirps", await chirps.list_chirps(), reset=True)
         socket.put_flash("success", "Chirp posted.")
+
+    # The buttons send the state they showed (data-pressed): the handler sets the opposite,
+    # so a double-click, or a click in two tabs at once, sets it once instead of twice.
 
     @on_event("like")
     async def like(self, params: Mapping[str, Any], socket: Socket) -> None:
-        await chirps.like_chirp(int(params["id"]))
+        chirp_id, want = int(params["id"]), params.get("pressed") != "true"
+        chirp = await chirps.set_like(chirp_id, socket.assigns["name"], want)
+        liked = socket.assigns["mine"].liked
+        (liked.add if want else liked.discard)(chirp_id)
+        if chirp is not None:
+            stream_insert(socket, "chirps", chirp)
 
     @on_event("repost")
     async def repost(self, params: Mapping[str, Any], socket: Socket) -> None:
-        if await chirps.repost_chirp(int(params["id"]), socket.assigns["name"]) is not None:
-            socket.put_flash("info", "Reposted to every timeline.")
+        want = params.get("pressed") != "true"
+        original = await chirps.set_repost(int(params["id"]), socket.assigns["name"], want)
+        if original is None:
+            return
+        reposted = socket.assigns["mine"].reposted
+        (reposted.add if want else reposted.discard)(original.id)
+        stream_insert(socket, "chirps", original)
+        socket.put_flash("info", "Reposted to every timeline." if want else "Repost undone.")
 
     # -- live updates ------------------------------------------------------------------------
 
@@ -89,6 +129,11 @@ class TimelineLive(LiveView):
     async def chirp_changed(self, msg: chirps.ChirpChanged, socket: Socket) -> None:
         if msg.chirp in socket.assigns["chirps"]:
             stream_insert(socket, "chirps", msg.chirp)
+
+    @on_info(chirps.ChirpDeleted)
+    async def chirp_deleted(self, msg: chirps.ChirpDeleted, socket: Socket) -> None:
+        if msg.chirp in socket.assigns["chirps"]:
+            stream_delete(socket, "chirps", msg.chirp)
 
     @on_info(PresenceDiff)
     async def presence_changed(self, msg: PresenceDiff, socket: Socket) -> None:
@@ -124,7 +169,11 @@ class TimelineLive(LiveView):
                     type="textarea",
                     label="What's happening?",
                     placeholder="Say something to every open tab…",
+                    help="Ctrl+Enter posts.",
                     rows=3,
+                    # After each post from this tab the composer takes the focus back
+                    # (the busy submit button it was on is disabled while posting).
+                    focus=str(assigns["posted"]) if assigns["posted"] else None,
                 ),
                 ui.submit_button("Chirp", busy_label="Posting…"),
                 on_change=self.on("validate"),
@@ -133,7 +182,18 @@ class TimelineLive(LiveView):
             ),
             id="compose-card",
         )
-        timeline = assigns["chirps"].render(self.chirp_row, attributes={"className": "chirps"})
+        mine = assigns["mine"]
+        timeline = assigns["chirps"].render(
+            lambda chirp: self.chirp_row(chirp, mine.liked, mine.reposted),
+            attributes={"className": "chirps", "id": "chirps"},
+        )
+        empty = html.div(
+            {"className": "timeline-empty"},
+            ui.empty_state(
+                "No chirps yet",
+                description="Post the first one: every open tab will see it at once.",
+            ),
+        )
         return shell(
             "/",
             ui.header(
@@ -142,7 +202,9 @@ class TimelineLive(LiveView):
             ),
             html.div(
                 {"className": "demo-grid"},
-                html.section({"aria-label": "Timeline"}, compose, timeline),
+                html.section(
+                    {"className": "timeline", "aria-label": "Timeline"}, compose, empty, timeline
+                ),
                 html.aside(
                     {"className": "demo-side"},
                     self.online_card(assigns["online"]),
@@ -152,37 +214,57 @@ class TimelineLive(LiveView):
             status=html.span({"id": "who"}, f"You are {assigns['name']}"),
         )
 
-    def chirp_row(self, chirp: chirps.ChirpOut) -> Any:
-        when = chirp.inserted_at.strftime("%H:%M") if chirp.inserted_at else ""
+    def chirp_row(self, chirp: chirps.ChirpOut, liked: set[int], reposted: set[int]) -> Any:
+        repost_line: Any = ""
+        if chirp.reposted_from:
+            repost_line = html.div(
+                {"className": "chirp-repost"},
+                ui.icon("repeat", size="sm"),
+                f" reposted from {chirp.reposted_from}",
+            )
+        # A repost's repost button acts on the original; only the original shows the count.
+        repost_count = None if chirp.repost_of_id else chirp.reposts
         return html.article(
             {"className": "chirp", "data-chirp": str(chirp.id)},
             ui.avatar(chirp.author),
             html.div(
                 {"className": "chirp-main"},
-                html.div({"className": "chirp-repost"}, f"↻ reposted from {chirp.reposted_from}")
-                if chirp.reposted_from
-                else "",
-                html.div({"className": "chirp-meta"}, html.strong(chirp.author), html.span(when)),
+                repost_line,
+                html.div({"className": "chirp-meta"}, html.strong(chirp.author), posted_at(chirp)),
                 html.p({"className": "chirp-body"}, chirp.body),
                 html.div(
                     {"className": "chirp-actions"},
-                    self.action("like", chirp, f"♥ {chirp.likes}", "Like"),
-                    self.action("repost", chirp, f"↻ {chirp.reposts}", "Repost"),
+                    self.toggle("like", chirp.id, chirp.id in liked, "heart", "Like", chirp.likes),
+                    self.toggle(
+                        "repost",
+                        chirp.id,
+                        chirp.original_id in reposted,
+                        "repeat",
+                        "Repost",
+                        repost_count,
+                    ),
                 ),
             ),
         )
 
-    def action(self, event: str, chirp: chirps.ChirpOut, text: str, label: str) -> Any:
+    def toggle(
+        self, event: str, chirp_id: int, pressed: bool, icon: str, label: str, count: int | None
+    ) -> Any:
+        """A like or repost button: a toggle (aria-pressed) whose name is its visible text
+        (the label is visually hidden, the count shown)."""
         return html.button(
             {
                 "type": "button",
-                "className": "ember-button ember-button-ghost ember-button-sm",
-                "data-id": str(chirp.id),
-                "id": f"{event}-{chirp.id}",
-                "aria-label": f"{label} ({text.split()[-1]})",
+                "className": "ember-button ember-button-ghost ember-button-sm chirp-toggle",
+                "data-id": str(chirp_id),
+                "data-pressed": "true" if pressed else "false",
+                "aria-pressed": "true" if pressed else "false",
+                "id": f"{event}-{chirp_id}",
                 "onClick": self.on(event),
             },
-            text,
+            ui.icon(icon),
+            html.span({"className": "ember-visually-hidden"}, label),
+            html.span({"className": "chirp-count"}, str(count)) if count is not None else "",
         )
 
     def online_card(self, names: list[str]) -> Any:
@@ -227,3 +309,21 @@ class TimelineLive(LiveView):
             ),
             id="trending-card",
         )
+
+
+def posted_at(chirp: chirps.ChirpOut) -> Any:
+    """When a chirp was posted: the time today, with the date on other days (local time)."""
+    if chirp.inserted_at is None:
+        return ""
+    when = chirp.inserted_at
+    if when.tzinfo is None:  # SQLite hands back naive UTC
+        when = when.replace(tzinfo=datetime.UTC)
+    when = when.astimezone()
+    today = datetime.datetime.now().astimezone().date()
+    if when.date() == today:
+        shown = when.strftime("%H:%M")
+    elif when.year == today.year:
+        shown = f"{when.day} {when:%b}, {when:%H:%M}"
+    else:
+        shown = f"{when.day} {when:%b} {when.year}, {when:%H:%M}"
+    return html.time({"dateTime": when.isoformat(), "title": when.strftime("%c")}, shown)

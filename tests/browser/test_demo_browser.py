@@ -93,12 +93,50 @@ def test_demo_post_in_one_tab_appears_in_a_second_tab(browser, demo):
     expect(second.locator(".chirp").first).to_contain_text("Seen in the other tab too")
     chirp_id = second.locator(".chirp").first.get_attribute("data-chirp")
     second.click(f"#like-{chirp_id}")
-    expect(first.locator(f"#like-{chirp_id}")).to_have_text("♥ 1")
+    expect(first.locator(f"#like-{chirp_id}")).to_have_text("Like1")
     first.click(f"#repost-{chirp_id}")
-    expect(second.locator(f"#repost-{chirp_id}")).to_have_text("↻ 1")
+    expect(second.locator(f"#repost-{chirp_id}")).to_have_text("Repost1")
     expect(second.locator(".chirp").first).to_contain_text("reposted from")
     shoot(second, "timeline-second-tab")
     context.close()
+
+
+def test_demo_double_click_on_like_likes_once_and_the_button_shows_it(browser, demo):
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    post(page, "Double-click me")
+    like = page.locator(".chirp").first.locator("[id^=like-]")
+    like.dblclick()
+    expect(like).to_have_attribute("aria-pressed", "true")
+    page.wait_for_timeout(500)  # the second click's answer, if it counted, has arrived
+    expect(like).to_have_text("Like1")
+    expect(like).to_have_accessible_name("Like 1")
+    like.click()
+    expect(like).to_have_attribute("aria-pressed", "false")
+    expect(like).to_have_text("Like0")
+    page.close()
+
+
+def test_demo_keyboard_only_skip_link_and_ctrl_enter_post_keep_the_focus(browser, demo):
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    page.keyboard.press("Tab")
+    expect(page.locator(".demo-skip")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    page.locator("#compose_body").focus()
+    page.keyboard.type("Posted with the keyboard only", delay=15)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".chirp").first).to_contain_text("Posted with the keyboard only")
+    expect(page.locator("#compose_body")).to_be_focused()
+    expect(page.locator("#compose_body")).to_have_value("")
+    page.keyboard.type("And again", delay=15)  # the focus is where the next chirp goes
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".chirp").first).to_contain_text("And again")
+    expect(page.locator("#compose_body")).to_be_focused()
+    page.close()
 
 
 def test_demo_registration_shows_errors_while_typing_then_succeeds(browser, demo):
@@ -206,7 +244,7 @@ def test_two_demo_processes_share_the_timeline_over_postgres_and_redis(
         expect(second.locator(".chirp").first).to_contain_text("From the first process")
         chirp_id = second.locator(".chirp").first.get_attribute("data-chirp")
         second.click(f"#like-{chirp_id}")
-        expect(first.locator(f"#like-{chirp_id}")).to_have_text("♥ 1")
+        expect(first.locator(f"#like-{chirp_id}")).to_have_text("Like1")
         context.close()
     finally:
         for server in servers:

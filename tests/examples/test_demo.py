@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import datetime
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from ember.demo import accounts, chirps, db, layout, timeline
 from ember.demo import app as demo
-from ember.demo import chirps, db, layout
 from ember.live.testing import LiveClient
 
 
@@ -45,9 +48,9 @@ async def test_demo_like_and_repost_counts_update_everywhere(tmp_path):
         first = await client.live("/")
         second = await client.live("/")
         await first.click(f"#like-{posted.id}")
-        await second.wait_for(lambda page: page.find(f"#like-{posted.id}").text() == "♥ 1")
+        await second.wait_for(lambda page: page.find(f"#like-{posted.id}").text() == "Like1")
         await second.click(f"#repost-{posted.id}")
-        await first.wait_for(lambda page: page.find(f"#repost-{posted.id}").text() == "↻ 1")
+        await first.wait_for(lambda page: page.find(f"#repost-{posted.id}").text() == "Repost1")
         await first.wait_for(lambda page: "reposted from ada" in page.html())
 
 
@@ -124,3 +127,114 @@ async def test_demo_handler_failure_closes_with_1011(tmp_path):
         page = await client.live("/")
         await page.fire("#compose", "onSubmit", 5)  # not an event: the handler raises
         assert await page.wait_closed() == 1011
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database(request, tmp_path, monkeypatch) -> AsyncIterator[str]:
+    """The demo's database URL: a SQLite file, or a fresh schema on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
+        return
+    import asyncpg
+
+    url = request.getfixturevalue("postgres_url")
+    schema = f"demo_{uuid.uuid4().hex[:10]}"
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(dsn)
+    await connection.execute(f"CREATE SCHEMA {schema}")
+    monkeypatch.setenv("EMBER_DATABASE_SEARCH_PATH", schema)
+    try:
+        yield url
+    finally:
+        await connection.execute(f"DROP SCHEMA {schema} CASCADE")
+        await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def running_on(url: str) -> AsyncIterator[LiveClient]:
+    db.connect(url)
+    async with demo.app.router.lifespan_context(demo.app), LiveClient(demo.app) as client:
+        yield client
+
+
+async def test_demo_like_is_a_toggle_a_double_click_likes_once(database):
+    async with running_on(database) as client:
+        posted = (await chirps.post_chirp({"author": "ada", "body": "like me once"})).value
+        page = await client.live("/")
+        like = f"#like-{posted.id}"
+        assert page.find(like).attr("aria-pressed") == "false"
+        # A double-click: both clicks carry the state the button showed (not liked).
+        await asyncio.gather(page.click(like), page.click(like))
+        await page.wait_for(lambda p: p.find(like).attr("aria-pressed") == "true")
+        assert page.find(like).text() == "Like1"
+        assert [c.likes for c in await chirps.list_chirps()] == [1]
+        await page.click(like)  # pressed: a click takes the like back
+        await page.wait_for(lambda p: p.find(like).attr("aria-pressed") == "false")
+        assert [c.likes for c in await chirps.list_chirps()] == [0]
+
+
+async def test_demo_member_reposts_a_chirp_at_most_once(database):
+    async with running_on(database) as client:
+        posted = (await chirps.post_chirp({"author": "ada", "body": "my own chirp"})).value
+        for _ in range(3):  # the same member, again and again (also through a repost)
+            await chirps.set_repost(posted.id, "ada", True)
+        timeline = await chirps.list_chirps()
+        assert [(c.author, c.reposted_from) for c in timeline] == [("ada", "ada"), ("ada", None)]
+        await chirps.set_repost(timeline[0].id, "ada", True)  # reposting the repost
+        assert len(await chirps.list_chirps()) == 2
+        assert (await chirps.list_chirps())[-1].reposts == 1
+
+        page = await client.live("/")
+        repost = f"#repost-{posted.id}"
+        await page.click(repost)  # this tab's guest reposts: two reposts now
+        await page.wait_for(lambda p: p.find(repost).attr("aria-pressed") == "true")
+        await page.wait_for(lambda p: p.find(repost).text() == "Repost2")
+        await page.click(repost)  # and takes it back: its repost leaves every timeline
+        await page.wait_for(lambda p: p.find(repost).text() == "Repost1")
+        await page.wait_for(lambda p: len(p.find_all(".chirp")) == 2)
+
+
+async def test_demo_email_is_unique_whatever_its_case(database):
+    async with running_on(database) as client:
+        page = await client.live("/users")
+        await page.submit("form", {"name": "Bob", "email": "bob@example.com"})
+        await page.wait_for(lambda p: p.has("#members", text="bob@example.com"))
+        await page.submit("form", {"name": "Bob Again", "email": "BOB@Example.com "})
+        assert "has already been taken" in page.html()
+        await page.change("#register_email", "Bob@EXAMPLE.com")
+        await page.wait_for(lambda p: "has already been taken" in p.html())
+        assert await accounts.count_users() == 1
+
+
+async def test_demo_members_count_is_the_true_count_beyond_the_list(tmp_path):
+    async with running(tmp_path) as client:
+        for n in range(52):
+            result = await accounts.register_user({"name": f"member {n}", "email": f"m{n}@x.io"})
+            assert result.ok
+        page = await client.live("/users")
+        await page.wait_for(lambda p: "Members · 52" in p.html())
+        assert len(page.find_all("#members li")) == 50
+        await page.submit("form", {"name": "Newcomer", "email": "new@x.io"})
+        await page.wait_for(lambda p: "Members · 53" in p.html())
+
+
+async def test_demo_timeline_shows_an_empty_state_until_the_first_chirp(tmp_path):
+    async with running(tmp_path) as client:
+        page = await client.live("/")
+        assert page.has(".timeline-empty", text="No chirps yet")
+        assert page.find_all(".chirp") == []
+
+
+def test_demo_times_show_the_date_unless_today():
+    now = datetime.datetime.now(datetime.UTC)
+    today = timeline.posted_at(
+        chirps.ChirpOut(id=1, author="a", body="b", likes=0, reposts=0, inserted_at=now)
+    )
+    assert today["children"] == [now.astimezone().strftime("%H:%M")]
+    then = datetime.datetime(2025, 3, 4, 12, 30, tzinfo=datetime.UTC)
+    older = timeline.posted_at(
+        chirps.ChirpOut(id=1, author="a", body="b", likes=0, reposts=0, inserted_at=then)
+    )
+    local = then.astimezone()
+    assert older["children"] == [f"4 Mar 2025, {local:%H:%M}"]
+    assert older["attributes"]["dateTime"] == local.isoformat()

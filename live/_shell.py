@@ -1,0 +1,57 @@
+"""The HTML document around a view's first paint: the page shell that loads the client."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import TYPE_CHECKING
+
+from ._client import client_tags
+
+if TYPE_CHECKING:
+    from ._mount import Mount
+
+
+# The client's states made visible: the connection (a banner while it is down; events made
+# then are queued, their elements marked loading, and sent once it is back) and the submit
+# buttons with ``data-disable-with`` while their form's submit is in flight. Apps restyle
+# these in `head` (their rules come later) or hide the banner with
+# `[data-ember-root]::before {display: none}`.
+CONNECTION_CSS = (
+    "[data-ember-root].ember-disconnected::before,[data-ember-root].ember-error::before"
+    "{position:fixed;inset:0 0 auto 0;z-index:2147483647;padding:.4rem 1rem;"
+    "font:600 14px/1.4 system-ui,sans-serif;text-align:center;color:#fff;background:#9a3412;"
+    'content:"Connection lost \\2014  reconnecting\\2026"}'
+    '[data-ember-root].ember-error::before{background:#991b1b;content:"This page could not '
+    'reconnect. Reload it to continue."}'
+    "[data-ember-root].ember-disconnected [data-ember-live]{opacity:.65;transition:opacity .3s}"
+    ".ember-disabled-with[data-disable-with]{font-size:0!important}"
+    ".ember-disabled-with[data-disable-with]>*{display:none!important}"
+    ".ember-disabled-with[data-disable-with]::after{content:attr(data-disable-with);"
+    "font-size:var(--ember-disable-with-size,.9rem)}"
+)
+
+
+def page_shell(mounted: Mount, body: str, token: str, root_path: str = "") -> str:
+    """The HTML document around a view's first paint (``root_path``: the app's path prefix
+    when it is mounted under one). No inline script: it works under a CSP of
+    ``script-src 'self'``."""
+    prefix = f"{root_path}{mounted.prefix}"
+    config = {
+        "pathPrefix": f"{prefix}/",
+        "componentPath": f"ws?token={token}",
+    }
+    preload, script = client_tags(f"{prefix}/static")
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(mounted.title)}</title>{preload}"
+        f"<style>{CONNECTION_CSS}</style>"
+        f"{mounted.head}</head><body>"
+        f'<div data-ember-root class="ember-root" '
+        f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
+        f"<div data-ember-live>{body}</div></div>"
+        f"{script}"
+        "</body></html>"
+    )
