@@ -27,6 +27,7 @@ SERVER_CORE = 0
 CLIENT_CORE = 1
 APPS = {
     "echo": "bench._apps.echo:app",
+    "bare": "bench._apps.bare:app",
     "ember": "bench._apps.ember_app:app",
     "reactpy": "bench._apps.reactpy_app:app",
     "nicegui": "bench._apps.nicegui_app:app",

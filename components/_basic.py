@@ -62,6 +62,7 @@ def button(
     label: str | None = None,
     id: str | None = None,
     class_name: str = "",
+    disable_with: str | None = None,
 ) -> VdomDict:
     """A button.
 
@@ -77,6 +78,8 @@ def button(
         label: an accessible name, for buttons whose content is only an icon.
         id: the element id.
         class_name: extra classes from the host app.
+        disable_with: for a submit button, the text it shows (disabled) from the moment
+            its form is submitted until the server has answered, before any render.
     """
     attributes: dict[str, object] = {
         "type": type,
@@ -97,6 +100,8 @@ def button(
         attributes["aria-label"] = label
     if id:
         attributes["id"] = id
+    if disable_with:
+        attributes["data-disable-with"] = disable_with
     return html.button(
         attributes,
         *kids(

@@ -229,7 +229,8 @@ def submit_button(
     size: Size = "md",
     busy_label: str = "Saving…",
 ) -> VdomDict:
-    """The form's submit button: disabled, with a spinner, while the submit runs.
+    """The form's submit button: disabled, with a spinner, while the submit runs (and
+    showing ``busy_label`` from the click on, before the server has answered).
 
     Args:
         children: the button's text (``"Save"`` when none is given).
@@ -240,7 +241,9 @@ def submit_button(
     context = use_form_context()
     busy = context is not None and context.submitting
     content = (busy_label,) if busy else (children or ("Save",))
-    return button(*content, variant=variant, size=size, type="submit", loading=busy)
+    return button(
+        *content, variant=variant, size=size, type="submit", loading=busy, disable_with=busy_label
+    )
 
 
 def inputs_for(field: FormField, render: Callable[[Form], Child]) -> VdomDict:

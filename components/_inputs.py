@@ -297,7 +297,14 @@ def input(
         control = _select(field, common, _options(field, options), prompt, multiple)
     elif kind == "textarea":
         control = html.textarea(
-            {**common, "className": "ember-control", "rows": rows, "value": _text(value, kind)}
+            {
+                **common,
+                "className": "ember-control",
+                "rows": rows,
+                "value": _text(value, kind),
+                # Enter starts a new line; Ctrl+Enter submits (static/ember-components.js).
+                **({"data-ember-submit": "ctrl-enter"} if context is not None else {}),
+            }
         )
     else:
         attributes = {**common, "className": "ember-control", "type": kind}

@@ -1,4 +1,5 @@
-"""The ``ember-patch`` wire format (protocol 3), and applying it as ``ember-patch.js`` does.
+"""The ``ember-patch`` wire format (protocol 3 and 4), applied to a model as ember's client
+(``static/ember.js``) applies it to the DOM.
 
 A patch is ``{"type": "ember-patch", "ops": [...]}``. Its paths and the elements in it are
 written compactly, because most of a small update used to be JSON pointers and key names.
@@ -99,7 +100,8 @@ def decode_child(value: Any) -> Any:
 
 
 def apply_ops(root: dict[str, Any], ops: Sequence[Op]) -> None:
-    """Apply ``ember-patch`` operations to ``root`` in place, exactly as ``ember.js`` does.
+    """Apply ``ember-patch`` operations to the model ``root`` in place, as ``ember.js`` does
+    to the DOM.
 
     Raises:
         ValueError: an operation of an unknown kind.

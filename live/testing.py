@@ -184,6 +184,8 @@ class LivePage:
         self._closed: int | None = None
         self._close_reason: str = ""
         self.navigations: list[dict[str, str]] = []
+        # The ``seq`` of each ``ember-ack`` the server sent (events sent with a ``seq``).
+        self.acks: list[int] = []
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -462,6 +464,8 @@ class LivePage:
             set_pointer(self._model, message["path"], message["model"])
         elif kind == "ember-patch":
             apply_ops(self._model, message["ops"])
+        elif kind == "ember-ack":
+            self.acks.append(message["seq"])
         elif kind == "ember-pong":
             self._pongs.pop(message["id"], anyio.Event()).set()
         elif kind == "ember-navigate":

@@ -61,16 +61,15 @@ new MutationObserver((records) => {
   attributeOldValue: true,
 });
 
-// Ctrl+Enter (Cmd+Enter) in a textarea submits its form, where Enter alone starts a new
-// line (Enter in a one-line input submits natively).
+// In a form's textarea, where Enter starts a new line, Ctrl+Enter (Cmd+Enter) submits the
+// form (Enter in an input submits it natively).
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
-  const input = event.target;
-  if (!(input instanceof HTMLTextAreaElement) || !(event.ctrlKey || event.metaKey)) return;
-  if (input.form) {
-    event.preventDefault();
-    input.form.requestSubmit();
-  }
+  const area = event.target;
+  if (!(area instanceof HTMLTextAreaElement) || !area.dataset.emberSubmit || !area.form) return;
+  if (!(event.ctrlKey || event.metaKey)) return;
+  event.preventDefault();
+  area.form.requestSubmit();
 });
 
 // A button with data-ember-copy="id" copies that element's text to the clipboard and says

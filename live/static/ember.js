@@ -113,11 +113,19 @@
       if (v.h) for (const name in v.h) listen(name);
     }
 
-    // -- values: the focused input the user types in keeps its text ------------------------------
+    // -- values: what the user typed is never overwritten -----------------------------------------
+    // A server value is written into an input when the server has answered every event the
+    // input sent and the user has not typed since (the focus leaving ends the typing), or
+    // when it answers a submit of the input's form (which carried every value).
     function mayWriteValue(el) {
-      if (el !== doc.activeElement) return true;
-      if (el.form && busyForms.has(el.form)) return true; // the answer to its form's submit
+      if (el.form && busyForms.has(el.form)) return true;
       return !el.__emberTyped && !pendingFrom(el);
+    }
+    function syncValue(v) {
+      // The render accounts for the element's events (its ack seq changed): its value is
+      // the server's again, even where the server's model did not change.
+      if (v.a && "value" in v.a) setProperty(v.d, "value", v.a.value);
+      if (v.a && "checked" in v.a) setProperty(v.d, "checked", v.a.checked);
     }
     function setProperty(el, name, value) {
       if (name === "value" && TEXTLIKE[el.tagName]) {
@@ -129,6 +137,7 @@
     }
     function setAttribute(v, name, value) {
       const el = v.d;
+      if (name === "_reactpy_ack_seq") return syncValue(v);
       const html = htmlName(name);
       if (html === null) return;
       const text = htmlValue(name, value);
@@ -478,6 +487,9 @@
       if (event.target && TEXTLIKE[event.target.tagName]) event.target.__emberTyped = true;
     }
     doc.addEventListener("input", typed, true);
+    doc.addEventListener("focusout", (event) => {
+      if (event.target) event.target.__emberTyped = false;
+    }, true);
 
     return {
       adopt,

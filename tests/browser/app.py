@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,14 @@ from reactpy import component, html, use_state
 from ember.live import LiveView, Socket, form_data, mount, on_event, use_flash
 
 app = FastAPI()
+
+
+@app.middleware("http")
+async def script_src_self(request: Any, call_next: Any) -> Any:
+    # Every page of these tests runs under the strictest script policy ember supports.
+    response = await call_next(request)
+    response.headers["Content-Security-Policy"] = "script-src 'self'"
+    return response
 
 
 @app.get("/api/health")
@@ -92,7 +101,28 @@ def Saved() -> Any:
     return html.main(html.h1("Saved"), html.p({"id": "flash"}, flash.get("info", "")))
 
 
+@component
+def Slow() -> Any:
+    """A handler that takes 0.6 s, and a form whose submit does: loading states show."""
+    count, set_count = use_state(0)
+
+    async def slow(event: dict[str, Any]) -> None:
+        await asyncio.sleep(0.6)
+        set_count(count + 1)
+
+    return html.main(
+        html.p({"id": "count"}, f"Count: {count}"),
+        html.button({"id": "slow", "onClick": slow}, "slow"),
+        html.form(
+            {"id": "f", "onSubmit": slow},
+            html.input({"name": "title"}),
+            html.button({"id": "send", "type": "submit", "data-disable-with": "Sending…"}, "send"),
+        ),
+    )
+
+
 mount(app, "/", Counter, title="counter")
+mount(app, "/slow", Slow, title="slow")
 mount(app, "/save", SaveLive, title="save")
 mount(app, "/saved", Saved, title="saved")
 mount(app, "/form", HookForm, title="form")

@@ -260,3 +260,51 @@ def test_two_demo_processes_share_the_timeline_over_postgres_and_redis(
         for server in servers:
             server.stop()
         postgres(postgres_url, f"DROP SCHEMA {schema} CASCADE")
+
+
+def register_by_typing(page, name: str, email: str) -> None:
+    """Type as a person does (80 ms a key), then press Enter in the email field."""
+    page.click("#register_name")
+    page.keyboard.type(name, delay=80)
+    page.click("#register_email")
+    page.keyboard.type(email, delay=80)
+    page.keyboard.press("Enter")
+
+
+def test_second_registration_after_enter_keeps_every_typed_character(browser, demo):
+    # Issue 20: after one registration submitted with Enter, the next one lost the first
+    # character typed into Email (an update reset the focused input while the user typed).
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(f"{demo.url}/users")
+    page.wait_for_selector(CONNECTED)
+    register_by_typing(page, "Ada Lovelace", "ada@example.com")
+    expect(page.locator("#members")).to_contain_text("ada@example.com")
+    expect(page.locator("#register_email")).to_have_value("")
+    register_by_typing(page, "Grace Hopper", "grace@example.com")
+    expect(page.locator("#members")).to_contain_text("grace@example.com")
+    expect(page.locator("#members")).to_contain_text("Grace Hopper")
+    page.close()
+
+
+def test_double_click_on_chirp_and_register_submits_once(browser, demo):
+    # Issue 20: the second click submitted the freshly cleared form ("can't be blank"
+    # under the success toast, or an empty chirp).
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    page.fill("#compose_body", "Posted with a double click")
+    page.dblclick("#compose-card button[type=submit]")
+    expect(page.locator(".chirp").first).to_contain_text("Posted with a double click")
+    page.goto(f"{demo.url}/users")
+    page.wait_for_selector(CONNECTED)
+    page.fill("#register_name", "Ada Lovelace")
+    page.fill("#register_email", "ada@example.com")
+    button = page.locator("#register-card button[type=submit]")
+    button.dblclick()
+    expect(page.locator("#members")).to_contain_text("ada@example.com")
+    page.wait_for_timeout(500)
+    assert "can't be blank" not in page.inner_text("#register-card")
+    assert sum('"onSubmit"' in frame or ':onSubmit"' in frame for frame in sent) == 2
+    page.close()

@@ -96,11 +96,13 @@ def test_disconnected_page_shows_a_banner_and_queued_clicks_land_after_restart(p
         "getComputedStyle(document.querySelector('[data-ember-root]'), '::before').content"
     )
     assert "reconnecting" in banner
-    page.click("#inc")  # queued by the client while the server is down
+    page.click("#inc")  # queued by the client while the server is down, and marked
+    expect(page.locator("#inc")).to_have_class(re.compile("ember-click-loading"))
     server.start()
     page.wait_for_selector(CONNECTED, timeout=15000)
     # A fresh mount (the in-process store went with the server) plus the queued click.
     expect(page.locator("#count")).to_have_text("Count: 1")
+    expect(page.locator("#inc")).not_to_have_class(re.compile("ember-click-loading"))
 
 
 def test_events_leave_the_browser_slim(page, server):
@@ -147,3 +149,39 @@ def test_a_flash_crosses_push_navigate_and_is_gone_on_reload(page, server):
     page.reload()
     page.wait_for_selector(CONNECTED)
     expect(page.locator("#flash")).to_have_text("")
+
+
+def test_page_goes_live_under_a_csp_of_script_src_self(page, server):
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Security Policy" in message.text else 0,
+    )
+
+    response = page.goto(server.url)
+    assert response is not None
+    assert response.headers["content-security-policy"] == "script-src 'self'"  # tests/browser/app
+    page.wait_for_selector(CONNECTED)
+    page.click("#inc")
+    expect(page.locator("#count")).to_have_text("Count: 1")
+    assert violations == []
+
+
+def test_click_and_submit_are_marked_loading_until_the_server_answers(page, server):
+    page.goto(f"{server.url}/slow")
+    page.wait_for_selector(CONNECTED)
+    page.click("#slow")
+    expect(page.locator("#slow")).to_have_class("ember-click-loading")
+    expect(page.locator("#count")).to_have_text("Count: 1")
+    expect(page.locator("#slow")).not_to_have_class(re.compile("loading"))
+    page.press("input[name=title]", "Enter")  # Enter submits as a click on the button does
+    expect(page.locator("#f")).to_have_class("ember-submit-loading")
+    expect(page.locator("#send")).to_be_disabled()
+    shown = page.evaluate("getComputedStyle(document.querySelector('#send'), '::after').content")
+    assert shown == '"Sending…"'
+    page.click("#send", force=True)  # a second submit while the first is in flight
+    expect(page.locator("#count")).to_have_text("Count: 2")
+    expect(page.locator("#send")).to_be_enabled()
+    expect(page.locator("#f")).not_to_have_class(re.compile("loading"))
+    page.wait_for_timeout(800)
+    expect(page.locator("#count")).to_have_text("Count: 2")  # it was not sent

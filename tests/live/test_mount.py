@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -113,3 +114,15 @@ async def test_default_mount_function_uses_the_shared_ember():
         page = await client.live("/shared")
         await page.click("#inc")
         assert page.find("#count").text() == "Count: 1"
+
+
+async def test_server_acks_each_event_once_its_renders_are_sent(counter_app):
+    async with LiveClient(counter_app) as client:
+        page = await client.live("/counter")
+        target = page.find("#inc").handlers["onClick"]
+        for seq, to in ((7, target), (8, "no-such-handler")):  # a stale event is acked too
+            frame = {"type": "layout-event", "target": to, "data": [{"type": "click"}], "seq": seq}
+            await page.send_raw(json.dumps(frame))
+        await page.render()
+    assert page.acks in ([7, 8], [8])  # an ack covers every earlier event
+    assert page.find("#count").text() == "Count: 1"
