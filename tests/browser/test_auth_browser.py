@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -19,12 +20,41 @@ class AuthServer(Server):
     APP = "tests.browser.auth_app:app"
 
 
+class IntegrationServer(Server):
+    """docs/examples/integration_app.py, the app docs/integration.md walks through."""
+
+    APP = "tests.browser.integration_server:app"
+
+    def __init__(self, database: Path) -> None:
+        super().__init__()
+        self.database = database
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), "EMBER_TEST_INTEGRATION_DB": str(self.database)}
+
+
 @pytest.fixture
 def auth_server() -> Iterator[AuthServer]:
     running = AuthServer()
     running.start()
     yield running
     running.stop()
+
+
+def test_the_integration_apps_logged_out_visitor_lands_on_its_login_page(page, tmp_path):
+    running = IntegrationServer(tmp_path / "app.db")
+    running.start()
+    try:
+        page.goto(f"{running.url}/live/items")
+        expect(page).to_have_url(f"{running.url}/login?next=/live/items")
+        expect(page.locator("#login")).to_be_visible()
+        # Logged in through the API (which hands out the cookie too), the page goes live.
+        page.request.post(f"{running.url}/api/v1/login/access-token")
+        page.goto(f"{running.url}/live/items")
+        page.wait_for_selector(CONNECTED)
+        expect(page.locator("h1")).to_have_text("ada's items")
+    finally:
+        running.stop()
 
 
 def test_a_logged_out_browser_lands_on_the_login_page_and_comes_back(page, auth_server):
