@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar
 from pydantic import BaseModel
 
 from . import _constraint_decl, _forms, _nested, _validators
+from ._casting import is_collection
 from ._constraint_decl import Constraint
 from ._errors import ChangesetError
 from ._fields import CastFailure, FieldKind, FieldSpec, Schema, schema_for
@@ -208,6 +209,10 @@ class Changeset(Generic[T]):
         elif raw is None:
             value = None
         else:
+            if isinstance(raw, list | tuple) and is_collection(spec.annotation):
+                # A multi-select or checkbox group sends a hidden "" so that choosing
+                # nothing still sends the key; like Ecto, empty entries are dropped.
+                raw = [item for item in raw if not _is_empty(item, self.empty_values)]
             value = spec.cast(raw)
         if isinstance(value, CastFailure):
             cleared = self.delete_change(name)

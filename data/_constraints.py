@@ -31,6 +31,8 @@ _SQLSTATE_KINDS = {
     "23P01": "exclusion",
 }
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+# A unique index on an expression (e.g. lower(email)) is reported by its name.
+_SQLITE_UNIQUE_INDEX = re.compile(r"UNIQUE constraint failed: index '([^']+)'")
 _SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)")
 _SQLITE_NOT_NULL = re.compile(r"NOT NULL constraint failed: (.+)$")
 _KIND_GROUPS = {"foreign_key": ("foreign_key", "assoc", "no_assoc")}
@@ -94,6 +96,8 @@ def violation_of(exc: IntegrityError, metadata: MetaData, dialect: Dialect) -> V
         if isinstance(name, str):
             name = _full_name(metadata, dialect, name)
         return Violation(_SQLSTATE_KINDS[sqlstate], name, detail)
+    if match := _SQLITE_UNIQUE_INDEX.search(detail):
+        return Violation("unique", match.group(1), detail)
     if match := _SQLITE_UNIQUE.search(detail):
         return Violation("unique", _sqlite_unique(metadata, match.group(1)), detail)
     if match := _SQLITE_CHECK.search(detail):

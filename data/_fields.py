@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Mapper
 
+from ._casting import refuses
 from ._errors import ChangesetError
 
 __all__ = ["CastFailure", "FieldKind", "FieldSpec", "Schema", "schema_for"]
@@ -99,6 +100,12 @@ class FieldSpec:
 
     def cast(self, value: object) -> object | CastFailure:
         """Cast ``value`` to this field's type, or say why it cannot be."""
+        refused = refuses(self.annotation, value)
+        if refused is not None:
+            return CastFailure(
+                "is invalid",
+                {"validation": "cast", "type": refused, "detail": f"got {type(value).__name__}"},
+            )
         try:
             return self.adapter.validate_python(value)
         except ValidationError as exc:

@@ -17,7 +17,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ._changeset import Changeset
+from sqlalchemy import inspect as sa_inspect
+
+from ._changeset import Action, Changeset
 from ._errors import ChangesetError
 from ._result import Result
 
@@ -46,6 +48,8 @@ class Multi:
     """An ordered list of named writes that succeed or fail together (immutable)."""
 
     steps: tuple[tuple[str, Step], ...] = field(default=())
+    # Changesets given directly, checked before the transaction starts (as Ecto does).
+    given: tuple[tuple[str, Changeset[object], str], ...] = field(default=())
 
     def _add(self, name: str, step: Step) -> Multi:
         if any(existing == name for existing, _ in self.steps):
@@ -61,7 +65,10 @@ class Multi:
             write: Callable[[Changeset[object]], Awaitable[Result[object]]] = getattr(repo, method)
             return await write(cs)
 
-        return self._add(name, step)
+        added = self._add(name, step)
+        if isinstance(source, Changeset):
+            added = dataclasses.replace(added, given=(*added.given, (name, source, method)))
+        return added
 
     def insert(self, name: str, source: ChangesetSource) -> Multi:
         """Add an insert step."""
@@ -84,12 +91,25 @@ class Multi:
         return self._add(name, fn)
 
 
+def _action_of(cs: Changeset[object], method: str) -> Action:
+    if method == "insert_or_update":
+        state = sa_inspect(cs.data, raiseerr=False)
+        return Action.UPDATE if state is not None and state.has_identity else Action.INSERT
+    return Action(method)
+
+
 class _Abort(Exception):
     pass
 
 
 async def run_multi(repo: Repo, multi: Multi) -> MultiResult:
-    """Run ``multi`` in one transaction of ``repo``; see ``Repo.run``."""
+    """Run ``multi`` in one transaction of ``repo``; see ``Repo.run``.
+
+    An invalid changeset given directly to a step fails the Multi before any SQL is sent.
+    """
+    for name, cs, method in multi.given:
+        if not cs.valid:
+            return MultiResult(False, {}, name, cs.put_action(_action_of(cs, method)))
     values: dict[str, object] = {}
     failure: MultiResult | None = None
     try:

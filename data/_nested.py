@@ -97,10 +97,14 @@ def _finish_assoc(
     children: list[Changeset[object]],
     left_out: list[object],
     on_replace: OnReplace,
+    required: bool = False,
 ) -> Changeset[T]:
     from ._changeset import Action, Changeset
 
     name = spec.name
+    if required and all(c.action is Action.DELETE for c in children):
+        # Ecto: a required association given nothing is blank, and nothing is replaced.
+        return cs.add_error(name, "can't be blank", validation="required")
     for child in left_out:
         if on_replace == "raise":
             raise ChangesetError(
@@ -159,7 +163,7 @@ def cast_assoc(
         else:
             children.append(using(spec.related(), entry).put_action(Action.INSERT))
     left_out = [child for child in existing if key_of(child) not in seen]
-    return _finish_assoc(self, spec, children, left_out, on_replace)
+    return _finish_assoc(self, spec, children, left_out, on_replace, required)
 
 
 def put_assoc(
@@ -267,6 +271,8 @@ def cast_embed(
     raw = self.params[name]
     if spec.kind is FieldKind.EMBED_ONE:
         if raw is None:
+            if required:
+                return self.add_error(name, "can't be blank", validation="required")
             return self.put_change(name, None)
         if not isinstance(raw, Mapping):
             return _invalid(self, name, "map")
@@ -278,6 +284,8 @@ def cast_embed(
     entries = _items(raw)
     if entries is None or not all(isinstance(e, Mapping) for e in entries):
         return _invalid(self, name, "list of maps")
+    if required and not entries:
+        return self.add_error(name, "can't be blank", validation="required")
     olds = list(sequence_of(current))
     children = []
     for index, entry in enumerate(entries):

@@ -23,9 +23,15 @@ from ._changeset import Action, Changeset
 from ._constraints import apply_violation, violation_of
 from ._errors import ChangesetError, DatabaseUnavailableError, NotFoundError
 from ._metadata import check_naming_convention
-from ._preload import Strategy, preload_options
+from ._preload import Strategy, load_into, path_tree, preload_options
 from ._result import Result
-from ._settings import WRITE_OPTION, DatabaseSettings, load_database_settings, make_engine
+from ._settings import (
+    WRITE_OPTION,
+    DatabaseSettings,
+    load_database_settings,
+    make_engine,
+    set_up_sqlite,
+)
 from ._writes import Failed, check_writable, delete_row, insert_row, update_row
 
 if TYPE_CHECKING:
@@ -40,7 +46,9 @@ class Repo:
     """The gateway to one database: lookups, preloads and changeset writes.
 
     Args:
-        engine: an async engine (see ``make_engine``).
+        engine: an async engine (see ``make_engine``); on SQLite, one made elsewhere is
+            given ember's set-up (foreign keys on, nesting SAVEPOINTs, BEGIN IMMEDIATE
+            for writes) on every connection it hands out.
         metadata: the models' MetaData; its naming convention is checked here, at start.
         raise_on_lazy_load: development mode, every query the repo builds makes
             relationships that were not preloaded raise when touched.
@@ -50,6 +58,10 @@ class Repo:
         self, engine: AsyncEngine, metadata: MetaData, *, raise_on_lazy_load: bool = False
     ) -> None:
         check_naming_convention(metadata)
+        # An engine the app made itself (create_async_engine) gets ember's SQLite set-up
+        # too: without it foreign keys are not enforced and SAVEPOINTs do not nest, so a
+        # failed step of a Multi would keep the steps before it.
+        set_up_sqlite(engine)
         self.engine = engine
         self.metadata = metadata
         self.raise_on_lazy_load = raise_on_lazy_load
@@ -260,21 +272,16 @@ class Repo:
             return changeset
         return changeset.add_error(target, message, validation="unsafe_unique", fields=names)
 
-    async def preload(
-        self, records: Sequence[T], paths: Sequence[str], *, strategy: Strategy = "selectin"
-    ) -> list[T]:
-        """The same records reloaded with ``paths`` preloaded (one query per level)."""
-        if not records:
-            return []
-        model = type(records[0])
-        mapper = sa_inspect(model)
-        column = mapper.primary_key[0]
-        keys = [mapper.primary_key_from_instance(r)[0] for r in records]
-        stmt = self.select(model, preload=paths, strategy=strategy).where(column.in_(keys))
+    async def preload(self, records: Sequence[T], paths: Sequence[str]) -> list[T]:
+        """Load ``paths`` onto the given records themselves: one query per level.
+
+        The records are not reloaded (one deleted meanwhile stays, with empty
+        relationships); the same objects come back, in a new list.
+        """
+        records = list(records)
         async with self.session() as session:
-            stmt = stmt.execution_options(populate_existing=True)
-            rows = {mapper.primary_key_from_instance(r)[0]: r for r in await session.scalars(stmt)}
-        return [rows[key] for key in keys if key in rows]
+            await load_into(session, records, path_tree(paths), self.select)
+        return records
 
     def _as_select(self, query: type[T] | Select[T], preload: Sequence[str]) -> Select[T]:
         if isinstance(query, Select):

@@ -17,10 +17,17 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from ._errors import ConfigurationError
 
-__all__ = ["WRITE_OPTION", "DatabaseSettings", "load_database_settings", "make_engine"]
+__all__ = [
+    "WRITE_OPTION",
+    "DatabaseSettings",
+    "load_database_settings",
+    "make_engine",
+    "set_up_sqlite",
+]
 
 ENV_PREFIX = "EMBER_DATABASE_"
 
@@ -99,23 +106,42 @@ def _redact(value: object) -> object:
     return value
 
 
-def _sqlite_fixups(engine: AsyncEngine) -> None:
-    """Foreign keys on, and let SQLAlchemy own BEGIN so SAVEPOINTs work (pysqlite quirk)."""
+def _set_up_sqlite_connection(
+    dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: object
+) -> None:
+    # On checkout rather than connect, so connections pooled before the repo saw the
+    # engine are set up too; once per connection.
+    if record.info.get(_SQLITE_READY):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+    record.info[_SQLITE_READY] = True
 
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: object) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # A deferred transaction that reads and then writes cannot wait for the write
-        # lock: SQLite fails it at once with "database is locked". Writing transactions
-        # take the lock up front instead, and then wait (busy timeout) like any other.
-        write = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+def _begin_sqlite(connection: Any) -> None:
+    # A deferred transaction that reads and then writes cannot wait for the write
+    # lock: SQLite fails it at once with "database is locked". Writing transactions
+    # take the lock up front instead, and then wait (busy timeout) like any other.
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+_SQLITE_READY = "ember_sqlite_ready"
+
+
+def set_up_sqlite(engine: AsyncEngine) -> None:
+    """Foreign keys on, and let SQLAlchemy own BEGIN so SAVEPOINTs work (pysqlite quirk).
+
+    Does nothing for other databases, or when the engine is already set up; applied by
+    ``make_engine`` and by ``Repo`` to any engine it is given.
+    """
+    sync = engine.sync_engine
+    if sync.dialect.name != "sqlite" or event.contains(sync, "begin", _begin_sqlite):
+        return
+    event.listen(sync, "checkout", _set_up_sqlite_connection)
+    event.listen(sync, "begin", _begin_sqlite)
 
 
 def make_engine(
@@ -148,6 +174,5 @@ def make_engine(
         options["connect_args"] = {"server_settings": {"search_path": settings.search_path}}
     options.update(kwargs)
     engine = create_async_engine(parsed, **options)
-    if parsed.get_backend_name() == "sqlite":
-        _sqlite_fixups(engine)
+    set_up_sqlite(engine)
     return engine

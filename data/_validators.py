@@ -40,6 +40,7 @@ _BOOL: TypeAdapter[bool] = TypeAdapter(bool)
 
 
 def _record(cs: Changeset[T], name: str, kind: str, opts: dict[str, object]) -> Changeset[T]:
+    cs._schema.spec(name)  # a misspelt field raises, naming the known ones (as Ecto does)
     return dataclasses.replace(cs, validations=(*cs.validations, (name, kind, opts)))
 
 
@@ -66,12 +67,13 @@ def validate_required(
 
     Unlike the other validators this looks at the data too: an unchanged field that is
     already set passes. A field that already has an error (e.g. a cast error) is skipped.
+    A blank change is removed from ``changes`` (so it is never written), as in Ecto.
     """
     names = [fields] if isinstance(fields, str) else list(fields)
     cs = dataclasses.replace(self, required=(*self.required, *names))
     for name in names:
         if not _has_error(cs, name) and _blank(cs.get_field(name), trim):
-            cs = cs.add_error(name, message, validation="required")
+            cs = cs.delete_change(name).add_error(name, message, validation="required")
     return cs
 
 
@@ -277,10 +279,13 @@ def validate_confirmation(
 def validate_acceptance(
     self: Changeset[T], name: str, *, message: str = "must be accepted"
 ) -> Changeset[T]:
-    """The param ``name`` (e.g. a terms checkbox) must be present and true."""
-    cs = _record(self, name, "acceptance", {})
+    """The param ``name`` (e.g. a terms checkbox) must be present and true.
+
+    An unchecked checkbox sends no key at all, so a missing param is not accepted.
+    """
+    cs = dataclasses.replace(self, validations=(*self.validations, (name, "acceptance", {})))
     if name not in cs.params:
-        return cs
+        return cs.add_error(name, message, validation="acceptance")
     try:
         accepted = _BOOL.validate_python(cs.params[name])
     except ValidationError:

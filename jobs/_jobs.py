@@ -87,6 +87,8 @@ class Jobs:
         self.counters: Counter[str] = Counter()
         self.observers: list[Observer] = []
         self._started = False
+        self.inline = False
+        """Set by ``ember.jobs.testing.inline``: enqueue runs the task at once."""
         backend = repo.engine.url.get_backend_name()
         self.backend = backend
         if backend == "sqlite":
@@ -326,6 +328,9 @@ class Jobs:
         queue: str,
     ) -> int | None:
         """Write one job on the Repo's current transaction (or a new one); see Task.enqueue."""
+        if self.inline:
+            await task.function(JobContext(self, 0, 1, task.name), **kwargs)
+            return 0
         self._require_started()
         if schedule_in is not None:
             delta = (
@@ -345,17 +350,14 @@ class Jobs:
         }
         json.dumps(values["args"])  # refuse what is not JSON now, not in the worker
         async with self.repo.session(write=True) as session:
-            try:
-                async with session.begin_nested():
-                    job_id = await self._insert(session, values)
-            except (IntegrityError, procrastinate.exceptions.UniqueViolation) as error:
-                duplicate = isinstance(error, procrastinate.exceptions.UniqueViolation) or (
-                    "queueing_lock" in str(error)
-                )
-                if unique_key is not None and duplicate:
-                    self.telemetry("duplicate", task=task.name, unique_key=unique_key)
+            if unique_key is None:
+                # Nothing expected can fail: no SAVEPOINT (two round trips fewer).
+                job_id = await self._insert(session, values)
+            else:
+                inserted = await self._insert_unique(session, values, task, unique_key)
+                if inserted is None:
                     return None
-                raise
+                job_id = inserted
             if self._sqlite is not None:
                 sqlite = self._sqlite
                 event.listen(
@@ -366,6 +368,22 @@ class Jobs:
                 )
         self.telemetry("enqueued", job_id=job_id, task=task.name, queue=queue)
         return job_id
+
+    async def _insert_unique(
+        self, session: AsyncSession, values: dict[str, Any], task: Task[Any], unique_key: str
+    ) -> int | None:
+        """Insert in a SAVEPOINT, so a duplicate leaves the caller's transaction usable."""
+        try:
+            async with session.begin_nested():
+                return await self._insert(session, values)
+        except (IntegrityError, procrastinate.exceptions.UniqueViolation) as error:
+            duplicate = isinstance(error, procrastinate.exceptions.UniqueViolation) or (
+                "queueing_lock" in str(error)
+            )
+            if not duplicate:
+                raise
+            self.telemetry("duplicate", task=task.name, unique_key=unique_key)
+            return None
 
     async def _insert(self, session: AsyncSession, values: dict[str, Any]) -> int:
         if self._sqlite is not None:
@@ -435,18 +453,43 @@ class Jobs:
             return int(found.scalar_one())
 
     async def counts(self) -> dict[str, dict[str, int]]:
-        """Jobs per queue per state, e.g. ``{"default": {"todo": 3, "failed": 1}}``."""
+        """Jobs per queue per state, e.g. ``{"default": {"todo": 3, "failed": 1}}``; a
+        queued job that already failed counts as ``retrying``."""
         async with self.repo.session() as session:
             rows = await session.execute(
                 text(
-                    "SELECT queue_name, CAST(status AS text) AS status, COUNT(*) AS n "
-                    "FROM procrastinate_jobs GROUP BY queue_name, status"
+                    "SELECT queue_name, CAST(status AS text) AS status, attempts > 0, "
+                    "COUNT(*) FROM procrastinate_jobs GROUP BY queue_name, status, attempts > 0"
                 )
             )
             counts: dict[str, dict[str, int]] = {}
-            for queue, status, number in rows:
-                counts.setdefault(queue, {})[status] = int(number)
+            for queue, status, retried, number in rows:
+                state = "retrying" if status == "todo" and retried else status
+                by_state = counts.setdefault(queue, {})
+                by_state[state] = by_state.get(state, 0) + int(number)
             return counts
+
+    async def recent(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest jobs, newest first: ``{"id", "task", "queue", "status", "attempts"}``
+        (``status`` ``retrying`` for a queued job that already failed)."""
+        async with self.repo.session() as session:
+            rows = await session.execute(
+                text(
+                    "SELECT id, task_name, queue_name, CAST(status AS text), attempts "
+                    "FROM procrastinate_jobs ORDER BY id DESC LIMIT :limit"
+                ),
+                {"limit": limit},
+            )
+            return [
+                {
+                    "id": int(job_id),
+                    "task": task,
+                    "queue": queue,
+                    "status": "retrying" if status == "todo" and attempts else status,
+                    "attempts": int(attempts),
+                }
+                for job_id, task, queue, status, attempts in rows
+            ]
 
     # -- telemetry --------------------------------------------------------------------
 

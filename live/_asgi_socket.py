@@ -19,12 +19,17 @@ from starlette.types import ASGIApp, Message
 
 
 class SocketClosed(Exception):
-    """The server closed the websocket (or refused it)."""
+    """The server closed the websocket (or refused it).
 
-    def __init__(self, code: int, reason: str = "") -> None:
+    A handshake refused with an HTTP response (``status``, e.g. 401 from an auth
+    middleware) reaches a browser as close code 1006; ``reason`` then holds the response.
+    """
+
+    def __init__(self, code: int, reason: str = "", *, status: int | None = None) -> None:
         super().__init__(f"closed with {code}: {reason}")
         self.code = code
         self.reason = reason
+        self.status = status
 
 
 class AsgiWebSocket:
@@ -47,6 +52,8 @@ class AsgiWebSocket:
             + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
             "subprotocols": [],
             "state": {},
+            # So a refusal arrives as the HTTP response the server sent (as browsers get).
+            "extensions": {"websocket.http.response": {}},
         }
         self._app = app
         self._to_app, self._app_inbox = anyio.create_memory_object_stream[Message](math.inf)
@@ -62,9 +69,26 @@ class AsgiWebSocket:
         group.start_soon(self._serve)
         await self._to_app.send({"type": "websocket.connect"})
         message = await self._from_app.receive()
+        if message["type"] == "websocket.http.response.start":
+            self.closed = await self._denial(message)
+            raise self.closed
         if message["type"] != "websocket.accept":
             self.closed = SocketClosed(message.get("code", 1000), message.get("reason") or "")
             raise self.closed
+
+    async def _denial(self, start: Message) -> SocketClosed:
+        body = b""
+        while True:
+            message = await self._from_app.receive()
+            if message["type"] != "websocket.http.response.body":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        status = int(start["status"])
+        text = body.decode(errors="replace")[:200]
+        reason = f"the server refused the handshake with HTTP {status}: {text}"
+        return SocketClosed(1006, reason, status=status)
 
     async def _serve(self) -> None:
         async def receive() -> Message:

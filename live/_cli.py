@@ -208,13 +208,14 @@ def server(
 
 @cli.command()
 def routes(app: Annotated[str, typer.Argument(help="The app, as module:attribute.")]) -> None:
-    """List what is mounted where: ember views and the app's own routes."""
-    fastapi_app = _load(app)
-    for route in fastapi_app.routes:
-        path = getattr(route, "path", "?")
-        name = getattr(route, "name", "") or ""
-        methods = ",".join(sorted(getattr(route, "methods", None) or [])) or "WS/MOUNT"
-        typer.echo(f"{methods:<12} {path:<40} {name}")
+    """List every route as requests reach it: the app's own, included routers with their
+    prefixes, mounted sub-apps, websockets, and ember's views."""
+    from ._routes import list_routes
+
+    lines = list(list_routes(_load(app).routes))
+    width = max((len(line.path) for line in lines), default=0)
+    for line in lines:
+        typer.echo(f"{line.methods:<12} {line.path:<{width}}  {line.name}".rstrip())
 
 
 def _load(target: str) -> FastAPI:
@@ -244,6 +245,9 @@ def _serve(
     workers: int = 1,
     drain: float = 10.0,
 ) -> None:
+    from ._settings import load_settings
+    from .serving import uvicorn_options
+
     typer.echo(f"ember: serving {app} at http://{host}:{port}/")
     uvicorn.run(
         app,
@@ -256,6 +260,9 @@ def _serve(
         # On SIGTERM uvicorn stops accepting, closes websockets with 1012 (clients
         # reconnect, to another worker if there is one) and waits this long for the rest.
         timeout_graceful_shutdown=max(1, round(drain)),
+        # Per-socket bounds (ember.live.serving): frame size before inflation, pings
+        # from a client that never reads, keepalive.
+        **uvicorn_options(load_settings()),
     )
 
 

@@ -4,9 +4,15 @@ For a mount at ``/counter`` ember adds, next to the app's own routes:
 
 - ``GET /counter``: the first paint, rendered on the server (``connected`` False), in a
   page shell that boots ReactPy's client through ember's small shim;
-- ``WS /counter/_ember/ws?token=…``: one live session per tab (a FastAPI websocket route,
-  so the app's middleware and dependencies run);
+- ``WS /counter/_ember/ws?token=…``: one live session per tab (the app's middleware runs;
+  the mount's dependencies and the app's router-level ones are resolved by ember, see
+  ``_dependencies``);
 - ``GET /counter/_ember/static/…``: ReactPy's client files and ember's shim.
+
+None of them is an ``APIRoute``: the app's OpenAPI schema and its
+``generate_unique_id_function`` never see them. Behind a path prefix (a sub-app mounted
+with ``app.mount``, or ``--root-path``) the page links its statics and socket under the
+request's ``root_path``.
 """
 
 from __future__ import annotations
@@ -18,19 +24,23 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit
 
+import anyio
 import reactpy
-from fastapi import FastAPI, Request, WebSocket
+from anyio.abc import TaskGroup
+from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket
+from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.params import Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.requests import HTTPConnection
 from starlette.staticfiles import StaticFiles
 
 from ember.pubsub import PubSub
 
+from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
 from ._hooks import SessionContext
@@ -42,6 +52,7 @@ from ._recovery import RecoveryStore, create_store
 from ._runner import run_session
 from ._session import LiveSession, PageLocation
 from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings
+from ._shell import page_shell
 from ._telemetry import instrument_pubsub, telemetry
 from ._threads import set_handler_threads
 from ._token import FLASH_COOKIE, FLASH_MAX_AGE_SECONDS, SessionToken, TokenSigner
@@ -52,6 +63,11 @@ logger = logging.getLogger("ember.live")
 
 RootFactory = Callable[[], Component]
 Mountable = type[LiveView] | Callable[..., Any]
+LoginRedirect = str | Callable[[str, HTTPException], str | None]
+"""Where a browser goes when a dependency refuses it with 401 or 403: a path, or a function
+of the page's URL (path and query, as the browser shows it) and the error that returns one
+(or None to refuse as FastAPI does)."""
+_AUTH_FAILURES = frozenset({401, 403})
 _REACTPY_STATIC = Path(reactpy.__file__).parent / "static"
 
 
@@ -64,6 +80,8 @@ class Mount:
     title: str
     head: str = ""
     dependencies: dict[str, inspect.Parameter] = field(default_factory=dict)
+    login_redirect: LoginRedirect | None = None
+    resolver: DependencyResolver | None = field(default=None, repr=False)
 
     @property
     def prefix(self) -> str:
@@ -107,6 +125,8 @@ class Ember:
             window_seconds=self.settings.handshake_window_seconds,
         )
         self.mounts: list[Mount] = []
+        # Per connecting session: what its dependencies hold until the view has mounted.
+        self._held: dict[str, Resolved] = {}
 
     @property
     def pubsub(self) -> PubSub:
@@ -151,11 +171,14 @@ class Ember:
         title: str | None = None,
         head: str = "",
         dependencies: Mapping[str, Any] | None = None,
+        login_redirect: LoginRedirect | None = None,
     ) -> Mount:
         """Serve ``view`` (a ``LiveView`` subclass or a ReactPy component) at ``path``.
 
         Args:
-            app: the FastAPI app to add the routes to (its own routes stay as they are).
+            app: the FastAPI app to add the routes to (its own routes, its OpenAPI schema
+                and its route ids stay as they are). Not an ``APIRouter``: mount on the
+                app the router is included in, with the full path.
             path: where the page lives, e.g. ``"/counter"``.
             view: a ``LiveView`` subclass, or a ReactPy component function taking no
                 arguments.
@@ -163,11 +186,21 @@ class Ember:
             head: extra trusted HTML for ``<head>`` (stylesheets, meta tags).
             dependencies: FastAPI dependencies resolved for the page and once per
                 websocket, by name; read them with ``use_session().dependencies[name]``.
-                The name ``identity`` also fills ``LiveSession.identity``.
+                The name ``identity`` also fills ``LiveSession.identity``. What a
+                ``yield`` dependency acquired is released once the view has mounted;
+                its value stays readable.
+            login_redirect: where to send a browser that a dependency refuses with 401
+                or 403 (a path, or a function ``(page_url, error) -> path | None``, e.g.
+                ``lambda url, error: f"/login?next={quote(url)}"``):
+                the page answers with a redirect, the socket tells the client to go there.
+                Without it the page answers FastAPI's JSON error.
 
         Raises:
-            ConfigurationError: the path or the view is not usable.
+            ConfigurationError: the app, the path or the view is not usable.
         """
+        given: object = app
+        if not isinstance(given, FastAPI):
+            _refuse_app(given, path)
         if not path.startswith("/") or (path != "/" and path.endswith("/")):
             msg = (
                 "Expected a mount path like '/counter' (a leading '/', no trailing '/'), "
@@ -193,21 +226,21 @@ class Ember:
             title=title or str(getattr(view, "__name__", "ember")),
             head=head,
             dependencies=declared,
+            login_redirect=login_redirect,
+            resolver=DependencyResolver(app, path, declared, app.router.dependencies),
         )
         self.mounts.append(mounted)
-        page_path = path
-        app.add_api_route(
-            page_path,
-            _with_dependencies(self._page_endpoint(mounted), Request, declared),
+        # Plain Starlette routes: FastAPI's OpenAPI and its generate_unique_id_function
+        # only look at APIRoutes, and ember resolves the dependencies itself.
+        app.router.add_route(
+            path,
+            self._page_endpoint(mounted),
             methods=["GET"],
-            response_class=HTMLResponse,
-            include_in_schema=False,
             name=f"ember:{path}",
+            include_in_schema=False,
         )
-        app.add_api_websocket_route(
-            f"{mounted.prefix}/ws",
-            _with_dependencies(self._socket_endpoint(mounted), WebSocket, declared),
-            name=f"ember-ws:{path}",
+        app.router.add_websocket_route(
+            f"{mounted.prefix}/ws", self._socket_endpoint(mounted), name=f"ember-ws:{path}"
         )
         app.mount(
             f"{mounted.prefix}/static",
@@ -215,6 +248,31 @@ class Ember:
             name=f"ember-static:{path}",
         )
         return mounted
+
+    async def _resolve(
+        self, mounted: Mount, connection: HTTPConnection, group: TaskGroup | None = None
+    ) -> Resolved | str:
+        """The mount's dependencies for ``connection`` (held by a task of ``group`` when
+        given), or where to send a refused browser.
+
+        Raises:
+            HTTPException: a dependency refused and no login redirect applies.
+        """
+        assert mounted.resolver is not None  # noqa: S101 - mount() always sets it
+        try:
+            if group is not None:
+                return await mounted.resolver.hold(connection, group)
+            return await mounted.resolver.resolve(connection)
+        except HTTPException as error:
+            redirect = mounted.login_redirect
+            if error.status_code not in _AUTH_FAILURES or redirect is None:
+                raise
+            target = (
+                redirect if isinstance(redirect, str) else redirect(_page_url(connection), error)
+            )
+            if target is None:
+                raise
+            return target
 
     # -- building the root ------------------------------------------------------------------
 
@@ -229,11 +287,23 @@ class Ember:
                 root = compile_view(instance, socket)
             else:
                 root = cast(RootFactory, view)()
+        held = self._held.pop(session.id, None)
+        if held is not None:  # mounted: what the dependencies acquired goes back now
+            await held.release()
         return cast(Component, SessionContext(root, value=session))
 
     # -- the page ---------------------------------------------------------------------------
 
-    def _page_endpoint(self, mounted: Mount) -> Callable[..., Awaitable[Response]]:
+    def _page_endpoint(self, mounted: Mount) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(connection: Request) -> Response:
+            resolved = await self._resolve(mounted, connection)
+            if isinstance(resolved, str):
+                return RedirectResponse(resolved, status_code=303)
+            try:
+                return await page(connection, resolved.values)
+            finally:
+                await resolved.release()
+
         async def page(connection: Request, dependencies: dict[str, Any]) -> Response:
             carried = connection.cookies.get(FLASH_COOKIE)
             session = LiveSession(
@@ -263,17 +333,18 @@ class Ember:
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
             token = self.signer.sign(SessionToken(session.id, mounted.path, session.flash))
-            response = HTMLResponse(page_shell(mounted, model_to_html(model), token))
+            root_path = str(connection.scope.get("root_path", "")).rstrip("/")
+            response = HTMLResponse(page_shell(mounted, model_to_html(model), token, root_path))
             if carried:  # shown on this page (its socket gets it in the token): used up
                 response.delete_cookie(FLASH_COOKIE, path="/")
             return response
 
-        return page
+        return endpoint
 
     # -- the websocket --------------------------------------------------------------------------
 
-    def _socket_endpoint(self, mounted: Mount) -> Callable[..., Awaitable[None]]:
-        async def socket(connection: WebSocket, dependencies: dict[str, Any]) -> None:
+    def _socket_endpoint(self, mounted: Mount) -> Callable[[WebSocket], Awaitable[None]]:
+        async def socket(connection: WebSocket) -> None:
             await connection.accept()
             ip = connection.client.host if connection.client else "unknown"
             crowded = self.limits.admit(ip)
@@ -282,22 +353,66 @@ class Ember:
                 await connection.close(code=CloseCode.TOO_MANY, reason=crowded[:120])
                 return
             try:
-                await self._serve_socket(mounted, connection, dependencies)
+                await self._serve_socket(mounted, connection)
             finally:
                 self.limits.release(ip)
 
         return socket
 
-    async def _serve_socket(
-        self, mounted: Mount, connection: WebSocket, dependencies: dict[str, Any]
-    ) -> None:
+    async def _serve_socket(self, mounted: Mount, connection: WebSocket) -> None:
         token = self._admit(mounted, connection)
         if not isinstance(token, SessionToken):
             code, reason = token
             logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
             await connection.close(code=code, reason=reason[:120])
             return
-        path = connection.query_params.get("path", mounted.path)
+        async with anyio.create_task_group() as holder:
+            resolved = await self._resolve_socket(mounted, connection, holder)
+            if resolved is None:
+                return
+            self._held[token.session_id] = resolved
+            try:
+                await self._run_socket(mounted, connection, token, resolved.values)
+            finally:
+                held = self._held.pop(token.session_id, None)
+                if held is not None:  # the view never finished mounting
+                    await held.release()
+
+    async def _resolve_socket(
+        self, mounted: Mount, connection: WebSocket, holder: TaskGroup
+    ) -> Resolved | None:
+        """The socket's dependencies, or None once a refused socket is closed.
+
+        A refusal (an ``HTTPException``, a missing parameter) closes the socket with 4401,
+        after telling the client where to go when a login redirect applies: the client
+        reloads, and the page's own GET decides (a login page, or FastAPI's error).
+        """
+        try:
+            resolved = await self._resolve(mounted, connection, holder)
+        except (HTTPException, RequestValidationError, WebSocketRequestValidationError) as error:
+            detail = getattr(error, "detail", None) or getattr(error, "errors", lambda: "")()
+            status = getattr(error, "status_code", 422)
+            reason = f"A dependency refused the session ({status}: {detail})."
+            logger.info("Refused a websocket for %s: %s", mounted.path, reason)
+            await connection.close(code=CloseCode.BAD_TOKEN, reason=reason[:120])
+            return None
+        if isinstance(resolved, str):
+            navigate = {"type": "ember-navigate", "kind": "redirect", "to": resolved}
+            await connection.send_text(json.dumps(navigate))
+            reason = "Not authenticated; the client goes to the login page."
+            await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
+            return None
+        return resolved
+
+    async def _run_socket(
+        self,
+        mounted: Mount,
+        connection: WebSocket,
+        token: SessionToken,
+        dependencies: dict[str, Any],
+    ) -> None:
+        root_path = str(connection.scope.get("root_path", "")).rstrip("/")
+        path = connection.query_params.get("path", mounted.path).removeprefix(root_path)
         if not path.startswith(mounted.path):
             path = mounted.path
         session = LiveSession(
@@ -347,76 +462,32 @@ class Ember:
         return urlsplit(origin).netloc == host
 
 
-def _with_dependencies(
-    handler: Callable[[Any, dict[str, Any]], Awaitable[Any]],
-    connection_type: type[Request] | type[WebSocket],
-    dependencies: Mapping[str, inspect.Parameter],
-) -> Callable[..., Awaitable[Any]]:
-    """Give ``handler`` a signature FastAPI resolves: the connection plus the dependencies."""
-    names = list(dependencies)
-
-    async def endpoint(**kwargs: Any) -> Any:
-        connection = kwargs.pop("__ember_connection")
-        return await handler(connection, {name: kwargs[name] for name in names})
-
-    parameters = [
-        inspect.Parameter(
-            "__ember_connection", inspect.Parameter.KEYWORD_ONLY, annotation=connection_type
-        ),
-        *dependencies.values(),
-    ]
-    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    return endpoint
+def _page_url(connection: HTTPConnection) -> str:
+    """The page's URL as the browser shows it (for a socket: what the client reported)."""
+    if isinstance(connection, WebSocket):
+        path = connection.query_params.get("path", "/")
+        query = connection.query_params.get("qs", "").lstrip("?")
+    else:
+        path, query = connection.url.path, connection.url.query
+    return f"{path}?{query}" if query else path
 
 
-# The connection state the shim puts on the root, made visible. Apps restyle it in `head`
-# (their rules come later) or hide it with `[data-ember-root]::before {display: none}`.
-CONNECTION_CSS = (
-    "[data-ember-root].ember-disconnected::before,[data-ember-root].ember-error::before"
-    "{position:fixed;inset:0 0 auto 0;z-index:2147483647;padding:.4rem 1rem;"
-    "font:600 14px/1.4 system-ui,sans-serif;text-align:center;color:#fff;background:#9a3412;"
-    'content:"Connection lost \\2014  reconnecting\\2026"}'
-    '[data-ember-root].ember-error::before{background:#991b1b;content:"This page could not '
-    'reconnect. Reload it to continue."}'
-    "[data-ember-root].ember-disconnected [data-ember-live]{opacity:.65;transition:opacity .3s}"
-)
-
-
-def page_shell(mounted: Mount, body: str, token: str) -> str:
-    """The HTML document around a view's first paint."""
-    static = f"{mounted.prefix}/static"
-    config = {
-        "pathPrefix": f"{mounted.prefix}/",
-        "componentPath": f"ws?token={token}",
-        "socketPath": f"{mounted.prefix}/ws",
-    }
-    import_map = {
-        "imports": {
-            "react": f"{static}/preact.js",
-            "react-dom": f"{static}/preact-dom.js",
-            "react-dom/client": f"{static}/preact-dom.js",
-            "react/jsx-runtime": f"{static}/preact-jsx-runtime.js",
-        }
-    }
-    return (
-        "<!doctype html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(mounted.title)}</title>"
-        f'<script type="importmap">{_script_json(import_map)}</script>'
-        f"<style>{CONNECTION_CSS}</style>"
-        f"{mounted.head}</head><body>"
-        f'<div data-ember-root class="ember-root ember-static" '
-        f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
-        f"<div data-ember-static>{body}</div><div data-ember-live></div></div>"
-        f'<script type="module" src="{static}/ember.js"></script>'
-        "</body></html>"
-    )
-
-
-def _script_json(value: Any) -> str:
-    # JSON inside <script> must not be able to close the element.
-    return json.dumps(value).replace("<", "\\u003c")
+def _refuse_app(app: object, path: str) -> NoReturn:
+    if isinstance(app, APIRouter):
+        prefix = app.prefix or "<the prefix it is included with>"
+        msg = (
+            f"Expected the FastAPI app, got an APIRouter (prefix {app.prefix!r}). ember's "
+            "page, socket and static routes need fixed paths, which a router only gets when "
+            "it is included. Mount on the app instead, with the full path: "
+            f"ember.live.mount(app, {prefix + path!r}, ...)."
+        )
+    else:
+        msg = (
+            f"Expected a FastAPI app to mount into, got {type(app).__name__}. For a "
+            "Starlette app or another ASGI app, create a FastAPI app for the live pages and "
+            "mount it into yours with app.mount('/live', live_app)."
+        )
+    raise ConfigurationError(msg)
 
 
 def _carry_flash(response: Response, signed: str) -> None:

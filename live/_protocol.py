@@ -44,6 +44,7 @@ class CloseCode(enum.IntEnum):
     BAD_TOKEN = 4401
     FORBIDDEN_ORIGIN = 4403
     UNKNOWN_VIEW = 4404
+    SLOW_CLIENT = 4408
     TOO_MANY = 4429
 
 

@@ -53,11 +53,18 @@ async def run_session(
 ) -> None:
     """Serve ``session`` over ``websocket`` until either side closes it."""
     send_lock = asyncio.Lock()
+    send_timeout = ember.settings.send_timeout_seconds
 
     async def send(message: dict[str, Any]) -> None:
         data = orjson.dumps(message).decode()
         async with send_lock:
-            await websocket.send_text(data)
+            try:
+                async with asyncio.timeout(send_timeout):
+                    await websocket.send_text(data)
+            except TimeoutError:
+                reason = f"The client took none of its updates for {send_timeout:g} s."
+                logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
+                raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
         if telemetry.active:
             kind = message.get("type", "")
             telemetry.emit(
@@ -187,6 +194,10 @@ async def _dispatch(
         if isinstance(frame, LocationChange):
             await session._browser_moved(PageLocation(frame.path, frame.query_string))
             continue
+        if writer.sending:
+            # The client is not taking its output: handle nothing more until it does (or
+            # the send times out), so renders do not pile up behind a blocked socket.
+            await writer.sent()
         await _between_renders(layout)
         handler = layout.handler_for(frame.target)
         if handler is None:
@@ -297,7 +308,19 @@ class _Writer:
     def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
         self.send = send
         self._sending = False
+        self._sent: asyncio.Event | None = None  # made only while someone waits
         self._mirror = ModelMirror()
+
+    @property
+    def sending(self) -> bool:
+        """True while a render is being sent (seen from another task: the socket is full)."""
+        return self._sending
+
+    async def sent(self) -> None:
+        """Return once the render being sent has gone out."""
+        if self._sending:
+            self._sent = self._sent or asyncio.Event()
+            await self._sent.wait()
 
     async def run(self, layout: EmberLayout) -> None:
         while True:
@@ -308,6 +331,9 @@ class _Writer:
                     await self.send(message)
             finally:
                 self._sending = False
+                if self._sent is not None:
+                    self._sent.set()
+                    self._sent = None
 
     async def settle(self, layout: EmberLayout) -> None:
         """Return once no render is scheduled, running or being sent."""

@@ -34,7 +34,25 @@ class LiveSettings(BaseSettings):
         default_factory=list,
         description="Origins (scheme://host[:port]) allowed besides the page's own host.",
     )
-    max_frame_bytes: int = Field(default=1024 * 1024, gt=0)
+    max_frame_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="Largest frame a client may send, compressed and inflated (ember server).",
+    )
+    send_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A client that takes none of its output for this long is closed (4408).",
+    )
+    ws_ping_interval_seconds: float = Field(
+        default=20.0, gt=0, description="Seconds between the server's keepalive pings."
+    )
+    ws_ping_timeout_seconds: float = Field(
+        default=20.0, gt=0, description="A ping not answered within this is a dead client."
+    )
+    ws_compression: bool = Field(
+        default=True, description="permessage-deflate, bounded by EMBER_MAX_FRAME_BYTES."
+    )
     events_per_second: float = Field(
         default=100.0, gt=0, description="Frames a session may send per second, sustained."
     )

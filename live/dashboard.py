@@ -28,6 +28,7 @@ from reactpy import html
 
 from ember.pubsub import Presence
 
+from ._dashboard_jobs import JobQueues, queue_panel, read_queues, run_queue_action
 from ._mount import Ember
 from ._session import LiveSession
 from ._telemetry import TelemetryEvent, instrument_engine, instrument_pubsub, telemetry
@@ -215,18 +216,30 @@ def _table(title: str, header: tuple[str, ...], rows: list[tuple[Any, ...]], key
     )
 
 
-def _dashboard_view(stats: DashboardStats, interval: float) -> type[LiveView]:
+def _dashboard_view(
+    stats: DashboardStats, interval: float, jobs: JobQueues | None
+) -> type[LiveView]:
     class DashboardLive(LiveView):
         async def mount(
             self, params: Mapping[str, str], session: LiveSession, socket: Socket
         ) -> None:
-            socket.assign(tick=0.0)
+            socket.assign(tick=0.0, queues={})
+            if jobs is not None:
+                socket.assign(queues=await read_queues(jobs))
             if socket.connected:
                 socket.send_after(interval, _Refresh(at=time.time()))
 
         async def handle_info(self, message: Any, socket: Socket) -> None:
             socket.assign(tick=time.time())
+            if jobs is not None:
+                socket.assign(queues=await read_queues(jobs))
             socket.send_after(interval, _Refresh(at=time.time()))
+
+        async def handle_event(self, event: str, params: Any, socket: Socket) -> None:
+            if jobs is not None and await run_queue_action(jobs, event):
+                socket.assign(queues=await read_queues(jobs))
+                return
+            await super().handle_event(event, params, socket)
 
         def render(self, assigns: Mapping[str, Any]) -> Any:
             sessions = stats.sessions_by_view()
@@ -258,6 +271,7 @@ def _dashboard_view(stats: DashboardStats, interval: float) -> type[LiveView]:
                     if lag
                     else "PubSub lag: no messages from other workers yet",
                 ),
+                queue_panel(assigns["queues"], self.on) if jobs is not None else None,
                 _table(
                     "Database pools",
                     ("engine", "checked out", "size", "overflow"),
@@ -330,12 +344,14 @@ def install_dashboard(
     presence: Presence | None = None,
     presence_topics: Sequence[str] = (),
     engines: Sequence[Any] = (),
+    jobs: JobQueues | None = None,
 ) -> DashboardStats:
     """Mount the dashboard at ``path`` (behind ``guard``); returns its figures.
 
     SQL statement figures and connection pools appear for the SQLAlchemy ``engines``
     (statements also for engines passed to :func:`ember.live.instrument_engine`);
-    presence for the ``presence_topics`` of ``presence``.
+    presence for the ``presence_topics`` of ``presence``; with ``jobs`` (an
+    ``ember.jobs.Jobs``), a queue panel with retry and cancel buttons.
     """
     stats = DashboardStats(
         ember, presence=presence, presence_topics=presence_topics, engines=engines
@@ -344,7 +360,7 @@ def install_dashboard(
     ember.mount(
         app,
         path,
-        _dashboard_view(stats, interval),
+        _dashboard_view(stats, interval, jobs),
         title="ember dashboard",
         dependencies=dependencies,
     )

@@ -137,7 +137,12 @@ class LiveClient:
         headers = {"cookie": f"{FLASH_COOKIE}={carried}"} if carried else None
         response = await self.http.get(path, headers=headers)
         if response.status_code != 200:
-            msg = f"GET {path} answered {response.status_code}, expected 200 with an ember page."
+            moved = response.headers.get("location")
+            detail = f" (redirect to {moved})" if moved else f": {response.text[:200]}"
+            msg = (
+                f"GET {path} answered {response.status_code}{detail}, expected 200 with an "
+                "ember page."
+            )
             raise LiveTestError(msg)
         found = _CONFIG.search(response.text)
         if found is None:
@@ -387,9 +392,12 @@ class LivePage:
         if self.response.url.query:
             query["qs"] = "?" + self.response.url.query.decode()
         url += ("&" if "?" in url else "?") + urlencode(query)
-        socket = AsgiWebSocket(
-            self.client.app, url, {**self.client._headers, "origin": self._origin}
-        )
+        headers = {**self.client._headers, "origin": self._origin}
+        # As a browser does: the cookies the client holds for this URL go along.
+        cookie = self.client.http.build_request("GET", url).headers.get("cookie")
+        if cookie:
+            headers["cookie"] = cookie
+        socket = AsgiWebSocket(self.client.app, url, headers)
         try:
             async with anyio.create_task_group() as group:
                 try:

@@ -77,7 +77,12 @@ def demo_command(host: str, port: int) -> None:
     pubsub = os.environ.get("EMBER_PUBSUB_URL") or "memory://"
     print(f"ember demo: database {describe_database(db.database_url())}", flush=True)
     print(f"ember demo: PubSub {describe_pubsub(pubsub)}", flush=True)
-    config = uvicorn.Config(APP, host=host, port=port, log_level="info")
+    from ember.live import load_settings
+    from ember.live.serving import uvicorn_options
+
+    # The per-socket bounds ember server uses (docs/security.md).
+    options = uvicorn_options(load_settings())
+    config = uvicorn.Config(APP, host=host, port=port, log_level="info", **options)
     server = _Server(config)
     shown = f"[{host}]" if ":" in host else host
     server.url = f"http://{shown}:{sock.getsockname()[1]}/"

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 import enum
 from typing import Annotated
 
 from pydantic import BaseModel, Field
-from sqlalchemy import CheckConstraint, ForeignKey, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    MetaData,
+    Numeric,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ember.data import NAMING_CONVENTION, Embedded
@@ -72,3 +84,20 @@ class LongNamed(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     an_equally_long_column_name_value: Mapped[str] = mapped_column(String(50), unique=True)
+
+
+class Account(Base):
+    """Case-insensitive logins (a unique expression index), lists, and every scalar type."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (Index("ix_accounts_lower_email", func.lower(text("email")), unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str | None] = mapped_column(String(5), default=None)
+    pets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    ratio: Mapped[float | None] = mapped_column(default=None)
+    balance: Mapped[decimal.Decimal | None] = mapped_column(Numeric(10, 2), default=None)
+    visits: Mapped[int] = mapped_column(default=0)
+    joined: Mapped[datetime.datetime | None] = mapped_column(default=None)

@@ -120,6 +120,15 @@ async def test_demo_mounts_the_storybook_when_ember_has_one(tmp_path):
         assert page.find("nav a[href='/storybook/']").text() == "Storybook"
 
 
+async def test_demo_handler_failure_closes_with_1011(tmp_path):
+    # Regression: the timeline's teardown swallowed the failure and its pages closed with
+    # 1000 ("normal"), so monitoring saw clean closes.
+    async with running(tmp_path) as client:
+        page = await client.live("/")
+        await page.fire("#compose", "onSubmit", 5)  # not an event: the handler raises
+        assert await page.wait_closed() == 1011
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database(request, tmp_path, monkeypatch) -> AsyncIterator[str]:
     """The demo's database URL: a SQLite file, or a fresh schema on PostgreSQL."""
@@ -229,12 +238,3 @@ def test_demo_times_show_the_date_unless_today():
     local = then.astimezone()
     assert older["children"] == [f"4 Mar 2025, {local:%H:%M}"]
     assert older["attributes"]["dateTime"] == local.isoformat()
-
-
-async def test_demo_handler_failure_closes_with_1011(tmp_path):
-    # Regression: the timeline's teardown swallowed the failure and its pages closed with
-    # 1000 ("normal"), so monitoring saw clean closes.
-    async with running(tmp_path) as client:
-        page = await client.live("/")
-        await page.fire("#compose", "onSubmit", 5)  # not an event: the handler raises
-        assert await page.wait_closed() == 1011

@@ -15,7 +15,7 @@ DOCS = Path(__file__).parents[2] / "docs" / "jobs.md"
 SOURCES = Path(__file__).parent / "docs_src"
 
 
-@pytest.mark.parametrize("name", ["shop.py"])
+@pytest.mark.parametrize("name", ["shop.py", "shop_tests.py"])
 def test_docs_include_the_sample_verbatim(name: str) -> None:
     assert (SOURCES / name).read_text() in DOCS.read_text()
 
@@ -38,3 +38,10 @@ async def test_place_order_sends_the_confirmation_once(shop: ModuleType) -> None
     order_id = await shop.place_order("ada@example.com")
     async with shop.jobs.worker({"mail": 1}):
         await eventually(lambda: shop.outbox == [f"ada@example.com: order {order_id} confirmed"])
+
+
+async def test_the_testing_sample_passes(shop: ModuleType) -> None:
+    from tests.jobs.docs_src import shop_tests
+
+    await shop_tests.test_placing_an_order_queues_its_confirmation()
+    await shop_tests.test_inline_sends_at_once()
