@@ -353,10 +353,11 @@
     let seq = 0;
     let transport = null; // sends a frame while the page is live
     const queue = []; // frames made while it is not: sent once it is live again
-    const inflight = []; // {seq, el, cls, form, sent}
+    const inflight = []; // {seq, el, target, cls, form, sent}
     const busyForms = new Set();
     function pendingFrom(el) {
-      for (const entry of inflight) if (entry.el === el) return true;
+      // An event from el, or fired on an ancestor (a form's onChange) by el, not yet answered.
+      for (const entry of inflight) if (entry.el === el || entry.target === el) return true;
       return false;
     }
     function describe(el) {
@@ -437,7 +438,7 @@
       if (event.target && event.target !== el) event.target.__emberTyped = false;
       if (form) for (const field of Array.from(form.elements)) field.__emberTyped = false;
       const frame = { type: "layout-event", target: handler.target, data: [data], seq: number };
-      const entry = { seq: number, el, cls, form, sent: !!transport };
+      const entry = { seq: number, el, target: event.target, cls, form, sent: !!transport };
       inflight.push(entry);
       if (transport) transport(frame);
       else queue.push([frame, entry]);
