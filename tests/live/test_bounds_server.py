@@ -26,6 +26,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from ember.live import PROTOCOL_VERSION
 from tests._server import Server
 
 APP = "tests.live.apps.bounds_app:app"
@@ -94,7 +95,7 @@ def socket_url(server: EmberServer, path: str = "/bounds") -> str:
     found = CONFIG.search(page)
     assert found is not None
     config = json.loads(html.unescape(found.group(1)))
-    query = urlencode({"path": path, "protocol": 3})
+    query = urlencode({"path": path, "protocol": PROTOCOL_VERSION})
     return f"{config['pathPrefix']}{config['componentPath']}&{query}"
 
 
