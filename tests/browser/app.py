@@ -14,14 +14,6 @@ from ember.live import LiveView, Socket, form_data, mount, on_event, use_flash
 app = FastAPI()
 
 
-@app.middleware("http")
-async def script_src_self(request: Any, call_next: Any) -> Any:
-    # Every page of these tests runs under the strictest script policy ember supports.
-    response = await call_next(request)
-    response.headers["Content-Security-Policy"] = "script-src 'self'"
-    return response
-
-
 @app.get("/api/health")
 def health() -> dict[str, str]:
     return {"status": "ok"}
