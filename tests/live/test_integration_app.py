@@ -62,7 +62,7 @@ def test_mounting_leaves_the_openapi_schema_and_the_routes_unchanged(example, tm
     assert {line.path for line in new[len(old) :]} == {
         "/live/items",
         "/live/items/_ember/ws",
-        "/live/items/_ember/static",
+        "/live/items/_ember/static/{name}",
     }
 
 
