@@ -6,8 +6,8 @@ text of every message), for:
 
 * reactpy: stock ``reactpy.core.layout.Layout`` with a component that keeps the rows in
   ``use_state`` and renders them all (what ReactPy sends: the component's whole subtree);
-* ember diff: the same component in ember's layout, through ember's diffing writer
-  (``ember.live._diff``): fewer bytes, but ReactPy still renders every row;
+* ember diff: the same component in ember's engine (``ember.live._engine``), whose
+  reconciler writes ops for what changed: fewer bytes, but every row is rendered again;
 * ember stream: the rows in a ``use_stream`` stream (``ember.live._stream``).
 
 Two changes: insert one row at the top, and update one row in the middle. Figures are
@@ -38,8 +38,7 @@ from reactpy import component, html, use_state
 from reactpy.core.layout import Layout
 
 from ember.live import Stream, use_stream
-from ember.live._diff import ModelMirror
-from ember.live._reactpy import EmberLayout
+from ember.live._engine import Engine
 
 
 def make_row(number: int, version: int = 0) -> dict[str, Any]:
@@ -112,15 +111,11 @@ class Sample:
     bytes: list[int]
 
 
-async def measure(
-    layout_type: type[Layout], target: Target, diffed: bool, reps: int
-) -> dict[str, Sample]:
+async def measure(target: Target, reps: int) -> dict[str, Sample]:
+    """Stock ReactPy: each render's ``layout-update`` message, whole."""
     samples = {"insert": Sample([], []), "update": Sample([], [])}
-    async with layout_type(target.root) as layout:
-        mirror = ModelMirror()
-        first = await layout.render()
-        for message in mirror.messages(first) if diffed else [first]:
-            orjson.dumps(message)
+    async with Layout(target.root) as layout:
+        orjson.dumps(await layout.render())
         gc.collect()
         gc.freeze()  # the page's long-lived structures stay out of the young generations
         for rep in range(reps):
@@ -133,13 +128,36 @@ async def measure(
                     target.insert(1_000_000 + rep)
                 else:
                     target.update(rep * 7 % 100 + 1, rep + 1)
-                update = await waiting
-                messages = list(mirror.messages(update)) if diffed else [update]
-                size = sum(len(orjson.dumps(m)) for m in messages)
+                size = len(orjson.dumps(await waiting))
                 elapsed = (time.perf_counter() - started) * 1000
                 samples[kind].ms.append(elapsed)
                 samples[kind].bytes.append(size)
         gc.unfreeze()
+    return samples
+
+
+async def measure_engine(target: Target, reps: int) -> dict[str, Sample]:
+    """ember's engine: each pass's ``ember-patch`` message."""
+    samples = {"insert": Sample([], []), "update": Sample([], [])}
+    engine = Engine(target.root)
+    orjson.dumps({"type": "layout-update", "path": "", "model": engine.mount()})
+    gc.collect()
+    gc.freeze()
+    try:
+        for rep in range(reps):
+            for kind in ("insert", "update"):
+                started = time.perf_counter()
+                if kind == "insert":
+                    target.insert(1_000_000 + rep)
+                else:
+                    target.update(rep * 7 % 100 + 1, rep + 1)
+                size = len(orjson.dumps({"type": "ember-patch", "ops": engine.render()}))
+                elapsed = (time.perf_counter() - started) * 1000
+                samples[kind].ms.append(elapsed)
+                samples[kind].bytes.append(size)
+    finally:
+        gc.unfreeze()
+        await engine.close()
     return samples
 
 
@@ -154,9 +172,9 @@ async def run(sizes: list[int], reps: int) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for size in sizes:
-        base = await measure(Layout, plain_target(size), False, reps)
-        diff = await measure(EmberLayout, plain_target(size), True, reps)
-        stream = await measure(EmberLayout, stream_target(size), True, reps)
+        base = await measure(plain_target(size), reps)
+        diff = await measure_engine(plain_target(size), reps)
+        stream = await measure_engine(stream_target(size), reps)
         for kind in ("insert", "update"):
             reference = base[kind]
             for name, sample in (
@@ -190,7 +208,7 @@ def main() -> None:
             "",
             f"`{command}`",
             "",
-            f"Python {platform.python_version()}, {platform.machine()}; in-process layouts, "
+            f"Python {platform.python_version()}, {platform.machine()}; in process, "
             f"{args.reps} updates of each kind per target; server time = from the change until "
             "every message is serialised; bytes = JSON text of those messages.",
             "",

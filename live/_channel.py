@@ -27,6 +27,7 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ._engine import Engine
+from ._limits import SendDeadline
 from ._patch import apply_ops
 from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Ping
 from ._reactpy import Component, Connection, ConnectionContext, Location, call_handler
@@ -115,11 +116,22 @@ async def run_channel(
 ) -> None:
     """Serve ``session`` over ``websocket`` until either side closes it."""
     send_lock = asyncio.Lock()
+    deadline = SendDeadline(ember.settings.send_timeout_seconds)
 
     async def send(message: dict[str, Any]) -> None:
         data = orjson.dumps(message).decode()
         async with send_lock:
-            await websocket.send_text(data)
+            deadline.begin()
+            try:
+                await websocket.send_text(data)
+            except asyncio.CancelledError:
+                if not deadline.expired:
+                    raise
+                reason = f"The client took none of its updates for {deadline.seconds:g} s."
+                logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
+                raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
+            finally:
+                deadline.end()
         if telemetry.active:
             telemetry.emit(
                 "ember.live.send",
@@ -131,7 +143,10 @@ async def run_channel(
             )
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
-    failures: list[BaseException] = []  # kept as well as raised, as in _runner
+    # The first failure is kept here as well as raised: a teardown that awaits inside the
+    # cancelled session (a view's unmount, an effect's stop) can replace the raised error
+    # with a cancellation, and the socket then closed as if all went well (1000).
+    failures: list[BaseException] = []
     await _load_snapshot(ember, session)
     session._saved_snapshot = _digest(session._snapshot.encode())
     mailbox = Mailbox()
@@ -165,7 +180,7 @@ async def run_channel(
                         _process(ember, mounted, session, engine, mailbox, send),
                         f"ember channel {session.id}",
                     )
-                    await _read(ember, websocket, mailbox)  # type: ignore[arg-type]
+                    await _read(ember, websocket, mailbox)
                     group.cancel_scope.cancel()
             finally:
                 with anyio.CancelScope(shield=True):
@@ -175,6 +190,7 @@ async def run_channel(
     finally:
         if failures:
             close = _close_for(failures[0], session, mounted)
+        deadline.close()
         session._mailbox = None
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed

@@ -50,9 +50,8 @@ from ._html import model_to_html
 from ._limits import ClientLimits
 from ._logging import install_log_redaction
 from ._protocol import PROTOCOL_VERSION, CloseCode
-from ._reactpy import Component, Connection, ConnectionContext, Location, render_first_model
+from ._reactpy import Component, Connection, ConnectionContext, Location
 from ._recovery import RecoveryStore, create_store
-from ._runner import run_session
 from ._session import LiveSession, PageLocation
 from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings, load_settings, warn_development_key
 from ._shell import page_shell
@@ -366,9 +365,7 @@ class Ember:
                     location=Location(path=connection.url.path, query_string=connection.url.query),
                     carrier=connection,
                 )
-                ember_engine = self.settings.engine == "ember"
-                render = first_paint_model if ember_engine else render_first_model
-                model = await render(
+                model = await first_paint_model(
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
@@ -499,8 +496,7 @@ class Ember:
         self.sessions[session.id] = session
         self.watchdog.acquire()
         try:
-            run = run_channel if self.settings.engine == "ember" else run_session
-            await run(self, mounted, session, connection)
+            await run_channel(self, mounted, session, connection)
         finally:
             self.watchdog.release()
             if self.sessions.get(session.id) is session:

@@ -10,7 +10,7 @@ events have landed. Every frame is checked here before anything reaches ReactPy.
 The server sends ``layout-update`` (the whole model, for the first render of a socket: the
 client adopts the server-rendered DOM against it), ``ember-patch``
 ``{"type": "ember-patch", "ops": [...]}`` for every later render (only what changed, and
-stream operations: made by ``ember.live._diff``, written as ``ember.live._patch`` defines),
+stream operations: made by the engine's reconciler, written as ``ember.live._patch`` defines),
 ``ember-ack`` ``{"type": "ember-ack", "seq": n}`` once the event ``n`` (and every earlier
 one) has been handled and the renders it caused are sent, ``ember-navigate`` and
 ``ember-pong``. The client sends the version it speaks as the ``protocol`` query

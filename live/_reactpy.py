@@ -2,379 +2,45 @@
 
 Everything else in ember imports ReactPy's public names (``reactpy.component``,
 ``reactpy.html``, the hooks) or goes through this module, so an upgrade of ReactPy touches
-this file only. What it adds to ReactPy's ``Layout``:
-
-- state set from a worker thread (a sync handler) schedules its render on the event loop
-  (ReactPy's ``LifeCycleHook.schedule_render`` is wrapped for that, once, at import);
-- snake_case handler names (``on_click``) become camelCase (``onClick``) at render time, so
-  the browser fires them, and every element's attributes pass ember's attribute rules
-  (``live/_sanitize.py``: no inline JavaScript, no script URLs, one spelling per name);
-- a handler lookup by target, so ember can reject events for handlers the current render
-  did not emit instead of letting ReactPy open a queue and a task per unknown target.
+this file only. ReactPy is ember's component language; ember's engine
+(``ember.live._engine``) renders the components. What the engine needs from ReactPy is
+here: its hook stack and a hook object ReactPy's hooks accept (:class:`EngineHook`), the
+element checks made at render time (snake_case handler names become camelCase, every
+element's attributes pass ``live/_sanitize.py``, ``reactpy.web`` modules and inline
+JavaScript are refused), the handler wire shape, and how a handler is called (async on the
+loop, sync in a worker thread).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
-import copy
 import inspect
-import itertools
 import logging
 import re
-import threading
-import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-import anyio
-import anyio.lowlevel
-from reactpy.core._life_cycle_hook import HOOK_STACK, LifeCycleHook
+from reactpy.core._life_cycle_hook import HOOK_STACK
 from reactpy.core.events import EventHandler
 from reactpy.core.hooks import ConnectionContext as ConnectionContext
-from reactpy.core.layout import Layout
 from reactpy.types import BaseEventHandler as BaseEventHandler
 from reactpy.types import Component, Connection, Event, Location
 
-from ._boundary import BoundaryContext, render_error_model
 from ._errors import RenderError
-from ._reporting import report_error
 from ._sanitize import refused_element, safe_attributes
-from ._telemetry import telemetry
 from ._threads import offload
 
 logger = logging.getLogger("ember.live")
 
-__all__ = [
-    "Component",
-    "Connection",
-    "ConnectionContext",
-    "EmberLayout",
-    "Location",
-    "UpdateMessage",
-    "render_first_model",
-]
-
-UpdateMessage = dict[str, Any]
-"""A ``layout-update`` message: ``{"type": "layout-update", "path": str, "model": dict}``."""
+__all__ = ["Component", "Connection", "ConnectionContext", "EngineHook", "Location"]
 
 T = TypeVar("T")
-FIRST_PAINT_RERENDERS = 10
 _SNAKE_HANDLER = re.compile(r"^on_[a-z0-9_]+$")
 
 
 def _camel_handler_name(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-STREAM_ATTRIBUTE = "data-ember-stream"
-
-
-class _StreamAwareLayout(Layout):
-    """Renders in order, and lets go of stream rows once they are sent.
-
-    Stream rows (``ember.live._stream``) are rendered once and sent; the layout then drops
-    their models (the container's children, once its render was handed out, and the rows'
-    model states), so the server keeps no copy of the list. Their handlers stay reachable
-    here, per container and row key, until the row leaves the page. Rows holding
-    components stay mounted until the container's next render, as ReactPy would do.
-    """
-
-    _kept_handlers: dict[str, BaseEventHandler]
-    _rows_by_stream: dict[str, dict[Any, list[str]]]
-    _done_order: dict[asyncio.Task[Any], int]
-    _containers: dict[asyncio.Task[Any] | None, list[dict[str, Any]]]
-    _handed_out: list[dict[str, Any]]
-
-    def _kept(self) -> dict[str, BaseEventHandler]:
-        if "_kept_handlers" not in self.__dict__:
-            self._kept_handlers, self._rows_by_stream, self._done_order = {}, {}, {}
-            self._containers, self._handed_out = {}, []
-        return self._kept_handlers
-
-    def kept_handler(self, target: str) -> BaseEventHandler | None:
-        return self._kept().get(target)
-
-    def _schedule_render_task(self, lcs_id: Any) -> None:
-        super()._schedule_render_task(lcs_id)
-        task = self._render_tasks_by_id.get(lcs_id)
-        self._kept()
-        if task is not None and task not in self._done_order:
-            self._done_order[task] = 0
-            task.add_done_callback(self._note_done)
-
-    def _note_done(self, task: asyncio.Task[Any]) -> None:
-        if task in self._done_order:
-            self._done_order[task] = next(_DONE_COUNTER)
-
-    async def render(self) -> Any:
-        # The previous render has been handed out (and sent): its stream rows can go.
-        self._kept()
-        for container in self._handed_out:
-            container["children"] = []
-        self._handed_out = []
-        return await super().render()
-
-    async def _parallel_render(self) -> Any:
-        # ReactPy returns any finished render; ember returns them in the order they
-        # finished, so an older subtree never lands after a newer one (stream operations
-        # in a render must reach the client in order).
-        while True:
-            await self._render_tasks_ready.acquire()
-            if not self._render_tasks:
-                continue
-            done, _ = await asyncio.wait(self._render_tasks, return_when=asyncio.FIRST_COMPLETED)
-            order = self._done_order
-            task = min(done, key=lambda t: order.get(t) or 0)
-            self._render_tasks.discard(task)
-            order.pop(task, None)
-            containers = self._containers.pop(task, [])
-            try:
-                result = task.result()
-            except asyncio.CancelledError:
-                continue
-            self._handed_out = containers
-            return result
-
-    async def _render_model_children(
-        self, exit_stack: Any, old_state: Any, new_state: Any, raw_children: Any
-    ) -> None:
-        mark = new_state.model.current.get("attributes", {}).get(STREAM_ATTRIBUTE)
-        if not hasattr(mark, "ops"):
-            await super()._render_model_children(exit_stack, old_state, new_state, raw_children)
-            return
-        kept = self._kept()
-        rows = self._rows_by_stream.setdefault(str(mark), {})
-        gone = list(rows) if mark.fresh or mark.reset else mark.deleted
-        for key in gone:
-            for target in rows.pop(key, ()):
-                kept.pop(target, None)
-        await super()._render_model_children(exit_stack, old_state, new_state, raw_children)
-        for key, child in list(new_state.children_by_key.items()):
-            for target in rows.pop(key, ()):
-                kept.pop(target, None)
-            alive = mark.alive(key)  # not deleted since (renders can finish late)
-            states = list(_states_of(child))
-            holds_components = any(state.is_component_state for state in states)
-            targets: list[str] = []
-            for state in states:
-                targets.extend(state.targets_by_event.values())
-            if not holds_components:
-                # ReactPy would unmount the row at the container's next render; it goes
-                # now, and its handlers move here (or go, if the row is already deleted).
-                del new_state.children_by_key[key]
-                for target in targets:
-                    handler = self._event_handlers.pop(target, None)
-                    if handler is not None and alive:
-                        kept[target] = handler
-            elif alive:
-                for target in targets:
-                    kept[target] = self._event_handlers[target]
-            if alive:
-                rows[key] = targets
-        self._containers.setdefault(asyncio.current_task(), []).append(new_state.model.current)
-
-    async def _unmount_model_states(self, old_states: list[Any]) -> None:
-        kept = self._kept()
-        if self._rows_by_stream:
-            for state in (s for old in old_states for s in _states_of(old)):
-                current = getattr(state.model, "current", None) or {}
-                mark = current.get("attributes", {}).get(STREAM_ATTRIBUTE)
-                if hasattr(mark, "ops"):
-                    for targets in self._rows_by_stream.pop(str(mark), {}).values():
-                        for target in targets:
-                            kept.pop(target, None)
-        # ReactPy's own loop, tolerant of a state unmounted twice: a component that
-        # re-renders by itself while its parent re-renders it inline (a stream insert and
-        # a state change in one handler) renders both from the same old children, and
-        # ReactPy then failed with a KeyError on the second unmount.
-        to_unmount = old_states[::-1]
-        states = self._model_states_by_life_cycle_state_id
-        while to_unmount:
-            state = to_unmount.pop()
-            for target in state.targets_by_event.values():
-                self._event_handlers.pop(target, None)
-            if state.is_component_state and states.pop(state.life_cycle_state.id, None):
-                await state.life_cycle_state.hook.affect_component_will_unmount()
-            to_unmount.extend(state.children_by_key.values())
-
-
-def _states_of(state: Any) -> Iterator[Any]:
-    pending = [state]
-    while pending:
-        current = pending.pop()
-        yield current
-        pending.extend(current.children_by_key.values())
-
-
-_DONE_COUNTER = itertools.count(1)
-
-
-class EmberLayout(_StreamAwareLayout):
-    """ReactPy's ``Layout`` with ember's render-time checks and thread-safe scheduling."""
-
-    def __init__(self, root: Any, *, context: str = "") -> None:
-        super().__init__(root)
-        self.context = context
-        """Who this layout renders for (session and view), for log lines."""
-
-    async def __aenter__(self) -> EmberLayout:
-        await super().__aenter__()
-        return self
-
-    async def __aexit__(self, *exc_info: Any) -> None:
-        # A session closes its layout inside its cancelled task group: unshielded, the
-        # first component whose effects are awaited is cancelled there, the unmount stops,
-        # and every later component's effect tasks stay pending until they are collected.
-        with anyio.CancelScope(shield=True):
-            await super().__aexit__(*exc_info)
-
-    async def _create_layout_update(self, old_state: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return await super()._create_layout_update(old_state)
-        finally:
-            if telemetry.active:
-                elapsed = (time.perf_counter() - started) * 1000
-                telemetry.emit("ember.live.render", elapsed, where=self.context)
-
-    def _schedule_render_task(self, lcs_id: Any) -> None:
-        # State set by a worker thread can land after the layout closed; nothing to render.
-        if not hasattr(self, "_model_states_by_life_cycle_state_id"):
-            return
-        super()._schedule_render_task(lcs_id)
-
-    async def _render_component(
-        self,
-        exit_stack: Any,
-        old_state: Any,
-        parent: Any,
-        index: int,
-        key: Any,
-        component: Any,
-    ) -> Any:
-        token = _RENDER_FAILURE.set(None)
-        try:
-            new_state = await super()._render_component(
-                exit_stack, old_state, parent, index, key, component
-            )
-            failure = _RENDER_FAILURE.get()
-        finally:
-            _RENDER_FAILURE.reset(token)
-        if failure is None or "error" not in new_state.model.current:
-            return new_state
-        name = getattr(component.type, "__qualname__", repr(component.type))
-        logger.error(
-            "Component %s failed to render (%s); only it is replaced",
-            name,
-            self.context,
-            exc_info=failure,
-        )
-        report_error(failure, kind="render", component=name, where=self.context)
-        report = new_state.life_cycle_state.hook.get_context_provider(BoundaryContext)
-        if report is not None and report.value is not None:
-            report.value(failure)
-        new_state.model.current = render_error_model()
-        return new_state
-
-    def _render_model_attributes(
-        self, old_state: Any, new_state: Any, raw_model: dict[str, Any]
-    ) -> None:
-        if raw_model.get("inlineJavaScript"):
-            names = ", ".join(sorted(raw_model["inlineJavaScript"]))
-            msg = (
-                f"<{raw_model.get('tagName')}> has string event attributes ({names}). ember "
-                "refuses inline JavaScript because a string there runs as code in the "
-                "browser; pass a Python function as the handler instead."
-            )
-            raise RenderError(msg)
-        tag = raw_model.get("tagName", "")
-        if tag[:1] in "sSbB":
-            refused = refused_element(tag)
-            if refused is not None:
-                raise RenderError(refused)
-        attributes = raw_model.get("attributes")
-        if attributes:
-            safe = safe_attributes(tag, attributes, self.context)
-            if safe is not attributes:
-                raw_model = {**raw_model, "attributes": safe}
-        handlers = raw_model.get("eventHandlers")
-        if handlers:
-            fixed = _normalise_handlers(handlers)
-            if fixed is not handlers:
-                raw_model = {**raw_model, "eventHandlers": fixed}
-        super()._render_model_attributes(old_state, new_state, raw_model)
-
-    def handler_for(self, target: str) -> BaseEventHandler | None:
-        """The handler the current render emitted under ``target``, or None."""
-        return self._event_handlers.get(target) or self.kept_handler(target)
-
-    def has_handler(self, target: str) -> bool:
-        return self.handler_for(target) is not None
-
-    def record_event_seq(self, target: str, seq: int) -> None:
-        """Remember the client's sequence number so ReactPy echoes it back as ``ackSeq``."""
-        seen = self._last_event_seq_by_target
-        if seq > seen.get(target, -1):
-            seen[target] = seq
-
-    def has_pending_renders(self) -> bool:
-        """True while a render is scheduled or running."""
-        return bool(self._render_tasks)
-
-    def running_renders(self) -> list[asyncio.Task[Any]]:
-        """The renders that have started and not finished.
-
-        ReactPy renders a component and then its children in one task, with awaits in
-        between; an event handled in such a gap would see the parent rendered and its
-        children not (a form, say, whose inputs have not registered their values yet).
-        """
-        return [task for task in self._render_tasks if not task.done()]
-
-    async def next_update(self) -> UpdateMessage:
-        """Wait for the next render and return its ``layout-update`` message."""
-        return cast(UpdateMessage, await self.render())
-
-
-# A sync handler runs in a worker thread, and the state it sets schedules a render from
-# there. ReactPy's hook keeps a "render scheduled" flag that the loop resets while rendering,
-# so scheduling from another thread races with it (a lost render). Every schedule is
-# therefore moved onto the loop that runs the handler's session.
-_HANDLER_LOOP: contextvars.ContextVar[tuple[asyncio.AbstractEventLoop, int]] = (
-    contextvars.ContextVar("ember_handler_loop")
-)
-_original_schedule_render = LifeCycleHook.schedule_render
-
-
-def _schedule_render_on_loop(hook: LifeCycleHook) -> None:
-    home = _HANDLER_LOOP.get(None)
-    if home is not None and threading.get_ident() != home[1]:
-        home[0].call_soon_threadsafe(_original_schedule_render, hook)
-        return
-    _original_schedule_render(hook)
-
-
-LifeCycleHook.schedule_render = _schedule_render_on_loop  # type: ignore[method-assign, assignment]
-
-
-# ReactPy logs a failed render itself and renders nothing; ember logs it once with the
-# session's context and renders a fallback. This filter takes ReactPy's record out of the
-# log and hands its exception to EmberLayout (same task, so a context variable carries it).
-_RENDER_FAILURE: contextvars.ContextVar[BaseException | None] = contextvars.ContextVar(
-    "ember_render_failure", default=None
-)
-
-
-class _RenderFailureFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.getMessage().startswith("Failed to render") and record.exc_info:
-            _RENDER_FAILURE.set(record.exc_info[1])
-            return False
-        return True
-
-
-logging.getLogger("reactpy.core.layout").addFilter(_RenderFailureFilter())
 
 
 def _normalise_handlers(
@@ -423,8 +89,6 @@ async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
     args = [Event(item) if isinstance(item, dict) else item for item in data]
     function = cast(Callable[[list[Any]], Awaitable[None]], handler.function)
     if is_sync_handler(handler):
-        # The context (and so this value) is copied into the worker thread.
-        _HANDLER_LOOP.set((asyncio.get_running_loop(), threading.get_ident()))
         # The wrapper coroutine is made in the thread: if the session ends before the thread
         # starts, no coroutine is left behind un-awaited.
         await offload(lambda: _drive_to_completion(cast(Coroutine[Any, Any, None], function(args))))
@@ -435,35 +99,11 @@ async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
 async def run_in_thread(function: Callable[..., T], *args: Any) -> T:
     """Run a blocking ``function(*args)`` in a worker thread, as sync handlers run.
 
-    State it sets through hooks is rendered on the event loop, safely. Use it from an
-    async handler that must call blocking code.
+    State it sets through hooks is rendered on the event loop, safely (the engine moves
+    a render asked for from another thread onto its loop). Use it from an async handler
+    that must call blocking code.
     """
-    _HANDLER_LOOP.set((asyncio.get_running_loop(), threading.get_ident()))
     return await offload(lambda: function(*args))
-
-
-async def render_first_model(root: Component, *, context: str = "") -> dict[str, Any]:
-    """Render ``root`` once through a real Layout and return its VDOM model.
-
-    Used for the server-rendered first paint: hooks work (ReactPy's own
-    ``reactpy_to_string`` renders outside a Layout, where they do not), and the layout is
-    closed again, so effects are cleaned up.
-    """
-    from ._diff import set_pointer
-
-    async with EmberLayout(root, context=context) as layout:
-        model = cast(dict[str, Any], (await layout.next_update())["model"])
-        # State set during the first render (an error boundary catching a child, say)
-        # renders again at once; the page should show that, not the moment before.
-        for _ in range(FIRST_PAINT_RERENDERS):
-            await anyio.lowlevel.checkpoint()
-            if not layout.has_pending_renders():
-                break
-            # Copies: the layout lets go of stream rows it handed out at its next render.
-            model = copy.deepcopy(model)
-            update = await layout.next_update()
-            set_pointer(model, update["path"], copy.deepcopy(update["model"]))
-    return model
 
 
 # -- ember's engine: the hook object and the pieces of ReactPy's hook protocol it drives --------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._diff import STREAM_ATTRIBUTE, _as_text, _diff_mapping, _stream_ops, sent_whole
+from ._diff import STREAM_ATTRIBUTE, as_text, diff_mapping, sent_whole, stream_ops
 from ._errors import RenderError
 from ._patch import Op, Path, encode_child
 from ._reactpy import (
@@ -280,9 +280,9 @@ class Reconciler:
             for field in ("attributes", "eventHandlers"):
                 before, after = old_model.get(field) or {}, model.get(field) or {}
                 if field == "attributes" and STREAM_ATTRIBUTE in after:
-                    before, after = _as_text(before), _as_text(after)
+                    before, after = as_text(before), as_text(after)
                 if before != after:
-                    _diff_mapping(before, after, [*path, field], ops)
+                    diff_mapping(before, after, [*path, field], ops)
         node.model = model
         mark = attributes.get(STREAM_ATTRIBUTE) if attributes else None
         if mark is not None and hasattr(mark, "ops"):
@@ -324,7 +324,7 @@ class Reconciler:
                 del node.children[key]
         self._sent_rows.append(node.model)
         if ops is not None and path is not None:
-            _stream_ops(old_model, node.model, mark, path, ops, self._seen)
+            stream_ops(old_model, node.model, mark, path, ops, self._seen)
 
     def _release_sent_rows(self) -> None:
         """The rows of the last pass have been sent: the server keeps no copy."""

@@ -103,10 +103,6 @@ class LiveSettings(BaseSettings):
         description="Where session snapshots live: memory:// (this process) or redis://…",
     )
     recovery_ttl_seconds: int = Field(default=3600, gt=0)
-    engine: Literal["reactpy", "ember"] = Field(
-        default="reactpy",
-        description="What renders live views: ember's own engine, or ReactPy's Layout.",
-    )
     content_security_policy: str = Field(
         default=DEFAULT_CONTENT_SECURITY_POLICY,
         description="The Content-Security-Policy header of ember's pages ('' sends none).",

@@ -4,7 +4,8 @@ Like LiveView's streams. A :class:`Stream` remembers the keys of the rows in the
 the operations not yet rendered; the items themselves are kept only until their row is
 rendered. ``stream.render(row)`` returns the container component: it renders only the rows
 that changed, and its mark (``data-ember-stream``) carries the operations, which the
-session's diff (``ember.live._diff``) sends as list operations on the container's children.
+engine's reconciler (``ember.live._reconcile``) sends as list operations on the
+container's children.
 A re-render of the surrounding component re-renders no row.
 """
 

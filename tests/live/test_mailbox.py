@@ -82,8 +82,8 @@ async def _ten() -> int:
     return 10
 
 
-def _app(pubsub: PubSub, engine: str) -> FastAPI:
-    ember = Ember(LiveSettings(secret_key=SECRET, engine=engine), pubsub=pubsub)
+def _app(pubsub: PubSub) -> FastAPI:
+    ember = Ember(LiveSettings(secret_key=SECRET), pubsub=pubsub)
     app = FastAPI()
     ember.mount(app, "/counter", CounterLive, dependencies={"pubsub": lambda: pubsub})
     return app
@@ -91,7 +91,7 @@ def _app(pubsub: PubSub, engine: str) -> FastAPI:
 
 @pytest.mark.parametrize("button", ["broadcast", "async", "timer"])
 async def test_message_during_a_suspended_handler_waits_for_it(button: str) -> None:
-    async with PubSub("memory://") as pubsub, LiveClient(_app(pubsub, "ember")) as client:
+    async with PubSub("memory://") as pubsub, LiveClient(_app(pubsub)) as client:
         page = await client.live("/counter")
         await page.click(f"#{button}")
         await page.wait_for(lambda p: p.find("#count").text() == "11")
@@ -116,7 +116,7 @@ async def test_sync_handlers_run_in_worker_threads_and_render_once_each() -> Non
         )
 
     async with PubSub("memory://") as pubsub:
-        ember = Ember(LiveSettings(secret_key=SECRET, engine="ember"), pubsub=pubsub)
+        ember = Ember(LiveSettings(secret_key=SECRET), pubsub=pubsub)
         app = FastAPI()
         ember.mount(app, "/sync", Page)
         async with LiveClient(app) as client:

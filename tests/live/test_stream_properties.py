@@ -1,5 +1,5 @@
-"""Property: after any sequence of stream operations, the client's model (patched through
-ember's diff) equals a full render of the same list, and every row's handler still works."""
+"""Property: after any sequence of stream operations, the client's model (patched by the
+engine's ops) equals a full render of the same list, and every row's handler still works."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ import re
 from typing import Any
 
 import anyio
-import anyio.lowlevel
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reactpy import component, html, use_state
 
 from ember.live import Stream
-from ember.live._diff import STREAM_ATTRIBUTE, ModelMirror
-from ember.live._patch import apply_ops, normalized, set_pointer
-from ember.live._reactpy import EmberLayout
+from ember.live._diff import STREAM_ATTRIBUTE
+from ember.live._engine import Engine
+from ember.live._patch import apply_ops, normalized
 
 OPS = st.lists(
     st.one_of(
@@ -75,9 +74,11 @@ async def _full_render(
 ) -> dict[str, Any]:
     stream: Stream[Any] = Stream(items, limit=limit, key=lambda i: i["id"])
     box: list[Any] = []
-    async with EmberLayout(_page(stream, box, title)) as layout:
-        update = await layout.next_update()
-        return update["model"]
+    engine = Engine(_page(stream, box, title))
+    try:
+        return copy.deepcopy(engine.mount())
+    finally:
+        await engine.close()
 
 
 def _strip_tokens(model: Any) -> Any:
@@ -114,30 +115,14 @@ async def _drive(ops: list[tuple[str, int, int]], limit: int | None) -> None:
     for item in [{"id": k, "name": f"n{k}", "version": 0} for k in (1, 2)]:
         reference.insert(item, -1)
     box: list[Any] = []
-    mirror = ModelMirror()
-    client: dict[str, Any] = {"tagName": ""}
     title = 0
     version = 0
-    async with EmberLayout(_page(stream, box)) as layout:
-
-        def rendering() -> bool:
-            # A render cancelled because its component rendered inside another one stays
-            # in the set until the next render call takes it.
-            return any(not t.cancelled() for t in layout._render_tasks)
+    engine = Engine(_page(stream, box))
+    client = copy.deepcopy(engine.mount())
+    try:
 
         async def flush() -> None:
-            await anyio.lowlevel.checkpoint()
-            await anyio.lowlevel.checkpoint()
-            while rendering():
-                with anyio.fail_after(5):
-                    update = await layout.next_update()
-                for message in mirror.messages(update):
-                    payload = copy.deepcopy(message)
-                    if payload["type"] == "layout-update":
-                        set_pointer(client, payload["path"], payload["model"])
-                    else:
-                        apply_ops(client, payload["ops"])
-                await anyio.lowlevel.checkpoint()
+            apply_ops(client, copy.deepcopy(engine.render()))
 
         await flush()
         for position, (kind, number, at) in enumerate(ops):
@@ -167,10 +152,12 @@ async def _drive(ops: list[tuple[str, int, int]], limit: int | None) -> None:
         assert [r["attributes"]["key"] for r in rows] == stream.dom_ids
         for row in rows:
             target = row["children"][1]["eventHandlers"]["onClick"]["target"]
-            assert layout.handler_for(target) is not None
-        kept = set(layout._kept_handlers)
+            assert engine.handler_for(target) is not None
+        kept = set(engine._kept)
         live = {r["children"][1]["eventHandlers"]["onClick"]["target"] for r in rows}
         assert kept <= live
+    finally:
+        await engine.close()
 
 
 @settings(max_examples=150, deadline=None)

@@ -21,7 +21,6 @@ from reactpy import component, html, use_ref, use_state
 import ember.live
 from ember.live import PROTOCOL_VERSION, CloseCode, Ember
 from ember.live._asgi_socket import AsgiWebSocket, SocketClosed
-from ember.live._diff import ModelMirror, diff
 from ember.live._patch import (
     apply_ops,
     compact_path,
@@ -30,6 +29,8 @@ from ember.live._patch import (
     normalized,
     set_pointer,
 )
+
+from ._model_diff import diff
 
 TOKEN = re.compile(r"token=([^&\"']+)")
 
@@ -186,9 +187,9 @@ def test_awkward_values_survive_encoding():
 
 
 def test_awkward_values_survive_every_kind_of_op():
-    mirror = ModelMirror()
     plain = {"tagName": "", "children": [{"tagName": "main"}]}
-    client = copy.deepcopy(next(mirror.messages({"path": "", "model": plain}))["model"])
+    client = copy.deepcopy(plain)
+    previous = plain
     awkward = copy.deepcopy(AWKWARD)
     renders = [
         {"tagName": "", "children": [{"tagName": "main", "children": [awkward]}]},  # insert
@@ -197,8 +198,10 @@ def test_awkward_values_survive_every_kind_of_op():
         {"tagName": "", "children": [{**awkward, "children": list(reversed(awkward["children"]))}]},
     ]
     for render in renders:
-        [message] = mirror.messages({"path": "", "model": copy.deepcopy(render)})
-        apply_ops(client, orjson.loads(orjson.dumps(message))["ops"])
+        ops: list[Any] = []
+        diff(previous, copy.deepcopy(render), [], ops)
+        previous = copy.deepcopy(render)
+        apply_ops(client, orjson.loads(orjson.dumps({"ops": ops}))["ops"])
         assert normalized(client) == normalized(render)
 
 
