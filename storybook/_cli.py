@@ -1,7 +1,7 @@
 """``ember storybook PACKAGE``: the storybook alone, served by uvicorn.
 
-``ember.live``'s CLI calls :func:`storybook_command`; it lives here because ``live`` does
-not import the storybook (see DESIGN.md).
+``ember.cli`` calls :func:`storybook_command` for ``ember storybook``; the storybook's own
+serving code lives here, next to the storybook.
 """
 
 from __future__ import annotations

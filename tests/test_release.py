@@ -24,6 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = {"live": "ember.live", "data": "ember.data", "pubsub": "ember.pubsub"}
 FOLDERS |= {"components": "ember.components", "storybook": "ember.storybook"}
+FOLDERS |= {"cli": "ember.cli", "jobs": "ember.jobs", "cache": "ember.cache"}
 FOLDERS |= {"examples/demo": "ember.demo"}
 
 
@@ -97,6 +98,8 @@ def test_wheel_installs_in_a_fresh_venv_and_serves_a_page(tmp_path):
     for expected in [
         "ember/live/static/ember.js",
         "ember/live/py.typed",
+        "ember/cli/templates/new/app.py.tmpl",
+        "ember/cli/templates/live/index.py.tmpl",
         "ember/components/static/ember-components.css",
         "ember/data/_templates/migrations/env.py.tmpl",
         "ember/demo/app.py",
@@ -165,7 +168,7 @@ def test_wheel_installs_in_a_fresh_venv_and_serves_a_page(tmp_path):
     env = {**os.environ, "PYTHONPATH": "", "HOME": str(home)}
     for name in ("EMBER_DEMO_DATA", "EMBER_DATABASE_URL", "EMBER_PUBSUB_URL", "XDG_DATA_HOME"):
         env.pop(name, None)
-    ember = [str(python), "-c", "from ember.live._cli import main; main()"]
+    ember = [str(python), "-c", "from ember.cli import main; main()"]
     command = [*ember, "demo", "--port", str(free_port())]
     with started_demo(command, env, tmp_path) as (url, lines), fetch(url) as response:
         assert "ember chirp" in response.read().decode()

@@ -1,6 +1,6 @@
 """``ember demo``: the demo served by uvicorn, quiet and truthful about where it runs.
 
-``ember.live``'s CLI calls :func:`demo_command` by name (the library never imports the demo,
+``ember.cli`` calls :func:`demo_command` by name (the library never imports the demo,
 see DESIGN.md). The port is bound before anything else, so a taken port is one clear line;
 the URL is printed only once the app has started and the socket accepts connections.
 """

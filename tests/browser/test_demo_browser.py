@@ -34,7 +34,7 @@ class DemoServer(Server):
     QUIET = True
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "ember.live._cli", "demo", "--port", str(self.port)]
+        return [sys.executable, "-m", "ember.cli", "demo", "--port", str(self.port)]
 
     def env(self) -> dict[str, str]:
         env = {**super().env(), "EMBER_DEMO_DATA": str(self.data)}

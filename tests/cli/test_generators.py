@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ember.live._cli import cli
-from ember.live._generators import GeneratorError, Resource, parse_fields
+from ember.cli import cli
+from ember.cli._generators import GeneratorError, Resource, parse_fields
 
 runner = CliRunner()
 
@@ -229,7 +229,7 @@ def served(monkeypatch):
     """What ``ember server`` hands to uvicorn (no server is started)."""
     calls: list[dict[str, object]] = []
     monkeypatch.setattr(
-        "ember.live._cli.uvicorn.run", lambda app, **options: calls.append({"app": app, **options})
+        "ember.cli._cli.uvicorn.run", lambda app, **options: calls.append({"app": app, **options})
     )
     return calls
 

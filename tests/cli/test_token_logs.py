@@ -83,7 +83,7 @@ async def _visit(url: str) -> str:
 
 SERVERS = {
     # `ember server` gives uvicorn ember's logging config (a redacting filter on its handlers)
-    "ember-server": ["-m", "ember.live._cli", "server", "tests.browser.app:app"],
+    "ember-server": ["-m", "ember.cli", "server", "tests.browser.app:app"],
     # plain uvicorn with its own config: the filter ember installs on the loggers
     "plain-uvicorn": ["-m", "uvicorn", "tests.browser.app:app", "--log-level", "info"],
 }

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from ember.cli import cli
 from ember.jobs._cli import parse_queues
-from ember.live._cli import cli
 
 
 def test_parse_queues_reads_names_and_concurrency():

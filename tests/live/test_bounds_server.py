@@ -45,7 +45,7 @@ class EmberServer(Server):
         self.settings = settings
 
     def command(self) -> list[str]:
-        code = "from ember.live._cli import main; main()"
+        code = "from ember.cli import main; main()"
         return [sys.executable, "-c", code, "server", self.app, "--port", str(self.port)]
 
     def env(self) -> dict[str, str]:
@@ -267,8 +267,8 @@ def test_bounds_a_client_that_never_answers_pings_is_cut_off(tmp_path):
 
 
 def test_bounds_ember_server_and_ember_demo_run_uvicorn_with_them(monkeypatch, tmp_path):
+    from ember.cli import _cli
     from ember.demo import _cli as demo_cli
-    from ember.live import _cli
 
     given: dict[str, object] = {}
     monkeypatch.setattr(_cli.uvicorn, "run", lambda app, **options: given.update(options))

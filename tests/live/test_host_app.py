@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException
 from fastapi.responses import JSONResponse
 from typer.testing import CliRunner
 
+from ember.cli import cli
+from ember.cli._routes import list_routes
 from ember.live import ConfigurationError, Ember
-from ember.live._cli import cli
 from ember.live._client import client_file
-from ember.live._routes import list_routes
 from ember.live.testing import LiveClient
 
 from .conftest import Counter

@@ -15,8 +15,8 @@ import anyio
 import pytest
 
 import ember.live
+from ember.cli._routes import list_routes
 from ember.live import Ember, LiveSettings
-from ember.live._routes import list_routes
 from ember.live.testing import LiveClient
 from ember.pubsub import PubSub
 

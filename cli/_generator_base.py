@@ -1,7 +1,7 @@
 """The vocabulary of ember's generators: names they accept, field types, templates.
 
-Shared by ``ember new`` and ``ember gen live`` (``live/_generators.py``) and by the
-resource a ``gen live`` describes (``live/_generator_resource.py``).
+Shared by ``ember new`` and ``ember gen live`` (``cli/_generators.py``) and by the
+resource a ``gen live`` describes (``cli/_generator_resource.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass
 from importlib import resources
 
-from ._errors import EmberError
+from ember.live import EmberError
 
 ROUTES_MARKER = "# ember gen live: routes"
 RESERVED_FIELDS = frozenset({"id", "inserted_at", "updated_at", "metadata", "registry"})
@@ -146,7 +146,7 @@ def snake(name: str) -> str:
 
 
 def _template(group: str, name: str) -> string.Template:
-    source = resources.files("ember.live") / "templates" / group / f"{name}.tmpl"
+    source = resources.files("ember.cli") / "templates" / group / f"{name}.tmpl"
     return string.Template(source.read_text())
 
 

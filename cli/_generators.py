@@ -1,7 +1,7 @@
 """Code generators behind ``ember new`` and ``ember gen live`` (like ``phx.new`` and
 ``phx.gen.live``).
 
-Templates live in ``ember/live/templates`` (``new/`` for a project, ``live/`` for a
+Templates live in ``ember/cli/templates`` (``new/`` for a project, ``live/`` for a
 resource) and use ``string.Template`` placeholders (``$name``). Generators refuse bad
 names and unknown field types with a :class:`GeneratorError` saying what was expected,
 and never overwrite a file unless told to (``force``).
@@ -118,7 +118,7 @@ def generate_project(
     for template, target in _PROJECT_FILES.items():
         plan.add(string.Template(target).substitute(values), render("new", template, values))
     written = plan.write(force=force)
-    from ember.data import init_migrations  # the CLI's one use of ember.data, kept lazy
+    from ember.data import init_migrations
 
     migrations = root / "migrations"
     if not migrations.exists() or not any(migrations.iterdir()):

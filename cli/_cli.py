@@ -1,5 +1,11 @@
 """The ``ember`` command: ``ember new``, ``ember gen live``, ``ember demo``, ``ember server``,
-``ember storybook``, ``ember routes``, ``ember db …``."""
+``ember storybook``, ``ember worker``, ``ember routes``, ``ember db …``.
+
+The CLI sits above the library packages: it may import ``ember.live``, ``ember.data``,
+``ember.storybook`` and ``ember.jobs`` (each only inside the command that needs it, so
+``ember --help`` stays quick), and none of them imports it. The demo is the one exception:
+it is an example, not the library, so it is reached by name only (``ember.demo._cli``).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ import typer
 import uvicorn
 from fastapi import FastAPI
 
-from ._logging import uvicorn_log_config
+from ember.live import uvicorn_log_config
 
 cli = typer.Typer(
     name="ember",
@@ -43,7 +49,7 @@ DEMO_HELP = (
 
 @cli.command(help=DEMO_HELP)
 def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    try:  # the demo ships as ember.demo; live never imports it (see DESIGN.md)
+    try:  # the demo ships as ember.demo; the library names it only here (see DESIGN.md)
         demo_command = importlib.import_module("ember.demo._cli").demo_command
     except (ImportError, AttributeError) as error:
         typer.echo(f"ember demo is not available in this ember ({error}).", err=True)
@@ -144,15 +150,8 @@ def storybook(
     port: PortOption = 6006,
 ) -> None:
     """Browse a package's stories in ember's storybook."""
-    try:  # the storybook is optional here: the rest of the CLI works without it
-        storybook_command = importlib.import_module("ember.storybook._cli").storybook_command
-    except (ImportError, AttributeError) as error:
-        typer.echo(
-            f"ember storybook is not available in this ember ({error}). Mount "
-            "ember.storybook.Storybook into an app instead.",
-            err=True,
-        )
-        raise typer.Exit(2) from error
+    from ember.storybook._cli import storybook_command
+
     storybook_command(package, host, port)
 
 
@@ -168,11 +167,12 @@ def worker(
     ] = 30.0,
 ) -> None:
     """Run an app's background jobs (ember.jobs) in this process until SIGTERM."""
-    # ember.jobs imports ember.live; loading it here, at run time, keeps live free of it.
-    jobs_cli = importlib.import_module("ember.jobs._cli")
+    from ember.jobs import JobsError
+    from ember.jobs._cli import worker_command
+
     try:
-        jobs_cli.worker_command(jobs, queue or [], drain)
-    except importlib.import_module("ember.jobs").JobsError as error:
+        worker_command(jobs, queue or [], drain)
+    except JobsError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
 
@@ -204,7 +204,8 @@ def server(
     if production:
         if reload:
             _refuse(ValueError("--reload and --production exclude each other; choose one."))
-        from ._settings import DEVELOPMENT_SECRET_KEY, LiveSettings
+        from ember.live import LiveSettings
+        from ember.live._settings import DEVELOPMENT_SECRET_KEY
 
         if LiveSettings().secret_key == DEVELOPMENT_SECRET_KEY:
             _refuse(
@@ -257,8 +258,8 @@ def _serve(
     workers: int = 1,
     drain: float = 10.0,
 ) -> None:
-    from ._settings import load_settings
-    from .serving import uvicorn_options
+    from ember.live import load_settings
+    from ember.live.serving import uvicorn_options
 
     typer.echo(f"ember: serving {app} at http://{host}:{port}/")
     uvicorn.run(
@@ -291,7 +292,3 @@ _add_database_commands()
 def main() -> None:
     """Entry point of the ``ember`` console script."""
     cli()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,7 @@
+"""``python -m ember.cli``: the ``ember`` command."""
+
+from __future__ import annotations
+
+from ._cli import main
+
+main()
