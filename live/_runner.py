@@ -25,7 +25,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from ._diff import ModelMirror
 from ._errors import ProtocolError
 from ._limits import SendDeadline, TokenBucket
-from ._protocol import ClientMessage, CloseCode, LocationChange, Ping, parse_frame
+from ._protocol import ClientMessage, CloseCode, LocationChange, Ping, ViewRequest, parse_frame
 from ._reactpy import Connection, ConnectionContext, EmberLayout, Location, call_handler
 from ._recovery import Snapshot
 from ._reporting import report_error
@@ -201,6 +201,10 @@ async def _dispatch(
             continue
         if isinstance(frame, LocationChange):
             await session._browser_moved(PageLocation(frame.path, frame.query_string))
+            continue
+        if isinstance(frame, ViewRequest):  # live navigation is the ember engine's: load it
+            to = f"{frame.path}?{frame.query_string}" if frame.query_string else frame.path
+            await writer.send({"type": "ember-navigate", "kind": "redirect", "to": to})
             continue
         if writer.sending:
             # The client is not taking its output: handle nothing more until it does (or
