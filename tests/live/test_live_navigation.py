@@ -4,8 +4,10 @@ answered with a page load (``ember-navigate`` ``redirect``)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +27,7 @@ from ember.live import (
 from ember.live.testing import LiveClient, LivePage
 
 SECRET = "navigation-secret-key-0123456789"
+DOCS_EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "live_session.py"
 cleaned: list[str] = []
 
 
@@ -129,7 +132,6 @@ async def test_the_next_view_closes_as_a_socket_would_and_reconnects_with_its_to
         messages = recorded(page)
         await page.send_raw(json.dumps({"type": "ember-live", "path": "/inbox", "qs": ""}))
         await page.wait_for(lambda p: p.has("#save"))
-        assert page.find("#session").text() if page.has("#session") else True
         await page.send_raw(json.dumps({"type": "ember-live", "path": "/outbox", "qs": ""}))
         await page.wait_for(lambda p: p.has("#where"))
         outbox = page.find("#session").text()
@@ -230,3 +232,17 @@ async def test_under_a_path_prefix_the_page_and_its_redirects_carry_it(ember):
         response = await client.get("/app/away")
         assert response.status_code == 303
         assert response.headers["location"] == "/app/inbox"
+
+
+async def test_the_docs_live_session_example_groups_two_views():
+    spec = importlib.util.spec_from_file_location("docs_live_session", DOCS_EXAMPLE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    async with LiveClient(module.app) as client:
+        page = await client.live("/users")
+        assert page._config["live"] == ["/", "/users"]
+        assert page.find("h1").text() == "Members"
+        admin = await client.live("/admin")
+        assert admin._config["live"] == []
