@@ -28,8 +28,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ._engine import Engine
 from ._limits import SendDeadline
+from ._navigation import Handover, handover_in
 from ._patch import apply_ops
-from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Ping
+from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Ping, ViewRequest
 from ._reactpy import Component, Connection, ConnectionContext, Location, call_handler
 from ._reporting import report_error
 from ._runner import (
@@ -113,8 +114,9 @@ class Mailbox:
 
 async def run_channel(
     ember: Ember, mounted: Mount, session: LiveSession, websocket: WebSocket
-) -> None:
-    """Serve ``session`` over ``websocket`` until either side closes it."""
+) -> Handover | None:
+    """Serve ``session`` over ``websocket`` until either side closes it, or until the
+    browser navigates to another view (returned: the socket stays open for it)."""
     send_lock = asyncio.Lock()
     deadline = SendDeadline(ember.settings.send_timeout_seconds)
 
@@ -188,7 +190,8 @@ async def run_channel(
     except Exception as error:  # task groups raise groups; find out what failed
         failures.append(error)
     finally:
-        if failures:
+        handover = handover_in(failures)  # live navigation: the socket goes to the next view
+        if failures and handover is None:
             close = _close_for(failures[0], session, mounted)
         deadline.close()
         session._mailbox = None
@@ -203,9 +206,10 @@ async def run_channel(
                 event="closed",
                 code=close[0],
             )
-            if websocket.client_state is WebSocketState.CONNECTED:
+            if handover is None and websocket.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
                     await websocket.close(code=close[0], reason=close[1][:120])
+    return handover
 
 
 async def _process(
@@ -241,6 +245,8 @@ async def _process(
                 await send({"type": "ember-pong", "id": item.id})
             elif isinstance(item, LocationChange):
                 await session._browser_moved(PageLocation(item.path, item.query_string))
+            elif isinstance(item, ViewRequest):
+                raise Handover(item)  # this view ends here; ember.live._navigation goes on
             await _flush(ember, session, engine, send)
             if isinstance(item, LayoutEvent) and item.seq is not None:
                 # Protocol 4: the event and the renders it caused are in (loading ends).

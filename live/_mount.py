@@ -39,7 +39,7 @@ from starlette.requests import HTTPConnection
 from ember.pubsub import PubSub
 
 from ._assets import check_head_assets
-from ._channel import first_paint_model, run_channel
+from ._channel import first_paint_model
 from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
@@ -49,6 +49,7 @@ from ._hooks import SessionContext
 from ._html import model_to_html
 from ._limits import ClientLimits
 from ._logging import install_log_redaction
+from ._navigation import app_path, browser_url, check_live_session, live_paths, serve_views
 from ._protocol import PROTOCOL_VERSION, CloseCode
 from ._reactpy import Component, Connection, ConnectionContext, Location
 from ._recovery import RecoveryStore, create_store
@@ -92,6 +93,8 @@ class Mount:
     login_redirect: LoginRedirect | None = None
     resolver: DependencyResolver | None = field(default=None, repr=False)
     head_checked: bool = field(default=False, repr=False)
+    live_session: str | None = None
+    app: FastAPI | None = field(default=None, repr=False, compare=False)
 
     @property
     def prefix(self) -> str:
@@ -201,6 +204,7 @@ class Ember:
         head: str = "",
         dependencies: Mapping[str, Any] | None = None,
         login_redirect: LoginRedirect | None = None,
+        live_session: str | None = None,
     ) -> Mount:
         """Serve ``view`` (a ``LiveView`` subclass or a ReactPy component) at ``path``.
 
@@ -224,6 +228,10 @@ class Ember:
                 ``lambda url, error: f"/login?next={quote(url)}"``):
                 the page answers with a redirect, the socket tells the client to go there.
                 Without it the page answers FastAPI's JSON error.
+            live_session: a group name: links, ``push_navigate`` and back/forward between
+                views mounted with the same name (on this app, with the same ``head``)
+                switch views over the page's socket, without a page load (see
+                ``docs/client.md``). None: every page of this view is a page load.
 
         Raises:
             ConfigurationError: the app, the path or the view is not usable.
@@ -258,7 +266,10 @@ class Ember:
             dependencies=declared,
             login_redirect=login_redirect,
             resolver=DependencyResolver(app, path, declared, app.router.dependencies),
+            live_session=live_session,
+            app=app,
         )
+        check_live_session(self.mounts, mounted)
         self.mounts.append(mounted)
         # Plain Starlette routes: FastAPI's OpenAPI and its generate_unique_id_function
         # only look at APIRoutes, and ember resolves the dependencies itself.
@@ -333,7 +344,7 @@ class Ember:
                 mounted.head_checked = True
             resolved = await self._resolve(mounted, connection)
             if isinstance(resolved, str):
-                return RedirectResponse(resolved, status_code=303)
+                return RedirectResponse(browser_url(connection.scope, resolved), status_code=303)
             try:
                 return await page(connection, resolved.values)
             finally:
@@ -343,7 +354,7 @@ class Ember:
             carried = connection.cookies.get(FLASH_COOKIE)
             session = LiveSession(
                 mount_path=mounted.path,
-                location=PageLocation(connection.url.path, connection.url.query),
+                location=PageLocation(app_path(connection.scope), connection.url.query),
                 identity=dependencies.get("identity"),
                 scope=dict(connection.scope),
                 dependencies=dependencies,
@@ -353,7 +364,9 @@ class Ember:
                 root = await self._root(mounted, session)
                 if session.redirect_to is not None:
                     redirect = RedirectResponse(
-                        session.redirect_to, status_code=303, headers=page_headers(self.settings)
+                        browser_url(connection.scope, session.redirect_to),
+                        status_code=303,
+                        headers=page_headers(self.settings),
                     )
                     if session.flash:
                         _carry_flash(redirect, self.signer.sign_flash(session.flash))
@@ -376,7 +389,14 @@ class Ember:
             root_path = str(connection.scope.get("root_path", "")).rstrip("/")
             nonce = new_nonce()
             response = HTMLResponse(
-                page_shell(mounted, model_to_html(model), token, root_path, nonce=nonce),
+                page_shell(
+                    mounted,
+                    model_to_html(model),
+                    token,
+                    root_path,
+                    nonce=nonce,
+                    live=live_paths(self, mounted),
+                ),
                 headers=page_headers(self.settings, nonce),
             )
             if carried:  # shown on this page (its socket gets it in the token): used up
@@ -496,7 +516,7 @@ class Ember:
         self.sessions[session.id] = session
         self.watchdog.acquire()
         try:
-            await run_channel(self, mounted, session, connection)
+            await serve_views(self, mounted, session, connection)
         finally:
             self.watchdog.release()
             if self.sessions.get(session.id) is session:

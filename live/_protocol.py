@@ -1,4 +1,4 @@
-"""ember's wire protocol (version 4): what the browser may send, and the close codes.
+"""ember's wire protocol (version 5): what the browser may send, and the close codes.
 
 The browser runs ember's client (``static/ember.js``), which sends ``layout-event`` frames
 ``{"type": "layout-event", "target": id, "data": [event], "seq": n}`` (``seq`` counts up
@@ -20,7 +20,12 @@ Version 2 added ``ember-patch``. Version 3 writes its paths as lists (``[0, 2]``
 ``/children/0/children/2``) and its elements as arrays (``["td", 0, "text"]``), and adds
 the ``"c"`` operation (replace an element's children). Version 4 is ember's own client:
 ``ember-ack`` (loading states end when it arrives), and events carry only the fields
-handlers read (``docs/client.md``).
+handlers read (``docs/client.md``). Version 5 adds live navigation: the client sends
+``ember-live`` ``{"type": "ember-live", "path": p, "qs": q, "flash": signed}`` to switch the
+socket to the view at ``p`` (a view of the same ``live_session``), and the server answers
+``ember-view`` (the new view's title and socket config) followed by its ``layout-update``,
+or ``ember-navigate`` with ``kind`` ``"redirect"`` (load that page instead); see
+``ember.live._navigation``.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import orjson
 
 from ._errors import ProtocolError
 
-PROTOCOL_VERSION = 4
+PROTOCOL_VERSION = 5
 MAX_TARGET_LENGTH = 512
 
 
@@ -78,7 +83,18 @@ class Ping:
     id: int
 
 
-ClientMessage = LayoutEvent | LocationChange | Ping
+@dataclass(frozen=True, slots=True)
+class ViewRequest:
+    """The browser asks for the view at ``path`` (a live link, back/forward, or a
+    ``push_navigate`` the server sent) over this socket; ``flash`` is the signed flash
+    that navigation carries, if any."""
+
+    path: str
+    query_string: str
+    flash: str | None
+
+
+ClientMessage = LayoutEvent | LocationChange | Ping | ViewRequest
 
 
 def parse_frame(text: str | None, data: bytes | None, *, max_bytes: int) -> ClientMessage:
@@ -113,6 +129,8 @@ def parse_frame(text: str | None, data: bytes | None, *, max_bytes: int) -> Clie
             "An ember-location frame needs 'path' (starting with '/') and 'qs' as strings.",
             close_code=CloseCode.BAD_FRAME,
         )
+    if kind == "ember-live":
+        return _view_request(message)
     if kind == "ember-ping":
         ping_id = message.get("id")
         if isinstance(ping_id, int) and not isinstance(ping_id, bool):
@@ -121,7 +139,8 @@ def parse_frame(text: str | None, data: bytes | None, *, max_bytes: int) -> Clie
             "An ember-ping frame needs an integer 'id'.", close_code=CloseCode.BAD_FRAME
         )
     msg = (
-        f"Expected a frame of type 'layout-event', 'ember-location' or 'ember-ping', got {kind!r}."
+        "Expected a frame of type 'layout-event', 'ember-location', 'ember-live' or "
+        f"'ember-ping', got {kind!r}."
     )
     raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
 
@@ -141,3 +160,20 @@ def _layout_event(message: dict[str, Any]) -> LayoutEvent:
         msg = f"Expected 'seq' to be a non-negative integer, got {seq!r}."
         raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
     return LayoutEvent(target=target, data=data, seq=seq)
+
+
+def _view_request(message: dict[str, Any]) -> ViewRequest:
+    path, query, flash = message.get("path"), message.get("qs", ""), message.get("flash")
+    if (
+        isinstance(path, str)
+        and path.startswith("/")
+        and len(path) <= MAX_TARGET_LENGTH
+        and isinstance(query, str)
+        and (flash is None or isinstance(flash, str))
+    ):
+        return ViewRequest(path=path, query_string=query.removeprefix("?"), flash=flash)
+    raise ProtocolError(
+        "An ember-live frame needs 'path' (a string starting with '/'), 'qs' as a string "
+        "and 'flash' as a string or null.",
+        close_code=CloseCode.BAD_FRAME,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,9 @@ if TYPE_CHECKING:
 # `[data-ember-root]::before {display: none}`.
 CONNECTION_CSS = (
     "[data-ember-root].ember-disconnected::before,[data-ember-root].ember-error::before"
-    "{position:fixed;inset:0 0 auto 0;z-index:2147483647;padding:.4rem 1rem;"
+    "{position:fixed;inset:auto 0 0 0;z-index:2147483647;padding:.4rem 1rem;"
     "font:600 14px/1.4 system-ui,sans-serif;text-align:center;color:#fff;background:#9a3412;"
+    "pointer-events:none;"
     'content:"Connection lost \\2014  reconnecting\\2026"}'
     '[data-ember-root].ember-error::before{background:#991b1b;content:"This page could not '
     'reconnect. Reload it to continue."}'
@@ -33,18 +35,36 @@ CONNECTION_CSS = (
 )
 
 
+def socket_config(
+    mounted: Mount, token: str, root_path: str = "", live: Sequence[str] = ()
+) -> dict[str, object]:
+    """What the client needs to connect a view's socket: its URL (``pathPrefix`` +
+    ``componentPath``), the app's path prefix (``root``), and the app paths of the views it
+    reaches without a page load (``live``, see ``ember.live._navigation``)."""
+    return {
+        "pathPrefix": f"{root_path}{mounted.prefix}/",
+        "componentPath": f"ws?token={token}",
+        "root": root_path,
+        "live": list(live),
+    }
+
+
 def page_shell(
-    mounted: Mount, body: str, token: str, root_path: str = "", *, nonce: str = ""
+    mounted: Mount,
+    body: str,
+    token: str,
+    root_path: str = "",
+    *,
+    nonce: str = "",
+    live: Sequence[str] = (),
 ) -> str:
     """The HTML document around a view's first paint (``root_path``: the app's path prefix
     when it is mounted under one; ``nonce``: the Content-Security-Policy nonce of its inline
-    script and of the scripts in the mount's ``head``)."""
+    script and of the scripts in the mount's ``head``; ``live``: the app paths of the views
+    of its ``live_session``)."""
     prefix = f"{root_path}{mounted.prefix}"
     nonce_attribute = f' nonce="{escape(nonce, quote=True)}"' if nonce else ""
-    config = {
-        "pathPrefix": f"{prefix}/",
-        "componentPath": f"ws?token={token}",
-    }
+    config = socket_config(mounted, token, root_path, live)
     preload, script = client_tags(f"{prefix}/static")
     return (
         "<!doctype html>\n"

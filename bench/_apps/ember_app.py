@@ -97,10 +97,11 @@ def Table() -> Any:
 
 
 app = FastAPI(lifespan=ember.live.lifespan)
-ember.live.mount(app, "/counter", Counter)
-ember.live.mount(app, "/subscribed", Subscribed)
-ember.live.mount(app, "/form", Form)
-ember.live.mount(app, "/table", Table)
+# One live_session: bench/browser.py times a live link between the table and the counter.
+ember.live.mount(app, "/counter", Counter, live_session="bench")
+ember.live.mount(app, "/subscribed", Subscribed, live_session="bench")
+ember.live.mount(app, "/form", Form, live_session="bench")
+ember.live.mount(app, "/table", Table, live_session="bench")
 
 if os.environ.get("BENCH_TRACEMALLOC"):
     # Where a session's memory goes: GET /_bench/tracemalloc?baseline=1, open sessions,

@@ -84,6 +84,11 @@ def mount_storybook(target: FastAPI) -> bool:
 
 
 ui.mount_static(app)
-ember.live.mount(app, "/", TimelineLive, title="ember chirp · timeline", head=head())
-ember.live.mount(app, "/users", Members, title="ember chirp · members", head=head())
+# One live_session: the top bar's links switch between the two pages over one socket.
+ember.live.mount(
+    app, "/", TimelineLive, title="ember chirp · timeline", head=head(), live_session="chirp"
+)
+ember.live.mount(
+    app, "/users", Members, title="ember chirp · members", head=head(), live_session="chirp"
+)
 layout.storybook_mounted = mount_storybook(app)

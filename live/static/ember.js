@@ -1,4 +1,4 @@
-// ember's browser client (protocol 4). One file, no dependencies, no eval (it runs under a
+// ember's browser client (protocol 5). One file, no dependencies, no eval (it runs under a
 // CSP of script-src 'self'). It adopts the server-rendered DOM, keeps a light mirror of the
 // model (per node: its DOM node, children, handlers), applies each patch op to the nodes it
 // names, and sends events by delegation with only the fields handlers read.
@@ -12,7 +12,7 @@
   }
 })(function () {
   "use strict";
-  const PROTOCOL = 4;
+  const PROTOCOL = 5;
   const RELOAD_CODES = [4401, 4404];
   const LONG = { a: "attributes", e: "eventHandlers", j: "inlineJavaScript", s: "importSource", x: "error", k: "key" };
   const RENAMED = { className: "class", htmlFor: "for", defaultValue: "value", defaultChecked: "checked", acceptCharset: "accept-charset", httpEquiv: "http-equiv" };
@@ -513,9 +513,163 @@
       },
       send(frame) {
         if (transport) transport(frame);
+        return !!transport;
+      },
+      forget() {
+        // Another view replaces this one: what was made for this one is dropped.
+        queue.splice(0);
+        for (const entry of inflight.splice(0)) settle(entry);
       },
       get root() {
         return root;
+      },
+    };
+  }
+
+  // -- live navigation (ember.live._navigation) ----------------------------------------------------
+  // Links to the views of the page's live_session (config.live: app paths, under config.root)
+  // switch views over the socket: ember-live asks, ember-view (title, socket config) and the
+  // new view's layout-update answer, and the new view is built in place of the old one. A
+  // navigation made while the socket is down waits for it; anything else is a page load.
+  function appPath(pathname, root) {
+    // The path within the app, or null for a path outside it.
+    if (root && pathname !== root && !pathname.startsWith(root + "/")) return null;
+    return pathname.slice(root.length) || "/";
+  }
+  function liveLink(event, loc, config) {
+    // Where a click on a link goes without a page load ({path, qs, patch}), or null.
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
+    const a = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+    if (!a || (a.getAttribute("target") || "_self") !== "_self" || a.hasAttribute("download")) return null;
+    const url = new URL(a.getAttribute("href"), loc.href);
+    if (url.origin !== loc.origin) return null;
+    if (url.hash && url.pathname === loc.pathname && url.search === loc.search) return null; // an anchor here
+    const path = appPath(url.pathname, config.root);
+    if ((config.live || []).indexOf(path) < 0) return null;
+    return { path, qs: url.search, patch: a.hasAttribute("data-ember-patch") };
+  }
+  function createNavigation(doc, rootElement, host, config, client) {
+    config.root = config.root || "";
+    const win = doc.defaultView;
+    const loc = win.location;
+    const history = win.history;
+    const here = () => ({ path: appPath(loc.pathname, config.root), qs: loc.search });
+    let shown = here(); // the view on the page: its app path and query
+    let asked = null; // sent as ember-live, not answered yet
+    let arriving = null; // answered with ember-view: the next layout-update is that view
+    let waiting = null; // to ask once the socket is live again (the latest wins)
+
+    function url(path, qs) {
+      return path + (qs && qs[0] !== "?" ? "?" : "") + (qs || "");
+    }
+    function href(path, qs) {
+      return config.root + url(path, qs);
+    }
+    function split(to) {
+      const at = to.indexOf("?");
+      return at < 0 ? { path: to, qs: "" } : { path: to.slice(0, at), qs: to.slice(at) };
+    }
+    function busy() {
+      rootElement.classList.toggle("ember-navigating", !!(asked || arriving || waiting));
+    }
+    function load(to, flash) {
+      if (flash) {
+        const secure = loc.protocol === "https:" ? "; secure" : "";
+        doc.cookie = `ember_flash=${flash}; path=/; max-age=60; samesite=lax${secure}`;
+      }
+      loc.assign(config.root + to);
+    }
+    function go(target) {
+      if (rootElement.dataset.emberState === "error") return load(url(target.path, target.qs), target.flash); // it gave up
+      if (asked || arriving || !client.send({ type: "ember-live", path: target.path, qs: target.qs, flash: target.flash || null })) waiting = target;
+      else {
+        asked = target;
+        client.offline(); // events wait: the old view's handlers are going
+      }
+      busy();
+    }
+    function arrived(view) {
+      shown = { path: view.path, qs: view.qs };
+      if (view.how === "pop") win.scrollTo(0, (history.state && history.state.emberScroll) || 0);
+      else {
+        history.replaceState(Object.assign({}, history.state, { emberScroll: win.scrollY }), "");
+        history[view.how === "replace" ? "replaceState" : "pushState"]({ ember: true }, "", href(view.path, view.qs));
+        win.scrollTo(0, 0);
+      }
+      if (view.title !== undefined) doc.title = view.title;
+      // For keyboards and screen readers: focus goes to the new view's main content.
+      const target = host.querySelector("[autofocus]") || host.querySelector("main, [role=main]") || host.querySelector("h1") || host;
+      if (!target.hasAttribute("autofocus") && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus({ preventScroll: true });
+      resume();
+    }
+    function resume() {
+      const next = waiting || (here().path !== shown.path && (config.live || []).indexOf(here().path) >= 0 ? Object.assign(here(), { how: "pop" }) : null);
+      waiting = null;
+      if (next) go(next);
+      busy();
+    }
+    function popped() {
+      const now = here();
+      if (now.path === shown.path) {
+        // Within the view (push_patch's entries): the view follows the URL.
+        if (now.qs !== shown.qs && !asked && !arriving) {
+          shown = now;
+          client.send({ type: "ember-location", path: now.path, qs: now.qs });
+        }
+      } else if ((config.live || []).indexOf(now.path) >= 0) go(Object.assign(now, { how: "pop" }));
+      else loc.reload();
+    }
+    win.addEventListener("popstate", popped);
+    win.addEventListener("click", (event) => {
+      // On the window: after the page's own handlers, which may have prevented it.
+      const target = liveLink(event, loc, config);
+      if (!target) return;
+      event.preventDefault();
+      if (target.patch && target.path === shown.path) {
+        history.pushState({ ember: true }, "", href(target.path, target.qs));
+        return popped();
+      }
+      const same = target.path === shown.path && target.qs === shown.qs;
+      go(Object.assign(target, { how: same ? "replace" : "push" }));
+    });
+
+    return {
+      where() {
+        // The URL the socket mounts: the view arriving or shown, or what the browser shows
+        // of the same view (back/forward while the socket was down).
+        const now = here();
+        const view = arriving || (now.path === shown.path ? now : shown);
+        return { path: config.root + view.path, qs: view.qs };
+      },
+      receive(message) {
+        // True when the message is handled here.
+        const type = message.type;
+        if (type === "ember-view") {
+          Object.assign(config, message.config);
+          arriving = Object.assign({ how: "replace" }, asked || shown, { title: message.title });
+          asked = null;
+          return true;
+        }
+        if (type === "ember-navigate") {
+          const to = split(message.to);
+          if (message.kind === "patch") {
+            history[message.replace ? "replaceState" : "pushState"]({ ember: true }, "", href(to.path, to.qs));
+            shown = to;
+          } else if (message.kind === "navigate" && (config.live || []).indexOf(to.path) >= 0) go(Object.assign(to, { how: "push", flash: message.flash }));
+          else load(message.to, message.flash);
+          return true;
+        }
+        if (type === "layout-update") {
+          const view = arriving;
+          if (view) {
+            host.textContent = ""; // the new view is built, not adopted
+            client.forget();
+          } else if (asked) waiting = waiting || asked; // reconnected before the answer: ask again
+          arriving = asked = null;
+          Promise.resolve().then(() => (view ? arrived(view) : resume())); // once it is live
+        }
+        return false;
       },
     };
   }
@@ -533,26 +687,16 @@
     let delay = 750;
     let retries = 0;
     const client = createClient(doc, host);
+    const nav = createNavigation(doc, rootElement, host, config, client);
 
     function setState(state) {
       rootElement.classList.remove("ember-connecting", "ember-connected", "ember-disconnected", "ember-error");
       rootElement.classList.add(`ember-${state}`);
       rootElement.dataset.emberState = state;
     }
-    function navigate(message) {
-      if (message.kind === "patch") {
-        if (message.replace) history.replaceState({ ember: true }, "", message.to);
-        else history.pushState({ ember: true }, "", message.to);
-        return;
-      }
-      if (message.flash) {
-        const secure = loc.protocol === "https:" ? "; secure" : "";
-        doc.cookie = `ember_flash=${message.flash}; path=/; max-age=60; samesite=lax${secure}`;
-      }
-      loc.assign(message.to);
-    }
     function receive(event) {
       const message = JSON.parse(event.data);
+      if (nav.receive(message)) return;
       const type = message.type;
       if (type === "ember-patch") {
         client.apply(message.ops);
@@ -564,13 +708,14 @@
         setState("connected");
         const live = socket;
         client.online((frame) => live.send(JSON.stringify(frame)));
-      } else if (type === "ember-navigate") navigate(message);
+      }
     }
     function connect() {
       const url = new URL(`${config.pathPrefix}${config.componentPath}`, loc.href);
       url.protocol = loc.protocol === "https:" ? "wss:" : "ws:";
-      url.searchParams.set("path", loc.pathname);
-      if (loc.search) url.searchParams.set("qs", loc.search);
+      const at = nav.where();
+      url.searchParams.set("path", at.path);
+      if (at.qs) url.searchParams.set("qs", at.qs);
       url.searchParams.set("protocol", String(PROTOCOL));
       socket = new WebSocket(url);
       socket.onopen = () => {
@@ -597,12 +742,9 @@
         delay = Math.min(delay * 1.5, 15000);
       };
     }
-    doc.defaultView.addEventListener("popstate", () => {
-      if (open && adopted) client.send({ type: "ember-location", path: loc.pathname, qs: loc.search });
-    });
     setState("connecting");
     connect();
   }
 
-  return { boot, createClient, decode, htmlName, htmlValue };
+  return { boot, createClient, decode, htmlName, htmlValue, appPath, liveLink };
 });
