@@ -104,6 +104,7 @@ def form(
     debounce_ms: int = 300,
     class_name: str = "",
     label: str | None = None,
+    auto_recover: bool = True,
 ) -> Component:
     """A form bound to a changeset (``to_form``): validates while typing, submits.
 
@@ -121,6 +122,9 @@ def form(
             keystroke.
         class_name: extra classes from the host app.
         label: the form's accessible name.
+        auto_recover: after a reconnect (a new worker, a restarted server), the browser
+            puts back what the fields held and ``on_change`` re-validates it; False
+            leaves the form as the new session renders it.
 
     Raises:
         ComponentError: ``source`` is not a ``Form``.
@@ -211,6 +215,8 @@ def form(
         attributes["aria-busy"] = "true"
     if label:
         attributes["aria-label"] = label
+    if not auto_recover:
+        attributes["data-ember-auto-recover"] = "ignore"
     context = FormContextValue(
         form_id=source.id,
         submitting=submitting,

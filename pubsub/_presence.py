@@ -3,8 +3,11 @@
 Each process (a *node*) owns its own entries and replicates them on one internal topic,
 ``ember:presence``. Messages are idempotent snapshots, so a lost one heals itself:
 
-* ``_State(node, seq, topic, entries)`` - all of a node's entries in one topic, sent on
-  every change and whenever a peer asks for it;
+* ``_Delta(node, seq, prev, topic, joins, leaves)`` - one change of a node's entries in
+  a topic, sent on every change: its size does not grow with the number of entries. A peer
+  whose state of that node and topic is not ``prev`` asks for the whole state instead;
+* ``_State(node, seq, topic, entries)`` - all of a node's entries in one topic, sent
+  whenever a peer asks for it;
 * ``_Heartbeat(node, ttl, seq, topics={topic: seq})`` - every ``heartbeat`` seconds; a
   peer that holds an older state asks for it again, a peer holding a topic the heartbeat
   no longer lists drops it, unless its state is newer than the heartbeat (publishes
@@ -24,7 +27,7 @@ import logging
 import time
 import uuid
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 
 from pydantic import JsonValue
@@ -41,6 +44,7 @@ from ._messages import MessagesMayBeLost
 from ._presence_messages import (
     PresenceDiff,
     PresenceMeta,
+    _Delta,
     _Down,
     _Entry,
     _Heartbeat,
@@ -86,6 +90,8 @@ class Presence:
         self._sent: dict[str, int] = {}  # topic -> seq of our last state sent
         # topic -> node -> ref -> entry; our own entries live under our node id
         self._view: dict[str, dict[str, dict[str, _Entry]]] = {}
+        # topic -> key -> refs of our own entries: untrack and update without a scan
+        self._keys: dict[str, dict[str, set[str]]] = {}
         self._applied: dict[tuple[str, str], int] = {}
         self._seen: dict[str, tuple[float, float]] = {}  # node -> (last seen, ttl)
         self._tasks: list[asyncio.Task[None]] = []
@@ -148,6 +154,7 @@ class Presence:
         for topic in list(self._view):
             for node in list(self._view[topic]):
                 self._replace(topic, node, {})
+        self._keys.clear()
         self._applied.clear()
         self._seen.clear()
         self._sent.clear()
@@ -182,20 +189,15 @@ class Presence:
         """
         await self.start()
         ref = uuid.uuid4().hex
-        entries = dict(self._local(topic))
-        entries[ref] = _Entry(key=key, meta=dict(meta or {}))
-        await self._change(topic, entries)
+        await self._change(topic, {ref: _Entry(key=key, meta=dict(meta or {}))}, [])
         return ref
 
     async def untrack(self, topic: str, key: str, ref: str | None = None) -> None:
         """Remove this node's presences of ``key`` in ``topic`` (only ``ref`` if given)."""
         await self.start()
-        entries = {
-            r: e
-            for r, e in self._local(topic).items()
-            if not (e.key == key and (ref is None or r == ref))
-        }
-        await self._change(topic, entries)
+        gone = self._refs(topic, key, ref)
+        if gone:
+            await self._change(topic, {}, gone)
 
     async def update(
         self, topic: str, key: str, meta: Mapping[str, JsonValue], ref: str | None = None
@@ -206,17 +208,14 @@ class Presence:
             NotTrackedError: this process tracks no such presence.
         """
         await self.start()
-        entries = dict(self._local(topic))
-        hits = [r for r, e in entries.items() if e.key == key and (ref is None or r == ref)]
+        hits = self._refs(topic, key, ref)
         if not hits:
             raise NotTrackedError(
                 f"Expected a presence of {key!r} tracked by this process in {topic!r}"
                 + (f" with ref {ref!r}" if ref else "")
                 + ", found none. Call track() first."
             )
-        for r in hits:
-            entries[r] = _Entry(key=key, meta=dict(meta))
-        await self._change(topic, entries)
+        await self._change(topic, {r: _Entry(key=key, meta=dict(meta)) for r in hits}, [])
 
     def list(self, topic: str) -> dict[str, list[PresenceMeta]]:
         """Everyone present in ``topic``, as ``{key: [metas]}``, across all nodes."""
@@ -228,18 +227,36 @@ class Presence:
                 )
         return result
 
+    def count(self, topic: str) -> int:
+        """How many presences ``topic`` has (metas, across all nodes), without listing them."""
+        return sum(len(entries) for entries in self._view.get(topic, {}).values())
+
     def _local(self, topic: str) -> dict[str, _Entry]:
         return self._view.get(topic, {}).get(self._node, {})
 
-    async def _change(self, topic: str, entries: dict[str, _Entry]) -> None:
-        self._replace(topic, self._node, entries)
+    def _refs(self, topic: str, key: str, ref: str | None) -> Sequence[str]:
+        refs = self._keys.get(topic, {}).get(key, set())
+        return [r for r in refs if ref is None or r == ref]
+
+    async def _change(self, topic: str, joins: dict[str, _Entry], leaves: Sequence[str]) -> None:
+        prev = self._sent.get(topic, -1)
+        self._apply(topic, self._node, joins, leaves)
         self._seq += 1
-        if entries:
+        if self._local(topic):
             self._sent[topic] = self._seq
         else:
             self._sent.pop(topic, None)
+        delta = _Delta(
+            node=self._node,
+            ttl=self.timeout,
+            seq=self._seq,
+            prev=prev,
+            topic=topic,
+            joins=joins,
+            leaves=[*leaves],
+        )
         try:
-            await self.pubsub.broadcast(REPLICATION_TOPIC, self._state(topic))
+            await self.pubsub.broadcast(REPLICATION_TOPIC, delta)
         except BroadcastError as exc:
             # The change stands locally; peers catch up from our heartbeats after the
             # server is back (they see a newer seq and ask for the state).
@@ -257,31 +274,55 @@ class Presence:
         )
 
     def _replace(self, topic: str, node: str, entries: dict[str, _Entry]) -> None:
-        """Set ``node``'s entries in ``topic`` and deliver the diff to local subscribers."""
+        """Set ``node``'s entries in ``topic`` (a whole state) and deliver the diff."""
+        old = self._view.get(topic, {}).get(node, {})
+        joins = {ref: entry for ref, entry in entries.items() if old.get(ref) != entry}
+        self._apply(topic, node, joins, [ref for ref in old if ref not in entries])
+
+    def _apply(
+        self, topic: str, node: str, joins: Mapping[str, _Entry], leaves: Sequence[str]
+    ) -> None:
+        """Change ``node``'s entries in ``topic`` in place (leaves, then joins; a join of a
+        held ref replaces it) and deliver what changed to local subscribers."""
         nodes = self._view.setdefault(topic, {})
-        old = nodes.get(node, {})
-        if entries:
-            nodes[node] = entries
-        else:
-            nodes.pop(node, None)
+        entries = nodes.setdefault(node, {})
+        keys = self._keys.setdefault(topic, {}) if node == self._node else None
+        joined: dict[str, list[PresenceMeta]] = {}
+        left: dict[str, list[PresenceMeta]] = {}
+
+        def drop(ref: str, entry: _Entry) -> None:
+            left.setdefault(entry.key, []).append(PresenceMeta(ref=ref, node=node, meta=entry.meta))
+            if keys is not None:
+                refs = keys.get(entry.key)
+                if refs is not None:
+                    refs.discard(ref)
+                    if not refs:
+                        del keys[entry.key]
+
+        for ref in leaves:
+            entry = entries.pop(ref, None)
+            if entry is not None:
+                drop(ref, entry)
+        for ref, entry in joins.items():
+            old = entries.get(ref)
+            if old == entry:
+                continue
+            if old is not None:
+                drop(ref, old)
+            entries[ref] = entry
+            joined.setdefault(entry.key, []).append(
+                PresenceMeta(ref=ref, node=node, meta=entry.meta)
+            )
+            if keys is not None:
+                keys.setdefault(entry.key, set()).add(ref)
+        if not entries:
+            del nodes[node]
             if not nodes:
                 del self._view[topic]
-        joins: dict[str, list[PresenceMeta]] = {}
-        leaves: dict[str, list[PresenceMeta]] = {}
-        for ref, entry in old.items():
-            if entries.get(ref) != entry:
-                leaves.setdefault(entry.key, []).append(
-                    PresenceMeta(ref=ref, node=node, meta=entry.meta)
-                )
-        for ref, entry in entries.items():
-            if old.get(ref) != entry:
-                joins.setdefault(entry.key, []).append(
-                    PresenceMeta(ref=ref, node=node, meta=entry.meta)
-                )
-        if (joins or leaves) and self.pubsub.started:
-            self.pubsub.local_broadcast(
-                topic, PresenceDiff(topic=topic, joins=joins, leaves=leaves)
-            )
+        if keys is not None and not keys:
+            del self._keys[topic]
+        if (joined or left) and self.pubsub.started:
+            self.pubsub.local_broadcast(topic, PresenceDiff(topic=topic, joins=joined, leaves=left))
 
     async def _receive(self, sub: Subscription) -> None:
         while not self._stopping.is_set():
@@ -292,7 +333,7 @@ class Presence:
                     if isinstance(msg, MessagesMayBeLost):
                         await self._resync()
                     elif (
-                        isinstance(msg, _State | _Heartbeat | _Sync | _Down)
+                        isinstance(msg, _Delta | _State | _Heartbeat | _Sync | _Down)
                         and msg.node != self._node
                     ):
                         await self._handle(msg)
@@ -306,7 +347,7 @@ class Presence:
             except BroadcastError as exc:  # a reply failed; heartbeats repair it later
                 logger.warning("Presence could not answer a peer: %s", exc)
 
-    async def _handle(self, msg: _State | _Heartbeat | _Sync | _Down) -> None:
+    async def _handle(self, msg: _Delta | _State | _Heartbeat | _Sync | _Down) -> None:
         now = time.monotonic()
         if isinstance(msg, _Down):
             self._forget_node(msg.node)
@@ -317,6 +358,20 @@ class Presence:
                     await self.pubsub.broadcast(REPLICATION_TOPIC, self._state(topic))
             return
         self._seen[msg.node] = (now, msg.ttl)
+        if isinstance(msg, _Delta):
+            pair = (msg.node, msg.topic)
+            held = self._applied.get(pair, -1)
+            if msg.seq <= held:
+                return  # older than what we hold (publishes may overtake each other)
+            empty = msg.node not in self._view.get(msg.topic, {})
+            if msg.prev == held or (msg.prev == -1 and empty):
+                self._applied[pair] = msg.seq
+                self._apply(msg.topic, msg.node, msg.joins, msg.leaves)
+            else:  # a change in between was lost or is late: take the whole state
+                await self.pubsub.broadcast(
+                    REPLICATION_TOPIC, _Sync(node=self._node, target=msg.node)
+                )
+            return
         if isinstance(msg, _State):
             if msg.seq > self._applied.get((msg.node, msg.topic), -1):
                 self._applied[(msg.node, msg.topic)] = msg.seq

@@ -48,7 +48,11 @@ class PresenceDiff(BaseModel):
             else:
                 result.pop(key, None)
         for key, metas in self.joins.items():
-            result.setdefault(key, []).extend(metas)
+            # A join of a ref already held replaces it: a state read with list() after
+            # subscribing may already hold what the next diff joins.
+            joined = {m.ref for m in metas}
+            kept = [m for m in result.get(key, []) if m.ref not in joined]
+            result[key] = [*kept, *metas]
         return result
 
 
@@ -64,6 +68,20 @@ class _State(BaseModel):
     seq: int
     topic: str
     entries: dict[str, _Entry]
+
+
+@message("ember.presence.delta")
+class _Delta(BaseModel):
+    """One change of a node's entries in a topic: applied on top of the state ``prev``
+    (-1: the node had no entries there), else the peer asks for the whole state."""
+
+    node: str
+    ttl: float
+    seq: int
+    prev: int
+    topic: str
+    joins: dict[str, _Entry]
+    leaves: list[str]
 
 
 @message("ember.presence.heartbeat")

@@ -492,10 +492,93 @@
       if (event.target) event.target.__emberTyped = false;
     }, true);
 
+
+    // -- form recovery: after a reconnect, the forms send back what they hold -------------------
+    // As LiveView's auto-recover, with nothing declared: the new session (on this worker,
+    // another one, or a fresh process after a crash) renders its forms as it knows them,
+    // mostly empty. Each field of a live form (one with an onChange, its own or its form's)
+    // whose value differs from that render gets the value it held back, and the change
+    // handler fires (the field's, else once its form's), so the view re-validates what was
+    // typed. A form marked data-ember-auto-recover="ignore" keeps the new render.
+    const NOT_RECOVERED = { hidden: 1, file: 1, submit: 1, button: 1, reset: 1, image: 1 };
+    function changeHandler(el) {
+      const v = el.__ember;
+      return v && v.d === el && v.h && v.h.onChange ? v : null;
+    }
+    function recoverable(form) {
+      if (form.getAttribute("data-ember-auto-recover") === "ignore" || busyForms.has(form)) return false;
+      return !!changeHandler(form) || Array.from(form.elements).some((el) => !!changeHandler(el));
+    }
+    function heldValue(el) {
+      if (el.type === "checkbox" || el.type === "radio") return el.checked;
+      if (el.tagName === "SELECT") return Array.from(el.options).filter((o) => o.selected).map((o) => o.value).join("\n");
+      return el.value;
+    }
+    function renderedValue(el) {
+      // The new render's: its model's value where it sets one, else its markup's.
+      const a = (el.__ember && el.__ember.a) || {};
+      if (el.type === "checkbox" || el.type === "radio") return "checked" in a ? !!a.checked : el.defaultChecked;
+      if ("value" in a && !el.multiple) return a.value === null || a.value === undefined ? "" : String(a.value);
+      if (el.tagName === "SELECT") {
+        const chosen = Array.from(el.options).filter((o) => o.defaultSelected);
+        if (!chosen.length && !el.multiple && el.options.length) chosen.push(el.options[0]);
+        return chosen.map((o) => o.value).join("\n");
+      }
+      return el.defaultValue;
+    }
+    function formsHeld() {
+      // Before the new render is adopted: what each live form's fields hold.
+      const held = [];
+      for (const form of Array.from(host.querySelectorAll("form"))) {
+        if (!recoverable(form)) continue;
+        const fields = [];
+        for (const el of Array.from(form.elements)) {
+          if (!el.name || el.disabled || NOT_RECOVERED[el.type] || el.tagName === "BUTTON") continue;
+          if (el.type === "radio" && !el.checked) continue; // checking its partner unchecks it
+          fields.push({ el, name: el.name, type: el.type, value: el.value, held: heldValue(el) });
+        }
+        held.push({ form, id: form.id, fields });
+      }
+      return held;
+    }
+    function fieldIn(form, saved) {
+      const same = (el) => el.name === saved.name && el.type === saved.type && (!(el.type === "checkbox" || el.type === "radio") || el.value === saved.value);
+      if (saved.el.form === form && same(saved.el)) return saved.el;
+      return Array.from(form.elements).find(same) || null;
+    }
+    function putBack(el, saved) {
+      if (el.type === "checkbox" || el.type === "radio") el.checked = saved.held;
+      else if (el.tagName === "SELECT") {
+        const values = saved.held.split("\n");
+        for (const option of Array.from(el.options)) option.selected = values.indexOf(option.value) >= 0;
+      } else el.value = saved.held;
+    }
+    function restoreForms(held) {
+      // After the new render is adopted (and the socket is live): put back and re-validate.
+      for (const saved of held) {
+        let form = host.contains(saved.form) ? saved.form : null;
+        if (!form && saved.id) form = doc.getElementById(saved.id);
+        if (!form || !host.contains(form) || !recoverable(form)) continue;
+        let formFired = false;
+        for (const field of saved.fields) {
+          const el = fieldIn(form, field);
+          if (!el || el.disabled || heldValue(el) === field.held && renderedValue(el) === field.held) continue;
+          putBack(el, field);
+          const own = changeHandler(el);
+          const on = own || (formFired ? null : changeHandler(form));
+          if (!on) continue;
+          if (!own) formFired = true;
+          fire(on, on.h.onChange, { type: "change", target: el, preventDefault() {} });
+        }
+      }
+    }
+
     return {
       adopt,
       apply,
       acknowledge,
+      formsHeld,
+      restoreForms,
       online(send) {
         transport = send;
         for (const [frame, entry] of queue.splice(0)) {
@@ -703,11 +786,13 @@
         if (message.ack) client.acknowledge(message.ack);
       } else if (type === "ember-ack") client.acknowledge(message.seq);
       else if (type === "layout-update") {
+        const held = client.root ? client.formsHeld() : null; // a reconnect: form recovery
         client.adopt(message.model);
         adopted = true;
         setState("connected");
         const live = socket;
         client.online((frame) => live.send(JSON.stringify(frame)));
+        if (held) client.restoreForms(held);
       }
     }
     function connect() {
