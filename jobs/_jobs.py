@@ -226,18 +226,16 @@ class Jobs:
                 shutdown = context.abort_reason() == job_context.AbortReason.SHUTDOWN
                 if shutdown:
                     raise
-                await self._finished(
-                    job_id, JobOutcome.CANCELLED, attempt, began, error="cancelled"
-                )
+                await self._finished(ctx, JobOutcome.CANCELLED, began, error="cancelled")
                 # procrastinate retries a plain CancelledError; JobAborted ends the job.
                 raise procrastinate.exceptions.JobAborted from None
             except Exception as error:
                 retrying = task.retry.get_retry_decision(exception=error, job=job) is not None
                 outcome = JobOutcome.RETRYING if retrying else JobOutcome.FAILED
                 reason = f"{type(error).__name__}: {error}"
-                await self._finished(job_id, outcome, attempt, began, error=reason)
+                await self._finished(ctx, outcome, began, error=reason)
                 raise
-            await self._finished(job_id, JobOutcome.SUCCEEDED, attempt, began, result=result)
+            await self._finished(ctx, JobOutcome.SUCCEEDED, began, result=result)
             return result
 
         run.__name__ = task.name
@@ -245,16 +243,23 @@ class Jobs:
 
     async def _finished(
         self,
-        job_id: int,
+        ctx: JobContext,
         outcome: JobOutcome,
-        attempt: int,
         began: float,
         *,
         result: JsonValue = None,
         error: str = "",
     ) -> None:
+        job_id, attempt = ctx.job_id, ctx.attempt
         duration_ms = (time.perf_counter() - began) * 1000
-        self.telemetry(outcome.value, duration_ms, job_id=job_id, attempt=attempt, error=error)
+        self.telemetry(
+            outcome.value,
+            duration_ms,
+            job_id=job_id,
+            task=ctx.task_name,
+            attempt=attempt,
+            error=error,
+        )
         if outcome is JobOutcome.SUCCEEDED and result is not None:
             async with self.repo.session(write=True) as session:
                 await write_result(session, job_id, result)

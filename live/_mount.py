@@ -40,6 +40,7 @@ from ember.pubsub import PubSub
 
 from ._assets import check_head_assets
 from ._channel import first_paint_model
+from ._claims import ClaimStore, create_claims, hold_token
 from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
@@ -71,8 +72,6 @@ from ._watchdog import LoopWatchdog
 logger = logging.getLogger("ember.live")
 
 RootFactory = Callable[[], Component]
-TOKEN_HANDOVER_SECONDS = 2.0
-"""How long a second socket on one token waits for the first to close before refusal."""
 Mountable = type[LiveView] | Callable[..., Any]
 LoginRedirect = str | Callable[[str, HTTPException], str | None]
 """Where a browser goes when a dependency refuses it with 401 or 403: a path, or a function
@@ -145,6 +144,10 @@ class Ember:
             recovery if recovery is not None else create_store(self.settings.recovery_url)
         )
         self.sessions: dict[str, LiveSession] = {}
+        # Which socket holds each token, on every worker (see _claims).
+        self.claims: ClaimStore = create_claims(
+            self.settings.recovery_url, self.settings.token_reconnect_seconds
+        )
         self.limits = ClientLimits(
             max_sessions=self.settings.max_sessions_per_ip,
             max_handshakes=self.settings.max_handshakes_per_ip,
@@ -193,6 +196,7 @@ class Ember:
         finally:
             await self.pubsub.stop()
             await self.recovery.close()
+            await self.claims.close()
 
     def mount(
         self,
@@ -488,16 +492,17 @@ class Ember:
             reason = "The session token was issued for another identity; reload the page."
             await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
             return
-        if not await self._token_free(token.session_id):
-            logger.warning(
-                "Refused a websocket for %s: session %s already has a live socket (one socket "
-                "per page token at a time)",
-                mounted.path,
-                token.session_id,
-            )
-            reason = "This page's session is live in another socket; reload the page."
-            await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
-            return
+        async with hold_token(self.claims, self.settings, mounted.path, token, connection) as held:
+            if held:
+                await self._serve_session(mounted, connection, token, dependencies)
+
+    async def _serve_session(
+        self,
+        mounted: Mount,
+        connection: WebSocket,
+        token: SessionToken,
+        dependencies: dict[str, Any],
+    ) -> None:
         root_path = str(connection.scope.get("root_path", "")).rstrip("/")
         path = connection.query_params.get("path", mounted.path).removeprefix(root_path)
         if not path.startswith(mounted.path):
@@ -521,19 +526,6 @@ class Ember:
             self.watchdog.release()
             if self.sessions.get(session.id) is session:
                 del self.sessions[session.id]
-
-    async def _token_free(self, session_id: str) -> bool:
-        """True once no live socket of this process serves ``session_id``.
-
-        A tab that reconnects may arrive before the server has finished closing its old
-        socket; it gets up to ``TOKEN_HANDOVER_SECONDS`` for that, then is refused.
-        """
-        deadline = asyncio.get_running_loop().time() + TOKEN_HANDOVER_SECONDS
-        while session_id in self.sessions:
-            if asyncio.get_running_loop().time() >= deadline:
-                return False
-            await asyncio.sleep(0.05)
-        return True
 
     def _admit(self, mounted: Mount, connection: WebSocket) -> SessionToken | tuple[int, str]:
         """The verified token, or the close code and reason to refuse the socket with."""

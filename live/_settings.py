@@ -39,6 +39,14 @@ class LiveSettings(BaseSettings):
         description="Signs session tokens. Set a long random value in production.",
     )
     token_max_age_seconds: int = Field(default=24 * 3600, gt=0)
+    token_reconnect_seconds: int = Field(
+        default=3600,
+        gt=0,
+        description=(
+            "A token opens a socket only this long after its page was rendered or its last "
+            "socket closed; later the page reloads for a fresh one."
+        ),
+    )
     allowed_origins: list[str] = Field(
         default_factory=list,
         description="Origins (scheme://host[:port]) allowed besides the page's own host.",

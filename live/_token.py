@@ -44,6 +44,8 @@ class SessionToken:
     flash: Mapping[str, str] = field(default_factory=dict)
     identity: str = ""
     """The fingerprint of the identity the page was rendered for ("" for none)."""
+    issued_at: float = 0.0
+    """When the page signed it (``time.time()``; 0 for a token not yet signed)."""
 
 
 def identity_fingerprint(identity: object, session_id: str) -> str:
@@ -111,7 +113,9 @@ class TokenSigner:
                 was issued for another mount path.
         """
         try:
-            payload = self._serializer.loads(signed, max_age=self._max_age)
+            payload, signed_at = self._serializer.loads(
+                signed, max_age=self._max_age, return_timestamp=True
+            )
         except SignatureExpired as exc:
             msg = f"The session token expired (older than {self._max_age} s); reload the page."
             raise TokenError(msg) from exc
@@ -134,4 +138,10 @@ class TokenSigner:
         identity = payload.get("id", "")
         if not isinstance(identity, str):
             raise TokenError("The session token's identity is not a string.")
-        return SessionToken(session_id=session_id, mount_path=path, flash=flash, identity=identity)
+        return SessionToken(
+            session_id=session_id,
+            mount_path=path,
+            flash=flash,
+            identity=identity,
+            issued_at=signed_at.timestamp(),
+        )

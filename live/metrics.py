@@ -24,6 +24,18 @@ Needs ``prometheus-client`` (``pip install ember[metrics]``). The metrics are fe
   and are not observed
 - ``ember_db_query_duration_seconds`` (histogram) and ``ember_db_pool_checked_out`` (gauge,
   by engine) for the SQLAlchemy engines passed as ``engines=``
+- ``ember_jobs`` (gauge, by queue and state: ``queued``, ``running``, ``retrying``,
+  ``failed``, ``succeeded``, ``cancelled``, ``aborted``) for the job queues passed as
+  ``jobs=`` (an ``ember.jobs.Jobs``), read from the queue's table at each scrape, so it
+  counts every worker's jobs
+- ``ember_job_runs_total`` (counter, by task and outcome: ``succeeded``, ``retrying``,
+  ``failed``, ``cancelled``) and ``ember_job_duration_seconds`` (histogram, by task and
+  outcome): the runs of this process's workers; ``ember_jobs_enqueued_total`` (counter, by
+  task) the jobs it enqueued
+- ``ember_cache_operations_total`` (counter, by cache and operation: ``hit``, ``miss``,
+  ``set``, ``delete``, ``computed``, ``waited``, …) for the caches passed as ``caches=``
+  (an ``ember.cache.Cache``), read from its counters at each scrape (nothing is added to
+  a cache hit)
 
 The ``topic`` label is not the topic itself: topics like ``room:123`` are unbounded, and
 every label value is a time series Prometheus keeps. It is :func:`topic_prefix` of the
@@ -34,11 +46,12 @@ topic, its part before the first ``:`` (``room``); pass ``topic_label=`` to choo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Response
 
+from ._dashboard_jobs import QUEUE_STATES, JobQueues
 from ._mount import Ember
 from ._telemetry import TelemetryEvent, instrument_engine, instrument_pubsub, telemetry
 
@@ -51,13 +64,18 @@ try:
         Histogram,
         generate_latest,
     )
+    from prometheus_client.core import CounterMetricFamily
+    from prometheus_client.registry import Collector
 except ImportError as error:  # pragma: no cover - exercised without the extra installed
     msg = "ember.live.metrics needs prometheus-client: pip install 'ember[metrics]'."
     raise ImportError(msg) from error
 
-__all__ = ["EmberMetrics", "install_metrics", "topic_prefix"]
+__all__ = ["CountedCache", "EmberMetrics", "install_metrics", "topic_prefix"]
 
 _SIZES = (64, 256, 1024, 4096, 16384, 65536, 262144, 1048576)
+_JOB_DURATIONS = (0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0)
+_JOB_OUTCOMES = ("succeeded", "retrying", "failed", "cancelled")
+_STATE_LABELS = {"todo": "queued", "doing": "running"}
 _LAGS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -74,6 +92,8 @@ class EmberMetrics:
         registry: where the collectors live (default: a registry of their own).
         engines: SQLAlchemy engines (sync or async) whose queries and pool to measure.
         topic_label: the ``topic`` label of a topic (default :func:`topic_prefix`).
+        jobs: job queues (``ember.jobs.Jobs``) whose jobs to count by queue and state.
+        caches: caches (``ember.cache.Cache``) whose operations to count.
     """
 
     def __init__(
@@ -83,6 +103,8 @@ class EmberMetrics:
         *,
         engines: Sequence[Any] = (),
         topic_label: Callable[[str], str] = topic_prefix,
+        jobs: Sequence[JobQueues] = (),
+        caches: Sequence[CountedCache] = (),
     ) -> None:
         self.registry = registry or CollectorRegistry()
         self.sessions = Gauge(
@@ -144,6 +166,25 @@ class EmberMetrics:
             ["engine"],
             registry=self.registry,
         )
+        self.jobs = Gauge(
+            "ember_jobs", "Jobs in the queue by state.", ["queue", "state"], registry=self.registry
+        )
+        self.job_runs = Counter(
+            "ember_job_runs", "Job runs by outcome.", ["task", "outcome"], registry=self.registry
+        )
+        self.job_durations = Histogram(
+            "ember_job_duration_seconds",
+            "Time of one job run.",
+            ["task", "outcome"],
+            buckets=_JOB_DURATIONS,
+            registry=self.registry,
+        )
+        self.jobs_enqueued = Counter(
+            "ember_jobs_enqueued", "Jobs enqueued.", ["task"], registry=self.registry
+        )
+        self._queues = tuple(jobs)
+        if caches:
+            self.registry.register(_CacheCollector(caches))
         self._ember = ember
         self._topic_label = topic_label
         self._unsubscribe: list[Callable[[], None]] = [
@@ -157,6 +198,7 @@ class EmberMetrics:
             telemetry.subscribe("ember.live.mount", self._on_mount),
             telemetry.subscribe("ember.live.send", self._on_send),
             telemetry.subscribe("ember.live.deliver", self._on_deliver),
+            telemetry.subscribe("ember.jobs", self._on_job),
         ]
         for engine in engines:
             self._unsubscribe.append(instrument_engine(engine))
@@ -207,13 +249,53 @@ class EmberMetrics:
         if lag_ms is not None and event.metadata.get("remote"):
             self.lag.labels(topic=self._topic_label(event.metadata["topic"])).observe(lag_ms / 1000)
 
+    def _on_job(self, event: TelemetryEvent) -> None:
+        step = event.name.removeprefix("ember.jobs.")
+        task = str(event.metadata.get("task", ""))
+        if step in _JOB_OUTCOMES:
+            self.job_runs.labels(task=task, outcome=step).inc()
+            self.job_durations.labels(task=task, outcome=step).observe(event.duration_ms / 1000)
+        elif step == "enqueued":
+            self.jobs_enqueued.labels(task=task).inc()
+
+    async def refresh(self) -> None:
+        """Read what is measured at scrape time: the jobs in each queue by state."""
+        for queues in self._queues:
+            counts = await queues.counts()
+            for queue, by_state in counts.items():
+                for state in QUEUE_STATES:
+                    label = _STATE_LABELS.get(state, state)
+                    self.jobs.labels(queue=queue, state=label).set(by_state.get(state, 0))
+
     def render(self) -> bytes:
-        """The metrics in Prometheus' text format."""
+        """The metrics in Prometheus' text format (call :meth:`refresh` first for the
+        queue figures; the endpoint of :func:`install_metrics` does)."""
         return bytes(generate_latest(self.registry))
 
     def close(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
+
+
+class CountedCache(Protocol):
+    """What the cache metrics read of a cache (``ember.cache.Cache`` has it)."""
+
+    name: str
+    counters: Mapping[str, int]
+
+
+class _CacheCollector(Collector):
+    def __init__(self, caches: Sequence[CountedCache]) -> None:
+        self._caches = tuple(caches)
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        family = CounterMetricFamily(
+            "ember_cache_operations", "Cache operations by kind.", labels=["cache", "operation"]
+        )
+        for cache in self._caches:
+            for operation, count in sorted(cache.counters.items()):
+                family.add_metric([cache.name, operation], count)
+        yield family
 
 
 def _checked_out(pool: Any) -> Callable[[], float]:
@@ -231,15 +313,22 @@ def install_metrics(
     path: str = "/metrics",
     engines: Sequence[Any] = (),
     topic_label: Callable[[str], str] = topic_prefix,
+    jobs: Sequence[JobQueues] = (),
+    caches: Sequence[CountedCache] = (),
 ) -> EmberMetrics:
     """Serve ember's metrics at ``path`` in ``app``; returns the collectors.
 
     ``engines``: SQLAlchemy engines (sync or async) whose queries and pool to measure;
-    ``topic_label``: the ``topic`` label of a PubSub topic (see the module's docstring).
+    ``topic_label``: the ``topic`` label of a PubSub topic (see the module's docstring);
+    ``jobs``: job queues to count by queue and state; ``caches``: caches whose operations
+    to count.
     """
-    metrics = EmberMetrics(ember, engines=engines, topic_label=topic_label)
+    metrics = EmberMetrics(
+        ember, engines=engines, topic_label=topic_label, jobs=jobs, caches=caches
+    )
 
     async def endpoint() -> Response:
+        await metrics.refresh()
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     app.add_api_route(path, endpoint, methods=["GET"], include_in_schema=False)
