@@ -30,6 +30,8 @@ from ._hooks import use_page_location as use_page_location
 from ._hooks import use_recoverable_state as use_recoverable_state
 from ._hooks import use_session as use_session
 from ._hooks import use_subscription as use_subscription
+from ._js import JS as JS
+from ._js import JSCommands as JSCommands
 from ._lifespan import combine_lifespans as combine_lifespans
 from ._logging import uvicorn_log_config as uvicorn_log_config
 from ._mount import Ember as Ember
@@ -94,6 +96,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 __all__ = [
+    "JS",
     "PROTOCOL_VERSION",
     "AsyncResult",
     "AsyncStatus",
@@ -101,6 +104,7 @@ __all__ = [
     "ConfigurationError",
     "Ember",
     "EmberError",
+    "JSCommands",
     "LiveSession",
     "LiveSettings",
     "LiveView",

@@ -30,7 +30,8 @@ from typing import Any, TypeVar, cast
 import anyio
 import anyio.lowlevel
 from reactpy.core._life_cycle_hook import HOOK_STACK, LifeCycleHook
-from reactpy.core.events import EventHandler
+from reactpy.core.events import EventHandler as EventHandler
+from reactpy.core.events import to_event_handler_function as to_event_handler_function
 from reactpy.core.hooks import ConnectionContext as ConnectionContext
 from reactpy.core.layout import Layout
 from reactpy.types import BaseEventHandler as BaseEventHandler
@@ -305,6 +306,10 @@ class EmberLayout(_StreamAwareLayout):
             if fixed is not handlers:
                 raw_model = {**raw_model, "eventHandlers": fixed}
         super()._render_model_attributes(old_state, new_state, raw_model)
+
+    @staticmethod
+    def _serialize_event_handler(handler: Any, target: str) -> dict[str, Any]:
+        return serialize_handler(handler, target)  # JS commands travel with their handler
 
     def handler_for(self, target: str) -> BaseEventHandler | None:
         """The handler the current render emitted under ``target``, or None."""
@@ -681,6 +686,9 @@ def serialize_handler(handler: BaseEventHandler, target: str) -> dict[str, Any]:
         entry["debounce"] = handler.debounce
     if handler.throttle is not None:
         entry["throttle"] = handler.throttle
+    js = getattr(handler, "js", None)  # JS commands travel as data (ember.live._js)
+    if js is not None:
+        entry["js"] = js
     return entry
 
 
