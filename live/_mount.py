@@ -41,6 +41,7 @@ from ember.pubsub import PubSub
 from ._assets import check_head_assets
 from ._channel import first_paint_model, run_channel
 from ._client import serve_client
+from ._uploads import receive_chunk
 from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
@@ -279,6 +280,13 @@ class Ember:
             methods=["GET", "HEAD"],
             include_in_schema=False,
             name=f"ember-static:{path}",
+        )
+        app.add_route(  # file uploads in chunks (ember.live._uploads)
+            f"{mounted.prefix}/upload/{{token}}",
+            receive_chunk,
+            methods=["POST"],
+            include_in_schema=False,
+            name=f"ember-upload:{path}",
         )
         return mounted
 
