@@ -41,7 +41,6 @@ from ember.pubsub import PubSub
 from ._assets import check_head_assets
 from ._channel import first_paint_model, run_channel
 from ._client import serve_client
-from ._uploads import receive_chunk
 from ._dependencies import DependencyResolver, Resolved
 from ._errors import ConfigurationError, TokenError
 from ._gc import tune_gc
@@ -66,6 +65,7 @@ from ._token import (
     TokenSigner,
     identity_fingerprint,
 )
+from ._uploads import receive_chunk
 from ._view import LiveView, compile_view, view_dependencies
 from ._watchdog import LoopWatchdog
 

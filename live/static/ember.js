@@ -763,7 +763,7 @@
     function holdSubmit(form, again) {
       // A form's files are sent before its submit (or once those already on their way are in).
       let jobs = [];
-      for (const input of Array.from(form.querySelectorAll("input[data-ember-upload]"))) jobs = jobs.concat(startUploads(input));
+      for (const input of Array.from(form.querySelectorAll("[data-ember-upload]"))) jobs = jobs.concat(startUploads(input));
       if (!jobs.length || form.__emberHeld) return false;
       form.__emberHeld = true;
       Promise.all(jobs).then(() => {
@@ -773,7 +773,7 @@
       return true;
     }
     function showPictures() {
-      if (!host.querySelectorAll) return;
+      if (!Object.keys(pictures).length) return; // no picked image: no query per patch
       for (const img of Array.from(host.querySelectorAll("img[data-ember-preview]"))) {
         const file = pictures[img.getAttribute("data-ember-preview")];
         if (!file || img.__emberShown === file) continue;

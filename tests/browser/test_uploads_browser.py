@@ -4,6 +4,7 @@ server's memory measured."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -158,3 +159,23 @@ def test_a_200_mb_upload_keeps_server_memory_bounded(page, server, tmp_path):
     assert os.path.getsize(server.out / "big.dat") == 200 * 1024 * 1024
     print(f"200 MB upload: {elapsed:.1f} s, server RSS {before} KiB -> {after} KiB")
     assert after - before < 40 * 1024, (before, after)
+
+
+def test_forged_replayed_and_out_of_order_chunks_are_refused(page, server, tmp_path):
+    page.goto(server.url)
+    page.wait_for_selector(CONNECTED)
+    page.route("**/upload/**", lambda route: (time.sleep(0.2), route.continue_()))
+    page.set_input_files("#files", str(big_file(tmp_path, 4)))
+    tokens = page.locator("#files").get_attribute("data-ember-entries")
+    token = json.loads(tokens or "[]")[0][0]
+    ref, _, signature = token.partition(".")
+    base = f"{server.url}/_ember/upload"
+    forged = page.request.post(f"{base}/{ref}.{'0' * len(signature)}?offset=0", data=b"x")
+    assert forged.status == 403
+    unknown = page.request.post(f"{base}/{'A' * len(ref)}.{signature}?offset=0", data=b"x")
+    assert unknown.status == 403
+    far = page.request.post(f"{base}/{token}?offset=999999", data=b"x")
+    assert far.status == 409
+    expect(page.locator(".entry .percent")).to_have_text("100%", timeout=20000)
+    replayed = page.request.post(f"{base}/{token}?offset=0", data=b"x")
+    assert replayed.status == 410
