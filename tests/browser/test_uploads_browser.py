@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,3 +180,39 @@ def test_forged_replayed_and_out_of_order_chunks_are_refused(page, server, tmp_p
     expect(page.locator(".entry .percent")).to_have_text("100%", timeout=20000)
     replayed = page.request.post(f"{base}/{token}?offset=0", data=b"x")
     assert replayed.status == 410
+
+
+def test_kit_file_input_takes_dropped_files_shows_previews_progress_and_errors(page, server):
+    page.goto(f"{server.url}/kit")
+    page.wait_for_selector(CONNECTED)
+    png = list(PNG)
+    dropped = page.evaluate_handle(
+        """(png) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(png)], "dot.png", {type: "image/png"}));
+            transfer.items.add(new File(["x".repeat(3000000)], "big.txt", {type: "text/plain"}));
+            return transfer;
+        }""",
+        png,
+    )
+    page.dispatch_event(".ember-upload-zone", "drop", {"dataTransfer": dropped})
+    rows = page.locator(".ember-upload-entry")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).locator("progress")).to_have_attribute("value", "100")
+    expect(rows.nth(0).locator("img.ember-upload-preview")).to_have_attribute(
+        "src", re.compile(r"^data:image/png;base64,")
+    )
+    expect(rows.nth(1).locator(".ember-upload-error")).to_have_text("Too large: at most 2 MB.")
+    rows.nth(1).locator("button").click()
+    expect(rows).to_have_count(1)
+
+
+def test_kit_bar_chart_is_drawn_by_its_hook_and_reports_clicks(page, server):
+    page.goto(f"{server.url}/kit")
+    page.wait_for_selector(CONNECTED)
+    chart = page.locator("#kit-chart")
+    expect(chart).to_have_attribute("data-drawn", "3")
+    box = chart.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
+    expect(page.locator("#picked")).to_have_text("2")

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from reactpy import component, html, use_state
 
+from ember.components import bar_chart, file_input, head, mount_static
 from ember.live import UploadEntry, consume_uploaded_entries, live_file_input, mount, use_upload
 
 app = FastAPI()
@@ -62,4 +63,17 @@ def Uploads() -> Any:
     )
 
 
+@component
+def Kit() -> Any:
+    upload = use_upload("pictures", accept=[".png", ".txt"], max_entries=2, max_file_size=2_000_000)
+    picked, set_picked = use_state(-1)
+    return html.main(
+        file_input(upload, id="pictures"),
+        bar_chart([3, 1, 4], label="Three bars", on_select=set_picked, id="kit-chart"),
+        html.p({"id": "picked"}, str(picked)),
+    )
+
+
 mount(app, "/", Uploads)
+mount_static(app)
+mount(app, "/kit", Kit, head=head())
