@@ -21,6 +21,8 @@ from ._basic import header as header
 from ._basic import link as link
 from ._basic import progress as progress
 from ._basic import spinner as spinner
+from ._client import bar_chart as bar_chart
+from ._client import file_input as file_input
 from ._dropdown import MenuItem as MenuItem
 from ._dropdown import dropdown as dropdown
 from ._feedback import async_result as async_result
@@ -62,12 +64,14 @@ __all__ = [
     "async_result",
     "avatar",
     "badge",
+    "bar_chart",
     "button",
     "card",
     "decode_params",
     "description_list",
     "dropdown",
     "empty_state",
+    "file_input",
     "flash_group",
     "form",
     "head",

@@ -30,6 +30,8 @@ from ._hooks import use_page_location as use_page_location
 from ._hooks import use_recoverable_state as use_recoverable_state
 from ._hooks import use_session as use_session
 from ._hooks import use_subscription as use_subscription
+from ._js import JS as JS
+from ._js import JSCommands as JSCommands
 from ._lifespan import combine_lifespans as combine_lifespans
 from ._logging import uvicorn_log_config as uvicorn_log_config
 from ._mount import Ember as Ember
@@ -57,6 +59,11 @@ from ._telemetry import TelemetryEvent as TelemetryEvent
 from ._telemetry import instrument_engine as instrument_engine
 from ._telemetry import instrument_pubsub as instrument_pubsub
 from ._telemetry import telemetry as telemetry
+from ._uploads import Upload as Upload
+from ._uploads import UploadEntry as UploadEntry
+from ._uploads import consume_uploaded_entries as consume_uploaded_entries
+from ._uploads import live_file_input as live_file_input
+from ._uploads import use_upload as use_upload
 from ._view import LiveView as LiveView
 from ._view import Socket as Socket
 from ._view import on_async as on_async
@@ -94,6 +101,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 __all__ = [
+    "JS",
     "PROTOCOL_VERSION",
     "AsyncResult",
     "AsyncStatus",
@@ -101,6 +109,7 @@ __all__ = [
     "ConfigurationError",
     "Ember",
     "EmberError",
+    "JSCommands",
     "LiveSession",
     "LiveSettings",
     "LiveView",
@@ -120,14 +129,18 @@ __all__ = [
     "Telemetry",
     "TelemetryEvent",
     "TokenError",
+    "Upload",
+    "UploadEntry",
     "combine_lifespans",
     "configure",
+    "consume_uploaded_entries",
     "default_ember",
     "error_boundary",
     "form_data",
     "instrument_engine",
     "instrument_pubsub",
     "lifespan",
+    "live_file_input",
     "load_settings",
     "mount",
     "on_async",
@@ -145,5 +158,6 @@ __all__ = [
     "use_session",
     "use_stream",
     "use_subscription",
+    "use_upload",
     "uvicorn_log_config",
 ]

@@ -66,6 +66,7 @@ from ._token import (
     TokenSigner,
     identity_fingerprint,
 )
+from ._uploads import receive_chunk
 from ._view import LiveView, compile_view, view_dependencies
 from ._watchdog import LoopWatchdog
 
@@ -293,6 +294,13 @@ class Ember:
             methods=["GET", "HEAD"],
             include_in_schema=False,
             name=f"ember-static:{path}",
+        )
+        app.add_route(  # file uploads in chunks (ember.live._uploads)
+            f"{mounted.prefix}/upload/{{token}}",
+            receive_chunk,
+            methods=["POST"],
+            include_in_schema=False,
+            name=f"ember-upload:{path}",
         )
         return mounted
 

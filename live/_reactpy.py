@@ -21,7 +21,8 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from reactpy.core._life_cycle_hook import HOOK_STACK
-from reactpy.core.events import EventHandler
+from reactpy.core.events import EventHandler as EventHandler
+from reactpy.core.events import to_event_handler_function as to_event_handler_function
 from reactpy.core.hooks import ConnectionContext as ConnectionContext
 from reactpy.types import BaseEventHandler as BaseEventHandler
 from reactpy.types import Component, Connection, Event, Location
@@ -321,6 +322,9 @@ def serialize_handler(handler: BaseEventHandler, target: str) -> dict[str, Any]:
         entry["debounce"] = handler.debounce
     if handler.throttle is not None:
         entry["throttle"] = handler.throttle
+    js = getattr(handler, "js", None)  # JS commands travel as data (ember.live._js)
+    if js is not None:
+        entry["js"] = js
     return entry
 
 

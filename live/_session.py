@@ -340,6 +340,14 @@ class LiveSession:
             loop.call_soon_threadsafe(lambda: spawn(deliver(), name))
         return Navigation(sent.wait)
 
+    def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:
+        """Send ``event`` with ``payload`` to the page's client hooks (``handleEvent``) and as
+        a ``ember:{event}`` DOM event on ``window``; awaiting the result waits until it is sent.
+        Before the websocket connects (the first paint) nothing is sent."""
+        message: dict[str, Any] = {"type": "ember-event", "kind": "event", "to": event}
+        message.update(event=event, payload=dict(payload or {}))
+        return self._deliver(message)
+
     def on_location_change(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Await ``callback`` whenever the browser moves within this view (back/forward)."""
         self._location_callbacks.append(callback)

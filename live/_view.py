@@ -22,6 +22,7 @@ from reactpy import component, use_ref, use_state
 from ._async_result import AsyncResult
 from ._errors import ConfigurationError, EmberError
 from ._events import event_params
+from ._js import rendering_view
 from ._reactpy import Component
 from ._reporting import report_error
 from ._session import MISSING, LiveSession, Navigation
@@ -75,6 +76,10 @@ class Socket:
         self._changed = False
         self._rerender: Callable[[], None] | None = None
         self._params_due = False
+
+    def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:
+        """Send ``event`` to the page's client hooks (see :meth:`LiveSession.push_event`)."""
+        return self.session.push_event(event, payload)
 
     @property
     def assigns(self) -> Mapping[str, Any]:
@@ -447,7 +452,8 @@ def compile_view(view: LiveView, socket: Socket) -> Component:
         if not bound.current:
             socket._rerender = lambda: set_version(lambda v: v + 1)
             bound.current = True
-        return view.render(socket.assigns)
+        with rendering_view(view.on):  # JS.push("name") routes to @on_event("name")
+            return view.render(socket.assigns)
 
     LiveViewRoot.__qualname__ = type(view).__name__
     return LiveViewRoot()

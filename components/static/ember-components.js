@@ -84,3 +84,38 @@ document.addEventListener("click", (event) => {
     setTimeout(() => delete button.dataset.emberCopied, 1500);
   });
 });
+
+// Client hooks of the kit (docs/js.md). EmberBarChart draws data-values as bars on its
+// canvas and tells the server which bar was clicked.
+window.emberHooks = Object.assign(window.emberHooks || {}, {
+  EmberBarChart: {
+    mounted() {
+      this.draw();
+      this.el.addEventListener("click", (event) => {
+        const values = this.values();
+        const index = Math.floor((event.offsetX / this.el.clientWidth) * values.length);
+        if (index >= 0 && index < values.length) this.pushEvent("select", { index });
+      });
+    },
+    updated() {
+      this.draw();
+    },
+    values() {
+      return (this.el.dataset.values || "").split(",").filter(Boolean).map(Number);
+    },
+    draw() {
+      const values = this.values();
+      const canvas = this.el;
+      const context = canvas.getContext("2d");
+      const top = Math.max(1, ...values);
+      const width = canvas.width / Math.max(1, values.length);
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      context.fillStyle = getComputedStyle(canvas).color || "#2563eb";
+      values.forEach((value, i) => {
+        const height = (value / top) * (canvas.height - 4);
+        context.fillRect(i * width + 2, canvas.height - height, width - 4, height);
+      });
+      canvas.dataset.drawn = String(values.length);
+    },
+  },
+});

@@ -24,6 +24,7 @@
   const EVENT_FIELDS = ["type", "key", "code", "altKey", "ctrlKey", "metaKey", "shiftKey", "repeat", "isComposing", "button", "buttons", "clientX", "clientY", "offsetX", "offsetY", "pageX", "pageY", "deltaX", "deltaY", "deltaMode", "inputType", "data", "timeStamp"];
   const ELEMENT_FIELDS = ["tagName", "id", "name", "type", "value", "checked", "selected", "disabled", "multiple"];
   const NOT_TYPED = { checkbox: 1, radio: 1, file: 1 };
+  const hooks = {}; // client hooks by name: ember.hooks.Chart = {mounted() {...}} (docs/js.md)
   const LOADING = { click: "ember-click-loading", submit: "ember-submit-loading", change: "ember-change-loading", input: "ember-change-loading" };
 
   // -- the wire: compact children back as models ---------------------------------------------
@@ -143,6 +144,8 @@
       const text = htmlValue(name, value);
       if (text === null) el.removeAttribute(html);
       else if (el.getAttribute(html) !== text) el.setAttribute(html, text);
+      if (el.__emberJs) restick(el); // what JS commands set outlives server patches
+      if (html === "data-ember-entries") uploadEntries(el);
       if (html === "class" && el.__emberLoading) for (const cls of el.__emberLoading) el.classList.add(cls);
       if (html === "value" && el.tagName === "TEXTAREA" && !v.k.length && el.defaultValue !== (text || "")) el.defaultValue = text || "";
       if (html === "value" || html === "checked") setProperty(el, html, value);
@@ -177,6 +180,7 @@
       }
       setAttributes(v, model.attributes);
       setHandlers(v, model.eventHandlers);
+      if (v.a && v.a["data-ember-hook"]) born.push(el);
       return v;
     }
     function buildAll(models, p) {
@@ -238,6 +242,8 @@
       for (const attribute of Array.from(node.attributes)) if (!wanted[attribute.name]) node.removeAttribute(attribute.name);
       setAttributes(v, attributes);
       setHandlers(v, model.eventHandlers);
+      if (node.__emberJs) restick(node);
+      if (attributes["data-ember-hook"]) born.push(node);
       const kids = model.children || [];
       if (tag.toLowerCase() === "textarea" && !kids.length) return v;
       const inner = { n: node.firstChild };
@@ -260,6 +266,7 @@
         host.removeChild(cursor.n);
         cursor.n = next;
       }
+      sweep([]);
     }
 
     // -- ops ---------------------------------------------------------------------------------------
@@ -316,9 +323,11 @@
       }
     }
     function apply(ops) {
+      const touched = [];
       for (const op of ops) {
         const kind = op[0];
         const path = op[1];
+        if (hooked.size) touch(path, touched);
         if (kind === "s") {
           setOp(path, op[2]);
           continue;
@@ -343,6 +352,7 @@
           for (const node of nodes) parent.insertBefore(node, before);
         } else throw new Error(`Expected an ember-patch op of kind s, c, i, d or m, got ${kind}`);
       }
+      sweep(touched);
     }
     function collect(v, out) {
       if (ownsDom(v)) out.push(v.d);
@@ -421,12 +431,15 @@
         el = el.parentNode;
       }
     }
-    function fire(v, handler, event) {
+    function fire(v, handler, event, extra) {
+      if (handler.js) return commands(v, handler, event);
       const el = v.d;
       if (handler.preventDefault || event.type === "submit") event.preventDefault();
       const form = event.type === "submit" ? el : null;
+      if (form && holdSubmit(form, () => fire(v, handler, event, extra))) return;
       if (form && busyForms.has(form)) return; // a second submit while one is in flight
       const data = serialise(event, el);
+      if (extra) Object.assign(data, extra);
       const number = ++seq;
       const cls = LOADING[event.type] || null;
       if (cls) mark(el, cls, true);
@@ -573,6 +586,301 @@
       }
     }
 
+    // -- JS commands (ember.live.JS): data from the server, run here with no round trip -----------
+    // A command names an element (the handler's, or every match of `to`); what it changes is
+    // remembered on the element (el.__emberJs) and put back after each server patch of it.
+    const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex='-1'])";
+    const SCRIPT_URL = /^[\s\x00-\x20]*(java|vb)script:/i;
+    function commands(v, handler, event) {
+      if (handler.preventDefault || event.type === "submit") event.preventDefault();
+      for (const [name, o] of handler.js) {
+        if (name === "push") fire(v, { target: handler.target }, event, o.value || {});
+        else if (COMMANDS[name]) for (const el of targets(v.d, o.to)) COMMANDS[name](el, o);
+      }
+    }
+    function targets(el, to) {
+      if (!to) return [el];
+      try {
+        return Array.from(doc.querySelectorAll(to));
+      } catch (error) {
+        return [];
+      }
+    }
+    function stick(el, key, value) {
+      (el.__emberJs = el.__emberJs || {})[key] = value;
+      restick(el);
+    }
+    function restick(el) {
+      for (const key in el.__emberJs) {
+        const value = el.__emberJs[key];
+        const name = key.slice(2);
+        if (key[0] === "d") {
+          if (el.style.display !== value) el.style.display = value;
+        } else if (key[0] === "c") {
+          if (value) el.classList.add(name);
+          else el.classList.remove(name);
+        } else if (value === null) el.removeAttribute(name);
+        else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+      }
+    }
+    function isHidden(el) {
+      const view = doc.defaultView;
+      return view && view.getComputedStyle ? view.getComputedStyle(el).display === "none" : el.style.display === "none";
+    }
+    function transition(el, t, time, done) {
+      if (!t) return done && done();
+      const [run, start, end] = t;
+      for (const c of run.concat(start)) el.classList.add(c);
+      const view = doc.defaultView;
+      const later = view && view.requestAnimationFrame ? (f) => view.requestAnimationFrame(() => view.requestAnimationFrame(f)) : (f) => setTimeout(f, 0);
+      later(() => {
+        for (const c of start) el.classList.remove(c);
+        for (const c of end) el.classList.add(c);
+      });
+      setTimeout(() => {
+        for (const c of run.concat(end)) el.classList.remove(c);
+        if (done) done();
+      }, time || 0);
+    }
+    function attributeOk(name, value) {
+      return htmlName(name) !== null && !SCRIPT_URL.test(String(value).replace(/[\t\n\r]/g, ""));
+    }
+    const COMMANDS = {
+      show(el, o) {
+        stick(el, "d:", o.display || "block");
+        transition(el, o.transition, o.time);
+      },
+      hide(el, o) {
+        transition(el, o.transition, o.time, () => stick(el, "d:", "none"));
+      },
+      toggle(el, o) {
+        if (isHidden(el)) COMMANDS.show(el, { display: o.display, transition: o.ins, time: o.time });
+        else COMMANDS.hide(el, { transition: o.outs, time: o.time });
+      },
+      add_class(el, o) {
+        for (const name of o.names) stick(el, "c:" + name, true);
+      },
+      remove_class(el, o) {
+        for (const name of o.names) stick(el, "c:" + name, false);
+      },
+      toggle_class(el, o) {
+        for (const name of o.names) stick(el, "c:" + name, !el.classList.contains(name));
+      },
+      set_attribute(el, o) {
+        if (attributeOk(o.name, o.value)) stick(el, "a:" + o.name, String(o.value));
+      },
+      remove_attribute(el, o) {
+        if (attributeOk(o.name, "")) stick(el, "a:" + o.name, null);
+      },
+      toggle_attribute(el, o) {
+        const value = el.getAttribute(o.name) === o.on ? (o.off === undefined ? null : o.off) : o.on;
+        if (attributeOk(o.name, value || "")) stick(el, "a:" + o.name, value);
+      },
+      transition(el, o) {
+        transition(el, o.transition, o.time);
+      },
+      focus(el) {
+        if (el.focus) el.focus();
+      },
+      focus_first(el) {
+        const first = el.querySelector && el.querySelector(FOCUSABLE);
+        if (first) first.focus();
+      },
+      dispatch(el, o) {
+        const Custom = doc.defaultView && doc.defaultView.CustomEvent;
+        if (Custom) el.dispatchEvent(new Custom(o.event, { bubbles: true, detail: o.detail }));
+      },
+    };
+
+    // -- client hooks (data-ember-hook="Name"): a JS object per element, from ember.hooks ---------
+    const born = []; // elements made or adopted with a hook since the last sweep
+    const hooked = new Set(); // elements whose hook is mounted
+    const hookListeners = {}; // push_event name -> [[hook, callback]]
+    let wasOffline = false;
+    function touch(path, touched) {
+      let v = root;
+      for (const i of path) {
+        if (typeof i !== "number" || !v.k[i]) break;
+        v = v.k[i];
+      }
+      for (; v; v = v.p) if (v.d && v.d.__emberHook && touched.indexOf(v.d) < 0) touched.push(v.d);
+    }
+    function sweep(touched) {
+      for (const el of Array.from(hooked)) {
+        if (el.isConnected) continue;
+        hooked.delete(el);
+        callHook(el.__emberHook, "destroyed");
+        el.__emberHook = null;
+      }
+      const mounted = born.splice(0).filter((el) => el.isConnected && !el.__emberHook);
+      for (const el of touched) if (el.isConnected && el.__emberHook) callHook(el.__emberHook, "updated");
+      for (const el of mounted) mountHook(el);
+      showPictures();
+    }
+    function mountHook(el) {
+      const name = el.getAttribute("data-ember-hook");
+      const def = hooks[name] || (globalThis.emberHooks || {})[name];
+      const hook = Object.create(def || {});
+      hook.el = el;
+      hook.name = name;
+      hook.pushEvent = (event, value) => {
+        const v = el.__ember;
+        const handler = v && v.h && v.h.onHookEvent;
+        if (!handler) return hookFailed(hook, "pushEvent", new Error(`<${el.tagName.toLowerCase()} data-ember-hook="${name}"> has no onHookEvent handler`));
+        fire(v, { target: handler.target }, { type: "hookevent", target: el, preventDefault() {} }, { event, value });
+      };
+      hook.handleEvent = (event, callback) => (hookListeners[event] = hookListeners[event] || []).push([hook, callback]);
+      el.__emberHook = hook;
+      hooked.add(el);
+      if (!def) return hookFailed(hook, "mounted", new Error(`no hook named "${name}" is registered (ember.hooks.${name} = {mounted() {...}})`));
+      callHook(hook, "mounted");
+    }
+    function callHook(hook, name, arg) {
+      if (!hook || typeof hook[name] !== "function") return;
+      try {
+        hook[name](arg);
+      } catch (error) {
+        hookFailed(hook, name, error);
+      }
+    }
+    function hookFailed(hook, name, error) {
+      // Reported, never thrown: the page and the other hooks carry on.
+      console.error(`ember: hook ${hook.name}.${name} failed:`, error);
+      hook.el.setAttribute("data-ember-hook-failed", name);
+      const Custom = doc.defaultView && doc.defaultView.CustomEvent;
+      if (Custom) hook.el.dispatchEvent(new Custom("ember:hook-error", { bubbles: true, detail: { hook: hook.name, callback: name, message: String((error && error.message) || error) } }));
+    }
+    function serverEvent(message) {
+      for (const [hook, callback] of hookListeners[message.event] || []) {
+        if (hook.el.__emberHook === hook) {
+          try {
+            callback.call(hook, message.payload);
+          } catch (error) {
+            hookFailed(hook, "handleEvent", error);
+          }
+        }
+      }
+      const Custom = doc.defaultView && doc.defaultView.CustomEvent;
+      if (Custom) doc.defaultView.dispatchEvent(new Custom(`ember:${message.event}`, { detail: message.payload }));
+    }
+    function hooksOnline(on) {
+      if (!on) wasOffline = true;
+      else if (!wasOffline) return;
+      else wasOffline = false;
+      for (const el of hooked) callHook(el.__emberHook, on ? "reconnected" : "disconnected");
+    }
+
+    // -- uploads (ember.live.use_upload): chunks to the mount's upload route, or to S3 ------------
+    // The server lists the entries it accepted on the input (data-ember-entries: [token, name,
+    // size, external]); the files themselves stay here until they are sent.
+    const UPLOAD_CHUNK = 512 * 1024;
+    const sending = {}; // token -> {abort, done: Promise}
+    const pictures = {}; // entry ref -> File, for img[data-ember-preview]
+    function entriesOf(input) {
+      try {
+        return JSON.parse(input.getAttribute("data-ember-entries") || "[]");
+      } catch (error) {
+        return [];
+      }
+    }
+    function uploadEntries(input) {
+      const listed = entriesOf(input);
+      const tokens = listed.map((e) => e[0]);
+      for (const token in sending) if (sending[token].input === input && tokens.indexOf(token) < 0) sending[token].abort.abort();
+      for (const [token, name, size] of listed) {
+        const file = (input.__emberFiles || []).find((f) => f.name === name && f.size === size);
+        if (file && /^image\//.test(file.type)) pictures[token.split(".")[0]] = file;
+      }
+      if (input.hasAttribute("data-ember-auto")) startUploads(input);
+    }
+    function startUploads(input) {
+      const jobs = [];
+      for (const [token, name, size, external] of entriesOf(input)) {
+        if (!sending[token]) {
+          const file = (input.__emberFiles || []).find((f) => f.name === name && f.size === size);
+          if (!file) continue;
+          const abort = new AbortController();
+          const send = external ? sendExternal : sendChunks;
+          const job = (sending[token] = { input, abort });
+          job.done = send(file, token, external, abort.signal).catch(() => {}).then(() => (job.over = true));
+        }
+        if (!sending[token].over) jobs.push(sending[token].done);
+      }
+      return jobs;
+    }
+    function uploadUrl(token, query) {
+      const root = host.closest("[data-ember-root]");
+      const prefix = root ? JSON.parse(root.dataset.emberConfig).pathPrefix : "/";
+      return `${prefix}upload/${token}?${query}`;
+    }
+    async function sendChunks(file, token, _external, signal) {
+      let offset = 0;
+      do {
+        const response = await fetch(uploadUrl(token, `offset=${offset}`), { method: "POST", body: file.slice(offset, offset + UPLOAD_CHUNK), signal });
+        if (!response.ok && response.status !== 409) return; // refused: the entry shows why
+        offset = (await response.json()).received;
+      } while (offset < file.size);
+    }
+    function sendExternal(file, token, external, signal) {
+      // A presigned POST: the fields, then the file; progress goes to ember's upload route.
+      return new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        const form = new FormData();
+        for (const name in external.fields || {}) form.append(name, external.fields[name]);
+        form.append("file", file);
+        let shown = -1;
+        const tell = (percent) => fetch(uploadUrl(token, `progress=${percent}`), { method: "POST" });
+        xhr.upload.onprogress = (event) => {
+          const percent = Math.floor((event.loaded * 99) / (event.total || 1));
+          if (percent >= shown + 5) tell((shown = percent));
+        };
+        xhr.onload = () => (xhr.status < 300 ? tell(100).then(resolve) : reject(new Error(`status ${xhr.status}`)));
+        xhr.onerror = reject;
+        signal.addEventListener("abort", () => xhr.abort());
+        xhr.open(external.method || "POST", external.url);
+        xhr.send(form);
+      });
+    }
+    function holdSubmit(form, again) {
+      // A form's files are sent before its submit (or once those already on their way are in).
+      let jobs = [];
+      for (const input of Array.from(form.querySelectorAll("[data-ember-upload]"))) jobs = jobs.concat(startUploads(input));
+      if (!jobs.length || form.__emberHeld) return false;
+      form.__emberHeld = true;
+      Promise.all(jobs).then(() => {
+        form.__emberHeld = false;
+        again();
+      });
+      return true;
+    }
+    function showPictures() {
+      if (!Object.keys(pictures).length) return; // no picked image: no query per patch
+      for (const img of Array.from(host.querySelectorAll("img[data-ember-preview]"))) {
+        const file = pictures[img.getAttribute("data-ember-preview")];
+        if (!file || img.__emberShown === file) continue;
+        img.__emberShown = file;
+        const reader = new FileReader(); // a data: URL: the default policy's img-src has no blob:
+        reader.onload = () => (img.src = reader.result);
+        reader.readAsDataURL(file);
+      }
+    }
+    doc.addEventListener("change", (event) => {
+      const input = event.target;
+      if (input && input.files && input.hasAttribute && input.hasAttribute("data-ember-upload")) input.__emberFiles = Array.from(input.files);
+    }, true);
+    for (const type of ["dragover", "drop"]) {
+      doc.addEventListener(type, (event) => {
+        const zone = event.target && event.target.closest && event.target.closest("[data-ember-dropzone]");
+        const input = zone && zone.querySelector("input[data-ember-upload]");
+        if (!input) return;
+        event.preventDefault();
+        if (type === "drop" && event.dataTransfer.files.length) {
+          input.files = event.dataTransfer.files;
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      });
+    }
+
     return {
       adopt,
       apply,
@@ -581,6 +889,7 @@
       restoreForms,
       online(send) {
         transport = send;
+        hooksOnline(true);
         for (const [frame, entry] of queue.splice(0)) {
           entry.sent = true;
           send(frame);
@@ -589,6 +898,7 @@
       offline() {
         // Events the closed socket took: their answers will not come.
         transport = null;
+        hooksOnline(false);
         for (const entry of inflight.filter((e) => e.sent)) {
           inflight.splice(inflight.indexOf(entry), 1);
           settle(entry);
@@ -603,6 +913,7 @@
         queue.splice(0);
         for (const entry of inflight.splice(0)) settle(entry);
       },
+      serverEvent,
       get root() {
         return root;
       },
@@ -793,7 +1104,7 @@
         const live = socket;
         client.online((frame) => live.send(JSON.stringify(frame)));
         if (held) client.restoreForms(held);
-      }
+      } else if (type === "ember-event") client.serverEvent(message);
     }
     function connect() {
       const url = new URL(`${config.pathPrefix}${config.componentPath}`, loc.href);
@@ -831,5 +1142,5 @@
     connect();
   }
 
-  return { boot, createClient, decode, htmlName, htmlValue, appPath, liveLink };
+  return { boot, createClient, decode, htmlName, htmlValue, appPath, liveLink, hooks };
 });

@@ -9,6 +9,8 @@ def test_live_all_is_sorted_and_complete():
     public = {n for n in dir(ember.live) if not n.startswith("_")}
     assert set(ember.live.__all__) <= public
     assert set(ember.live.__all__) == {
+        "JS",
+        "JSCommands",
         "PROTOCOL_VERSION",
         "AsyncResult",
         "AsyncStatus",
@@ -35,6 +37,11 @@ def test_live_all_is_sorted_and_complete():
         "TelemetryEvent",
         "Stream",
         "TokenError",
+        "Upload",
+        "UploadEntry",
+        "consume_uploaded_entries",
+        "live_file_input",
+        "use_upload",
         "combine_lifespans",
         "configure",
         "default_ember",
