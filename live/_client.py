@@ -2,7 +2,8 @@
 
 The page links ``…/_ember/static/ember.<hash>.js``: its bytes never change under that name,
 so it is cached for a year (``immutable``) and a deploy with a new client gets a new URL.
-It is sent gzip-compressed to browsers that accept it (compressed once, at first use).
+It is sent minified (rjsmin: comments and spaces go, nothing is renamed) and gzip-compressed
+to browsers that accept it (both once, at first use); the file in the package stays readable.
 ``…/_ember/static/ember.js`` serves the same file, revalidated on every use, for tools and
 old pages.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+import rjsmin
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -35,8 +37,9 @@ class ClientFile:
 
 @cache
 def client_file() -> ClientFile:
-    """The client, read and compressed once per process."""
-    body = files("ember.live").joinpath("static", CLIENT_FILE).read_bytes()
+    """The client, read, minified and compressed once per process."""
+    source = files("ember.live").joinpath("static", CLIENT_FILE).read_text(encoding="utf-8")
+    body = rjsmin.jsmin(source).encode()
     digest = hashlib.sha256(body).hexdigest()[:12]
     return ClientFile(
         body=body,

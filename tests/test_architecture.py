@@ -48,6 +48,10 @@ EXCEPTIONS: dict[tuple[str, str, str], str] = {
         "`ember demo` runs the demo, which is an example app and not part of the library: "
         "the CLI loads `ember.demo._cli` by name and says so plainly when it is missing."
     ),
+    ("live", "jobs", "by name"): (
+        "the metrics subscribe to the telemetry event `ember.jobs`, which jobs emit; an "
+        "event name that reads like the package's, nothing is imported from it."
+    ),
 }
 
 KINDS = ("import", "function-level import", "import_module string", "string reference")
