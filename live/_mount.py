@@ -282,6 +282,16 @@ class Ember:
         )
         return mounted
 
+    def put_flash(self, response: Response, kind: str, message: str) -> Response:
+        """Show a flash on the page an HTTP response sends the browser to (a form POST's
+        redirect, e.g. after log in), as ``put_flash`` before a redirect does in a view.
+
+        Returns:
+            ``response``, carrying the flash in the signed ``ember_flash`` cookie.
+        """
+        _carry_flash(response, self.signer.sign_flash({kind: message}))
+        return response
+
     async def _resolve(
         self, mounted: Mount, connection: HTTPConnection, group: TaskGroup | None = None
     ) -> Resolved | str:
