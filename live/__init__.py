@@ -31,6 +31,10 @@ from ._hooks import use_recoverable_state as use_recoverable_state
 from ._hooks import use_session as use_session
 from ._hooks import use_subscription as use_subscription
 from ._lifespan import combine_lifespans as combine_lifespans
+from ._live_session import Disconnect as Disconnect
+from ._live_session import LiveSessionGroup as LiveSessionGroup
+from ._live_session import disconnect as disconnect
+from ._live_session import live_session as live_session
 from ._logging import uvicorn_log_config as uvicorn_log_config
 from ._mount import Ember as Ember
 from ._mount import Mount as Mount
@@ -99,9 +103,11 @@ __all__ = [
     "AsyncStatus",
     "CloseCode",
     "ConfigurationError",
+    "Disconnect",
     "Ember",
     "EmberError",
     "LiveSession",
+    "LiveSessionGroup",
     "LiveSettings",
     "LiveView",
     "MemoryRecoveryStore",
@@ -123,11 +129,13 @@ __all__ = [
     "combine_lifespans",
     "configure",
     "default_ember",
+    "disconnect",
     "error_boundary",
     "form_data",
     "instrument_engine",
     "instrument_pubsub",
     "lifespan",
+    "live_session",
     "load_settings",
     "mount",
     "on_async",

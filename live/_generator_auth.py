@@ -50,7 +50,7 @@ _AUTH_FILES = {
 
 # What `ember new` wrote, and what gen auth makes of it (skipped, with a note, when the
 # project changed it).
-_HOME_MOUNT = re.compile(r"^(ember\.live\.mount\(app, \"/\", HomeLive, .*head=head\(\))\)$", re.M)
+_HOME_MOUNT = re.compile(r"^ember\.live\.mount\((app, \"/\", HomeLive, .*)\)$", re.M)
 _HEADER = re.compile(
     r"(html\.header\(\{\"className\": \"app-bar\"\}, html\.a\(\{\"href\": \"/\"\}, [^)]*\))\)"
 )
@@ -133,11 +133,11 @@ def _edit_app(root: Path, app: str) -> tuple[Path | None, str]:
             f"'{ROUTES_MARKER}' line to add them below)."
         )
     note = ""
-    home, found = _HOME_MOUNT.subn(r"\1, **auth.OPTIONAL_USER)", text)
+    home, found = _HOME_MOUNT.subn(r"auth.public.mount(\1)", text)
     if not found:
         note = (
-            "The home page does not know who is there: pass **auth.OPTIONAL_USER to the "
-            f"mounts in {app}/app.py that show the account menu."
+            "The home page does not know who is there: mount the pages that show the "
+            f"account menu with auth.public.mount(...) in {app}/app.py."
         )
     addition = "from . import auth  # noqa: E402\n\nauth.install(app)"
     home = home.replace(ROUTES_MARKER, f"{ROUTES_MARKER}\n{addition}", 1)

@@ -23,7 +23,7 @@ import inspect
 import json
 import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit
@@ -75,6 +75,7 @@ TOKEN_HANDOVER_SECONDS = 2.0
 """How long a second socket on one token waits for the first to close before refusal."""
 Mountable = type[LiveView] | Callable[..., Any]
 LoginRedirect = str | Callable[[str, HTTPException], str | None]
+OnMount = Callable[[LiveSession], Awaitable[None]]
 """Where a browser goes when a dependency refuses it with 401 or 403: a path, or a function
 of the page's URL (path and query, as the browser shows it) and the error that returns one
 (or None to refuse as FastAPI does)."""
@@ -91,6 +92,7 @@ class Mount:
     head: str = ""
     dependencies: dict[str, inspect.Parameter] = field(default_factory=dict)
     login_redirect: LoginRedirect | None = None
+    on_mount: tuple[OnMount, ...] = ()
     resolver: DependencyResolver | None = field(default=None, repr=False)
     head_checked: bool = field(default=False, repr=False)
 
@@ -202,6 +204,7 @@ class Ember:
         head: str = "",
         dependencies: Mapping[str, Any] | None = None,
         login_redirect: LoginRedirect | None = None,
+        on_mount: Sequence[OnMount] = (),
     ) -> Mount:
         """Serve ``view`` (a ``LiveView`` subclass or a ReactPy component) at ``path``.
 
@@ -225,6 +228,9 @@ class Ember:
                 ``lambda url, error: f"/login?next={quote(url)}"``):
                 the page answers with a redirect, the socket tells the client to go there.
                 Without it the page answers FastAPI's JSON error.
+            on_mount: functions ``async (session) -> None`` run in order before the view
+                mounts, for the page and again for the socket, after the dependencies
+                (LiveView's ``on_mount``); see :func:`ember.live.live_session`.
 
         Raises:
             ConfigurationError: the app, the path or the view is not usable.
@@ -258,6 +264,7 @@ class Ember:
             head=head,
             dependencies=declared,
             login_redirect=login_redirect,
+            on_mount=tuple(on_mount),
             resolver=DependencyResolver(app, path, declared, app.router.dependencies),
         )
         self.mounts.append(mounted)
@@ -321,6 +328,8 @@ class Ember:
 
     async def _root(self, mounted: Mount, session: LiveSession) -> Component:
         view = mounted.view
+        for hook in mounted.on_mount:
+            await hook(session)
         with telemetry.span(
             "ember.live.mount", session=session.id, view=mounted.path, connected=session.connected
         ):

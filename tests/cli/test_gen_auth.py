@@ -39,7 +39,7 @@ def test_gen_auth_writes_a_project_whose_own_tests_pass(project):
         assert (project / expected).is_file(), expected
     app = (project / "shop" / "app.py").read_text()
     assert "auth.install(app)" in app
-    assert "**auth.OPTIONAL_USER" in app
+    assert 'auth.public.mount(app, "/", HomeLive' in app
     assert "user_menu()" in (project / "shop" / "layout.py").read_text()
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["project"]["dependencies"] == ["ember[auth]"]
