@@ -25,7 +25,7 @@ import ember.components as ui
 import ember.live
 from ember.pubsub import Presence
 
-from . import db, layout, online, reports
+from . import db, guests, layout, online, reports
 from .layout import head
 from .members import Members
 from .timeline import TimelineLive
@@ -84,6 +84,13 @@ def mount_storybook(target: FastAPI) -> bool:
 
 
 ui.mount_static(app)
-ember.live.mount(app, "/", TimelineLive, title="ember chirp · timeline", head=head())
-ember.live.mount(app, "/users", Members, title="ember chirp · members", head=head())
+# A guest keeps one name across reloads, pages and reconnects (guests.py).
+app.add_middleware(guests.GuestCookie)
+as_guest = {"identity": guests.guest}
+ember.live.mount(
+    app, "/", TimelineLive, title="ember chirp · timeline", head=head(), dependencies=as_guest
+)
+ember.live.mount(
+    app, "/users", Members, title="ember chirp · members", head=head(), dependencies=as_guest
+)
 layout.storybook_mounted = mount_storybook(app)

@@ -107,7 +107,9 @@ def test_demo_pages_have_no_serious_accessibility_violations(browser, demo, axe_
         page.goto(demo.url)
         page.wait_for_selector(CONNECTED)
         post(page, f"Checked by axe in the {scheme} theme")
-        expect(page.locator(".chirp").first).to_contain_text("Checked by axe")
+        # This pass's chirp (the other pass's also says "Checked by axe") is first before
+        # the like: a click on the row it pushes down would like the wrong chirp.
+        expect(page.locator(".chirp").first).to_contain_text(f"in the {scheme} theme")
         page.locator(".chirp").first.locator("[id^=like-]").click()
         expect(page.locator(".chirp").first.locator("[id^=like-]")).to_have_attribute(
             "aria-pressed", "true"
