@@ -121,6 +121,19 @@ def gen_live(
     )
 
 
+@gen.command("auth")
+def gen_auth(
+    path: Annotated[
+        Path, typer.Option(help="The project's folder (with pyproject.toml).", file_okay=False)
+    ] = Path(),
+    force: ForceOption = False,
+) -> None:
+    """Generate accounts: register, log in/out, confirm, reset, settings, a mailer, tests."""
+    from ._generator_auth import run_gen_auth  # its own module: see _generator_auth.py
+
+    run_gen_auth(path, force=force, refuse=_refuse, report=_report)
+
+
 def _refuse(error: Exception) -> NoReturn:
     typer.secho(f"ember: {error}", err=True, fg=typer.colors.RED)
     raise typer.Exit(2)

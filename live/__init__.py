@@ -33,6 +33,10 @@ from ._hooks import use_subscription as use_subscription
 from ._js import JS as JS
 from ._js import JSCommands as JSCommands
 from ._lifespan import combine_lifespans as combine_lifespans
+from ._live_session import Disconnect as Disconnect
+from ._live_session import LiveSessionGroup as LiveSessionGroup
+from ._live_session import disconnect as disconnect
+from ._live_session import live_session as live_session
 from ._logging import uvicorn_log_config as uvicorn_log_config
 from ._mount import Ember as Ember
 from ._mount import Mount as Mount
@@ -107,10 +111,12 @@ __all__ = [
     "AsyncStatus",
     "CloseCode",
     "ConfigurationError",
+    "Disconnect",
     "Ember",
     "EmberError",
     "JSCommands",
     "LiveSession",
+    "LiveSessionGroup",
     "LiveSettings",
     "LiveView",
     "MemoryRecoveryStore",
@@ -135,12 +141,14 @@ __all__ = [
     "configure",
     "consume_uploaded_entries",
     "default_ember",
+    "disconnect",
     "error_boundary",
     "form_data",
     "instrument_engine",
     "instrument_pubsub",
     "lifespan",
     "live_file_input",
+    "live_session",
     "load_settings",
     "mount",
     "on_async",

@@ -23,7 +23,7 @@ import inspect
 import json
 import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit
@@ -78,6 +78,8 @@ LoginRedirect = str | Callable[[str, HTTPException], str | None]
 """Where a browser goes when a dependency refuses it with 401 or 403: a path, or a function
 of the page's URL (path and query, as the browser shows it) and the error that returns one
 (or None to refuse as FastAPI does)."""
+OnMount = Callable[[LiveSession], Awaitable[None]]
+"""Run before a view mounts, for the page and for the socket (LiveView's ``on_mount``)."""
 _AUTH_FAILURES = frozenset({401, 403})
 
 
@@ -91,6 +93,7 @@ class Mount:
     head: str = ""
     dependencies: dict[str, inspect.Parameter] = field(default_factory=dict)
     login_redirect: LoginRedirect | None = None
+    on_mount: tuple[OnMount, ...] = ()
     resolver: DependencyResolver | None = field(default=None, repr=False)
     head_checked: bool = field(default=False, repr=False)
     live_session: str | None = None
@@ -210,6 +213,7 @@ class Ember:
         dependencies: Mapping[str, Any] | None = None,
         login_redirect: LoginRedirect | None = None,
         live_session: str | None = None,
+        on_mount: Sequence[OnMount] = (),
     ) -> Mount:
         """Serve ``view`` (a ``LiveView`` subclass or a ReactPy component) at ``path``.
 
@@ -237,6 +241,9 @@ class Ember:
                 views mounted with the same name (on this app, with the same ``head``)
                 switch views over the page's socket, without a page load (see
                 ``docs/client.md``). None: every page of this view is a page load.
+            on_mount: functions ``async (session) -> None`` run in order before the view
+                mounts, for the page and again for the socket, after the dependencies
+                (LiveView's ``on_mount``); see :func:`ember.live.live_session`.
 
         Raises:
             ConfigurationError: the app, the path or the view is not usable.
@@ -270,6 +277,7 @@ class Ember:
             head=head,
             dependencies=declared,
             login_redirect=login_redirect,
+            on_mount=tuple(on_mount),
             resolver=DependencyResolver(app, path, declared, app.router.dependencies),
             live_session=live_session,
             app=app,
@@ -304,6 +312,16 @@ class Ember:
         )
         return mounted
 
+    def put_flash(self, response: Response, kind: str, message: str) -> Response:
+        """Show a flash on the page an HTTP response sends the browser to (a form POST's
+        redirect, e.g. after log in), as ``put_flash`` before a redirect does in a view.
+
+        Returns:
+            ``response``, carrying the flash in the signed ``ember_flash`` cookie.
+        """
+        _carry_flash(response, self.signer.sign_flash({kind: message}))
+        return response
+
     async def _resolve(
         self, mounted: Mount, connection: HTTPConnection, group: TaskGroup | None = None
     ) -> Resolved | str:
@@ -333,6 +351,8 @@ class Ember:
 
     async def _root(self, mounted: Mount, session: LiveSession) -> Component:
         view = mounted.view
+        for hook in mounted.on_mount:
+            await hook(session)
         with telemetry.span(
             "ember.live.mount", session=session.id, view=mounted.path, connected=session.connected
         ):

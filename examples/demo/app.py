@@ -25,7 +25,7 @@ import ember.components as ui
 import ember.live
 from ember.pubsub import Presence
 
-from . import db, layout, online, reports
+from . import db, guests, layout, online, reports
 from .layout import head
 from .members import Members
 from .timeline import TimelineLive
@@ -84,11 +84,26 @@ def mount_storybook(target: FastAPI) -> bool:
 
 
 ui.mount_static(app)
+# A guest keeps one name across reloads, pages and reconnects (guests.py).
+app.add_middleware(guests.GuestCookie)
+as_guest = {"identity": guests.guest}
 # One live_session: the top bar's links switch between the two pages over one socket.
 ember.live.mount(
-    app, "/", TimelineLive, title="ember chirp · timeline", head=head(), live_session="chirp"
+    app,
+    "/",
+    TimelineLive,
+    title="ember chirp · timeline",
+    head=head(),
+    dependencies=as_guest,
+    live_session="chirp",
 )
 ember.live.mount(
-    app, "/users", Members, title="ember chirp · members", head=head(), live_session="chirp"
+    app,
+    "/users",
+    Members,
+    title="ember chirp · members",
+    head=head(),
+    dependencies=as_guest,
+    live_session="chirp",
 )
 layout.storybook_mounted = mount_storybook(app)

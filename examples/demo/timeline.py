@@ -49,7 +49,7 @@ class Mine:
 
 class TimelineLive(LiveView):
     async def mount(self, params: Mapping[str, str], session: LiveSession, socket: Socket) -> None:
-        name = f"guest-{secrets.randbelow(9000) + 1000}"
+        name = session.identity or f"guest-{secrets.randbelow(9000) + 1000}"  # guests.py
         if socket.connected:
             kinds = [chirps.ChirpPosted, chirps.ChirpChanged, chirps.ChirpDeleted]
             await socket.subscribe(chirps.TOPIC, types=kinds)

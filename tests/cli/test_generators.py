@@ -23,13 +23,13 @@ def ember(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def run_generated_tests(project: Path) -> subprocess.CompletedProcess[str]:
+def run_generated_tests(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The project's own pytest, with this repository's interpreter (ember installed)."""
     env = {**os.environ, "PYTHONPATH": str(project)}
     for name in ("EMBER_DATABASE_URL", "EMBER_PUBSUB_URL", "COVERAGE_PROCESS_START"):
         env.pop(name, None)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q"],
+        [sys.executable, "-m", "pytest", "-q", *args],
         cwd=project,
         env=env,
         capture_output=True,

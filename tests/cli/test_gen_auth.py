@@ -1,0 +1,83 @@
+"""``ember gen auth``: a project's accounts, pages, migration and tests, written as code
+the project owns; its own tests (Chromium included) pass right after, and again after
+``ember gen live`` adds a resource; clear refusals change nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from .test_generators import ember, run_generated_tests
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    parent = tmp_path_factory.mktemp("gen-auth")
+    assert ember("new", "shop", "--path", str(parent))[0] == 0
+    root = parent / "shop"
+    code, output = ember("gen", "auth", "--path", str(root))
+    assert code == 0, output
+    assert "  created shop/accounts/users.py" in output.splitlines()
+    assert "  updated shop/app.py" in output.splitlines()
+    assert "note:" not in output  # every edit of ember new's files was made
+    return root
+
+
+def test_gen_auth_writes_a_project_whose_own_tests_pass(project):
+    for expected in (
+        "shop/accounts/user.py",
+        "shop/auth.py",
+        "shop/mailer.py",
+        "shop/live/users/settings.py",
+        "migrations/versions/0002_users.py",
+        "tests/test_auth_browser.py",
+    ):
+        assert (project / expected).is_file(), expected
+    app = (project / "shop" / "app.py").read_text()
+    assert "auth.install(app)" in app
+    assert 'auth.public.mount(app, "/", HomeLive' in app
+    assert "user_menu()" in (project / "shop" / "layout.py").read_text()
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["dependencies"] == ["ember[auth]"]
+    migration = (project / "migrations" / "versions" / "0002_users.py").read_text()
+    assert 'down_revision = "0001_notes"' in migration
+    finished = run_generated_tests(project)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "failed" not in finished.stdout
+    assert "skipped" not in finished.stdout  # the Chromium flow ran
+    ruff = Path(sys.executable).parent / "ruff"
+    for check in (["check", "."], ["format", "--check", "."]):
+        linted = subprocess.run([ruff, *check], cwd=project, capture_output=True, text=True)
+        assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_gen_live_after_gen_auth_keeps_every_test_passing(project):
+    code, output = ember(
+        "gen", "live", "Catalog", "Product", "products", "name:string", "--path", str(project)
+    )
+    assert code == 0, output
+    migration = (project / "migrations" / "versions" / "0003_products.py").read_text()
+    assert 'down_revision = "0002_users"' in migration
+    finished = run_generated_tests(project, "--deselect", "tests/test_auth_browser.py")
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "failed" not in finished.stdout
+
+
+def test_gen_auth_twice_is_refused_and_changes_nothing(project):
+    before = {p: p.read_text() for p in project.rglob("*.py")}
+    code, output = ember("gen", "auth", "--path", str(project))
+    assert code == 2
+    assert "has accounts already" in output
+    assert "--force" in output
+    assert {p: p.read_text() for p in project.rglob("*.py")} == before
+
+
+def test_gen_auth_outside_a_project_is_refused(tmp_path):
+    code, output = ember("gen", "auth", "--path", str(tmp_path))
+    assert code == 2
+    assert "Expected an ember project" in output
+    assert list(tmp_path.iterdir()) == []
