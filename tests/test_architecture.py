@@ -54,6 +54,12 @@ EXCEPTIONS: dict[tuple[str, str, str], str] = {
     ),
 }
 
+# Inside ember.live, once arch-restructure.sh has given it folders (engine/, server/, api/,
+# ops/): the render engine knows nothing of sessions, sockets or the authoring API, so it
+# can be read, tested and replaced on its own. The other folders lean on one another (the
+# server mounts views, the API reads the session), so the engine is the one with a rule.
+ENGINE_MAY_IMPORT = ("ember.live.ops", "ember.live._errors", "ember.live._settings")
+
 KINDS = ("import", "function-level import", "import_module string", "string reference")
 _MODULE_PATH = re.compile(r"(?:ember|examples)(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_][\w.]*)?")
 _IMPORT_CALLS = frozenset({"import_module", "__import__"})
@@ -190,6 +196,45 @@ def test_every_ember_package_has_a_row_in_the_dependency_table():
 def test_packages_import_each_other_only_as_design_allows():
     found = violations(package_folders())
     assert not found, "Imports against DESIGN.md's dependency rules:\n" + "\n".join(found)
+
+
+def engine_violations(folder: Path, known: set[str]) -> list[str]:
+    """References from ``folder`` (``ember.live.engine``) to the rest of ``ember.live``;
+    ``known`` are the modules a string may name (``"ember.live"`` is also a logger)."""
+    allowed = ("ember.live.engine", *ENGINE_MAY_IMPORT)
+    found = []
+    for module, path in modules("live.engine", folder):
+        for ref in references(module, path.read_text(), is_package=path.name == "__init__.py"):
+            if ref.kind == "string reference" and ref.target not in known - {"ember.live"}:
+                continue
+            inside_live = ref.target == "ember.live" or ref.target.startswith("ember.live.")
+            if inside_live and not any(
+                ref.target == name or ref.target.startswith(name + ".") for name in allowed
+            ):
+                found.append(f"{module} ({path.name}:{ref.line}) names {ref.target} ({ref.kind})")
+    return found
+
+
+def test_the_engine_imports_nothing_of_the_session_server_or_the_api():
+    folder = ROOT / "live" / "engine"
+    if not folder.is_dir():
+        pytest.skip("live/ has no engine/ folder yet (the restructure has not run)")
+    found = engine_violations(folder, {module for module, _ in modules("live", folder.parent)})
+    assert not found, (
+        "ember.live.engine may import only itself and " + ", ".join(ENGINE_MAY_IMPORT) + ":\n"
+    ) + "\n".join(found)
+
+
+def test_the_engine_rule_reports_a_session_import(tmp_path):
+    (tmp_path / "_engine.py").write_text("from ..ops._telemetry import telemetry\n")
+    (tmp_path / "_loop.py").write_text("def f():\n    from ..server._session import S\n")
+    (tmp_path / "_names.py").write_text("LOGGER = 'ember.live'\nSESSION = 'ember.live.server'\n")
+    known = {"ember.live", "ember.live.server"}
+    assert engine_violations(tmp_path, known) == [
+        "ember.live.engine._loop (_loop.py:2) names ember.live.server._session "
+        "(function-level import)",
+        "ember.live.engine._names (_names.py:2) names ember.live.server (string reference)",
+    ]
 
 
 def test_the_table_has_no_cycle():
