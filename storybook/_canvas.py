@@ -26,7 +26,7 @@ from reactpy.types import Component, VdomDict
 
 import ember.components as ui
 from ember.live import Ember, error_boundary, use_page_location, use_session
-from ember.pubsub import message
+from ember.pubsub import PubSubError, message
 
 from ._events import LoggedEvent
 from ._selection import Catalog, Selection
@@ -137,7 +137,11 @@ def _send(runtime: Ember, topic: str, event: LoggedEvent) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # a sync handler in one of ember's threads: wait for it
-        runtime.pubsub.broadcast_sync(topic, sent)
+        try:
+            runtime.pubsub.broadcast_sync(topic, sent)
+        except (PubSubError, TimeoutError) as error:
+            # The panel misses one entry; the story itself carries on.
+            logger.warning("Could not send a story event to the storybook: %s", error)
         return
     _keep(asyncio.ensure_future(runtime.pubsub.broadcast(topic, sent)))
 
