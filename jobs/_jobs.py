@@ -31,6 +31,7 @@ from ember.live import telemetry as live_telemetry
 
 from ._errors import ConfigurationError, NotStartedError, TaskError
 from ._messages import JobFinished, JobOutcome, job_topic
+from ._postgres import PostgresConnector
 from ._sqlite import SQLiteConnector, insert_jobs
 from ._state import RESULTS, JobState, read_result, write_result
 from ._task import Backoff, JobContext, Task
@@ -103,7 +104,7 @@ class Jobs:
             # the Repo's own search_path, read from one of its connections.
             self._search_path = search_path
             self._pg_options: dict[str, str] = {}
-            connector = procrastinate.PsycopgConnector(
+            connector = PostgresConnector(
                 conninfo=url.render_as_string(hide_password=False),
                 kwargs=self._pg_options,
                 min_size=1,

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable
 from typing import Any, Literal, cast
 
-from procrastinate import connector, exceptions, manager, schema, sql
+from procrastinate import connector, exceptions, manager, periodic, schema, sql
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -75,6 +75,10 @@ SCHEMA = (
         PRIMARY KEY (task_name, periodic_id, defer_timestamp)
     )""",
 )
+
+PERIODIC_MEMORY_SECONDS = 2 * periodic.MAX_DELAY
+"""How long a periodic job's deferred due times are remembered (so never deferred twice):
+twice procrastinate's ``MAX_DELAY``, past which a starting worker defers no due time."""
 
 _JOB_COLUMNS = (
     "id, queue_name, task_name, priority, lock, queueing_lock, args, status, scheduled_at, "
@@ -258,13 +262,25 @@ class SQLiteConnector(connector.BaseAsyncConnector):
         from procrastinate import types
 
         job = types.JobToDefer(queue, task_name, priority, lock, queueing_lock, args, None)
+        key = {"t": task_name, "p": periodic_id}
         async with self._writing() as conn:
+            newest = (
+                await conn.execute(
+                    text(
+                        "SELECT MAX(defer_timestamp) FROM procrastinate_periodic_defers "
+                        "WHERE task_name = :t AND periodic_id = :p"
+                    ),
+                    key,
+                )
+            ).scalar()
+            if newest is not None and defer_timestamp < newest - PERIODIC_MEMORY_SECONDS:
+                return {"id": None}  # older than what is remembered: treated as done
             claimed = await conn.execute(
                 text(
                     "INSERT OR IGNORE INTO procrastinate_periodic_defers "
                     "(task_name, periodic_id, defer_timestamp) VALUES (:t, :p, :d)"
                 ),
-                {"t": task_name, "p": periodic_id, "d": defer_timestamp},
+                {**key, "d": defer_timestamp},
             )
             if claimed.rowcount == 0:
                 return {"id": None}
@@ -272,12 +288,17 @@ class SQLiteConnector(connector.BaseAsyncConnector):
                 [job_id] = await insert_jobs(conn, [job])
             except exceptions.UniqueViolation:
                 return {"id": None}
+            # Forget due times only once they are older than any a worker still defers: a
+            # worker that woke late defers the due times it missed oldest first, after
+            # another worker may have deferred newer ones (deleting every older row, as
+            # procrastinate's own PostgreSQL function does, let it defer them again).
+            horizon = max(defer_timestamp, newest or defer_timestamp) - PERIODIC_MEMORY_SECONDS
             await conn.execute(
                 text(
                     "DELETE FROM procrastinate_periodic_defers WHERE task_name = :t AND "
                     "periodic_id = :p AND defer_timestamp < :d"
                 ),
-                {"t": task_name, "p": periodic_id, "d": defer_timestamp},
+                {**key, "d": horizon},
             )
         self.notify_inserted(queue)
         return {"id": job_id}

@@ -73,10 +73,12 @@ class ClaimStore(Protocol):
 
 
 class MemoryClaims:
-    """Claims of this process."""
+    """Claims of this process; at most ``max_released`` closed sessions are remembered
+    (the oldest are forgotten first: their tokens are spent early, and the page reloads)."""
 
-    def __init__(self, reconnect_seconds: float) -> None:
+    def __init__(self, reconnect_seconds: float, max_released: int = 100_000) -> None:
         self._window = reconnect_seconds
+        self._max_released = max_released
         self._live: dict[str, str] = {}  # session id -> the socket holding it
         # Released sessions, oldest first -> when each stops being redeemable.
         self._released: OrderedDict[str, float] = OrderedDict()
@@ -94,6 +96,8 @@ class MemoryClaims:
         if self._live.get(session_id) == owner:
             del self._live[session_id]
             self._released[session_id] = time.monotonic() + self._window
+            while len(self._released) > self._max_released:
+                self._released.popitem(last=False)
 
     async def close(self) -> None:
         return None

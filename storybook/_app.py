@@ -2,12 +2,13 @@
 
 Everything the page shows is named by its URL (see :class:`ViewState`): selecting a story
 or editing a control is a ``push_patch``, so back and forward work and a link reopens the
-same state. The canvas is part of the live view, so the story's own events work.
+same state. The story itself renders in an iframe, a live page of its own (see
+``_canvas``), whose calls of event props come back to the events panel through the PubSub.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -16,14 +17,15 @@ from reactpy import component, html, use_state
 from reactpy.types import Component, VdomDict
 
 import ember.components as ui
-from ember.live import error_boundary, use_page_location, use_session
+from ember.live import use_page_location, use_session, use_subscription
 
-from ._events import LoggedEvent
+from ._canvas import CANVAS_PATH, StoryEvent, events_topic
+from ._events import LoggedEvent, new_event
 from ._panels import controls_panel, docs_panel, events_panel, source_panel
 from ._selection import Catalog, Selection
 from ._sidebar import calling, sidebar
 from ._state import BACKGROUNDS, THEMES, WIDTHS, ViewState
-from ._story import Story, render
+from ._story import Story
 
 __all__ = ["storybook_view"]
 
@@ -40,6 +42,10 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
         location = use_page_location()
         events, set_events = use_state(tuple[LoggedEvent, ...]())
         search, set_search = use_state("")
+        # The same on the first paint and on the socket (one session id), so the frame the
+        # page was loaded with is kept when the live view takes over: a frame replaced
+        # after the page loaded adds an entry to the tab's history that Back then stops at.
+        channel = hashlib.sha256(f"ember.storybook:{session.id}".encode()).hexdigest()[:32]
         view = ViewState.from_params(location.params)
 
         async def go(target: ViewState) -> None:
@@ -47,6 +53,12 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
 
         def record(event: LoggedEvent) -> None:
             set_events(lambda old: (event, *old)[:MAX_EVENTS])
+
+        def story_event(sent: StoryEvent) -> None:
+            if isinstance(sent, StoryEvent):  # not MessagesMayBeLost
+                record(new_event(sent.handler, sent.payload, sent.at))
+
+        use_subscription(events_topic(channel), story_event, on=StoryEvent)
 
         if not catalog.stories:
             return html.div(
@@ -81,7 +93,7 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
         async def reset_arg(name: str) -> None:
             await go(view.without_arg(name))
 
-        kwargs, children = chosen.call(record)
+        _, children = chosen.call(record)
         return html.div(
             {"className": "sb", "data-theme": view.theme, "id": "storybook"},
             _top(catalog, view, chosen, go),
@@ -92,13 +104,11 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
                     {"className": "sb-main"},
                     _title(chosen, select, show_all, every=view.every),
                     *[html.p({"className": "sb-warning", "key": p}, p) for p in chosen.problems],
+                    _stage(chosen, view, canvas_url(location.path, view, channel)),
                     *(
-                        [_every_variation(catalog, chosen.story, view, record)]
+                        []
                         if view.every
-                        else [
-                            _canvas(chosen, view, kwargs, children),
-                            _panel(chosen, events, children, set_arg, reset_arg, set_events),
-                        ]
+                        else [_panel(chosen, events, children, set_arg, reset_arg, set_events)]
                     ),
                 ),
             ),
@@ -316,91 +326,38 @@ def _title(
     )
 
 
-def _canvas(
-    chosen: Selection,
-    view: ViewState,
-    kwargs: dict[str, object],
-    children: tuple[object, ...] | None,
-) -> VdomDict:
-    # A new key whenever the arguments change: the story mounts afresh with them, so a
-    # component that copies a prop into its state shows the new value too.
-    key = json.dumps(
-        [chosen.story.id, chosen.variation, dict(view.args)], sort_keys=True, default=str
-    )
-    frame: dict[str, object] = {"className": "sb-frame", "id": "sb-story"}
+def canvas_url(page_path: str, view: ViewState, channel: str) -> str:
+    """The URL of the canvas page that shows ``view`` (the width is the frame's own)."""
+    query = view.replace(width="full").query()
+    return f"{page_path.rstrip('/')}{CANVAS_PATH}?{query}&channel={channel}"
+
+
+def _stage(chosen: Selection, view: ViewState, src: str) -> VdomDict:
+    """The frame the canvas page is shown in, at the chosen viewport width."""
+    frame: dict[str, object] = {"className": "sb-frame", "id": "sb-frame"}
     if view.width != "full":
         frame["style"] = {"width": f"{view.width}px", "maxWidth": "100%"}
         frame["data-width"] = view.width
+    shown = "every variation" if view.every else chosen.variation
     return html.section(
         {
-            "className": f"sb-canvas sb-bg-{view.background}",
+            "className": "sb-stage sb-stage-every" if view.every else "sb-stage",
             "aria-label": "Canvas",
             "id": "sb-canvas",
         },
         html.div(
             frame,
-            error_boundary(
-                preview(chosen.story, chosen.variation, kwargs, children, key=key),
-                fallback=_failed,
-                key=key,
+            # A new frame for each URL (keyed by it), never a new src on the same frame: a
+            # frame that navigates adds an entry to the tab's history, so Back would step
+            # through the story's frame instead of the storybook's states.
+            html.iframe(
+                {
+                    "key": src,
+                    "src": src,
+                    "title": f"Story {chosen.story.name}: {shown}",
+                    "id": "sb-iframe",
+                    "className": "sb-iframe",
+                }
             ),
         ),
-    )
-
-
-def _every_variation(
-    catalog: Catalog, story: Story, view: ViewState, record: Callable[[LoggedEvent], None]
-) -> VdomDict:
-    """Every variation of the story side by side, each under its name, live."""
-    figures = []
-    for name in story.variations:
-        chosen = Selection.resolve(catalog, view.replace(variation=name, args={}))
-        kwargs, children = chosen.call(record)
-        key = f"{story.id}/{name}"
-        figures.append(
-            html.figure(
-                {"className": "sb-variation", "key": key, "data-variation": name},
-                html.figcaption(name),
-                html.div(
-                    {"className": f"sb-canvas sb-bg-{view.background}"},
-                    error_boundary(
-                        preview(story, name, kwargs, children, key=key), fallback=_failed, key=key
-                    ),
-                ),
-            )
-        )
-    return html.section(
-        {"className": "sb-every", "aria-label": "Every variation", "id": "sb-every"}, *figures
-    )
-
-
-@component
-def preview(
-    story: Story, variation: str, kwargs: dict[str, object], children: tuple[object, ...] | None
-) -> Any:
-    """The story itself: one variation with the controls' arguments.
-
-    A story that raises shows the error in the canvas (and is logged once); the rest of
-    the storybook stays live. Components inside the story that fail later are caught by
-    the error boundary around it.
-    """
-    try:
-        return render(story, variation, kwargs, children=children)
-    except Exception as error:
-        logger.exception("Story %s / %s failed to render", story.name, variation)
-        return _failed(error, None)
-
-
-def _failed(error: BaseException, reset: Callable[[], None] | None) -> VdomDict:
-    return html.div(
-        {"role": "alert", "className": "ember-toast ember-toast-error", "id": "sb-story-error"},
-        ui.icon("error"),
-        html.div(
-            {"className": "ember-toast-text"},
-            html.p({"className": "ember-toast-title"}, "This story failed to render"),
-            html.p({"className": "ember-toast-message"}, f"{type(error).__name__}: {error}"),
-        ),
-        ui.button("Try again", variant="secondary", size="sm", on_click=lambda event: reset())
-        if reset is not None
-        else None,
     )

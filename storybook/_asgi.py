@@ -17,10 +17,11 @@ import ember.components as ui
 from ember.live import Ember, default_ember
 
 from ._app import storybook_view
+from ._canvas import CANVAS_PATH, FOCUS_GUARD, canvas_view
 from ._discovery import discover
 from ._selection import Catalog
 from ._story import Story
-from ._style import storybook_css
+from ._style import canvas_css, storybook_css
 
 __all__ = ["Storybook"]
 
@@ -34,6 +35,9 @@ class Storybook:
         stories: stories to show as well, declared in code.
         title: the name in the top bar and the page title.
         ember: the ``Ember`` runtime to mount with (default: ``ember.live``'s default).
+        head: markup for the head of the canvas page, the document each story renders in
+            (the stylesheets your components need, as ``<link>`` or ``<style>``); the
+            storybook's own page never gets it, so it styles the stories only.
 
     Raises:
         StorybookError: a package cannot be imported or declares stories wrongly.
@@ -46,9 +50,11 @@ class Storybook:
         stories: Sequence[Story] = (),
         title: str = "ember storybook",
         ember: Ember | None = None,
+        head: str = "",
     ) -> None:
         self.catalog = Catalog([*discover(packages), *stories], title=title)
         self._ember = ember
+        self._head = head
         self._apps: dict[str, FastAPI] = {}
 
     @property
@@ -65,6 +71,7 @@ class Storybook:
                 ui.head(inline=True)
                 + f"<style data-ember-storybook>{storybook_css()}</style>"
                 + '<meta name="color-scheme" content="light dark">'
+                + FOCUS_GUARD
             )
             runtime.mount(
                 app,
@@ -72,6 +79,17 @@ class Storybook:
                 storybook_view(self.catalog),
                 title=self.catalog.title,
                 head=head,
+            )
+            # The story's own page, shown in the storybook's iframe (see _canvas).
+            runtime.mount(
+                app,
+                prefix + CANVAS_PATH,
+                canvas_view(self.catalog, lambda: runtime),
+                title=f"{self.catalog.title}: canvas",
+                head=ui.head(inline=True)
+                + f"<style data-ember-storybook>{canvas_css()}</style>"
+                + '<meta name="color-scheme" content="light dark">'
+                + self._head,
             )
             self._apps[prefix] = app
         return self._apps[prefix]

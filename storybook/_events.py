@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LoggedEvent", "logging_handler", "summarize"]
+__all__ = ["LoggedEvent", "logging_handler", "new_event", "summarize"]
 
 _MAX_PAYLOAD = 600
 _TARGET_KEYS = ("tagName", "id", "name", "value", "checked", "type")
@@ -36,6 +36,11 @@ class LoggedEvent:
         """The time of the call, ``HH:MM:SS.mmm`` (local time)."""
         stamp = time.strftime("%H:%M:%S", time.localtime(self.at))
         return f"{stamp}.{int(self.at * 1000) % 1000:03d}"
+
+
+def new_event(handler: str, payload: str, at: float) -> LoggedEvent:
+    """A logged event with the next id (for a call reported by the canvas page)."""
+    return LoggedEvent(next(_ids), handler, payload, at)
 
 
 def summarize(args: tuple[Any, ...]) -> str:
@@ -74,7 +79,7 @@ def logging_handler(
     """
 
     def log(args: tuple[Any, ...]) -> None:
-        record(LoggedEvent(next(_ids), name, summarize(args), time.time()))
+        record(new_event(name, summarize(args), time.time()))
 
     if original is not None and inspect.iscoroutinefunction(original):
         coroutine = original

@@ -13,7 +13,29 @@ from functools import cache
 
 from ember.components import stylesheet
 
-__all__ = ["storybook_css"]
+__all__ = ["canvas_css", "storybook_css"]
+
+# The canvas page's own rules: the story's page, its backgrounds, every variation.
+CANVAS_LAYOUT = """
+html, body { margin: 0; }
+.sb-canvas-page { min-height: 100vh; box-sizing: border-box; padding: var(--ember-space-6); display: flex; justify-content: safe center; align-items: safe center; color: var(--ember-text); font-family: var(--ember-font); font-size: var(--ember-text-md); color-scheme: light; }
+.sb-canvas-page[data-theme="dark"] { color-scheme: dark; }
+.sb-canvas-page > .sb-frame { width: 100%; min-width: 0; }
+.sb-canvas-every { display: block; padding: var(--ember-space-4); }
+.sb-variations { margin: 2px 0 var(--ember-space-2) 1.05rem; padding-left: var(--ember-space-2); border-left: 1px solid var(--ember-border); }
+.sb-canvas { border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); padding: var(--ember-space-6); min-height: 9rem; overflow: auto; display: flex; justify-content: safe center; align-items: safe center; box-shadow: var(--ember-shadow); position: relative; transform: translateZ(0); }
+.sb-every { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 18rem), 1fr)); gap: var(--ember-space-4); }
+.sb-variation { margin: 0; display: flex; flex-direction: column; gap: var(--ember-space-2); min-width: 0; }
+.sb-variation figcaption { font-size: var(--ember-text-sm); font-weight: 600; color: var(--ember-text-muted); }
+.sb-variation .sb-canvas { min-height: 6rem; padding: var(--ember-space-4); }
+.sb-bg-theme { background: var(--ember-bg); }
+.sb-bg-surface { background: var(--ember-surface); }
+.sb-bg-white { background: #ffffff; }
+.sb-bg-dark { background: #0f172a; }
+.sb-bg-checks { background: repeating-conic-gradient(var(--ember-surface-2) 0% 25%, var(--ember-surface) 0% 50%) 50% / 20px 20px; }
+.sb-canvas .ember-flash-group { position: absolute; }
+@media (max-width: 560px) { .sb-canvas-page { padding: var(--ember-space-3); } }
+"""
 
 _BLOCK = r"{selector}\s*\{{(?P<body>[^}}]*)\}}"
 _SIZES = re.compile(r"--ember-(font|text-(sm|md|lg|xl)|space|radius|control|icon)")
@@ -38,7 +60,6 @@ LAYOUT = """
 .sb-group { margin: 0 0 var(--ember-space-3); }
 .sb-group-title { margin: 0; padding: var(--ember-space-1) var(--ember-space-2); font-size: 0.7rem; font-weight: 700; letter-spacing: 0.08em; text-transform: uppercase; color: var(--ember-text-muted); }
 .sb-tree, .sb-variations { list-style: none; margin: 0; padding: 0; }
-.sb-variations { margin: 2px 0 var(--ember-space-2) 1.05rem; padding-left: var(--ember-space-2); border-left: 1px solid var(--ember-border); }
 .sb-item { display: flex; align-items: center; gap: var(--ember-space-2); width: 100%; padding: 0.3rem var(--ember-space-2); border: 0; border-radius: var(--ember-radius-sm); background: none; color: var(--ember-text); font: inherit; font-size: var(--ember-text-sm); text-align: start; cursor: pointer; }
 .sb-item:hover { background: var(--ember-surface-2); }
 .sb-item:focus-visible { outline: none; box-shadow: var(--ember-focus-ring); }
@@ -56,20 +77,14 @@ LAYOUT = """
 .sb-pill { padding: 0.2rem 0.65rem; border-radius: 999px; border: 1px solid var(--ember-border-strong); background: var(--ember-surface); color: var(--ember-text); font: inherit; font-size: var(--ember-text-sm); cursor: pointer; }
 .sb-pill:hover { background: var(--ember-surface-2); }
 .sb-pill[aria-pressed="true"] { background: var(--ember-primary); border-color: var(--ember-primary); color: var(--ember-on-primary); font-weight: 600; }
-.sb-canvas { border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); padding: var(--ember-space-6); min-height: 9rem; overflow: auto; display: flex; justify-content: safe center; align-items: safe center; box-shadow: var(--ember-shadow); position: relative; transform: translateZ(0); }
-.sb-every { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 18rem), 1fr)); gap: var(--ember-space-4); }
-.sb-variation { margin: 0; display: flex; flex-direction: column; gap: var(--ember-space-2); min-width: 0; }
-.sb-variation figcaption { font-size: var(--ember-text-sm); font-weight: 600; color: var(--ember-text-muted); }
-.sb-variation .sb-canvas { min-height: 6rem; padding: var(--ember-space-4); }
+.sb-stage { border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); box-shadow: var(--ember-shadow); background: var(--ember-surface-2); padding: var(--ember-space-2); height: 26rem; min-height: 8rem; resize: vertical; overflow: hidden; display: flex; justify-content: center; box-sizing: border-box; }
+.sb-stage-every { height: 70vh; }
+.sb-stage .sb-frame { height: 100%; }
+.sb-iframe { display: block; width: 100%; height: 100%; border: 0; border-radius: var(--ember-radius); background: transparent; }
+.sb-iframe:focus-visible { outline: none; box-shadow: var(--ember-focus-ring); }
 .sb-pill-all { border-style: dashed; }
-.sb-bg-theme { background: var(--ember-bg); }
-.sb-bg-surface { background: var(--ember-surface); }
-.sb-bg-white { background: #ffffff; }
-.sb-bg-dark { background: #0f172a; }
-.sb-bg-checks { background: repeating-conic-gradient(var(--ember-surface-2) 0% 25%, var(--ember-surface) 0% 50%) 50% / 20px 20px; }
 .sb-frame { width: 100%; min-width: 0; }
 .sb-frame[data-width] { outline: 1px dashed var(--ember-border-strong); outline-offset: 6px; }
-.sb-canvas .ember-flash-group { position: absolute; }
 .sb-panel { background: var(--ember-surface); border: 1px solid var(--ember-border); border-radius: var(--ember-radius-lg); padding: 0 var(--ember-space-4); box-shadow: var(--ember-shadow); }
 .sb-panel .ember-tablist { margin: 0 calc(-1 * var(--ember-space-4)); padding: 0 var(--ember-space-2); }
 .sb-controls { width: 100%; border-collapse: collapse; font-size: var(--ember-text-sm); }
@@ -111,7 +126,7 @@ LAYOUT = """
 .sb-docs h2:first-child { margin-top: 0; }
 .sb-docs p { margin: 0 0 var(--ember-space-2); max-width: 48rem; }
 .sb-warning { margin: 0; padding: var(--ember-space-2) var(--ember-space-3); border-radius: var(--ember-radius); background: var(--ember-warning-soft); color: var(--ember-warning); font-size: var(--ember-text-sm); }
-@media (max-width: 760px) { .sb { height: auto; overflow: visible; } .sb-body { grid-template-columns: 1fr; } .sb-side { border-right: 0; border-bottom: 1px solid var(--ember-border); } .sb-crumbs { display: none; } .sb-top { height: auto; flex-wrap: wrap; row-gap: var(--ember-space-2); padding: var(--ember-space-2) var(--ember-space-4); } .sb-tools { flex-wrap: wrap; min-width: 0; } .sb-main { padding: var(--ember-space-4); } .sb-canvas { padding: var(--ember-space-4); } }
+@media (max-width: 760px) { .sb { height: auto; overflow: visible; } .sb-body { grid-template-columns: 1fr; } .sb-side { border-right: 0; border-bottom: 1px solid var(--ember-border); } .sb-crumbs { display: none; } .sb-top { height: auto; flex-wrap: wrap; row-gap: var(--ember-space-2); padding: var(--ember-space-2) var(--ember-space-4); } .sb-tools { flex-wrap: wrap; min-width: 0; } .sb-main { padding: var(--ember-space-4); } .sb-stage { height: 22rem; } }
 @media (max-width: 560px) { .sb-controls, .sb-controls tbody, .sb-controls tr, .sb-controls td { display: block; } .sb-controls thead { display: none; } .sb-controls tr { padding: var(--ember-space-2) 0; border-bottom: 1px solid var(--ember-border); } .sb-controls td { border: 0; padding: var(--ember-space-1) 0; } .sb-cell { min-width: 0; } }
 """
 
@@ -119,15 +134,26 @@ LAYOUT = """
 @cache
 def storybook_css() -> str:
     """The storybook's stylesheet: theme tokens for ``.sb[data-theme]`` and the layout."""
+    return _themed(".sb") + LAYOUT
+
+
+@cache
+def canvas_css() -> str:
+    """The canvas page's stylesheet: theme tokens for ``.sb-canvas-page[data-theme]`` and
+    the story page's layout; none of the storybook's own rules reach the story."""
+    return _themed(".sb-canvas-page") + CANVAS_LAYOUT
+
+
+def _themed(root: str) -> str:
     theme = stylesheet(inline=True)
     light = _tokens(theme, r":root")
     dark = _tokens(theme, r':root\[data-theme="dark"\]')
     rules = []
     if light:
-        rules.append(f'.sb[data-theme="light"] {{{light}}}')
+        rules.append(f'{root}[data-theme="light"] {{{light}}}')
     if dark:
-        rules.append(f'.sb[data-theme="dark"] {{{dark}}}')
-    return "\n".join(rules) + LAYOUT
+        rules.append(f'{root}[data-theme="dark"] {{{dark}}}')
+    return "\n".join(rules)
 
 
 def _tokens(css: str, selector: str) -> str:

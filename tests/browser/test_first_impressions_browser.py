@@ -55,10 +55,19 @@ def overflow(page: Any) -> tuple[int, int]:
 
 
 def serious(page: Any, axe_source: str) -> list[str]:
-    """axe-core's serious and critical violations on the page, one line per node."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(axe_source)  # the context bypasses CSP: ember's own pages need none
-    result = page.evaluate(
+    """axe-core's serious and critical violations on the page and in its frames (the
+    storybook's canvas is an iframe), one line per node."""
+    found = []
+    for frame in page.frames:
+        prefix = "" if frame == page.main_frame else "(canvas frame) "
+        found += [prefix + line for line in _serious_in(frame, axe_source)]
+    return found
+
+
+def _serious_in(frame: Any, axe_source: str) -> list[str]:
+    if not frame.evaluate("typeof window.axe === 'object'"):
+        frame.evaluate(axe_source)  # the context bypasses CSP: ember's own pages need none
+    result = frame.evaluate(
         "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => "
         "({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ') + ': ' + "
         "(n.failureSummary || '').split('\\n').slice(1, 2).join(''))})))"
@@ -89,6 +98,8 @@ def test_every_demo_page_fits_the_width_without_sideways_scrolling(browser, demo
     for name, path in PAGES.items():
         page.goto(demo.url + path)
         page.wait_for_selector(CONNECTED)
+        if name.startswith("storybook"):  # and its canvas frame
+            page.frame_locator("#sb-iframe").locator(CONNECTED).wait_for()
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}-{size}.png"), full_page=True)
         scroll_width, inner_width = overflow(page)
@@ -138,6 +149,7 @@ def test_every_story_has_no_serious_accessibility_violations(browser, demo, axe_
     for story in STORIES:
         page.goto(f"{demo.url}/storybook/?story={story}&theme={theme}")
         page.wait_for_selector(CONNECTED)
+        page.frame_locator("#sb-iframe").locator(CONNECTED).wait_for()
         nodes = serious(page, axe_source)
         if nodes:
             problems[story] = nodes

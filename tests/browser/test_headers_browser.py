@@ -104,9 +104,21 @@ def test_demo_timeline_members_and_storybook_work_under_the_policy(demo, watched
     _assert_headers(page.goto(f"{demo.url}/storybook/?story=button"))
     page.wait_for_selector("[data-ember-live] .sb", timeout=10_000)
     page.click("[data-variation]:nth-child(2)")
+    expect(page.locator(".sb-crumbs")).to_contain_text("secondary")
+    page.click("[data-variation]:nth-child(1)")  # primary: its on_click is logged
+    # The story's frame is a page of its own under the same policy: live, and its event
+    # reaches the storybook's panel.
+    story = page.frame_locator("#sb-iframe")
+    story.locator(CONNECTED).wait_for()
+    story.locator("#sb-story button").click()
+    expect(page.locator("#sb-panel_tab_events")).to_have_text("Events (1)")
+    # The storybook's own head script (it keeps the keyboard on the controls) ran.
+    expect(page.locator("#sb-iframe")).to_have_attribute("data-watched", "")
     page.click("#sb-panel_tab_docs")
     expect(page.locator("#sb-panel_tab_docs")).to_have_attribute("aria-selected", "true")
     assert _violations(page, console) == []
+    frame = page.query_selector("#sb-iframe").content_frame()
+    assert frame.evaluate("window.__violations") == []
 
 
 def test_the_policy_blocks_an_inline_script_the_page_did_not_send(counter, watched):

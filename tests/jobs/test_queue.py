@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from procrastinate.periodic import PeriodicDeferrer
 from sqlalchemy import func, select
 
 from ember.data import Repo
 from ember.jobs import Backoff, JobContext, Jobs
+from ember.jobs.testing import enqueued
 from tests.jobs.conftest import eventually
 from tests.jobs.models import Order
 
@@ -224,6 +226,29 @@ async def test_periodic_job_runs_once_per_due_time(repo: Repo, jobs: Jobs):
     async with jobs.worker(), jobs.worker():  # two workers, still one job per second
         await eventually(lambda: len(stamps) >= 2, within=10)
     assert len(stamps) == len(set(stamps))
+
+
+async def test_a_worker_that_wakes_late_does_not_defer_a_periodic_due_time_again(
+    repo: Repo, jobs: Jobs
+):
+    """The periodic race under load: a worker whose loop woke late defers the due times it
+    missed, oldest first, after another worker deferred newer ones. On SQLite each defer
+    deleted every older due time, so the late worker deferred them a second time."""
+
+    @jobs.periodic("* * * * * *")
+    async def tick(job: JobContext, timestamp: int) -> None:
+        pass
+
+    registry = jobs.app.periodic_registry
+    [periodic_task] = registry.periodic_tasks.values()
+    on_time, late = PeriodicDeferrer(registry), PeriodicDeferrer(registry)
+    due = 1_800_000_000
+    await late.defer_jobs([(periodic_task, due)])
+    await on_time.defer_jobs([(periodic_task, due + 1), (periodic_task, due + 2)])
+    await late.defer_jobs([(periodic_task, due + 1), (periodic_task, due + 2)])  # woke late
+    await on_time.defer_jobs([(periodic_task, due + 3)])
+    stamps = [job["args"]["timestamp"] for job in await enqueued(jobs, tick)]
+    assert stamps == [due, due + 1, due + 2, due + 3]
 
 
 async def test_queued_job_survives_a_restart(database: tuple[str, str | None], repo: Repo):

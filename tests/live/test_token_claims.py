@@ -32,6 +32,7 @@ from reactpy import component, html
 
 from ember.live import PROTOCOL_VERSION, CloseCode, Ember, LiveSettings, use_session
 from ember.live._asgi_socket import AsgiWebSocket, SocketClosed
+from ember.live._claims import Claim, MemoryClaims
 
 from .test_restart import inputs
 
@@ -228,3 +229,13 @@ async def test_two_processes_refuse_a_second_socket_and_hand_the_session_over(re
     finally:
         first.stop()
         second.stop()
+
+
+async def test_the_memory_store_forgets_the_oldest_closed_sessions_first():
+    claims = MemoryClaims(reconnect_seconds=3600, max_released=2)
+    for session in ("a", "b", "c"):
+        assert await claims.try_claim(session, "socket", fresh=True) is Claim.GRANTED
+        await claims.release(session, "socket")
+    assert await claims.try_claim("a", "socket", fresh=False) is Claim.SPENT  # forgotten
+    assert await claims.try_claim("c", "socket", fresh=False) is Claim.GRANTED
+    assert await claims.try_claim("c", "other", fresh=False) is Claim.BUSY

@@ -6,6 +6,7 @@ import contextlib
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,17 @@ def open_storybook(ember: Ember) -> OpenStorybook:
             yield await client.live(f"/storybook/{query}")
 
     return open_
+
+
+async def canvas(page: LivePage) -> LivePage:
+    """The storybook's canvas: the live page its iframe shows now, opened as a browser
+    would open the frame's URL."""
+    src = page.find("#sb-iframe").attr("src") or ""
+    return await page.client.live(unescape(src))
+
+
+async def events_logged(page: LivePage, count: int) -> None:
+    """Wait until the storybook's events tab counts ``count`` (they arrive from the canvas
+    page's session through the PubSub)."""
+    label = f"Events ({count})"
+    await page.wait_for(lambda p: p.find("#sb-panel_tab_events").text() == label)

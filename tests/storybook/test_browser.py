@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests._chromium import chromium
 from tests._server import Server
@@ -51,9 +52,13 @@ def page(browser: Any) -> Iterator[Any]:
     assert errors == []
 
 
-def live(page: Any) -> None:
-    """Wait until the live view has replaced the first paint."""
+def live(page: Any) -> Any:
+    """Wait until the live view has replaced the first paint, and its canvas frame too;
+    return the frame's locator."""
     page.wait_for_selector("[data-ember-live] .sb", timeout=10_000)
+    story = page.frame_locator("#sb-iframe")
+    story.locator("[data-ember-live] #sb-canvas-page").wait_for(timeout=10_000)
+    return story
 
 
 def test_storybook_browse_edit_click_and_reopen_in_chromium(server: str, page: Any) -> None:
@@ -65,21 +70,22 @@ def test_storybook_browse_edit_click_and_reopen_in_chromium(server: str, page: A
     # Navigate: a story in the sidebar, then one of its variations.
     page.click('.sb-item-story[data-story="button"]')
     page.click('.sb-item[data-story="button"][data-variation="primary"]')
-    page.wait_for_url(re.compile(r"story=button&variation=primary"))
+    expect(page).to_have_url(re.compile(r"story=button&variation=primary"))
+    story = page.frame_locator("#sb-iframe")
 
     # Edit controls: the canvas re-renders live.
     page.fill("#control-children", "Ship it")
-    page.wait_for_function("document.querySelector('#sb-story button')?.textContent === 'Ship it'")
+    expect(story.locator("#sb-story button")).to_have_text("Ship it")
     page.select_option("#control-size", "lg")
-    page.wait_for_selector("#sb-story button.ember-button-lg")
+    story.locator("#sb-story button.ember-button-lg").wait_for()
     page.check("#control-loading")
-    page.wait_for_selector("#sb-story button[aria-busy=true]")
+    story.locator("#sb-story button[aria-busy=true]").wait_for()
     page.uncheck("#control-loading")
-    page.wait_for_selector("#sb-story button:not([disabled])")
+    story.locator("#sb-story button:not([disabled])").wait_for()
     page.screenshot(path=str(OUTPUT / "storybook-controls.png"))
 
-    # Click the story's button: the event panel logs it.
-    page.click("#sb-story button")
+    # Click the story's button in its frame: the event panel logs it.
+    story.locator("#sb-story button").click()
     page.wait_for_selector("#sb-panel_tab_events:has-text('Events (1)')")
     page.click("#sb-panel_tab_events")
     page.wait_for_selector("#sb-events li[data-handler=on_click]")
@@ -88,13 +94,15 @@ def test_storybook_browse_edit_click_and_reopen_in_chromium(server: str, page: A
     # The URL names the story and its arguments: reloading reopens the same state.
     assert "args=" in page.url
     page.reload()
-    live(page)
-    assert page.text_content("#sb-story button") == "Ship it"
-    assert "ember-button-lg" in (page.get_attribute("#sb-story button", "class") or "")
+    story = live(page)
+    expect(story.locator("#sb-story button")).to_have_text("Ship it")
+    expect(story.locator("#sb-story button")).to_have_class(re.compile("ember-button-lg"))
 
     # Back goes to the previous arguments (push_patch made history entries).
-    page.go_back()  # to the step before unchecking "loading"
-    page.wait_for_selector("#sb-story button[aria-busy=true]")
+    # (history.back(): Playwright's go_back waits for a load event, and a same-document
+    # step back only loads the new canvas frame.)
+    page.evaluate("history.back()")  # to the step before unchecking "loading"
+    page.frame_locator("#sb-iframe").locator("#sb-story button[aria-busy=true]").wait_for()
     assert '"loading":true' in unquote(page.url)
 
 
@@ -104,13 +112,99 @@ def test_storybook_dark_theme_and_narrow_canvas_in_chromium(server: str, page: A
     live(page)
     page.select_option("#sb-theme", "dark")
     page.wait_for_selector('.sb[data-theme="dark"]')
+    story = page.frame_locator("#sb-iframe")
+    story.locator('[data-ember-live] #sb-canvas-page[data-theme="dark"]').wait_for()
     page.select_option("#sb-width", "768")
-    page.wait_for_selector('#sb-story[data-width="768"]')
-    page.click("#sb-story tbody tr:first-child")
+    page.wait_for_selector('#sb-frame[data-width="768"]')
+    # The frame is the story's viewport: its media queries see 768 px.
+    frame = page.query_selector("#sb-iframe").content_frame()
+    assert frame.evaluate("innerWidth") == 768
+    story.locator("#sb-story tbody tr:first-child").click()
     page.wait_for_selector("#sb-panel_tab_events:has-text('Events (1)')")
     page.click("#sb-panel_tab_docs")
     page.wait_for_selector("#sb-docs")
     page.evaluate("document.querySelector('.sb-main').scrollTop = 0")
     background = page.evaluate("getComputedStyle(document.querySelector('.sb')).backgroundColor")
     assert background == "rgb(11, 17, 32)"  # the dark theme's --ember-bg
+    inside = frame.evaluate(
+        "getComputedStyle(document.querySelector('#sb-canvas-page')).backgroundColor"
+    )
+    assert inside == "rgb(11, 17, 32)"  # the story's page has the theme too
     page.screenshot(path=str(OUTPUT / "storybook-dark.png"))
+
+
+def test_a_story_stays_in_its_frame_in_chromium(server: str, page: Any) -> None:
+    """The canvas is an iframe: a story's CSS, top layer, focus and script globals stay in
+    it, and the storybook's styles never reach the story (issue 17, case 7)."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{server}/storybook/?story=leaky&variation=global+styles")
+    story = live(page)
+    frame = page.query_selector("#sb-iframe").content_frame()
+
+    # The stories' stylesheet (Storybook(head=...), the canvas page's head) paints the
+    # story's button red, and reaches for the storybook's sidebar and pills: in the story's
+    # document only.
+    expect(story.locator("#leaky-button")).to_have_css("background-color", "rgb(255, 0, 0)")
+    expect(page.locator(".sb-side")).to_be_visible()
+    pill = page.locator(".sb-pill").first
+    assert pill.evaluate("e => getComputedStyle(e).borderRadius") != "0px"
+    # The storybook's own rules do not style the story's element with a pill's class.
+    shape = story.locator("#leaky-pill").evaluate("e => getComputedStyle(e).borderRadius")
+    assert shape == "0px"
+    padding = story.locator("#leaky-pill").evaluate("e => getComputedStyle(e).paddingLeft")
+    assert padding == "0px"  # the storybook's .sb-pill has padding
+
+    # Script globals: each document has its own window.
+    frame.evaluate("window.storyGlobal = 'set by the story'")
+    assert page.evaluate("typeof window.storyGlobal") == "undefined"
+
+    # A modal's dialog covers the frame, not the storybook: the sidebar still takes clicks.
+    page.goto(f"{server}/storybook/?story=modal&variation=open")
+    story = live(page)
+    story.locator("#sb-story dialog[open]").wait_for()
+    frame_box = page.locator("#sb-iframe").bounding_box()
+    dialog_box = story.locator("#sb-story dialog").bounding_box()
+    assert frame_box is not None
+    assert dialog_box is not None
+    assert frame_box["x"] <= dialog_box["x"]
+    assert frame_box["y"] <= dialog_box["y"]
+    assert dialog_box["x"] + dialog_box["width"] <= frame_box["x"] + frame_box["width"]
+    assert dialog_box["y"] + dialog_box["height"] <= frame_box["y"] + frame_box["height"]
+    page.screenshot(path=str(OUTPUT / "storybook-modal-in-frame.png"))
+    page.click('.sb-item-story[data-story="badge"]')
+    expect(page).to_have_url(re.compile(r"story=badge"))
+
+    # Typing in a control while the story reloads with each keystroke: the story's dialog
+    # opening again must not take the keyboard from the storybook.
+    page.goto(f"{server}/storybook/?story=modal&variation=open")
+    story = live(page)
+    story.locator("#sb-story dialog[open]").wait_for()
+    page.click("#control-title")
+    page.keyboard.press("End")
+    page.keyboard.type(" now", delay=120)
+    expect(page.locator("#control-title")).to_have_value("Delete project? now")
+    expect(story.locator("#modal-title")).to_have_text("Delete project? now")
+    assert page.evaluate("document.activeElement.id") == "control-title"
+
+
+def test_the_story_is_reached_and_used_by_keyboard_at_390px(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/storybook/?story=button&variation=primary")
+        story = live(page)
+        width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], f"the storybook is {width[0]} px wide at 390 px"
+        page.screenshot(path=str(OUTPUT / "storybook-390.png"), full_page=True)
+        # Tab through the storybook until the focus is on the story's button, in its frame.
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if story.locator("#sb-story button").evaluate("e => e === document.activeElement"):
+                break
+        else:
+            raise AssertionError("Tab never reached the story's button")
+        assert page.evaluate("document.activeElement.id") == "sb-iframe"
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#sb-panel_tab_events:has-text('Events (1)')")
+    finally:
+        context.close()

@@ -10,11 +10,14 @@ from ember.live.testing import LiveClient
 from ember.storybook import StorybookError
 from ember.storybook._cli import storybook_app, storybook_command
 
+from .conftest import canvas
+
 
 async def test_storybook_app_serves_the_stories_at_the_root() -> None:
     async with LiveClient(storybook_app(["tests.storybook.sample_pkg"])) as client:
         page = await client.live("/?story=greeting&variation=big")
-        assert page.find("#greeting-text").text() == "HELLO ALAN"
+        assert page.find("#sb-iframe").attr("src").startswith("/iframe?story=greeting&")
+        assert (await canvas(page)).find("#greeting-text").text() == "HELLO ALAN"
 
 
 def test_storybook_command_runs_uvicorn(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:

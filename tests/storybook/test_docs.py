@@ -8,6 +8,8 @@ import pytest
 
 from ember.live.testing import LiveClient
 
+from .conftest import canvas, events_logged
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ["shop/price_tag_stories.py", "shop/components.py", "app.py", "test_shop_stories.py"]
 
@@ -26,12 +28,14 @@ async def test_docs_app_serves_the_shop_storybook() -> None:
         redirect = await client.get("/storybook")
         assert redirect.headers["location"].endswith("/storybook/")
         page = await client.live("/storybook/?story=price-tag&variation=euro")
-        assert page.find("#sb-story .price").text() == "€24.50"
-        assert page.find("#sb-story > div > div").attr("style") == "max-width:20rem"
+        story = await canvas(page)
+        assert story.find("#sb-story .price").text() == "€24.50"
+        assert story.find("#sb-story > div > div").attr("style") == "max-width:20rem"
         assert [e.text() for e in page.find_all(".sb-vgroup")] == ["Currencies", "Promotions"]
-        await page.click("#sb-story .ember-button")
+        await story.click("#sb-story .ember-button")
+        await events_logged(page, 1)
         await page.click("#sb-panel_tab_events")
         assert page.find("#sb-events li").attr("data-handler") == "on_add"
         await page.click("#sb-panel_tab_controls")
         await page.change("#control-currency", "USD")
-        assert page.find("#sb-story .price").text() == "$24.50"
+        assert (await canvas(page)).find("#sb-story .price").text() == "$24.50"

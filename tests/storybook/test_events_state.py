@@ -10,7 +10,7 @@ from ember.storybook import Story
 from ember.storybook._events import LoggedEvent, logging_handler, summarize
 from ember.storybook._state import ViewState
 
-from .conftest import OpenStorybook
+from .conftest import OpenStorybook, canvas
 
 
 def test_summarize_keeps_the_useful_part_of_a_browser_event() -> None:
@@ -70,7 +70,7 @@ def test_view_state_malformed_values_fall_back_to_defaults() -> None:
 async def test_storybook_shows_stories_given_in_code(open_storybook: OpenStorybook) -> None:
     inline = Story("inline", lambda text="hi": html.p({"id": "inline"}, text), {"one": {}})
     async with open_storybook(packages=(), stories=[inline]) as page:
-        assert page.find("#inline").text() == "hi"
+        assert (await canvas(page)).find("#inline").text() == "hi"
         assert page.find(".sb-group-title").text() == "Stories"
 
 
