@@ -4,6 +4,7 @@ the project owns; its own tests (Chromium included) pass right after, and again 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from .test_generators import ember, run_generated_tests
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +84,11 @@ def test_gen_auth_outside_a_project_is_refused(tmp_path):
     assert code == 2
     assert "Expected an ember project" in output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_test_docs_auth_names_exists_in_the_generated_project(project):
+    """docs/auth.md backs each security claim with a test of the generated project."""
+    named = set(re.findall(r"`(test_[a-z_]+)`", (ROOT / "docs" / "auth.md").read_text()))
+    assert len(named) >= 15
+    defined = "".join(p.read_text() for p in (project / "tests").glob("test_*.py"))
+    assert {name for name in named if f"def {name}(" not in defined} == set()
