@@ -58,16 +58,39 @@ def test_gen_auth_writes_a_project_whose_own_tests_pass(project):
         assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
-def test_gen_live_after_gen_auth_keeps_every_test_passing(project):
+def test_gen_live_after_gen_auth_scopes_the_resource_to_the_user_and_tests_pass(project):
     code, output = ember(
-        "gen", "live", "Catalog", "Product", "products", "name:string", "--path", str(project)
+        "gen",
+        "live",
+        "Catalog",
+        "Product",
+        "products",
+        "name:string",
+        "sku:string:unique",
+        "in_stock:boolean",
+        "--path",
+        str(project),
     )
     assert code == 0, output
+    model = (project / "shop" / "catalog" / "product.py").read_text()
+    assert 'ForeignKey("users.id"' in model
+    assert "logged_in.mount(app, PREFIX" in (project / "shop/live/products/__init__.py").read_text()
     migration = (project / "migrations" / "versions" / "0003_products.py").read_text()
     assert 'down_revision = "0002_users"' in migration
+    assert "fk_products_user_id_users" in migration
+    # --no-scope: a resource every visitor shares, as without accounts.
+    code, output = ember(
+        "gen", "live", "Blog", "Post", "posts", "title:string", "--no-scope", "--path", str(project)
+    )
+    assert code == 0, output
+    assert "user_id" not in (project / "shop" / "blog" / "post.py").read_text()
     finished = run_generated_tests(project, "--deselect", "tests/test_auth_browser.py")
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert "failed" not in finished.stdout
+    assert (
+        "test_another_user_can_neither_get_nor_change_nor_delete_a_product"
+        in (project / "tests" / "test_products_context.py").read_text()
+    )
 
 
 def test_gen_auth_twice_is_refused_and_changes_nothing(project):
