@@ -102,15 +102,23 @@ def gen_live(
         str | None, typer.Option(help="The app package [default: [tool.ember] app].")
     ] = None,
     force: ForceOption = False,
+    scope: Annotated[
+        bool,
+        typer.Option(help="With accounts (ember gen auth): each row belongs to a user."),
+    ] = True,
 ) -> None:
     """Generate a resource: context, model, changeset, migration, pages, stories, tests."""
+    from ._generator_auth import generate_scoped_live, has_accounts
     from ._generators import GeneratorError, Resource, generate_live, parse_fields, project_app
 
     try:
         package = app or project_app(path)
         resource = Resource.build(package, context, schema, table, parse_fields(fields))
         existing = {p for p in _live_targets(path, package) if p.exists()}
-        written = generate_live(path, resource, force=force)
+        if scope and has_accounts(path, package):  # scoped to the current user (gen auth)
+            written = generate_scoped_live(path, resource, force=force)
+        else:
+            written = generate_live(path, resource, force=force)
     except GeneratorError as error:
         _refuse(error)
     _report(written, path, existing)

@@ -20,8 +20,15 @@ from typing import NoReturn
 import typer
 
 from ._generator_base import ROUTES_MARKER, GeneratorError, check_snake, render
+from ._generator_resource import Resource
 
-__all__ = ["AUTH_TABLE", "generate_auth", "run_gen_auth"]
+__all__ = [
+    "AUTH_TABLE",
+    "generate_auth",
+    "generate_scoped_live",
+    "has_accounts",
+    "run_gen_auth",
+]
 
 AUTH_TABLE = "users"
 
@@ -209,3 +216,74 @@ def run_gen_auth(
         "  pip install -e '.[dev]'     # ember[auth]: pwdlib with Argon2, aiosmtplib\n"
         "  pytest"
     )
+
+
+# -- ember gen live in a project with accounts: resources scoped to the current user -----
+
+_SCOPED = frozenset(
+    {
+        "schema.py",
+        "context.py",
+        "live_init.py",
+        "index.py",
+        "show.py",
+        "form.py",
+        "test_context.py",
+        "test_live.py",
+    }
+)
+
+
+def has_accounts(root: Path, app: str) -> bool:
+    """Whether ``ember gen auth`` ran here (``gen live`` then scopes resources to users)."""
+    return (root / app / "accounts" / "user.py").is_file() and (root / app / "auth.py").is_file()
+
+
+def generate_scoped_live(root: Path, resource: Resource, *, force: bool = False) -> list[Path]:
+    """``ember gen live`` for a project with accounts (Phoenix's scopes): each row belongs
+    to a user, the context takes the current user, the pages need one, the tests log in.
+
+    Raises:
+        GeneratorError: a file exists (without ``force``), or the project has no
+            migrations folder.
+    """
+    from ._generators import _LIVE_FILES, Plan, _add_routes, _migration_head, tidy
+
+    values = resource.values
+    values["detail_items"] = values["detail_items"].replace("{item}", values["item"])
+    unique = next((f for f in resource.fields if f.unique), None)
+    values["unique_test"] = (
+        render("scoped", "unique_test.py", {**values, "field": unique.name}) if unique else ""
+    )
+    plan = Plan(root)
+    for template, target in _LIVE_FILES.items():
+        group = "scoped" if template in _SCOPED else "live"
+        plan.add(string.Template(target).substitute(values), render(group, template, values))
+    context_init = root / resource.app / values["ctx"] / "__init__.py"
+    if not context_init.exists():
+        plan.add(str(context_init.relative_to(root)), render("live", "context_init.py", values))
+    versions = root / "migrations" / "versions"
+    if not versions.is_dir():
+        msg = f"Expected a migrations folder at {str(versions.parent)!r}, found none."
+        raise GeneratorError(msg)
+    down, number = _migration_head(versions, resource.table)
+    revision = f"{number:04d}_{resource.table}"
+    plan.add(
+        f"migrations/versions/{revision}.py",
+        render(
+            "scoped",
+            "migration.py",
+            {
+                **values,
+                "revision": revision,
+                "down_revision": f'"{down}"' if down else "None",
+                "revises": down or "(none)",
+            },
+        ),
+    )
+    written = plan.write(force=force)
+    app_file = root / resource.app / "app.py"
+    if _add_routes(app_file, values):
+        written.append(app_file)
+    tidy(root, written)
+    return written

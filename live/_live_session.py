@@ -46,6 +46,7 @@ class LiveSessionGroup:
     login_redirect: LoginRedirect | None = None
     on_mount: tuple[OnMount, ...] = ()
     ember: Ember | None = None
+    login_flash: str | None = None
 
     def mount(self, app: FastAPI, path: str, view: Mountable, **options: Any) -> Mount:
         """Mount ``view`` as :meth:`Ember.mount` does, with the group's settings (a
@@ -54,6 +55,7 @@ class LiveSessionGroup:
         on_mount = (*self.on_mount, *options.pop("on_mount", ()))
         options.setdefault("login_redirect", self.login_redirect)
         options.setdefault("live_session", self.name)
+        options.setdefault("login_flash", self.login_flash)
         target = self.ember
         if target is None:
             from . import default_ember  # the package's default, at mount time
@@ -69,6 +71,7 @@ def live_session(
     *,
     dependencies: Mapping[str, Any] | None = None,
     login_redirect: LoginRedirect | None = None,
+    login_flash: str | None = None,
     on_mount: Sequence[OnMount] = (),
     disconnect_topic: Callable[[Any], str | None] | None = None,
     ember: Ember | None = None,
@@ -82,6 +85,7 @@ def live_session(
         dependencies: FastAPI dependencies for every mount of the group, by name; the
             name ``identity`` fills ``session.identity`` (raise 401/403 to refuse).
         login_redirect: where a refused browser goes (see :meth:`Ember.mount`).
+        login_flash: an error flash the login page then shows.
         on_mount: ``async (session) -> None`` hooks run before each view mounts.
         disconnect_topic: ``identity -> topic`` (or None for no topic): each connected
             session listens there, and :func:`disconnect` on it sends those sessions
@@ -91,7 +95,9 @@ def live_session(
     hooks = tuple(on_mount)
     if disconnect_topic is not None:
         hooks = (_listen_for_disconnect(disconnect_topic), *hooks)
-    return LiveSessionGroup(name, dict(dependencies or {}), login_redirect, hooks, ember)
+    return LiveSessionGroup(
+        name, dict(dependencies or {}), login_redirect, hooks, ember, login_flash
+    )
 
 
 def _listen_for_disconnect(topic_of: Callable[[Any], str | None]) -> OnMount:

@@ -93,6 +93,7 @@ class Mount:
     head: str = ""
     dependencies: dict[str, inspect.Parameter] = field(default_factory=dict)
     login_redirect: LoginRedirect | None = None
+    login_flash: str | None = None
     on_mount: tuple[OnMount, ...] = ()
     resolver: DependencyResolver | None = field(default=None, repr=False)
     head_checked: bool = field(default=False, repr=False)
@@ -213,6 +214,7 @@ class Ember:
         dependencies: Mapping[str, Any] | None = None,
         login_redirect: LoginRedirect | None = None,
         live_session: str | None = None,
+        login_flash: str | None = None,
         on_mount: Sequence[OnMount] = (),
     ) -> Mount:
         """Serve ``view`` (a ``LiveView`` subclass or a ReactPy component) at ``path``.
@@ -241,6 +243,8 @@ class Ember:
                 views mounted with the same name (on this app, with the same ``head``)
                 switch views over the page's socket, without a page load (see
                 ``docs/client.md``). None: every page of this view is a page load.
+            login_flash: an error flash the login page shows after that redirect (e.g.
+                "You must log in to access this page.").
             on_mount: functions ``async (session) -> None`` run in order before the view
                 mounts, for the page and again for the socket, after the dependencies
                 (LiveView's ``on_mount``); see :func:`ember.live.live_session`.
@@ -277,6 +281,7 @@ class Ember:
             head=head,
             dependencies=declared,
             login_redirect=login_redirect,
+            login_flash=login_flash,
             on_mount=tuple(on_mount),
             resolver=DependencyResolver(app, path, declared, app.router.dependencies),
             live_session=live_session,
@@ -376,7 +381,10 @@ class Ember:
                 mounted.head_checked = True
             resolved = await self._resolve(mounted, connection)
             if isinstance(resolved, str):
-                return RedirectResponse(browser_url(connection.scope, resolved), status_code=303)
+                refused = RedirectResponse(browser_url(connection.scope, resolved), status_code=303)
+                if mounted.login_flash:
+                    self.put_flash(refused, "error", mounted.login_flash)
+                return refused
             try:
                 return await page(connection, resolved.values)
             finally:
@@ -494,6 +502,8 @@ class Ember:
             return None
         if isinstance(resolved, str):
             navigate = {"type": "ember-navigate", "kind": "redirect", "to": resolved}
+            if mounted.login_flash:  # the client carries it to the login page
+                navigate["flash"] = self.signer.sign_flash({"error": mounted.login_flash})
             await connection.send_text(json.dumps(navigate))
             reason = "Not authenticated; the client goes to the login page."
             await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)

@@ -139,7 +139,11 @@ class LiveClient:
         """
         # As the browser does: the flash of the last push_navigate/redirect goes along.
         carried, self._carried_flash = self._carried_flash, None
-        headers = {"cookie": f"{FLASH_COOKIE}={carried}"} if carried else None
+        headers = None
+        if carried:  # with the browser's other cookies (a login cookie), not instead of them
+            jar = {cookie.name: cookie.value for cookie in self.http.cookies.jar}
+            sent = {**jar, FLASH_COOKIE: carried}
+            headers = {"cookie": "; ".join(f"{name}={value}" for name, value in sent.items())}
         response = await self.http.get(path, headers=headers)
         if response.status_code != 200:
             moved = response.headers.get("location")

@@ -103,6 +103,7 @@ def test_wheel_installs_in_a_fresh_venv_and_serves_a_page(tmp_path):
         "ember/components/static/ember-components.css",
         "ember/data/_templates/migrations/env.py.tmpl",
         "ember/cli/templates/auth/auth.py.tmpl",
+        "ember/cli/templates/scoped/context.py.tmpl",
         "ember/demo/app.py",
         "ember/demo/static/favicon.svg",
     ]:

@@ -112,3 +112,29 @@ async def test_disconnect_of_a_still_valid_identity_just_reloads_the_page(ember)
             assert page.navigations[-1]["to"] == "/private?tab=2"
             again = await page.follow()
             assert again.find("#who").text() == "ada checked"
+
+
+async def test_login_flash_reaches_the_login_page_after_a_refusal(ember):
+    from ember.live import use_flash
+
+    @component
+    def Login() -> Any:
+        return html.p({"id": "flash"}, use_flash().get("error", ""))
+
+    def nobody() -> str:
+        raise HTTPException(401, "Not authenticated")
+
+    app = FastAPI()
+    group = live_session(
+        dependencies={"identity": nobody},
+        login_redirect="/login",
+        login_flash="You must log in to access this page.",
+        ember=ember,
+    )
+    group.mount(app, "/private", Who)
+    ember.mount(app, "/login", Login)
+    async with LiveClient(app) as client:
+        refused = await client.get("/private")
+        assert refused.headers["location"] == "/login"
+        login = await client.live("/login")
+        assert login.find("#flash").text() == "You must log in to access this page."
