@@ -63,6 +63,10 @@ class _Work:
 
 
 _RENDER: Any = object()
+BUSY_RENDER_DELAY = 0.005
+"""How long a render asked for while an item runs waits: a handler that returns by then is
+rendered by its item's own pass (one message, no extra task); one still suspended shows
+what it has set so far (a form's "saving")."""
 
 
 class Mailbox:
@@ -73,7 +77,9 @@ class Mailbox:
         self._queue: asyncio.Queue[Any] = asyncio.Queue(EVENT_QUEUE_SIZE)
         self.busy = False
         self._render_asked = False
+        self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
+        self.needs_render: Callable[[], bool] = lambda: False
 
     async def put(self, frame: ClientMessage) -> None:
         await self._queue.put(frame)
@@ -86,12 +92,12 @@ class Mailbox:
 
     def ask_render(self) -> None:
         """State changed: render. Outside an item, as an item of its own; while an item
-        runs, once its handler is suspended (a form shows "saving" while its submit
-        awaits); the item's own pass follows anyway."""
+        runs, once its handler has been suspended for ``BUSY_RENDER_DELAY``; the item's
+        own pass follows anyway."""
         if self.busy:
-            if not self._render_asked and self.while_busy is not None:
-                self._render_asked = True
-                asyncio.get_running_loop().call_soon(self._render_while_busy)
+            if self._busy_render is None and self.while_busy is not None:
+                loop = asyncio.get_running_loop()
+                self._busy_render = loop.call_later(BUSY_RENDER_DELAY, self._render_while_busy)
             return
         if self._render_asked:
             return
@@ -100,9 +106,22 @@ class Mailbox:
             self._render_asked = True
 
     def _render_while_busy(self) -> None:
-        self._render_asked = False
+        self._busy_render = None
         if self.busy and self.while_busy is not None:
             self.while_busy()
+
+    def begin(self) -> None:
+        """An item starts."""
+        self.busy = True
+
+    def end(self) -> None:
+        """The item (and its pass) is done; what became dirty since gets a pass of its own."""
+        self.busy = False
+        if self._busy_render is not None:
+            self._busy_render.cancel()
+            self._busy_render = None
+            if self.needs_render():
+                self.ask_render()
 
     async def get(self) -> Any:
         item = await self._queue.get()
@@ -149,6 +168,8 @@ async def run_channel(
     failures: list[BaseException] = []
     await _load_snapshot(ember, session)
     session._saved_snapshot = _digest(session._snapshot.encode())
+    snapshot = _SnapshotDue()
+    session._snapshot_due = snapshot.set
     mailbox = Mailbox()
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
@@ -177,7 +198,7 @@ async def run_channel(
                 async with _Workers(group.cancel_scope, failures) as workers:
                     await send({"type": "layout-update", "path": "", "model": engine.mount()})
                     workers.start(
-                        _process(ember, mounted, session, engine, mailbox, send),
+                        _process(ember, mounted, session, engine, mailbox, send, snapshot),
                         f"ember channel {session.id}",
                     )
                     await _read(ember, websocket, mailbox)
@@ -215,6 +236,7 @@ async def _process(
     engine: Engine,
     mailbox: Mailbox,
     send: Callable[[dict[str, Any]], Awaitable[None]],
+    snapshot: _SnapshotDue,
 ) -> None:
     """The channel's loop: one item, one render pass, one patch message."""
     outbox = _Outbox(send)
@@ -225,13 +247,14 @@ async def _process(
             outbox.push({"type": "ember-patch", "ops": ops})
 
     mailbox.while_busy = render_while_busy
+    mailbox.needs_render = engine.needs_render
     send = outbox.send
     # Renders the first one set off (effects that set state, an error boundary) come first;
     # events the client queued while offline are then handled against the restored state.
-    await _flush(ember, session, engine, send)
+    await _flush(ember, session, engine, send, snapshot)
     while True:
         item = await mailbox.get()
-        mailbox.busy = True
+        mailbox.begin()
         try:
             if isinstance(item, LayoutEvent):
                 await _handle_event(ember, mounted, session, engine, item)
@@ -241,12 +264,12 @@ async def _process(
                 await send({"type": "ember-pong", "id": item.id})
             elif isinstance(item, LocationChange):
                 await session._browser_moved(PageLocation(item.path, item.query_string))
-            await _flush(ember, session, engine, send)
+            await _flush(ember, session, engine, send, snapshot)
             if isinstance(item, LayoutEvent) and item.seq is not None:
                 # Protocol 4: the event and the renders it caused are in (loading ends).
                 await send({"type": "ember-ack", "seq": item.seq})
         finally:
-            mailbox.busy = False
+            mailbox.end()
 
 
 class _Outbox:
@@ -294,11 +317,26 @@ async def _flush(
     session: LiveSession,
     engine: Engine,
     send: Callable[[dict[str, Any]], Awaitable[None]],
+    snapshot: _SnapshotDue,
 ) -> None:
     ops = engine.render()
     if ops:
         await send({"type": "ember-patch", "ops": ops})
-    await _flush_snapshot(ember, session)
+    if snapshot.due:
+        snapshot.due = False
+        await _flush_snapshot(ember, session)
+
+
+class _SnapshotDue:
+    """Whether the session's recoverable state changed since the last save."""
+
+    __slots__ = ("due",)
+
+    def __init__(self) -> None:
+        self.due = False
+
+    def set(self) -> None:
+        self.due = True
 
 
 async def _handle_event(

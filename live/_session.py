@@ -264,7 +264,9 @@ class LiveSession:
     def remember(self, section: str, key: str, value: Any) -> None:
         """Keep ``value`` (JSON-ready) in this session's snapshot; saved after the event."""
         bucket = self._snapshot.views if section == "views" else self._snapshot.hooks
-        if bucket.get(key, _MISSING) != value:
+        held = bucket.get(key, _MISSING)
+        # The same object again may have changed in place: the save compares digests.
+        if held is value or held != value:
             bucket[key] = value
             if self._snapshot_due is not None:
                 self._snapshot_due()
