@@ -57,7 +57,7 @@ Work = Callable[[], Awaitable[None] | None]
 class _Work:
     __slots__ = ("done", "function")
 
-    def __init__(self, function: Work, done: asyncio.Future[None]) -> None:
+    def __init__(self, function: Work, done: asyncio.Future[None] | None) -> None:
         self.function = function
         self.done = done
 
@@ -89,6 +89,15 @@ class Mailbox:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         await self._queue.put(_Work(function, done))
         await done
+
+    async def post(self, function: Work) -> None:
+        """Queue ``function`` as one item of the mailbox, without waiting for it to run
+        (a failure fails the session, as a handler's does)."""
+        item = _Work(function, None)
+        try:
+            self._queue.put_nowait(item)
+        except asyncio.QueueFull:
+            await self._queue.put(item)
 
     def ask_render(self) -> None:
         """State changed: render. Outside an item, as an item of its own; while an item
@@ -168,8 +177,6 @@ async def run_channel(
     failures: list[BaseException] = []
     await _load_snapshot(ember, session)
     session._saved_snapshot = _digest(session._snapshot.encode())
-    snapshot = _SnapshotDue()
-    session._snapshot_due = snapshot.set
     mailbox = Mailbox()
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
@@ -178,7 +185,7 @@ async def run_channel(
             _Workers(group.cancel_scope, failures) as tasks,
         ):
             session._attach(tasks.start, send)
-            session._mailbox = mailbox.run
+            session._mailbox, session._post = mailbox.run, mailbox.post
             with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
                 root = await ember._root(mounted, session)
             connection = Connection(
@@ -198,7 +205,7 @@ async def run_channel(
                 async with _Workers(group.cancel_scope, failures) as workers:
                     await send({"type": "layout-update", "path": "", "model": engine.mount()})
                     workers.start(
-                        _process(ember, mounted, session, engine, mailbox, send, snapshot),
+                        _process(ember, mounted, session, engine, mailbox, send),
                         f"ember channel {session.id}",
                     )
                     await _read(ember, websocket, mailbox)
@@ -212,7 +219,7 @@ async def run_channel(
         if failures:
             close = _close_for(failures[0], session, mounted)
         deadline.close()
-        session._mailbox = None
+        session._mailbox = session._post = None
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
                 await _flush_snapshot(ember, session)
@@ -236,7 +243,6 @@ async def _process(
     engine: Engine,
     mailbox: Mailbox,
     send: Callable[[dict[str, Any]], Awaitable[None]],
-    snapshot: _SnapshotDue,
 ) -> None:
     """The channel's loop: one item, one render pass, one patch message."""
     outbox = _Outbox(send)
@@ -251,7 +257,7 @@ async def _process(
     send = outbox.send
     # Renders the first one set off (effects that set state, an error boundary) come first;
     # events the client queued while offline are then handled against the restored state.
-    await _flush(ember, session, engine, send, snapshot)
+    await _flush(ember, session, engine, send)
     while True:
         item = await mailbox.get()
         mailbox.begin()
@@ -264,7 +270,7 @@ async def _process(
                 await send({"type": "ember-pong", "id": item.id})
             elif isinstance(item, LocationChange):
                 await session._browser_moved(PageLocation(item.path, item.query_string))
-            await _flush(ember, session, engine, send, snapshot)
+            await _flush(ember, session, engine, send)
             if isinstance(item, LayoutEvent) and item.seq is not None:
                 # Protocol 4: the event and the renders it caused are in (loading ends).
                 await send({"type": "ember-ack", "seq": item.seq})
@@ -301,15 +307,17 @@ class _Outbox:
 
 
 async def _run_work(item: _Work) -> None:
+    done = item.done
     try:
         outcome = item.function()
         if outcome is not None:
             await outcome
     except BaseException:
-        item.done.cancel()  # the session fails; whoever waits for it goes with it
+        if done is not None:
+            done.cancel()  # the session fails; whoever waits for it goes with it
         raise
-    if not item.done.done():
-        item.done.set_result(None)
+    if done is not None and not done.done():
+        done.set_result(None)
 
 
 async def _flush(
@@ -317,26 +325,11 @@ async def _flush(
     session: LiveSession,
     engine: Engine,
     send: Callable[[dict[str, Any]], Awaitable[None]],
-    snapshot: _SnapshotDue,
 ) -> None:
     ops = engine.render()
     if ops:
         await send({"type": "ember-patch", "ops": ops})
-    if snapshot.due:
-        snapshot.due = False
-        await _flush_snapshot(ember, session)
-
-
-class _SnapshotDue:
-    """Whether the session's recoverable state changed since the last save."""
-
-    __slots__ = ("due",)
-
-    def __init__(self) -> None:
-        self.due = False
-
-    def set(self) -> None:
-        self.due = True
+    await _flush_snapshot(ember, session)
 
 
 async def _handle_event(
@@ -353,18 +346,19 @@ async def _handle_event(
         return
     if frame.seq is not None:
         engine.record_event_seq(frame.target, frame.seq)
-    name = f"session {session.id} view {mounted.path} handler {frame.target}"
     try:
-        with (
-            ember.watchdog.activity(name),
-            telemetry.span(
-                "ember.live.handle_event",
-                session=session.id,
-                view=mounted.path,
-                target=frame.target,
-            ),
-        ):
-            await call_handler(handler, frame.data)
+        name = f"session {session.id} view {mounted.path} handler {frame.target}"
+        with ember.watchdog.activity(name):
+            if telemetry.active:
+                with telemetry.span(
+                    "ember.live.handle_event",
+                    session=session.id,
+                    view=mounted.path,
+                    target=frame.target,
+                ):
+                    await call_handler(handler, frame.data)
+            else:
+                await call_handler(handler, frame.data)
     except Exception as error:
         logger.exception(
             "Handler %s failed in session %s (view %s); the session closes and the client remounts",
