@@ -30,11 +30,12 @@ def values(runs: Runs, mode: str, target: str, metric: str) -> list[float]:
     return found
 
 
-def ratios(runs: Runs, mode: str, target: str, metric: str) -> list[float]:
-    """target / echo per repetition (repetitions where both have the figure)."""
+def ratios(runs: Runs, mode: str, target: str, metric: str, baseline: str = "echo") -> list[float]:
+    """target / baseline (the echo unless named) per repetition (repetitions where both
+    have the figure)."""
     scenario, key = metric.split(".", 1)
     ours = runs.get(mode, {}).get(target, {}).get(scenario, [])
-    base = runs.get(mode, {}).get("echo", {}).get(scenario, [])
+    base = runs.get(mode, {}).get(baseline, {}).get(scenario, [])
     found = []
     for mine, theirs in zip(ours, base, strict=False):
         a, b = mine.get(key), theirs.get(key)
@@ -84,7 +85,7 @@ def check_budget(runs: Runs, mode: str, target: str, budget: dict[str, Any]) -> 
     """One verdict: the figure compared, the limit and whether it holds (None: no data)."""
     kind, metric = budget["kind"], budget["metric"]
     if kind == "ratio":
-        found = summary(ratios(runs, mode, target, metric))
+        found = summary(ratios(runs, mode, target, metric, budget.get("baseline", "echo")))
     elif kind == "absolute":
         found = summary(values(runs, mode, target, metric))
     else:  # growth: largest table over smallest, per repetition

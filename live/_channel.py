@@ -58,12 +58,16 @@ Work = Callable[[], Awaitable[None] | None]
 class _Work:
     __slots__ = ("done", "function")
 
-    def __init__(self, function: Work, done: asyncio.Future[None]) -> None:
+    def __init__(self, function: Work, done: asyncio.Future[None] | None) -> None:
         self.function = function
         self.done = done
 
 
 _RENDER: Any = object()
+BUSY_RENDER_DELAY = 0.005
+"""How long a render asked for while an item runs waits: a handler that returns by then is
+rendered by its item's own pass (one message, no extra task); one still suspended shows
+what it has set so far (a form's "saving")."""
 
 
 class Mailbox:
@@ -74,7 +78,9 @@ class Mailbox:
         self._queue: asyncio.Queue[Any] = asyncio.Queue(EVENT_QUEUE_SIZE)
         self.busy = False
         self._render_asked = False
+        self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
+        self.needs_render: Callable[[], bool] = lambda: False
 
     async def put(self, frame: ClientMessage) -> None:
         await self._queue.put(frame)
@@ -85,14 +91,23 @@ class Mailbox:
         await self._queue.put(_Work(function, done))
         await done
 
+    async def post(self, function: Work) -> None:
+        """Queue ``function`` as one item of the mailbox, without waiting for it to run
+        (a failure fails the session, as a handler's does)."""
+        item = _Work(function, None)
+        try:
+            self._queue.put_nowait(item)
+        except asyncio.QueueFull:
+            await self._queue.put(item)
+
     def ask_render(self) -> None:
         """State changed: render. Outside an item, as an item of its own; while an item
-        runs, once its handler is suspended (a form shows "saving" while its submit
-        awaits); the item's own pass follows anyway."""
+        runs, once its handler has been suspended for ``BUSY_RENDER_DELAY``; the item's
+        own pass follows anyway."""
         if self.busy:
-            if not self._render_asked and self.while_busy is not None:
-                self._render_asked = True
-                asyncio.get_running_loop().call_soon(self._render_while_busy)
+            if self._busy_render is None and self.while_busy is not None:
+                loop = asyncio.get_running_loop()
+                self._busy_render = loop.call_later(BUSY_RENDER_DELAY, self._render_while_busy)
             return
         if self._render_asked:
             return
@@ -101,9 +116,22 @@ class Mailbox:
             self._render_asked = True
 
     def _render_while_busy(self) -> None:
-        self._render_asked = False
+        self._busy_render = None
         if self.busy and self.while_busy is not None:
             self.while_busy()
+
+    def begin(self) -> None:
+        """An item starts."""
+        self.busy = True
+
+    def end(self) -> None:
+        """The item (and its pass) is done; what became dirty since gets a pass of its own."""
+        self.busy = False
+        if self._busy_render is not None:
+            self._busy_render.cancel()
+            self._busy_render = None
+            if self.needs_render():
+                self.ask_render()
 
     async def get(self) -> Any:
         item = await self._queue.get()
@@ -159,7 +187,7 @@ async def run_channel(
             _Workers(group.cancel_scope, failures) as tasks,
         ):
             session._attach(tasks.start, send)
-            session._mailbox = mailbox.run
+            session._mailbox, session._post = mailbox.run, mailbox.post
             with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
                 root = await ember._root(mounted, session)
             connection = Connection(
@@ -194,7 +222,7 @@ async def run_channel(
         if failures and handover is None:
             close = _close_for(failures[0], session, mounted)
         deadline.close()
-        session._mailbox = None
+        session._mailbox = session._post = None
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
                 await _flush_snapshot(ember, session)
@@ -229,13 +257,14 @@ async def _process(
             outbox.push({"type": "ember-patch", "ops": ops})
 
     mailbox.while_busy = render_while_busy
+    mailbox.needs_render = engine.needs_render
     send = outbox.send
     # Renders the first one set off (effects that set state, an error boundary) come first;
     # events the client queued while offline are then handled against the restored state.
     await _flush(ember, session, engine, send)
     while True:
         item = await mailbox.get()
-        mailbox.busy = True
+        mailbox.begin()
         try:
             if isinstance(item, LayoutEvent):
                 await _handle_event(ember, mounted, session, engine, item)
@@ -252,7 +281,7 @@ async def _process(
                 # Protocol 4: the event and the renders it caused are in (loading ends).
                 await send({"type": "ember-ack", "seq": item.seq})
         finally:
-            mailbox.busy = False
+            mailbox.end()
 
 
 class _Outbox:
@@ -284,15 +313,17 @@ class _Outbox:
 
 
 async def _run_work(item: _Work) -> None:
+    done = item.done
     try:
         outcome = item.function()
         if outcome is not None:
             await outcome
     except BaseException:
-        item.done.cancel()  # the session fails; whoever waits for it goes with it
+        if done is not None:
+            done.cancel()  # the session fails; whoever waits for it goes with it
         raise
-    if not item.done.done():
-        item.done.set_result(None)
+    if done is not None and not done.done():
+        done.set_result(None)
 
 
 async def _flush(
@@ -321,18 +352,19 @@ async def _handle_event(
         return
     if frame.seq is not None:
         engine.record_event_seq(frame.target, frame.seq)
-    name = f"session {session.id} view {mounted.path} handler {frame.target}"
     try:
-        with (
-            ember.watchdog.activity(name),
-            telemetry.span(
-                "ember.live.handle_event",
-                session=session.id,
-                view=mounted.path,
-                target=frame.target,
-            ),
-        ):
-            await call_handler(handler, frame.data)
+        name = f"session {session.id} view {mounted.path} handler {frame.target}"
+        with ember.watchdog.activity(name):
+            if telemetry.active:
+                with telemetry.span(
+                    "ember.live.handle_event",
+                    session=session.id,
+                    view=mounted.path,
+                    target=frame.target,
+                ):
+                    await call_handler(handler, frame.data)
+            else:
+                await call_handler(handler, frame.data)
     except Exception as error:
         logger.exception(
             "Handler %s failed in session %s (view %s); the session closes and the client remounts",

@@ -85,11 +85,23 @@ def _drive_to_completion(coroutine: Coroutine[Any, Any, None]) -> None:
     raise RuntimeError(msg)
 
 
+def is_lambda_handler(handler: BaseEventHandler) -> bool:
+    """True when the user's function behind ``handler`` is a ``lambda``: an expression
+    (``lambda event: set_count(count + 1)``), run on the loop like an async handler."""
+    wrapped = getattr(handler.function, "__wrapped__", None)
+    return getattr(wrapped, "__name__", None) == "<lambda>"
+
+
 async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
-    """Run ``handler`` with the event ``data``: async on the loop, sync in a worker thread."""
+    """Run ``handler`` with the event ``data``: async handlers and lambdas on the loop,
+    ``def`` handlers in a worker thread (they may block)."""
     args = [Event(item) if isinstance(item, dict) else item for item in data]
     function = cast(Callable[[list[Any]], Awaitable[None]], handler.function)
     if is_sync_handler(handler):
+        if is_lambda_handler(handler):
+            # A thread hop costs more than most lambdas do (bench/RESULTS.md).
+            _drive_to_completion(cast(Coroutine[Any, Any, None], function(args)))
+            return
         # The wrapper coroutine is made in the thread: if the session ends before the thread
         # starts, no coroutine is left behind un-awaited.
         await offload(lambda: _drive_to_completion(cast(Coroutine[Any, Any, None], function(args))))

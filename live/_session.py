@@ -115,6 +115,9 @@ class LiveSession:
     _mailbox: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
         default=None, repr=False
     )
+    _post: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
+        default=None, repr=False
+    )
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     _timers: dict[object, float] = field(default_factory=dict, repr=False)
 
@@ -206,6 +209,11 @@ class LiveSession:
             async for message in subscription:
 
                 async def handle(message: Any = message) -> None:
+                    if not telemetry.active:
+                        outcome = handler(message)
+                        if outcome is not None:
+                            await outcome
+                        return
                     with telemetry.span(
                         "ember.live.deliver",
                         session=self.id,
@@ -216,7 +224,12 @@ class LiveSession:
                         if outcome is not None:
                             await outcome
 
-                await self._in_turn(handle)
+                if self._post is not None:
+                    # Queued without waiting for it to run: messages keep their order, and
+                    # a full mailbox still holds this subscription back.
+                    await self._post(handle)
+                else:
+                    await self._in_turn(handle)
 
         self.start_task(deliver, name=f"subscription {topic}")
         return subscription

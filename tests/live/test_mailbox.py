@@ -126,3 +126,44 @@ async def test_sync_handlers_run_in_worker_threads_and_render_once_each() -> Non
             assert page.find("#count").text() == "3"
     assert seen
     assert all(name != loop_thread for name in seen)
+
+
+async def test_lambda_handlers_run_on_the_loop_def_handlers_in_threads() -> None:
+    loop_thread = threading.current_thread().name
+    seen: dict[str, list[str]] = {"lambda": [], "def": []}
+
+    @component
+    def Page() -> Any:
+        count, set_count = use_state(0)
+
+        def add(event: Any) -> None:
+            seen["def"].append(threading.current_thread().name)
+            set_count(lambda c: c + 1)
+
+        return html.div(
+            html.p({"id": "count"}, str(count)),
+            html.button({"id": "def", "onClick": add}, "+"),
+            html.button(
+                {
+                    "id": "lambda",
+                    "onClick": lambda event: (
+                        seen["lambda"].append(threading.current_thread().name),
+                        set_count(count + 1),
+                    ),
+                },
+                "+",
+            ),
+        )
+
+    async with PubSub("memory://") as pubsub:
+        ember = Ember(LiveSettings(secret_key=SECRET), pubsub=pubsub)
+        app = FastAPI()
+        ember.mount(app, "/both", Page)
+        async with LiveClient(app) as client:
+            page = await client.live("/both")
+            for button in ("#lambda", "#def", "#lambda", "#def"):
+                await page.click(button)
+            assert page.find("#count").text() == "4"
+    assert seen["lambda"] == [loop_thread, loop_thread]
+    assert len(seen["def"]) == 2
+    assert all(name != loop_thread for name in seen["def"])
