@@ -585,6 +585,8 @@
       else {
         asked = target;
         client.offline(); // events wait: the old view's handlers are going
+        // Where this entry was scrolled to, for back to come back to it.
+        if (target.how === "push") history.replaceState(Object.assign({}, history.state, { emberScroll: win.scrollY }), "");
       }
       busy();
     }
@@ -592,7 +594,6 @@
       shown = { path: view.path, qs: view.qs };
       if (view.how === "pop") win.scrollTo(0, (history.state && history.state.emberScroll) || 0);
       else {
-        history.replaceState(Object.assign({}, history.state, { emberScroll: win.scrollY }), "");
         history[view.how === "replace" ? "replaceState" : "pushState"]({ ember: true }, "", href(view.path, view.qs));
         win.scrollTo(0, 0);
       }
@@ -636,9 +637,12 @@
 
     return {
       where() {
-        // The URL the socket mounts: the view arriving or shown, or what the browser shows
-        // of the same view (back/forward while the socket was down).
+        // The URL the socket mounts: the view shown, or what the browser shows of the same
+        // view (back/forward while the socket was down).
         const now = here();
+        // The socket closed between ember-view and the new view (its mount failed, say):
+        // that page is loaded instead, and its GET says what is wrong.
+        if (arriving) load(url(arriving.path, arriving.qs));
         const view = arriving || (now.path === shown.path ? now : shown);
         return { path: config.root + view.path, qs: view.qs };
       },

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from reactpy import component, html, use_state
 
-from ember.live import Ember, LiveSettings, LiveView, Socket, on_event, use_flash
+from ember.live import Ember, LiveSettings, LiveView, Socket, on_event, use_flash, use_session
 
 HEAD = (
     "<style>body{margin:0;font:16px/1.5 system-ui,sans-serif}"
@@ -30,6 +30,7 @@ def bar() -> Any:
         html.a({"id": "to-inbox", "href": "inbox"}, "Inbox"),
         html.a({"id": "to-outbox", "href": "outbox?box=sent"}, "Outbox"),
         html.a({"id": "to-settings", "href": "settings"}, "Settings"),
+        html.a({"id": "to-broken", "href": "broken"}, "Broken"),
         html.a({"id": "to-top", "href": "#end"}, "End"),
     )
 
@@ -104,6 +105,14 @@ def Flash() -> Any:
 
 
 @component
+def Broken() -> Any:
+    """Fails once live (its first paint is fine): a live navigation to it loads the page."""
+    if use_session().connected:
+        raise RuntimeError("the broken view fails on purpose")
+    return html._(bar(), html.main(html.h1({"id": "broken-title"}, "Broken")))
+
+
+@component
 def Settings() -> Any:
     return html._(bar(), html.main(html.h1({"id": "settings-title"}, "Settings")))
 
@@ -112,6 +121,7 @@ def mount_site(ember: Ember, app: FastAPI) -> None:
     ember.mount(app, "/", Home, title="home", head=HEAD, live_session="site")
     ember.mount(app, "/inbox", InboxLive, title="inbox", head=HEAD, live_session="site")
     ember.mount(app, "/outbox", OutboxLive, title="outbox", head=HEAD, live_session="site")
+    ember.mount(app, "/broken", Broken, title="broken", head=HEAD, live_session="site")
     ember.mount(app, "/settings", Settings, title="settings", head=HEAD)
 
 
