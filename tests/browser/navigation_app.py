@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from reactpy import component, html, use_state
 
-from ember.live import Ember, LiveSettings, LiveView, Socket, on_event, use_flash, use_session
+from ember.live import Ember, LiveSettings, LiveView, Socket, on_event, use_flash
 
 HEAD = (
     "<style>body{margin:0;font:16px/1.5 system-ui,sans-serif}"
@@ -104,12 +104,16 @@ def Flash() -> Any:
     return html.p({"id": "flash", "role": "status"}, use_flash().get("info", ""))
 
 
-@component
-def Broken() -> Any:
-    """Fails once live (its first paint is fine): a live navigation to it loads the page."""
-    if use_session().connected:
-        raise RuntimeError("the broken view fails on purpose")
-    return html._(bar(), html.main(html.h1({"id": "broken-title"}, "Broken")))
+class BrokenLive(LiveView):
+    """Its mount fails once live (its first paint is fine): a live navigation to it loads
+    the page."""
+
+    async def mount(self, params: Mapping[str, str], session: Any, socket: Socket) -> None:
+        if socket.connected:
+            raise RuntimeError("the broken view fails on purpose")
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        return html._(bar(), html.main(html.h1({"id": "broken-title"}, "Broken")))
 
 
 @component
@@ -121,7 +125,7 @@ def mount_site(ember: Ember, app: FastAPI) -> None:
     ember.mount(app, "/", Home, title="home", head=HEAD, live_session="site")
     ember.mount(app, "/inbox", InboxLive, title="inbox", head=HEAD, live_session="site")
     ember.mount(app, "/outbox", OutboxLive, title="outbox", head=HEAD, live_session="site")
-    ember.mount(app, "/broken", Broken, title="broken", head=HEAD, live_session="site")
+    ember.mount(app, "/broken", BrokenLive, title="broken", head=HEAD, live_session="site")
     ember.mount(app, "/settings", Settings, title="settings", head=HEAD)
 
 
