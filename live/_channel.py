@@ -27,7 +27,6 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ._engine import Engine
-from ._navigation import Handover, handover_in
 from ._patch import apply_ops
 from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Ping, ViewRequest
 from ._reactpy import Component, Connection, ConnectionContext, Location, call_handler
@@ -47,6 +46,7 @@ from ._telemetry import telemetry
 
 if TYPE_CHECKING:
     from ._mount import Ember, Mount
+    from ._navigation import Handover
 
 logger = logging.getLogger("ember.live")
 
@@ -175,8 +175,7 @@ async def run_channel(
     except Exception as error:  # task groups raise groups; find out what failed
         failures.append(error)
     finally:
-        handover = handover_in(failures)  # live navigation: the socket goes to the next view
-        if failures and handover is None:
+        if failures:
             close = _close_for(failures[0], session, mounted)
         session._mailbox = None
         with anyio.CancelScope(shield=True):
@@ -190,6 +189,9 @@ async def run_channel(
                 event="closed",
                 code=close[0],
             )
+            from ._navigation import handover_in  # live navigation: the socket goes on
+
+            handover = handover_in(failures)
             if handover is None and websocket.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
                     await websocket.close(code=close[0], reason=close[1][:120])
@@ -230,7 +232,9 @@ async def _process(
             elif isinstance(item, LocationChange):
                 await session._browser_moved(PageLocation(item.path, item.query_string))
             elif isinstance(item, ViewRequest):
-                raise Handover(item)  # this view ends here; ember.live._navigation goes on
+                from ._navigation import Handover  # this view ends; ember.live._navigation
+
+                raise Handover(item)
             await _flush(ember, session, engine, send)
             if isinstance(item, LayoutEvent) and item.seq is not None:
                 # Protocol 4: the event and the renders it caused are in (loading ends).
