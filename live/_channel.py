@@ -229,12 +229,12 @@ async def _process(
                 await _run_work(item)
             elif isinstance(item, Ping):
                 await send({"type": "ember-pong", "id": item.id})
-            elif isinstance(item, LocationChange):
-                await session._browser_moved(PageLocation(item.path, item.query_string))
             elif isinstance(item, ViewRequest):
                 from ._navigation import Handover  # this view ends; ember.live._navigation
 
                 raise Handover(item)
+            elif isinstance(item, LocationChange):
+                await session._browser_moved(PageLocation(item.path, item.query_string))
             await _flush(ember, session, engine, send)
             if isinstance(item, LayoutEvent) and item.seq is not None:
                 # Protocol 4: the event and the renders it caused are in (loading ends).
