@@ -646,6 +646,15 @@
         const view = arriving || (now.path === shown.path ? now : shown);
         return { path: config.root + view.path, qs: view.qs };
       },
+      navigate(message) {
+        // ember-navigate: push_patch, push_navigate (live within the group) or redirect.
+        const to = split(message.to);
+        if (message.kind === "patch") {
+          history[message.replace ? "replaceState" : "pushState"]({ ember: true }, "", href(to.path, to.qs));
+          shown = to;
+        } else if (message.kind === "navigate" && (config.live || []).indexOf(to.path) >= 0) go(Object.assign(to, { how: "push", flash: message.flash }));
+        else load(message.to, message.flash);
+      },
       receive(message) {
         // True when the message is handled here.
         const type = message.type;
@@ -653,15 +662,6 @@
           Object.assign(config, message.config);
           arriving = Object.assign({ how: "replace" }, asked || shown, { title: message.title });
           asked = null;
-          return true;
-        }
-        if (type === "ember-navigate") {
-          const to = split(message.to);
-          if (message.kind === "patch") {
-            history[message.replace ? "replaceState" : "pushState"]({ ember: true }, "", href(to.path, to.qs));
-            shown = to;
-          } else if (message.kind === "navigate" && (config.live || []).indexOf(to.path) >= 0) go(Object.assign(to, { how: "push", flash: message.flash }));
-          else load(message.to, message.flash);
           return true;
         }
         if (type === "layout-update") {
@@ -698,6 +698,9 @@
       rootElement.classList.add(`ember-${state}`);
       rootElement.dataset.emberState = state;
     }
+    function navigate(message) {
+      nav.navigate(message); // live, or a page load: the navigation section
+    }
     function receive(event) {
       const message = JSON.parse(event.data);
       if (nav.receive(message)) return;
@@ -712,7 +715,7 @@
         setState("connected");
         const live = socket;
         client.online((frame) => live.send(JSON.stringify(frame)));
-      }
+      } else if (type === "ember-navigate") navigate(message);
     }
     function connect() {
       const url = new URL(`${config.pathPrefix}${config.componentPath}`, loc.href);
