@@ -354,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args.targets.split(","), args.quick)
     checked = verdicts(results)
     command = "python bench/browser.py" + (" --quick" if args.quick else "")
+    if args.targets != ",".join(TARGETS):
+        command += f" --targets {args.targets}"
     section = markdown(results, checked, command)
     section += f"\n(the run took {time.monotonic() - started:.0f} s)\n"
     print(section)
