@@ -541,7 +541,12 @@
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
     const a = event.target && event.target.closest ? event.target.closest("a[href]") : null;
     if (!a || (a.getAttribute("target") || "_self") !== "_self" || a.hasAttribute("download")) return null;
-    const url = new URL(a.getAttribute("href"), loc.href);
+    let url;
+    try {
+      url = new URL(a.getAttribute("href"), loc.href);
+    } catch (error) {
+      return null; // not a URL: the browser decides
+    }
     if (url.origin !== loc.origin) return null;
     if (url.hash && url.pathname === loc.pathname && url.search === loc.search) return null; // an anchor here
     const path = appPath(url.pathname, config.root);
