@@ -28,7 +28,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ._engine import Engine
 from ._limits import SendDeadline
-from ._navigation import Handover, handover_in
 from ._patch import apply_ops
 from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Ping, ViewRequest
 from ._reactpy import Component, Connection, ConnectionContext, Location, call_handler
@@ -48,6 +47,7 @@ from ._telemetry import telemetry
 
 if TYPE_CHECKING:
     from ._mount import Ember, Mount
+    from ._navigation import Handover
 
 logger = logging.getLogger("ember.live")
 
@@ -218,8 +218,7 @@ async def run_channel(
     except Exception as error:  # task groups raise groups; find out what failed
         failures.append(error)
     finally:
-        handover = handover_in(failures)  # live navigation: the socket goes to the next view
-        if failures and handover is None:
+        if failures:
             close = _close_for(failures[0], session, mounted)
         deadline.close()
         session._mailbox = session._post = None
@@ -234,6 +233,9 @@ async def run_channel(
                 event="closed",
                 code=close[0],
             )
+            from ._navigation import handover_in  # live navigation: the socket goes on
+
+            handover = handover_in(failures)
             if handover is None and websocket.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
                     await websocket.close(code=close[0], reason=close[1][:120])
@@ -272,10 +274,12 @@ async def _process(
                 await _run_work(item)
             elif isinstance(item, Ping):
                 await send({"type": "ember-pong", "id": item.id})
+            elif isinstance(item, ViewRequest):
+                from ._navigation import Handover  # this view ends; ember.live._navigation
+
+                raise Handover(item)
             elif isinstance(item, LocationChange):
                 await session._browser_moved(PageLocation(item.path, item.query_string))
-            elif isinstance(item, ViewRequest):
-                raise Handover(item)  # this view ends here; ember.live._navigation goes on
             await _flush(ember, session, engine, send)
             if isinstance(item, LayoutEvent) and item.seq is not None:
                 # Protocol 4: the event and the renders it caused are in (loading ends).

@@ -36,6 +36,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ._errors import ConfigurationError
 from ._protocol import CloseCode, ViewRequest
+from ._runner import _SessionFailed
 from ._session import LiveSession, PageLocation
 from ._shell import socket_config
 from ._token import SessionToken, identity_fingerprint
@@ -49,11 +50,12 @@ LEAVE_SECONDS = 10.0
 """How long a socket whose page was told to load another one stays open for it to leave."""
 
 
-class Handover(Exception):
-    """Ends a view's channel at an ``ember-live`` frame; the socket goes to the next view."""
+class Handover(_SessionFailed):
+    """Ends a view's channel at an ``ember-live`` frame (as a failure that closes normally
+    and is not logged); the socket goes to the next view."""
 
     def __init__(self, request: ViewRequest) -> None:
-        super().__init__(f"live navigation to {request.path}")
+        super().__init__(CloseCode.NORMAL, f"Live navigation to {request.path}.")
         self.request = request
 
 

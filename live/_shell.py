@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 # The client's states made visible: the connection (a banner while it is down; events made
-# then are queued, their elements marked loading, and sent once it is back) and the submit
+# then are queued, their elements marked loading, and sent once it is back), a live
+# navigation under way (a bar at the top of the window), and the submit
 # buttons with ``data-disable-with`` while their form's submit is in flight. Apps restyle
 # these in `head` (their rules come later) or hide the banner with
 # `[data-ember-root]::before {display: none}`.
@@ -28,6 +29,11 @@ CONNECTION_CSS = (
     '[data-ember-root].ember-error::before{background:#991b1b;content:"This page could not '
     'reconnect. Reload it to continue."}'
     "[data-ember-root].ember-disconnected [data-ember-live]{opacity:.65;transition:opacity .3s}"
+    # A live navigation that takes longer than 0.15 s (or waits for the socket): a thin bar.
+    '[data-ember-root].ember-navigating::after{content:"";position:fixed;inset:0 0 auto 0;'
+    "height:3px;z-index:2147483647;pointer-events:none;background:#9a3412;"
+    "animation:ember-navigating .2s .15s both}"
+    "@keyframes ember-navigating{from{opacity:0}to{opacity:1}}"
     ".ember-disabled-with[data-disable-with]{font-size:0!important}"
     ".ember-disabled-with[data-disable-with]>*{display:none!important}"
     ".ember-disabled-with[data-disable-with]::after{content:attr(data-disable-with);"

@@ -935,7 +935,12 @@
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
     const a = event.target && event.target.closest ? event.target.closest("a[href]") : null;
     if (!a || (a.getAttribute("target") || "_self") !== "_self" || a.hasAttribute("download")) return null;
-    const url = new URL(a.getAttribute("href"), loc.href);
+    let url;
+    try {
+      url = new URL(a.getAttribute("href"), loc.href);
+    } catch (error) {
+      return null; // not a URL: the browser decides
+    }
     if (url.origin !== loc.origin) return null;
     if (url.hash && url.pathname === loc.pathname && url.search === loc.search) return null; // an anchor here
     const path = appPath(url.pathname, config.root);
@@ -979,6 +984,8 @@
       else {
         asked = target;
         client.offline(); // events wait: the old view's handlers are going
+        // Where this entry was scrolled to, for back to come back to it.
+        if (target.how === "push") history.replaceState(Object.assign({}, history.state, { emberScroll: win.scrollY }), "");
       }
       busy();
     }
@@ -986,7 +993,6 @@
       shown = { path: view.path, qs: view.qs };
       if (view.how === "pop") win.scrollTo(0, (history.state && history.state.emberScroll) || 0);
       else {
-        history.replaceState(Object.assign({}, history.state, { emberScroll: win.scrollY }), "");
         history[view.how === "replace" ? "replaceState" : "pushState"]({ ember: true }, "", href(view.path, view.qs));
         win.scrollTo(0, 0);
       }
@@ -1030,11 +1036,23 @@
 
     return {
       where() {
-        // The URL the socket mounts: the view arriving or shown, or what the browser shows
-        // of the same view (back/forward while the socket was down).
+        // The URL the socket mounts: the view shown, or what the browser shows of the same
+        // view (back/forward while the socket was down).
         const now = here();
+        // The socket closed between ember-view and the new view (its mount failed, say):
+        // that page is loaded instead, and its GET says what is wrong.
+        if (arriving) load(url(arriving.path, arriving.qs));
         const view = arriving || (now.path === shown.path ? now : shown);
         return { path: config.root + view.path, qs: view.qs };
+      },
+      navigate(message) {
+        // ember-navigate: push_patch, push_navigate (live within the group) or redirect.
+        const to = split(message.to);
+        if (message.kind === "patch") {
+          history[message.replace ? "replaceState" : "pushState"]({ ember: true }, "", href(to.path, to.qs));
+          shown = to;
+        } else if (message.kind === "navigate" && (config.live || []).indexOf(to.path) >= 0) go(Object.assign(to, { how: "push", flash: message.flash }));
+        else load(message.to, message.flash);
       },
       receive(message) {
         // True when the message is handled here.
@@ -1043,15 +1061,6 @@
           Object.assign(config, message.config);
           arriving = Object.assign({ how: "replace" }, asked || shown, { title: message.title });
           asked = null;
-          return true;
-        }
-        if (type === "ember-navigate") {
-          const to = split(message.to);
-          if (message.kind === "patch") {
-            history[message.replace ? "replaceState" : "pushState"]({ ember: true }, "", href(to.path, to.qs));
-            shown = to;
-          } else if (message.kind === "navigate" && (config.live || []).indexOf(to.path) >= 0) go(Object.assign(to, { how: "push", flash: message.flash }));
-          else load(message.to, message.flash);
           return true;
         }
         if (type === "layout-update") {
@@ -1088,6 +1097,9 @@
       rootElement.classList.add(`ember-${state}`);
       rootElement.dataset.emberState = state;
     }
+    function navigate(message) {
+      nav.navigate(message); // live, or a page load: the navigation section
+    }
     function receive(event) {
       const message = JSON.parse(event.data);
       if (nav.receive(message)) return;
@@ -1104,7 +1116,8 @@
         const live = socket;
         client.online((frame) => live.send(JSON.stringify(frame)));
         if (held) client.restoreForms(held);
-      } else if (type === "ember-event") client.serverEvent(message);
+      } else if (type === "ember-navigate") navigate(message);
+      else if (type === "ember-event") client.serverEvent(message);
     }
     function connect() {
       const url = new URL(`${config.pathPrefix}${config.componentPath}`, loc.href);

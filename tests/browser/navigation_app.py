@@ -30,6 +30,7 @@ def bar() -> Any:
         html.a({"id": "to-inbox", "href": "inbox"}, "Inbox"),
         html.a({"id": "to-outbox", "href": "outbox?box=sent"}, "Outbox"),
         html.a({"id": "to-settings", "href": "settings"}, "Settings"),
+        html.a({"id": "to-broken", "href": "broken"}, "Broken"),
         html.a({"id": "to-top", "href": "#end"}, "End"),
     )
 
@@ -103,6 +104,18 @@ def Flash() -> Any:
     return html.p({"id": "flash", "role": "status"}, use_flash().get("info", ""))
 
 
+class BrokenLive(LiveView):
+    """Its mount fails once live (its first paint is fine): a live navigation to it loads
+    the page."""
+
+    async def mount(self, params: Mapping[str, str], session: Any, socket: Socket) -> None:
+        if socket.connected:
+            raise RuntimeError("the broken view fails on purpose")
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        return html._(bar(), html.main(html.h1({"id": "broken-title"}, "Broken")))
+
+
 @component
 def Settings() -> Any:
     return html._(bar(), html.main(html.h1({"id": "settings-title"}, "Settings")))
@@ -112,6 +125,7 @@ def mount_site(ember: Ember, app: FastAPI) -> None:
     ember.mount(app, "/", Home, title="home", head=HEAD, live_session="site")
     ember.mount(app, "/inbox", InboxLive, title="inbox", head=HEAD, live_session="site")
     ember.mount(app, "/outbox", OutboxLive, title="outbox", head=HEAD, live_session="site")
+    ember.mount(app, "/broken", BrokenLive, title="broken", head=HEAD, live_session="site")
     ember.mount(app, "/settings", Settings, title="settings", head=HEAD)
 
 

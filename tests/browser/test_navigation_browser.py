@@ -101,6 +101,20 @@ def test_back_and_forward_switch_views_and_patches_without_a_load(watched, serve
     assert len(watched.sockets) == 1, watched.sockets
 
 
+def test_a_new_view_starts_at_the_top_and_back_returns_to_where_the_page_was(watched, server):
+    page = watched.page
+    page.set_viewport_size({"width": 800, "height": 600})
+    watched.open(f"{server.url}/")
+    page.evaluate("window.scrollTo(0, 700)")
+    page.evaluate("document.querySelector('#to-inbox').click()")  # without scrolling to it
+    expect(page.locator("#inbox-title")).to_be_visible()
+    assert page.evaluate("window.scrollY") == 0
+    page.go_back()
+    expect(page.locator("#home-title")).to_be_attached()
+    page.wait_for_function("window.scrollY === 700")
+    assert watched.same_document()
+
+
 def test_push_navigate_switches_views_live_and_carries_the_flash(watched, server):
     page = watched.page
     watched.open(f"{server.url}/inbox")
@@ -130,6 +144,15 @@ def test_links_outside_the_live_session_and_modified_clicks_load_pages(watched, 
     page.wait_for_selector(CONNECTED)
     assert not watched.same_document()
     assert len(watched.sockets) == 2, watched.sockets
+
+
+def test_a_view_that_fails_to_mount_live_is_loaded_as_a_page(watched, server):
+    page = watched.page
+    watched.open(f"{server.url}/")
+    page.click("#to-broken")
+    expect(page.locator("#broken-title")).to_be_visible()
+    expect(page).to_have_url(f"{server.url}/broken")
+    assert not watched.same_document()
 
 
 def test_after_a_live_navigation_a_reconnect_mounts_the_view_shown(watched, server):

@@ -42,6 +42,8 @@ test("links outside the live_session, the app or the site, and anchors here, loa
   assert.equal(ember.liveLink(click({ href: "/outbox" }), loc, config), null); // outside root_path
   assert.equal(ember.liveLink(click({ href: "http://other.test/app/outbox" }), loc, config), null);
   assert.equal(ember.liveLink(click({ href: "#top" }), loc, config), null);
+  assert.equal(ember.liveLink(click({ href: "http://[" }), loc, config), null); // not a URL
+  assert.equal(ember.liveLink(click({ href: "javascript:void(0)" }), loc, config), null);
   assert.equal(ember.liveLink(click({ href: "/app/outbox" }), loc, { root: "/app" }), null); // no group
   assert.equal(ember.liveLink({ target: { closest: () => null }, button: 0 }, loc, config), null);
 });
