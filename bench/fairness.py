@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -40,6 +41,7 @@ APP = "tests.live.apps.bounds_app:app"
 CONFIG = re.compile(r"data-ember-config='([^']*)'")
 TARGET = re.compile(r'"target": ?"([^"]+:onClick)"')
 FLOODERS = 50
+PIN = bool(shutil.which("taskset")) and (os.cpu_count() or 1) > 1
 
 
 def start(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
@@ -48,6 +50,8 @@ def start(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
         port = int(probe.getsockname()[1])
     command = [sys.executable, "-m", "uvicorn", APP, "--host", "0.0.0.0", "--port", str(port)]  # noqa: S104 - loopback addresses 127.0.0.1 and .2
     command += ["--log-level", "error", "--ws", "ember.live.serving:WebSocketProtocol"]
+    if PIN:  # the server alone on core 0, the clients on core 1 (as bench/run.py)
+        command = ["taskset", "-c", "0", *command]
     full_env = {**os.environ, "EMBER_SECRET_KEY": "bench-secret-key-0123456789", **env}
     process = subprocess.Popen(command, cwd=ROOT, env=full_env)
     deadline = time.monotonic() + 30
@@ -164,9 +168,9 @@ async def flood_process(port: int) -> None:
         task.cancel()
 
 
-def p99(values: list[float]) -> float:
+def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:
@@ -179,6 +183,8 @@ def main() -> None:
     parser.add_argument("--append-results", type=Path)
     parser.add_argument("--flood", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if PIN:
+        os.sched_setaffinity(0, {1})  # the bystander and the flood process
     if args.flood:
         asyncio.run(flood_process(args.flood))
         return
@@ -200,7 +206,16 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(15)
-        rows.append((name, p99(idle), p99(during), busy))
+        rows.append(
+            (
+                name,
+                quantile(idle, 0.5),
+                quantile(during, 0.5),
+                quantile(idle, 0.99),
+                quantile(during, 0.99),
+                busy,
+            )
+        )
     now = datetime.datetime.now(datetime.UTC)
     lines = [
         f"## fairness: a bystander during a 50-socket flood ({now:%Y-%m-%d %H:%M} UTC)",
@@ -212,13 +227,15 @@ def main() -> None:
         f"(shared); {FLOODERS} flooding sockets from 127.0.0.1 send clicks at about 100/s "
         f"each; the bystander (127.0.0.2) clicks {args.clicks} times idle and as many "
         f"during the flood, in {args.rounds} alternating rounds (the host's load moves); "
-        "fresh uvicorn per case.",
+        "fresh uvicorn per case" + (", pinned to core 0, the clients to core 1." if PIN else "."),
         "",
-        "| case | bystander p99 idle ms | p99 during flood ms | ratio | worker CPU during |",
-        "| --- | --- | --- | --- | --- |",
+        "| case | bystander p50 idle / flood ms | p99 idle ms | p99 during flood ms | p99 ratio "
+        "| worker CPU during |",
+        "| --- | --- | --- | --- | --- | --- |",
         *(
-            f"| {name} | {idle:.1f} | {during:.1f} | {during / idle:.1f}x | {busy:.0%} |"
-            for name, idle, during, busy in rows
+            f"| {name} | {idle50:.1f} / {during50:.1f} | {idle:.1f} | {during:.1f} | "
+            f"{during / idle:.1f}x | {busy:.0%} |"
+            for name, idle50, during50, idle, during, busy in rows
         ),
         "",
     ]
