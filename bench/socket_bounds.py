@@ -31,6 +31,8 @@ from urllib.parse import urlencode
 import httpx
 from websockets.asyncio.client import connect
 
+from ember.live import PROTOCOL_VERSION
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = "tests.live.apps.bounds_app:app"
 CONFIG = re.compile(r"data-ember-config='([^']*)'")
@@ -67,7 +69,7 @@ async def clicks(port: int, count: int) -> list[float]:
     found = CONFIG.search(page)
     assert found is not None
     config = json.loads(html.unescape(found.group(1)))
-    query = urlencode({"path": "/counter", "protocol": 3})
+    query = urlencode({"path": "/counter", "protocol": PROTOCOL_VERSION})
     url = f"ws://127.0.0.1:{port}{config['pathPrefix']}{config['componentPath']}&{query}"
     samples: list[float] = []
     async with connect(url, max_size=None, ping_interval=None) as ws:

@@ -40,13 +40,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with (
         ember.live.lifespan(app),
         Presence(ember.live.default_ember().pubsub) as presence,
+        online.watching(presence),
         reports.running(db.repo, ember.live.default_ember().pubsub),
     ):
-        online.use_presence(presence)
-        try:
-            yield
-        finally:
-            online.use_presence(None)
+        yield
     await db.repo.dispose()
 
 

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from reactpy import html
+from reactpy import component, html, use_state
 
 import ember.components as ui
 from ember.jobs import JobFinished, JobOutcome, JobProgress, job_topic
@@ -29,8 +29,9 @@ from ember.live import (
     stream,
     stream_delete,
     stream_insert,
+    use_subscription,
 )
-from ember.pubsub import MessagesMayBeLost, PresenceDiff, undelivered
+from ember.pubsub import MessagesMayBeLost, undelivered
 
 from . import chirps, online, reports
 from .layout import shell
@@ -53,13 +54,11 @@ class TimelineLive(LiveView):
         if socket.connected:
             kinds = [chirps.ChirpPosted, chirps.ChirpChanged, chirps.ChirpDeleted]
             await socket.subscribe(chirps.TOPIC, types=kinds)
-            await socket.subscribe(online.TOPIC, types=[PresenceDiff])
             await online.arrive(session.id, name)
         socket.assign(
             tab=session.id,
             name=name,
             form=ui.to_form(chirps.change_chirp(name), id="compose"),
-            online=online.names(),
             trending=None,
             trending_done=None,
             mine=Mine(await chirps.likes_of(name), await chirps.reposts_of(name)),
@@ -151,10 +150,6 @@ class TimelineLive(LiveView):
         if msg.chirp in socket.assigns["chirps"]:
             stream_delete(socket, "chirps", msg.chirp)
 
-    @on_info(PresenceDiff)
-    async def presence_changed(self, msg: PresenceDiff, socket: Socket) -> None:
-        socket.assign(online=online.names())
-
     @on_info(MessagesMayBeLost)
     async def refetch(self, msg: MessagesMayBeLost, socket: Socket) -> None:
         stream(socket, "chirps", await chirps.list_chirps(), reset=True)
@@ -244,7 +239,7 @@ class TimelineLive(LiveView):
                 ),
                 html.aside(
                     {"className": "demo-side"},
-                    self.online_card(assigns["online"]),
+                    OnlineCard(),
                     self.trending_card(assigns["trending"], assigns["trending_done"]),
                 ),
             ),
@@ -304,19 +299,6 @@ class TimelineLive(LiveView):
             html.span({"className": "chirp-count"}, str(count)) if count is not None else "",
         )
 
-    def online_card(self, names: list[str]) -> Any:
-        people = [
-            html.li({"key": f"{index}-{name}"}, ui.avatar(name, size="sm"), name)
-            for index, name in enumerate(names)
-        ]
-        return ui.card(
-            html.ul({"className": "online", "id": "online"}, *people)
-            if people
-            else html.p({"className": "ember-text-muted"}, "Connecting…"),
-            title=f"Online now · {len(names)}",
-            id="online-card",
-        )
-
     def trending_card(
         self, result: AsyncResult[list[tuple[str, int]]] | None, done: float | None = None
     ) -> Any:
@@ -352,6 +334,34 @@ class TimelineLive(LiveView):
             ),
             id="trending-card",
         )
+
+
+@component
+def OnlineCard() -> Any:
+    """Who is online: the count and the first few names, from the summary every tab shares.
+    A component of its own, so a new summary re-renders this card only, not the view."""
+    now, set_now = use_state(online.now)
+
+    def received(message: Any) -> None:
+        if isinstance(message, online.OnlineNow):
+            set_now(message)
+
+    use_subscription(online.SUMMARY_TOPIC, received, on=online.OnlineNow)
+    people = [
+        html.li({"key": f"{index}-{name}"}, ui.avatar(name, size="sm"), name)
+        for index, name in enumerate(now.names)
+    ]
+    more = now.count - len(now.names)
+    return ui.card(
+        html.ul({"className": "online", "id": "online"}, *people)
+        if people
+        else html.p({"className": "ember-text-muted"}, "Connecting…"),
+        html.p({"className": "ember-text-muted", "id": "online-more"}, f"and {more} more")
+        if more > 0
+        else "",
+        title=f"Online now · {now.count}",
+        id="online-card",
+    )
 
 
 def posted_at(chirp: chirps.ChirpOut) -> Any:

@@ -1091,6 +1091,7 @@
     let retries = 0;
     const client = createClient(doc, host);
     const nav = createNavigation(doc, rootElement, host, config, client);
+    let heldPath = null; // the path of the last render adopted (form recovery)
 
     function setState(state) {
       rootElement.classList.remove("ember-connecting", "ember-connected", "ember-disconnected", "ember-error");
@@ -1109,7 +1110,10 @@
         if (message.ack) client.acknowledge(message.ack);
       } else if (type === "ember-ack") client.acknowledge(message.seq);
       else if (type === "layout-update") {
-        const held = client.root ? client.formsHeld() : null; // a reconnect: form recovery
+        // Form recovery: a new render of the page the forms were on (a reconnect), never
+        // of another page (a navigation), whose forms may share ids with these.
+        const held = client.root && heldPath === loc.pathname ? client.formsHeld() : null;
+        heldPath = loc.pathname;
         client.adopt(message.model);
         adopted = true;
         setState("connected");
