@@ -35,9 +35,9 @@ def Commands() -> Any:
         html.button(
             {
                 "id": "toggle-push",
-                "onClick": JS.toggle("#menu").add_class("open", to="#main").push(
-                    opened, value={"item": 7}
-                ),
+                "onClick": JS.toggle("#menu")
+                .add_class("open", to="#main")
+                .push(opened, value={"item": 7}),
             },
             "Menu and tell",
         ),
@@ -47,9 +47,7 @@ def Commands() -> Any:
             html.li(f"item {count}"),
             html.li(html.a({"id": "first-link", "href": "#a"}, "a")),
         ),
-        html.button(
-            {"id": "focus", "onClick": JS.show("#menu").focus_first(to="#menu")}, "Focus"
-        ),
+        html.button({"id": "focus", "onClick": JS.show("#menu").focus_first(to="#menu")}, "Focus"),
         html.button(
             {
                 "id": "attrs",
@@ -66,7 +64,9 @@ def Commands() -> Any:
         html.button(
             {
                 "id": "fade",
-                "onClick": JS.transition(("fading", "fade-start", "fade-end"), to="#menu", time=300),
+                "onClick": JS.transition(
+                    ("fading", "fade-start", "fade-end"), to="#menu", time=300
+                ),
             },
             "Fade",
         ),
