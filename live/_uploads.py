@@ -39,7 +39,7 @@ import tempfile
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar, cast
+from typing import IO, Any, TypeVar, cast, overload
 
 from reactpy import html, use_effect, use_ref, use_state
 from starlette.requests import ClientDisconnect, Request
@@ -318,20 +318,28 @@ def live_file_input(upload: Upload, attributes: Mapping[str, Any] | None = None)
     return html.input(props)
 
 
+@overload
 async def consume_uploaded_entries(
-    upload: Upload, function: Callable[[str, UploadEntry], T | Awaitable[T]]
-) -> list[T]:
+    upload: Upload, function: Callable[[str, UploadEntry], Awaitable[T]]
+) -> list[T]: ...
+@overload
+async def consume_uploaded_entries(
+    upload: Upload, function: Callable[[str, UploadEntry], T]
+) -> list[T]: ...
+async def consume_uploaded_entries(
+    upload: Upload, function: Callable[[str, UploadEntry], Any]
+) -> list[Any]:
     """Call ``function(path, entry)`` for each finished entry, then delete its file.
 
     ``path`` is the temporary file (move or copy it before returning; it is removed after).
     An external entry's ``path`` is ``""``. Returns what ``function`` returned, in order.
     """
-    results: list[T] = []
+    results: list[Any] = []
     for entry in upload.done:
         outcome = function(entry.path or "", entry)
         if isinstance(outcome, Awaitable):
             outcome = await outcome
-        results.append(cast(T, outcome))
+        results.append(outcome)
         entry._discard()
         upload.entries.remove(entry)
     upload._changed()

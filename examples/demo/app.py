@@ -25,7 +25,7 @@ import ember.components as ui
 import ember.live
 from ember.pubsub import Presence
 
-from . import db, layout, online, reports
+from . import avatars, db, layout, online, reports
 from .layout import head
 from .members import Members
 from .timeline import TimelineLive
@@ -84,6 +84,7 @@ def mount_storybook(target: FastAPI) -> bool:
 
 
 ui.mount_static(app)
+avatars.serve(app)
 ember.live.mount(app, "/", TimelineLive, title="ember chirp · timeline", head=head())
 ember.live.mount(app, "/users", Members, title="ember chirp · members", head=head())
 layout.storybook_mounted = mount_storybook(app)
