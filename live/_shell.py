@@ -7,7 +7,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from ._client import client_tags
+from ._client import UPLOADS_FILE, client_file, client_tags
 
 if TYPE_CHECKING:
     from ._mount import Mount
@@ -44,6 +44,7 @@ def page_shell(
     config = {
         "pathPrefix": f"{prefix}/",
         "componentPath": f"ws?token={token}",
+        "uploads": f"{prefix}/static/{client_file(UPLOADS_FILE).name}",  # loaded when needed
     }
     preload, script = client_tags(f"{prefix}/static")
     return (

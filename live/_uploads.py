@@ -451,7 +451,7 @@ def _size(value: object) -> int:
 
 
 def _bytes(count: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
+    for unit in ("bytes", "kB", "MB", "GB"):
         if count < 1000 or unit == "GB":
             return f"{count:g} {unit}" if unit == "bytes" else f"{count:.3g} {unit}"
         count /= 1000  # type: ignore[assignment]

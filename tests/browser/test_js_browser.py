@@ -21,6 +21,8 @@ def server() -> Iterator[Server]:
 
 
 def test_js_toggle_runs_without_a_round_trip_and_survives_a_server_patch(page, server):
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(server.url)
     page.wait_for_selector(CONNECTED)
     frames: list[str] = []
@@ -37,6 +39,7 @@ def test_js_toggle_runs_without_a_round_trip_and_survives_a_server_patch(page, s
     page.click("#toggle")
     expect(menu).to_be_visible()
     assert not [f for f in frames if "layout-event" in f and "toggle" in f]
+    assert not [url for url in scripts if "ember-uploads" in url]  # no upload input here
 
 
 def test_js_push_sends_the_event_with_its_value_after_the_commands(page, server):

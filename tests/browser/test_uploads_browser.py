@@ -65,8 +65,12 @@ def wait_until(check, seconds: float = 10.0) -> None:
 
 
 def test_files_upload_with_progress_and_are_consumed_on_submit(page, server):
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(server.url)
     page.wait_for_selector(CONNECTED)
+    expect(page.locator("script[src*=ember-uploads]")).to_have_count(1)
+    assert [u for u in scripts if re.search(r"/_ember/static/ember-uploads\.[0-9a-f]{12}\.js$", u)]
     page.set_input_files(
         "#files",
         [
@@ -175,6 +179,7 @@ def test_forged_replayed_and_out_of_order_chunks_are_refused(page, server, tmp_p
     page.wait_for_selector(CONNECTED)
     page.route("**/upload/**", lambda route: (time.sleep(0.2), route.continue_()))
     page.set_input_files("#files", str(big_file(tmp_path, 4)))
+    expect(page.locator("#files")).not_to_have_attribute("data-ember-entries", "[]")
     tokens = page.locator("#files").get_attribute("data-ember-entries")
     token = json.loads(tokens or "[]")[0][0]
     ref, _, signature = token.partition(".")
