@@ -48,6 +48,7 @@ from starlette.responses import JSONResponse, Response
 from ._errors import EmberError
 from ._hooks import use_session
 from ._magic import content_matches
+from ._session import LiveSession
 
 logger = logging.getLogger("ember.live")
 
@@ -285,6 +286,33 @@ def use_upload(
         return upload._discard_all
 
     use_effect(keep_until_closed, [])
+    return upload
+
+
+def allow_upload(
+    session: LiveSession,
+    name: str,
+    changed: Callable[[], None],
+    *,
+    accept: Sequence[str] = (),
+    max_entries: int = 1,
+    max_file_size: int = 8_000_000,
+    auto_upload: bool = True,
+    external: Callable[[UploadEntry], Mapping[str, Any]] | None = None,
+) -> Upload:
+    """An upload owned by a ``LiveView`` (``socket.allow_upload``); its files go with the
+    session. ``changed`` re-renders the view."""
+    upload = Upload(
+        name,
+        accept=accept,
+        max_entries=max_entries,
+        max_file_size=max_file_size,
+        auto_upload=auto_upload,
+        external=external,
+        changed=changed,
+    )
+    if session.connected:
+        session.add_cleanup(upload._discard_all)
     return upload
 
 

@@ -6,13 +6,24 @@ from __future__ import annotations
 import html as html_module
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from reactpy import component, html
 
-from ember.live import Ember, Upload, consume_uploaded_entries, live_file_input, use_upload
+from ember.live import (
+    Ember,
+    LiveView,
+    Socket,
+    Upload,
+    consume_uploaded_entries,
+    live_file_input,
+    on_event,
+    use_upload,
+)
 from ember.live._client import client_file
 from ember.live._magic import content_matches
 from ember.live._uploads import safe_filename
@@ -171,3 +182,41 @@ async def test_a_file_goes_up_in_chunks_and_its_file_goes_once_consumed(ember: E
         await page.submit("#f")
         assert json.loads(page.find("#state").text()) == []
         assert contents(waiting[0]) is None
+
+
+class AvatarLive(LiveView):
+    async def mount(self, params: Mapping[str, str], session: object, socket: Socket) -> None:
+        socket.allow_upload("avatar", accept=[".png"], max_file_size=10_000)
+        socket.assign(saved=[])
+
+    @on_event("save")
+    async def save(self, params: object, socket: Socket) -> None:
+        sizes = await consume_uploaded_entries(
+            socket.assigns["uploads"]["avatar"], lambda path, entry: entry.client_size
+        )
+        socket.assign(saved=sizes)
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        upload = assigns["uploads"]["avatar"]
+        return html.form(
+            {"id": "f", "onSubmit": self.on("save")},
+            live_file_input(upload, {"id": "avatar"}),
+            html.p({"id": "progress"}, " ".join(str(e.progress) for e in upload.entries)),
+            html.p({"id": "saved"}, repr(assigns["saved"])),
+        )
+
+
+async def test_a_live_view_declares_its_upload_in_mount(ember: Ember) -> None:
+    app = FastAPI()
+    ember.mount(app, "/avatar", AvatarLive)
+    async with LiveClient(app) as client:
+        page = await client.live("/avatar")
+        files = [{"name": "me.png", "type": "image/png", "size": len(PNG)}]
+        await page.fire("#avatar", "onChange", {"target": {"files": files}})
+        token = json.loads(page.find("#avatar").attr("data-ember-entries") or "[]")[0][0]
+        sent = await client.http.post(f"/avatar/_ember/upload/{token}?offset=0", content=PNG)
+        assert sent.status_code == 200
+        await page.render()
+        assert page.find("#progress").text() == "100"  # re-rendered from outside a callback
+        await page.submit("#f")
+        assert page.find("#saved").text() == f"[{len(PNG)}]"
