@@ -20,7 +20,10 @@ Version 2 added ``ember-patch``. Version 3 writes its paths as lists (``[0, 2]``
 ``/children/0/children/2``) and its elements as arrays (``["td", 0, "text"]``), and adds
 the ``"c"`` operation (replace an element's children). Version 4 is ember's own client:
 ``ember-ack`` (loading states end when it arrives), and events carry only the fields
-handlers read (``docs/client.md``).
+handlers read (``docs/client.md``). Within version 4, a handler's entry may carry ``js``
+(JS commands as data: ``[[name, {options}], …]``, ``ember.live._js``) and the server may
+send ``ember-event`` ``{"type": "ember-event", "event": name, "payload": {…}}`` for client
+hooks (``LiveSession.push_event``); a client that predates them ignores both.
 """
 
 from __future__ import annotations

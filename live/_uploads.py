@@ -93,6 +93,7 @@ class UploadEntry:
     _file: IO[bytes] | None = field(default=None, repr=False)
     _upload: Upload | None = field(default=None, repr=False)
     _head: bytes = field(default=b"", repr=False)
+    _busy: bool = field(default=False, repr=False)
 
     @property
     def progress(self) -> int:
@@ -404,13 +405,14 @@ async def receive_chunk(request: Request) -> Response:
         offset = int(request.query_params.get("offset", "-1"))
     except ValueError:
         offset = -1
-    if offset != entry.received:
+    if offset != entry.received or entry._busy:  # one chunk at a time, in order
         return JSONResponse({"received": entry.received}, status_code=409)
     start = entry.received
     if entry._file is None:
         handle, entry.path = tempfile.mkstemp(prefix="ember-upload-")
         entry._file = os.fdopen(handle, "wb")
     file = entry._file
+    entry._busy = True
     try:
         async for piece in request.stream():
             if entry._file is not file:  # cancelled while this chunk arrived
@@ -427,6 +429,9 @@ async def receive_chunk(request: Request) -> Response:
     except ClientDisconnect:
         _rewind(entry, start)  # a chunk cut short leaves nothing behind
         return Response(status_code=499)
+    finally:
+        entry._busy = False
+    file.flush()
     head_complete = len(entry._head) >= 512 or entry.received == entry.client_size
     if head_complete and start < 512 and not content_matches(entry.safe_name, entry._head):
         entry.errors.append("Not accepted: the file's content does not match its type.")

@@ -3,6 +3,7 @@ signatures, the upload client's own file, and an upload through the route."""
 
 from __future__ import annotations
 
+import asyncio
 import html as html_module
 import json
 import re
@@ -220,3 +221,61 @@ async def test_a_live_view_declares_its_upload_in_mount(ember: Ember) -> None:
         assert page.find("#progress").text() == "100"  # re-rendered from outside a callback
         await page.submit("#f")
         assert page.find("#saved").text() == f"[{len(PNG)}]"
+
+
+async def raw_post(app: FastAPI, url: str, pieces: list[bytes], gate: asyncio.Event) -> int:
+    """POST ``pieces`` straight through ASGI, its body held back until ``gate`` is set (an
+    in-process client would read the whole body before the app sees it)."""
+    path, _, query = url.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
+    queue = list(pieces)
+    status: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        if len(queue) == len(pieces):
+            await gate.wait()
+        piece = queue.pop(0)
+        return {"type": "http.request", "body": piece, "more_body": bool(queue)}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+
+    await app(scope, receive, send)
+    return status[0]
+
+
+async def test_two_chunks_at_once_for_one_entry_are_refused(ember: Ember) -> None:
+    app = FastAPI()
+    ember.mount(app, "/files", Files)
+    async with LiveClient(app) as client:
+        page = await client.live("/files")
+        files = [{"name": "a.png", "type": "image/png", "size": len(PNG)}]
+        await page.fire("#files", "onChange", {"target": {"files": files}})
+        token = json.loads(page.find("#files").attr("data-ember-entries") or "[]")[0][0]
+        url = f"/files/_ember/upload/{token}?offset=0"
+        gate = asyncio.Event()
+        first = asyncio.create_task(raw_post(app, url, [PNG[:100], PNG[100:200]], gate))
+        await asyncio.sleep(0.05)  # the first chunk's request is in, its body not yet
+        opened = asyncio.Event()
+        opened.set()
+        second = await raw_post(app, url, [PNG[:50]], opened)
+        gate.set()
+        assert second == 409
+        assert await first == 200
+        waiting = upload_of(page).entries[0].path
+        assert waiting is not None
+        assert contents(waiting) == PNG[:200]
