@@ -34,7 +34,9 @@ from ._form import submit_button as submit_button
 from ._icons import ICONS as ICONS
 from ._icons import icon as icon
 from ._inputs import input as input
+from ._modal import hide_modal as hide_modal
 from ._modal import modal as modal
+from ._modal import show_modal as show_modal
 from ._table import Column as Column
 from ._table import pagination as pagination
 from ._table import table as table
@@ -76,6 +78,7 @@ __all__ = [
     "form",
     "head",
     "header",
+    "hide_modal",
     "icon",
     "input",
     "inputs_for",
@@ -85,6 +88,7 @@ __all__ = [
     "pagination",
     "progress",
     "safe_url",
+    "show_modal",
     "spinner",
     "static_files",
     "stylesheet",

@@ -14,22 +14,35 @@ from typing import Any, Literal
 from reactpy import html
 from reactpy.types import VdomDict
 
-from ._base import Child, Handler, classes, event_key, kids, typed_component
+from ember.live import JS, JSCommands
+
+from ._base import Child, ComponentError, Handler, classes, event_key, kids, typed_component
 from ._icons import icon
 
-__all__ = ["modal"]
+__all__ = ["hide_modal", "modal", "show_modal"]
+
+
+def show_modal(id: str = "modal") -> JSCommands:
+    """JS commands that open the client-side ``modal(client=True, id=id)`` (no round trip)."""
+    return JS.dispatch("ember:show-modal", to=f'[id="{id}"]')
+
+
+def hide_modal(id: str = "modal") -> JSCommands:
+    """JS commands that close the client-side ``modal(client=True, id=id)``."""
+    return JS.dispatch("ember:hide-modal", to=f'[id="{id}"]')
 
 
 @typed_component
 def modal(
     *children: Child,
-    open: bool,
-    on_close: Handler,
+    open: bool = False,
+    on_close: Handler | None = None,
     title: str,
     footer: Child = None,
     id: str = "modal",
     size: Literal["sm", "md", "lg"] = "md",
     close_label: str = "Close",
+    client: bool = False,
 ) -> VdomDict | None:
     """A modal dialog. Escape, the close button and a click on the backdrop call
     ``on_close``; focus starts on the close button, stays inside while open and returns
@@ -44,9 +57,21 @@ def modal(
         id: the element id (the title's id derives from it).
         size: ``"sm"``, ``"md"`` or ``"lg"``.
         close_label: the close button's accessible name.
+        client: the dialog is always in the page and opens and closes in the browser:
+            ``show_modal(id)`` / ``hide_modal(id)`` (JS commands) on any handler; the close
+            button, Escape and the backdrop close it without a round trip (``on_close``,
+            when given, still hears of the close button).
     """
+    if client:
+        return _client_modal(children, on_close, title, footer, id, size, close_label)
     if not open:
         return None
+    if on_close is None:
+        msg = (
+            "Expected on_close for modal(open=True): the server owns its state. Pass a "
+            "handler, or client=True for a modal that opens and closes in the browser."
+        )
+        raise ComponentError(msg)
     title_id = f"{id}-title"
 
     def keydown(event: Mapping[str, Any]) -> object:
@@ -87,6 +112,48 @@ def modal(
                         "autoFocus": True,
                         "data-ember-focus": "open",
                         "onClick": on_close,
+                    },
+                    icon("x"),
+                ),
+            ),
+            html.div({"className": "ember-modal-body"}, *kids(*children)),
+            *kids(html.div({"className": "ember-modal-foot"}, footer) if footer else None),
+        ),
+    )
+
+
+def _client_modal(
+    children: tuple[Child, ...],
+    on_close: Handler | None,
+    title: str,
+    footer: Child,
+    id: str,
+    size: str,
+    close_label: str,
+) -> VdomDict:
+    # Opened by show_modal(id): static/ember-components.js calls showModal() on the
+    # ember:show-modal event (the rest of the page goes inert) and close() on ember:hide-modal.
+    title_id = f"{id}-title"
+    close = hide_modal(id) if on_close is None else hide_modal(id).push(on_close)
+    return html.dialog(
+        {
+            "id": id,
+            "className": classes("ember-modal", f"ember-modal-{size}"),
+            "aria-labelledby": title_id,
+            "data-ember-modal-client": "true",
+        },
+        html.div(
+            {"className": "ember-modal-panel"},
+            html.div(
+                {"className": "ember-modal-head"},
+                html.h2({"className": "ember-modal-title", "id": title_id}, title),
+                html.button(
+                    {
+                        "type": "button",
+                        "className": "ember-modal-close ember-button ember-button-ghost",
+                        "aria-label": close_label,
+                        "autoFocus": True,
+                        "onClick": close,
                     },
                     icon("x"),
                 ),

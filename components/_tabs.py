@@ -10,6 +10,8 @@ from typing import Any
 from reactpy import html, use_state
 from reactpy.types import VdomDict
 
+from ember.live import JS
+
 from ._base import Child, ComponentError, classes, dom_id, event_key, kids, typed_component
 
 __all__ = ["Tab", "tabs"]
@@ -33,6 +35,7 @@ def tabs(
     on_select: Callable[[str], object] | None = None,
     id: str = "tabs",
     label: str = "Tabs",
+    client: bool = False,
 ) -> VdomDict:
     """Tabs: a tab list and the selected tab's panel.
 
@@ -45,6 +48,8 @@ def tabs(
         on_select: called with a tab's key when it is selected.
         id: the element id (tab and panel ids derive from it).
         label: the tab list's accessible name.
+        client: switch tabs in the browser with JS commands, with no round trip (every
+            panel is rendered, the others ``hidden``); ``on_select`` still hears of it.
 
     Raises:
         ComponentError: there are no tabs, or two share a key.
@@ -53,6 +58,10 @@ def tabs(
     if not keys or len(set(keys)) != len(keys):
         raise ComponentError(f"Expected at least one tab and distinct tab keys, got {keys}.")
     enabled = [t.key for t in items if not t.disabled] or keys
+    if client:
+        return _client_tabs(
+            items, selected if selected in keys else enabled[0], on_select, id, label
+        )
     current, set_current = use_state(selected if selected in keys else enabled[0])
     focus, set_focus = use_state(0)
 
@@ -113,4 +122,69 @@ def tabs(
             },
             *kids(content),
         ),
+    )
+
+
+def _client_tabs(
+    items: Sequence[Tab],
+    selected: str,
+    on_select: Callable[[str], object] | None,
+    id: str,
+    label: str,
+) -> VdomDict:
+    # Every panel is in the page; a click runs JS commands (ember.live.JS) that hide the
+    # others and mark its tab, in the browser. Arrow keys: static/ember-components.js.
+    tabs_of = f'[id="{id}"] > [role=tablist] > [role=tab]'
+    panels_of = f'[id="{id}"] > [role=tabpanel]'
+    buttons = []
+    panels = []
+    for tab in items:
+        chosen = tab.key == selected
+        tab_id, panel_id = dom_id(id, "tab", tab.key), dom_id(id, "panel", tab.key)
+        attributes: dict[str, object] = {
+            "key": tab.key,
+            "type": "button",
+            "role": "tab",
+            "id": tab_id,
+            "aria-selected": "true" if chosen else "false",
+            "aria-controls": panel_id,
+            "tabIndex": 0 if chosen else -1,
+            "className": classes("ember-tab", chosen and "ember-tab-selected"),
+        }
+        if tab.disabled:
+            attributes["disabled"] = True
+        else:
+            show = (
+                JS.set_attribute("hidden", "", to=panels_of)
+                .remove_attribute("hidden", to=f'[id="{panel_id}"]')
+                .remove_class("ember-tab-selected", to=tabs_of)
+                .set_attribute("aria-selected", "false", to=tabs_of)
+                .set_attribute("tabindex", "-1", to=tabs_of)
+                .add_class("ember-tab-selected")
+                .set_attribute("aria-selected", "true")
+                .set_attribute("tabindex", "0")
+            )
+            if on_select is not None:
+                show = show.push(lambda event, key=tab.key: on_select(key))
+            attributes["onClick"] = show
+        buttons.append(html.button(attributes, tab.label))
+        content = tab.content() if callable(tab.content) else tab.content
+        panels.append(
+            html.div(
+                {
+                    "key": f"panel-{tab.key}",
+                    "role": "tabpanel",
+                    "id": panel_id,
+                    "aria-labelledby": tab_id,
+                    "tabIndex": 0,
+                    "className": "ember-tabpanel",
+                    "hidden": not chosen,
+                },
+                *kids(content),
+            )
+        )
+    return html.div(
+        {"className": "ember-tabs", "id": id, "data-ember-tabs": "client"},
+        html.div({"role": "tablist", "aria-label": label, "className": "ember-tablist"}, *buttons),
+        *panels,
     )

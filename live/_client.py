@@ -5,7 +5,8 @@ so it is cached for a year (``immutable``) and a deploy with a new client gets a
 It is sent minified (rjsmin: comments and spaces go, nothing is renamed) and gzip-compressed
 to browsers that accept it (both once, at first use); the file in the package stays readable.
 ``…/_ember/static/ember.js`` serves the same file, revalidated on every use, for tools and
-old pages.
+old pages. The upload client, ``ember-uploads.<hash>.js``, is served the same way; ember.js
+loads it only on a page that has an upload input (its URL is in the page's config).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 CLIENT_FILE = "ember.js"
+UPLOADS_FILE = "ember-uploads.js"
 _IMMUTABLE = "public, max-age=31536000, immutable"
 _REVALIDATE = "no-cache"
 
@@ -36,15 +38,15 @@ class ClientFile:
 
 
 @cache
-def client_file() -> ClientFile:
-    """The client, read, minified and compressed once per process."""
-    source = files("ember.live").joinpath("static", CLIENT_FILE).read_text(encoding="utf-8")
-    body = rjsmin.jsmin(source).encode()
+def client_file(source: str = CLIENT_FILE) -> ClientFile:
+    """The client (or the upload client), read, minified and compressed once per process."""
+    text = files("ember.live").joinpath("static", source).read_text(encoding="utf-8")
+    body = rjsmin.jsmin(text).encode()
     digest = hashlib.sha256(body).hexdigest()[:12]
     return ClientFile(
         body=body,
         gzipped=gzip.compress(body, compresslevel=9, mtime=0),
-        name=f"ember.{digest}.js",
+        name=f"{source.removesuffix('.js')}.{digest}.js",
         etag=f'"{digest}"',
     )
 
@@ -52,8 +54,9 @@ def client_file() -> ClientFile:
 async def serve_client(request: Request) -> Response:
     """The static route of a mount: the client under its hashed name or as ``ember.js``."""
     name = request.path_params.get("name", "")
-    client = client_file()
-    if name not in (client.name, CLIENT_FILE):
+    source = UPLOADS_FILE if name.startswith("ember-uploads") else CLIENT_FILE
+    client = client_file(source)
+    if name not in (client.name, source):
         return PlainTextResponse(
             f"Expected {client.name} (ember's client) here, got {name!r}.", status_code=404
         )

@@ -20,7 +20,10 @@ Version 2 added ``ember-patch``. Version 3 writes its paths as lists (``[0, 2]``
 ``/children/0/children/2``) and its elements as arrays (``["td", 0, "text"]``), and adds
 the ``"c"`` operation (replace an element's children). Version 4 is ember's own client:
 ``ember-ack`` (loading states end when it arrives), and events carry only the fields
-handlers read (``docs/client.md``). Version 5 adds live navigation: the client sends
+handlers read (``docs/client.md``). A handler's entry may carry ``js`` (JS commands as
+data: ``[[name, {options}], …]``, ``ember.live._js``) and the server may send
+``ember-event`` ``{"type": "ember-event", "event": name, "payload": {…}}`` for client hooks
+(``LiveSession.push_event``). Version 5 adds live navigation: the client sends
 ``ember-live`` ``{"type": "ember-live", "path": p, "qs": q, "flash": signed}`` to switch the
 socket to the view at ``p`` (a view of the same ``live_session``), and the server answers
 ``ember-view`` (the new view's title and socket config) followed by its ``layout-update``,

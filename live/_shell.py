@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from ._client import client_tags
+from ._client import UPLOADS_FILE, client_file, client_tags
 
 if TYPE_CHECKING:
     from ._mount import Mount
@@ -46,12 +46,15 @@ def socket_config(
 ) -> dict[str, object]:
     """What the client needs to connect a view's socket: its URL (``pathPrefix`` +
     ``componentPath``), the app's path prefix (``root``), and the app paths of the views it
-    reaches without a page load (``live``, see ``ember.live._navigation``)."""
+    reaches without a page load (``live``, see ``ember.live._navigation``), and the upload
+    client's URL (``uploads``: loaded by pages that upload files, when they need it)."""
+    prefix = f"{root_path}{mounted.prefix}"
     return {
-        "pathPrefix": f"{root_path}{mounted.prefix}/",
+        "pathPrefix": f"{prefix}/",
         "componentPath": f"ws?token={token}",
         "root": root_path,
         "live": list(live),
+        "uploads": f"{prefix}/static/{client_file(UPLOADS_FILE).name}",
     }
 
 

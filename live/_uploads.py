@@ -39,7 +39,7 @@ import tempfile
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar, cast
+from typing import IO, Any, TypeVar, cast, overload
 
 from reactpy import html, use_effect, use_ref, use_state
 from starlette.requests import ClientDisconnect, Request
@@ -48,6 +48,7 @@ from starlette.responses import JSONResponse, Response
 from ._errors import EmberError
 from ._hooks import use_session
 from ._magic import content_matches
+from ._session import LiveSession
 
 logger = logging.getLogger("ember.live")
 
@@ -92,6 +93,7 @@ class UploadEntry:
     _file: IO[bytes] | None = field(default=None, repr=False)
     _upload: Upload | None = field(default=None, repr=False)
     _head: bytes = field(default=b"", repr=False)
+    _busy: bool = field(default=False, repr=False)
 
     @property
     def progress(self) -> int:
@@ -288,6 +290,33 @@ def use_upload(
     return upload
 
 
+def allow_upload(
+    session: LiveSession,
+    name: str,
+    changed: Callable[[], None],
+    *,
+    accept: Sequence[str] = (),
+    max_entries: int = 1,
+    max_file_size: int = 8_000_000,
+    auto_upload: bool = True,
+    external: Callable[[UploadEntry], Mapping[str, Any]] | None = None,
+) -> Upload:
+    """An upload owned by a ``LiveView`` (``socket.allow_upload``); its files go with the
+    session. ``changed`` re-renders the view."""
+    upload = Upload(
+        name,
+        accept=accept,
+        max_entries=max_entries,
+        max_file_size=max_file_size,
+        auto_upload=auto_upload,
+        external=external,
+        changed=changed,
+    )
+    if session.connected:
+        session.add_cleanup(upload._discard_all)
+    return upload
+
+
 def live_file_input(upload: Upload, attributes: Mapping[str, Any] | None = None) -> Any:
     """The ``<input type="file">`` of ``upload`` (LiveView's ``live_file_input``)."""
 
@@ -318,20 +347,28 @@ def live_file_input(upload: Upload, attributes: Mapping[str, Any] | None = None)
     return html.input(props)
 
 
+@overload
 async def consume_uploaded_entries(
-    upload: Upload, function: Callable[[str, UploadEntry], T | Awaitable[T]]
-) -> list[T]:
+    upload: Upload, function: Callable[[str, UploadEntry], Awaitable[T]]
+) -> list[T]: ...
+@overload
+async def consume_uploaded_entries(
+    upload: Upload, function: Callable[[str, UploadEntry], T]
+) -> list[T]: ...
+async def consume_uploaded_entries(
+    upload: Upload, function: Callable[[str, UploadEntry], Any]
+) -> list[Any]:
     """Call ``function(path, entry)`` for each finished entry, then delete its file.
 
     ``path`` is the temporary file (move or copy it before returning; it is removed after).
     An external entry's ``path`` is ``""``. Returns what ``function`` returned, in order.
     """
-    results: list[T] = []
+    results: list[Any] = []
     for entry in upload.done:
         outcome = function(entry.path or "", entry)
         if isinstance(outcome, Awaitable):
             outcome = await outcome
-        results.append(cast(T, outcome))
+        results.append(outcome)
         entry._discard()
         upload.entries.remove(entry)
     upload._changed()
@@ -368,13 +405,14 @@ async def receive_chunk(request: Request) -> Response:
         offset = int(request.query_params.get("offset", "-1"))
     except ValueError:
         offset = -1
-    if offset != entry.received:
+    if offset != entry.received or entry._busy:  # one chunk at a time, in order
         return JSONResponse({"received": entry.received}, status_code=409)
     start = entry.received
     if entry._file is None:
         handle, entry.path = tempfile.mkstemp(prefix="ember-upload-")
         entry._file = os.fdopen(handle, "wb")
     file = entry._file
+    entry._busy = True
     try:
         async for piece in request.stream():
             if entry._file is not file:  # cancelled while this chunk arrived
@@ -391,6 +429,9 @@ async def receive_chunk(request: Request) -> Response:
     except ClientDisconnect:
         _rewind(entry, start)  # a chunk cut short leaves nothing behind
         return Response(status_code=499)
+    finally:
+        entry._busy = False
+    file.flush()
     head_complete = len(entry._head) >= 512 or entry.received == entry.client_size
     if head_complete and start < 512 and not content_matches(entry.safe_name, entry._head):
         entry.errors.append("Not accepted: the file's content does not match its type.")
@@ -443,7 +484,7 @@ def _size(value: object) -> int:
 
 
 def _bytes(count: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
+    for unit in ("bytes", "kB", "MB", "GB"):
         if count < 1000 or unit == "GB":
             return f"{count:g} {unit}" if unit == "bytes" else f"{count:.3g} {unit}"
         count /= 1000  # type: ignore[assignment]

@@ -28,6 +28,7 @@ from ._reporting import report_error
 from ._session import MISSING, LiveSession, Navigation
 from ._telemetry import telemetry
 from ._threads import offload
+from ._uploads import Upload, allow_upload
 
 logger = logging.getLogger("ember.live")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,6 +81,18 @@ class Socket:
     def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:
         """Send ``event`` to the page's client hooks (see :meth:`LiveSession.push_event`)."""
         return self.session.push_event(event, payload)
+
+    def allow_upload(self, name: str, **options: Any) -> Upload:
+        """Declare an upload (LiveView's ``allow_upload``), available to ``render`` as
+        ``assigns["uploads"][name]``; the options are :func:`ember.live.use_upload`'s."""
+
+        def changed() -> None:  # progress arrives outside any callback
+            if self._rerender is not None:
+                self._rerender()
+
+        upload = allow_upload(self.session, name, changed, **options)
+        self.assign(uploads={**self._assigns.get("uploads", {}), name: upload})
+        return upload
 
     @property
     def assigns(self) -> Mapping[str, Any]:

@@ -119,3 +119,38 @@ window.emberHooks = Object.assign(window.emberHooks || {}, {
     },
   },
 });
+
+// Tabs switched in the browser (tabs(client=True)): arrow keys, Home and End move to a tab
+// and click it, which runs its JS commands.
+document.addEventListener("keydown", (event) => {
+  const tab = event.target instanceof HTMLElement ? event.target.closest("[data-ember-tabs=client] [role=tab]") : null;
+  if (!tab) return;
+  const tabs = Array.from(tab.parentElement.querySelectorAll("[role=tab]:not([disabled])"));
+  const at = tabs.indexOf(tab);
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+  if (to === undefined || !tabs.length) return;
+  event.preventDefault();
+  const next = tabs[(to + tabs.length) % tabs.length];
+  next.focus();
+  next.click();
+});
+
+// Modals opened and closed in the browser (modal(client=True), show_modal / hide_modal: JS
+// commands that dispatch these events on the dialog). A click on the backdrop closes it;
+// Escape closes it natively; focus goes back to where it was.
+document.addEventListener("ember:show-modal", (event) => {
+  const dialog = event.target;
+  if (!(dialog instanceof HTMLDialogElement) || dialog.open) return;
+  opener.set(dialog, document.activeElement);
+  dialog.showModal();
+});
+document.addEventListener("ember:hide-modal", (event) => {
+  if (event.target instanceof HTMLDialogElement && event.target.open) event.target.close();
+});
+document.addEventListener("click", (event) => {
+  const dialog = event.target;
+  if (dialog instanceof HTMLDialogElement && dialog.dataset.emberModalClient && dialog.open) dialog.close();
+});
+document.addEventListener("close", (event) => {
+  if (event.target instanceof HTMLDialogElement && event.target.dataset.emberModalClient) closedDialog(event.target);
+}, true);

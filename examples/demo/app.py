@@ -25,7 +25,7 @@ import ember.components as ui
 import ember.live
 from ember.pubsub import Presence
 
-from . import db, guests, layout, online, reports
+from . import avatars, db, guests, layout, online, reports
 from .layout import head
 from .members import Members
 from .timeline import TimelineLive
@@ -81,6 +81,7 @@ def mount_storybook(target: FastAPI) -> bool:
 
 
 ui.mount_static(app)
+avatars.serve(app)
 # A guest keeps one name across reloads, pages and reconnects (guests.py).
 app.add_middleware(guests.GuestCookie)
 as_guest = {"identity": guests.guest}

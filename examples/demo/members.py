@@ -14,7 +14,7 @@ from reactpy import component, html, use_state
 import ember.components as ui
 from ember.live import AsyncResult, use_async, use_session, use_subscription
 
-from . import accounts
+from . import accounts, avatars
 from .layout import shell
 
 
@@ -23,12 +23,17 @@ def Members() -> Any:
     session = use_session()
     form, set_form = use_state(lambda: ui.to_form(accounts.change_user(), id="register"))
     joined, set_joined = use_state(lambda: tuple[accounts.UserOut, ...]())
+    me, set_me = use_state(cast_user(None))  # who registered in this tab: may add an avatar
+    _, set_pictures = use_state(0)
     loaded: AsyncResult[tuple[int, list[accounts.UserOut]]] = use_async(everyone)
 
     def arrived(msg: accounts.UserRegistered) -> None:
         set_joined(lambda users: (msg.user, *users))
 
     use_subscription(accounts.TOPIC, arrived, on=accounts.UserRegistered)
+    use_subscription(
+        avatars.TOPIC, lambda msg: set_pictures(lambda n: n + 1), on=avatars.AvatarChanged
+    )
 
     async def validate(params: dict[str, object]) -> None:
         set_form(ui.to_form(await accounts.validate_user(params), id="register"))
@@ -37,6 +42,7 @@ def Members() -> Any:
         result = await accounts.register_user(params)
         if result.ok:
             session.put_flash("success", f"Welcome aboard, {result.value.name}!")
+            set_me(accounts.UserOut.model_validate(result.value))
             set_form(ui.to_form(accounts.change_user(), id="register"))
         else:
             set_form(ui.to_form(result.changeset, id="register"))
@@ -73,12 +79,23 @@ def Members() -> Any:
                 id="register-card",
             ),
             ui.card(
+                avatars.AvatarForm(me.id, me.name),
+                title="Your avatar",
+                id="avatar-card",
+            )
+            if me is not None
+            else "",
+            ui.card(
                 member_list(members) if loaded.ok or members else ui.spinner(label="Loading"),
                 title=f"Members · {count}" if loaded.ok else "Members",
                 id="members-card",
             ),
         ),
     )
+
+
+def cast_user(user: accounts.UserOut | None) -> accounts.UserOut | None:
+    return user
 
 
 async def everyone() -> tuple[int, list[accounts.UserOut]]:
@@ -93,7 +110,7 @@ def member_list(members: list[accounts.UserOut]) -> Any:
         *[
             html.li(
                 {"key": str(user.id)},
-                ui.avatar(user.name, size="sm"),
+                ui.avatar(user.name, src=avatars.avatar_url(user.id), size="sm"),
                 html.div(html.strong(user.name), html.small(user.email)),
             )
             for user in members

@@ -24,6 +24,7 @@
   const EVENT_FIELDS = ["type", "key", "code", "altKey", "ctrlKey", "metaKey", "shiftKey", "repeat", "isComposing", "button", "buttons", "clientX", "clientY", "offsetX", "offsetY", "pageX", "pageY", "deltaX", "deltaY", "deltaMode", "inputType", "data", "timeStamp"];
   const ELEMENT_FIELDS = ["tagName", "id", "name", "type", "value", "checked", "selected", "disabled", "multiple"];
   const NOT_TYPED = { checkbox: 1, radio: 1, file: 1 };
+  const ext = {}; // what ember-uploads.js adds: holdSubmit(form, then)
   const hooks = {}; // client hooks by name: ember.hooks.Chart = {mounted() {...}} (docs/js.md)
   const LOADING = { click: "ember-click-loading", submit: "ember-submit-loading", change: "ember-change-loading", input: "ember-change-loading" };
 
@@ -145,7 +146,7 @@
       if (text === null) el.removeAttribute(html);
       else if (el.getAttribute(html) !== text) el.setAttribute(html, text);
       if (el.__emberJs) restick(el); // what JS commands set outlives server patches
-      if (html === "data-ember-entries") uploadEntries(el);
+      if (html === "data-ember-entries") loadUploads();
       if (html === "class" && el.__emberLoading) for (const cls of el.__emberLoading) el.classList.add(cls);
       if (html === "value" && el.tagName === "TEXTAREA" && !v.k.length && el.defaultValue !== (text || "")) el.defaultValue = text || "";
       if (html === "value" || html === "checked") setProperty(el, html, value);
@@ -436,7 +437,7 @@
       const el = v.d;
       if (handler.preventDefault || event.type === "submit") event.preventDefault();
       const form = event.type === "submit" ? el : null;
-      if (form && holdSubmit(form, () => fire(v, handler, event, extra))) return;
+      if (form && ext.holdSubmit && ext.holdSubmit(form, () => fire(v, handler, event, extra))) return;
       if (form && busyForms.has(form)) return; // a second submit while one is in flight
       const data = serialise(event, el);
       if (extra) Object.assign(data, extra);
@@ -715,7 +716,6 @@
       const mounted = born.splice(0).filter((el) => el.isConnected && !el.__emberHook);
       for (const el of touched) if (el.isConnected && el.__emberHook) callHook(el.__emberHook, "updated");
       for (const el of mounted) mountHook(el);
-      showPictures();
     }
     function mountHook(el) {
       const name = el.getAttribute("data-ember-hook");
@@ -770,115 +770,15 @@
       for (const el of hooked) callHook(el.__emberHook, on ? "reconnected" : "disconnected");
     }
 
-    // -- uploads (ember.live.use_upload): chunks to the mount's upload route, or to S3 ------------
-    // The server lists the entries it accepted on the input (data-ember-entries: [token, name,
-    // size, external]); the files themselves stay here until they are sent.
-    const UPLOAD_CHUNK = 512 * 1024;
-    const sending = {}; // token -> {abort, done: Promise}
-    const pictures = {}; // entry ref -> File, for img[data-ember-preview]
-    function entriesOf(input) {
-      try {
-        return JSON.parse(input.getAttribute("data-ember-entries") || "[]");
-      } catch (error) {
-        return [];
-      }
-    }
-    function uploadEntries(input) {
-      const listed = entriesOf(input);
-      const tokens = listed.map((e) => e[0]);
-      for (const token in sending) if (sending[token].input === input && tokens.indexOf(token) < 0) sending[token].abort.abort();
-      for (const [token, name, size] of listed) {
-        const file = (input.__emberFiles || []).find((f) => f.name === name && f.size === size);
-        if (file && /^image\//.test(file.type)) pictures[token.split(".")[0]] = file;
-      }
-      if (input.hasAttribute("data-ember-auto")) startUploads(input);
-    }
-    function startUploads(input) {
-      const jobs = [];
-      for (const [token, name, size, external] of entriesOf(input)) {
-        if (!sending[token]) {
-          const file = (input.__emberFiles || []).find((f) => f.name === name && f.size === size);
-          if (!file) continue;
-          const abort = new AbortController();
-          const send = external ? sendExternal : sendChunks;
-          const job = (sending[token] = { input, abort });
-          job.done = send(file, token, external, abort.signal).catch(() => {}).then(() => (job.over = true));
-        }
-        if (!sending[token].over) jobs.push(sending[token].done);
-      }
-      return jobs;
-    }
-    function uploadUrl(token, query) {
-      const root = host.closest("[data-ember-root]");
-      const prefix = root ? JSON.parse(root.dataset.emberConfig).pathPrefix : "/";
-      return `${prefix}upload/${token}?${query}`;
-    }
-    async function sendChunks(file, token, _external, signal) {
-      let offset = 0;
-      do {
-        const response = await fetch(uploadUrl(token, `offset=${offset}`), { method: "POST", body: file.slice(offset, offset + UPLOAD_CHUNK), signal });
-        if (!response.ok && response.status !== 409) return; // refused: the entry shows why
-        offset = (await response.json()).received;
-      } while (offset < file.size);
-    }
-    function sendExternal(file, token, external, signal) {
-      // A presigned POST: the fields, then the file; progress goes to ember's upload route.
-      return new Promise((resolve, reject) => {
-        const xhr = new XMLHttpRequest();
-        const form = new FormData();
-        for (const name in external.fields || {}) form.append(name, external.fields[name]);
-        form.append("file", file);
-        let shown = -1;
-        const tell = (percent) => fetch(uploadUrl(token, `progress=${percent}`), { method: "POST" });
-        xhr.upload.onprogress = (event) => {
-          const percent = Math.floor((event.loaded * 99) / (event.total || 1));
-          if (percent >= shown + 5) tell((shown = percent));
-        };
-        xhr.onload = () => (xhr.status < 300 ? tell(100).then(resolve) : reject(new Error(`status ${xhr.status}`)));
-        xhr.onerror = reject;
-        signal.addEventListener("abort", () => xhr.abort());
-        xhr.open(external.method || "POST", external.url);
-        xhr.send(form);
-      });
-    }
-    function holdSubmit(form, again) {
-      // A form's files are sent before its submit (or once those already on their way are in).
-      let jobs = [];
-      for (const input of Array.from(form.querySelectorAll("[data-ember-upload]"))) jobs = jobs.concat(startUploads(input));
-      if (!jobs.length || form.__emberHeld) return false;
-      form.__emberHeld = true;
-      Promise.all(jobs).then(() => {
-        form.__emberHeld = false;
-        again();
-      });
-      return true;
-    }
-    function showPictures() {
-      if (!Object.keys(pictures).length) return; // no picked image: no query per patch
-      for (const img of Array.from(host.querySelectorAll("img[data-ember-preview]"))) {
-        const file = pictures[img.getAttribute("data-ember-preview")];
-        if (!file || img.__emberShown === file) continue;
-        img.__emberShown = file;
-        const reader = new FileReader(); // a data: URL: the default policy's img-src has no blob:
-        reader.onload = () => (img.src = reader.result);
-        reader.readAsDataURL(file);
-      }
-    }
-    doc.addEventListener("change", (event) => {
-      const input = event.target;
-      if (input && input.files && input.hasAttribute && input.hasAttribute("data-ember-upload")) input.__emberFiles = Array.from(input.files);
-    }, true);
-    for (const type of ["dragover", "drop"]) {
-      doc.addEventListener(type, (event) => {
-        const zone = event.target && event.target.closest && event.target.closest("[data-ember-dropzone]");
-        const input = zone && zone.querySelector("input[data-ember-upload]");
-        if (!input) return;
-        event.preventDefault();
-        if (type === "drop" && event.dataTransfer.files.length) {
-          input.files = event.dataTransfer.files;
-          input.dispatchEvent(new Event("change", { bubbles: true }));
-        }
-      });
+    // -- uploads: their client is a second file, loaded by the first page that has one -----------
+    function loadUploads() {
+      const root = host.closest && host.closest("[data-ember-root]");
+      const src = root && JSON.parse(root.dataset.emberConfig).uploads;
+      if (!src || ext.uploadsLoading) return;
+      ext.uploadsLoading = true;
+      const script = doc.createElement("script");
+      script.src = src;
+      doc.head.appendChild(script);
     }
 
     return {
@@ -1159,5 +1059,5 @@
     connect();
   }
 
-  return { boot, createClient, decode, htmlName, htmlValue, appPath, liveLink, hooks };
+  return { boot, createClient, decode, htmlName, htmlValue, appPath, liveLink, hooks, ext };
 });

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reactpy import component, html, use_state
 from reactpy.types import VdomDict
 
-from ember.components import MenuItem, Tab, button, dropdown, modal, tabs
+from ember.components import MenuItem, Tab, button, dropdown, modal, show_modal, tabs
 
 from . import Story
 
@@ -29,6 +29,25 @@ def modal_demo(
                 button("Delete", variant="danger", on_click=lambda e: set_shown(False)),
             ),
         ),
+    )
+
+
+@component
+def client_modal_demo(
+    title: str = "Keyboard shortcuts", body: str = "Press ? to see this."
+) -> VdomDict:
+    """A modal opened and closed in the browser (JS commands): no server state, no round trip."""
+    return html.div(
+        html.button(
+            {
+                "type": "button",
+                "className": "ember-button ember-button-secondary ember-button-md",
+                "id": "open-client-modal",
+                "onClick": show_modal("shortcuts"),
+            },
+            "Show shortcuts",
+        ),
+        modal(html.p(body), title=title, id="shortcuts", client=True),
     )
 
 
@@ -57,6 +76,12 @@ stories = [
         variations={"open": {"open": True}, "closed": {"open": False}},
     ),
     Story(
+        name="client modal",
+        component=client_modal_demo,
+        description="modal(client=True) with show_modal(id): opened in the browser.",
+        variations={"closed": {}},
+    ),
+    Story(
         name="dropdown",
         component=dropdown,
         variations={
@@ -70,6 +95,7 @@ stories = [
         variations={
             "first selected": {"items": TABS},
             "second selected": {"items": TABS, "selected": "security", "id": "settings"},
+            "switched in the browser": {"items": TABS, "client": True, "id": "client-tabs"},
         },
     ),
 ]

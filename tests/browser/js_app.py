@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from reactpy import component, html, use_state
 
+import ember.components as ui
 from ember.live import JS, LiveView, Socket, mount, on_event, use_session
 
 app = FastAPI()
@@ -133,6 +134,28 @@ def Hooks() -> Any:
     )
 
 
+@component
+def Kit() -> Any:
+    count, set_count = use_state(0)
+    return html.main(
+        {"className": f"count-{count}"},
+        html.button({"id": "inc", "onClick": lambda event: set_count(count + 1)}, f"{count}"),
+        ui.tabs(
+            [
+                ui.Tab("a", "Alpha", f"alpha {count}"),
+                ui.Tab("b", "Beta", "beta"),
+                ui.Tab("c", "Gamma", "gamma"),
+            ],
+            id="kit-tabs",
+            client=True,
+        ),
+        html.button({"id": "open-modal", "onClick": ui.show_modal("kit-modal")}, "Open"),
+        ui.modal(html.p("Inside"), title="Client modal", id="kit-modal", client=True),
+    )
+
+
 mount(app, "/", Commands)
+ui.mount_static(app)
+mount(app, "/kit", Kit, head=ui.head())
 mount(app, "/named", NamedPushLive)
 mount(app, "/hooks", Hooks, head='<script src="/static/hooks.js"></script>')

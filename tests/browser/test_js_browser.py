@@ -21,6 +21,8 @@ def server() -> Iterator[Server]:
 
 
 def test_js_toggle_runs_without_a_round_trip_and_survives_a_server_patch(page, server):
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(server.url)
     page.wait_for_selector(CONNECTED)
     frames: list[str] = []
@@ -37,6 +39,7 @@ def test_js_toggle_runs_without_a_round_trip_and_survives_a_server_patch(page, s
     page.click("#toggle")
     expect(menu).to_be_visible()
     assert not [f for f in frames if "layout-event" in f and "toggle" in f]
+    assert not [url for url in scripts if "ember-uploads" in url]  # no upload input here
 
 
 def test_js_push_sends_the_event_with_its_value_after_the_commands(page, server):
@@ -126,3 +129,42 @@ def test_hook_is_told_when_the_connection_drops_and_returns(page, server):
     page.wait_for_selector(CONNECTED, timeout=20000)
     log = page.evaluate("window.hookLog")
     assert log.index("disconnected") < log.index("reconnected")
+
+
+def test_kit_client_tabs_switch_without_a_round_trip_and_keep_it_across_renders(page, server):
+    page.goto(f"{server.url}/kit")
+    page.wait_for_selector(CONNECTED)
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
+    expect(page.locator("#kit-tabs_panel_a")).to_be_visible()
+    expect(page.locator("#kit-tabs_panel_b")).to_be_hidden()
+    page.click("#kit-tabs_tab_b")
+    expect(page.locator("#kit-tabs_panel_b")).to_be_visible()
+    expect(page.locator("#kit-tabs_panel_a")).to_be_hidden()
+    expect(page.locator("#kit-tabs_tab_b")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#kit-tabs_tab_a")).to_have_attribute("aria-selected", "false")
+    assert frames == []
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#kit-tabs_tab_c")).to_be_focused()
+    expect(page.locator("#kit-tabs_panel_c")).to_be_visible()
+    page.click("#inc")  # the server re-renders the tabs (panel a's text changes)
+    expect(page.locator("#inc")).to_have_text("1")
+    expect(page.locator("#kit-tabs_panel_a")).to_have_text("alpha 1")
+    expect(page.locator("#kit-tabs_panel_a")).to_be_hidden()
+    expect(page.locator("#kit-tabs_panel_c")).to_be_visible()
+
+
+def test_kit_client_modal_opens_and_closes_in_the_browser(page, server):
+    page.goto(f"{server.url}/kit")
+    page.wait_for_selector(CONNECTED)
+    dialog = page.locator("#kit-modal")
+    expect(dialog).to_be_hidden()
+    page.click("#open-modal")
+    expect(dialog).to_be_visible()
+    assert page.evaluate("document.querySelector('#kit-modal').matches(':modal')")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#open-modal")).to_be_focused()
+    page.click("#open-modal")
+    page.click("#kit-modal .ember-modal-close")
+    expect(dialog).to_be_hidden()

@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -27,8 +31,12 @@ class UploadServer(Server):
         self.out = root / "out"
         self.tmp.mkdir()
 
+    extra: dict[str, str] = {}
+    s3: Any = None
+
     def env(self) -> dict[str, str]:
-        return {**super().env(), "TMPDIR": str(self.tmp), "UPLOAD_OUT": str(self.out)}
+        env = {**super().env(), "TMPDIR": str(self.tmp), "UPLOAD_OUT": str(self.out)}
+        return {**env, **self.extra}
 
     def partial_files(self) -> list[str]:
         return sorted(p.name for p in self.tmp.glob("ember-upload-*"))
@@ -57,8 +65,12 @@ def wait_until(check, seconds: float = 10.0) -> None:
 
 
 def test_files_upload_with_progress_and_are_consumed_on_submit(page, server):
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(server.url)
     page.wait_for_selector(CONNECTED)
+    expect(page.locator("script[src*=ember-uploads]")).to_have_count(1)
+    assert [u for u in scripts if re.search(r"/_ember/static/ember-uploads\.[0-9a-f]{12}\.js$", u)]
     page.set_input_files(
         "#files",
         [
@@ -167,6 +179,7 @@ def test_forged_replayed_and_out_of_order_chunks_are_refused(page, server, tmp_p
     page.wait_for_selector(CONNECTED)
     page.route("**/upload/**", lambda route: (time.sleep(0.2), route.continue_()))
     page.set_input_files("#files", str(big_file(tmp_path, 4)))
+    expect(page.locator("#files")).not_to_have_attribute("data-ember-entries", "[]")
     tokens = page.locator("#files").get_attribute("data-ember-entries")
     token = json.loads(tokens or "[]")[0][0]
     ref, _, signature = token.partition(".")
@@ -216,3 +229,79 @@ def test_kit_bar_chart_is_drawn_by_its_hook_and_reports_clicks(page, server):
     assert box is not None
     page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
     expect(page.locator("#picked")).to_have_text("2")
+
+
+@pytest.fixture(scope="module")
+def moto(tmp_path_factory) -> Iterator[str]:
+    pytest.importorskip("moto.server", reason="moto[server] is a dev dependency")
+    probe = Server()  # only for a free port
+    url = f"http://127.0.0.1:{probe.port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(probe.port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: _accepts(probe.port), seconds=30)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), 0.2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def s3_server(moto, tmp_path_factory) -> Iterator[UploadServer]:
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    client.create_bucket(Bucket="ember-uploads")
+    client.put_bucket_cors(
+        Bucket="ember-uploads",
+        CORSConfiguration={
+            "CORSRules": [
+                {"AllowedOrigins": ["*"], "AllowedMethods": ["POST"], "AllowedHeaders": ["*"]}
+            ]
+        },
+    )
+    running = UploadServer(tmp_path_factory.mktemp("s3"))
+    policy = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data:; connect-src 'self' {moto}; frame-ancestors 'self'; "
+        "base-uri 'self'; form-action 'self'; object-src 'none'"
+    )
+    running.extra = {"MOTO_URL": moto, "EMBER_CONTENT_SECURITY_POLICY": policy}
+    running.start()
+    running.s3 = client
+    yield running
+    running.stop()
+
+
+def test_external_upload_goes_straight_to_s3_with_a_presigned_post(page, s3_server):
+    to_s3: list[str] = []
+    page.on("request", lambda r: to_s3.append(r.url) if "ember-uploads" in r.url else None)
+    page.goto(f"{s3_server.url}/s3")
+    page.wait_for_selector(CONNECTED)
+    page.set_input_files("#files", [{"name": "pic.png", "mimeType": "image/png", "buffer": PNG}])
+    expect(page.locator(".entry")).to_have_text("pic.png 100%", timeout=20000)
+    page.click("#save")
+    expect(page.locator("#stored")).to_contain_text("avatars/")
+    key = page.locator("#stored").inner_text().split(":")[0]
+    assert key.endswith("-pic.png")
+    body = s3_server.s3.get_object(Bucket="ember-uploads", Key=key)["Body"].read()
+    assert body == PNG
+    assert to_s3  # the bytes went to the bucket, not through ember
+    assert s3_server.partial_files() == []

@@ -74,6 +74,64 @@ def Kit() -> Any:
     )
 
 
+MOTO_URL = os.environ.get("MOTO_URL", "")
+BUCKET = "ember-uploads"
+
+
+def s3() -> Any:
+    import boto3  # a test dependency: only the /s3 page needs it
+
+    return boto3.client(
+        "s3",
+        endpoint_url=MOTO_URL,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+def presign(entry: UploadEntry) -> dict[str, Any]:
+    key = f"avatars/{entry.ref}-{entry.safe_name}"
+    post = s3().generate_presigned_post(
+        BUCKET,
+        key,
+        Conditions=[["content-length-range", 0, 5_000_000]],
+        ExpiresIn=300,
+    )
+    return {"url": post["url"], "fields": post["fields"]}
+
+
+@component
+def External() -> Any:
+    upload = use_upload("s3", accept=[".png", ".txt"], max_entries=2, external=presign)
+    stored, set_stored = use_state(list[str]())
+
+    def key_of(path: str, entry: UploadEntry) -> str:
+        assert entry.external is not None
+        return f"{entry.external['fields']['key']}:{path!r}"
+
+    async def submit(event: Mapping[str, Any]) -> None:
+        set_stored(await consume_uploaded_entries(upload, key_of))
+
+    return html.main(
+        html.form(
+            {"id": "form", "onSubmit": submit},
+            live_file_input(upload, {"id": "files"}),
+            html.button({"id": "save", "type": "submit"}, "Save"),
+        ),
+        html.ul(
+            {"id": "entries"},
+            *[
+                html.li({"key": e.ref, "className": "entry"}, f"{e.client_name} {e.progress}%")
+                for e in upload.entries
+            ],
+        ),
+        html.p({"id": "stored"}, " ".join(stored)),
+    )
+
+
 mount(app, "/", Uploads)
+if MOTO_URL:
+    mount(app, "/s3", External)
 mount_static(app)
 mount(app, "/kit", Kit, head=head())

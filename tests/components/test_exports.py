@@ -8,8 +8,8 @@ EXPECTED = [
     "DEFAULT_STATIC_PATH", "ICONS", "Child", "Column", "ComponentError", "Form", "FormField",
     "Handler", "MenuItem", "Tab", "async_result", "avatar", "badge", "bar_chart", "button", "card",
     "decode_params", "description_list", "dropdown", "empty_state", "file_input", "flash_group", "form",
-    "head", "header", "icon", "input", "inputs_for", "link", "modal", "mount_static",
-    "pagination", "progress", "safe_url", "spinner", "static_files", "stylesheet",
+    "head", "header", "hide_modal", "icon", "input", "inputs_for", "link", "modal", "mount_static",
+    "pagination", "progress", "safe_url", "show_modal", "spinner", "static_files", "stylesheet",
     "submit_button", "table", "tabs", "to_form", "toast",
 ]  # fmt: skip
 

@@ -22,12 +22,17 @@ def samples() -> Iterator[None]:
     sys.path.insert(0, str(EXAMPLES))
     yield
     sys.path.remove(str(EXAMPLES))
-    for name in ("js_menu", "uploads_photos"):
+    for name in ("js_menu", "uploads_photos", "uploads_live_view"):
         sys.modules.pop(name, None)
 
 
 @pytest.mark.parametrize(
-    ("document", "sample"), [("docs/js.md", "js_menu.py"), ("docs/uploads.md", "uploads_photos.py")]
+    ("document", "sample"),
+    [
+        ("docs/js.md", "js_menu.py"),
+        ("docs/uploads.md", "uploads_photos.py"),
+        ("docs/uploads.md", "uploads_live_view.py"),
+    ],
 )
 def test_documents_quote_the_sample_files_verbatim(document: str, sample: str) -> None:
     assert (EXAMPLES / sample).read_text().strip() in (ROOT / document).read_text()
@@ -61,3 +66,15 @@ async def test_uploads_sample_renders_its_input(samples: None) -> None:
             {"target": {"files": [{"name": "a.gif", "type": "image/gif", "size": 3}]}},
         )
         assert "Not accepted" in page.find("#photos li").text()
+
+
+async def test_uploads_live_view_sample_declares_its_upload(samples: None) -> None:
+    app = FastAPI()
+    view = importlib.import_module("uploads_live_view").AvatarLive
+    Ember(LiveSettings(secret_key="k" * 40)).mount(app, "/", view)
+    async with LiveClient(app) as client:
+        page = await client.live("/")
+        files = [{"name": "big.png", "type": "image/png", "size": 9_000_000}]
+        await page.fire("#avatar", "onChange", {"target": {"files": files}})
+        assert page.find("#progress").text() == "0%"
+        assert page.find("#avatar").attr("data-ember-entries") == "[]"  # too large: not sent
