@@ -97,16 +97,20 @@ def demo() -> Iterator[Demo]:
 class Tab:
     """One open timeline, reading everything it is sent; ``online`` is the count shown."""
 
-    def __init__(self, ws: ClientConnection) -> None:
+    def __init__(self, ws: ClientConnection, first: str) -> None:
         self.ws = ws
         self.online = 0
+        self._see(first)
         self.reader = asyncio.create_task(self._read())
+
+    def _see(self, frame: str) -> None:
+        for found in ONLINE.findall(frame):
+            self.online = int(found)
 
     async def _read(self) -> None:
         with contextlib.suppress(Exception):
             async for frame in self.ws:
-                for found in ONLINE.findall(str(frame)):
-                    self.online = int(found)
+                self._see(str(frame))
 
     async def close(self) -> None:
         await self.ws.close()
@@ -121,8 +125,8 @@ async def open_tab(client: httpx.AsyncClient, port: int) -> Tab:
     query = urlencode({"path": "/", "protocol": PROTOCOL_VERSION})
     url = f"ws://127.0.0.1:{port}{config['pathPrefix']}{config['componentPath']}&{query}"
     ws = await connect(url, max_size=None, ping_interval=None)
-    await ws.recv()  # the first render: the session is mounted and tracked
-    return Tab(ws)
+    first = await ws.recv()  # the first render: the session is mounted and tracked
+    return Tab(ws, str(first))
 
 
 async def everyone_sees(tabs: list[Tab], count: int, within: float = 20.0) -> None:
