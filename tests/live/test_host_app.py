@@ -77,6 +77,7 @@ async def test_mount_leaves_the_host_openapi_and_routes_unchanged(ember: Ember):
         ("GET,HEAD", "/live/counter"),
         ("WS", "/live/counter/_ember/ws"),
         ("GET,HEAD", "/live/counter/_ember/static/{name}"),
+        ("POST", "/live/counter/_ember/upload/{token}"),
     }
     async with LiveClient(app, headers={"x-client": "web"}) as client:
         assert (await client.get("/api/v1/items/")).json() == [{"id": 1}]

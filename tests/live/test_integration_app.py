@@ -63,6 +63,7 @@ def test_mounting_leaves_the_openapi_schema_and_the_routes_unchanged(example, tm
         "/live/items",
         "/live/items/_ember/ws",
         "/live/items/_ember/static/{name}",
+        "/live/items/_ember/upload/{token}",
     }
 
 
