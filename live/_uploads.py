@@ -16,8 +16,8 @@ small JSON texts that ember validates before anything else runs (a binary chunk 
 would be a second protocol there). A chunk is a plain HTTP body: no base64, each chunk
 answered (the browser's progress is the server's count), the app's middleware applies,
 and a chunk cut by a dropped connection is simply truncated away. The cost: with several
-worker processes, chunks must reach the process that holds the session (sticky routing,
-the same as the websocket); another process answers 410. See ``docs/uploads.md``.
+worker processes, chunks must reach the process that holds the session (sticky routing);
+another process refuses them (403). See ``docs/uploads.md``.
 
 A token is refused (403) when forged or altered, and answers 410 once its entry is done,
 cancelled, consumed or its session has ended, so it cannot be replayed. A session that

@@ -22,7 +22,7 @@ import itertools
 import json
 import re
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from html import unescape
 from types import TracebackType
@@ -335,6 +335,32 @@ class LivePage:
     async def fire(self, selector: str, handler: str, *data: Any) -> None:
         """Send any event: ``handler`` (``"onBlur"``, …) of the element, with ``data``."""
         await self._fire(self.find(selector), handler, *data)
+
+    async def upload(
+        self, selector: str, files: Sequence[tuple[str, bytes, str]], *, chunk: int = 512 * 1024
+    ) -> list[int]:
+        """Pick ``files`` (name, bytes, MIME type) in the upload input ``selector`` and send
+        them in chunks as the browser does (``ember.live.use_upload``); return each chunk
+        request's HTTP status, in order. An entry the server refused gets no request."""
+        described = [{"name": n, "type": t, "size": len(b)} for n, b, t in files]
+        await self.fire(selector, "onChange", {"type": "change", "target": {"files": described}})
+        entries = json.loads(self.find(selector).attr("data-ember-entries") or "[]")
+        prefix = self._config["pathPrefix"]
+        statuses: list[int] = []
+        for token, name, size, _external in entries:
+            body = next(b for n, b, _ in files if n == name and len(b) == size)
+            offset = 0
+            while True:
+                url = f"{prefix}upload/{token}?offset={offset}"
+                response = await self.client.http.post(url, content=body[offset : offset + chunk])
+                statuses.append(response.status_code)
+                if response.status_code != 200:
+                    break
+                offset = response.json()["received"]
+                if offset >= size:
+                    break
+        await self._sync()
+        return statuses
 
     async def render(self) -> str:
         """Wait until the server has handled everything sent so far; return the HTML."""

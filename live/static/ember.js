@@ -719,7 +719,8 @@
     }
     function mountHook(el) {
       const name = el.getAttribute("data-ember-hook");
-      const def = hooks[name] || (globalThis.emberHooks || {})[name];
+      const registered = [hooks, globalThis.emberHooks || {}].find((r) => Object.prototype.hasOwnProperty.call(r, name));
+      const def = registered && registered[name]; // never an inherited name ("constructor")
       const hook = Object.create(def || {});
       hook.el = el;
       hook.name = name;

@@ -162,16 +162,22 @@ def test_a_200_mb_upload_keeps_server_memory_bounded(page, server, tmp_path):
     page.goto(server.url)
     page.wait_for_selector(CONNECTED)
     before = server.rss_kib()
+    peak_before = server.rss_kib("VmHWM")
     started = time.monotonic()
     page.set_input_files("#files", str(big_file(tmp_path, 200)))
     expect(page.locator(".entry .percent")).to_have_text("100%", timeout=180000)
     elapsed = time.monotonic() - started
     after = server.rss_kib()
+    peak = server.rss_kib("VmHWM")  # the most the process ever held, the upload included
     page.click("#save")
     expect(page.locator("#saved")).to_have_text(f"big.dat:{200 * 1024 * 1024}")
     assert os.path.getsize(server.out / "big.dat") == 200 * 1024 * 1024
-    print(f"200 MB upload: {elapsed:.1f} s, server RSS {before} KiB -> {after} KiB")
+    print(
+        f"200 MB upload: {elapsed:.1f} s, server RSS {before} KiB -> {after} KiB, "
+        f"peak {peak_before} KiB -> {peak} KiB"
+    )
     assert after - before < 40 * 1024, (before, after)
+    assert peak - max(peak_before, before) < 40 * 1024, (peak_before, peak)
 
 
 def test_forged_replayed_and_out_of_order_chunks_are_refused(page, server, tmp_path):

@@ -129,9 +129,10 @@ test("a hook that throws is reported on its element and the others still mount",
   const errors = console.error;
   console.error = () => {};
   try {
-    const { host, client } = page([["i", { "data-ember-hook": "Throws" }], ["b", { "data-ember-hook": "Fine" }]]);
-    client.adopt(fragment({ tagName: "i", attributes: { "data-ember-hook": "Throws" } }, { tagName: "b", attributes: { "data-ember-hook": "Fine" } }));
+    const { host, client } = page([["i", { "data-ember-hook": "Throws" }], ["b", { "data-ember-hook": "Fine" }], ["u", { "data-ember-hook": "constructor" }]]);
+    client.adopt(fragment({ tagName: "i", attributes: { "data-ember-hook": "Throws" } }, { tagName: "b", attributes: { "data-ember-hook": "Fine" } }, { tagName: "u", attributes: { "data-ember-hook": "constructor" } }));
     assert.equal(host.firstChild.getAttribute("data-ember-hook-failed"), "mounted");
+    assert.equal(host.childNodes[2].getAttribute("data-ember-hook-failed"), "mounted"); // no such hook
     assert.equal(fine, 1);
   } finally {
     console.error = errors;

@@ -279,3 +279,17 @@ async def test_two_chunks_at_once_for_one_entry_are_refused(ember: Ember) -> Non
         waiting = upload_of(page).entries[0].path
         assert waiting is not None
         assert contents(waiting) == PNG[:200]
+
+
+async def test_live_page_upload_sends_files_as_the_browser_does(ember: Ember) -> None:
+    app = FastAPI()
+    ember.mount(app, "/avatar", AvatarLive)
+    async with LiveClient(app) as client:
+        page = await client.live("/avatar")
+        statuses = await page.upload("#avatar", [("me.png", PNG, "image/png")], chunk=100)
+        assert statuses == [200] * 7
+        assert page.find("#progress").text() == "100"
+        await page.submit("#f")
+        assert page.find("#saved").text() == f"[{len(PNG)}]"
+        refused = await page.upload("#avatar", [("me.png", b"GIF89a not a png", "image/png")])
+        assert refused == [415]
