@@ -33,6 +33,10 @@ from ._hooks import use_subscription as use_subscription
 from ._js import JS as JS
 from ._js import JSCommands as JSCommands
 from ._lifespan import combine_lifespans as combine_lifespans
+from ._live_component import ComponentSocket as ComponentSocket
+from ._live_component import LiveComponent as LiveComponent
+from ._live_component import live_component as live_component
+from ._live_component import send_update as send_update
 from ._live_session import Disconnect as Disconnect
 from ._live_session import LiveSessionGroup as LiveSessionGroup
 from ._live_session import disconnect as disconnect
@@ -110,11 +114,13 @@ __all__ = [
     "AsyncResult",
     "AsyncStatus",
     "CloseCode",
+    "ComponentSocket",
     "ConfigurationError",
     "Disconnect",
     "Ember",
     "EmberError",
     "JSCommands",
+    "LiveComponent",
     "LiveSession",
     "LiveSessionGroup",
     "LiveSettings",
@@ -147,6 +153,7 @@ __all__ = [
     "instrument_engine",
     "instrument_pubsub",
     "lifespan",
+    "live_component",
     "live_file_input",
     "live_session",
     "load_settings",
@@ -155,6 +162,7 @@ __all__ = [
     "on_event",
     "on_info",
     "run_in_thread",
+    "send_update",
     "stream",
     "stream_delete",
     "stream_insert",

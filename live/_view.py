@@ -193,6 +193,13 @@ class Socket:
         """Deliver ``message`` to this view's ``@on_info`` handler (like ``send(self(), msg)``)."""
         await self._view._dispatch_info(message, self)
 
+    def send_update(self, component: type[Any], id: str | int, **assigns: Any) -> None:
+        """Update the live component ``component`` with ``id`` on this page (LiveView's
+        ``send_update``; see :func:`ember.live.send_update`)."""
+        from ._live_component import send_update  # the component module builds on this one
+
+        send_update(self.session, component, id, **assigns)
+
     def _flush(self) -> None:
         if self._changed and self._rerender is not None:
             self._changed = False
