@@ -348,7 +348,11 @@ def _LiveComponentHost(
     instance.ensure_mounted()
     if assigns is not instance.seen:  # the parent rendered it again: update, as LiveView
         instance.seen = assigns
-        instance.component.update(assigns, instance.socket)
+        try:
+            instance.component.update(assigns, instance.socket)
+        except Exception:
+            instance.broken = True  # the engine shows the fallback; the next render remounts
+            raise
     instance.socket._changed = False
     with rendering_view(instance.component.on):  # JS.push("name") targets the component
         return instance.component.render(instance.socket.assigns)
