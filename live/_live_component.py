@@ -328,9 +328,12 @@ def _LiveComponentHost(
     if instance is None:
         instance = _Instance(kind, id, session, parent, lambda: set_version(lambda v: v + 1))
         held.current = instance
-        _registry(session)[(kind, id)] = instance
 
     def register() -> Callable[[], None]:
+        # In an effect, so that every registration has its unmount: the registry never
+        # holds a component (nor its session) that left the page.
+        _registry(session)[(kind, id)] = instance
+
         def unregister() -> None:
             registry = _registry(session)
             if registry.get((kind, id)) is instance:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from reactpy import component, html, use_state
 
 from ember.live import (
+    JS,
     ConfigurationError,
     Ember,
     LiveComponent,
@@ -125,6 +126,51 @@ def Guarded() -> Any:
     )
 
 
+class Card(LiveComponent):
+    """Holds a Clicker of its own; its JS.push and its sync handler target the card."""
+
+    def mount(self, socket):
+        socket.assign(opened=0)
+
+    def update(self, assigns, socket):
+        if assigns["strict"] and assigns["label"] == "bad":
+            raise ValueError("the card refuses the label 'bad'")
+        socket.assign(**assigns)
+
+    @on_event("open")
+    def open(self, params, socket):  # a def: runs in a worker thread
+        socket.update("opened", lambda n: n + 1)
+
+    def render(self, assigns):
+        return html.section(
+            {"id": "card"},
+            html.p({"id": "card-label"}, assigns["label"]),
+            html.p({"id": "opened"}, str(assigns["opened"])),
+            html.button({"id": "open", "onClick": JS.add_class("open").push("open")}, "open"),
+            live_component(Clicker, "inner", label="inner"),
+        )
+
+
+class Nest(LiveView):
+    async def mount(self, params, session, socket):
+        socket.assign(label="fine", told="")
+
+    @on_event("label")
+    async def relabel(self, params, socket):
+        socket.assign(label=params["value"])
+
+    @on_info(Told)
+    async def told(self, msg, socket):
+        socket.assign(told=f"{msg.id}={msg.count}")
+
+    def render(self, assigns):
+        return html.main(
+            html.input({"id": "label", "onChange": self.on("label")}),
+            html.p({"id": "told"}, assigns["told"]),
+            live_component(Card, "card", label=assigns["label"], strict=True),
+        )
+
+
 @pytest.fixture
 async def app():
     async with PubSub("memory://") as pubsub:
@@ -134,6 +180,7 @@ async def app():
         ember.mount(app, "/board", Board)
         ember.mount(app, "/hooks", HookPage)
         ember.mount(app, "/guarded", Guarded)
+        ember.mount(app, "/nest", Nest)
         yield app
 
 
@@ -244,3 +291,28 @@ def test_async_mount_is_refused_when_the_class_is_defined():
         class Slow(LiveComponent):
             async def mount(self, socket):
                 pass
+
+
+async def test_nested_component_sends_to_the_view_and_js_push_targets_the_card(app):
+    async with LiveClient(app) as client:
+        page = await client.live("/nest")
+        await page.click("#clicker-inner .inc")
+        await page.click("#clicker-inner .tell")
+        assert page.find("#told").text() == "inner=1"
+        await page.click("#open")
+        await page.click("#open")
+        assert page.find("#opened").text() == "2"
+        assert count(page, "inner") == "1"
+
+
+async def test_update_raising_on_a_parent_render_fails_the_component_until_it_accepts(app):
+    async with LiveClient(app) as client:
+        page = await client.live("/nest")
+        await page.click("#open")
+        await page.change("#label", "bad")
+        assert page.has(".ember-render-error")
+        assert not page.has("#card")
+        assert page.close_code is None
+        await page.change("#label", "good")
+        assert page.find("#card-label").text() == "good"
+        assert page.find("#opened").text() == "0"  # mounted afresh
