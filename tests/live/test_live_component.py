@@ -171,6 +171,16 @@ class Nest(LiveView):
         )
 
 
+@component
+def Twins() -> Any:
+    return html.main(
+        html.p({"id": "before"}, "before"),
+        html.div(
+            live_component(Clicker, "x", label="one"), live_component(Clicker, "x", label="two")
+        ),
+    )
+
+
 @pytest.fixture
 async def app():
     async with PubSub("memory://") as pubsub:
@@ -181,6 +191,7 @@ async def app():
         ember.mount(app, "/hooks", HookPage)
         ember.mount(app, "/guarded", Guarded)
         ember.mount(app, "/nest", Nest)
+        ember.mount(app, "/twins", Twins)
         yield app
 
 
@@ -316,3 +327,12 @@ async def test_update_raising_on_a_parent_render_fails_the_component_until_it_ac
         await page.change("#label", "good")
         assert page.find("#card-label").text() == "good"
         assert page.find("#opened").text() == "0"  # mounted afresh
+
+
+async def test_two_components_of_one_class_with_one_id_fail_their_parent(app, caplog):
+    async with LiveClient(app) as client:
+        with caplog.at_level(logging.ERROR, logger="ember.live"):
+            page = await client.live("/twins")
+        assert page.has(".ember-render-error")
+        assert not page.has("#clicker-x")
+        assert "'Clicker:x' twice" in caplog.text
