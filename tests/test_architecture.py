@@ -36,7 +36,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "live": frozenset({"pubsub"}),
     "components": frozenset({"live", "data"}),
     "jobs": frozenset({"data", "pubsub", "live"}),
-    "storybook": frozenset({"components", "live", "data"}),
+    "storybook": frozenset({"components", "live", "data", "pubsub"}),
     "cli": frozenset({"live", "data", "storybook", "jobs"}),
     "demo": frozenset({"live", "data", "pubsub", "components", "storybook", "jobs", "cache"}),
 }
