@@ -45,7 +45,7 @@ class Demo:
         env["EMBER_ENGINE"] = "ember"
         env.pop("EMBER_DATABASE_URL", None)
         env.pop("EMBER_PUBSUB_URL", None)
-        command = [sys.executable, "-m", "ember.live._cli", "demo", "--port", str(self.port)]
+        command = [sys.executable, "-m", "ember.cli", "demo", "--port", str(self.port)]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException
 from fastapi.responses import JSONResponse
 from typer.testing import CliRunner
 
+from ember.cli import cli
+from ember.cli._routes import list_routes
 from ember.live import ConfigurationError, Ember
-from ember.live._cli import cli
 from ember.live._client import client_file
-from ember.live._routes import list_routes
 from ember.live.testing import LiveClient
 
 from .conftest import Counter
@@ -77,7 +77,7 @@ async def test_mount_leaves_the_host_openapi_and_routes_unchanged(ember: Ember):
         ("GET,HEAD", "/live/counter"),
         ("WS", "/live/counter/_ember/ws"),
         ("GET,HEAD", "/live/counter/_ember/static/{name}"),
-        ("POST", "/live/counter/_ember/upload/{token}"),
+        ("POST", "/live/counter/_ember/upload/{token}"),  # file uploads, in chunks
     }
     async with LiveClient(app, headers={"x-client": "web"}) as client:
         assert (await client.get("/api/v1/items/")).json() == [{"id": 1}]

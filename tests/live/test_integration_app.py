@@ -15,8 +15,8 @@ import anyio
 import pytest
 
 import ember.live
+from ember.cli._routes import list_routes
 from ember.live import Ember, LiveSettings
-from ember.live._routes import list_routes
 from ember.live.testing import LiveClient
 from ember.pubsub import PubSub
 
@@ -63,7 +63,7 @@ def test_mounting_leaves_the_openapi_schema_and_the_routes_unchanged(example, tm
         "/live/items",
         "/live/items/_ember/ws",
         "/live/items/_ember/static/{name}",
-        "/live/items/_ember/upload/{token}",
+        "/live/items/_ember/upload/{token}",  # file uploads, in chunks
     }
 
 
