@@ -118,13 +118,17 @@ class Tab:
 
 
 async def open_tab(client: httpx.AsyncClient, port: int) -> Tab:
-    page = (await client.get(f"http://127.0.0.1:{port}/")).text
+    client.cookies.clear()  # a new visitor: the demo names each guest by a cookie
+    response = await client.get(f"http://127.0.0.1:{port}/")
+    page = response.text
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
     found = CONFIG.search(page)
     assert found is not None
     config = json.loads(html.unescape(found.group(1)))
     query = urlencode({"path": "/", "protocol": PROTOCOL_VERSION})
     url = f"ws://127.0.0.1:{port}{config['pathPrefix']}{config['componentPath']}&{query}"
-    ws = await connect(url, max_size=None, ping_interval=None)
+    headers = {"Cookie": cookie} if cookie else None
+    ws = await connect(url, max_size=None, ping_interval=None, additional_headers=headers)
     first = await ws.recv()  # the first render: the session is mounted and tracked
     return Tab(ws, str(first))
 
