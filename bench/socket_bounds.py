@@ -87,7 +87,7 @@ async def clicks(port: int, count: int) -> list[float]:
 
 async def _deadline_cost(n: int = 100_000) -> float:
     """What ember's send deadline adds to one message, in microseconds."""
-    from ember.live._limits import SendDeadline
+    from ember.live.server._limits import SendDeadline
 
     async def bare() -> None:
         pass

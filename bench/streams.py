@@ -6,9 +6,9 @@ text of every message), for:
 
 * reactpy: stock ``reactpy.core.layout.Layout`` with a component that keeps the rows in
   ``use_state`` and renders them all (what ReactPy sends: the component's whole subtree);
-* ember diff: the same component in ember's engine (``ember.live._engine``), whose
+* ember diff: the same component in ember's engine (``ember.live.engine._engine``), whose
   reconciler writes ops for what changed: fewer bytes, but every row is rendered again;
-* ember stream: the rows in a ``use_stream`` stream (``ember.live._stream``).
+* ember stream: the rows in a ``use_stream`` stream (``ember.live.api._stream``).
 
 Two changes: insert one row at the top, and update one row in the middle. Figures are
 medians (and maxima) over the repetitions; ratios are reactpy / ember, per medians.
@@ -38,7 +38,7 @@ from reactpy import component, html, use_state
 from reactpy.core.layout import Layout
 
 from ember.live import Stream, use_stream
-from ember.live._engine import Engine
+from ember.live.engine._engine import Engine
 
 
 def make_row(number: int, version: int = 0) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
-from ember.live._sanitize import url_scheme
+from ember.live.engine._sanitize import url_scheme
 from tests._server import Server
 
 from .test_live_browser import CONNECTED

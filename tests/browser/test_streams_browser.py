@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from playwright.sync_api import expect
 
 from ember.live import PROTOCOL_VERSION
-from ember.live._html import model_to_html
-from ember.live._patch import apply_ops, decode_child, encode_child, normalized
+from ember.live.engine._html import model_to_html
+from ember.live.engine._patch import apply_ops, decode_child, encode_child, normalized
 from tests._server import Server
 from tests.live._model_diff import diff
 from tests.live.test_wire import AWKWARD

@@ -2,7 +2,7 @@
 
 The engine writes its ops while it reconciles; tests use this to make arbitrary op
 sequences (inserts, deletes, moves, sets) for the client's apply rules, in Python
-(``ember.live._patch.apply_ops``) and in Chromium (``ember.js``).
+(``ember.live.engine._patch.apply_ops``) and in Chromium (``ember.js``).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ember.live._diff import STREAM_ATTRIBUTE, as_text, diff_mapping, sent_whole, stream_ops
-from ember.live._patch import Op, Path, encode_child
+from ember.live.engine._diff import STREAM_ATTRIBUTE, as_text, diff_mapping, sent_whole, stream_ops
+from ember.live.engine._patch import Op, Path, encode_child
 
 _EMPTY_WHEN_MISSING = {
     "attributes": dict,

@@ -8,7 +8,7 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ember.live._patch import apply_ops, normalized
+from ember.live.engine._patch import apply_ops, normalized
 
 from ._model_diff import diff
 

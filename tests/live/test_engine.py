@@ -23,8 +23,8 @@ from reactpy import (
 )
 from reactpy.core.layout import Layout
 
-from ember.live._engine import Engine
-from ember.live._patch import apply_ops, normalized
+from ember.live.engine._engine import Engine
+from ember.live.engine._patch import apply_ops, normalized
 
 # -- generated trees ---------------------------------------------------------------------------
 # A spec is ("el", tag, key, attrs, children) | ("comp", key, child) | ("text", s)

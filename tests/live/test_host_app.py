@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from ember.cli import cli
 from ember.cli._routes import list_routes
 from ember.live import ConfigurationError, Ember
-from ember.live._client import client_file
+from ember.live.server._client import client_file
 from ember.live.testing import LiveClient
 
 from .conftest import Counter

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from reactpy import component, html
 from selectolax.lexbor import LexborHTMLParser
 
-from ember.live._html import model_to_html
+from ember.live.engine._html import model_to_html
 from ember.live.testing import LiveClient
 
 HOSTILE = [

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from reactpy import component, html
 
 from ember.live import ConfigurationError
-from ember.live._client import client_file
+from ember.live.server._client import client_file
 from ember.live.testing import LiveClient, LiveTestError
 
 from .conftest import Counter

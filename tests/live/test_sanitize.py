@@ -1,4 +1,4 @@
-"""ember's attribute rules (live/_sanitize.py), one rule at a time, through the functions the
+"""ember's attribute rules (live/engine/_sanitize.py), one rule at a time, through the functions the
 render path calls; the browser tests (tests/browser/test_security_browser.py) show the
 same rules holding in Chromium."""
 
@@ -18,8 +18,8 @@ from ember.live import (
     use_page_location,
     use_session,
 )
-from ember.live._html import model_to_html
-from ember.live._sanitize import (
+from ember.live.engine._html import model_to_html
+from ember.live.engine._sanitize import (
     BLOCKED_URL,
     react_name,
     refused_element,

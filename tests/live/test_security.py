@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from ember.live import CloseCode, Ember, LiveSettings
-from ember.live._asgi_socket import AsgiWebSocket, SocketClosed
+from ember.live.api._asgi_socket import AsgiWebSocket, SocketClosed
 from ember.live.testing import LiveClient
 
 TOKEN = re.compile(r"token=([^&\"']+)")
@@ -54,7 +54,7 @@ async def test_socket_with_forged_token_closes_with_bad_token(counter_app):
 
 async def test_token_signed_with_another_key_is_refused(counter_app):
     other = Ember(LiveSettings(secret_key="another-secret-key-0123456789"))
-    from ember.live._token import SessionToken
+    from ember.live.server._token import SessionToken
 
     forged = other.signer.sign(SessionToken("sid", "/counter"))
     code = await _close_code(counter_app, f"/counter/_ember/ws?token={forged}")
@@ -62,7 +62,7 @@ async def test_token_signed_with_another_key_is_refused(counter_app):
 
 
 async def test_token_for_another_mount_is_refused(ember, counter_app):
-    from ember.live._token import SessionToken
+    from ember.live.server._token import SessionToken
 
     elsewhere = ember.signer.sign(SessionToken("sid", "/admin"))
     code = await _close_code(counter_app, f"/counter/_ember/ws?token={elsewhere}")
@@ -70,7 +70,7 @@ async def test_token_for_another_mount_is_refused(ember, counter_app):
 
 
 async def test_expired_token_is_refused(counter_app, ember, monkeypatch):
-    from ember.live._token import TokenSigner
+    from ember.live.server._token import TokenSigner
 
     ember.signer = TokenSigner("test-secret-key-0123456789", max_age_seconds=1)
     async with httpx.AsyncClient(

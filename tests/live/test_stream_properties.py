@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from reactpy import component, html, use_state
 
 from ember.live import Stream
-from ember.live._diff import STREAM_ATTRIBUTE
-from ember.live._engine import Engine
-from ember.live._patch import apply_ops, normalized
+from ember.live.engine._diff import STREAM_ATTRIBUTE
+from ember.live.engine._engine import Engine
+from ember.live.engine._patch import apply_ops, normalized
 
 OPS = st.lists(
     st.one_of(

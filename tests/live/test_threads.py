@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from reactpy import component, html, use_state
 
 from ember.live import Ember, LiveSettings, run_in_thread
-from ember.live._threads import DEFAULT_THREADS, set_handler_threads
+from ember.live.engine._threads import DEFAULT_THREADS, set_handler_threads
 from ember.live.testing import LiveClient
 
 CALLER = contextvars.ContextVar("caller", default="")

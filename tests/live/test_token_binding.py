@@ -16,8 +16,8 @@ from fastapi.requests import HTTPConnection
 from reactpy import component, html
 
 from ember.live import PROTOCOL_VERSION, CloseCode, Ember, LiveSettings, use_session
-from ember.live._asgi_socket import AsgiWebSocket, SocketClosed
-from ember.live._token import identity_fingerprint
+from ember.live.api._asgi_socket import AsgiWebSocket, SocketClosed
+from ember.live.server._token import identity_fingerprint
 
 TOKEN = re.compile(r"token=([^&\"']+)")
 

@@ -31,8 +31,8 @@ from fastapi import FastAPI
 from reactpy import component, html
 
 from ember.live import PROTOCOL_VERSION, CloseCode, Ember, LiveSettings, use_session
-from ember.live._asgi_socket import AsgiWebSocket, SocketClosed
-from ember.live._claims import Claim, MemoryClaims
+from ember.live.api._asgi_socket import AsgiWebSocket, SocketClosed
+from ember.live.server._claims import Claim, MemoryClaims
 
 from .test_restart import inputs
 

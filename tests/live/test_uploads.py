@@ -25,9 +25,9 @@ from ember.live import (
     on_event,
     use_upload,
 )
-from ember.live._client import client_file
-from ember.live._magic import content_matches
-from ember.live._uploads import safe_filename
+from ember.live.api._magic import content_matches
+from ember.live.api._uploads import safe_filename
+from ember.live.server._client import client_file
 from ember.live.testing import LiveClient
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 600

@@ -250,7 +250,7 @@ async def test_follow_opens_the_navigated_page_and_flash_is_readable(app, ember)
 def test_event_params_come_from_the_element_the_handler_is_on_not_the_icon_clicked():
     # Regression: a click on the icon inside <button data-id="7"> reached the handler
     # without "id" (the demo's like button, in Chromium).
-    from ember.live._events import event_params
+    from ember.live.api._events import event_params
 
     button = {"tagName": "BUTTON", "dataset": {"id": "7", "pressed": "false"}}
     icon = {"tagName": "svg", "dataset": {}}

@@ -20,8 +20,8 @@ from reactpy import component, html, use_ref, use_state
 
 import ember.live
 from ember.live import PROTOCOL_VERSION, CloseCode, Ember
-from ember.live._asgi_socket import AsgiWebSocket, SocketClosed
-from ember.live._patch import (
+from ember.live.api._asgi_socket import AsgiWebSocket, SocketClosed
+from ember.live.engine._patch import (
     apply_ops,
     compact_path,
     decode_child,

@@ -14,7 +14,7 @@ from reactpy import component, html
 from selectolax.lexbor import LexborHTMLParser
 
 from ember.live import Ember, LiveSettings, RenderError, use_page_location
-from ember.live._sanitize import is_script_url
+from ember.live.engine._sanitize import is_script_url
 from ember.live.testing import LiveClient
 
 KNOWN = [

@@ -1,0 +1,214 @@
+"""Hooks for components that run inside an ember session."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeVar, cast
+
+import anyio
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from reactpy import create_context, use_context, use_effect, use_ref, use_state
+
+from ember.pubsub import MessagesMayBeLost, Subscription
+
+from .._errors import EmberError
+from ..engine._threads import offload
+from ..ops._reporting import report_error
+from ..ops._telemetry import telemetry
+from ..server._session import MISSING, LiveSession, PageLocation
+from ._async_result import AsyncResult
+
+T = TypeVar("T")
+logger = logging.getLogger("ember.live")
+
+SessionContext = create_context(cast(LiveSession | None, None))
+
+
+def use_session() -> LiveSession:
+    """Return the :class:`LiveSession` of the tab this component renders for.
+
+    Raises:
+        EmberError: the component is not rendered by an ember mount.
+    """
+    session = use_context(SessionContext)
+    if session is None:
+        msg = (
+            "use_session() found no ember session: render this component through "
+            "ember.live.mount(app, path, Root), or in tests through ember.live.testing."
+        )
+        raise EmberError(msg)
+    return session
+
+
+def _use_session_value(session: LiveSession, topic: str) -> None:
+    _, set_version = use_state(0)
+
+    def listen() -> Callable[[], None]:
+        return session._listen(topic, lambda: set_version(lambda v: v + 1))
+
+    use_effect(listen, [session.id, topic])
+
+
+def use_flash() -> dict[str, str]:
+    """The session's flash messages (kind → text); re-renders when they change."""
+    session = use_session()
+    _use_session_value(session, "flash")
+    return session.flash
+
+
+def use_page_location() -> PageLocation:
+    """Where the page is (path and query); re-renders after a ``push_patch``."""
+    session = use_session()
+    _use_session_value(session, "location")
+    return session.location
+
+
+def use_async(
+    function: Callable[[], Awaitable[T]] | Callable[[], T],
+    dependencies: Sequence[Any] = (),
+) -> AsyncResult[T]:
+    """Run ``function`` beside the view and return its :class:`AsyncResult`.
+
+    The work starts once the websocket is connected (during the server-rendered first
+    paint the result stays loading), runs in the session's task group, and starts again
+    when ``dependencies`` change. A plain function runs in a worker thread. The component
+    re-renders when the work finishes; the work is cancelled when the component unmounts
+    or the session ends. An exception becomes a failed result and is logged once.
+    """
+    session = use_session()
+    result, set_result = use_state(cast(AsyncResult[T], AsyncResult.loading()))
+
+    def start() -> Callable[[], None] | None:
+        if not session.connected:
+            return None
+        scope = anyio.CancelScope()
+
+        async def run() -> None:
+            with (
+                scope,
+                telemetry.span(
+                    "ember.live.async", session=session.id, work=_name(function)
+                ) as span,
+            ):
+                set_result(AsyncResult.loading())
+                try:
+                    if inspect.iscoroutinefunction(function):
+                        value = await function()
+                    else:
+                        sync = cast(Callable[[], T], function)
+                        value = await offload(sync, wait_on_cancel=False)
+                except Exception as error:
+                    logger.exception(
+                        "use_async work %s failed in session %s", _name(function), session.id
+                    )
+                    report_error(error, kind="async", session=session.id, work=_name(function))
+                    set_result(AsyncResult.failed_with(error))
+                    span["ok"] = False
+                    return
+                set_result(AsyncResult.succeeded(cast(T, value)))
+
+        session.start_task(run, name=f"use_async {_name(function)}")
+        return scope.cancel
+
+    use_effect(start, [session.connected, *dependencies])
+    return result
+
+
+def use_subscription(
+    topic: str,
+    handler: Callable[[Any], Awaitable[None] | None],
+    *,
+    on: type[BaseModel] | tuple[type[BaseModel], ...] | None = None,
+) -> None:
+    """Call ``handler`` with each PubSub message on ``topic`` while the component is mounted.
+
+    ``on`` keeps only messages of those types (``MessagesMayBeLost`` always passes, so the
+    component can refetch after the PubSub reconnected). The subscription starts once the
+    websocket is connected and ends with the component or the session. Setting state in
+    ``handler`` re-renders this component only.
+    """
+    session = use_session()
+    latest = use_ref(handler)
+    latest.current = handler
+    wanted = on if isinstance(on, tuple) else ((on,) if on is not None else ())
+
+    def start() -> Callable[[], None] | None:
+        if not session.connected:
+            return None
+        opened: list[Subscription] = []
+        stopped = False
+
+        def deliver(message: Any) -> Awaitable[None] | None:
+            if wanted and not isinstance(message, (*wanted, MessagesMayBeLost)):
+                return None
+            return latest.current(message)
+
+        # Short-lived tasks open and close the subscription; while it is open, only its
+        # delivery task (LiveSession.subscribe) runs: no task waits just to hold it.
+        async def open_subscription() -> None:
+            subscription = await session.subscribe(topic, deliver, types=wanted)
+            if stopped:  # unmounted (or the topic changed) while it opened
+                await subscription.close()
+            else:
+                opened.append(subscription)
+
+        async def close_subscription() -> None:
+            for subscription in opened:
+                await subscription.close()
+
+        def stop() -> None:
+            nonlocal stopped
+            stopped = True
+            # Once the session ends its cleanups close every subscription anyway.
+            session.start_task(close_subscription, name=f"use_subscription {topic} close")
+
+        session.start_task(open_subscription, name=f"use_subscription {topic}")
+        return stop
+
+    use_effect(start, [session.connected, topic])
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)
+
+
+def use_recoverable_state(
+    key: str, initial: T, *, kind: Any = None
+) -> tuple[T, Callable[[T | Callable[[T], T]], None]]:
+    """Like ``use_state``, but the value survives reconnects and server restarts.
+
+    The value is kept in the session's snapshot under ``key`` (unique within the page) and
+    restored when the browser reconnects, to this worker or, with a Redis recovery store,
+    to another. It must be JSON-ready through pydantic: ``kind`` (default: the type of
+    ``initial``) validates it on the way back; a value that no longer validates is dropped
+    (logged) and ``initial`` is used.
+    """
+    session = use_session()
+    adapter = _adapter(cast(Hashable, kind if kind is not None else type(initial)))
+
+    def first_value() -> T:
+        raw = session.restored_value("hooks", key)
+        if raw is MISSING:
+            return initial
+        try:
+            return cast(T, adapter.validate_python(raw))
+        except ValidationError as error:
+            logger.warning(
+                "Dropped recovered state %r of session %s: it no longer validates (%s)",
+                key,
+                session.id,
+                error.errors()[0]["msg"],
+            )
+            return initial
+
+    value, set_value = use_state(first_value)
+    session.remember("hooks", key, adapter.dump_python(value, mode="json"))
+    return value, set_value
+
+
+def _name(function: Callable[..., Any]) -> str:
+    return getattr(function, "__qualname__", repr(function))

@@ -1,0 +1,361 @@
+"""``LiveComponent``: a piece of a page with its own state and its own event handlers.
+
+LiveView's ``Phoenix.LiveComponent``, class style. ``live_component(RowEditor, id="row-1",
+row=row)`` renders one inside a ``LiveView``'s ``render`` or inside any ReactPy component.
+The component ``mount``s once, ``update``s with the assigns its parent passes each time the
+parent re-renders it (and with those of ``send_update``), ``render``s, and handles the
+events of the handlers its ``render`` made with ``self.on(...)``: those target the
+component, as ``phx-target={@myself}`` does, so a click re-renders the component only.
+
+Its state lives in the engine's node for it, found by ``id`` among its siblings, so it
+survives the parent's re-renders. ``mount``, ``update`` and ``render`` run inside the
+render pass and are plain ``def`` methods; event handlers may be ``async def`` or ``def``.
+
+A handler that raises fails the component only: it is logged once, reported to an error
+boundary above it if there is one, its part of the page shows the error fallback, and the
+parent and the rest of the session carry on. The component mounts afresh the next time
+its parent renders it or a ``send_update`` reaches it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, TypeVar, cast
+
+from reactpy import component, use_effect, use_ref, use_state
+
+from .._errors import ConfigurationError, EmberError, RenderError
+from ..server._session import LiveSession, Navigation
+from ._events import event_params
+from ._hooks import use_session
+from ._js import _VIEW_EVENTS, rendering_view
+from ._view import _EVENT_ATTR, LiveView, _call
+
+__all__ = ["ComponentSocket", "LiveComponent", "live_component", "send_update"]
+
+logger = logging.getLogger("ember.live")
+C = TypeVar("C", bound="LiveComponent")
+_MISSING: Any = object()
+_Parent = tuple[LiveView, Any] | None
+"""The ``LiveView`` a component renders in and that view's ``Socket``, or None."""
+
+
+class ComponentSocket:
+    """What a component's callbacks receive: its assigns, the session, messages out."""
+
+    def __init__(self, instance: _Instance) -> None:
+        self._instance = instance
+        self.session: LiveSession = instance.session
+        self._assigns: dict[str, Any] = {"id": instance.id}
+        self._changed = False
+
+    @property
+    def id(self) -> str:
+        """The component's id among its siblings (also ``assigns["id"]``)."""
+        return self._instance.id
+
+    @property
+    def assigns(self) -> Mapping[str, Any]:
+        """The component's assigns (read-only; change them with :meth:`assign`)."""
+        return MappingProxyType(self._assigns)
+
+    @property
+    def connected(self) -> bool:
+        """False while rendering the first paint over HTTP, True once the websocket is up."""
+        return self.session.connected
+
+    def assign(self, **values: Any) -> ComponentSocket:
+        """Set assigns; the component (only it) re-renders after the callback returns."""
+        for key, value in values.items():
+            if self._assigns.get(key, _MISSING) is not value:
+                self._assigns[key] = value
+                self._changed = True
+        return self
+
+    def update(self, key: str, function: Callable[[Any], Any]) -> ComponentSocket:
+        """Set ``key`` to ``function(current value)``."""
+        if key not in self._assigns:
+            msg = f"Cannot update assign {key!r}: it was never assigned. Assign it in mount()."
+            raise EmberError(msg)
+        return self.assign(**{key: function(self._assigns[key])})
+
+    def put_flash(self, kind: str, message: str) -> ComponentSocket:
+        self.session.put_flash(kind, message)
+        return self
+
+    def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:
+        """Send ``event`` to the page's client hooks (see :meth:`LiveSession.push_event`)."""
+        return self.session.push_event(event, payload)
+
+    def push_navigate(self, to: str) -> Navigation:
+        """Load another page of the app; takes effect at once (awaiting is optional)."""
+        return self.session.push_navigate(to)
+
+    def redirect(self, to: str) -> Navigation:
+        """Send the browser to ``to``; takes effect at once (awaiting is optional)."""
+        return self.session.redirect(to)
+
+    def send_update(self, component: type[LiveComponent], id: str | int, **assigns: Any) -> None:
+        """Update another component of this page (see :func:`send_update`)."""
+        send_update(self.session, component, id, **assigns)
+
+    async def send_parent(self, message: Any) -> None:
+        """Deliver ``message`` to the ``@on_info`` handler of the ``LiveView`` this component
+        renders in (LiveView's ``send(self(), message)`` from a component).
+
+        Raises:
+            EmberError: the component is not rendered by a ``LiveView`` (in a hook tree,
+                pass a callback as an assign instead).
+        """
+        parent = self._instance.parent
+        if parent is None:
+            name = type(self._instance.component).__name__
+            msg = (
+                f"{name} {self.id!r} has no parent LiveView to send a message to: it renders "
+                "in a hook component tree. Pass a callback as an assign instead "
+                f"(live_component({name}, id=..., on_save=handler)) and call it."
+            )
+            raise EmberError(msg)
+        view, socket = parent
+        await view._dispatch_info(message, socket)
+
+    def _flush(self) -> None:
+        if self._changed:
+            self._changed = False
+            self._instance.rerender()
+
+
+class LiveComponent:
+    """Base class for class-style live components. Subclass it and implement ``render``.
+
+    Render one with :func:`live_component`. ``mount``, ``update`` and ``render`` run while
+    the page renders, so they are plain ``def`` methods that do no I/O (load data in the
+    parent, or in an event handler); ``@on_event`` handlers may be ``async def``.
+    """
+
+    _events: ClassVar[dict[str, str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in ("mount", "update", "render"):
+            if inspect.iscoroutinefunction(getattr(cls, name)):
+                msg = (
+                    f"{cls.__name__}.{name} is async, but a LiveComponent's {name} runs inside "
+                    "the render pass and must be a plain def. Load data in the parent view "
+                    "(and pass it as an assign) or in an @on_event handler, which may be async."
+                )
+                raise ConfigurationError(msg)
+        cls._events = {}
+        for klass in reversed(cls.__mro__):
+            for attribute, value in vars(klass).items():
+                if hasattr(value, _EVENT_ATTR):
+                    cls._events[getattr(value, _EVENT_ATTR)] = attribute
+
+    # -- callbacks users override ---------------------------------------------------------
+
+    def mount(self, socket: ComponentSocket) -> None:
+        """Set the first assigns; runs once, before the first ``update``."""
+
+    def update(self, assigns: Mapping[str, Any], socket: ComponentSocket) -> None:
+        """Take the assigns the parent passed (or a ``send_update`` sent); by default they
+        are all assigned."""
+        socket.assign(**assigns)
+
+    async def handle_event(self, event: str, params: Any, socket: ComponentSocket) -> None:
+        """Events with no ``@on_event`` method land here; the default refuses them."""
+        known = ", ".join(sorted(self._events)) or "none"
+        msg = (
+            f"{type(self).__name__} has no handler for event {event!r}. Known events: {known}. "
+            "Add a method decorated with @on_event(...)."
+        )
+        raise EmberError(msg)
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        """Return the component's markup (ReactPy elements or components)."""
+        raise NotImplementedError
+
+    # -- helpers for render ---------------------------------------------------------------
+
+    def on(self, event: str) -> Callable[..., Awaitable[None]]:
+        """An event handler for markup that routes to this component's ``@on_event(event)``."""
+        socket = self._socket
+
+        async def handle(*data: Any) -> None:
+            await self._dispatch_event(event, event_params(data), socket)
+
+        handle.__qualname__ = f"{type(self).__name__}.on({event!r})"
+        return handle
+
+    # -- runtime ----------------------------------------------------------------------------
+
+    _socket: ComponentSocket
+
+    async def _dispatch_event(self, event: str, params: Any, socket: ComponentSocket) -> None:
+        try:
+            name = self._events.get(event)
+            if name is None:
+                await self.handle_event(event, params, socket)
+            else:
+                await _call(getattr(self, name), params, socket, deps=socket.session)
+        except Exception as error:
+            socket._instance.fail(error, f"its handler for {event!r} raised")
+            return
+        socket._flush()
+
+
+class _Instance:
+    """One mounted component: the user's object, its socket, and its place in the page."""
+
+    def __init__(
+        self,
+        kind: type[LiveComponent],
+        id: str,
+        session: LiveSession,
+        parent: _Parent,
+        rerender: Callable[[], None],
+    ) -> None:
+        self.kind = kind
+        self.id = id
+        self.session = session
+        self.parent = parent
+        self.rerender = rerender
+        self.seen: Any = None  # the parent's assigns last given to update
+        self.error: tuple[Exception, str] | None = None
+        self.broken = False
+        self.component, self.socket = self._start()
+
+    def _start(self) -> tuple[LiveComponent, ComponentSocket]:
+        created = self.kind()
+        created._socket = socket = ComponentSocket(self)
+        created.mount(socket)
+        self.seen = None
+        return created, socket
+
+    def ensure_mounted(self) -> None:
+        """After a failure, the next render or update starts from a fresh mount."""
+        if self.broken:
+            self.broken = False
+            self.component, self.socket = self._start()
+
+    def give(self, assigns: Mapping[str, Any]) -> None:
+        self.ensure_mounted()
+        self.component.update(assigns, self.socket)
+
+    def fail(self, error: Exception, what: str) -> None:
+        # Raised by the next render, so the engine logs it once, reports it to a boundary
+        # and shows the fallback in the component's place only.
+        self.error = (error, what)
+        self.rerender()
+
+
+_registries: weakref.WeakKeyDictionary[LiveSession, dict[tuple[type[Any], str], _Instance]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _registry(session: LiveSession) -> dict[tuple[type[Any], str], _Instance]:
+    registry = _registries.get(session)
+    if registry is None:
+        registry = _registries[session] = {}
+    return registry
+
+
+def send_update(
+    session: LiveSession, component: type[LiveComponent], id: str | int, **assigns: Any
+) -> None:
+    """Call ``update(assigns, socket)`` of the ``component`` with ``id`` on this page, and
+    re-render it (LiveView's ``send_update``).
+
+    From a view's callbacks use ``socket.send_update(component, id, **assigns)``; in a hook
+    component, pass ``use_session()``. When no such component is mounted it logs a warning
+    and does nothing, as LiveView does.
+    """
+    instance = _registry(session).get((component, str(id)))
+    if instance is None:
+        logger.warning(
+            "send_update found no %s with id %r in session %s; it was never rendered or has "
+            "been removed",
+            component.__name__,
+            id,
+            session.id,
+        )
+        return
+    try:
+        instance.give(assigns)
+    except Exception as error:
+        instance.fail(error, "its update raised")
+        return
+    instance.socket._changed = False
+    instance.rerender()
+
+
+def live_component(kind: type[C], id: str | int, **assigns: Any) -> Any:
+    """Render the live component ``kind`` with ``id`` (unique among the components of that
+    class on the page) and ``assigns``, which reach its ``update`` on every parent render."""
+    given: object = kind  # checked at run time: a plain component here is a common slip
+    if not (isinstance(given, type) and issubclass(given, LiveComponent)):
+        msg = f"live_component() expects a LiveComponent subclass, got {kind!r}."
+        raise EmberError(msg)
+    return _LiveComponentHost(
+        kind, str(id), assigns, _rendering_parent(), key=f"{kind.__name__}:{id}"
+    )
+
+
+def _rendering_parent() -> _Parent:
+    """The ``LiveView`` (with its socket) whose render is running, if any: a component
+    made inside another component's render belongs to that one's view."""
+    on = _VIEW_EVENTS.get()
+    owner = getattr(on, "__self__", None)
+    if isinstance(owner, LiveView):
+        return owner, owner._socket
+    if isinstance(owner, LiveComponent):
+        return owner._socket._instance.parent
+    return None
+
+
+@component
+def _LiveComponentHost(
+    kind: type[LiveComponent], id: str, assigns: Mapping[str, Any], parent: _Parent
+) -> Any:
+    session = use_session()
+    _, set_version = use_state(0)
+    held = use_ref(cast(_Instance | None, None))
+    instance: _Instance | None = held.current
+    if instance is None:
+        instance = _Instance(kind, id, session, parent, lambda: set_version(lambda v: v + 1))
+        held.current = instance
+
+    def register() -> Callable[[], None]:
+        # In an effect, so that every registration has its unmount: the registry never
+        # holds a component (nor its session) that left the page.
+        _registry(session)[(kind, id)] = instance
+
+        def unregister() -> None:
+            registry = _registry(session)
+            if registry.get((kind, id)) is instance:
+                del registry[(kind, id)]
+
+        return unregister
+
+    use_effect(register, [])
+    if instance.error is not None:
+        (error, what), instance.error = instance.error, None
+        instance.broken = True
+        msg = f"{kind.__name__} {id!r} failed: {what} ({type(error).__name__}: {error})."
+        raise RenderError(msg) from error
+    instance.parent = parent
+    instance.ensure_mounted()
+    if assigns is not instance.seen:  # the parent rendered it again: update, as LiveView
+        instance.seen = assigns
+        try:
+            instance.component.update(assigns, instance.socket)
+        except Exception:
+            instance.broken = True  # the engine shows the fallback; the next render remounts
+            raise
+    instance.socket._changed = False
+    with rendering_view(instance.component.on):  # JS.push("name") targets the component
+        return instance.component.render(instance.socket.assigns)

@@ -1,0 +1,479 @@
+"""The ``LiveView`` class facade: LiveView's callbacks, compiled to a ReactPy component.
+
+A view's ``mount`` and ``handle_params`` run before the first render (once for the
+server-rendered page, with ``socket.connected`` False, and again when the websocket
+connects), ``render(assigns)`` builds the markup, events reach ``@on_event`` methods,
+messages reach ``@on_info`` methods by their type, and ``start_async`` work reaches
+``handle_async``. Every callback that changes assigns re-renders the view.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from reactpy import component, use_ref, use_state
+
+from .._errors import ConfigurationError, EmberError
+from ..engine._reactpy import Component
+from ..engine._threads import offload
+from ..ops._reporting import report_error
+from ..ops._telemetry import telemetry
+from ..server._session import MISSING, LiveSession, Navigation
+from ._async_result import AsyncResult
+from ._events import event_params
+from ._js import rendering_view
+from ._uploads import Upload, allow_upload
+
+logger = logging.getLogger("ember.live")
+F = TypeVar("F", bound=Callable[..., Any])
+_EVENT_ATTR = "__ember_event__"
+_INFO_ATTR = "__ember_info__"
+_ASYNC_ATTR = "__ember_async__"
+
+
+def on_event(name: str) -> Callable[[F], F]:
+    """Route the event ``name`` to the decorated ``(self, params, socket)`` method."""
+
+    def mark(method: F) -> F:
+        setattr(method, _EVENT_ATTR, name)
+        return method
+
+    return mark
+
+
+def on_info(message_type: type[Any]) -> Callable[[F], F]:
+    """Route messages of ``message_type`` to the decorated ``(self, msg, socket)`` method."""
+
+    def mark(method: F) -> F:
+        setattr(method, _INFO_ATTR, message_type)
+        return method
+
+    return mark
+
+
+def on_async(name: str) -> Callable[[F], F]:
+    """Route the result of ``socket.start_async(name, …)`` to ``(self, result, socket)``."""
+
+    def mark(method: F) -> F:
+        setattr(method, _ASYNC_ATTR, name)
+        return method
+
+    return mark
+
+
+class Socket:
+    """What a view's callbacks receive: assigns, the session, navigation and flash."""
+
+    def __init__(self, view: LiveView, session: LiveSession) -> None:
+        self._view = view
+        self.session = session
+        self._assigns: dict[str, Any] = {}
+        self._changed = False
+        self._rerender: Callable[[], None] | None = None
+        self._params_due = False
+
+    def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:
+        """Send ``event`` to the page's client hooks (see :meth:`LiveSession.push_event`)."""
+        return self.session.push_event(event, payload)
+
+    def allow_upload(self, name: str, **options: Any) -> Upload:
+        """Declare an upload (LiveView's ``allow_upload``), available to ``render`` as
+        ``assigns["uploads"][name]``; the options are :func:`ember.live.use_upload`'s."""
+
+        def changed() -> None:  # progress arrives outside any callback
+            if self._rerender is not None:
+                self._rerender()
+
+        upload = allow_upload(self.session, name, changed, **options)
+        self.assign(uploads={**self._assigns.get("uploads", {}), name: upload})
+        return upload
+
+    @property
+    def assigns(self) -> Mapping[str, Any]:
+        """The view's assigns (read-only; change them with :meth:`assign`)."""
+        return MappingProxyType(self._assigns)
+
+    @property
+    def connected(self) -> bool:
+        """False while rendering the first paint over HTTP, True once the websocket is up."""
+        return self.session.connected
+
+    def assign(self, **values: Any) -> Socket:
+        """Set assigns; the view re-renders after the callback returns."""
+        for key, value in values.items():
+            if self._assigns.get(key, _MISSING) is not value:
+                self._assigns[key] = value
+                self._changed = True
+        return self
+
+    def update(self, key: str, function: Callable[[Any], Any]) -> Socket:
+        """Set ``key`` to ``function(current value)``."""
+        if key not in self._assigns:
+            msg = f"Cannot update assign {key!r}: it was never assigned. Assign it in mount()."
+            raise EmberError(msg)
+        return self.assign(**{key: function(self._assigns[key])})
+
+    def put_flash(self, kind: str, message: str) -> Socket:
+        self.session.put_flash(kind, message)
+        return self
+
+    def push_patch(self, to: str, *, replace: bool = False) -> Navigation:
+        """Change the URL within this view; ``handle_params`` runs again once the current
+        callback returns (or when the result is awaited, if sooner).
+
+        ``replace`` replaces the current history entry instead of adding one.
+        """
+        sent = self.session.push_patch(to, replace=replace)
+        self._params_due = True
+
+        async def wait() -> None:
+            await sent
+            await self._run_due_params()
+
+        return Navigation(wait)
+
+    def push_navigate(self, to: str) -> Navigation:
+        """Load another page of the app; takes effect at once (awaiting is optional)."""
+        return self.session.push_navigate(to)
+
+    def redirect(self, to: str) -> Navigation:
+        """Send the browser to ``to`` (the first paint answers with an HTTP redirect);
+        takes effect at once (awaiting is optional)."""
+        return self.session.redirect(to)
+
+    async def _run_due_params(self) -> None:
+        while self._params_due:
+            self._params_due = False
+            await self._view._run_handle_params(self)
+
+    def start_async(self, name: str, function: Callable[[], Awaitable[Any]]) -> None:
+        """Run ``function`` in the session's task group; its outcome reaches ``handle_async``.
+
+        Does nothing before the websocket is connected (as in LiveView).
+        """
+
+        async def run() -> None:
+            started = time.perf_counter()
+            try:
+                value = await function()
+            except Exception as error:
+                logger.exception("start_async %r failed in session %s", name, self.session.id)
+                report_error(error, kind="async", session=self.session.id, work=name)
+                outcome: AsyncResult[Any] = AsyncResult.failed_with(error)
+            else:
+                outcome = AsyncResult.succeeded(value)
+            telemetry.emit(
+                "ember.live.async",
+                (time.perf_counter() - started) * 1000,
+                session=self.session.id,
+                work=name,
+                ok=outcome.ok,
+            )
+            await self.session._in_turn(lambda: self._view._dispatch_async(name, outcome, self))
+
+        self.session.start_task(run, name=f"start_async {name}")
+
+    async def subscribe(self, topic: str, *, types: Sequence[type[BaseModel]] = ()) -> None:
+        """Receive the PubSub messages of ``topic`` in ``@on_info`` / ``handle_info``."""
+        await self.session.subscribe(
+            topic, lambda message: self._view._dispatch_info(message, self), types=types
+        )
+
+    def send_after(self, delay: float, message: Any) -> None:
+        """Deliver ``message`` to ``handle_info`` after ``delay`` seconds (``send_after``)."""
+        self.session.call_later(delay, lambda: self._view._dispatch_info(message, self))
+
+    async def send_info(self, message: Any) -> None:
+        """Deliver ``message`` to this view's ``@on_info`` handler (like ``send(self(), msg)``)."""
+        await self._view._dispatch_info(message, self)
+
+    def send_update(self, component: type[Any], id: str | int, **assigns: Any) -> None:
+        """Update the live component ``component`` with ``id`` on this page (LiveView's
+        ``send_update``; see :func:`ember.live.send_update`)."""
+        from ._live_component import send_update  # the component module builds on this one
+
+        send_update(self.session, component, id, **assigns)
+
+    def _flush(self) -> None:
+        if self._changed and self._rerender is not None:
+            self._changed = False
+            self._rerender()
+            self._view._remember(self)
+
+
+_MISSING = object()
+
+
+class LiveView:
+    """Base class for class-style live views. Subclass it and implement ``render``.
+
+    Dependencies: extra keyword parameters of ``mount`` declared with FastAPI's
+    ``Depends`` (e.g. ``user: Annotated[User, Depends(current_user)]``) are resolved by
+    FastAPI for the page request and for the websocket, with the app's
+    ``dependency_overrides`` honoured, once per connection.
+    """
+
+    recoverable: ClassVar[type[BaseModel] | None] = None
+    """A pydantic model naming the assigns that survive reconnects (its fields), or None."""
+    recoverable_version: ClassVar[int] = 1
+    """Bump when ``recoverable`` changes shape; older snapshots go to ``migrate_recoverable``."""
+
+    @classmethod
+    def migrate_recoverable(cls, version: int, data: dict[str, Any]) -> dict[str, Any] | None:
+        """Turn a snapshot of an older ``recoverable_version`` into the current shape.
+
+        Return None (the default) to drop it: the view then mounts fresh.
+        """
+        return None
+
+    _events: ClassVar[dict[str, str]]
+    _infos: ClassVar[dict[type[Any], str]]
+    _asyncs: ClassVar[dict[str, str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._events, cls._infos, cls._asyncs = {}, {}, {}
+        for klass in reversed(cls.__mro__):
+            for attribute, value in vars(klass).items():
+                if hasattr(value, _EVENT_ATTR):
+                    cls._events[getattr(value, _EVENT_ATTR)] = attribute
+                if hasattr(value, _INFO_ATTR):
+                    cls._infos[getattr(value, _INFO_ATTR)] = attribute
+                if hasattr(value, _ASYNC_ATTR):
+                    cls._asyncs[getattr(value, _ASYNC_ATTR)] = attribute
+
+    # -- callbacks users override ---------------------------------------------------------
+
+    async def mount(self, params: Mapping[str, str], session: LiveSession, socket: Socket) -> None:
+        """Set the first assigns. Runs for the first paint and again on connect."""
+
+    async def handle_params(self, params: Mapping[str, str], url: str, socket: Socket) -> None:
+        """React to the URL's query parameters (after mount and after each patch)."""
+
+    async def handle_event(self, event: str, params: Any, socket: Socket) -> None:
+        """Events with no ``@on_event`` method land here; the default refuses them."""
+        known = ", ".join(sorted(self._events)) or "none"
+        msg = (
+            f"{type(self).__name__} has no handler for event {event!r}. Known events: {known}. "
+            "Add a method decorated with @on_event(...)."
+        )
+        raise EmberError(msg)
+
+    async def handle_info(self, message: Any, socket: Socket) -> None:
+        """Messages with no ``@on_info`` method land here; the default logs and drops them."""
+        logger.warning("%s dropped a message of type %s", type(self).__name__, type(message))
+
+    async def handle_async(self, name: str, result: AsyncResult[Any], socket: Socket) -> None:
+        """``start_async`` outcomes with no ``@on_async`` method land here."""
+
+    async def terminate(self, reason: str, socket: Socket) -> None:
+        """The session is ending (the websocket closed)."""
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        """Return the view's markup (ReactPy elements or components)."""
+        raise NotImplementedError
+
+    # -- helpers for render ---------------------------------------------------------------
+
+    def on(self, event: str) -> Callable[..., Awaitable[None]]:
+        """An event handler for markup that routes to ``@on_event(event)``.
+
+        Its params are the browser event's data (for a form submit: the form's values).
+        """
+        socket = self._socket
+
+        async def handle(*data: Any) -> None:
+            params = event_params(data)
+            await self._dispatch_event(event, params, socket)
+
+        handle.__qualname__ = f"{type(self).__name__}.on({event!r})"
+        return handle
+
+    # -- runtime ----------------------------------------------------------------------------
+
+    _socket: Socket
+
+    async def _start(self, session: LiveSession) -> Socket:
+        self._socket = socket = Socket(self, session)
+        await _call(self.mount, session.location.params, session, socket, deps=session)
+        self._restore(socket)
+        socket._params_due = False  # handle_params runs now in any case
+        await self._run_handle_params(socket)
+        await socket._run_due_params()
+        socket._changed = False
+        if session.connected:
+            session.add_cleanup(lambda: self.terminate("closed", socket))
+            session.on_location_change(lambda: self._run_handle_params(socket))
+        return socket
+
+    def _snapshot_key(self) -> str:
+        return f"{type(self).__module__}.{type(self).__qualname__}"
+
+    def _restore(self, socket: Socket) -> None:
+        model = self.recoverable
+        raw = socket.session.restored_value("views", self._snapshot_key())
+        if model is None or raw is MISSING:
+            return
+        data = raw.get("data") if isinstance(raw, dict) else None
+        version = raw.get("version") if isinstance(raw, dict) else None
+        name, session_id = type(self).__name__, socket.session.id
+        if (
+            isinstance(data, dict)
+            and isinstance(version, int)
+            and version != self.recoverable_version
+        ):
+            data = self.migrate_recoverable(version, data)
+            if data is None:
+                logger.info(
+                    "%s dropped a version %s snapshot of session %s", name, version, session_id
+                )
+                return
+        try:
+            state = model.model_validate(data)
+        except ValidationError as error:
+            logger.warning(
+                "%s dropped the snapshot of session %s: it does not validate (%s)",
+                name,
+                session_id,
+                error.errors()[0]["msg"] if error.errors() else error,
+            )
+            return
+        socket.assign(**{field: getattr(state, field) for field in type(state).model_fields})
+
+    def _remember(self, socket: Socket) -> None:
+        model = self.recoverable
+        if model is None or not socket.session.connected:
+            return
+        values = {f: socket._assigns[f] for f in model.model_fields if f in socket._assigns}
+        try:
+            data = model.model_validate(values).model_dump(mode="json")
+        except ValidationError as error:
+            logger.warning(
+                "%s could not snapshot its assigns (%s); the last snapshot stands",
+                type(self).__name__,
+                error.errors()[0]["msg"] if error.errors() else error,
+            )
+            return
+        socket.session.remember(
+            "views", self._snapshot_key(), {"version": self.recoverable_version, "data": data}
+        )
+
+    async def _run_handle_params(self, socket: Socket) -> None:
+        location = socket.session.location
+        with telemetry.span(
+            "ember.live.handle_params",
+            session=socket.session.id,
+            view=type(self).__name__,
+            url=location.url,
+        ):
+            await self.handle_params(location.params, location.url, socket)
+        socket._flush()
+
+    async def _dispatch_event(self, event: str, params: Any, socket: Socket) -> None:
+        name = self._events.get(event)
+        if name is None:
+            await self.handle_event(event, params, socket)
+        else:
+            await _call(getattr(self, name), params, socket, deps=socket.session)
+        await socket._run_due_params()
+        socket._flush()
+
+    async def _dispatch_info(self, message: Any, socket: Socket) -> None:
+        with telemetry.span(
+            "ember.live.handle_info",
+            session=socket.session.id,
+            view=type(self).__name__,
+            message=type(message).__name__,
+        ):
+            for message_type, name in self._infos.items():
+                if isinstance(message, message_type):
+                    await _call(getattr(self, name), message, socket, deps=socket.session)
+                    break
+            else:
+                await self.handle_info(message, socket)
+        await socket._run_due_params()
+        socket._flush()
+
+    async def _dispatch_async(self, name: str, result: AsyncResult[Any], socket: Socket) -> None:
+        method = self._asyncs.get(name)
+        if method is None:
+            await self.handle_async(name, result, socket)
+        else:
+            await getattr(self, method)(result, socket)
+        await socket._run_due_params()
+        socket._flush()
+
+
+async def _call(method: Callable[..., Any], *args: Any, deps: LiveSession) -> Any:
+    """Call a view callback, adding the resolved dependencies it asks for by name."""
+    extra = {
+        name: deps.dependencies[name]
+        for name in _dependency_names(method, len(args))
+        if name in deps.dependencies
+    }
+    if inspect.iscoroutinefunction(method):
+        return await method(*args, **extra)
+    return await offload(lambda: method(*args, **extra))
+
+
+def _dependency_names(method: Callable[..., Any], standard: int) -> list[str]:
+    """Parameters after a callback's ``standard`` positional ones are its dependencies."""
+    return list(inspect.signature(method).parameters)[standard:]
+
+
+def view_dependencies(view: type[LiveView]) -> dict[str, inspect.Parameter]:
+    """The FastAPI dependencies a view's callbacks declare, by parameter name.
+
+    Raises:
+        ConfigurationError: two callbacks declare the same name differently.
+    """
+    found: dict[str, inspect.Parameter] = {}
+    # (callback, how many positional arguments ember passes besides self)
+    methods = [(view.mount, 4), *((getattr(view, n), 3) for n in view._events.values())]
+    methods += [(getattr(view, n), 3) for n in view._infos.values()]
+    for method, standard in methods:
+        try:
+            parameters = list(inspect.signature(method, eval_str=True).parameters.values())
+        except NameError as error:
+            msg = (
+                f"Cannot read the annotations of {view.__name__}.{method.__name__}: {error}. "
+                "Dependencies must be importable at module level (define the view and its "
+                "dependencies at the top level of a module)."
+            )
+            raise ConfigurationError(msg) from error
+        for parameter in parameters[standard:]:
+            previous = found.get(parameter.name)
+            if previous is not None and (previous.default, previous.annotation) != (
+                parameter.default,
+                parameter.annotation,
+            ):
+                msg = (
+                    f"{view.__name__} declares the dependency {parameter.name!r} twice with "
+                    "different values; use one name per dependency."
+                )
+                raise ConfigurationError(msg)
+            found[parameter.name] = parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+    return found
+
+
+def compile_view(view: LiveView, socket: Socket) -> Component:
+    """Return a ReactPy component that renders ``view`` and re-renders on assign changes."""
+
+    @component
+    def LiveViewRoot() -> Any:
+        _, set_version = use_state(0)
+        bound = use_ref(False)
+        if not bound.current:
+            socket._rerender = lambda: set_version(lambda v: v + 1)
+            bound.current = True
+        with rendering_view(view.on):  # JS.push("name") routes to @on_event("name")
+            return view.render(socket.assigns)
+
+    LiveViewRoot.__qualname__ = type(view).__name__
+    return LiveViewRoot()

@@ -1,0 +1,273 @@
+"""ember's render engine: ReactPy components, rendered by ember, patched as it compares.
+
+Components are written with ReactPy (``@component``, ``html``, its hooks); the engine keeps
+one tree node per element and component, one hook object per component (on ReactPy's hook
+stack while it renders, see ``ember.live.engine._reactpy.EngineHook``), and the model the client
+holds. State set on a component marks it dirty; :meth:`Engine.render` re-renders the dirty
+components in tree order, synchronously, in one pass (no task, lock or event per render),
+and returns the ``ember-patch`` operations (protocol 3, ``ember.live.engine._patch``) that the
+reconciler (``ember.live.engine._reconcile``) wrote while it compared old and new children.
+
+The model keeps ReactPy's shape: a component is a fragment (``tagName ""``) around what it
+rendered; an element carries ``attributes``, ``eventHandlers`` (as the client sees them)
+and ``children`` when it has some.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..ops._reporting import report_error
+from ..ops._telemetry import telemetry
+from ._boundary import BoundaryContext, render_error_model
+from ._diff import sent_whole
+from ._patch import Op, Path
+from ._reactpy import BaseEventHandler, EngineHook, RenderScope, component_name
+from ._reconcile import Node, Reconciler
+
+logger = logging.getLogger("ember.live")
+
+__all__ = ["Engine"]
+
+MAX_ROUNDS = 25
+"""Render-then-effects rounds in one pass, for state set while rendering or by effects."""
+
+
+class Engine(Reconciler):
+    """Renders one root component for one session (or one first paint).
+
+    Args:
+        root: the root component.
+        context: who the engine renders for (session and view), for log lines.
+        on_dirty: called (on the loop) when a component becomes dirty outside a render
+            pass, so the session can schedule one.
+    """
+
+    def __init__(
+        self, root: Any, *, context: str = "", on_dirty: Callable[[], None] | None = None
+    ) -> None:
+        super().__init__(context)
+        self._on_dirty = on_dirty
+        self._dirty: set[Node] = set()
+        self._rendering = False
+        self._rendered: list[EngineHook] = []
+        self._stopping: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        with contextlib.suppress(RuntimeError):
+            self._loop = asyncio.get_running_loop()
+        self._thread = threading.get_ident()
+        self.root = Node(None, None, "")
+        self.root.hook = EngineHook(self._mark_dirty)
+        self.root.hook.owner = self.root
+        self.root.component = root
+        self.closed = False
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def model(self) -> dict[str, Any]:
+        """The model of the whole page as the client holds it after the last pass."""
+        return self.root.model
+
+    def needs_render(self) -> bool:
+        """True while some component waits for a render."""
+        return bool(self._dirty)
+
+    def handler_for(self, target: str) -> BaseEventHandler | None:
+        """The handler the current render emitted under ``target``, or None."""
+        return self._handlers.get(target) or self._kept.get(target)
+
+    def record_event_seq(self, target: str, seq: int) -> None:
+        """Remember the client's sequence number, echoed as ``_reactpy_ack_seq``."""
+        if seq > self._seqs.get(target, -1):
+            self._seqs[target] = seq
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def mount(self) -> dict[str, Any]:
+        """Render the root for the first time and run its effects; return the model."""
+        started = time.perf_counter()
+        self._rendering = True
+        try:
+            with RenderScope():
+                self._render_component(self.root, [], None, {})
+                self._run_effects()
+        finally:
+            self._rendering = False
+        if telemetry.active:
+            elapsed = (time.perf_counter() - started) * 1000
+            telemetry.emit("ember.live.render", elapsed, where=self.context)
+        sent_whole(self.root.model, self._seen)
+        return self.root.model
+
+    def render(self) -> list[Op]:
+        """Re-render the dirty components (tree order); return the ops for the client."""
+        self._release_sent_rows()
+        ops: list[Op] = []
+        if not self._dirty:
+            return ops
+        started = time.perf_counter()
+        self._rendering = True
+        try:
+            with RenderScope():
+                for _ in range(MAX_ROUNDS):
+                    while self._dirty:
+                        node = min(self._dirty, key=_position) if len(self._dirty) > 1 else None
+                        node = node or next(iter(self._dirty))
+                        path, in_stream = _path(node)
+                        providers = _providers_above(node)
+                        self._render_component(node, path, None if in_stream else ops, providers)
+                    self._run_effects()
+                    if not self._dirty:
+                        break
+        finally:
+            self._rendering = False
+        if telemetry.active:
+            elapsed = (time.perf_counter() - started) * 1000
+            telemetry.emit("ember.live.render", elapsed, where=self.context)
+        return ops
+
+    async def close(self) -> None:
+        """Unmount everything: effects are cleaned up, async effects stopped and awaited."""
+        if self.closed:
+            return
+        self.closed = True
+        self._dirty.clear()
+        self._unmount(self.root)
+        stopping = list(self._stopping)
+        self._stopping.clear()
+        for outcome in await asyncio.gather(*stopping, return_exceptions=True):
+            if isinstance(outcome, Exception):
+                logger.error("An effect failed (%s)", self.context, exc_info=outcome)
+
+    # -- what the reconciler calls -------------------------------------------------------------
+
+    def _render_component(
+        self, node: Node, path: Path | None, ops: list[Op] | None, providers: dict[Any, Any]
+    ) -> None:
+        self._dirty.discard(node)
+        hook = node.hook
+        assert hook is not None  # noqa: S101 - a component node always has one
+        mark = len(ops) if ops is not None else 0
+        was_failed = node.failed
+        try:
+            raw = hook.render(node.component, providers)
+            # Effects run children first (ReactPy's order): the parent is listed before them.
+            self._rendered.append(hook)
+            if was_failed:
+                node.failed = False
+                node.model.clear()
+                node.model["tagName"] = ""
+            self._reconcile(node, [raw], path, None if was_failed else ops, hook.providers())
+        except Exception as error:
+            if ops is not None:
+                del ops[mark:]
+            self._fail(node, error)
+            if ops is not None and path is not None and not was_failed:
+                ops.append(self._set_op(path, node.model))
+        else:
+            if was_failed and ops is not None and path is not None:
+                ops.append(self._set_op(path, node.model))
+
+    def _new_hook(self, node: Node) -> EngineHook:
+        hook = EngineHook(self._mark_dirty)
+        hook.owner = node
+        return hook
+
+    def _unmount_hook(self, node: Node) -> None:
+        hook = node.hook
+        if hook is None:
+            return
+        self._dirty.discard(node)
+        try:
+            tasks = hook.unmount()
+        except Exception as error:
+            logger.error("An effect's cleanup failed (%s)", self.context, exc_info=error)
+            report_error(error, kind="effect", where=self.context)
+            return
+        for task in tasks:
+            self._stopping.add(task)
+            task.add_done_callback(self._stopping.discard)
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _fail(self, node: Node, error: Exception) -> None:
+        for entry in node.children.values():
+            if isinstance(entry, Node):
+                self._unmount(entry)
+        node.children = {}
+        name = component_name(node.component)
+        logger.error(
+            "Component %s failed to render (%s); only it is replaced",
+            name,
+            self.context,
+            exc_info=error,
+        )
+        report_error(error, kind="render", component=name, where=self.context)
+        assert node.hook is not None  # noqa: S101 - a component node always has one
+        report = node.hook.get_context_provider(BoundaryContext)
+        if report is not None and report.value is not None:
+            report.value(error)
+        node.model.clear()
+        node.model.update(render_error_model())
+        node.failed = True
+
+    def _run_effects(self) -> None:
+        rendered, self._rendered = self._rendered, []
+        for hook in reversed(rendered):  # children's effects first, as in ReactPy
+            if hook.unmounted:
+                continue
+            try:
+                hook.run_effects()
+            except Exception as error:
+                name = component_name(getattr(hook, "component", None))
+                logger.error("An effect of %s failed (%s)", name, self.context, exc_info=error)
+                report_error(error, kind="effect", component=name, where=self.context)
+
+    def _mark_dirty(self, hook: EngineHook) -> None:
+        if threading.get_ident() != self._thread and self._loop is not None:
+            # State set in a worker thread (a sync handler): marked on the loop.
+            self._loop.call_soon_threadsafe(self._mark_node, hook.owner)
+            return
+        self._mark_node(hook.owner)
+
+    def _mark_node(self, node: Node) -> None:
+        if node.dead or self.closed:
+            return
+        was_clean = not self._dirty
+        self._dirty.add(node)
+        if was_clean and not self._rendering and self._on_dirty is not None:
+            self._on_dirty()
+
+
+def _path(node: Node) -> tuple[Path, bool]:
+    """The wire path of ``node``, and whether it lies inside a stream row."""
+    steps: Path = []
+    in_stream = False
+    current = node
+    while current.parent is not None:
+        steps.append(current.index)
+        current = current.parent
+        if current.rows is not None:
+            in_stream = True
+    steps.reverse()
+    return steps, in_stream
+
+
+def _position(node: Node) -> list[int | str]:
+    return _path(node)[0]
+
+
+def _providers_above(node: Node) -> dict[Any, Any]:
+    current = node.parent
+    while current is not None:
+        if current.hook is not None:
+            return current.hook.providers()
+        current = current.parent
+    return {}

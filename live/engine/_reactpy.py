@@ -1,0 +1,379 @@
+"""The one place ember reaches into ReactPy's internals (ReactPy 2.0.0b13, pinned exactly).
+
+Everything else in ember imports ReactPy's public names (``reactpy.component``,
+``reactpy.html``, the hooks) or goes through this module, so an upgrade of ReactPy touches
+this file only. ReactPy is ember's component language; ember's engine
+(``ember.live.engine._engine``) renders the components. What the engine needs from ReactPy is
+here: its hook stack and a hook object ReactPy's hooks accept (:class:`EngineHook`), the
+element checks made at render time (snake_case handler names become camelCase, every
+element's attributes pass ``live/engine/_sanitize.py``, ``reactpy.web`` modules and inline
+JavaScript are refused), the handler wire shape, and how a handler is called (async on the
+loop, sync in a worker thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import re
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from typing import Any, TypeVar, cast
+
+from reactpy.core._life_cycle_hook import HOOK_STACK
+from reactpy.core.events import EventHandler as EventHandler
+from reactpy.core.events import to_event_handler_function as to_event_handler_function
+from reactpy.core.hooks import ConnectionContext as ConnectionContext
+from reactpy.types import BaseEventHandler as BaseEventHandler
+from reactpy.types import Component, Connection, Event, Location
+
+from .._errors import RenderError
+from ._sanitize import refused_element, safe_attributes
+from ._threads import offload
+
+logger = logging.getLogger("ember.live")
+
+__all__ = ["Component", "Connection", "ConnectionContext", "EngineHook", "Location"]
+
+T = TypeVar("T")
+_SNAKE_HANDLER = re.compile(r"^on_[a-z0-9_]+$")
+
+
+def _camel_handler_name(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _normalise_handlers(
+    handlers: dict[str, BaseEventHandler],
+) -> dict[str, BaseEventHandler]:
+    """camelCase names; a form's submit never reloads the page (as with ``phx-submit``)."""
+    if not any("_" in n and _SNAKE_HANDLER.match(n) for n in handlers) and (
+        "onSubmit" not in handlers or handlers["onSubmit"].prevent_default
+    ):
+        return handlers
+    fixed = {
+        _camel_handler_name(n) if _SNAKE_HANDLER.match(n) else n: h for n, h in handlers.items()
+    }
+    submit = fixed.get("onSubmit")
+    if submit is not None and not submit.prevent_default:
+        fixed["onSubmit"] = EventHandler(
+            submit.function,
+            stop_propagation=submit.stop_propagation,
+            prevent_default=True,
+            target=submit.target,
+            debounce=submit.debounce,
+            throttle=submit.throttle,
+        )
+    return fixed
+
+
+def is_sync_handler(handler: BaseEventHandler) -> bool:
+    """True when the user's function behind ``handler`` is a plain (blocking) function."""
+    wrapped = getattr(handler.function, "__wrapped__", None)
+    return wrapped is not None and not inspect.iscoroutinefunction(wrapped)
+
+
+def _drive_to_completion(coroutine: Coroutine[Any, Any, None]) -> None:
+    # ReactPy wraps a sync handler in a coroutine with no await inside; one send runs it.
+    try:
+        coroutine.send(None)
+    except StopIteration:
+        return
+    coroutine.close()
+    msg = "A handler ReactPy marked as synchronous awaited something; this is a bug in ember."
+    raise RuntimeError(msg)
+
+
+def is_lambda_handler(handler: BaseEventHandler) -> bool:
+    """True when the user's function behind ``handler`` is a ``lambda``: an expression
+    (``lambda event: set_count(count + 1)``), run on the loop like an async handler."""
+    wrapped = getattr(handler.function, "__wrapped__", None)
+    return getattr(wrapped, "__name__", None) == "<lambda>"
+
+
+async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
+    """Run ``handler`` with the event ``data``: async handlers and lambdas on the loop,
+    ``def`` handlers in a worker thread (they may block)."""
+    args = [Event(item) if isinstance(item, dict) else item for item in data]
+    function = cast(Callable[[list[Any]], Awaitable[None]], handler.function)
+    if is_sync_handler(handler):
+        if is_lambda_handler(handler):
+            # A thread hop costs more than most lambdas do (bench/RESULTS.md).
+            _drive_to_completion(cast(Coroutine[Any, Any, None], function(args)))
+            return
+        # The wrapper coroutine is made in the thread: if the session ends before the thread
+        # starts, no coroutine is left behind un-awaited.
+        await offload(lambda: _drive_to_completion(cast(Coroutine[Any, Any, None], function(args))))
+        return
+    await function(args)
+
+
+async def run_in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run a blocking ``function(*args)`` in a worker thread, as sync handlers run.
+
+    State it sets through hooks is rendered on the event loop, safely (the engine moves
+    a render asked for from another thread onto its loop). Use it from an async handler
+    that must call blocking code.
+    """
+    return await offload(lambda: function(*args))
+
+
+# -- ember's engine: the hook object and the pieces of ReactPy's hook protocol it drives --------
+#
+# ember's engine (``ember.live.engine._engine``) renders components itself; what it needs from
+# ReactPy lives here: the hook stack, a hook object that ReactPy's hooks accept (ReactPy's
+# hooks call ``use_state``, ``add_effect``, ``schedule_render``, ``get_context_provider``
+# and ``set_context_provider`` on it), and how a ``use_effect`` effect is driven without a
+# task. See ``reactpy/core/_life_cycle_hook.py`` and ``reactpy/core/hooks.py``.
+
+_SYNC_EFFECT = "use_effect.<locals>.decorator.<locals>.effect"
+_PARKED: Any = object()
+
+
+class _Parked:
+    """What ``stop.wait()`` returns to a sync effect: awaiting it suspends the effect's
+    coroutine with a marker the engine recognises, and resuming it runs the cleanup."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Any:
+        yield _PARKED
+
+
+class _ParkingStop:
+    __slots__ = ()
+
+    def wait(self) -> _Parked:
+        return _Parked()
+
+
+_PARKING_STOP = _ParkingStop()
+
+
+def is_component(value: object) -> bool:
+    """True for a ReactPy component (a ``@component`` call or a context provider)."""
+    return isinstance(value, Component)
+
+
+def component_type(value: Any) -> Any:
+    """What makes two components "the same" for reconciliation (their render function)."""
+    return value.type
+
+
+def component_name(value: Any) -> str:
+    kind = getattr(value, "type", None)
+    return str(getattr(kind, "__qualname__", None) or repr(value))
+
+
+class EngineHook:
+    """One component's hook object: its state slots, pending effects and context providers.
+
+    It stands where ReactPy's ``LifeCycleHook`` stands on ReactPy's hook stack, without the
+    asyncio ``Event`` and anyio ``Semaphore`` per hook, and with no task per effect: a sync
+    ``use_effect`` runs inline after the render pass and waits, parked, for its cleanup.
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_context_providers",
+        "_current_state_index",
+        "_effect_funcs",
+        "_owns_providers",
+        "_parked",
+        "_rendered_atleast_once",
+        "_scheduled_render",
+        "_state",
+        "_tasks",
+        "component",
+        "mark_dirty",
+        "owner",
+        "unmounted",
+    )
+
+    def __init__(self, mark_dirty: Callable[[EngineHook], None]) -> None:
+        self.mark_dirty = mark_dirty
+        self.owner: Any = None
+        """What the engine keeps for this component (its tree node)."""
+        self._context_providers: dict[Any, Any] = {}
+        self._owns_providers = False
+        self._state: list[Any] = []
+        self._current_state_index = 0
+        self._rendered_atleast_once = False
+        self._scheduled_render = False
+        self._effect_funcs: list[Callable[[Any], Coroutine[Any, Any, None]]] = []
+        self._parked: dict[int, Coroutine[Any, Any, None]] = {}
+        self._tasks: list[tuple[asyncio.Task[None], asyncio.Event]] = []
+        self.unmounted = False
+
+    # -- what ReactPy's hooks call ------------------------------------------------------------
+
+    def schedule_render(self) -> None:
+        if self._scheduled_render or self.unmounted:
+            return
+        self._scheduled_render = True
+        self.mark_dirty(self)
+
+    def use_state(self, function: Callable[[], T]) -> T:
+        if not self._rendered_atleast_once:
+            result = function()
+            self._state.append(result)
+        else:
+            result = self._state[self._current_state_index]
+        self._current_state_index += 1
+        return result
+
+    def add_effect(self, effect_func: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
+        self._effect_funcs.append(effect_func)
+
+    def set_context_provider(self, provider: Any) -> None:
+        if not self._owns_providers:
+            self._context_providers = dict(self._context_providers)
+            self._owns_providers = True
+        self._context_providers[provider.type] = provider
+
+    def get_context_provider(self, context: Any) -> Any:
+        return self._context_providers.get(context)
+
+    # -- what ember's engine calls ---------------------------------------------------------------
+
+    def render(self, component: Any, providers: dict[Any, Any]) -> Any:
+        """Run ``component``'s render function with this hook current; return its output."""
+        self._scheduled_render = False
+        self._context_providers = providers
+        self._owns_providers = False
+        self.component = component
+        stack: list[Any] = HOOK_STACK.get()
+        stack.append(self)
+        try:
+            return component.render()
+        finally:
+            stack.pop()
+            self._rendered_atleast_once = True
+            self._current_state_index = 0
+
+    def providers(self) -> dict[Any, Any]:
+        return self._context_providers
+
+    def run_effects(self) -> None:
+        """Start the effects the last render added (sync ones inline, others as tasks)."""
+        effects, self._effect_funcs = self._effect_funcs, []
+        for effect in effects:
+            if getattr(effect, "__qualname__", "") != _SYNC_EFFECT:
+                stop = asyncio.Event()
+                self._tasks.append((asyncio.get_running_loop().create_task(effect(stop)), stop))
+                continue
+            slot = _effect_slot(effect)
+            previous = self._parked.pop(slot, None)
+            if previous is not None:
+                # The new run cleans up the previous one (the cleanup is in a shared ref).
+                previous.close()
+            coroutine = effect(_PARKING_STOP)
+            try:
+                parked = coroutine.send(None)
+            except StopIteration:
+                continue
+            if parked is not _PARKED:
+                coroutine.close()
+                msg = "A use_effect effect awaited something; this is a bug in ember's engine."
+                raise RuntimeError(msg)
+            self._parked[slot] = coroutine
+
+    def unmount(self) -> list[asyncio.Task[None]]:
+        """Run the cleanups of sync effects; stop async ones (returned, to await)."""
+        self.unmounted = True
+        self._effect_funcs.clear()
+        parked, self._parked = list(self._parked.values()), {}
+        failure: BaseException | None = None
+        for coroutine in parked:
+            try:
+                coroutine.send(None)
+            except StopIteration:
+                pass
+            except Exception as error:  # every cleanup runs; the first failure is raised
+                failure = failure or error
+            else:
+                coroutine.close()
+        tasks = []
+        for task, stop in self._tasks:
+            stop.set()
+            tasks.append(task)
+        self._tasks.clear()
+        if failure is not None:
+            raise failure
+        return tasks
+
+
+def _effect_slot(effect: Any) -> int:
+    # The effect's cleanup lives in a ref made by use_effect's own use_ref: one per call site.
+    names = effect.__code__.co_freevars
+    return id(effect.__closure__[names.index("cleanup_func")].cell_contents)
+
+
+class RenderScope:
+    """ReactPy's hook stack, set up once for a render pass (``with RenderScope(): …``)."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> RenderScope:
+        self._token = HOOK_STACK.initialize()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        HOOK_STACK.reset(self._token)
+
+
+def serialize_handler(handler: BaseEventHandler, target: str) -> dict[str, Any]:
+    """A handler as the client sees it (ReactPy's wire shape)."""
+    entry: dict[str, Any] = {
+        "target": target,
+        "preventDefault": handler.prevent_default,
+        "stopPropagation": handler.stop_propagation,
+    }
+    if handler.debounce is not None:
+        entry["debounce"] = handler.debounce
+    if handler.throttle is not None:
+        entry["throttle"] = handler.throttle
+    js = getattr(handler, "js", None)  # JS commands travel as data (ember.live.api._js)
+    if js is not None:
+        entry["js"] = js
+    return entry
+
+
+def check_element(raw: Mapping[str, Any], context: str) -> dict[str, Any]:
+    """An element's attributes, event handlers (camelCase) and refusals, as rendered.
+
+    Returns the model of the element without its children: ``tagName``, and
+    ``attributes``/``eventHandlers`` (the handler objects) when it has some.
+
+    Raises:
+        RenderError: inline JavaScript, raw HTML, or a ``reactpy.web`` module.
+    """
+    tag = raw["tagName"]
+    if "importSource" in raw:
+        msg = (
+            f"<{tag}> comes from a reactpy.web JavaScript module, which needs ReactPy's "
+            "browser client; ember renders with its own client and refuses it. Render "
+            "ember components or plain elements instead, or wrap the widget as a custom "
+            "element and load its script in the page's head (ember.live.mount(head=...))."
+        )
+        raise RenderError(msg)
+    if raw.get("inlineJavaScript"):
+        names = ", ".join(sorted(raw["inlineJavaScript"]))
+        msg = (
+            f"<{tag}> has string event attributes ({names}). ember refuses inline "
+            "JavaScript because a string there runs as code in the browser; pass a Python "
+            "function as the handler instead."
+        )
+        raise RenderError(msg)
+    refused = refused_element(tag)
+    if refused is not None:
+        raise RenderError(refused)
+    model: dict[str, Any] = {"tagName": tag}
+    attributes = raw.get("attributes")
+    if attributes:
+        model["attributes"] = dict(safe_attributes(tag, attributes, context))
+    handlers = raw.get("eventHandlers")
+    if handlers:
+        model["eventHandlers"] = _normalise_handlers(handlers)
+    return model

@@ -1,0 +1,424 @@
+"""The reconciler: compares a node's old children with the ones just rendered, by key
+then by position, and writes the ``ember-patch`` operations for what changed as it goes.
+
+There is no second pass over the model: an unchanged element costs one comparison of its
+attributes and handlers; a keyed list edit costs the deletes, moves and inserts it needs
+(runs of deletes and inserts become one op); a child whose type changed is set whole.
+Stream containers (``data-ember-stream``) keep no copy of their rows: the rows are sent
+once, and the stream's own operations (carried by its mark) say where they go.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._errors import RenderError
+from ._diff import STREAM_ATTRIBUTE, as_text, diff_mapping, sent_whole, stream_ops
+from ._patch import Op, Path, encode_child
+from ._reactpy import (
+    BaseEventHandler,
+    EngineHook,
+    check_element,
+    component_type,
+    is_component,
+    serialize_handler,
+)
+
+_ELEMENT, _COMPONENT, _TEXT = 1, 2, 3
+_MISSING: Any = object()
+_INPUTS = frozenset({"input", "select", "textarea"})
+_MAX_REORDER = 2000
+"""Beyond this many children, a reordered list is resent whole (keeps the compare O(n))."""
+_ROOT_EMPTIES: dict[str, Any] = {
+    "attributes": {},
+    "eventHandlers": {},
+    "inlineJavaScript": {},
+    "children": [],
+}
+
+Entry = Any  # a Node, or the text of a text child
+
+
+class Node:
+    """One element or component in the tree (a component has a hook)."""
+
+    __slots__ = (
+        "children",
+        "component",
+        "dead",
+        "failed",
+        "hook",
+        "index",
+        "key",
+        "key_path",
+        "model",
+        "parent",
+        "rows",
+        "targets",
+    )
+
+    def __init__(self, parent: Node | None, key: Any, key_path: str) -> None:
+        self.parent = parent
+        self.key = key
+        self.key_path = key_path
+        """ReactPy's path of keys: handler targets are ``f"{key_path}:{event}"``."""
+        self.index = 0
+        self.model: dict[str, Any] = {"tagName": ""}
+        self.children: dict[Any, Entry] = {}
+        """Children by key, in model order."""
+        self.hook: EngineHook | None = None
+        self.component: Any = None
+        self.failed = False
+        self.dead = False
+        self.targets: dict[str, str] = {}
+        self.rows: dict[str, list[str]] | None = None
+        """For a stream container: the handler targets of each row still in the page."""
+
+
+class Reconciler:
+    """Renders elements and reconciles children; :class:`ember.live.engine._engine.Engine`
+    adds components, dirtiness and effects."""
+
+    def __init__(self, context: str) -> None:
+        self.context = context
+        self._handlers: dict[str, BaseEventHandler] = {}
+        self._kept: dict[str, BaseEventHandler] = {}  # handlers of stream rows sent
+        self._seqs: dict[str, int] = {}
+        self._seen: dict[str, int] = {}  # per stream token: the last op sent
+        self._sent_rows: list[dict[str, Any]] = []
+
+    # -- provided by the engine ----------------------------------------------------------------
+
+    def _render_component(
+        self, node: Node, path: Path | None, ops: list[Op] | None, providers: dict[Any, Any]
+    ) -> None:
+        raise NotImplementedError
+
+    def _new_hook(self, node: Node) -> EngineHook:
+        raise NotImplementedError
+
+    def _unmount_hook(self, node: Node) -> None:
+        raise NotImplementedError
+
+    # -- children ------------------------------------------------------------------------------
+
+    def _reconcile(
+        self,
+        parent: Node,
+        raw_children: Any,
+        path: Path | None,
+        ops: list[Op] | None,
+        providers: dict[Any, Any],
+    ) -> None:
+        """Render ``raw_children`` into ``parent``, writing ops when ``ops`` is given."""
+        infos = _children_info(raw_children)
+        old = parent.children
+        wanted = {key for _, _, key in infos}
+        current: list[Any] = []
+        gone: list[int] = []
+        for position, (key, entry) in enumerate(old.items()):
+            if key in wanted:
+                current.append(key)
+            else:
+                gone.append(position)
+                if isinstance(entry, Node):
+                    self._unmount(entry)
+        if ops is not None and path is not None and gone:
+            _delete_runs(gone, path, ops)
+        whole = False
+        if ops is not None and len(infos) > _MAX_REORDER and current:
+            whole = [key for _, _, key in infos if key in old] != current
+        child_ops = None if whole else ops
+        new: dict[Any, Entry] = {}
+        models: list[Any] = []
+        last_insert: Op | None = None
+        try:
+            for position, (kind, child, key) in enumerate(infos):
+                previous = old.get(key, _MISSING)
+                if previous is _MISSING:
+                    entry = self._create(parent, kind, child, key, position, providers)
+                    if child_ops is not None and path is not None:
+                        current.insert(position, key)
+                        encoded = self._encode(entry)
+                        if last_insert is not None and last_insert[2] + len(last_insert[3]) == (
+                            position
+                        ):
+                            last_insert[3].append(encoded)
+                        else:
+                            last_insert = ["i", path, position, [encoded]]
+                            child_ops.append(last_insert)
+                else:
+                    at: Path | None = None
+                    if child_ops is not None and path is not None:
+                        last_insert = None
+                        if current[position] != key:
+                            found = current.index(key, position)
+                            child_ops.append(["m", path, found, position])
+                            current.insert(position, current.pop(found))
+                        at = [*path, position]
+                    entry = self._update(
+                        parent, previous, kind, child, key, position, at, child_ops, providers
+                    )
+                new[key] = entry
+                models.append(entry if isinstance(entry, str) else entry.model)
+        except BaseException:
+            for entry in new.values():
+                if isinstance(entry, Node):
+                    self._unmount(entry)
+            for key, entry in old.items():
+                if key not in new and isinstance(entry, Node):
+                    self._unmount(entry)
+            parent.children = {}
+            raise
+        parent.children = new
+        if models:
+            parent.model["children"] = models
+        else:
+            parent.model.pop("children", None)
+        if whole and ops is not None and path is not None:
+            ops.append(["c", path, [self._encode(entry) for entry in new.values()]])
+
+    def _create(
+        self, parent: Node, kind: int, child: Any, key: Any, index: int, providers: dict[Any, Any]
+    ) -> Entry:
+        if kind == _TEXT:
+            return child
+        node = Node(parent, key, f"{parent.key_path}/{key}")
+        node.index = index
+        try:
+            if kind == _COMPONENT:
+                node.hook = self._new_hook(node)
+                node.component = child
+                self._render_component(node, None, None, providers)
+            else:
+                self._render_element(node, child, None, None, providers)
+        except BaseException:
+            self._unmount(node)
+            raise
+        return node
+
+    def _update(
+        self,
+        parent: Node,
+        previous: Entry,
+        kind: int,
+        child: Any,
+        key: Any,
+        index: int,
+        path: Path | None,
+        ops: list[Op] | None,
+        providers: dict[Any, Any],
+    ) -> Entry:
+        if kind == _TEXT:
+            if isinstance(previous, str):
+                if previous != child and ops is not None:
+                    ops.append(["s", path, child])
+                return child
+        elif isinstance(previous, Node):
+            if kind == _COMPONENT:
+                if previous.hook is not None and component_type(previous.component) == (
+                    component_type(child)
+                ):
+                    previous.index = index
+                    previous.component = child
+                    self._render_component(previous, path, ops, providers)
+                    return previous
+            elif previous.hook is None:
+                previous.index = index
+                if previous.model["tagName"] == child["tagName"]:
+                    self._render_element(previous, child, path, ops, providers)
+                else:  # ReactPy keeps the element's state below; the client gets it whole
+                    self._render_element(previous, child, None, None, providers)
+                    if ops is not None and path is not None:
+                        ops.append(self._set_op(path, previous.model))
+                return previous
+        # Another kind of child under the same key: the old one goes, the new one is set.
+        if isinstance(previous, Node):
+            self._unmount(previous)
+        entry = self._create(parent, kind, child, key, index, providers)
+        if ops is not None and path is not None:
+            ops.append(self._set_op(path, entry))
+        return entry
+
+    # -- elements -------------------------------------------------------------------------------
+
+    def _render_element(
+        self,
+        node: Node,
+        raw: Any,
+        path: Path | None,
+        ops: list[Op] | None,
+        providers: dict[Any, Any],
+    ) -> None:
+        old_model = node.model
+        model = check_element(raw, self.context)
+        handlers: dict[str, BaseEventHandler] | None = model.pop("eventHandlers", None)
+        old_targets = node.targets
+        if handlers:
+            targets: dict[str, str] = {}
+            wire: dict[str, Any] = {}
+            for event, handler in handlers.items():
+                target = handler.target or f"{node.key_path}:{event}"
+                targets[event] = target
+                self._handlers[target] = handler
+                wire[event] = serialize_handler(handler, target)
+            for event, target in old_targets.items():
+                if targets.get(event) != target:
+                    self._handlers.pop(target, None)
+            node.targets = targets
+            model["eventHandlers"] = wire
+            if self._seqs and model["tagName"] in _INPUTS and "attributes" in model:
+                acks = [self._seqs[t] for t in targets.values() if t in self._seqs]
+                if acks:
+                    model["attributes"]["_reactpy_ack_seq"] = max(acks)
+        elif old_targets:
+            for target in old_targets.values():
+                self._handlers.pop(target, None)
+            node.targets = {}
+        attributes = model.get("attributes")
+        if ops is not None and path is not None:
+            for field in ("attributes", "eventHandlers"):
+                before, after = old_model.get(field) or {}, model.get(field) or {}
+                if field == "attributes" and STREAM_ATTRIBUTE in after:
+                    before, after = as_text(before), as_text(after)
+                if before != after:
+                    diff_mapping(before, after, [*path, field], ops)
+        node.model = model
+        mark = attributes.get(STREAM_ATTRIBUTE) if attributes else None
+        if mark is not None and hasattr(mark, "ops"):
+            self._render_stream(node, raw, mark, old_model, path, ops, providers)
+            return
+        self._reconcile(node, raw.get("children", ()), path, ops, providers)
+
+    def _render_stream(
+        self,
+        node: Node,
+        raw: Any,
+        mark: Any,
+        old_model: dict[str, Any],
+        path: Path | None,
+        ops: list[Op] | None,
+        providers: dict[Any, Any],
+    ) -> None:
+        rows = node.rows if node.rows is not None else {}
+        node.rows = rows
+        gone = list(rows) if mark.fresh or mark.reset else mark.deleted
+        for key in gone:
+            for target in rows.pop(key, ()):
+                self._kept.pop(target, None)
+        # Rows are rendered once; the ones holding components stay mounted until the
+        # container's next render (as in ReactPy), the others go at once.
+        self._reconcile(node, raw.get("children", ()), None, None, providers)
+        for key, entry in list(node.children.items()):
+            if not isinstance(entry, Node):
+                continue
+            for target in rows.pop(key, ()):
+                self._kept.pop(target, None)
+            targets, holds_components = _row_targets(entry)
+            if mark.alive(key):
+                for target in targets:
+                    self._kept[target] = self._handlers[target]
+                rows[key] = targets
+            if not holds_components:
+                self._unmount(entry)
+                del node.children[key]
+        self._sent_rows.append(node.model)
+        if ops is not None and path is not None:
+            stream_ops(old_model, node.model, mark, path, ops, self._seen)
+
+    def _release_sent_rows(self) -> None:
+        """The rows of the last pass have been sent: the server keeps no copy."""
+        for model in self._sent_rows:
+            model["children"] = []
+        self._sent_rows = []
+
+    # -- unmounting and encoding ----------------------------------------------------------------
+
+    def _unmount(self, node: Node) -> None:
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if current.dead:
+                continue
+            current.dead = True
+            for target in current.targets.values():
+                self._handlers.pop(target, None)
+            if current.rows:
+                for targets in current.rows.values():
+                    for target in targets:
+                        self._kept.pop(target, None)
+                current.rows.clear()
+            if current.hook is not None:
+                self._unmount_hook(current)
+            pending.extend(e for e in current.children.values() if isinstance(e, Node))
+
+    def _encode(self, entry: Entry) -> Any:
+        if isinstance(entry, str):
+            return entry
+        model = entry.model if isinstance(entry, Node) else entry
+        sent_whole(model, self._seen)
+        return encode_child(model)
+
+    def _set_op(self, path: Path, entry: Entry) -> Op:
+        if path:
+            return ["s", path, self._encode(entry)]
+        model = entry.model if isinstance(entry, Node) else entry
+        sent_whole(model, self._seen)
+        return ["s", [], {**_ROOT_EMPTIES, **model}]
+
+
+def _children_info(raw_children: Any) -> list[tuple[int, Any, Any]]:
+    if not isinstance(raw_children, list):
+        raw_children = list(raw_children) if isinstance(raw_children, tuple) else [raw_children]
+    infos: list[tuple[int, Any, Any]] = []
+    keys: set[Any] = set()
+    for index, child in enumerate(raw_children):
+        if child is None:
+            continue
+        if isinstance(child, dict):
+            kind = _ELEMENT
+            attributes = child.get("attributes")
+            key = attributes.get("key") if attributes else None
+        elif is_component(child):
+            kind = _COMPONENT
+            key = child.key
+        else:
+            child = f"{child}"
+            kind = _TEXT
+            key = None
+        if key is None:
+            key = index
+        if key in keys:
+            msg = (
+                f"Expected every child of an element to have its own key, got the key "
+                f"{key!r} twice. Give each item of a list a unique key (e.g. its id)."
+            )
+            raise RenderError(msg)
+        keys.add(key)
+        infos.append((kind, child, key))
+    return infos
+
+
+def _delete_runs(gone: list[int], path: Path, ops: list[Op]) -> None:
+    """Delete the children at the ``gone`` positions (ascending), runs from the end."""
+    index = len(gone) - 1
+    while index >= 0:
+        end = gone[index]
+        start = end
+        while index > 0 and gone[index - 1] == start - 1:
+            index -= 1
+            start -= 1
+        ops.append(["d", path, start, end - start + 1])
+        index -= 1
+
+
+def _row_targets(node: Node) -> tuple[list[str], bool]:
+    targets: list[str] = []
+    holds_components = False
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        targets.extend(current.targets.values())
+        holds_components = holds_components or current.hook is not None
+        pending.extend(e for e in current.children.values() if isinstance(e, Node))
+    return targets, holds_components

@@ -1,0 +1,116 @@
+"""The code of :mod:`ember.live.serving` (its docstring is the guide)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import struct
+from typing import Any
+
+from uvicorn._types import ASGISendEvent
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from .._settings import LiveSettings
+
+__all__ = ["WebSocketProtocol", "uvicorn_options"]
+
+PROTOCOL_PATH = "ember.live.serving:WebSocketProtocol"
+CLOSE_TIMEOUT_SECONDS = 5.0
+
+
+class WebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's websockets (sans-I/O) protocol with ember's per-socket bounds."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.close_timeout = CLOSE_TIMEOUT_SECONDS
+        self._output_full = False  # the send buffer is above its high-water mark
+
+    # -- reading stops while the client does not take its output ---------------------------
+
+    def _update_reading(self) -> None:
+        transport: asyncio.Transport | None = self.transport  # None before a connection
+        if transport is None or transport.is_closing():
+            return
+        if self._output_full or self.read_paused:
+            transport.pause_reading()
+        else:
+            transport.resume_reading()
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        self._output_full = True
+        self._update_reading()
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._output_full = False
+        self._update_reading()
+
+    def handle_ping(self) -> None:
+        if self._output_full:
+            self.conn.data_to_send()  # drop the pong: the client is not reading anyway
+            return
+        super().handle_ping()
+
+    async def receive(self) -> Any:
+        message = await self.queue.get()
+        if self.read_paused and self.queue.empty():
+            self.read_paused = False
+            self._update_reading()
+        return message
+
+    # -- a client that never reads is cut off, not waited for --------------------------------
+
+    def keepalive_timeout(self) -> None:
+        super().keepalive_timeout()
+        self._abort()
+
+    async def send(self, message: ASGISendEvent) -> None:
+        if message["type"] == "websocket.close" and self._output_full:
+            # uvicorn waits until the client takes its output before it queues the close
+            # frame: forever, for a client that reads nothing. Queue it now (a few bytes).
+            self.writable.set()
+            try:
+                await super().send(message)
+            finally:
+                if self._output_full and not self.disconnected:
+                    self.writable.clear()
+        else:
+            await super().send(message)
+        if message["type"] == "websocket.close" and self.close_timer is not None:
+            # uvicorn closes the transport after the timeout, which waits for the send
+            # buffer to drain; a client that reads nothing would hold the socket forever.
+            self.close_timer.cancel()
+            self.close_timer = self.loop.call_later(self.close_timeout, self._abort)
+
+    def shutdown(self) -> None:
+        full = self._output_full
+        super().shutdown()
+        if full:  # the 1012 close frame cannot reach a client that is not reading
+            self._abort()
+
+    def _abort(self) -> None:
+        """Drop the connection now, unsent output too (a reset, as the client reads
+        nothing): the socket's memory is returned at once, in the process and the kernel."""
+        self.close_timer = None
+        transport: asyncio.Transport | None = self.transport  # None before a connection
+        if transport is None:
+            return
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+
+
+def uvicorn_options(settings: LiveSettings) -> dict[str, Any]:
+    """The websocket options ``ember server`` gives ``uvicorn.run`` for ``settings``."""
+    return {
+        "ws": PROTOCOL_PATH,
+        "ws_max_size": settings.max_frame_bytes,
+        "ws_ping_interval": settings.ws_ping_interval_seconds,
+        "ws_ping_timeout": settings.ws_ping_timeout_seconds,
+        "ws_per_message_deflate": settings.ws_compression,
+    }

@@ -1,0 +1,401 @@
+"""``LiveSession``: the server side of one browser tab, alive as long as its websocket."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+import anyio
+from pydantic import BaseModel
+
+from ember.pubsub import PubSub, Subscription
+
+from .._errors import EmberError
+from ..engine._sanitize import same_site_path
+from ..ops._telemetry import telemetry
+from ._recovery import Snapshot
+
+logger = logging.getLogger("ember.live")
+
+Cleanup = Callable[[], Awaitable[None] | None]
+_MISSING: Any = object()
+MISSING: Any = _MISSING
+"""What :meth:`LiveSession.restored_value` returns when the snapshot has no such value."""
+ControlSender = Callable[[dict[str, Any]], Awaitable[None]]
+TaskSpawner = Callable[[Coroutine[Any, Any, None], str], None]
+"""Starts a coroutine as one of the session's tasks, under the given name."""
+
+
+class SessionState(enum.Enum):
+    """The life of a session: first rendered over HTTP, then live over its websocket."""
+
+    STATIC = "static"
+    """Rendering the first paint for the HTTP response; no websocket yet."""
+    CONNECTED = "connected"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class PageLocation:
+    """The page's URL as the browser shows it."""
+
+    path: str
+    query_string: str = ""
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query parameters, the last value winning for repeated names."""
+        return {k: v[-1] for k, v in parse_qs(self.query_string).items()}
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}?{self.query_string}" if self.query_string else self.path
+
+
+class Navigation:
+    """What ``push_patch``, ``push_navigate`` and ``redirect`` return.
+
+    The navigation is already under way when the call returns (synchronous, like
+    ``assign``), so forgetting ``await`` loses nothing; awaiting it waits until the browser
+    has been told.
+    """
+
+    __slots__ = ("_wait",)
+
+    def __init__(self, wait: Callable[[], Awaitable[object]] | None = None) -> None:
+        self._wait = wait
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return self._waited().__await__()
+
+    async def _waited(self) -> None:
+        if self._wait is not None:
+            await self._wait()
+
+
+@dataclass(eq=False)
+class LiveSession:
+    """The state of one tab: identity, tasks, cleanups, flash and where the page is.
+
+    Reach it in components with :func:`ember.live.use_session`. Everything it holds is
+    released when the websocket closes: its tasks are cancelled and its cleanups run.
+    """
+
+    mount_path: str
+    location: PageLocation
+    identity: Any = None
+    scope: dict[str, Any] = field(default_factory=dict, repr=False)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    state: SessionState = SessionState.STATIC
+    flash: dict[str, str] = field(default_factory=dict)
+    redirect_to: str | None = None
+    dependencies: dict[str, Any] = field(default_factory=dict, repr=False)
+    _pubsub: Callable[[], Awaitable[PubSub]] | None = field(default=None, repr=False)
+    restored: Snapshot | None = field(default=None, repr=False)
+    """The snapshot this session resumed from (None for a fresh session)."""
+    _snapshot: Snapshot = field(default_factory=Snapshot, repr=False)
+    _snapshot_due: Callable[[], None] | None = field(default=None, repr=False)
+    _saved_snapshot: bytes | None = field(default=None, repr=False)
+    _spawn: TaskSpawner | None = field(default=None, repr=False)
+    _send_control: ControlSender | None = field(default=None, repr=False)
+    _sign_flash: Callable[[Mapping[str, str]], str] | None = field(default=None, repr=False)
+    _cleanups: list[Cleanup] = field(default_factory=list, repr=False)
+    _listeners: dict[str, set[Callable[[], None]]] = field(default_factory=dict, repr=False)
+    _location_callbacks: list[Callable[[], Awaitable[None]]] = field(
+        default_factory=list, repr=False
+    )
+    _running_tasks: int = 0
+    _mailbox: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
+        default=None, repr=False
+    )
+    _post: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
+        default=None, repr=False
+    )
+    _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+    _timers: dict[object, float] = field(default_factory=dict, repr=False)
+
+    @property
+    def connected(self) -> bool:
+        """True once the websocket is up (False during the server-rendered first paint)."""
+        return self.state is SessionState.CONNECTED
+
+    @property
+    def task_count(self) -> int:
+        """How many tasks the session is running now."""
+        return self._running_tasks
+
+    # -- tasks -------------------------------------------------------------------------
+
+    def start_task(self, function: Callable[[], Coroutine[Any, Any, None]], *, name: str) -> bool:
+        """Run ``function()`` as one of the session's tasks; cancelled when the session ends.
+
+        An exception escaping the task fails the whole session (it is logged once with the
+        session id and the websocket closes); catch what you expect inside the task.
+        Returns False, starting nothing, while the session is not connected.
+        """
+        if self._spawn is None or self.state is not SessionState.CONNECTED:
+            return False
+
+        async def run() -> None:
+            self._running_tasks += 1
+            try:
+                await function()
+            finally:
+                self._running_tasks -= 1
+
+        self._spawn(run(), f"ember session {self.id}: {name}")
+        return True
+
+    def call_later(
+        self, delay: float, callback: Callable[[], Awaitable[None] | None], *, name: str = ""
+    ) -> bool:
+        """Run ``callback`` after ``delay`` seconds, unless the session ends first."""
+
+        key = object()
+
+        async def wait_then_run() -> None:
+            try:
+                await anyio.sleep(delay)
+                await self._in_turn(callback)
+            finally:
+                self._timers.pop(key, None)
+
+        self._timers[key] = time.monotonic() + delay
+        started = self.start_task(wait_then_run, name=name or f"call_later {delay}s")
+        if not started:
+            self._timers.pop(key, None)
+        return started
+
+    def _timers_due_within(self, seconds: float) -> bool:
+        """Whether a ``call_later`` timer is pending that fires within ``seconds`` from now
+        (``ember.live.testing`` waits for those after an event)."""
+        horizon = time.monotonic() + seconds
+        return any(deadline <= horizon for deadline in self._timers.values())
+
+    async def subscribe(
+        self,
+        topic: str,
+        handler: Callable[[Any], Awaitable[None] | None],
+        *,
+        types: Sequence[type[BaseModel]] = (),
+    ) -> Subscription:
+        """Deliver every message on ``topic`` to ``handler`` until the session ends.
+
+        ``handler`` also receives ``MessagesMayBeLost`` after the PubSub reconnected, so the
+        view can refetch. A subscriber too slow to keep up is cut off, which fails the
+        session (it is logged and the browser remounts the view).
+
+        Raises:
+            EmberError: the session is not connected or has no PubSub.
+        """
+        if self._pubsub is None or not self.connected:
+            msg = (
+                f"Session {self.id} cannot subscribe to {topic!r}: subscriptions start once "
+                "the websocket is connected (check session.connected / socket.connected)."
+            )
+            raise EmberError(msg)
+        pubsub = await self._pubsub()
+        subscription = await pubsub.subscribe(topic, types=types)
+        self.add_cleanup(subscription.close)
+
+        async def deliver() -> None:
+            async for message in subscription:
+
+                async def handle(message: Any = message) -> None:
+                    if not telemetry.active:
+                        outcome = handler(message)
+                        if outcome is not None:
+                            await outcome
+                        return
+                    with telemetry.span(
+                        "ember.live.deliver",
+                        session=self.id,
+                        topic=topic,
+                        message=type(message).__name__,
+                    ):
+                        outcome = handler(message)
+                        if outcome is not None:
+                            await outcome
+
+                if self._post is not None:
+                    # Queued without waiting for it to run: messages keep their order, and
+                    # a full mailbox still holds this subscription back.
+                    await self._post(handle)
+                else:
+                    await self._in_turn(handle)
+
+        self.start_task(deliver, name=f"subscription {topic}")
+        return subscription
+
+    async def _in_turn(self, function: Callable[[], Awaitable[None] | None]) -> None:
+        """Run ``function`` as one item of the session's mailbox (after the event or
+        message being handled, never in the middle of it), or at once without one."""
+        if self._mailbox is not None:
+            await self._mailbox(function)
+            return
+        outcome = function()
+        if outcome is not None:
+            await outcome
+
+    def add_cleanup(self, cleanup: Cleanup) -> None:
+        """Run ``cleanup`` when the session ends (subscriptions, timers, presence)."""
+        if self.state is SessionState.CLOSED:
+            msg = f"Session {self.id} is closed; a cleanup added now would never run."
+            raise EmberError(msg)
+        self._cleanups.append(cleanup)
+
+    # -- observable values (flash, location) ----------------------------------------------
+
+    def _listen(self, topic: str, callback: Callable[[], None]) -> Callable[[], None]:
+        listeners = self._listeners.setdefault(topic, set())
+        listeners.add(callback)
+        return lambda: listeners.discard(callback)
+
+    def _notify(self, topic: str) -> None:
+        for callback in list(self._listeners.get(topic, ())):
+            callback()
+
+    def put_flash(self, kind: str, message: str) -> None:
+        """Show ``message`` under ``kind`` (``"info"``, ``"error"``, …) in the flash group."""
+        self.flash = {**self.flash, kind: message}
+        self._notify("flash")
+
+    def clear_flash(self, kind: str | None = None) -> None:
+        """Remove one kind of flash message, or all of them."""
+        self.flash = {} if kind is None else {k: v for k, v in self.flash.items() if k != kind}
+        self._notify("flash")
+
+    # -- recovery ---------------------------------------------------------------------------
+
+    def remember(self, section: str, key: str, value: Any) -> None:
+        """Keep ``value`` (JSON-ready) in this session's snapshot; saved after the event."""
+        bucket = self._snapshot.views if section == "views" else self._snapshot.hooks
+        if bucket.get(key, _MISSING) != value:
+            bucket[key] = value
+            if self._snapshot_due is not None:
+                self._snapshot_due()
+
+    def restored_value(self, section: str, key: str) -> Any:
+        """What the snapshot this session resumed from holds under ``key``, or ``MISSING``."""
+        if self.restored is None:
+            return _MISSING
+        bucket = self.restored.views if section == "views" else self.restored.hooks
+        return bucket.get(key, _MISSING)
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def push_patch(self, to: str, *, replace: bool = False) -> Navigation:
+        """Change the URL within this view (no remount). Takes effect at once; awaiting the
+        result waits until the browser has been told.
+
+        Args:
+            to: the new path and query.
+            replace: replace the current history entry instead of adding one (for URLs
+                that follow typing, like a search box or a control being edited).
+        """
+        same_site_path(to)
+        path, _, query = to.partition("?")
+        self.location = PageLocation(path=path or self.location.path, query_string=query)
+        self._notify("location")
+        message = {"type": "ember-navigate", "kind": "patch", "to": to, "replace": replace}
+        return self._deliver(message)
+
+    def push_navigate(self, to: str) -> Navigation:
+        """Load another page of the app (a new history entry). Takes effect at once.
+
+        Raises:
+            NavigationError: ``to`` is not a path on this site (see ``docs/security.md``).
+        """
+        return self._redirect(to, kind="navigate")
+
+    def redirect(self, to: str) -> Navigation:
+        """Send the browser to ``to`` (during the first paint: an HTTP redirect). Takes
+        effect at once: code after it still runs, but the page is not served."""
+        return self._redirect(to, kind="redirect")
+
+    def _redirect(self, to: str, *, kind: str) -> Navigation:
+        same_site_path(to)
+        self.redirect_to = to
+        message = {"type": "ember-navigate", "kind": kind, "to": to}
+        if self.flash and self._sign_flash is not None:
+            # The next page shows it: the browser carries it in the ember_flash cookie.
+            message["flash"] = self._sign_flash(self.flash)
+        return self._deliver(message)
+
+    def _deliver(self, message: dict[str, Any]) -> Navigation:
+        """Send a control message from the loop or from a sync handler's thread."""
+        send, spawn, loop = self._send_control, self._spawn, self._loop
+        if send is None or spawn is None or loop is None or not self.connected:
+            return Navigation()  # the first paint: the page endpoint reads redirect_to
+        sent = asyncio.Event()
+
+        async def deliver() -> None:
+            try:
+                await send(message)
+            finally:
+                sent.set()
+
+        name = f"ember session {self.id}: {message['kind']} to {message['to']}"
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            spawn(deliver(), name)
+        else:
+            loop.call_soon_threadsafe(lambda: spawn(deliver(), name))
+        return Navigation(sent.wait)
+
+    def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:
+        """Send ``event`` with ``payload`` to the page's client hooks (``handleEvent``) and as
+        a ``ember:{event}`` DOM event on ``window``; awaiting the result waits until it is sent.
+        Before the websocket connects (the first paint) nothing is sent."""
+        message: dict[str, Any] = {"type": "ember-event", "kind": "event", "to": event}
+        message.update(event=event, payload=dict(payload or {}))
+        return self._deliver(message)
+
+    def on_location_change(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Await ``callback`` whenever the browser moves within this view (back/forward)."""
+        self._location_callbacks.append(callback)
+
+    async def _browser_moved(self, location: PageLocation) -> None:
+        self.location = location
+        self._notify("location")
+        for callback in list(self._location_callbacks):
+            await callback()
+
+    async def _control(self, message: dict[str, Any]) -> None:
+        if self._send_control is not None and self.connected:
+            await self._send_control(message)
+
+    # -- lifecycle (called by the runtime) --------------------------------------------------
+
+    def _attach(self, spawn: TaskSpawner, send_control: ControlSender) -> None:
+        self._spawn = spawn
+        self._send_control = send_control
+        self._loop = asyncio.get_running_loop()
+        self.state = SessionState.CONNECTED
+
+    async def _close(self) -> None:
+        """Run cleanups (most recent first); never raises, logs each failure once."""
+        self.state = SessionState.CLOSED
+        self._spawn = None
+        self._send_control = None
+        self._listeners.clear()
+        self._location_callbacks.clear()
+        cleanups, self._cleanups = self._cleanups[::-1], []
+        with anyio.CancelScope(shield=True):
+            for cleanup in cleanups:
+                try:
+                    outcome = cleanup()
+                    if outcome is not None:
+                        await outcome
+                except Exception:
+                    logger.exception("A cleanup of session %s failed", self.id)
