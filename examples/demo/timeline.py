@@ -308,9 +308,19 @@ class TimelineLive(LiveView):
             body = ui.async_result(
                 result,
                 ok=lambda words: (
-                    html.ol(
-                        {"className": "trending", "id": "trending"},
-                        *[html.li({"key": w}, f"{w} · {n}") for w, n in words],
+                    html.div(
+                        html.ol(
+                            {"className": "trending", "id": "trending"},
+                            *[html.li({"key": w}, f"{w} · {n}") for w, n in words],
+                        ),
+                        # Drawn in the browser on a canvas (a client hook, ember.components).
+                        ui.bar_chart(
+                            [n for _, n in words],
+                            label="Trending words by count",
+                            id="trending-chart",
+                            width=280,
+                            height=80,
+                        ),
                     )
                     if words
                     else html.p({"id": "trending"}, "Nothing to count yet: post a chirp.")

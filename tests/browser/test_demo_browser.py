@@ -78,6 +78,12 @@ def test_demo_page_arrives_server_rendered_then_goes_live(browser, demo):
     expect(page.locator(".chirp").first).to_contain_text("Hello from the browser!")
     page.click("#trending-button")
     expect(page.locator("#trending")).to_contain_text("browser")
+    # The counts are drawn on a canvas by the kit's client hook, one bar per word.
+    bars = page.locator("#trending li").count()
+    expect(page.locator("#trending-chart")).to_have_attribute("data-drawn", str(bars))
+    expect(page.locator("#trending-chart")).not_to_have_attribute(
+        "data-ember-hook-failed", "mounted"
+    )
     shoot(page, "timeline")
     page.close()
 
