@@ -107,8 +107,22 @@ def test_behind_a_prefix_stripping_proxy_the_live_pages_work(watched, proxy, mou
     expect(page.locator("#settings-title")).to_be_visible()
     page.wait_for_selector(CONNECTED)
     expect(page).to_have_url(f"{base}/settings")
-    assert watched.documents == [f"{base}/", f"{base}/settings"], watched.documents
-    assert len(watched.sockets) == 2, watched.sockets
+    page.goto(f"{base}/gone")  # a 303 with the flash in a cookie, shown once
+    expect(page).to_have_url(f"{base}/outbox?box=moved")
+    expect(page.locator("#flash")).to_have_text("Moved to the outbox.")
+    page.wait_for_selector(CONNECTED)
+    page.reload()
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator("#flash")).to_have_text("")
+    assert [c for c in page.context.cookies() if c["name"] == "ember_flash"] == []
+    assert watched.documents == [
+        f"{base}/",
+        f"{base}/settings",
+        f"{base}/gone",
+        f"{base}/outbox?box=moved",
+        f"{base}/outbox?box=moved",
+    ], watched.documents
+    assert len(watched.sockets) == 4, watched.sockets
     assert all(url.startswith(f"ws://127.0.0.1:{proxy.port}/app/") for url in watched.sockets)
     assert watched.failed == [], watched.failed
 
