@@ -7,7 +7,9 @@ so the test collects every response >= 400 and expects none."""
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +28,22 @@ class PrefixedApp(Server):
         return [*super().command(), "--root-path", "/app"]
 
 
+class PrefixedDemo(PrefixedApp):
+    """The demo (ember.demo.app), its SQLite file in a folder of its own."""
+
+    APP = "ember.demo.app:app"
+
+    def __init__(self, data: Path) -> None:
+        super().__init__()
+        self.data = data
+
+    def env(self) -> dict[str, str]:
+        env = {**super().env(), "EMBER_DEMO_DATA": str(self.data)}
+        env.pop("EMBER_DATABASE_URL", None)
+        env.pop("EMBER_PUBSUB_URL", None)
+        return env
+
+
 class Proxy(Server):
     APP = "tests.browser._proxy:app"
 
@@ -39,7 +57,16 @@ class Proxy(Server):
 
 @pytest.fixture(scope="module")
 def proxy() -> Iterator[Proxy]:
-    app = PrefixedApp()
+    yield from _behind_a_proxy(PrefixedApp())
+
+
+@pytest.fixture(scope="module")
+def demo_proxy() -> Iterator[Proxy]:
+    with tempfile.TemporaryDirectory() as folder:
+        yield from _behind_a_proxy(PrefixedDemo(Path(folder)))
+
+
+def _behind_a_proxy(app: Server) -> Iterator[Proxy]:
     app.start()
     running = Proxy(app)
     try:
@@ -150,3 +177,22 @@ def test_behind_a_prefix_stripping_proxy_the_storybook_and_dashboard_work(watche
 def test_the_proxy_refuses_paths_without_the_prefix(proxy):
     assert httpx.get(f"{proxy.url}/inbox", trust_env=False).status_code == 404
     assert httpx.get(f"{proxy.url}/app/inbox", trust_env=False).status_code == 200
+
+
+def test_the_demo_behind_a_prefix_stripping_proxy(watched, demo_proxy):
+    page = watched.page
+    base = f"{demo_proxy.url}/app"
+    watched.open(f"{base}/")
+    page.fill("#compose_body", "Hello from behind a proxy")
+    page.click("#compose-card button[type=submit]")
+    expect(page.get_by_text("Hello from behind a proxy").first).to_be_visible()
+    page.click("nav >> text=Members")  # a live navigation over the same socket
+    page.wait_for_selector(f"{CONNECTED} #register")
+    expect(page).to_have_url(f"{base}/users")
+    assert watched.same_document()
+    page.click("nav >> text=Storybook")
+    expect(page).to_have_url(f"{base}/storybook/")
+    page.frame_locator("#sb-iframe").locator("[data-ember-live] #sb-canvas-page").wait_for()
+    assert watched.documents == [f"{base}/", f"{base}/storybook/"], watched.documents
+    assert watched.failed == [], watched.failed
+    assert all(url.startswith(f"ws://127.0.0.1:{demo_proxy.port}/app/") for url in watched.sockets)
