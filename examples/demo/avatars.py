@@ -50,7 +50,7 @@ def avatar_url(user_id: int) -> str | None:
         version = avatar_path(user_id).stat().st_mtime_ns
     except FileNotFoundError:
         return None
-    return f"/avatars/{user_id}.png?v={version}"
+    return f"./avatars/{user_id}.png?v={version}"  # relative: kept under a path prefix
 
 
 def resize(source: str, user_id: int) -> str:

@@ -83,19 +83,24 @@ def head() -> str:
 
 def shell(active: str, *children: Any, status: Any = None) -> Any:
     """A page: the top bar (``active`` is the current path), the content, the toasts."""
+    # Relative links ("./users"): under a path prefix (uvicorn --root-path) they keep it.
     links = [
         html.a(
-            {"href": href, "key": href, **({"aria-current": "page"} if href == active else {})},
+            {
+                "href": f".{path}",
+                "key": path,
+                **({"aria-current": "page"} if path == active else {}),
+            },
             label,
         )
-        for href, label in (*NAV, *([STORYBOOK] if storybook_mounted else []))
+        for path, label in (*NAV, *([STORYBOOK] if storybook_mounted else []))
     ]
     return html.div(
         html.a({"className": "demo-skip", "href": "#main"}, "Skip to content"),
         html.header(
             {"className": "demo-bar"},
             html.a(
-                {"className": "demo-brand", "href": "/"},
+                {"className": "demo-brand", "href": "./"},
                 html.span({"className": "logo", "aria-hidden": "true"}, "✦"),
                 "ember chirp",
             ),

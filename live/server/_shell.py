@@ -70,7 +70,7 @@ def page_shell(
     """The HTML document around a view's first paint (``root_path``: the app's path prefix
     when it is mounted under one; ``nonce``: the Content-Security-Policy nonce of its inline
     script and of the scripts in the mount's ``head``; ``live``: the app paths of the views
-    of its ``live_session``)."""
+    of its ``live_session``). The head's root-relative URLs get ``root_path`` too."""
     prefix = f"{root_path}{mounted.prefix}"
     nonce_attribute = f' nonce="{escape(nonce, quote=True)}"' if nonce else ""
     config = socket_config(mounted, token, root_path, live)
@@ -81,13 +81,26 @@ def page_shell(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(mounted.title)}</title>{preload}"
         f"<style>{CONNECTION_CSS}</style>"
-        f"{_with_nonce(mounted.head, nonce_attribute)}</head><body>"
+        f"{_with_nonce(_under_root(mounted.head, root_path), nonce_attribute)}</head><body>"
         f'<div data-ember-root class="ember-root" '
         f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
         f"<div data-ember-live>{body}</div></div>"
         f"{script}"
         "</body></html>"
     )
+
+
+# A root-relative ``href``/``src`` in the head ("/static/app.css", not "//cdn..."): the
+# app's path, which a proxy that strips a path prefix serves under that prefix.
+_ROOT_RELATIVE = re.compile(r"""(\s(?:href|src)\s*=\s*["']?)/(?![/\\])""", re.IGNORECASE)
+
+
+def _under_root(head: str, root_path: str) -> str:
+    """The head with its root-relative URLs under ``root_path``: ``href="/x"`` is the
+    mounting app's ``/x`` (what ``check_head_assets`` checks), wherever that app is served."""
+    if not root_path:
+        return head
+    return _ROOT_RELATIVE.sub(lambda found: f"{found[1]}{root_path}/", head)
 
 
 def _with_nonce(head: str, nonce_attribute: str) -> str:

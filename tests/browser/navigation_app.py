@@ -121,12 +121,12 @@ def Settings() -> Any:
     return html._(bar(), html.main(html.h1({"id": "settings-title"}, "Settings")))
 
 
-def mount_site(ember: Ember, app: FastAPI) -> None:
-    ember.mount(app, "/", Home, title="home", head=HEAD, live_session="site")
-    ember.mount(app, "/inbox", InboxLive, title="inbox", head=HEAD, live_session="site")
-    ember.mount(app, "/outbox", OutboxLive, title="outbox", head=HEAD, live_session="site")
-    ember.mount(app, "/broken", BrokenLive, title="broken", head=HEAD, live_session="site")
-    ember.mount(app, "/settings", Settings, title="settings", head=HEAD)
+def mount_site(ember: Ember, app: FastAPI, head: str = HEAD) -> None:
+    ember.mount(app, "/", Home, title="home", head=head, live_session="site")
+    ember.mount(app, "/inbox", InboxLive, title="inbox", head=head, live_session="site")
+    ember.mount(app, "/outbox", OutboxLive, title="outbox", head=head, live_session="site")
+    ember.mount(app, "/broken", BrokenLive, title="broken", head=head, live_session="site")
+    ember.mount(app, "/settings", Settings, title="settings", head=head)
 
 
 ember = Ember(LiveSettings(engine="ember"))

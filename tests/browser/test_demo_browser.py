@@ -212,7 +212,7 @@ def test_demo_back_and_forward_between_the_two_live_pages(browser, demo):
     page.go_forward()
     page.wait_for_selector(f"{CONNECTED} #register")
     expect(page.locator("h1")).to_have_text("Members")
-    storybook = page.locator("nav a[href='/storybook/']")
+    storybook = page.locator("nav a[href='./storybook/']")
     if storybook.count():  # mounted when this ember's storybook has its app
         storybook.click()
         page.wait_for_selector(CONNECTED)

@@ -130,7 +130,7 @@ async def test_demo_mounts_the_storybook_when_ember_has_one(tmp_path):
         response = await client.get("/storybook/")
         assert response.status_code == 200
         page = await client.live("/")
-        assert page.find("nav a[href='/storybook/']").text() == "Storybook"
+        assert page.find("nav a[href='./storybook/']").text() == "Storybook"
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

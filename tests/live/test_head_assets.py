@@ -46,3 +46,22 @@ async def test_an_unserved_link_of_the_apps_own_is_named(ember: Ember, tmp_path)
             await client.get("/counter")
         app.mount("/static", StaticFiles(directory=tmp_path), name="static")
         assert (await client.get("/counter")).status_code == 200
+
+
+async def test_under_a_path_prefix_the_heads_root_relative_urls_carry_it(ember: Ember, tmp_path):
+    (tmp_path / "app.css").write_text("body { color: red }")
+    sub = FastAPI()
+    sub.mount("/static", StaticFiles(directory=tmp_path), name="static")
+    head = (
+        '<link rel="stylesheet" href="/static/app.css">'
+        '<script src="//cdn.test/x.js"></script><link rel="icon" href="https://x.test/i.png">'
+    )
+    ember.mount(sub, "/counter", Counter, head=head)
+    app = FastAPI()
+    app.mount("/app", sub)
+    async with LiveClient(app) as client:
+        page = (await client.get("/app/counter")).text
+        assert 'href="/app/static/app.css"' in page
+        assert 'src="//cdn.test/x.js"' in page  # another host, and absolute URLs: as written
+        assert 'href="https://x.test/i.png"' in page
+        assert (await client.get("/app/static/app.css")).status_code == 200
