@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from reactpy import html
+from reactpy import component, html
 
 import ember.components as ui
+from ember.live import use_session
+
+from .logins import Member
 
 NAV = (("/", "Timeline"), ("/users", "Members"))
 STORYBOOK = ("/storybook/", "Storybook")
 storybook_mounted = False  # set by the app once /storybook is mounted
+
 
 # The demo's own layout rules, on top of ember.components' theme (its tokens and classes).
 CSS = """
@@ -66,6 +70,10 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 .members { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
 .members li { display: flex; align-items: center; gap: .7rem; }
 .members small { display: block; color: var(--ember-text-muted); overflow-wrap: anywhere; }
+.demo-account { display: flex; align-items: center; gap: .75rem; font-size: var(--ember-text-sm); }
+.demo-log-out { margin: 0; }
+.demo-narrow { max-width: 28rem; display: grid; gap: 1rem; }
+.demo-more { font-size: var(--ember-text-sm); color: var(--ember-text-muted); }
 @media (max-width: 640px) {
   .demo-bar { flex-wrap: wrap; gap: .4rem 1rem; padding: .6rem 1rem; }
   .demo-status { margin-left: auto; }
@@ -101,7 +109,45 @@ def shell(active: str, *children: Any, status: Any = None) -> Any:
             ),
             html.nav({"className": "demo-nav", "aria-label": "Main"}, *links),
             html.div({"className": "demo-status"}, status),
+            # The timeline says who you are itself (a guest may post under a new name).
+            account_menu(show_who=status is None),
         ),
         html.main({"className": "demo-main", "id": "main", "tabIndex": -1}, *children),
         ui.flash_group(position="bottom-end"),
+    )
+
+
+def csrf_input(csrf: object) -> Any:
+    return html.input({"type": "hidden", "name": "csrf_token", "value": str(csrf or "")})
+
+
+@component
+def account_menu(show_who: bool = True) -> Any:
+    """Who is there (``show_who``), then Log out for a member, Log in and Sign up else."""
+    session = use_session()
+    me = session.identity
+    name = me.name if isinstance(me, Member) else str(me or "")
+    who = html.span({"id": "who"}, f"You are {name}") if show_who and name else ""
+    if isinstance(me, Member):
+        return html.div(
+            {"className": "demo-account", "aria-label": "Account", "role": "group"},
+            who,
+            html.form(
+                {"method": "post", "action": "/log-out", "className": "demo-log-out"},
+                csrf_input(session.dependencies.get("csrf")),
+                html.button(
+                    {
+                        "type": "submit",
+                        "id": "log-out",
+                        "className": "ember-button ember-button-ghost",
+                    },
+                    "Log out",
+                ),
+            ),
+        )
+    return html.div(
+        {"className": "demo-account", "aria-label": "Account", "role": "group"},
+        who,
+        ui.link("Log in", href="/log-in", id="log-in-link"),
+        ui.link("Sign up", href="/sign-up", id="sign-up-link"),
     )
