@@ -34,7 +34,9 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 .demo-nav a:hover { background: var(--ember-surface-2, rgba(127,127,127,.1)); }
 .demo-nav a[aria-current=page] { color: var(--ember-primary-text);
   background: color-mix(in srgb, var(--ember-primary) 12%, transparent); }
-.demo-status { margin-left: auto; font-size: var(--ember-text-sm); color: var(--ember-text-muted); }
+.demo-status { margin-left: auto; display: flex; flex-wrap: wrap; align-items: center;
+  justify-content: flex-end; gap: .25rem .75rem; font-size: var(--ember-text-sm);
+  color: var(--ember-text-muted); }
 .demo-main { max-width: 68rem; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
 .demo-grid { display: grid; grid-template-columns: minmax(0, 1fr) 20rem; gap: 1.5rem;
   align-items: start; }
@@ -70,7 +72,7 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 .members { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
 .members li { display: flex; align-items: center; gap: .7rem; }
 .members small { display: block; color: var(--ember-text-muted); overflow-wrap: anywhere; }
-.demo-account { display: flex; align-items: center; gap: .75rem; font-size: var(--ember-text-sm); }
+.demo-account { display: flex; align-items: center; gap: .75rem; }
 .demo-log-out { margin: 0; }
 .demo-narrow { max-width: 28rem; display: grid; gap: 1rem; }
 .demo-more { font-size: var(--ember-text-sm); color: var(--ember-text-muted); }
@@ -108,9 +110,12 @@ def shell(active: str, *children: Any, status: Any = None) -> Any:
                 "ember chirp",
             ),
             html.nav({"className": "demo-nav", "aria-label": "Main"}, *links),
-            html.div({"className": "demo-status"}, status),
-            # The timeline says who you are itself (a guest may post under a new name).
-            account_menu(show_who=status is None),
+            html.div(
+                {"className": "demo-status"},
+                status,
+                # The timeline says who you are itself (a guest may post under a new name).
+                account_menu(show_who=status is None),
+            ),
         ),
         html.main({"className": "demo-main", "id": "main", "tabIndex": -1}, *children),
         ui.flash_group(position="bottom-end"),
