@@ -104,7 +104,7 @@ def _field(name: str, label: str, kind: str, autocomplete: str) -> Any:
                 "type": kind,
                 "required": True,
                 "autoComplete": autocomplete,
-                "className": "ember-input",
+                "className": "ember-control",
                 "maxLength": 200 if kind == "email" else 1024,
             }
         ),

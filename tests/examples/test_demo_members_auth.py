@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ember.demo import auth, chirps, db, logins
 from ember.live.testing import LiveClient, LivePage
 
-from .test_demo import running
+from .test_demo import database, running, running_on  # noqa: F401 - the fixture
 
 PASSWORD = "correct horse battery"
 
@@ -152,3 +152,13 @@ async def test_demo_sign_up_link_works_only_in_the_browser_that_signed_up(tmp_pa
         response = await client.get(link)  # a hand-off seen by another browser is burnt
         assert response.headers["location"] == "/log-in"
         assert auth.COOKIE not in client.http.cookies
+
+
+async def test_demo_sign_up_log_out_and_log_in_on_sqlite_and_postgres(database):  # noqa: F811
+    async with running_on(database) as client:
+        await sign_up(client, name="Lin", email="Lin@Example.com")
+        assert await who(await client.live("/")) == "Lin"
+        await client.http.post("/log-out", data={"csrf_token": client.http.cookies["csrf"]})
+        assert (await who(await client.live("/"))).startswith("guest-")
+        assert (await log_in(client, "lin@example.com", PASSWORD)).headers["location"] == "/"
+        assert await who(await client.live("/")) == "Lin"
