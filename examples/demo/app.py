@@ -3,6 +3,8 @@
 - a timeline of chirps (post, like, repost) live in every tab: a ``LiveView`` over a stream,
   fed by PubSub messages from the chirps context;
 - members: a registration form validated by a changeset (unique email), in hook style;
+- sign up, log in and log out (a password, a session cookie): a member posts under their
+  name in every tab; guests keep a name of their own (a signed cookie);
 - who is online (Presence), a slow report run as a background job with live progress and
   a cached result (ember.jobs, ember.cache), flash toasts,
   navigation between the two live pages, the storybook at ``/storybook`` when present.
@@ -25,9 +27,10 @@ import ember.components as ui
 import ember.live
 from ember.pubsub import Presence
 
-from . import avatars, db, guests, layout, online, reports
+from . import auth, avatars, db, guests, layout, online, reports
 from .layout import head
 from .members import Members
+from .signin import LogIn, SignUp
 from .timeline import TimelineLive
 
 logger = logging.getLogger("ember.demo")
@@ -82,26 +85,15 @@ def mount_storybook(target: FastAPI) -> bool:
 
 ui.mount_static(app)
 avatars.serve(app)
-# A guest keeps one name across reloads, pages and reconnects (guests.py).
+# A guest keeps one name across reloads, pages and reconnects (guests.py); a member logs
+# in (auth.py, logins.py): every page's identity is the member, else the guest's name.
 app.add_middleware(guests.GuestCookie)
-as_guest = {"identity": guests.guest}
-# One live_session: the top bar's links switch between the two pages over one socket.
-ember.live.mount(
-    app,
-    "/",
-    TimelineLive,
-    title="ember chirp · timeline",
-    head=head(),
-    dependencies=as_guest,
-    live_session="chirp",
-)
-ember.live.mount(
-    app,
-    "/users",
-    Members,
-    title="ember chirp · members",
-    head=head(),
-    dependencies=as_guest,
-    live_session="chirp",
-)
+app.add_middleware(auth.CsrfCookie)
+app.include_router(auth.router)
+# One live_session: the top bar's links switch between the pages over one socket, and a
+# member's tabs are sent through the check again when they log out (in every tab).
+auth.chirp.mount(app, "/", TimelineLive, title="ember chirp · timeline", head=head())
+auth.chirp.mount(app, "/users", Members, title="ember chirp · members", head=head())
+auth.chirp.mount(app, "/sign-up", SignUp, title="ember chirp · sign up", head=head())
+auth.chirp.mount(app, "/log-in", LogIn, title="ember chirp · log in", head=head())
 layout.storybook_mounted = mount_storybook(app)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from reactpy import html
+from reactpy import component, html
 
 import ember.components as ui
+from ember.live import use_session
+
+from .logins import Member
 
 NAV = (("/", "Timeline"), ("/users", "Members"))
 STORYBOOK = ("/storybook/", "Storybook")
 storybook_mounted = False  # set by the app once /storybook is mounted
+
 
 # The demo's own layout rules, on top of ember.components' theme (its tokens and classes).
 CSS = """
@@ -30,7 +34,9 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 .demo-nav a:hover { background: var(--ember-surface-2, rgba(127,127,127,.1)); }
 .demo-nav a[aria-current=page] { color: var(--ember-primary-text);
   background: color-mix(in srgb, var(--ember-primary) 12%, transparent); }
-.demo-status { margin-left: auto; font-size: var(--ember-text-sm); color: var(--ember-text-muted); }
+.demo-status { margin-left: auto; display: flex; flex-wrap: wrap; align-items: center;
+  justify-content: flex-end; gap: .25rem .75rem; font-size: var(--ember-text-sm);
+  color: var(--ember-text-muted); }
 .demo-main { max-width: 68rem; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
 .demo-grid { display: grid; grid-template-columns: minmax(0, 1fr) 20rem; gap: 1.5rem;
   align-items: start; }
@@ -66,6 +72,10 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 .members { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
 .members li { display: flex; align-items: center; gap: .7rem; }
 .members small { display: block; color: var(--ember-text-muted); overflow-wrap: anywhere; }
+.demo-account { display: flex; align-items: center; gap: .75rem; }
+.demo-log-out { margin: 0; }
+.demo-narrow { max-width: 28rem; display: grid; gap: 1rem; }
+.demo-more { font-size: var(--ember-text-sm); color: var(--ember-text-muted); }
 @media (max-width: 640px) {
   .demo-bar { flex-wrap: wrap; gap: .4rem 1rem; padding: .6rem 1rem; }
   .demo-status { margin-left: auto; }
@@ -105,8 +115,49 @@ def shell(active: str, *children: Any, status: Any = None) -> Any:
                 "ember chirp",
             ),
             html.nav({"className": "demo-nav", "aria-label": "Main"}, *links),
-            html.div({"className": "demo-status"}, status),
+            html.div(
+                {"className": "demo-status"},
+                status,
+                # The timeline says who you are itself (a guest may post under a new name).
+                account_menu(show_who=status is None),
+            ),
         ),
         html.main({"className": "demo-main", "id": "main", "tabIndex": -1}, *children),
         ui.flash_group(position="bottom-end"),
+    )
+
+
+def csrf_input(csrf: object) -> Any:
+    return html.input({"type": "hidden", "name": "csrf_token", "value": str(csrf or "")})
+
+
+@component
+def account_menu(show_who: bool = True) -> Any:
+    """Who is there (``show_who``), then Log out for a member, Log in and Sign up else."""
+    session = use_session()
+    me = session.identity
+    name = me.name if isinstance(me, Member) else str(me or "")
+    who = html.span({"id": "who"}, f"You are {name}") if show_who and name else ""
+    if isinstance(me, Member):
+        return html.div(
+            {"className": "demo-account", "aria-label": "Account", "role": "group"},
+            who,
+            html.form(
+                {"method": "post", "action": "/log-out", "className": "demo-log-out"},
+                csrf_input(session.dependencies.get("csrf")),
+                html.button(
+                    {
+                        "type": "submit",
+                        "id": "log-out",
+                        "className": "ember-button ember-button-ghost",
+                    },
+                    "Log out",
+                ),
+            ),
+        )
+    return html.div(
+        {"className": "demo-account", "aria-label": "Account", "role": "group"},
+        who,
+        ui.link("Log in", href="/log-in", id="log-in-link"),
+        ui.link("Sign up", href="/sign-up", id="sign-up-link"),
     )

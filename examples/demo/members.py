@@ -75,6 +75,12 @@ def Members() -> Any:
                     on_submit=register,
                     label="Register",
                 ),
+                html.p(
+                    {"className": "demo-more"},
+                    "To log in and post under your name, ",
+                    ui.link("sign up with a password", href="/sign-up", id="members-sign-up"),
+                    ".",
+                ),
                 title="Join ember chirp",
                 id="register-card",
             ),

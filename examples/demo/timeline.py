@@ -35,6 +35,7 @@ from ember.pubsub import MessagesMayBeLost, undelivered
 
 from . import chirps, online, reports
 from .layout import shell
+from .logins import Member
 
 OTHERS_MISSED = "{what}. Pages served by other workers will show it after a reload."
 
@@ -48,9 +49,19 @@ class Mine:
     reposted: set[int]
 
 
+def guest_name() -> str:
+    return f"guest-{secrets.randbelow(9000) + 1000}"  # as guests.py names them
+
+
+def as_author(params: Mapping[str, Any], member: Member | None) -> Mapping[str, Any]:
+    """A member's chirps carry their name, whatever the form sent."""
+    return {**params, "author": member.name} if member else params
+
+
 class TimelineLive(LiveView):
     async def mount(self, params: Mapping[str, str], session: LiveSession, socket: Socket) -> None:
-        name = session.identity or f"guest-{secrets.randbelow(9000) + 1000}"  # guests.py
+        member = session.identity if isinstance(session.identity, Member) else None
+        name = member.name if member else session.identity or guest_name()  # auth.py
         if socket.connected:
             kinds = [chirps.ChirpPosted, chirps.ChirpChanged, chirps.ChirpDeleted]
             await socket.subscribe(chirps.TOPIC, types=kinds)
@@ -58,6 +69,7 @@ class TimelineLive(LiveView):
         socket.assign(
             tab=session.id,
             name=name,
+            member=member,  # a member posts under their name; a guest under any
             form=ui.to_form(chirps.change_chirp(name), id="compose"),
             trending=None,
             trending_done=None,
@@ -73,11 +85,13 @@ class TimelineLive(LiveView):
 
     @on_event("validate")
     async def validate(self, params: Mapping[str, Any], socket: Socket) -> None:
+        params = as_author(params, socket.assigns["member"])
         changeset = chirps.change_chirp(socket.assigns["name"], params).put_action("validate")
         socket.assign(form=ui.to_form(changeset, id="compose"))
 
     @on_event("post")
     async def post(self, params: Mapping[str, Any], socket: Socket) -> None:
+        params = as_author(params, socket.assigns["member"])
         with undelivered() as missed:
             result = await chirps.post_chirp(params)
         if not result.ok:
@@ -195,7 +209,9 @@ class TimelineLive(LiveView):
         compose = ui.card(
             ui.form(
                 form,
-                ui.input(form["author"], label="Your name", autocomplete="nickname"),
+                html.p({"className": "demo-posting-as"}, f"Posting as {assigns['name']}")
+                if assigns["member"]
+                else ui.input(form["author"], label="Your name", autocomplete="nickname"),
                 ui.input(
                     form["body"],
                     type="textarea",

@@ -26,6 +26,7 @@ SHOTS = ROOT / "test-output" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"phone": 390, "desktop": 1280}
 PAGES = {"timeline": "/", "members": "/users", "storybook": "/storybook/"}
+PAGES |= {"sign-up": "/sign-up", "log-in": "/log-in"}
 PAGES |= {"storybook-all-buttons": "/storybook/?story=button&all=1"}
 STORIES = [story.id for story in discover(["ember.storybook.stories"])]
 
@@ -136,6 +137,15 @@ def test_demo_pages_have_no_serious_accessibility_violations(browser, demo, axe_
         page.click("#register-card button[type=submit]")
         expect(page.locator("#members")).to_contain_text(f"ada-{scheme}@example.com")
         found[f"members ({scheme})"] = serious(page, axe_source)
+        page.goto(demo.url + "/sign-up")
+        page.wait_for_selector(CONNECTED)
+        page.locator("#signup_password").press_sequentially("short", delay=10)
+        page.locator("#signup_password").blur()
+        expect(page.locator("#signup_password-error")).to_be_visible()
+        found[f"sign up with errors ({scheme})"] = serious(page, axe_source)
+        page.goto(demo.url + "/log-in")
+        page.wait_for_selector(CONNECTED)
+        found[f"log in ({scheme})"] = serious(page, axe_source)
         page.context.close()
     problems = {where: nodes for where, nodes in found.items() if nodes}
     assert problems == {}
