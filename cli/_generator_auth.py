@@ -247,7 +247,7 @@ def generate_scoped_live(root: Path, resource: Resource, *, force: bool = False)
         GeneratorError: a file exists (without ``force``), or the project has no
             migrations folder.
     """
-    from ._generators import _LIVE_FILES, Plan, _add_routes, _migration_head, tidy
+    from ._generators import tidy, write_resource
 
     values = resource.values
     values["detail_items"] = values["detail_items"].replace("{item}", values["item"])
@@ -255,35 +255,9 @@ def generate_scoped_live(root: Path, resource: Resource, *, force: bool = False)
     values["unique_test"] = (
         render("scoped", "unique_test.py", {**values, "field": unique.name}) if unique else ""
     )
-    plan = Plan(root)
-    for template, target in _LIVE_FILES.items():
-        group = "scoped" if template in _SCOPED else "live"
-        plan.add(string.Template(target).substitute(values), render(group, template, values))
-    context_init = root / resource.app / values["ctx"] / "__init__.py"
-    if not context_init.exists():
-        plan.add(str(context_init.relative_to(root)), render("live", "context_init.py", values))
-    versions = root / "migrations" / "versions"
-    if not versions.is_dir():
-        msg = f"Expected a migrations folder at {str(versions.parent)!r}, found none."
-        raise GeneratorError(msg)
-    down, number = _migration_head(versions, resource.table)
-    revision = f"{number:04d}_{resource.table}"
-    plan.add(
-        f"migrations/versions/{revision}.py",
-        render(
-            "scoped",
-            "migration.py",
-            {
-                **values,
-                "revision": revision,
-                "down_revision": f'"{down}"' if down else "None",
-                "revises": down or "(none)",
-            },
-        ),
+    scoped = _SCOPED | {"migration.py"}
+    written = write_resource(
+        root, resource, values, lambda t: "scoped" if t in scoped else "live", force=force
     )
-    written = plan.write(force=force)
-    app_file = root / resource.app / "app.py"
-    if _add_routes(app_file, values):
-        written.append(app_file)
     tidy(root, written)
     return written

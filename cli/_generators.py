@@ -15,6 +15,7 @@ import string
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,9 +182,31 @@ def generate_live(
     """
     values = resource.values
     values["detail_items"] = values["detail_items"].replace("{item}", values["item"])
+    written = write_resource(root, resource, values, lambda template: "live", force=force)
+    if format_code:
+        tidy(root, written)
+    return written
+
+
+def write_resource(
+    root: Path,
+    resource: Resource,
+    values: dict[str, str],
+    group_of: Callable[[str], str],
+    *,
+    force: bool = False,
+) -> list[Path]:
+    """Write a resource's files, each from the template group ``group_of(template)`` names
+    (``live``, or ``scoped`` for ``ember gen auth`` projects), its migration, and its routes.
+
+    Raises:
+        GeneratorError: a file exists (without ``force``), or no migrations folder.
+    """
     plan = Plan(root)
     for template, target in _LIVE_FILES.items():
-        plan.add(string.Template(target).substitute(values), render("live", template, values))
+        plan.add(
+            string.Template(target).substitute(values), render(group_of(template), template, values)
+        )
     context_init = root / resource.app / values["ctx"] / "__init__.py"
     if not context_init.exists():
         plan.add(str(context_init.relative_to(root)), render("live", "context_init.py", values))
@@ -199,7 +222,7 @@ def generate_live(
     plan.add(
         f"migrations/versions/{revision}.py",
         render(
-            "live",
+            group_of("migration.py"),
             "migration.py",
             {
                 **values,
@@ -213,8 +236,6 @@ def generate_live(
     app_file = root / resource.app / "app.py"
     if _add_routes(app_file, values):
         written.append(app_file)
-    if format_code:
-        tidy(root, written)
     return written
 
 

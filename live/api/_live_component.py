@@ -23,17 +23,16 @@ import inspect
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar, cast
 
 from reactpy import component, use_effect, use_ref, use_state
 
 from .._errors import ConfigurationError, EmberError, RenderError
-from ..server._session import LiveSession, Navigation
+from ..server._session import LiveSession
 from ._events import event_params
 from ._hooks import use_session
 from ._js import _VIEW_EVENTS, rendering_view
-from ._view import _EVENT_ATTR, LiveView, _call
+from ._view import _EVENT_ATTR, AssignsSocket, LiveView, _call
 
 __all__ = ["ComponentSocket", "LiveComponent", "live_component", "send_update"]
 
@@ -44,7 +43,7 @@ _Parent = tuple[LiveView, Any] | None
 """The ``LiveView`` a component renders in and that view's ``Socket``, or None."""
 
 
-class ComponentSocket:
+class ComponentSocket(AssignsSocket):
     """What a component's callbacks receive: its assigns, the session, messages out."""
 
     def __init__(self, instance: _Instance) -> None:
@@ -57,47 +56,6 @@ class ComponentSocket:
     def id(self) -> str:
         """The component's id among its siblings (also ``assigns["id"]``)."""
         return self._instance.id
-
-    @property
-    def assigns(self) -> Mapping[str, Any]:
-        """The component's assigns (read-only; change them with :meth:`assign`)."""
-        return MappingProxyType(self._assigns)
-
-    @property
-    def connected(self) -> bool:
-        """False while rendering the first paint over HTTP, True once the websocket is up."""
-        return self.session.connected
-
-    def assign(self, **values: Any) -> ComponentSocket:
-        """Set assigns; the component (only it) re-renders after the callback returns."""
-        for key, value in values.items():
-            if self._assigns.get(key, _MISSING) is not value:
-                self._assigns[key] = value
-                self._changed = True
-        return self
-
-    def update(self, key: str, function: Callable[[Any], Any]) -> ComponentSocket:
-        """Set ``key`` to ``function(current value)``."""
-        if key not in self._assigns:
-            msg = f"Cannot update assign {key!r}: it was never assigned. Assign it in mount()."
-            raise EmberError(msg)
-        return self.assign(**{key: function(self._assigns[key])})
-
-    def put_flash(self, kind: str, message: str) -> ComponentSocket:
-        self.session.put_flash(kind, message)
-        return self
-
-    def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:
-        """Send ``event`` to the page's client hooks (see :meth:`LiveSession.push_event`)."""
-        return self.session.push_event(event, payload)
-
-    def push_navigate(self, to: str) -> Navigation:
-        """Load another page of the app; takes effect at once (awaiting is optional)."""
-        return self.session.push_navigate(to)
-
-    def redirect(self, to: str) -> Navigation:
-        """Send the browser to ``to``; takes effect at once (awaiting is optional)."""
-        return self.session.redirect(to)
 
     def send_update(self, component: type[LiveComponent], id: str | int, **assigns: Any) -> None:
         """Update another component of this page (see :func:`send_update`)."""

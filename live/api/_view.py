@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from reactpy import component, use_ref, use_state
@@ -67,7 +67,49 @@ def on_async(name: str) -> Callable[[F], F]:
     return mark
 
 
-class Socket:
+class AssignsSocket:
+    """What view and component sockets share: assigns, the session, flash and navigation.
+    ``assign`` marks the owner changed; it re-renders after the callback returns."""
+
+    session: LiveSession
+    _assigns: dict[str, Any]
+    _changed: bool
+
+    @property
+    def assigns(self) -> Mapping[str, Any]:
+        """The assigns (read-only; change them with :meth:`assign`)."""
+        return MappingProxyType(self._assigns)
+
+    @property
+    def connected(self) -> bool:
+        """False while rendering the first paint over HTTP, True once the websocket is up."""
+        return self.session.connected
+
+    def assign(self, **values: Any) -> Self:
+        """Set assigns; the owner re-renders after the callback returns."""
+        for key, value in values.items():
+            if self._assigns.get(key, _MISSING) is not value:
+                self._assigns[key] = value
+                self._changed = True
+        return self
+
+    def update(self, key: str, function: Callable[[Any], Any]) -> Self:
+        """Set ``key`` to ``function(current value)``."""
+        if key not in self._assigns:
+            msg = f"Cannot update assign {key!r}: it was never assigned. Assign it in mount()."
+            raise EmberError(msg)
+        return self.assign(**{key: function(self._assigns[key])})
+
+    def put_flash(self, kind: str, message: str) -> Self:
+        self.session.put_flash(kind, message)
+        return self
+
+    def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:
+        """Send ``event`` to the page's client hooks (see :meth:`LiveSession.push_event`)."""
+        return self.session.push_event(event, payload)
+
+
+class Socket(AssignsSocket):
     """What a view's callbacks receive: assigns, the session, navigation and flash."""
 
     def __init__(self, view: LiveView, session: LiveSession) -> None:
@@ -77,10 +119,6 @@ class Socket:
         self._changed = False
         self._rerender: Callable[[], None] | None = None
         self._params_due = False
-
-    def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:
-        """Send ``event`` to the page's client hooks (see :meth:`LiveSession.push_event`)."""
-        return self.session.push_event(event, payload)
 
     def allow_upload(self, name: str, **options: Any) -> Upload:
         """Declare an upload (LiveView's ``allow_upload``), available to ``render`` as
@@ -93,35 +131,6 @@ class Socket:
         upload = allow_upload(self.session, name, changed, **options)
         self.assign(uploads={**self._assigns.get("uploads", {}), name: upload})
         return upload
-
-    @property
-    def assigns(self) -> Mapping[str, Any]:
-        """The view's assigns (read-only; change them with :meth:`assign`)."""
-        return MappingProxyType(self._assigns)
-
-    @property
-    def connected(self) -> bool:
-        """False while rendering the first paint over HTTP, True once the websocket is up."""
-        return self.session.connected
-
-    def assign(self, **values: Any) -> Socket:
-        """Set assigns; the view re-renders after the callback returns."""
-        for key, value in values.items():
-            if self._assigns.get(key, _MISSING) is not value:
-                self._assigns[key] = value
-                self._changed = True
-        return self
-
-    def update(self, key: str, function: Callable[[Any], Any]) -> Socket:
-        """Set ``key`` to ``function(current value)``."""
-        if key not in self._assigns:
-            msg = f"Cannot update assign {key!r}: it was never assigned. Assign it in mount()."
-            raise EmberError(msg)
-        return self.assign(**{key: function(self._assigns[key])})
-
-    def put_flash(self, kind: str, message: str) -> Socket:
-        self.session.put_flash(kind, message)
-        return self
 
     def push_patch(self, to: str, *, replace: bool = False) -> Navigation:
         """Change the URL within this view; ``handle_params`` runs again once the current
@@ -137,15 +146,6 @@ class Socket:
             await self._run_due_params()
 
         return Navigation(wait)
-
-    def push_navigate(self, to: str) -> Navigation:
-        """Load another page of the app; takes effect at once (awaiting is optional)."""
-        return self.session.push_navigate(to)
-
-    def redirect(self, to: str) -> Navigation:
-        """Send the browser to ``to`` (the first paint answers with an HTTP redirect);
-        takes effect at once (awaiting is optional)."""
-        return self.session.redirect(to)
 
     async def _run_due_params(self) -> None:
         while self._params_due:
