@@ -108,6 +108,15 @@ class AssignsSocket:
         """Send ``event`` to the page's client hooks (see :meth:`LiveSession.push_event`)."""
         return self.session.push_event(event, payload)
 
+    def push_navigate(self, to: str) -> Navigation:
+        """Load another page of the app; takes effect at once (awaiting is optional)."""
+        return self.session.push_navigate(to)
+
+    def redirect(self, to: str) -> Navigation:
+        """Send the browser to ``to`` (the first paint answers with an HTTP redirect);
+        takes effect at once (awaiting is optional)."""
+        return self.session.redirect(to)
+
 
 class Socket(AssignsSocket):
     """What a view's callbacks receive: assigns, the session, navigation and flash."""
