@@ -215,3 +215,11 @@ def write_section(path: Path, section: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block
     path.write_text(text)
+
+
+def publish(text: str, append_to: Path | None) -> None:
+    """Print a bench's Markdown section, and append it to ``append_to`` (RESULTS.md) if set."""
+    print(text)
+    if append_to:
+        with append_to.open("a") as out:
+            out.write("\n" + text)

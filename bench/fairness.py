@@ -36,6 +36,11 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from ember.live import PROTOCOL_VERSION
 
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._report import publish
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = "tests.live.apps.bounds_app:app"
 CONFIG = re.compile(r"data-ember-config='([^']*)'")
@@ -239,11 +244,7 @@ def main() -> None:
         ),
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.append_results:
-        with args.append_results.open("a") as out:
-            out.write("\n" + text)
+    publish("\n".join(lines), args.append_results)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import datetime
 import gc
 import os
 import platform
+import sys
 import time
 import tracemalloc
 from collections.abc import Mapping
@@ -28,6 +29,11 @@ import psutil
 
 from ember.pubsub import Presence, PubSub
 from ember.pubsub._presence import REPLICATION_TOPIC
+
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._report import publish
 
 SIZES = (10, 100, 1000)
 TOPIC = "online"
@@ -156,11 +162,7 @@ def main() -> None:
         f"{memory['rss_before']:.0f} → {memory['rss_full']:.0f} → {memory['rss_after']:.0f} MiB.",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.append_results:
-        with args.append_results.open("a") as out:
-            out.write("\n" + text)
+    publish("\n".join(lines), args.append_results)
 
 
 if __name__ == "__main__":

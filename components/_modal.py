@@ -99,25 +99,8 @@ def modal(
             "onKeyDown": keydown,
             "onClick": backdrop_click,
         },
-        html.div(
-            {"className": "ember-modal-panel"},
-            html.div(
-                {"className": "ember-modal-head"},
-                html.h2({"className": "ember-modal-title", "id": title_id}, title),
-                html.button(
-                    {
-                        "type": "button",
-                        "className": "ember-modal-close ember-button ember-button-ghost",
-                        "aria-label": close_label,
-                        "autoFocus": True,
-                        "data-ember-focus": "open",
-                        "onClick": on_close,
-                    },
-                    icon("x"),
-                ),
-            ),
-            html.div({"className": "ember-modal-body"}, *kids(*children)),
-            *kids(html.div({"className": "ember-modal-foot"}, footer) if footer else None),
+        _panel(
+            children, title, title_id, footer, close_label, on_close, {"data-ember-focus": "open"}
         ),
     )
 
@@ -142,23 +125,37 @@ def _client_modal(
             "aria-labelledby": title_id,
             "data-ember-modal-client": "true",
         },
+        _panel(children, title, title_id, footer, close_label, close),
+    )
+
+
+def _panel(
+    children: tuple[Child, ...],
+    title: str,
+    title_id: str,
+    footer: Child,
+    close_label: str,
+    on_close: Any,
+    close_attributes: Mapping[str, Any] | None = None,
+) -> VdomDict:
+    # What a modal shows, opened by the server or by the browser: title, close, body, footer.
+    return html.div(
+        {"className": "ember-modal-panel"},
         html.div(
-            {"className": "ember-modal-panel"},
-            html.div(
-                {"className": "ember-modal-head"},
-                html.h2({"className": "ember-modal-title", "id": title_id}, title),
-                html.button(
-                    {
-                        "type": "button",
-                        "className": "ember-modal-close ember-button ember-button-ghost",
-                        "aria-label": close_label,
-                        "autoFocus": True,
-                        "onClick": close,
-                    },
-                    icon("x"),
-                ),
+            {"className": "ember-modal-head"},
+            html.h2({"className": "ember-modal-title", "id": title_id}, title),
+            html.button(
+                {
+                    "type": "button",
+                    "className": "ember-modal-close ember-button ember-button-ghost",
+                    "aria-label": close_label,
+                    "autoFocus": True,
+                    **(close_attributes or {}),
+                    "onClick": on_close,
+                },
+                icon("x"),
             ),
-            html.div({"className": "ember-modal-body"}, *kids(*children)),
-            *kids(html.div({"className": "ember-modal-foot"}, footer) if footer else None),
         ),
+        html.div({"className": "ember-modal-body"}, *kids(*children)),
+        *kids(html.div({"className": "ember-modal-foot"}, footer) if footer else None),
     )
