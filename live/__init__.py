@@ -41,6 +41,9 @@ from .api._live_session import Disconnect as Disconnect
 from .api._live_session import LiveSessionGroup as LiveSessionGroup
 from .api._live_session import disconnect as disconnect
 from .api._live_session import live_session as live_session
+from .api._nested import live_render as live_render
+from .api._nested import send_child as send_child
+from .api._nested import send_parent as send_parent
 from .api._stream import Stream as Stream
 from .api._stream import stream as stream
 from .api._stream import stream_delete as stream_delete
@@ -155,6 +158,7 @@ __all__ = [
     "lifespan",
     "live_component",
     "live_file_input",
+    "live_render",
     "live_session",
     "load_settings",
     "mount",
@@ -162,6 +166,8 @@ __all__ = [
     "on_event",
     "on_info",
     "run_in_thread",
+    "send_child",
+    "send_parent",
     "send_update",
     "stream",
     "stream_delete",

@@ -17,8 +17,9 @@ PubSub messages) is awaited with :meth:`LivePage.wait_for`.
 from __future__ import annotations
 
 from .api._testing import Element as Element
+from .api._testing import LiveChild as LiveChild
 from .api._testing import LiveClient as LiveClient
 from .api._testing import LivePage as LivePage
 from .api._testing import LiveTestError as LiveTestError
 
-__all__ = ["Element", "LiveClient", "LivePage", "LiveTestError"]
+__all__ = ["Element", "LiveChild", "LiveClient", "LivePage", "LiveTestError"]

@@ -31,7 +31,7 @@ from ..server._session import LiveSession
 from ..server._token import FLASH_COOKIE
 from ._asgi_socket import AsgiWebSocket, SocketClosed
 
-__all__ = ["Element", "LiveClient", "LivePage", "LiveTestError"]
+__all__ = ["Element", "LiveChild", "LiveClient", "LivePage", "LiveTestError"]
 
 _CONFIG = re.compile(r"data-ember-config='([^']*)'")
 DEFAULT_TIMEOUT = 5.0
@@ -165,6 +165,8 @@ class LivePage:
         self._config = config
         self._origin = origin
         self._model: dict[str, Any] = {"tagName": ""}
+        self._views: dict[str, dict[str, Any]] = {}  # nested views' models, by id
+        self._mounts: dict[str, int] = {}  # how often each nested view has mounted
         self._socket: AsgiWebSocket | None = None
         self._closing = anyio.Event()
         self._finished = anyio.Event()
@@ -180,12 +182,38 @@ class LivePage:
     # -- reading -----------------------------------------------------------------------------
 
     def html(self) -> str:
-        """The live view's current HTML."""
-        return model_to_html(self._model)
+        """The live view's current HTML (its nested views' inside their elements)."""
+        return model_to_html(self._composed())
 
     def find_all(self, selector: str) -> list[Element]:
-        tree = LexborHTMLParser(f"<body>{model_to_html(self._model, handlers=True)}</body>")
+        html = model_to_html(self._composed(), handlers=True)
+        tree = LexborHTMLParser(f"<body>{html}</body>")
         return [Element(node) for node in tree.css(selector)]
+
+    def _composed(self) -> dict[str, Any]:
+        return _compose(self._model, self._root_page()._views)
+
+    def _root_page(self) -> LivePage:
+        return self
+
+    def child(self, id: str) -> LiveChild:
+        """The nested view ``id`` (``live_render(View, id=...)``) of this page or view:
+        find its elements, send it events, read its HTML.
+
+        Raises:
+            LiveTestError: no such nested view is on the page.
+        """
+        child = LiveChild(self._root_page(), _child_id(self, id))
+        if child.view_id not in self._root_page()._views:
+            msg = (
+                f"No nested view {child.view_id!r} is live on this page; it has {self.children()}."
+            )
+            raise LiveTestError(msg)
+        return child
+
+    def children(self) -> list[str]:
+        """The ids of the nested views live on the page (children's children as ``a/b``)."""
+        return sorted(self._root_page()._views)
 
     def find(self, selector: str, *, text: str | None = None) -> Element:
         """The one element matching ``selector`` (and containing ``text``, if given).
@@ -395,6 +423,7 @@ class LivePage:
         await self.close()
         self.client = client or self.client
         self._model = {"tagName": ""}
+        self._views = {}
         self._socket = None
         self._closing, self._finished = anyio.Event(), anyio.Event()
         self._closed, self._close_reason = None, ""
@@ -459,6 +488,8 @@ class LivePage:
         # set state) land before the test looks.
         with contextlib.suppress(LiveTestError):  # unless the server closes right away
             await self._sync()
+            # Nested views mount after their parent's first render: wait for them too.
+            await self.wait_for(lambda page: not _unmounted(page), timeout=DEFAULT_TIMEOUT)
 
     async def _receive(self) -> None:
         socket = self._require_socket()
@@ -476,6 +507,15 @@ class LivePage:
 
     def _apply(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
+        view = message.get("view")
+        if view is not None and kind in {"layout-update", "ember-patch"}:
+            if kind == "layout-update":
+                self._views[view] = message["model"]
+                self._mounts[view] = self._mounts.get(view, 0) + 1
+            elif view in self._views:
+                apply_ops(self._views[view], message["ops"])
+            self._changed.set()
+            return
         if kind == "layout-update":
             set_pointer(self._model, message["path"], message["model"])
         elif kind == "ember-patch":
@@ -531,6 +571,124 @@ class LivePage:
             reason = f" (closed with {self._closed}: {self._close_reason})" if self._closed else ""
             raise LiveTestError(f"The page's websocket is not open{reason}.")
         return self._socket
+
+
+class LiveChild(LivePage):
+    """A nested view of a :class:`LivePage` (``page.child("chat")``): the same finding and
+    acting, aimed at the child (its events carry its view id)."""
+
+    def __init__(self, page: LivePage, view_id: str) -> None:  # shares the page's socket
+        self._page = page
+        self.view_id = view_id
+        self.client = page.client
+        self.response = page.response
+        self.path = page.path
+        self._config = page._config
+
+    def _root_page(self) -> LivePage:
+        return self._page
+
+    def _composed(self) -> dict[str, Any]:
+        model = self._page._views.get(self.view_id)
+        if model is None:
+            return {"tagName": ""}
+        return _compose(model, self._page._views)
+
+    @property
+    def mounts(self) -> int:
+        """How many times the child has mounted over this socket (a crash remounts it)."""
+        return self._page._mounts.get(self.view_id, 0)
+
+    @property
+    def session_id(self) -> str:
+        """The child's session id (its snapshot key): the page's, then each view's id."""
+        return ".".join([self._page.session_id, *self.view_id.split("/")])
+
+    async def wait_for(
+        self, condition: Callable[[LivePage], bool] | str, *, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        check = (lambda page: page.has(condition)) if isinstance(condition, str) else condition
+        await self._page.wait_for(lambda _: check(self), timeout=timeout)
+
+    async def send_raw(self, frame: str | bytes) -> None:
+        await self._page.send_raw(frame)
+
+    async def _fire(self, element: Element, handler: str, *data: Any, timers: bool = True) -> None:
+        target = element.handlers.get(handler)
+        if target is None:
+            has = ", ".join(sorted(element.handlers)) or "none"
+            msg = f"{element!r} has no {handler} handler (it has: {has})."
+            raise LiveTestError(msg)
+        frame = {"type": "layout-event", "target": target, "data": list(data), "view": self.view_id}
+        await self.send_raw(orjson.dumps(frame).decode())
+        await self._sync()
+
+    async def _sync(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        page = self._page
+        ping = next(page._pings)
+        landed = page._pongs[ping] = anyio.Event()
+        frame = {"type": "ember-ping", "id": ping, "view": self.view_id}
+        await self.send_raw(orjson.dumps(frame).decode())
+        with anyio.move_on_after(timeout):
+            await landed.wait()
+            return
+        raise LiveTestError(f"The nested view {self.view_id} did not answer within {timeout} s.")
+
+    def __repr__(self) -> str:
+        return f"<LiveChild {self.view_id} of {self.path}>"
+
+
+def _child_id(page: LivePage, view_id: str) -> str:
+    return f"{page.view_id}/{view_id}" if isinstance(page, LiveChild) else view_id
+
+
+def _placeholder_ids(model: Any) -> list[str]:
+    found: list[str] = []
+    pending = [model]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, dict):
+            continue
+        attributes = current.get("attributes")
+        if attributes and "data-ember-view" in attributes:
+            found.append(str(attributes["data-ember-view"]))
+            continue
+        pending.extend(current.get("children") or ())
+    return found
+
+
+def _unmounted(page: LivePage) -> list[str]:
+    """Nested views on the page whose first render has not arrived."""
+    missing: list[str] = []
+    pending = [page._model]
+    while pending:
+        for view_id in _placeholder_ids(pending.pop()):
+            model = page._views.get(view_id)
+            if model is None:
+                missing.append(view_id)
+            else:
+                pending.append(model)
+    return missing if page._closed is None else []
+
+
+def _compose(model: dict[str, Any], views: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """``model`` with each nested view's model inside its element (a copy where it differs)."""
+    if not views:
+        return model
+
+    def fill(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        attributes = node.get("attributes")
+        if attributes and "data-ember-view" in attributes:
+            inner = views.get(str(attributes["data-ember-view"]))
+            return node if inner is None else {**node, "children": [fill(inner)]}
+        children = node.get("children")
+        if not children:
+            return node
+        return {**node, "children": [fill(child) for child in children]}
+
+    return dict(fill(model))
 
 
 def _target(element: Element) -> dict[str, Any]:

@@ -202,6 +202,13 @@ class Socket(AssignsSocket):
         """Deliver ``message`` to this view's ``@on_info`` handler (like ``send(self(), msg)``)."""
         await self._view._dispatch_info(message, self)
 
+    async def send_parent(self, message: Any) -> None:
+        """From a nested view (``live_render``): deliver ``message`` to the view that
+        rendered it (see :func:`ember.live.send_parent`)."""
+        from ._nested import send_parent  # the nesting module builds on this one
+
+        await send_parent(self, message)
+
     def send_update(self, component: type[Any], id: str | int, **assigns: Any) -> None:
         """Update the live component ``component`` with ``id`` on this page (LiveView's
         ``send_update``; see :func:`ember.live.send_update`)."""
@@ -308,8 +315,12 @@ class LiveView:
 
     _socket: Socket
 
-    async def _start(self, session: LiveSession) -> Socket:
+    async def _start(
+        self, session: LiveSession, *, assigns: Mapping[str, Any] | None = None
+    ) -> Socket:
         self._socket = socket = Socket(self, session)
+        if assigns:  # a nested view: what its parent passed (live_render's session=)
+            socket.assign(**assigns)
         await _call(self.mount, session.location.params, session, socket, deps=session)
         self._restore(socket)
         socket._params_due = False  # handle_params runs now in any case

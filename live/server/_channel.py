@@ -31,6 +31,7 @@ from ..engine._patch import apply_ops
 from ..engine._reactpy import Component, Connection, ConnectionContext, Location, call_handler
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
+from ._children import attach_tab
 from ._limits import SendDeadline
 from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Ping, ViewRequest
 from ._runner import (
@@ -133,6 +134,13 @@ class Mailbox:
             if self.needs_render():
                 self.ask_render()
 
+    def drain(self) -> list[Any]:
+        """Take what is still queued (a nested view that failed answers its pings)."""
+        items = []
+        while not self._queue.empty():
+            items.append(self._queue.get_nowait())
+        return items
+
     async def get(self) -> Any:
         item = await self._queue.get()
         if item is _RENDER:
@@ -188,6 +196,7 @@ async def run_channel(
         ):
             session._attach(tasks.start, send)
             session._mailbox, session._post = mailbox.run, mailbox.post
+            tab = attach_tab(ember, websocket, session, send)  # nested views (_children)
             with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
                 root = await ember._root(mounted, session)
             connection = Connection(
@@ -206,11 +215,12 @@ async def run_channel(
             try:
                 async with _Workers(group.cancel_scope, failures) as workers:
                     await send({"type": "layout-update", "path": "", "model": engine.mount()})
+                    tab.settle()  # sticky children this view did not render stop
                     workers.start(
                         _process(ember, mounted, session, engine, mailbox, send),
                         f"ember channel {session.id}",
                     )
-                    await _read(ember, websocket, mailbox)
+                    await _read(ember, websocket, tab.inbox(mailbox))
                     group.cancel_scope.cancel()
             finally:
                 with anyio.CancelScope(shield=True):

@@ -52,6 +52,7 @@ from ..ops._telemetry import instrument_pubsub, telemetry
 from ..ops._watchdog import LoopWatchdog
 from ._assets import check_head_assets
 from ._channel import first_paint_model
+from ._children import paint_children
 from ._claims import ClaimStore, create_claims, hold_token
 from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
@@ -422,6 +423,12 @@ class Ember:
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
                 )
+
+                async def paint(child: Component, context: str) -> dict[str, Any]:
+                    wrapped = ConnectionContext(child, value=connection_value)
+                    return await first_paint_model(wrapped, context=context)
+
+                model = await paint_children(session, model, paint)  # nested views
             bound = identity_fingerprint(session.identity, session.id)
             token = self.signer.sign(
                 SessionToken(session.id, mounted.path, session.flash, identity=bound)

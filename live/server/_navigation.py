@@ -35,6 +35,7 @@ from fastapi.exceptions import RequestValidationError, WebSocketRequestValidatio
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from .._errors import ConfigurationError
+from ._children import close_tab
 from ._protocol import CloseCode, ViewRequest
 from ._runner import _SessionFailed
 from ._session import LiveSession, PageLocation
@@ -145,19 +146,23 @@ async def serve_views(
     """Run ``session``'s channel, then each view the browser navigates to over ``socket``."""
     from ._channel import run_channel
 
-    handover = await run_channel(ember, mounted, session, socket)
-    while handover is not None:
-        if ember.sessions.get(session.id) is session:
-            del ember.sessions[session.id]
-        request = handover.request
-        target = _member(ember, mounted, request.path)
-        if target is None:
-            await _leave(socket, _url(request), "it is not a view of this live_session")
-            return
-        switched = await _switch(ember, target, session, socket, request)
-        if switched is None:
-            return
-        mounted, session, handover = switched
+    try:
+        handover = await run_channel(ember, mounted, session, socket)
+        while handover is not None:
+            if ember.sessions.get(session.id) is session:
+                del ember.sessions[session.id]
+            request = handover.request
+            target = _member(ember, mounted, request.path)
+            if target is None:
+                await _leave(socket, _url(request), "it is not a view of this live_session")
+                return
+            switched = await _switch(ember, target, session, socket, request)
+            if switched is None:
+                return
+            mounted, session, handover = switched
+    finally:
+        with anyio.CancelScope(shield=True):
+            await close_tab(socket)  # its nested views, sticky ones too
 
 
 def _member(ember: Ember, mounted: Mount, path: str) -> Mount | None:

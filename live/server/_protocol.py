@@ -1,4 +1,4 @@
-"""ember's wire protocol (version 5): what the browser may send, and the close codes.
+"""ember's wire protocol (version 6): what the browser may send, and the close codes.
 
 The browser runs ember's client (``static/ember.js``), which sends ``layout-event`` frames
 ``{"type": "layout-event", "target": id, "data": [event], "seq": n}`` (``seq`` counts up
@@ -29,12 +29,17 @@ data: ``[[name, {options}], …]``, ``ember.live.api._js``) and the server may s
 socket to the view at ``p`` (a view of the same ``live_session``), and the server answers
 ``ember-view`` (the new view's title and socket config) followed by its ``layout-update``,
 or ``ember-navigate`` with ``kind`` ``"redirect"`` (load that page instead); see
-``ember.live.server._navigation``.
+``ember.live.server._navigation``. Version 6 adds nested views (``live_render``): every
+message a child view sends, and every ``layout-event`` and ``ember-ping`` for one, carries
+``"view": id`` (``"chat"``; a child's child ``"chat/typing"``); without it a message is the
+page's own view's. The child's DOM lives inside the parent's ``data-ember-view`` element,
+whose children the parent never names (``ember.live.server._children``).
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +47,9 @@ import orjson
 
 from .._errors import ProtocolError
 
-PROTOCOL_VERSION = 5
+PROTOCOL_VERSION = 6
 MAX_TARGET_LENGTH = 512
+VIEW_PATH = re.compile(r"[A-Za-z0-9_-]{1,64}(?:/[A-Za-z0-9_-]{1,64}){0,7}")
 
 
 class CloseCode(enum.IntEnum):
@@ -69,6 +75,7 @@ class LayoutEvent:
     target: str
     data: list[Any]
     seq: int | None
+    view: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +92,7 @@ class Ping:
     its renders are sent. ``ember.live.testing`` uses it to know a click has landed."""
 
     id: int
+    view: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +146,7 @@ def parse_frame(text: str | None, data: bytes | None, *, max_bytes: int) -> Clie
     if kind == "ember-ping":
         ping_id = message.get("id")
         if isinstance(ping_id, int) and not isinstance(ping_id, bool):
-            return Ping(id=ping_id)
+            return Ping(id=ping_id, view=_view_of(message))
         raise ProtocolError(
             "An ember-ping frame needs an integer 'id'.", close_code=CloseCode.BAD_FRAME
         )
@@ -163,7 +171,15 @@ def _layout_event(message: dict[str, Any]) -> LayoutEvent:
     if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or seq < 0):
         msg = f"Expected 'seq' to be a non-negative integer, got {seq!r}."
         raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
-    return LayoutEvent(target=target, data=data, seq=seq)
+    return LayoutEvent(target=target, data=data, seq=seq, view=_view_of(message))
+
+
+def _view_of(message: dict[str, Any]) -> str | None:
+    view = message.get("view")
+    if view is None or (isinstance(view, str) and VIEW_PATH.fullmatch(view)):
+        return view
+    msg = f"Expected 'view' to be a nested view's id like 'chat' or 'chat/typing', got {view!r}."
+    raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
 
 
 def _view_request(message: dict[str, Any]) -> ViewRequest:

@@ -1,4 +1,4 @@
-// ember's browser client (protocol 5). One file, no dependencies, no eval (it runs under a
+// ember's browser client (protocol 6). One file, no dependencies, no eval (it runs under a
 // CSP of script-src 'self'). It adopts the server-rendered DOM, keeps a light mirror of the
 // model (per node: its DOM node, children, handlers), applies each patch op to the nodes it
 // names, and sends events by delegation with only the fields handlers read.
@@ -12,7 +12,8 @@
   }
 })(function () {
   "use strict";
-  const PROTOCOL = 5;
+  const PROTOCOL = 6;
+  const VIEW = "data-ember-view"; // a nested view's element: its children are the child's
   const RELOAD_CODES = [4401, 4404];
   const LONG = { a: "attributes", e: "eventHandlers", j: "inlineJavaScript", s: "importSource", x: "error", k: "key" };
   const RENAMED = { className: "class", htmlFor: "for", defaultValue: "value", defaultChecked: "checked", acceptCharset: "accept-charset", httpEquiv: "http-equiv" };
@@ -54,7 +55,17 @@
     return typeof value === "object" ? JSON.stringify(value) : String(value);
   }
 
-  function createClient(doc, host) {
+  function ownerView(el) {
+    // The nearest nested view's element at or above el (null: the page's own view).
+    for (let n = el; n && n.nodeType === 1; n = n.parentNode) if (n.getAttribute(VIEW) !== null) return n;
+    return null;
+  }
+
+  function createClient(doc, host, hostFor) {
+    // hostFor(id): the element a nested view already lives in (kept when this view's
+    // render builds its placeholder again: a patch above it, a live navigation).
+    const viewHost = host.getAttribute && host.getAttribute(VIEW) !== null ? host : null;
+    const mine = (el) => ownerView(el) === viewHost;
     const listening = {}; // event type -> handler names (onClick, ...)
     let root = null; // the mirror's root: a fragment over host's children
     let rootModel = { tagName: "" };
@@ -171,10 +182,12 @@
         return v;
       }
       const svg = tag === "svg" || (p && p.svg);
-      const el = (v.d = svg ? doc.createElementNS("http://www.w3.org/2000/svg", tag) : doc.createElement(tag));
+      const nested = model.attributes && model.attributes[VIEW];
+      const kept = nested && hostFor ? hostFor(nested) : null;
+      const el = (v.d = kept || (svg ? doc.createElementNS("http://www.w3.org/2000/svg", tag) : doc.createElement(tag)));
       if (svg && tag !== "foreignObject") v.svg = true;
       el.__ember = v;
-      for (const child of model.children || []) {
+      for (const child of nested ? [] : model.children || []) {
         const kid = build(child, v);
         v.k.push(kid);
         appendDom(kid, el);
@@ -247,6 +260,7 @@
       if (attributes["data-ember-hook"]) born.push(node);
       const kids = model.children || [];
       if (tag.toLowerCase() === "textarea" && !kids.length) return v;
+      if (attributes[VIEW]) return v; // a nested view: what is inside is the child's
       const inner = { n: node.firstChild };
       for (const child of kids) v.k.push(hydrate(child, v, node, inner));
       while (inner.n) {
@@ -411,7 +425,7 @@
       return names;
     }
     function dispatch(event) {
-      if (!listening[event.type]) return;
+      if (!listening[event.type] || !mine(event.target)) return; // a nested view's own
       let el = event.target;
       while (el && el !== host && el !== doc) {
         const v = el.__ember;
@@ -544,7 +558,7 @@
       // Before the new render is adopted: what each live form's fields hold.
       const held = [];
       for (const form of Array.from(host.querySelectorAll("form"))) {
-        if (!recoverable(form)) continue;
+        if (!mine(form) || !recoverable(form)) continue;
         const fields = [];
         for (const el of Array.from(form.elements)) {
           if (!el.name || el.disabled || NOT_RECOVERED[el.type] || el.tagName === "BUTTON") continue;
@@ -990,7 +1004,9 @@
     let adopted = false;
     let delay = 750;
     let retries = 0;
-    const client = createClient(doc, host);
+    const views = {}; // nested views (protocol 6) by id: {client, host, socket}
+    const hostFor = (id) => (views[id] ? views[id].host : null);
+    const client = createClient(doc, host, hostFor);
     const nav = createNavigation(doc, rootElement, host, config, client);
     let heldPath = null; // the path of the last render adopted (form recovery)
 
@@ -1002,13 +1018,43 @@
     function navigate(message) {
       nav.navigate(message); // live, or a page load: the navigation section
     }
+    function prune() {
+      // Nested views whose element left the page (the server stops them too).
+      for (const id in views) if (!rootElement.contains(views[id].host)) delete views[id];
+    }
+    function receiveNested(message) {
+      // A nested view's message: its own client, in its element (ember.live.live_render).
+      const id = message.view;
+      const type = message.type;
+      if (type === "ember-navigate") return navigate(message);
+      if (type === "ember-event") return client.serverEvent(message);
+      let entry = views[id];
+      if (type === "layout-update") {
+        const el = host.querySelector(`[${VIEW}="${id}"]`);
+        if (!el) return; // its placeholder is not on the page
+        if (!entry || entry.host !== el) entry = views[id] = { client: createClient(doc, el, hostFor), host: el, socket: null };
+        else if (entry.socket === socket) entry.client.forget(); // remounted: old events get no answer
+        entry.socket = socket;
+        entry.client.adopt(message.model);
+        const live = socket;
+        entry.client.online((frame) => live.send(JSON.stringify(Object.assign(frame, { view: id }))));
+        return;
+      }
+      if (!entry) return;
+      if (type === "ember-patch") {
+        entry.client.apply(message.ops);
+        if (message.ack) entry.client.acknowledge(message.ack);
+      } else if (type === "ember-ack") entry.client.acknowledge(message.seq);
+    }
     function receive(event) {
       const message = JSON.parse(event.data);
+      if (message.view) return receiveNested(message);
       if (nav.receive(message)) return;
       const type = message.type;
       if (type === "ember-patch") {
         client.apply(message.ops);
         if (message.ack) client.acknowledge(message.ack);
+        prune();
       } else if (type === "ember-ack") client.acknowledge(message.seq);
       else if (type === "layout-update") {
         // Form recovery: a new render of the page the forms were on (a reconnect), never
@@ -1016,6 +1062,7 @@
         const held = client.root && heldPath === loc.pathname ? client.formsHeld() : null;
         heldPath = loc.pathname;
         client.adopt(message.model);
+        prune();
         adopted = true;
         setState("connected");
         const live = socket;
@@ -1042,6 +1089,7 @@
         open = false;
         adopted = false;
         client.offline();
+        for (const id in views) views[id].client.offline();
         if (RELOAD_CODES.indexOf(event.code) >= 0) {
           loc.reload();
           return;

@@ -56,6 +56,7 @@ def test_live_all_is_sorted_and_complete():
         "instrument_engine",
         "instrument_pubsub",
         "lifespan",
+        "live_render",
         "live_session",
         "load_settings",
         "mount",
@@ -66,6 +67,8 @@ def test_live_all_is_sorted_and_complete():
         "stream_delete",
         "stream_insert",
         "run_in_thread",
+        "send_child",
+        "send_parent",
         "send_update",
         "telemetry",
         "use_async",
@@ -80,4 +83,10 @@ def test_live_all_is_sorted_and_complete():
 
 
 def test_testing_all():
-    assert ember.live.testing.__all__ == ["Element", "LiveClient", "LivePage", "LiveTestError"]
+    assert ember.live.testing.__all__ == [
+        "Element",
+        "LiveChild",
+        "LiveClient",
+        "LivePage",
+        "LiveTestError",
+    ]
