@@ -9,6 +9,8 @@ from reactpy import component, html
 import ember.components as ui
 from ember.live import use_session
 
+from .activity import CSS as ACTIVITY_CSS
+from .activity import activity
 from .logins import Member
 
 NAV = (("/", "Timeline"), ("/users", "Members"))
@@ -88,7 +90,7 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 def head() -> str:
     """What every demo page puts in ``<head>``: the components' theme and the demo's CSS."""
     icon = '<link rel="icon" href="/favicon.svg" type="image/svg+xml">'
-    return icon + ui.head() + f"<style>{CSS}</style>"
+    return icon + ui.head() + f"<style>{CSS}{ACTIVITY_CSS}</style>"
 
 
 def shell(active: str, *children: Any, status: Any = None) -> Any:
@@ -117,6 +119,7 @@ def shell(active: str, *children: Any, status: Any = None) -> Any:
             html.nav({"className": "demo-nav", "aria-label": "Main"}, *links),
             html.div(
                 {"className": "demo-status"},
+                activity(),  # a sticky nested view: it lives across the pages (activity.py)
                 status,
                 # The timeline says who you are itself (a guest may post under a new name).
                 account_menu(show_who=status is None),
