@@ -121,6 +121,7 @@ def attach_tab(ember: Ember, websocket: WebSocket, session: LiveSession, send: S
         tab = _TABS[websocket] = Tab(ember, websocket)
     tab.send = send
     _SESSION_TABS[session] = tab
+    tab.sessions.append(weakref.ref(session))
     return tab
 
 
@@ -165,6 +166,7 @@ class Tab:
         self.send: Send | None = None
         self.children: dict[str, Child] = {}
         self.navigating = False
+        self.sessions: list[weakref.ref[LiveSession]] = []  # the page's, one per view shown
         self._parked: set[str] = set()
         self.closed = False
 
@@ -213,6 +215,12 @@ class Tab:
 
     async def close(self) -> None:
         self.closed = True
+        self.send = None  # the channel's send holds its session (a key of _SESSION_TABS)
+        for ref in self.sessions:
+            session = ref()
+            if session is not None:
+                _SESSION_TABS.pop(session, None)
+        self.sessions.clear()
         children = list(self.children.values())
         self.children.clear()
         self._parked.clear()
@@ -362,6 +370,8 @@ class Child:
                 with anyio.move_on_after(2):
                     await _flush_snapshot(ember, session)
                 await session._close()
+            for registry in (_CHILDREN, _SESSION_TABS, _VIEWS):
+                registry.pop(session, None)  # their values hold the session, their key
         if not failures or self._stopped:
             return None
         _close_for(failures[0], session, mounted)  # logged once, unless logged where it failed
@@ -393,7 +403,9 @@ async def mount_child(spec: ChildSpec, session: LiveSession) -> Component:
 def note_first_paint(session: LiveSession, view_id: str, spec: ChildSpec) -> None:
     """A child placeholder rendered in ``session``'s first paint (filled by
     :func:`paint_children` once the page's model is done)."""
-    _FIRST_PAINT.setdefault(session, {})[view_id] = spec
+    # Without the parent's view and callback: they hold the session, the key of this map.
+    kept = ChildSpec(view=spec.view, id=spec.id, session=spec.session, sticky=spec.sticky)
+    _FIRST_PAINT.setdefault(session, {})[view_id] = kept
 
 
 async def paint_children(
@@ -421,9 +433,13 @@ async def paint_children(
             state=SessionState.STATIC,
         )
         _CHILDREN[child] = _Painting(view_id)  # type: ignore[assignment]
-        root = await mount_child(spec, child)
-        painted = await render(root, f"first paint of child view {view_id} of {session.id}")
-        placeholder["children"] = [await paint_children(child, painted, render)]
+        try:
+            root = await mount_child(spec, child)
+            painted = await render(root, f"first paint of child view {view_id} of {session.id}")
+            placeholder["children"] = [await paint_children(child, painted, render)]
+        finally:
+            _VIEWS.pop(child, None)  # the view holds its session: the map would keep both
+            _FIRST_PAINT.pop(child, None)
     return model
 
 

@@ -306,3 +306,80 @@ async def test_sticky_view_keeps_its_session_across_live_navigation(sticky_app: 
         await _navigate(page, "/one")
         await page.wait_for(lambda p: player.mounts == 2)
         assert page.child("player").find("#track").text() == "track 1"
+
+
+# -- a nested view inside a nested view ----------------------------------------------------------
+
+
+class Typing(LiveView):
+    async def mount(self, params, session, socket):
+        socket.assign(keys=0)
+
+    @on_event("key")
+    async def key(self, params, socket):
+        socket.update("keys", lambda keys: keys + 1)
+        await socket.send_parent(Said(text=f"{socket.assigns['keys']} keys"))
+
+    def render(self, assigns):
+        return html.button({"id": "key", "onClick": self.on("key")}, f"{assigns['keys']} keys")
+
+
+class Room(LiveView):
+    async def mount(self, params, session, socket):
+        socket.assign(status="quiet")
+
+    @on_info(Said)
+    async def heard(self, message, socket):
+        socket.assign(status=message.text)
+
+    def render(self, assigns):
+        return html.section(
+            html.p({"id": "status"}, assigns["status"]), live_render(Typing, id="typing")
+        )
+
+
+class Lobby(LiveView):
+    def render(self, assigns):
+        return html.main(html.h1("lobby"), live_render(Room, id="room"))
+
+
+async def test_nested_view_inside_a_nested_view(ember: Ember) -> None:
+    app = FastAPI()
+    ember.mount(app, "/lobby", Lobby)
+    async with LiveClient(app) as client:
+        response = await client.get("/lobby")
+        assert 'data-ember-view="room/typing"><button id="key">0 keys' in response.text
+        page = await client.live("/lobby")
+        assert page.children() == ["room", "room/typing"]
+        typing = page.child("room").child("typing")
+        await typing.click("#key")
+        assert typing.find("#key").text() == "1 keys"
+        room = page.child("room")
+        await room.wait_for(lambda p: p.find("#status").text() == "1 keys")
+        assert page.find("#status").text() == "1 keys"
+        assert typing.session_id == f"{page.session_id}.room.typing"
+
+
+async def test_nested_views_leave_nothing_behind_once_the_pages_close(app: FastAPI) -> None:
+    import gc
+
+    from ember.live.server import _children
+
+    async with LiveClient(app) as client:
+        page = await client.live("/page")
+        await page.child("chat").click("#send")
+        await page.child("chat").click("#boom")
+        await page.wait_for(lambda p: p.child("chat").mounts == 2)
+        await client.get("/page")  # a first paint, children included
+        await page.close()
+    gc.collect()
+    registries = {
+        "tabs": _children._TABS,
+        "session tabs": _children._SESSION_TABS,
+        "children": _children._CHILDREN,
+        "views": _children._VIEWS,
+        "first paints": _children._FIRST_PAINT,
+    }
+    assert {name: len(registry) for name, registry in registries.items()} == dict.fromkeys(
+        registries, 0
+    )
