@@ -1027,17 +1027,20 @@
       const id = message.view;
       const type = message.type;
       if (type === "ember-navigate") return navigate(message);
-      if (type === "ember-event") return client.serverEvent(message);
       let entry = views[id];
+      if (type === "ember-event") return (entry ? entry.client : client).serverEvent(message); // its hooks
       if (type === "layout-update") {
         const el = host.querySelector(`[${VIEW}="${id}"]`);
         if (!el) return; // its placeholder is not on the page
         if (!entry || entry.host !== el) entry = views[id] = { client: createClient(doc, el, hostFor), host: el, socket: null };
         else if (entry.socket === socket) entry.client.forget(); // remounted: old events get no answer
+        // After a reconnect its forms get back what they held, as the page's do.
+        const held = entry.socket && entry.socket !== socket && entry.client.root ? entry.client.formsHeld() : null;
         entry.socket = socket;
         entry.client.adopt(message.model);
         const live = socket;
         entry.client.online((frame) => live.send(JSON.stringify(Object.assign(frame, { view: id }))));
+        if (held) entry.client.restoreForms(held);
         return;
       }
       if (!entry) return;
