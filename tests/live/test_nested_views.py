@@ -383,3 +383,18 @@ async def test_nested_views_leave_nothing_behind_once_the_pages_close(app: FastA
     assert {name: len(registry) for name, registry in registries.items()} == dict.fromkeys(
         registries, 0
     )
+
+
+async def test_frames_for_nested_views_are_checked_and_unknown_views_ignored(app: FastAPI) -> None:
+    async with LiveClient(app) as client:
+        page = await client.live("/page")
+        target = page.child("chat").find("#send").handlers["onClick"]
+        # A child that does not exist: nothing runs, the socket stays.
+        await page.send_raw(
+            f'{{"type": "layout-event", "target": "{target}", "data": [], "view": "nope"}}'
+        )
+        await page.render()
+        assert page.close_code is None
+        assert page.child("chat").find("#sent").text() == "0 sent"
+        await page.send_raw('{"type": "ember-ping", "id": 1, "view": "../x"}')
+        assert await page.wait_closed() == 4400
