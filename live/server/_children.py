@@ -167,6 +167,7 @@ class Tab:
         self.children: dict[str, Child] = {}
         self.navigating = False
         self.sessions: list[weakref.ref[LiveSession]] = []  # the page's, one per view shown
+        self.pending: set[asyncio.Task[None]] = set()
         self._parked: set[str] = set()
         self.closed = False
 
@@ -250,6 +251,20 @@ class Child:
         """A new parent (the next view of a live navigation) renders this sticky child."""
         self.spec = spec
         self.parent = parent
+        # A reconnect now brings the new view's token: the snapshot moves to its key.
+        self.session_id = f"{parent.id}.{spec.id}"
+        session = self.session
+        post = session._post if session is not None else None
+        if session is not None and post is not None and session.id != self.session_id:
+            session.id = self.session_id
+            session._saved_snapshot = None  # saved under the new key after its next item
+
+            async def save() -> None:
+                await post(_nothing)
+
+            task = asyncio.get_running_loop().create_task(save())
+            self.tab.pending.add(task)
+            task.add_done_callback(self.tab.pending.discard)
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(
@@ -384,6 +399,10 @@ class Child:
             if isinstance(item, Ping):
                 with contextlib.suppress(Exception):
                     await self.send({"type": "ember-pong", "id": item.id})
+
+
+def _nothing() -> None:
+    """An empty mailbox item: its pass saves the snapshot."""
 
 
 async def mount_child(spec: ChildSpec, session: LiveSession) -> Component:

@@ -398,3 +398,49 @@ async def test_frames_for_nested_views_are_checked_and_unknown_views_ignored(app
         assert page.child("chat").find("#sent").text() == "0 sent"
         await page.send_raw('{"type": "ember-ping", "id": 1, "view": "../x"}')
         assert await page.wait_closed() == 4400
+
+
+class Jukebox(Player):
+    class Recovered(BaseModel):
+        track: int = 1
+
+    recoverable = Recovered
+
+
+class Rock(LiveView):
+    def render(self, assigns):
+        return html.main(html.h1("rock"), live_render(Jukebox, id="jukebox", sticky=True))
+
+
+class Jazz(LiveView):
+    def render(self, assigns):
+        return html.main(html.h1("jazz"), live_render(Jukebox, id="jukebox", sticky=True))
+
+
+async def test_sticky_view_recovers_after_navigation_and_reconnect(ember: Ember) -> None:
+    import json
+
+    app = FastAPI()
+    ember.mount(app, "/rock", Rock, live_session="radio")
+    ember.mount(app, "/jazz", Jazz, live_session="radio")
+    async with LiveClient(app) as client:
+        page = await client.live("/rock")
+        views: list[dict[str, Any]] = []
+        apply = page._apply
+
+        def record(message: dict[str, Any]) -> None:
+            if message.get("type") == "ember-view":
+                views.append(message)
+            apply(message)
+
+        page._apply = record  # type: ignore[method-assign]
+        await page.child("jukebox").click("#next")
+        await page.send_raw(json.dumps({"type": "ember-live", "path": "/jazz", "qs": ""}))
+        await page.wait_for(lambda p: p.has("h1", text="jazz"))
+        await page.render()
+        # As the browser does: it reconnects with the config of the view it shows.
+        page._config, page.path = views[-1]["config"], "/jazz"
+        await page.reconnect()
+        jukebox = page.child("jukebox")
+        assert jukebox.find("#track").text() == "track 2"
+        assert jukebox.session_id.endswith(".jukebox")
