@@ -444,3 +444,49 @@ async def test_sticky_view_recovers_after_navigation_and_reconnect(ember: Ember)
         jukebox = page.child("jukebox")
         assert jukebox.find("#track").text() == "track 2"
         assert jukebox.session_id.endswith(".jukebox")
+
+
+class Broken(LiveView):
+    async def mount(self, params, session, socket):
+        if socket.connected:
+            raise RuntimeError("the widget cannot start")
+
+    def render(self, assigns):
+        return html.p({"id": "broken"}, "first paint")
+
+
+class WithBroken(LiveView):
+    async def mount(self, params, session, socket):
+        socket.assign(clicks=0)
+
+    @on_event("click")
+    async def click(self, params, socket):
+        socket.update("clicks", lambda clicks: clicks + 1)
+
+    def render(self, assigns):
+        return html.main(
+            html.button({"id": "click", "onClick": self.on("click")}, f"{assigns['clicks']}"),
+            live_render(Broken, id="broken"),
+        )
+
+
+async def test_a_child_that_keeps_failing_stays_down_and_the_page_carries_on(
+    ember: Ember, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = FastAPI()
+    ember.mount(app, "/with-broken", WithBroken)
+    async with LiveClient(app) as client:
+        response = await client.get("/with-broken")
+        assert "first paint" in response.text
+        with caplog.at_level(logging.INFO, logger="ember.live"):
+            page = await client.live("/with-broken")  # its first render never comes
+            await page.click("#click")
+            for _ in range(100):
+                if any("stays down" in r.getMessage() for r in caplog.records):
+                    break
+                await page.render()
+        assert [r for r in caplog.records if "stays down" in r.getMessage()]
+        assert len([r for r in caplog.records if "the widget cannot start" in str(r.exc_info)]) == 3
+        await page.click("#click")
+        assert page.find("#click").text() == "2"
+        assert page.close_code is None
