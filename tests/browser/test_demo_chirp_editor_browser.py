@@ -7,6 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.test_demo_browser import CONNECTED, SHOTS, demo, shoot  # noqa: F401
+from tests.browser.test_first_impressions_browser import axe_source, serious  # noqa: F401
 
 KEY_DELAY_MS = 70  # a person typing
 
@@ -24,7 +25,7 @@ def no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_demo_chirp_editor_keyboard_only_at_390_px(browser, demo):  # noqa: F811
+def test_demo_chirp_editor_keyboard_only_at_390_px(browser, demo, axe_source):  # noqa: F811
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(demo.url)
@@ -65,6 +66,7 @@ def test_demo_chirp_editor_keyboard_only_at_390_px(browser, demo):  # noqa: F811
     page.keyboard.press("Enter")
     expect(error).to_have_text("can't be blank")
     no_sideways_scroll(page)
+    assert serious(page, axe_source) == []  # the open editor, with its error
     shoot(page, "chirp-editor-error-390")
 
     # Enter saves: this card, this timeline and the other tab's show the new text.
