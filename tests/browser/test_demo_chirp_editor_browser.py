@@ -4,10 +4,20 @@ field, Enter saves and every tab shows the new text. Screenshots go to test-outp
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from playwright.sync_api import expect
 
-from tests.browser.test_demo_browser import CONNECTED, SHOTS, demo, shoot  # noqa: F401
+from tests.browser.test_demo_browser import (  # noqa: F401
+    CONNECTED,
+    SHOTS,
+    DemoServer,
+    demo,
+    shoot,
+)
 from tests.browser.test_first_impressions_browser import axe_source, serious  # noqa: F401
+from tests.browser.test_form_recovery_browser import DISCONNECTED, crash
 
 KEY_DELAY_MS = 70  # a person typing
 
@@ -84,3 +94,43 @@ def test_demo_chirp_editor_keyboard_only_at_390_px(browser, demo, axe_source):  
     no_sideways_scroll(page)
     shoot(page, "chirp-editor-saved-390")
     context.close()
+
+
+def test_open_chirp_editor_comes_back_after_its_worker_is_killed(browser, redis_url):
+    """SIGKILL under an open editor: the restarted worker reads the session's snapshot from
+    Redis, and the component reopens with its draft (form auto-recover alone could not:
+    the closed editor has no form to recover)."""
+    with tempfile.TemporaryDirectory() as folder:
+        server = DemoServer(Path(folder), EMBER_RECOVERY_URL=redis_url)
+        server.start()
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(server.url)
+            page.wait_for_selector(CONNECTED)
+            tab_to(page, "#compose_body")
+            page.keyboard.type("Edited across a crash", delay=KEY_DELAY_MS)
+            page.keyboard.press("Control+Enter")
+            mine = page.locator("#my-chirps .my-chirp").first
+            expect(mine).to_contain_text("Edited across a crash")
+            chirp_id = (mine.get_attribute("id") or "").removeprefix("my-chirp-")
+            field = f"#edit-{chirp_id}_body"
+            tab_to(page, f"#edit-chirp-{chirp_id}")
+            page.keyboard.press("Enter")
+            expect(page.locator(field)).to_be_focused()
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Backspace")
+            expect(page.locator(f"{field}-error")).to_have_text("can't be blank")
+            crash(server)
+            page.wait_for_selector(DISCONNECTED)
+            server.start()
+            page.wait_for_selector(CONNECTED, timeout=20000)
+            expect(page.locator(field)).to_have_value("")
+            expect(page.locator(f"{field}-error")).to_have_text("can't be blank")
+            page.locator(field).press_sequentially("Saved after the crash", delay=KEY_DELAY_MS)
+            page.locator(field).press("Enter")
+            expect(page.locator(f"[data-chirp='{chirp_id}'] .chirp-body")).to_have_text(
+                "Saved after the crash"
+            )
+            page.close()
+        finally:
+            server.stop()
