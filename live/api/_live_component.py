@@ -257,16 +257,16 @@ class _Instance:
     def _start(self, *, restore: bool) -> tuple[LiveComponent, ComponentSocket]:
         created = self.kind()
         created._socket = socket = ComponentSocket(self)
+        self.component, self.socket = created, socket  # mount may start_async already
         created.mount(socket)
-        # Only the first mount on a socket resumes from the snapshot it reconnected with:
-        # a component that failed starts afresh.
-        restored = (
-            restored_assigns(created, self.session, self.snapshot_key, self.name)
-            if restore
-            else None
-        )
-        if restored:
-            socket.assign(**restored)
+        # Only the first mount of this id on a socket resumes from the snapshot the socket
+        # reconnected with: one that failed, or left the page and came back, starts afresh.
+        resumed = _resumed(self.session)
+        if restore and self.snapshot_key not in resumed:
+            resumed.add(self.snapshot_key)
+            restored = restored_assigns(created, self.session, self.snapshot_key, self.name)
+            if restored:
+                socket.assign(**restored)
         self.seen = None
         return created, socket
 
@@ -344,6 +344,17 @@ class _Instance:
 _registries: weakref.WeakKeyDictionary[LiveSession, dict[tuple[type[Any], str], _Instance]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+_resumed_keys: weakref.WeakKeyDictionary[LiveSession, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _resumed(session: LiveSession) -> set[str]:
+    """The snapshot keys of the components that already took their recovered assigns."""
+    keys = _resumed_keys.get(session)
+    if keys is None:
+        keys = _resumed_keys[session] = set()
+    return keys
 
 
 def _registry(session: LiveSession) -> dict[tuple[type[Any], str], _Instance]:

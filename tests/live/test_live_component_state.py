@@ -88,7 +88,7 @@ class Drafts(LiveView):
 
     @on_event("drop")
     async def drop(self, params, socket):
-        socket.assign(shown=["b"])
+        socket.assign(shown=["b"] if socket.assigns["shown"] == ["a", "b"] else ["a", "b"])
 
     def render(self, assigns):
         return html.main(
@@ -154,6 +154,25 @@ class Lookup(LiveComponent):
         )
 
 
+class Clock(LiveComponent):
+    """Starts its work in mount: the outcome arrives once the socket is connected."""
+
+    def mount(self, socket):
+        socket.assign(time="unknown")
+
+        async def read() -> str:
+            return "noon"
+
+        socket.start_async("read", read)
+
+    @on_async("read")
+    def read(self, result, socket):  # a def: runs in a worker thread
+        socket.assign(time=result.result)
+
+    def render(self, assigns):
+        return html.p({"id": "clock"}, assigns["time"])
+
+
 class Lookups(LiveView):
     async def mount(self, params, session, socket):
         socket.assign(note="", shown=True)
@@ -173,6 +192,7 @@ class Lookups(LiveView):
             html.button({"id": "hide", "onClick": self.on("hide")}, "hide"),
             live_component(Lookup, "one") if assigns["shown"] else html.p("hidden"),
             live_component(Lookup, "two"),
+            live_component(Clock, "clock"),
         )
 
 
@@ -273,6 +293,20 @@ async def test_older_component_snapshot_is_migrated_and_a_bad_one_dropped(caplog
         assert page.close_code is None
 
 
+async def test_component_that_leaves_and_comes_back_after_a_reconnect_starts_afresh():
+    app, _ = make_app(MemoryRecoveryStore())
+    async with LiveClient(app) as client:
+        page = await client.live("/drafts")
+        await type_drafts(page)
+        await page.reconnect()
+        assert draft(page, "a")[0] == "half a thought"
+        await page.click("#drop")  # a leaves the page …
+        assert not page.has("#draft-a")
+        await page.click("#drop")  # … and comes back: a fresh mount, not the old snapshot
+        assert draft(page, "a") == ("", "shown", "0")
+        assert draft(page, "b")[0] == "bee"
+
+
 # -- start_async --------------------------------------------------------------------------
 
 
@@ -329,3 +363,12 @@ async def test_start_async_is_cancelled_when_the_component_leaves_the_page():
         gate["open"].set()
         await page.render()
         assert page.find("#lookup-one .result").text() == "none"
+
+
+async def test_start_async_in_mount_waits_for_the_socket_then_delivers():
+    app, _ = make_app(MemoryRecoveryStore())
+    async with LiveClient(app) as client:
+        response = await client.get("/lookups")
+        assert 'id="clock">unknown<' in response.text  # the first paint starts nothing
+        page = await client.live("/lookups")
+        await page.wait_for(lambda p: p.find("#clock").text() == "noon")
