@@ -130,6 +130,47 @@ async def post_chirp(attrs: Mapping[str, object]) -> Result[Chirp]:
     return result
 
 
+def edit_changeset(chirp: Chirp, attrs: Mapping[str, object]) -> Changeset[Chirp]:
+    """An edit changes the body only (the author and the counts stay)."""
+    return (
+        Changeset.cast(chirp, attrs, ["body"])
+        .validate_required(["body"])
+        .validate_length("body", max=280)
+    )
+
+
+def change_edit(chirp: ChirpOut, attrs: Mapping[str, object] | None = None) -> Changeset[Chirp]:
+    """A changeset for the inline editor of ``chirp``, from its current body."""
+    return edit_changeset(Chirp(id=chirp.id, author=chirp.author, body=chirp.body), attrs or {})
+
+
+async def chirps_by(author: str, limit: int = 5) -> list[ChirpOut]:
+    """``author``'s newest chirps of their own (not their reposts): the ones they may edit."""
+    query = (
+        select(Chirp)
+        .where(Chirp.author == author, Chirp.repost_of_id.is_(None))
+        .order_by(Chirp.id.desc())
+        .limit(limit)
+    )
+    return [ChirpOut.model_validate(row) for row in await db.repo.all(query)]
+
+
+async def edit_chirp(chirp_id: int, author: str, attrs: Mapping[str, object]) -> Result[Chirp]:
+    """Change the body of ``author``'s chirp ``chirp_id``; broadcast as ChirpChanged.
+
+    Only the author edits a chirp, and only an original (a repost shows another's words).
+    """
+    chirp = await db.repo.get(Chirp, chirp_id)
+    if chirp is None or chirp.author != author or chirp.repost_of_id is not None:
+        fake = Chirp(id=chirp_id, author=author, body="")
+        changeset = edit_changeset(fake, attrs).add_error("body", "is not yours to edit")
+        return Result.failure(changeset.put_action("update"))
+    result = await db.repo.update(edit_changeset(chirp, attrs))
+    if result.ok:
+        await _broadcast(ChirpChanged(chirp=ChirpOut.model_validate(result.value)))
+    return result
+
+
 async def set_like(chirp_id: int, member: str, liked: bool) -> ChirpOut | None:
     """Like (or unlike) a chirp as ``member``: setting it twice changes nothing."""
     async with db.repo.session(write=True) as session:

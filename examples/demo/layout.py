@@ -71,6 +71,11 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
   padding: 0; }
 .online li { display: flex; align-items: center; gap: .4rem; font-size: var(--ember-text-sm); }
 .trending { margin: 0; padding-left: 1.2rem; display: grid; gap: .3rem; }
+.my-chirps { list-style: none; margin: 0; padding: 0; display: grid; gap: .75rem; }
+.my-chirp { display: flex; align-items: flex-start; gap: .5rem; }
+.my-chirp-body { flex: 1; min-width: 0; margin: .3rem 0; overflow-wrap: anywhere; }
+.my-chirp-editing { display: block; }
+.my-chirp-actions { display: flex; gap: .5rem; }
 .members { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
 .members li { display: flex; align-items: center; gap: .7rem; }
 .members small { display: block; color: var(--ember-text-muted); overflow-wrap: anywhere; }

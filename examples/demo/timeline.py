@@ -34,6 +34,7 @@ from ember.live import (
 from ember.pubsub import MessagesMayBeLost, undelivered
 
 from . import chirps, online, reports
+from .chirp_editor import MyChirpsCard
 from .layout import shell
 from .logins import Member
 
@@ -255,6 +256,7 @@ class TimelineLive(LiveView):
                 ),
                 html.aside(
                     {"className": "demo-side"},
+                    MyChirpsCard(assigns["name"], key=assigns["name"]),
                     OnlineCard(),
                     self.trending_card(assigns["trending"], assigns["trending_done"]),
                 ),

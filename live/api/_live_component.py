@@ -15,24 +15,35 @@ A handler that raises fails the component only: it is logged once, reported to a
 boundary above it if there is one, its part of the page shows the error fallback, and the
 parent and the rest of the session carry on. The component mounts afresh the next time
 its parent renders it or a ``send_update`` reaches it.
+
+A component's ``recoverable`` model names the assigns that survive a reconnect (through
+the session's snapshot, as a ``LiveView``'s do), and ``socket.start_async`` runs work
+whose outcome reaches that component's ``@on_async`` method (or ``handle_async``) only.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, TypeVar, cast
 
+import anyio
+from pydantic import BaseModel
 from reactpy import component, use_effect, use_ref, use_state
 
 from .._errors import ConfigurationError, EmberError, RenderError
+from ..ops._reporting import report_error
+from ..ops._telemetry import telemetry
 from ..server._session import LiveSession
+from ._async_result import AsyncResult
 from ._events import event_params
 from ._hooks import use_session
 from ._js import _VIEW_EVENTS, rendering_view
-from ._view import _EVENT_ATTR, AssignsSocket, LiveView, _call
+from ._recoverable import forget_assigns, remember_assigns, restored_assigns
+from ._view import _ASYNC_ATTR, _EVENT_ATTR, AssignsSocket, LiveView, _call
 
 __all__ = ["ComponentSocket", "LiveComponent", "live_component", "send_update"]
 
@@ -81,6 +92,18 @@ class ComponentSocket(AssignsSocket):
         view, socket = parent
         await view._dispatch_info(message, socket)
 
+    def start_async(self, name: str, function: Callable[[], Awaitable[Any]]) -> None:
+        """Run ``function`` in the session's task group; its outcome (an ``AsyncResult``)
+        reaches this component's ``@on_async(name)`` method, or ``handle_async``.
+
+        Starting ``name`` again while it runs cancels the running one. The work is
+        cancelled when the component leaves the page, and its outcome dropped when the
+        component failed and mounted afresh meanwhile. Does nothing before the websocket
+        is connected (as in LiveView). Work that raises is logged and delivered as a
+        failed ``AsyncResult``; a handler that raises fails the component only.
+        """
+        self._instance.start_async(name, function)
+
     def _flush(self) -> None:
         if self._changed:
             self._changed = False
@@ -95,7 +118,21 @@ class LiveComponent:
     parent, or in an event handler); ``@on_event`` handlers may be ``async def``.
     """
 
+    recoverable: ClassVar[type[BaseModel] | None] = None
+    """A pydantic model naming the assigns that survive reconnects (its fields), or None."""
+    recoverable_version: ClassVar[int] = 1
+    """Bump when ``recoverable`` changes shape; older snapshots go to ``migrate_recoverable``."""
+
+    @classmethod
+    def migrate_recoverable(cls, version: int, data: dict[str, Any]) -> dict[str, Any] | None:
+        """Turn a snapshot of an older ``recoverable_version`` into the current shape.
+
+        Return None (the default) to drop it: the component then mounts fresh.
+        """
+        return None
+
     _events: ClassVar[dict[str, str]]
+    _asyncs: ClassVar[dict[str, str]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -107,11 +144,13 @@ class LiveComponent:
                     "(and pass it as an assign) or in an @on_event handler, which may be async."
                 )
                 raise ConfigurationError(msg)
-        cls._events = {}
+        cls._events, cls._asyncs = {}, {}
         for klass in reversed(cls.__mro__):
             for attribute, value in vars(klass).items():
                 if hasattr(value, _EVENT_ATTR):
                     cls._events[getattr(value, _EVENT_ATTR)] = attribute
+                if hasattr(value, _ASYNC_ATTR):
+                    cls._asyncs[getattr(value, _ASYNC_ATTR)] = attribute
 
     # -- callbacks users override ---------------------------------------------------------
 
@@ -131,6 +170,11 @@ class LiveComponent:
             "Add a method decorated with @on_event(...)."
         )
         raise EmberError(msg)
+
+    async def handle_async(
+        self, name: str, result: AsyncResult[Any], socket: ComponentSocket
+    ) -> None:
+        """``start_async`` outcomes with no ``@on_async`` method land here."""
 
     def render(self, assigns: Mapping[str, Any]) -> Any:
         """Return the component's markup (ReactPy elements or components)."""
@@ -164,6 +208,20 @@ class LiveComponent:
             return
         socket._flush()
 
+    async def _dispatch_async(
+        self, name: str, result: AsyncResult[Any], socket: ComponentSocket
+    ) -> None:
+        try:
+            method = self._asyncs.get(name)
+            if method is None:
+                await self.handle_async(name, result, socket)
+            else:
+                await _call(getattr(self, method), result, socket, deps=socket.session)
+        except Exception as error:
+            socket._instance.fail(error, f"its handle_async for {name!r} raised")
+            return
+        socket._flush()
+
 
 class _Instance:
     """One mounted component: the user's object, its socket, and its place in the page."""
@@ -184,12 +242,31 @@ class _Instance:
         self.seen: Any = None  # the parent's assigns last given to update
         self.error: tuple[Exception, str] | None = None
         self.broken = False
-        self.component, self.socket = self._start()
+        self.working: dict[str, anyio.CancelScope] = {}  # start_async work by name
+        self.component, self.socket = self._start(restore=True)
 
-    def _start(self) -> tuple[LiveComponent, ComponentSocket]:
+    @property
+    def snapshot_key(self) -> str:
+        """Where its recoverable assigns live in the session's snapshot."""
+        return f"component:{self.kind.__module__}.{self.kind.__qualname__}:{self.id}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind.__name__} {self.id!r}"
+
+    def _start(self, *, restore: bool) -> tuple[LiveComponent, ComponentSocket]:
         created = self.kind()
         created._socket = socket = ComponentSocket(self)
+        self.component, self.socket = created, socket  # mount may start_async already
         created.mount(socket)
+        # Only the first mount of this id on a socket resumes from the snapshot the socket
+        # reconnected with: one that failed, or left the page and came back, starts afresh.
+        resumed = _resumed(self.session)
+        if restore and self.snapshot_key not in resumed:
+            resumed.add(self.snapshot_key)
+            restored = restored_assigns(created, self.session, self.snapshot_key, self.name)
+            if restored:
+                socket.assign(**restored)
         self.seen = None
         return created, socket
 
@@ -197,7 +274,59 @@ class _Instance:
         """After a failure, the next render or update starts from a fresh mount."""
         if self.broken:
             self.broken = False
-            self.component, self.socket = self._start()
+            self.component, self.socket = self._start(restore=False)
+
+    def remember(self) -> None:
+        """Keep the recoverable assigns in the session's snapshot (saved after the render)."""
+        remember_assigns(
+            self.component, self.session, self.snapshot_key, self.name, self.socket._assigns
+        )
+
+    def start_async(self, name: str, function: Callable[[], Awaitable[Any]]) -> None:
+        previous = self.working.pop(name, None)
+        if previous is not None:
+            previous.cancel()
+        scope = anyio.CancelScope()
+        owner = self.component  # a remount after a failure drops this work's outcome
+        session = self.session
+
+        async def run() -> None:
+            with scope:
+                started = time.perf_counter()
+                try:
+                    value = await function()
+                except Exception as error:
+                    logger.exception(
+                        "start_async %r of %s failed in session %s", name, self.name, session.id
+                    )
+                    report_error(error, kind="async", session=session.id, work=name)
+                    outcome: AsyncResult[Any] = AsyncResult.failed_with(error)
+                else:
+                    outcome = AsyncResult.succeeded(value)
+                telemetry.emit(
+                    "ember.live.async",
+                    (time.perf_counter() - started) * 1000,
+                    session=session.id,
+                    work=name,
+                    ok=outcome.ok,
+                )
+                if self.working.get(name) is scope:
+                    del self.working[name]
+                await session._in_turn(lambda: self._deliver(owner, name, outcome))
+
+        if session.start_task(run, name=f"start_async {self.name} {name}"):
+            self.working[name] = scope
+
+    async def _deliver(self, owner: LiveComponent, name: str, outcome: AsyncResult[Any]) -> None:
+        if owner is not self.component or self.broken or self.error is not None:
+            return  # the component failed (and mounts afresh) since the work started
+        await owner._dispatch_async(name, outcome, self.socket)
+
+    def stop(self) -> None:
+        """The component left the page: its running work is cancelled."""
+        for scope in self.working.values():
+            scope.cancel()
+        self.working.clear()
 
     def give(self, assigns: Mapping[str, Any]) -> None:
         self.ensure_mounted()
@@ -207,12 +336,25 @@ class _Instance:
         # Raised by the next render, so the engine logs it once, reports it to a boundary
         # and shows the fallback in the component's place only.
         self.error = (error, what)
+        self.stop()
+        forget_assigns(self.component, self.session, self.snapshot_key)
         self.rerender()
 
 
 _registries: weakref.WeakKeyDictionary[LiveSession, dict[tuple[type[Any], str], _Instance]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+_resumed_keys: weakref.WeakKeyDictionary[LiveSession, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _resumed(session: LiveSession) -> set[str]:
+    """The snapshot keys of the components that already took their recovered assigns."""
+    keys = _resumed_keys.get(session)
+    if keys is None:
+        keys = _resumed_keys[session] = set()
+    return keys
 
 
 def _registry(session: LiveSession) -> dict[tuple[type[Any], str], _Instance]:
@@ -293,6 +435,7 @@ def _LiveComponentHost(
         _registry(session)[(kind, id)] = instance
 
         def unregister() -> None:
+            instance.stop()
             registry = _registry(session)
             if registry.get((kind, id)) is instance:
                 del registry[(kind, id)]
@@ -315,5 +458,6 @@ def _LiveComponentHost(
             instance.broken = True  # the engine shows the fallback; the next render remounts
             raise
     instance.socket._changed = False
+    instance.remember()
     with rendering_view(instance.component.on):  # JS.push("name") targets the component
         return instance.component.render(instance.socket.assigns)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ember.live.testing import LiveClient
-from tests.live.docs_src import row_editor
+from tests.live.docs_src import notes, row_editor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,3 +39,22 @@ async def test_docs_sample_keeps_a_draft_while_another_tab_saves_a_row() -> None
         assert row_editor.ROWS[2] == "pearls"
         await first.submit("#row-1 form", {"name": "green apples"})
         await second.wait_for(lambda p: p.has("#row-1 .name", text="green apples"))
+
+
+def test_docs_quote_the_notes_sample_verbatim() -> None:
+    document = (ROOT / "docs" / "components-and-nesting.md").read_text()
+    sample = (ROOT / "tests" / "live" / "docs_src" / "notes.py").read_text()
+    assert sample.strip() in document
+
+
+async def test_docs_notes_sample_counts_in_the_background_and_keeps_drafts_on_reconnect() -> None:
+    async with LiveClient(notes.app) as client:
+        page = await client.live("/notes")
+        await page.change("#note-monday textarea", "call the plumber")
+        assert page.find("#note-monday .words").text() == "…"
+        await page.wait_for(lambda p: p.find("#note-monday .words").text() == "3 words")
+        assert page.find("#note-tuesday .words").text() == "…"  # never started
+        await page.render()
+        await page.reconnect()
+        assert page.find("#note-monday textarea").attr("value") == "call the plumber"
+        assert page.find("#note-monday .words").text() == "…"  # not recoverable: counted anew

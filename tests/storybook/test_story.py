@@ -57,7 +57,7 @@ def test_discover_finds_stories_modules_and_names_groups() -> None:
 def test_discover_gives_a_group_from_the_module_name() -> None:
     assert [s.group for s in all_stories()][:2] == ["Button", "Button"]
     assert {s.group for s in all_stories()} == {
-        "Button", "Client", "Feedback", "Form", "Layout", "Overlay", "Table",
+        "Button", "Client", "Feedback", "Form", "Layout", "Live", "Overlay", "Table",
     }  # fmt: skip
 
 
