@@ -80,6 +80,11 @@ class DependencyResolver:
         # Nothing to resolve (the common mount): no solver, no task, no exit stack.
         self._empty = not parameters
 
+    @property
+    def resolves(self) -> bool:
+        """Whether there is anything to resolve (the mount's or the app's dependencies)."""
+        return not self._empty
+
     async def resolve(self, connection: HTTPConnection) -> Resolved:
         """Resolve the dependencies for ``connection``; the caller releases the result in
         the same task (FastAPI's clean-up scopes are tied to the task that entered them).
