@@ -86,7 +86,9 @@ def page_shell(
         token = escape(json.dumps(token)[1:-1], quote=True)
     nonce_attribute = f' nonce="{escape(nonce, quote=True)}"' if nonce else ""
     start, scripts, end = head
-    parts = (start, f"<script{nonce_attribute}".join(scripts), before_token, token, after_token)
+    # The head is the app's trusted HTML: its scripts run under the page's nonce.
+    with_nonce = f"<script{nonce_attribute}".join(scripts[1:]) if nonce else scripts[0]
+    parts = (start, with_nonce, before_token, token, after_token)
     return "".join((*parts, body, "</div></div>", end, "</body></html>"))
 
 
@@ -110,8 +112,9 @@ def _shell_parts(
         f"<title>{escape(title)}</title>{preload}"
         f"<style>{CONNECTION_CSS}</style>"
     )
-    # The head is the app's trusted HTML: its scripts run under the page's nonce.
-    scripts = tuple(_SCRIPT_OPENING.split(_under_root(head, root_path)))
+    # The head as given, then the same split where each script's nonce goes.
+    under_root = _under_root(head, root_path)
+    scripts = (under_root, *_SCRIPT_OPENING.split(under_root))
     before_token, _, after_token = (
         "</head><body>"
         '<div data-ember-root class="ember-root" '
