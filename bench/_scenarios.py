@@ -224,12 +224,14 @@ async def sessions(server: Server, driver: Driver, cfg: Config) -> Figures:
     figures: Figures = {}
     after_first = 0
     for cycle in range(cfg.cycles):
-        start = time.perf_counter()
+        cpu, start = server.cpu(), time.perf_counter()
         live = await open_many(driver, "subscribed", n, cfg.open_concurrency)
-        opened = time.perf_counter() - start
+        opened, cpu = time.perf_counter() - start, server.cpu() - cpu
         try:
             if cycle == 0:
                 figures["sessions_per_s"] = n / opened
+                # The server's CPU per session opened: what a loaded machine moves least.
+                figures["open_cpu_us_per_session"] = cpu / n * 1e6
                 await asyncio.sleep(cfg.open_sleep)
                 figures["kib_per_session"] = (server.rss() - before) / n / 1024
                 figures.update(await _broadcasts(server, live, cfg))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import itertools
 import json
 import re
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from html import unescape
@@ -28,7 +26,7 @@ from ..engine._patch import apply_ops, set_pointer
 from ..server._mount import Ember, find_session
 from ..server._protocol import PROTOCOL_VERSION
 from ..server._session import LiveSession
-from ..server._token import FLASH_COOKIE
+from ..server._token import FLASH_COOKIE, read_session_id
 from ._asgi_socket import AsgiWebSocket, SocketClosed
 
 __all__ = ["Element", "LiveChild", "LiveClient", "LivePage", "LiveTestError"]
@@ -237,12 +235,7 @@ class LivePage:
     @property
     def session_id(self) -> str:
         """The id of the server-side session this page belongs to (from its token)."""
-        token = self._config["componentPath"].partition("token=")[2]
-        compressed = token.startswith(".")  # itsdangerous deflates longer payloads
-        payload = token.removeprefix(".").split(".", 1)[0]
-        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        data = json.loads(zlib.decompress(raw) if compressed else raw)
-        return str(data["sid"])
+        return read_session_id(self._config["componentPath"].partition("token=")[2])
 
     def session(self, ember: Ember | None = None) -> LiveSession:
         """The live server-side session of this page, in this process.

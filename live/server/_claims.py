@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import itertools
 import logging
 import time
 import uuid
@@ -50,6 +51,7 @@ HANDOVER_SECONDS = 3.0
 WORKER_BEAT_SECONDS = 0.5
 WORKER_TTL_SECONDS = 2.0
 _POLL_SECONDS = 0.05
+_SOCKETS = itertools.count(1)
 
 
 class Claim(enum.Enum):
@@ -260,7 +262,7 @@ async def hold_token(
 ) -> AsyncIterator[bool]:
     """Hold ``token``'s session for this socket while the block runs: yields True, or
     False once the socket is refused (closed with 4401, so the page reloads) and logged."""
-    owner = uuid.uuid4().hex
+    owner = str(next(_SOCKETS))  # unique in this process; Redis claims add the worker's id
     fresh = time.time() - token.issued_at <= settings.token_reconnect_seconds
     outcome = await claim_session(store, token.session_id, owner, fresh=fresh)
     if outcome is not Claim.GRANTED:

@@ -77,6 +77,13 @@ class DependencyResolver:
 
         signature_holder.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         self._dependant = get_dependant(path=path, call=signature_holder)
+        # Nothing to resolve (the common mount): no solver, no task, no exit stack.
+        self._empty = not parameters
+
+    @property
+    def resolves(self) -> bool:
+        """Whether there is anything to resolve (the mount's or the app's dependencies)."""
+        return not self._empty
 
     async def resolve(self, connection: HTTPConnection) -> Resolved:
         """Resolve the dependencies for ``connection``; the caller releases the result in
@@ -88,6 +95,8 @@ class DependencyResolver:
             RequestValidationError: a parameter is missing or invalid (for a websocket:
                 ``WebSocketRequestValidationError``).
         """
+        if self._empty:
+            return Resolved({}, _nothing_to_release)
         stack = AsyncExitStack()
         try:
             values = await self._solve(connection, stack)
@@ -104,6 +113,8 @@ class DependencyResolver:
         Raises:
             the same as :meth:`resolve`.
         """
+        if self._empty:
+            return Resolved({}, _nothing_to_release)
         released = anyio.Event()
         finished = anyio.Event()
         failure: list[BaseException] = []
@@ -154,3 +165,7 @@ class DependencyResolver:
                 raise WebSocketRequestValidationError(solved.errors)
             raise RequestValidationError(solved.errors)
         return {name: solved.values[name] for name in self._names}
+
+
+async def _nothing_to_release() -> None:
+    return None

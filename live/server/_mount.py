@@ -82,6 +82,7 @@ of the page's URL (path and query, as the browser shows it) and the error that r
 OnMount = Callable[[LiveSession], Awaitable[None]]
 """Run before a view mounts, for the page and for the socket (LiveView's ``on_mount``)."""
 _AUTH_FAILURES = frozenset({401, 403})
+_NO_HOLDER: contextlib.nullcontext[None] = contextlib.nullcontext()
 
 
 @dataclass
@@ -393,11 +394,12 @@ class Ember:
 
         async def page(connection: Request, dependencies: dict[str, Any]) -> Response:
             carried = connection.cookies.get(FLASH_COOKIE)
+            scope = dict(connection.scope)
             session = LiveSession(
                 mount_path=mounted.path,
                 location=PageLocation(app_path(connection.scope), connection.url.query),
                 identity=dependencies.get("identity"),
-                scope=dict(connection.scope),
+                scope=scope,
                 dependencies=dependencies,
                 flash=self.signer.verify_flash(carried) if carried else {},
             )
@@ -415,7 +417,7 @@ class Ember:
                         redirect.delete_cookie(FLASH_COOKIE, path="/")
                     return redirect
                 connection_value = Connection(
-                    scope=dict(connection.scope),
+                    scope=scope,
                     location=Location(path=connection.url.path, query_string=connection.url.query),
                     carrier=connection,
                 )
@@ -477,7 +479,9 @@ class Ember:
             logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
             await connection.close(code=code, reason=reason[:120])
             return
-        async with anyio.create_task_group() as holder:
+        # A task group holds what yield dependencies acquired; a mount without any skips it.
+        holding = mounted.resolver is None or mounted.resolver.resolves
+        async with anyio.create_task_group() if holding else _NO_HOLDER as holder:
             resolved = await self._resolve_socket(mounted, connection, holder)
             if resolved is None:
                 return
@@ -490,7 +494,7 @@ class Ember:
                     await held.release()
 
     async def _resolve_socket(
-        self, mounted: Mount, connection: WebSocket, holder: TaskGroup
+        self, mounted: Mount, connection: WebSocket, holder: TaskGroup | None
     ) -> Resolved | None:
         """The socket's dependencies, or None once a refused socket is closed.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -48,7 +49,14 @@ def socket_config(
     ``componentPath``), the app's path prefix (``root``), and the app paths of the views it
     reaches without a page load (``live``, see ``ember.live.server._navigation``), and the upload
     client's URL (``uploads``: loaded by pages that upload files, when they need it)."""
-    prefix = f"{root_path}{mounted.prefix}"
+    return socket_config_for(mounted.prefix, token, root_path, live)
+
+
+def socket_config_for(
+    mount_prefix: str, token: str, root_path: str = "", live: Sequence[str] = ()
+) -> dict[str, object]:
+    """:func:`socket_config` for the mount whose ember routes are under ``mount_prefix``."""
+    prefix = f"{root_path}{mount_prefix}"
     return {
         "pathPrefix": f"{prefix}/",
         "componentPath": f"ws?token={token}",
@@ -71,23 +79,49 @@ def page_shell(
     when it is mounted under one; ``nonce``: the Content-Security-Policy nonce of its inline
     script and of the scripts in the mount's ``head``; ``live``: the app paths of the views
     of its ``live_session``). The head's root-relative URLs get ``root_path`` too."""
-    prefix = f"{root_path}{mounted.prefix}"
+    head, before_token, after_token = _shell_parts(
+        mounted.title, mounted.head, mounted.prefix, root_path, tuple(live)
+    )
+    if not _PLAIN_TOKEN.fullmatch(token):  # never for ember's own tokens (base64url)
+        token = escape(json.dumps(token)[1:-1], quote=True)
     nonce_attribute = f' nonce="{escape(nonce, quote=True)}"' if nonce else ""
-    config = socket_config(mounted, token, root_path, live)
-    preload, script = client_tags(f"{prefix}/static")
-    return (
+    start, scripts, end = head
+    # The head is the app's trusted HTML: its scripts run under the page's nonce.
+    with_nonce = f"<script{nonce_attribute}".join(scripts[1:]) if nonce else scripts[0]
+    parts = (start, with_nonce, before_token, token, after_token)
+    return "".join((*parts, body, "</div></div>", end, "</body></html>"))
+
+
+_TOKEN_SLOT = "@@ember-token@@"  # noqa: S105 - where the page's token goes, not a secret
+_PLAIN_TOKEN = re.compile(r"[A-Za-z0-9_.-]*")
+_SCRIPT_OPENING = re.compile(r"<script(?=[\s>])", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=256)
+def _shell_parts(
+    title: str, head: str, prefix: str, root_path: str, live: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...], str], str, str]:
+    """What a mount's page shell is made of, apart from the token, the nonce and the first
+    paint: built once per mount and path prefix rather than on every page."""
+    config = socket_config_for(prefix, _TOKEN_SLOT, root_path, live)
+    preload, script = client_tags(f"{root_path}{prefix}/static")
+    start = (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(mounted.title)}</title>{preload}"
+        f"<title>{escape(title)}</title>{preload}"
         f"<style>{CONNECTION_CSS}</style>"
-        f"{_with_nonce(_under_root(mounted.head, root_path), nonce_attribute)}</head><body>"
-        f'<div data-ember-root class="ember-root" '
-        f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
-        f"<div data-ember-live>{body}</div></div>"
-        f"{script}"
-        "</body></html>"
     )
+    # The head as given, then the same split where each script's nonce goes.
+    under_root = _under_root(head, root_path)
+    scripts = (under_root, *_SCRIPT_OPENING.split(under_root))
+    before_token, _, after_token = (
+        "</head><body>"
+        '<div data-ember-root class="ember-root" '
+        f"data-ember-config='{escape(json.dumps(config), quote=True)}'>"
+        "<div data-ember-live>"
+    ).partition(_TOKEN_SLOT)
+    return (start, scripts, script), before_token, after_token
 
 
 # A root-relative ``href``/``src`` in the head ("/static/app.css", not "//cdn..."): the
@@ -101,10 +135,3 @@ def _under_root(head: str, root_path: str) -> str:
     if not root_path:
         return head
     return _ROOT_RELATIVE.sub(lambda found: f"{found[1]}{root_path}/", head)
-
-
-def _with_nonce(head: str, nonce_attribute: str) -> str:
-    # The head is the app's trusted HTML: its scripts run under the page's nonce.
-    if not nonce_attribute or "<script" not in head:
-        return head
-    return re.sub(r"<script(?=[\s>])", f"<script{nonce_attribute}", head, flags=re.IGNORECASE)

@@ -65,6 +65,7 @@ def test_harness_smoke_run_every_scenario_has_sane_figures(smoke_run: dict) -> N
         assert figures["table"]["1000_server_ms"] > 0
         assert figures["throughput"]["events_per_s"] > 10
         assert figures["sessions"]["sessions_per_s"] > 1
+        assert figures["sessions"]["open_cpu_us_per_session"] > 0
         assert figures["sessions"]["kib_per_session"] > -1024
         assert 0 < figures["sessions"]["broadcast_last_ms"] < 10_000
         assert figures["sessions"]["broadcast_cpu_us_per_delivery"] > 0

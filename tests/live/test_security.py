@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import logging
 import re
 import time
@@ -81,6 +83,57 @@ async def test_expired_token_is_refused(counter_app, ember, monkeypatch):
     monkeypatch.setattr("time.time", lambda: real_time() + 60)
     code = await _close_code(counter_app, f"/counter/_ember/ws?token={token}")
     assert code == CloseCode.BAD_TOKEN
+
+
+async def test_a_token_with_an_altered_payload_is_refused(counter_app):
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=counter_app), base_url="http://testserver"
+    ) as client:
+        token = await _token(client)
+    body, _, signature = token.rpartition(".")
+    payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    payload["sid"] = "someone-elses-session"
+    altered = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+    code = await _close_code(counter_app, f"/counter/_ember/ws?token={altered}.{signature}")
+    assert code == CloseCode.BAD_TOKEN
+
+
+def test_a_token_of_the_previous_format_is_refused_with_a_reason(ember):
+    from itsdangerous import URLSafeTimedSerializer
+
+    from ember.live.server._token import TokenError
+
+    old = URLSafeTimedSerializer("test-secret-key-0123456789", salt="ember.live.session-token")
+    signed = old.dumps({"v": 3, "sid": "sid", "path": "/counter"})
+    with pytest.raises(TokenError, match="signature does not match"):
+        ember.signer.verify(signed, mount_path="/counter")
+    with pytest.raises(TokenError, match="signature does not match"):
+        ember.signer.verify("caf\u00e9.\u00e9t\u00e9", mount_path="/counter")
+
+
+async def test_every_page_gets_a_fresh_nonce_in_its_script_src(counter_app, ember):
+    from tests.live.conftest import Counter
+
+    ember.mount(counter_app, "/scripted", Counter, head='<script src="/api/health"></script>')
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=counter_app), base_url="http://testserver"
+    ) as client:
+        first, second = await client.get("/scripted"), await client.get("/scripted")
+        ember.settings.content_security_policy = "default-src 'self'"
+        without_script_src = await client.get("/counter")
+        ember.settings.content_security_policy = ""
+        without_policy = await client.get("/counter")
+    nonces = []
+    for page in (first, second):
+        policy = page.headers["content-security-policy"]
+        nonce = re.search(r"script-src 'nonce-([^']+)' ", policy).group(1)
+        assert f'<script nonce="{nonce}" src="/api/health">' in page.text
+        assert page.headers["x-content-type-options"] == "nosniff"
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    assert without_script_src.headers["content-security-policy"] == "default-src 'self'"
+    assert "content-security-policy" not in without_policy.headers
+    assert without_policy.headers["x-frame-options"] == first.headers["x-frame-options"]
 
 
 async def test_foreign_origin_is_refused(counter_app):
