@@ -19,7 +19,8 @@ import asyncio
 import contextlib
 import copy
 import logging
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -28,7 +29,15 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ..engine._engine import Engine
 from ..engine._patch import apply_ops
-from ..engine._reactpy import Component, Connection, ConnectionContext, Location, call_handler
+from ..engine._reactpy import (
+    Component,
+    Connection,
+    ConnectionContext,
+    Location,
+    call_handler,
+    is_lambda_handler,
+    is_sync_handler,
+)
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
 from ._limits import SendDeadline
@@ -36,7 +45,6 @@ from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Pi
 from ._runner import (
     EVENT_QUEUE_SIZE,
     _close_for,
-    _digest,
     _flush_snapshot,
     _load_snapshot,
     _read,
@@ -72,11 +80,21 @@ what it has set so far (a form's "saving")."""
 
 class Mailbox:
     """The session's one queue. Frames wait for room (a flood slows only its own socket);
-    render requests are coalesced and never wait."""
+    render requests are coalesced and never wait.
+
+    One item runs at a time, whoever runs it: the mailbox's task takes queued items
+    (:meth:`get`), and the reader runs a frame itself when the mailbox is idle and empty
+    (:meth:`claim`), which spares a click the queue and a task switch. An item queued
+    while the reader runs one waits for it (:meth:`end` hands the mailbox over).
+    """
 
     def __init__(self) -> None:
         self._queue: asyncio.Queue[Any] = asyncio.Queue(EVENT_QUEUE_SIZE)
         self.busy = False
+        self.quick = False
+        """The running item cannot suspend (a lambda handler, a ping): a render asked for
+        while it runs waits for its own pass, with no timer."""
+        self._handover: asyncio.Future[None] | None = None
         self._render_asked = False
         self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
@@ -105,7 +123,7 @@ class Mailbox:
         runs, once its handler has been suspended for ``BUSY_RENDER_DELAY``; the item's
         own pass follows anyway."""
         if self.busy:
-            if self._busy_render is None and self.while_busy is not None:
+            if self._busy_render is None and self.while_busy is not None and not self.quick:
                 loop = asyncio.get_running_loop()
                 self._busy_render = loop.call_later(BUSY_RENDER_DELAY, self._render_while_busy)
             return
@@ -120,24 +138,111 @@ class Mailbox:
         if self.busy and self.while_busy is not None:
             self.while_busy()
 
-    def begin(self) -> None:
-        """An item starts."""
+    def claim(self) -> bool:
+        """Take the mailbox for an item the caller runs at once; False while an item runs
+        or items wait (the caller queues its item instead)."""
+        if self.busy or self._queue.qsize():
+            return False
         self.busy = True
-
-    def end(self) -> None:
-        """The item (and its pass) is done; what became dirty since gets a pass of its own."""
-        self.busy = False
-        if self._busy_render is not None:
-            self._busy_render.cancel()
-            self._busy_render = None
-            if self.needs_render():
-                self.ask_render()
+        return True
 
     async def get(self) -> Any:
+        """The next queued item, with the mailbox taken for it."""
         item = await self._queue.get()
+        if self.busy:  # the reader runs a frame: this item is next
+            handover = asyncio.get_running_loop().create_future()
+            self._handover = handover
+            await handover  # end() hands the mailbox over: still busy, now for this item
+        else:
+            self.busy = True
         if item is _RENDER:
             self._render_asked = False
         return item
+
+    def end(self) -> None:
+        """The item (and its pass) is done; what became dirty since gets a pass of its own
+        (or the item waiting for the mailbox renders it)."""
+        self.quick = False
+        if self._busy_render is not None:
+            self._busy_render.cancel()
+            self._busy_render = None
+        handover, self._handover = self._handover, None
+        if handover is not None and not handover.done():
+            handover.set_result(None)
+            return
+        self.busy = False
+        if self.needs_render():
+            self.ask_render()
+
+
+def _runs_at_once(handler: Any) -> bool:
+    """True for a handler that returns without suspending (a lambda, run on the loop)."""
+    return is_sync_handler(handler) and is_lambda_handler(handler)
+
+
+class _Turns:
+    """Whose turn it is to write to the socket, first come first served; taking a free
+    turn costs a flag (an ``asyncio.Lock`` costs three coroutine calls per message)."""
+
+    __slots__ = ("_held", "_waiters")
+
+    def __init__(self) -> None:
+        self._held = False
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def take_now(self) -> bool:
+        if self._held:
+            return False
+        self._held = True
+        return True
+
+    async def take(self) -> None:
+        if self.take_now():
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter  # give() hands the turn over: _held stays True
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.give()  # handed over, but cancelled before it ran: pass it on
+            raise
+
+    def give(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._held = False
+
+
+class LiveWebSocket(WebSocket):
+    """starlette's ``WebSocket`` for the handshake, the dependencies and the close, which
+    keeps the ASGI ``receive`` and ``send`` it was made with for the session's frames."""
+
+    def __init__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Any]],
+        send: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        super().__init__(scope, receive, send)
+        self.asgi_receive = receive
+        self.asgi_send = send
+
+
+def asgi_callables(
+    websocket: WebSocket,
+) -> tuple[Callable[[], Awaitable[Any]], Callable[[dict[str, Any]], Awaitable[None]]]:
+    """The ASGI ``receive`` and ``send`` under ``websocket``, for the session's frames: a
+    frame then skips starlette's per-message state checks and its route wrapper (ember
+    checks the message types itself). A socket of another kind is used as it is."""
+    receive = getattr(websocket, "asgi_receive", None)
+    send = getattr(websocket, "asgi_send", None)
+    if receive is not None and send is not None:
+        return receive, send
+    return websocket.receive, websocket.send
 
 
 async def run_channel(
@@ -145,23 +250,26 @@ async def run_channel(
 ) -> Handover | None:
     """Serve ``session`` over ``websocket`` until either side closes it, or until the
     browser navigates to another view (returned: the socket stays open for it)."""
-    send_lock = asyncio.Lock()
+    turns = _Turns()
     deadline = SendDeadline(ember.settings.send_timeout_seconds)
+    receive, asgi_send = asgi_callables(websocket)
 
     async def send(message: dict[str, Any]) -> None:
         data = orjson.dumps(message).decode()
-        async with send_lock:
-            deadline.begin()
-            try:
-                await websocket.send_text(data)
-            except asyncio.CancelledError:
-                if not deadline.expired:
-                    raise
-                reason = f"The client took none of its updates for {deadline.seconds:g} s."
-                logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
-                raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
-            finally:
-                deadline.end()
+        if not turns.take_now():
+            await turns.take()
+        deadline.begin()
+        try:
+            await asgi_send({"type": "websocket.send", "text": data})
+        except asyncio.CancelledError:
+            if not deadline.expired:
+                raise
+            reason = f"The client took none of its updates for {deadline.seconds:g} s."
+            logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
+            raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
+        finally:
+            deadline.end()
+            turns.give()
         if telemetry.active:
             telemetry.emit(
                 "ember.live.send",
@@ -178,7 +286,6 @@ async def run_channel(
     # with a cancellation, and the socket then closed as if all went well (1000).
     failures: list[BaseException] = []
     await _load_snapshot(ember, session)
-    session._saved_snapshot = _digest(session._snapshot.encode())
     mailbox = Mailbox()
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
@@ -206,11 +313,17 @@ async def run_channel(
             try:
                 async with _Workers(group.cancel_scope, failures) as workers:
                     await send({"type": "layout-update", "path": "", "model": engine.mount()})
-                    workers.start(
-                        _process(ember, mounted, session, engine, mailbox, send),
-                        f"ember channel {session.id}",
-                    )
-                    await _read(ember, websocket, mailbox)
+                    channel = _Channel(ember, mounted, session, engine, mailbox, send)
+                    # Renders the first one set off (effects that set state, an error
+                    # boundary) come first; events the client queued while offline are then
+                    # handled against the restored state.
+                    mailbox.claim()
+                    try:
+                        await channel.flush()
+                    finally:
+                        mailbox.end()
+                    workers.start(channel.serve(), f"ember channel {session.id}")
+                    await _read(ember, websocket, receive, channel)
                     group.cancel_scope.cancel()
             finally:
                 with anyio.CancelScope(shield=True):
@@ -242,50 +355,91 @@ async def run_channel(
     return handover
 
 
-async def _process(
-    ember: Ember,
-    mounted: Mount,
-    session: LiveSession,
-    engine: Engine,
-    mailbox: Mailbox,
-    send: Callable[[dict[str, Any]], Awaitable[None]],
-) -> None:
-    """The channel's loop: one item, one render pass, one patch message."""
-    outbox = _Outbox(send)
+class _Channel:
+    """Runs the session's items, one at a time: one item, one render pass, one patch
+    message. The mailbox's task runs queued items (:meth:`serve`); the reader hands every
+    frame to :meth:`deliver`, which runs it at once when the mailbox is idle and the frame
+    cannot suspend (a ping, an event for a lambda), and queues it otherwise: a handler
+    that awaits runs in the mailbox's task, so the reader goes on watching the socket (a
+    disconnect ends the session without waiting for the handler)."""
 
-    def render_while_busy() -> None:
-        ops = engine.render()
+    def __init__(
+        self,
+        ember: Ember,
+        mounted: Mount,
+        session: LiveSession,
+        engine: Engine,
+        mailbox: Mailbox,
+        send: Callable[[dict[str, Any]], Awaitable[None]],
+    ) -> None:
+        self.ember = ember
+        self.mounted = mounted
+        self.session = session
+        self.engine = engine
+        self.mailbox = mailbox
+        self.outbox = _Outbox(send)
+        self.send = self.outbox.send
+        mailbox.while_busy = self._render_while_busy
+        mailbox.needs_render = engine.needs_render
+
+    def _render_while_busy(self) -> None:
+        ops = self.engine.render()
         if ops:
-            outbox.push({"type": "ember-patch", "ops": ops})
+            self.outbox.push({"type": "ember-patch", "ops": ops})
 
-    mailbox.while_busy = render_while_busy
-    mailbox.needs_render = engine.needs_render
-    send = outbox.send
-    # Renders the first one set off (effects that set state, an error boundary) come first;
-    # events the client queued while offline are then handled against the restored state.
-    await _flush(ember, session, engine, send)
-    while True:
-        item = await mailbox.get()
-        mailbox.begin()
-        try:
-            if isinstance(item, LayoutEvent):
-                await _handle_event(ember, mounted, session, engine, item)
-            elif isinstance(item, _Work):
-                await _run_work(item)
-            elif isinstance(item, Ping):
-                await send({"type": "ember-pong", "id": item.id})
-            elif isinstance(item, ViewRequest):
-                from ._navigation import Handover  # this view ends; ember.live.server._navigation
+    async def deliver(self, frame: ClientMessage) -> None:
+        """A frame from the reader: run it now if it may, else queue it."""
+        mailbox = self.mailbox
+        if isinstance(frame, LayoutEvent):
+            handler = self.engine.handler_for(frame.target)
+            quick = handler is None or _runs_at_once(handler)
+        else:
+            quick = isinstance(frame, Ping)
+        # A control message made by an earlier item goes out from a task of its own: a
+        # frame run at once would overtake it (a pong before the navigation it follows).
+        if quick and not self.session._controls_pending and mailbox.claim():
+            try:
+                await self.run(frame)
+            finally:
+                mailbox.end()
+            return
+        await mailbox.put(frame)
 
-                raise Handover(item)
-            elif isinstance(item, LocationChange):
-                await session._browser_moved(PageLocation(item.path, item.query_string))
-            await _flush(ember, session, engine, send)
-            if isinstance(item, LayoutEvent) and item.seq is not None:
-                # Protocol 4: the event and the renders it caused are in (loading ends).
-                await send({"type": "ember-ack", "seq": item.seq})
-        finally:
-            mailbox.end()
+    async def serve(self) -> None:
+        """The mailbox's task: each queued item in turn."""
+        mailbox = self.mailbox
+        while True:
+            item = await mailbox.get()
+            try:
+                await self.run(item)
+            finally:
+                mailbox.end()
+
+    async def run(self, item: Any) -> None:
+        """One item and its render pass (the caller holds the mailbox)."""
+        ember, session, engine, send = self.ember, self.session, self.engine, self.send
+        if isinstance(item, LayoutEvent):
+            await _handle_event(ember, self.mounted, session, engine, self.mailbox, item)
+        elif isinstance(item, _Work):
+            await _run_work(item)
+        elif isinstance(item, Ping):
+            await send({"type": "ember-pong", "id": item.id})
+        elif isinstance(item, ViewRequest):
+            from ._navigation import Handover  # this view ends; ember.live.server._navigation
+
+            raise Handover(item)
+        elif isinstance(item, LocationChange):
+            await session._browser_moved(PageLocation(item.path, item.query_string))
+        await self.flush()
+        if isinstance(item, LayoutEvent) and item.seq is not None:
+            # Protocol 4: the event and the renders it caused are in (loading ends).
+            await send({"type": "ember-ack", "seq": item.seq})
+
+    async def flush(self) -> None:
+        ops = self.engine.render()
+        if ops:
+            await self.send({"type": "ember-patch", "ops": ops})
+        await _flush_snapshot(self.ember, self.session)
 
 
 class _Outbox:
@@ -330,20 +484,13 @@ async def _run_work(item: _Work) -> None:
         done.set_result(None)
 
 
-async def _flush(
+async def _handle_event(
     ember: Ember,
+    mounted: Mount,
     session: LiveSession,
     engine: Engine,
-    send: Callable[[dict[str, Any]], Awaitable[None]],
-) -> None:
-    ops = engine.render()
-    if ops:
-        await send({"type": "ember-patch", "ops": ops})
-    await _flush_snapshot(ember, session)
-
-
-async def _handle_event(
-    ember: Ember, mounted: Mount, session: LiveSession, engine: Engine, frame: LayoutEvent
+    mailbox: Mailbox,
+    frame: LayoutEvent,
 ) -> None:
     handler = engine.handler_for(frame.target)
     if handler is None:
@@ -356,6 +503,8 @@ async def _handle_event(
         return
     if frame.seq is not None:
         engine.record_event_seq(frame.target, frame.seq)
+    if _runs_at_once(handler):
+        mailbox.quick = True
     try:
         name = f"session {session.id} view {mounted.path} handler {frame.target}"
         with ember.watchdog.activity(name):

@@ -29,13 +29,18 @@ class TokenBucket:
 
     def delay(self) -> float:
         """Take a token; return how long to wait before the frame may be handled (0 = now)."""
-        now = time.monotonic()
-        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        return self.take(time.monotonic())
+
+    def take(self, now: float) -> float:
+        """:meth:`delay` at ``now`` (``time.monotonic()``), for callers that have it."""
+        tokens = self._tokens + (now - self._stamp) * self.rate - 1
+        if tokens >= self.burst:
+            tokens = self.burst - 1
+        self._tokens = tokens
         self._stamp = now
-        self._tokens -= 1
-        if self._tokens >= 0:
+        if tokens >= 0:
             return 0.0
-        return -self._tokens / self.rate
+        return -tokens / self.rate
 
 
 @dataclass
@@ -76,6 +81,16 @@ class ClientLimits:
         if client.events is None:
             client.events = TokenBucket(self.events_per_second, self.event_burst)
         return client.events.delay()
+
+    def event_bucket(self, ip: str) -> TokenBucket | None:
+        """The bucket ``ip``'s sessions share (a session looks it up once, on connect), or
+        None when there is no per-address rate. Only an admitted address has one."""
+        client = self._clients.get(ip)
+        if client is None or self.events_per_second == float("inf"):
+            return None
+        if client.events is None:
+            client.events = TokenBucket(self.events_per_second, self.event_burst)
+        return client.events
 
     def admit(self, ip: str) -> str | None:
         """Count a handshake from ``ip``; return why it is refused, or None to admit it.
