@@ -21,6 +21,7 @@ import copy
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -30,6 +31,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from ..engine._engine import Engine
 from ..engine._patch import apply_ops
 from ..engine._reactpy import (
+    BaseEventHandler,
     Component,
     Connection,
     ConnectionContext,
@@ -390,6 +392,7 @@ class _Channel:
     async def deliver(self, frame: ClientMessage) -> None:
         """A frame from the reader: run it now if it may, else queue it."""
         mailbox = self.mailbox
+        handler = None
         if isinstance(frame, LayoutEvent):
             handler = self.engine.handler_for(frame.target)
             quick = handler is None or _runs_at_once(handler)
@@ -398,8 +401,9 @@ class _Channel:
         # A control message made by an earlier item goes out from a task of its own: a
         # frame run at once would overtake it (a pong before the navigation it follows).
         if quick and not self.session._controls_pending and mailbox.claim():
+            mailbox.quick = True
             try:
-                await self.run(frame)
+                await self.run(frame, handler)
             finally:
                 mailbox.end()
             return
@@ -415,11 +419,16 @@ class _Channel:
             finally:
                 mailbox.end()
 
-    async def run(self, item: Any) -> None:
-        """One item and its render pass (the caller holds the mailbox)."""
+    async def run(self, item: Any, handler: BaseEventHandler | None = None) -> None:
+        """One item and its render pass (the caller holds the mailbox); ``handler`` is an
+        event's, when the caller has looked it up."""
         ember, session, engine, send = self.ember, self.session, self.engine, self.send
         if isinstance(item, LayoutEvent):
-            await _handle_event(ember, self.mounted, session, engine, self.mailbox, item)
+            if handler is None:
+                handler = engine.handler_for(item.target)
+                if handler is not None and _runs_at_once(handler):
+                    self.mailbox.quick = True
+            await _handle_event(ember, self.mounted, session, engine, item, handler)
         elif isinstance(item, _Work):
             await _run_work(item)
         elif isinstance(item, Ping):
@@ -489,10 +498,9 @@ async def _handle_event(
     mounted: Mount,
     session: LiveSession,
     engine: Engine,
-    mailbox: Mailbox,
     frame: LayoutEvent,
+    handler: BaseEventHandler | None,
 ) -> None:
-    handler = engine.handler_for(frame.target)
     if handler is None:
         # Stale (the element is gone) or forged: either way nothing runs.
         logger.info(
@@ -503,21 +511,20 @@ async def _handle_event(
         return
     if frame.seq is not None:
         engine.record_event_seq(frame.target, frame.seq)
-    if _runs_at_once(handler):
-        mailbox.quick = True
+    activity = ember.watchdog.begin(
+        f"session {session.id} view {mounted.path} handler {frame.target}"
+    )
     try:
-        name = f"session {session.id} view {mounted.path} handler {frame.target}"
-        with ember.watchdog.activity(name):
-            if telemetry.active:
-                with telemetry.span(
-                    "ember.live.handle_event",
-                    session=session.id,
-                    view=mounted.path,
-                    target=frame.target,
-                ):
-                    await call_handler(handler, frame.data)
-            else:
+        if telemetry.active:
+            with telemetry.span(
+                "ember.live.handle_event",
+                session=session.id,
+                view=mounted.path,
+                target=frame.target,
+            ):
                 await call_handler(handler, frame.data)
+        else:
+            await call_handler(handler, frame.data)
     except Exception as error:
         logger.exception(
             "Handler %s failed in session %s (view %s); the session closes and the client remounts",
@@ -531,6 +538,8 @@ async def _handle_event(
         raise _SessionFailed(
             CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
         ) from None
+    finally:
+        activity.ended = perf_counter()
 
 
 async def first_paint_model(root: Component, *, context: str = "") -> dict[str, Any]:

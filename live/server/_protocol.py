@@ -62,7 +62,7 @@ class CloseCode(enum.IntEnum):
     TOO_MANY = 4429
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LayoutEvent:
     """An event for the handler ``target`` with its arguments."""
 
@@ -111,7 +111,8 @@ def parse_frame(text: str | None, data: bytes | None, *, max_bytes: int) -> Clie
         size = len(data or b"")
         msg = f"Expected a text frame with JSON, got a binary frame of {size} bytes."
         raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
-    if len(text) > max_bytes or len(text.encode()) > max_bytes:
+    # An ASCII frame's length is its size in bytes: only other text is encoded to count.
+    if len(text) > max_bytes or (not text.isascii() and len(text.encode()) > max_bytes):
         msg = f"A frame may be at most {max_bytes} bytes; this one is {len(text.encode())}."
         raise ProtocolError(msg, close_code=CloseCode.MESSAGE_TOO_BIG)
     try:
