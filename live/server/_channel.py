@@ -439,15 +439,27 @@ class _Channel:
             raise Handover(item)
         elif isinstance(item, LocationChange):
             await session._browser_moved(PageLocation(item.path, item.query_string))
-        await self.flush()
         if isinstance(item, LayoutEvent) and item.seq is not None:
-            # Protocol 4: the event and the renders it caused are in (loading ends).
-            await send({"type": "ember-ack", "seq": item.seq})
+            await self.flush(item.seq)
+        else:
+            await self.flush()
 
-    async def flush(self) -> None:
+    async def flush(self, ack: int | None = None) -> None:
+        """Render what is dirty and send it; ``ack``: the event whose renders these are.
+
+        Protocol 4 acks an event once it and the renders it caused are in (loading ends):
+        in the patch that carries them (``"ack"``, one message per click), or in an
+        ``ember-ack`` of its own when the event changed nothing.
+        """
         ops = self.engine.render()
         if ops:
-            await self.send({"type": "ember-patch", "ops": ops})
+            if ack:  # the client reads a patch's ack when it is truthy: seq 0 goes alone
+                await self.send({"type": "ember-patch", "ops": ops, "ack": ack})
+                ack = None
+            else:
+                await self.send({"type": "ember-patch", "ops": ops})
+        if ack is not None:
+            await self.send({"type": "ember-ack", "seq": ack})
         await _flush_snapshot(self.ember, self.session)
 
 

@@ -13,9 +13,11 @@ client adopts the server-rendered DOM against it), ``ember-patch``
 stream operations: made by the engine's reconciler, written as
 ``ember.live.engine._patch`` defines),
 ``ember-ack`` ``{"type": "ember-ack", "seq": n}`` once the event ``n`` (and every earlier
-one) has been handled and the renders it caused are sent, ``ember-navigate`` and
-``ember-pong``. The client sends the version it speaks as the ``protocol`` query
-parameter of the websocket URL; another version is refused with 4401 and the page reloads.
+one) has been handled and the renders it caused are sent (when the event caused renders,
+the ack rides in their patch instead: ``{"type": "ember-patch", "ops": [...], "ack": n}``,
+which clients of version 4 and later read), ``ember-navigate`` and ``ember-pong``. The
+client sends the version it speaks as the ``protocol`` query parameter of the websocket
+URL; another version is refused with 4401 and the page reloads.
 
 Version 2 added ``ember-patch``. Version 3 writes its paths as lists (``[0, 2]`` for
 ``/children/0/children/2``) and its elements as arrays (``["td", 0, "text"]``), and adds
