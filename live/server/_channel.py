@@ -253,7 +253,20 @@ async def run_channel(
     """Serve ``session`` over ``websocket`` until either side closes it, or until the
     browser navigates to another view (returned: the socket stays open for it)."""
     turns = _Turns()
-    deadline = SendDeadline(ember.settings.send_timeout_seconds)
+    # The first failure is kept here as well as raised: a teardown that awaits inside the
+    # cancelled session (a view's unmount, an effect's stop) can replace the raised error
+    # with a cancellation, and the socket then closed as if all went well (1000).
+    failures: list[BaseException] = []
+    scopes: list[anyio.CancelScope] = []  # the session's task group, once open
+
+    def too_slow() -> None:
+        reason = f"The client took none of its updates for {deadline.seconds:g} s."
+        logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
+        failures.append(_SessionFailed(CloseCode.SLOW_CLIENT, reason))
+        for scope in scopes:  # the send that waits is cancelled with the session
+            scope.cancel()
+
+    deadline = SendDeadline(ember.settings.send_timeout_seconds, too_slow)
     receive, asgi_send = asgi_callables(websocket)
 
     async def send(message: dict[str, Any]) -> None:
@@ -267,7 +280,6 @@ async def run_channel(
             if not deadline.expired:
                 raise
             reason = f"The client took none of its updates for {deadline.seconds:g} s."
-            logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
             raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
         finally:
             deadline.end()
@@ -283,10 +295,6 @@ async def run_channel(
             )
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
-    # The first failure is kept here as well as raised: a teardown that awaits inside the
-    # cancelled session (a view's unmount, an effect's stop) can replace the raised error
-    # with a cancellation, and the socket then closed as if all went well (1000).
-    failures: list[BaseException] = []
     await _load_snapshot(ember, session)
     mailbox = Mailbox()
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
@@ -295,6 +303,7 @@ async def run_channel(
             anyio.create_task_group() as group,
             _Workers(group.cancel_scope, failures) as tasks,
         ):
+            scopes.append(group.cancel_scope)
             session._attach(tasks.start, send)
             session._mailbox, session._post = mailbox.run, mailbox.post
             with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,26 +131,33 @@ class SendDeadline:
     """Fails a send that waits longer than ``seconds``: the client takes none of its output.
 
     A timer per send (``asyncio.timeout``) costs every message on the click path; this arms
-    at most one timer per ``seconds``, and a send only notes when it started.
+    at most one timer per ``seconds``, and a send only notes when it started (a clock read
+    and a flag). Past the deadline it calls ``on_expire`` (ember's channel fails the session
+    with ``SLOW_CLIENT``, which cancels the send); without one it cancels the sending task.
     """
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, on_expire: Callable[[], None] | None = None) -> None:
         self.seconds = seconds
         self.expired = False
+        self._on_expire = on_expire
         self._loop = asyncio.get_running_loop()
+        self._sending = False
         self._task: asyncio.Task[Any] | None = None
         self._started = 0.0
         self._handle: asyncio.TimerHandle | None = None
 
     def begin(self) -> None:
-        """A send starts in the current task."""
-        self._task = asyncio.current_task()
-        self._started = self._loop.time()
+        """A send starts (in the current task)."""
+        self._started = started = self._loop.time()
+        self._sending = True
+        if self._on_expire is None:
+            self._task = asyncio.current_task()
         if self._handle is None:
-            self._handle = self._loop.call_at(self._started + self.seconds, self._check)
+            self._handle = self._loop.call_at(started + self.seconds, self._check)
 
     def end(self) -> None:
         """The send is over (done or failed)."""
+        self._sending = False
         self._task = None
 
     def close(self) -> None:
@@ -159,11 +167,14 @@ class SendDeadline:
 
     def _check(self) -> None:
         self._handle = None
-        if self._task is None:
+        if not self._sending:
             return  # no send in progress: the next one arms the timer again
         due = self._started + self.seconds
-        if self._loop.time() >= due:
-            self.expired = True
-            self._task.cancel()
-        else:
+        if self._loop.time() < due:
             self._handle = self._loop.call_at(due, self._check)
+            return
+        self.expired = True
+        if self._on_expire is not None:
+            self._on_expire()
+        elif self._task is not None:
+            self._task.cancel()
