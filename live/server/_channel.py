@@ -21,6 +21,7 @@ import copy
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
+from inspect import CO_ASYNC_GENERATOR, CO_COROUTINE
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -37,8 +38,6 @@ from ..engine._reactpy import (
     ConnectionContext,
     Location,
     call_handler,
-    is_lambda_handler,
-    is_sync_handler,
 )
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
@@ -178,8 +177,14 @@ class Mailbox:
 
 
 def _runs_at_once(handler: Any) -> bool:
-    """True for a handler that returns without suspending (a lambda, run on the loop)."""
-    return is_sync_handler(handler) and is_lambda_handler(handler)
+    """True for a handler that returns without suspending: a lambda, which ``call_handler``
+    runs on the loop (``is_lambda_handler`` and ``is_sync_handler``, read off the code)."""
+    code = getattr(getattr(handler.function, "__wrapped__", None), "__code__", None)
+    return (
+        code is not None
+        and code.co_name == "<lambda>"
+        and not code.co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR)
+    )
 
 
 class _Turns:
@@ -461,14 +466,17 @@ class _Channel:
         ``ember-ack`` of its own when the event changed nothing.
         """
         ops = self.engine.render()
+        outbox = self.outbox
+        # With nothing made while the item ran still on its way, straight to the socket.
+        send = self.send if outbox.busy else outbox.direct
         if ops:
             if ack:  # the client reads a patch's ack when it is truthy: seq 0 goes alone
-                await self.send({"type": "ember-patch", "ops": ops, "ack": ack})
+                await send({"type": "ember-patch", "ops": ops, "ack": ack})
                 ack = None
             else:
-                await self.send({"type": "ember-patch", "ops": ops})
+                await send({"type": "ember-patch", "ops": ops})
         if ack is not None:
-            await self.send({"type": "ember-ack", "seq": ack})
+            await send({"type": "ember-ack", "seq": ack})
         await _flush_snapshot(self.ember, self.session)
 
 
@@ -477,9 +485,14 @@ class _Outbox:
     goes out from a task of its own, and the item's own messages wait behind it."""
 
     def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
-        self._send = send
+        self._send = self.direct = send
         self._pending: list[dict[str, Any]] = []
         self._writer: asyncio.Task[None] | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Messages pushed earlier are still to go (``send`` waits for them)."""
+        return self._writer is not None or bool(self._pending)
 
     def push(self, message: dict[str, Any]) -> None:
         self._pending.append(message)
