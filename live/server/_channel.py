@@ -189,13 +189,14 @@ def _runs_at_once(handler: Any) -> bool:
 
 class _Turns:
     """Whose turn it is to write to the socket, first come first served; taking a free
-    turn costs a flag (an ``asyncio.Lock`` costs three coroutine calls per message)."""
+    turn costs a flag (an ``asyncio.Lock`` costs three coroutine calls per message), and
+    the queue of waiters exists only once two sends meet (a session lives long and idle)."""
 
     __slots__ = ("_held", "_waiters")
 
     def __init__(self) -> None:
         self._held = False
-        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._waiters: deque[asyncio.Future[None]] | None = None
 
     def take_now(self) -> bool:
         if self._held:
@@ -207,6 +208,8 @@ class _Turns:
         if self.take_now():
             return
         waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = deque()
         self._waiters.append(waiter)
         try:
             await waiter  # give() hands the turn over: _held stays True
@@ -216,8 +219,9 @@ class _Turns:
             raise
 
     def give(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
+        waiters = self._waiters
+        while waiters:
+            waiter = waiters.popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 return
