@@ -70,22 +70,14 @@ class ClientLimits:
         self.event_burst = event_burst
         self._clients: dict[str, _Client] = {}
 
-    def event_delay(self, ip: str) -> float:
-        """Take a token from the bucket ``ip``'s sessions share; return how long to wait.
+    def event_bucket(self, ip: str) -> TokenBucket | None:
+        """The bucket of incoming frames ``ip``'s sessions share (a session looks it up once,
+        on connect), or None when there is no per-address rate. Only an admitted address
+        has one.
 
         The sessions of one address share one budget, so fifty flooding sockets from one
         address get no more than one address's share of the worker.
         """
-        client = self._clients.get(ip)
-        if client is None or self.events_per_second == float("inf"):
-            return 0.0
-        if client.events is None:
-            client.events = TokenBucket(self.events_per_second, self.event_burst)
-        return client.events.delay()
-
-    def event_bucket(self, ip: str) -> TokenBucket | None:
-        """The bucket ``ip``'s sessions share (a session looks it up once, on connect), or
-        None when there is no per-address rate. Only an admitted address has one."""
         client = self._clients.get(ip)
         if client is None or self.events_per_second == float("inf"):
             return None
