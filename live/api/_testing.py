@@ -513,6 +513,8 @@ class LivePage:
             set_pointer(self._model, message["path"], message["model"])
         elif kind == "ember-patch":
             apply_ops(self._model, message["ops"])
+            if message.get("ack"):  # as ember.js: the event these renders answer
+                self.acks.append(message["ack"])
         elif kind == "ember-ack":
             self.acks.append(message["seq"])
         elif kind == "ember-pong":

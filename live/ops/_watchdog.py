@@ -65,12 +65,18 @@ class LoopWatchdog:
     @contextmanager
     def activity(self, name: str) -> Iterator[None]:
         """Mark code that runs on the loop, so a stall it causes is blamed on ``name``."""
-        entry = _Activity(name, time.perf_counter())
-        self._recent.append(entry)
+        entry = self.begin(name)
         try:
             yield
         finally:
             entry.ended = time.perf_counter()
+
+    def begin(self, name: str) -> _Activity:
+        """:meth:`activity` without the context manager, for the per-event path: set the
+        returned entry's ``ended`` (``time.perf_counter()``) when the code is done."""
+        entry = _Activity(name, time.perf_counter())
+        self._recent.append(entry)
+        return entry
 
     def acquire(self) -> None:
         """Start the ticker on the running loop if it is not running (reference counted)."""

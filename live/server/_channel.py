@@ -19,7 +19,10 @@ import asyncio
 import contextlib
 import copy
 import logging
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, MutableMapping
+from inspect import CO_ASYNC_GENERATOR, CO_COROUTINE
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -28,7 +31,14 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ..engine._engine import Engine
 from ..engine._patch import apply_ops
-from ..engine._reactpy import Component, Connection, ConnectionContext, Location, call_handler
+from ..engine._reactpy import (
+    BaseEventHandler,
+    Component,
+    Connection,
+    ConnectionContext,
+    Location,
+    call_handler,
+)
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
 from ._children import attach_tab
@@ -37,7 +47,6 @@ from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Pi
 from ._runner import (
     EVENT_QUEUE_SIZE,
     _close_for,
-    _digest,
     _flush_snapshot,
     _load_snapshot,
     _read,
@@ -73,11 +82,21 @@ what it has set so far (a form's "saving")."""
 
 class Mailbox:
     """The session's one queue. Frames wait for room (a flood slows only its own socket);
-    render requests are coalesced and never wait."""
+    render requests are coalesced and never wait.
+
+    One item runs at a time, whoever runs it: the mailbox's task takes queued items
+    (:meth:`get`), and the reader runs a frame itself when the mailbox is idle and empty
+    (:meth:`claim`), which spares a click the queue and a task switch. An item queued
+    while the reader runs one waits for it (:meth:`end` hands the mailbox over).
+    """
 
     def __init__(self) -> None:
         self._queue: asyncio.Queue[Any] = asyncio.Queue(EVENT_QUEUE_SIZE)
         self.busy = False
+        self.quick = False
+        """The running item cannot suspend (a lambda handler, a ping): a render asked for
+        while it runs waits for its own pass, with no timer."""
+        self._handover: asyncio.Future[None] | None = None
         self._render_asked = False
         self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
@@ -106,7 +125,7 @@ class Mailbox:
         runs, once its handler has been suspended for ``BUSY_RENDER_DELAY``; the item's
         own pass follows anyway."""
         if self.busy:
-            if self._busy_render is None and self.while_busy is not None:
+            if self._busy_render is None and self.while_busy is not None and not self.quick:
                 loop = asyncio.get_running_loop()
                 self._busy_render = loop.call_later(BUSY_RENDER_DELAY, self._render_while_busy)
             return
@@ -121,18 +140,13 @@ class Mailbox:
         if self.busy and self.while_busy is not None:
             self.while_busy()
 
-    def begin(self) -> None:
-        """An item starts."""
+    def claim(self) -> bool:
+        """Take the mailbox for an item the caller runs at once; False while an item runs
+        or items wait (the caller queues its item instead)."""
+        if self.busy or self._queue.qsize():
+            return False
         self.busy = True
-
-    def end(self) -> None:
-        """The item (and its pass) is done; what became dirty since gets a pass of its own."""
-        self.busy = False
-        if self._busy_render is not None:
-            self._busy_render.cancel()
-            self._busy_render = None
-            if self.needs_render():
-                self.ask_render()
+        return True
 
     def drain(self) -> list[Any]:
         """Take what is still queued (a nested view that failed answers its pings)."""
@@ -142,10 +156,112 @@ class Mailbox:
         return items
 
     async def get(self) -> Any:
+        """The next queued item, with the mailbox taken for it."""
         item = await self._queue.get()
+        if self.busy:  # the reader runs a frame: this item is next
+            handover = asyncio.get_running_loop().create_future()
+            self._handover = handover
+            await handover  # end() hands the mailbox over: still busy, now for this item
+        else:
+            self.busy = True
         if item is _RENDER:
             self._render_asked = False
         return item
+
+    def end(self) -> None:
+        """The item (and its pass) is done; what became dirty since gets a pass of its own
+        (or the item waiting for the mailbox renders it)."""
+        self.quick = False
+        if self._busy_render is not None:
+            self._busy_render.cancel()
+            self._busy_render = None
+        handover, self._handover = self._handover, None
+        if handover is not None and not handover.done():
+            handover.set_result(None)
+            return
+        self.busy = False
+        if self.needs_render():
+            self.ask_render()
+
+
+def _runs_at_once(handler: Any) -> bool:
+    """True for a handler that returns without suspending: a lambda, which ``call_handler``
+    runs on the loop (``is_lambda_handler`` and ``is_sync_handler``, read off the code)."""
+    code = getattr(getattr(handler.function, "__wrapped__", None), "__code__", None)
+    return (
+        code is not None
+        and code.co_name == "<lambda>"
+        and not code.co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR)
+    )
+
+
+class _Turns:
+    """Whose turn it is to write to the socket, first come first served; taking a free
+    turn costs a flag (an ``asyncio.Lock`` costs three coroutine calls per message), and
+    the queue of waiters exists only once two sends meet (a session lives long and idle)."""
+
+    __slots__ = ("_held", "_waiters")
+
+    def __init__(self) -> None:
+        self._held = False
+        self._waiters: deque[asyncio.Future[None]] | None = None
+
+    def take_now(self) -> bool:
+        if self._held:
+            return False
+        self._held = True
+        return True
+
+    async def take(self) -> None:
+        if self.take_now():
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = deque()
+        self._waiters.append(waiter)
+        try:
+            await waiter  # give() hands the turn over: _held stays True
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.give()  # handed over, but cancelled before it ran: pass it on
+            raise
+
+    def give(self) -> None:
+        waiters = self._waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._held = False
+
+
+class LiveWebSocket(WebSocket):
+    """starlette's ``WebSocket`` for the handshake, the dependencies and the close, which
+    keeps the ASGI ``receive`` and ``send`` it was made with for the session's frames."""
+
+    def __init__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Any]],
+        send: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        super().__init__(scope, receive, send)
+        self.asgi_receive = receive
+        self.asgi_send = send
+
+
+def asgi_callables(
+    websocket: WebSocket,
+) -> tuple[Callable[[], Awaitable[Any]], Callable[[dict[str, Any]], Awaitable[None]]]:
+    """The ASGI ``receive`` and ``send`` under ``websocket``, for the session's frames: a
+    frame then skips starlette's per-message state checks and its route wrapper (ember
+    checks the message types itself). A socket of another kind is used as it is."""
+    receive = getattr(websocket, "asgi_receive", None)
+    send = getattr(websocket, "asgi_send", None)
+    if receive is not None and send is not None:
+        return receive, send
+    return websocket.receive, websocket.send
 
 
 async def run_channel(
@@ -153,23 +269,38 @@ async def run_channel(
 ) -> Handover | None:
     """Serve ``session`` over ``websocket`` until either side closes it, or until the
     browser navigates to another view (returned: the socket stays open for it)."""
-    send_lock = asyncio.Lock()
-    deadline = SendDeadline(ember.settings.send_timeout_seconds)
+    turns = _Turns()
+    # The first failure is kept here as well as raised: a teardown that awaits inside the
+    # cancelled session (a view's unmount, an effect's stop) can replace the raised error
+    # with a cancellation, and the socket then closed as if all went well (1000).
+    failures: list[BaseException] = []
+    scopes: list[anyio.CancelScope] = []  # the session's task group, once open
+
+    def too_slow() -> None:
+        reason = f"The client took none of its updates for {deadline.seconds:g} s."
+        logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
+        failures.append(_SessionFailed(CloseCode.SLOW_CLIENT, reason))
+        for scope in scopes:  # the send that waits is cancelled with the session
+            scope.cancel()
+
+    deadline = SendDeadline(ember.settings.send_timeout_seconds, too_slow)
+    receive, asgi_send = asgi_callables(websocket)
 
     async def send(message: dict[str, Any]) -> None:
         data = orjson.dumps(message).decode()
-        async with send_lock:
-            deadline.begin()
-            try:
-                await websocket.send_text(data)
-            except asyncio.CancelledError:
-                if not deadline.expired:
-                    raise
-                reason = f"The client took none of its updates for {deadline.seconds:g} s."
-                logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
-                raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
-            finally:
-                deadline.end()
+        if not turns.take_now():
+            await turns.take()
+        deadline.begin()
+        try:
+            await asgi_send({"type": "websocket.send", "text": data})
+        except asyncio.CancelledError:
+            if not deadline.expired:
+                raise
+            reason = f"The client took none of its updates for {deadline.seconds:g} s."
+            raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
+        finally:
+            deadline.end()
+            turns.give()
         if telemetry.active:
             telemetry.emit(
                 "ember.live.send",
@@ -181,12 +312,7 @@ async def run_channel(
             )
 
     close: tuple[int, str] = (CloseCode.NORMAL, "")
-    # The first failure is kept here as well as raised: a teardown that awaits inside the
-    # cancelled session (a view's unmount, an effect's stop) can replace the raised error
-    # with a cancellation, and the socket then closed as if all went well (1000).
-    failures: list[BaseException] = []
     await _load_snapshot(ember, session)
-    session._saved_snapshot = _digest(session._snapshot.encode())
     mailbox = Mailbox()
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
@@ -194,6 +320,7 @@ async def run_channel(
             anyio.create_task_group() as group,
             _Workers(group.cancel_scope, failures) as tasks,
         ):
+            scopes.append(group.cancel_scope)
             session._attach(tasks.start, send)
             session._mailbox, session._post = mailbox.run, mailbox.post
             tab = attach_tab(ember, websocket, session, send)  # nested views (_children)
@@ -215,12 +342,18 @@ async def run_channel(
             try:
                 async with _Workers(group.cancel_scope, failures) as workers:
                     await send({"type": "layout-update", "path": "", "model": engine.mount()})
+                    channel = _Channel(ember, mounted, session, engine, mailbox, send)
+                    # Renders the first one set off (effects that set state, an error
+                    # boundary) come first; events the client queued while offline are then
+                    # handled against the restored state.
+                    mailbox.claim()
+                    try:
+                        await channel.flush()
+                    finally:
+                        mailbox.end()
                     tab.settle()  # sticky children this view did not render stop
-                    workers.start(
-                        _process(ember, mounted, session, engine, mailbox, send),
-                        f"ember channel {session.id}",
-                    )
-                    await _read(ember, websocket, tab.inbox(mailbox))
+                    workers.start(channel.serve(), f"ember channel {session.id}")
+                    await _read(ember, websocket, receive, tab.inbox(channel))
                     group.cancel_scope.cancel()
             finally:
                 with anyio.CancelScope(shield=True):
@@ -252,50 +385,113 @@ async def run_channel(
     return handover
 
 
-async def _process(
-    ember: Ember,
-    mounted: Mount,
-    session: LiveSession,
-    engine: Engine,
-    mailbox: Mailbox,
-    send: Callable[[dict[str, Any]], Awaitable[None]],
-) -> None:
-    """The channel's loop: one item, one render pass, one patch message."""
-    outbox = _Outbox(send)
+class _Channel:
+    """Runs the session's items, one at a time: one item, one render pass, one patch
+    message. The mailbox's task runs queued items (:meth:`serve`); the reader hands every
+    frame to :meth:`deliver`, which runs it at once when the mailbox is idle and the frame
+    cannot suspend (a ping, an event for a lambda), and queues it otherwise: a handler
+    that awaits runs in the mailbox's task, so the reader goes on watching the socket (a
+    disconnect ends the session without waiting for the handler)."""
 
-    def render_while_busy() -> None:
-        ops = engine.render()
+    def __init__(
+        self,
+        ember: Ember,
+        mounted: Mount,
+        session: LiveSession,
+        engine: Engine,
+        mailbox: Mailbox,
+        send: Callable[[dict[str, Any]], Awaitable[None]],
+    ) -> None:
+        self.ember = ember
+        self.mounted = mounted
+        self.session = session
+        self.engine = engine
+        self.mailbox = mailbox
+        self.outbox = _Outbox(send)
+        self.send = self.outbox.send
+        mailbox.while_busy = self._render_while_busy
+        mailbox.needs_render = engine.needs_render
+
+    def _render_while_busy(self) -> None:
+        ops = self.engine.render()
         if ops:
-            outbox.push({"type": "ember-patch", "ops": ops})
+            self.outbox.push({"type": "ember-patch", "ops": ops})
 
-    mailbox.while_busy = render_while_busy
-    mailbox.needs_render = engine.needs_render
-    send = outbox.send
-    # Renders the first one set off (effects that set state, an error boundary) come first;
-    # events the client queued while offline are then handled against the restored state.
-    await _flush(ember, session, engine, send)
-    while True:
-        item = await mailbox.get()
-        mailbox.begin()
-        try:
-            if isinstance(item, LayoutEvent):
-                await _handle_event(ember, mounted, session, engine, item)
-            elif isinstance(item, _Work):
-                await _run_work(item)
-            elif isinstance(item, Ping):
-                await send({"type": "ember-pong", "id": item.id})
-            elif isinstance(item, ViewRequest):
-                from ._navigation import Handover  # this view ends; ember.live.server._navigation
+    async def deliver(self, frame: ClientMessage) -> None:
+        """A frame from the reader: run it now if it may, else queue it."""
+        mailbox = self.mailbox
+        handler = None
+        if isinstance(frame, LayoutEvent):
+            handler = self.engine.handler_for(frame.target)
+            quick = handler is None or _runs_at_once(handler)
+        else:
+            quick = isinstance(frame, Ping)
+        # A control message made by an earlier item goes out from a task of its own: a
+        # frame run at once would overtake it (a pong before the navigation it follows).
+        if quick and not self.session._controls_pending and mailbox.claim():
+            mailbox.quick = True
+            try:
+                await self.run(frame, handler)
+            finally:
+                mailbox.end()
+            return
+        await mailbox.put(frame)
 
-                raise Handover(item)
-            elif isinstance(item, LocationChange):
-                await session._browser_moved(PageLocation(item.path, item.query_string))
-            await _flush(ember, session, engine, send)
-            if isinstance(item, LayoutEvent) and item.seq is not None:
-                # Protocol 4: the event and the renders it caused are in (loading ends).
-                await send({"type": "ember-ack", "seq": item.seq})
-        finally:
-            mailbox.end()
+    async def serve(self) -> None:
+        """The mailbox's task: each queued item in turn."""
+        mailbox = self.mailbox
+        while True:
+            item = await mailbox.get()
+            try:
+                await self.run(item)
+            finally:
+                mailbox.end()
+
+    async def run(self, item: Any, handler: BaseEventHandler | None = None) -> None:
+        """One item and its render pass (the caller holds the mailbox); ``handler`` is an
+        event's, when the caller has looked it up."""
+        ember, session, engine, send = self.ember, self.session, self.engine, self.send
+        if isinstance(item, LayoutEvent):
+            if handler is None:
+                handler = engine.handler_for(item.target)
+                if handler is not None and _runs_at_once(handler):
+                    self.mailbox.quick = True
+            await _handle_event(ember, self.mounted, session, engine, item, handler)
+        elif isinstance(item, _Work):
+            await _run_work(item)
+        elif isinstance(item, Ping):
+            await send({"type": "ember-pong", "id": item.id})
+        elif isinstance(item, ViewRequest):
+            from ._navigation import Handover  # this view ends; ember.live.server._navigation
+
+            raise Handover(item)
+        elif isinstance(item, LocationChange):
+            await session._browser_moved(PageLocation(item.path, item.query_string))
+        if isinstance(item, LayoutEvent) and item.seq is not None:
+            await self.flush(item.seq)
+        else:
+            await self.flush()
+
+    async def flush(self, ack: int | None = None) -> None:
+        """Render what is dirty and send it; ``ack``: the event whose renders these are.
+
+        Protocol 4 acks an event once it and the renders it caused are in (loading ends):
+        in the patch that carries them (``"ack"``, one message per click), or in an
+        ``ember-ack`` of its own when the event changed nothing.
+        """
+        ops = self.engine.render()
+        outbox = self.outbox
+        # With nothing made while the item ran still on its way, straight to the socket.
+        send = self.send if outbox.busy else outbox.direct
+        if ops:
+            if ack:  # the client reads a patch's ack when it is truthy: seq 0 goes alone
+                await send({"type": "ember-patch", "ops": ops, "ack": ack})
+                ack = None
+            else:
+                await send({"type": "ember-patch", "ops": ops})
+        if ack is not None:
+            await send({"type": "ember-ack", "seq": ack})
+        await _flush_snapshot(self.ember, self.session)
 
 
 class _Outbox:
@@ -303,9 +499,14 @@ class _Outbox:
     goes out from a task of its own, and the item's own messages wait behind it."""
 
     def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
-        self._send = send
+        self._send = self.direct = send
         self._pending: list[dict[str, Any]] = []
         self._writer: asyncio.Task[None] | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Messages pushed earlier are still to go (``send`` waits for them)."""
+        return self._writer is not None or bool(self._pending)
 
     def push(self, message: dict[str, Any]) -> None:
         self._pending.append(message)
@@ -340,22 +541,14 @@ async def _run_work(item: _Work) -> None:
         done.set_result(None)
 
 
-async def _flush(
+async def _handle_event(
     ember: Ember,
+    mounted: Mount,
     session: LiveSession,
     engine: Engine,
-    send: Callable[[dict[str, Any]], Awaitable[None]],
+    frame: LayoutEvent,
+    handler: BaseEventHandler | None,
 ) -> None:
-    ops = engine.render()
-    if ops:
-        await send({"type": "ember-patch", "ops": ops})
-    await _flush_snapshot(ember, session)
-
-
-async def _handle_event(
-    ember: Ember, mounted: Mount, session: LiveSession, engine: Engine, frame: LayoutEvent
-) -> None:
-    handler = engine.handler_for(frame.target)
     if handler is None:
         # Stale (the element is gone) or forged: either way nothing runs.
         logger.info(
@@ -366,19 +559,20 @@ async def _handle_event(
         return
     if frame.seq is not None:
         engine.record_event_seq(frame.target, frame.seq)
+    activity = ember.watchdog.begin(
+        f"session {session.id} view {mounted.path} handler {frame.target}"
+    )
     try:
-        name = f"session {session.id} view {mounted.path} handler {frame.target}"
-        with ember.watchdog.activity(name):
-            if telemetry.active:
-                with telemetry.span(
-                    "ember.live.handle_event",
-                    session=session.id,
-                    view=mounted.path,
-                    target=frame.target,
-                ):
-                    await call_handler(handler, frame.data)
-            else:
+        if telemetry.active:
+            with telemetry.span(
+                "ember.live.handle_event",
+                session=session.id,
+                view=mounted.path,
+                target=frame.target,
+            ):
                 await call_handler(handler, frame.data)
+        else:
+            await call_handler(handler, frame.data)
     except Exception as error:
         logger.exception(
             "Handler %s failed in session %s (view %s); the session closes and the client remounts",
@@ -392,6 +586,8 @@ async def _handle_event(
         raise _SessionFailed(
             CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
         ) from None
+    finally:
+        activity.ended = perf_counter()
 
 
 async def first_paint_model(root: Component, *, context: str = "") -> dict[str, Any]:

@@ -35,12 +35,12 @@ from .._errors import ConfigurationError
 from ..engine._engine import Engine
 from ..engine._reactpy import Component, Connection, ConnectionContext, Location
 from ._protocol import ClientMessage, Ping, ViewRequest
-from ._runner import _close_for, _digest, _flush_snapshot, _load_snapshot, _Workers
+from ._runner import _close_for, _flush_snapshot, _load_snapshot, _Workers
 from ._session import LiveSession, SessionState
 
 if TYPE_CHECKING:
     from ..api._view import LiveView
-    from ._channel import Mailbox
+    from ._channel import Mailbox, _Channel
     from ._mount import Ember, Mount
 
 logger = logging.getLogger("ember.live")
@@ -135,13 +135,13 @@ async def close_tab(websocket: WebSocket) -> None:
 class _Inbox:
     """The reader's way in: frames that name a view go to that child's mailbox."""
 
-    __slots__ = ("_mailbox", "_tab")
+    __slots__ = ("_channel", "_tab")
 
-    def __init__(self, tab: Tab, mailbox: Mailbox) -> None:
+    def __init__(self, tab: Tab, channel: _Channel) -> None:
         self._tab = tab
-        self._mailbox = mailbox
+        self._channel = channel
 
-    async def put(self, frame: ClientMessage) -> None:
+    async def deliver(self, frame: ClientMessage) -> None:
         view = getattr(frame, "view", None)
         if view is not None:
             child = self._tab.children.get(view)
@@ -154,7 +154,7 @@ class _Inbox:
                 return
         elif isinstance(frame, ViewRequest):
             self._tab.navigating = True  # sticky children outlive the view that ends now
-        await self._mailbox.put(frame)
+        await self._channel.deliver(frame)  # the parent's: may run at once
 
 
 class Tab:
@@ -171,9 +171,9 @@ class Tab:
         self._parked: set[str] = set()
         self.closed = False
 
-    def inbox(self, mailbox: Mailbox) -> _Inbox:
-        """What the socket's reader puts frames into while ``mailbox``'s view runs."""
-        return _Inbox(self, mailbox)
+    def inbox(self, channel: _Channel) -> _Inbox:
+        """What the socket's reader hands frames to while ``channel``'s view runs."""
+        return _Inbox(self, channel)
 
     def open(self, view_id: str, spec: ChildSpec, parent: LiveSession) -> Child:
         """Start the child ``view_id`` of ``parent`` (or adopt the sticky one running)."""
@@ -257,7 +257,7 @@ class Child:
         post = session._post if session is not None else None
         if session is not None and post is not None and session.id != self.session_id:
             session.id = self.session_id
-            session._saved_snapshot = None  # saved under the new key after its next item
+            session._snapshot_dirty = True  # saved under the new key after its next item
 
             async def save() -> None:
                 await post(_nothing)
@@ -319,7 +319,7 @@ class Child:
 
     async def _serve(self) -> BaseException | None:
         """Mount and serve the child until it is stopped (None) or fails (the failure)."""
-        from ._channel import Mailbox, _process
+        from ._channel import Mailbox, _Channel
 
         ember, parent, mounted = self.tab.ember, self.parent, self._mount()
         session = LiveSession(
@@ -336,7 +336,6 @@ class Child:
         _SESSION_TABS[session] = self.tab
         failures: list[BaseException] = []
         await _load_snapshot(ember, session)
-        session._saved_snapshot = _digest(session._snapshot.encode())
         mailbox = Mailbox()
         try:
             async with (
@@ -365,10 +364,15 @@ class Child:
                         await self.send(
                             {"type": "layout-update", "path": "", "model": engine.mount()}
                         )
+                        channel = _Channel(ember, mounted, session, engine, mailbox, self.send)
+                        mailbox.claim()  # renders the first one set off come first
+                        try:
+                            await channel.flush()
+                        finally:
+                            mailbox.end()
                         self.mailbox = mailbox
                         workers.start(
-                            _process(ember, mounted, session, engine, mailbox, self.send),
-                            f"ember child {self.id} of session {parent.id}",
+                            channel.serve(), f"ember child {self.id} of session {parent.id}"
                         )
                         await anyio.sleep_forever()
                 finally:

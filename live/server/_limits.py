@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,13 +30,18 @@ class TokenBucket:
 
     def delay(self) -> float:
         """Take a token; return how long to wait before the frame may be handled (0 = now)."""
-        now = time.monotonic()
-        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        return self.take(time.monotonic())
+
+    def take(self, now: float) -> float:
+        """:meth:`delay` at ``now`` (``time.monotonic()``), for callers that have it."""
+        tokens = self._tokens + (now - self._stamp) * self.rate - 1
+        if tokens >= self.burst:
+            tokens = self.burst - 1
+        self._tokens = tokens
         self._stamp = now
-        self._tokens -= 1
-        if self._tokens >= 0:
+        if tokens >= 0:
             return 0.0
-        return -self._tokens / self.rate
+        return -tokens / self.rate
 
 
 @dataclass
@@ -64,18 +70,20 @@ class ClientLimits:
         self.event_burst = event_burst
         self._clients: dict[str, _Client] = {}
 
-    def event_delay(self, ip: str) -> float:
-        """Take a token from the bucket ``ip``'s sessions share; return how long to wait.
+    def event_bucket(self, ip: str) -> TokenBucket | None:
+        """The bucket of incoming frames ``ip``'s sessions share (a session looks it up once,
+        on connect), or None when there is no per-address rate. Only an admitted address
+        has one.
 
         The sessions of one address share one budget, so fifty flooding sockets from one
         address get no more than one address's share of the worker.
         """
         client = self._clients.get(ip)
         if client is None or self.events_per_second == float("inf"):
-            return 0.0
+            return None
         if client.events is None:
             client.events = TokenBucket(self.events_per_second, self.event_burst)
-        return client.events.delay()
+        return client.events
 
     def admit(self, ip: str) -> str | None:
         """Count a handshake from ``ip``; return why it is refused, or None to admit it.
@@ -115,26 +123,33 @@ class SendDeadline:
     """Fails a send that waits longer than ``seconds``: the client takes none of its output.
 
     A timer per send (``asyncio.timeout``) costs every message on the click path; this arms
-    at most one timer per ``seconds``, and a send only notes when it started.
+    at most one timer per ``seconds``, and a send only notes when it started (a clock read
+    and a flag). Past the deadline it calls ``on_expire`` (ember's channel fails the session
+    with ``SLOW_CLIENT``, which cancels the send); without one it cancels the sending task.
     """
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, on_expire: Callable[[], None] | None = None) -> None:
         self.seconds = seconds
         self.expired = False
+        self._on_expire = on_expire
         self._loop = asyncio.get_running_loop()
+        self._sending = False
         self._task: asyncio.Task[Any] | None = None
         self._started = 0.0
         self._handle: asyncio.TimerHandle | None = None
 
     def begin(self) -> None:
-        """A send starts in the current task."""
-        self._task = asyncio.current_task()
-        self._started = self._loop.time()
+        """A send starts (in the current task)."""
+        self._started = started = self._loop.time()
+        self._sending = True
+        if self._on_expire is None:
+            self._task = asyncio.current_task()
         if self._handle is None:
-            self._handle = self._loop.call_at(self._started + self.seconds, self._check)
+            self._handle = self._loop.call_at(started + self.seconds, self._check)
 
     def end(self) -> None:
         """The send is over (done or failed)."""
+        self._sending = False
         self._task = None
 
     def close(self) -> None:
@@ -144,11 +159,14 @@ class SendDeadline:
 
     def _check(self) -> None:
         self._handle = None
-        if self._task is None:
+        if not self._sending:
             return  # no send in progress: the next one arms the timer again
         due = self._started + self.seconds
-        if self._loop.time() >= due:
-            self.expired = True
-            self._task.cancel()
-        else:
+        if self._loop.time() < due:
             self._handle = self._loop.call_at(due, self._check)
+            return
+        self.expired = True
+        if self._on_expire is not None:
+            self._on_expire()
+        elif self._task is not None:
+            self._task.cancel()

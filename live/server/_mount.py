@@ -23,7 +23,7 @@ import inspect
 import json
 import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit
@@ -51,7 +51,7 @@ from ..ops._logging import install_log_redaction
 from ..ops._telemetry import instrument_pubsub, telemetry
 from ..ops._watchdog import LoopWatchdog
 from ._assets import check_head_assets
-from ._channel import first_paint_model
+from ._channel import LiveWebSocket, first_paint_model
 from ._children import paint_children
 from ._claims import ClaimStore, create_claims, hold_token
 from ._client import serve_client
@@ -300,8 +300,12 @@ class Ember:
             name=f"ember:{path}",
             include_in_schema=False,
         )
+        # A bare ASGI app (starlette treats a non-function endpoint so): the session keeps
+        # the ASGI callables for its frames (see ``LiveWebSocket``).
         app.router.add_websocket_route(
-            f"{mounted.prefix}/ws", self._socket_endpoint(mounted), name=f"ember-ws:{path}"
+            f"{mounted.prefix}/ws",
+            cast(Any, _SocketApp(self._socket_endpoint(mounted))),
+            name=f"ember-ws:{path}",
         )
         app.add_route(
             f"{mounted.prefix}/static/{{name}}",
@@ -601,6 +605,23 @@ class Ember:
             return True
         host = connection.headers.get("host", "")
         return urlsplit(origin).netloc == host
+
+
+class _SocketApp:
+    """The websocket route as an ASGI app: its connection is a ``LiveWebSocket``."""
+
+    __slots__ = ("_endpoint",)
+
+    def __init__(self, endpoint: Callable[[WebSocket], Awaitable[None]]) -> None:
+        self._endpoint = endpoint
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Any]],
+        send: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        await self._endpoint(LiveWebSocket(scope, receive, send))
 
 
 def _page_url(connection: HTTPConnection) -> str:

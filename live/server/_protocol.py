@@ -13,9 +13,11 @@ client adopts the server-rendered DOM against it), ``ember-patch``
 stream operations: made by the engine's reconciler, written as
 ``ember.live.engine._patch`` defines),
 ``ember-ack`` ``{"type": "ember-ack", "seq": n}`` once the event ``n`` (and every earlier
-one) has been handled and the renders it caused are sent, ``ember-navigate`` and
-``ember-pong``. The client sends the version it speaks as the ``protocol`` query
-parameter of the websocket URL; another version is refused with 4401 and the page reloads.
+one) has been handled and the renders it caused are sent (when the event caused renders,
+the ack rides in their patch instead: ``{"type": "ember-patch", "ops": [...], "ack": n}``,
+which clients of version 4 and later read), ``ember-navigate`` and ``ember-pong``. The
+client sends the version it speaks as the ``protocol`` query parameter of the websocket
+URL; another version is refused with 4401 and the page reloads.
 
 Version 2 added ``ember-patch``. Version 3 writes its paths as lists (``[0, 2]`` for
 ``/children/0/children/2``) and its elements as arrays (``["td", 0, "text"]``), and adds
@@ -68,7 +70,7 @@ class CloseCode(enum.IntEnum):
     TOO_MANY = 4429
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LayoutEvent:
     """An event for the handler ``target`` with its arguments."""
 
@@ -119,7 +121,8 @@ def parse_frame(text: str | None, data: bytes | None, *, max_bytes: int) -> Clie
         size = len(data or b"")
         msg = f"Expected a text frame with JSON, got a binary frame of {size} bytes."
         raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
-    if len(text) > max_bytes or len(text.encode()) > max_bytes:
+    # An ASCII frame's length is its size in bytes: only other text is encoded to count.
+    if len(text) > max_bytes or (not text.isascii() and len(text.encode()) > max_bytes):
         msg = f"A frame may be at most {max_bytes} bytes; this one is {len(text.encode())}."
         raise ProtocolError(msg, close_code=CloseCode.MESSAGE_TOO_BIG)
     try:

@@ -11,13 +11,13 @@ which the browser reconnects and the view mounts afresh.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from time import monotonic
 from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 
 from .._errors import ProtocolError
 from ..ops._reporting import report_error
@@ -35,7 +35,7 @@ EVENT_QUEUE_SIZE = 64
 
 
 class _Inbox(Protocol):
-    async def put(self, frame: ClientMessage) -> None: ...
+    async def deliver(self, frame: ClientMessage) -> None: ...
 
 
 class _SessionFailed(Exception):
@@ -61,27 +61,40 @@ def _close_for(error: BaseException, session: LiveSession, mounted: Mount) -> tu
     return CloseCode.INTERNAL_ERROR, "The view failed; it will remount."
 
 
-async def _read(ember: Ember, websocket: WebSocket, events: _Inbox) -> None:
+async def _read(
+    ember: Ember, websocket: WebSocket, receive: Callable[[], Awaitable[Any]], events: _Inbox
+) -> None:
+    """Read ``websocket``'s frames through its ASGI ``receive`` until the client leaves;
+    hand each valid one to ``events``."""
     max_bytes = ember.settings.max_frame_bytes
     bucket = TokenBucket(ember.settings.events_per_second, ember.settings.event_burst)
     ip = websocket.client.host if websocket.client else "unknown"
+    # Its address's share: the sessions of one address share one budget, so many sockets
+    # from one address cannot crowd out the others (None: no such limit).
+    shared = ember.limits.event_bucket(ip)
     while True:
-        # Its own rate, and its address's share: the sessions of one address share one
-        # budget, so many sockets from one address cannot crowd out the others.
-        wait = max(bucket.delay(), ember.limits.event_delay(ip))
+        now = monotonic()
+        wait = bucket.take(now)
+        if shared is not None:
+            wait = max(wait, shared.take(now))
         if wait:
             # Over its rate: this session stops reading until it is back within it,
             # so a flood only slows its own socket.
             await anyio.sleep(wait)
-        message = await websocket.receive()
-        if message["type"] == "websocket.disconnect":
-            return
+        message = await receive()
+        kind = message["type"]
+        if kind != "websocket.receive":
+            if kind == "websocket.disconnect":
+                websocket.client_state = WebSocketState.DISCONNECTED
+                return
+            msg = f"Expected a 'websocket.receive' or 'websocket.disconnect' message, got {kind!r}."
+            raise RuntimeError(msg)
         try:
             frame = parse_frame(message.get("text"), message.get("bytes"), max_bytes=max_bytes)
         except ProtocolError as error:
             logger.warning("Closing a websocket after a bad frame: %s", error)
             raise _SessionFailed(error.close_code, str(error)) from None
-        await events.put(frame)
+        await events.deliver(frame)
 
 
 class _Workers:
@@ -147,24 +160,21 @@ async def _load_snapshot(ember: Ember, session: LiveSession) -> None:
         session._snapshot = Snapshot(dict(session.restored.views), dict(session.restored.hooks))
 
 
-def _digest(encoded: bytes) -> bytes:
-    # What was saved is remembered by digest: the encoded snapshot itself is bigger, and
-    # orjson's buffer behind it bigger still (4 KiB).
-    return hashlib.blake2b(encoded, digest_size=16).digest()
-
-
 async def _flush_snapshot(ember: Ember, session: LiveSession) -> None:
-    """Save the session's snapshot if it changed since the last save; never raises."""
-    encoded = session._snapshot.encode()
-    digest = _digest(encoded)
-    if digest == session._saved_snapshot:
+    """Save the session's snapshot if it changed since the last save; never raises.
+
+    ``LiveSession.remember`` (the one place a snapshot is written) marks it dirty, so an
+    item that changed nothing recoverable costs a flag test, not an encode.
+    """
+    if not session._snapshot_dirty:
         return
+    session._snapshot_dirty = False  # a change made while the save awaits saves again
+    encoded = session._snapshot.encode()
     try:
         await ember.recovery.save(session.id, encoded, ember.settings.recovery_ttl_seconds)
     except Exception:
+        session._snapshot_dirty = True  # the next item tries again
         logger.warning("Could not save the snapshot of session %s", session.id, exc_info=True)
-        return
-    session._saved_snapshot = digest
 
 
 def _first_failure(error: BaseException) -> _SessionFailed | None:

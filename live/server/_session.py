@@ -102,7 +102,11 @@ class LiveSession:
     """The snapshot this session resumed from (None for a fresh session)."""
     _snapshot: Snapshot = field(default_factory=Snapshot, repr=False)
     _snapshot_due: Callable[[], None] | None = field(default=None, repr=False)
-    _saved_snapshot: bytes | None = field(default=None, repr=False)
+    _controls_pending: int = field(default=0, repr=False)
+    """Control messages (navigation, client events) made but not yet sent: the channel
+    runs no frame ahead of them."""
+    _snapshot_dirty: bool = field(default=False, repr=False)
+    """Something in ``_snapshot`` changed since it was last saved (set by ``remember``)."""
     _spawn: TaskSpawner | None = field(default=None, repr=False)
     _send_control: ControlSender | None = field(default=None, repr=False)
     _sign_flash: Callable[[Mapping[str, str]], str] | None = field(default=None, repr=False)
@@ -279,6 +283,7 @@ class LiveSession:
         bucket = self._snapshot.views if section == "views" else self._snapshot.hooks
         if bucket.get(key, _MISSING) != value:
             bucket[key] = value
+            self._snapshot_dirty = True
             if self._snapshot_due is not None:
                 self._snapshot_due()
 
@@ -340,7 +345,12 @@ class LiveSession:
             try:
                 await send(message)
             finally:
+                self._controls_pending -= 1
                 sent.set()
+
+        def start() -> None:
+            self._controls_pending += 1
+            spawn(deliver(), name)
 
         name = f"ember session {self.id}: {message['kind']} to {message['to']}"
         try:
@@ -348,9 +358,9 @@ class LiveSession:
         except RuntimeError:
             on_loop = False
         if on_loop:
-            spawn(deliver(), name)
+            start()
         else:
-            loop.call_soon_threadsafe(lambda: spawn(deliver(), name))
+            loop.call_soon_threadsafe(start)
         return Navigation(sent.wait)
 
     def push_event(self, event: str, payload: Mapping[str, Any] | None = None) -> Navigation:

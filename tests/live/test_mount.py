@@ -126,3 +126,24 @@ async def test_server_acks_each_event_once_its_renders_are_sent(counter_app):
         await page.render()
     assert page.acks in ([7, 8], [8])  # an ack covers every earlier event
     assert page.find("#count").text() == "Count: 1"
+
+
+async def test_server_sends_one_message_per_click_the_patch_carrying_its_ack(counter_app):
+    async with LiveClient(counter_app) as client:
+        page = await client.live("/counter")
+        received: list[dict] = []
+        apply = page._apply
+
+        def record(message: dict) -> None:
+            received.append(message)
+            apply(message)
+
+        page._apply = record  # type: ignore[method-assign]
+        target = page.find("#inc").handlers["onClick"]
+        frame = {"type": "layout-event", "target": target, "data": [{"type": "click"}], "seq": 3}
+        await page.send_raw(json.dumps(frame))
+        await page.render()
+    events = [m for m in received if m["type"] != "ember-pong"]
+    assert [(m["type"], m.get("ack")) for m in events] == [("ember-patch", 3)]
+    assert page.acks == [3]
+    assert page.find("#count").text() == "Count: 1"
