@@ -170,7 +170,8 @@ class Engine(Reconciler):
                 node.failed = False
                 node.model.clear()
                 node.model["tagName"] = ""
-            self._reconcile(node, [raw], path, None if was_failed else ops, hook.context_providers)
+            providers = hook.context_providers
+            self._reconcile_one(node, raw, path, None if was_failed else ops, providers)
         except Exception as error:
             if ops is not None:
                 del ops[mark:]

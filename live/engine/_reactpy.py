@@ -125,7 +125,9 @@ def _handler_kind(function: Any) -> int:
 async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
     """Run ``handler`` with the event ``data``: async handlers and lambdas on the loop,
     ``def`` handlers in a worker thread (they may block)."""
-    args = [Event(item) if isinstance(item, dict) else item for item in data]
+    args: list[Any] = []
+    for item in data:
+        args.append(Event(item) if isinstance(item, dict) else item)
     function: Callable[[list[Any]], Coroutine[Any, Any, None]] = handler.function
     kind = _handler_kind(function)
     if kind == _LAMBDA:

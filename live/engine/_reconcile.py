@@ -189,6 +189,38 @@ class Reconciler:
         else:
             parent.model.pop("children", None)
 
+    def _reconcile_one(
+        self,
+        parent: Node,
+        raw: Any,
+        path: Path | None,
+        ops: list[Op] | None,
+        providers: dict[Any, Any],
+    ) -> None:
+        """:meth:`_reconcile` for what a component rendered: most often one element, the
+        same as before (its key and tag), updated where it is."""
+        children = parent.children
+        if len(children) == 1 and isinstance(raw, dict):
+            for key, previous in children.items():
+                attributes = raw.get("attributes")
+                own_key = attributes.get("key") if attributes else None
+                if (
+                    key == (0 if own_key is None else own_key)
+                    and type(previous) is Node
+                    and previous.hook is None
+                    and previous.model["tagName"] == raw.get("tagName")
+                ):
+                    at = [*path, 0] if ops is not None and path is not None else None
+                    try:
+                        self._render_element(previous, raw, at, ops, providers)
+                    except BaseException:
+                        self._unmount(previous)
+                        parent.children = {}
+                        raise
+                    parent.model["children"] = [previous.model]
+                    return
+        self._reconcile(parent, [raw], path, ops, providers)
+
     def _reconcile_rest(
         self,
         parent: Node,
