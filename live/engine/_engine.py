@@ -170,8 +170,8 @@ class Engine(Reconciler):
                 node.failed = False
                 node.model.clear()
                 node.model["tagName"] = ""
-            providers = hook.context_providers
-            self._reconcile_one(node, raw, path, None if was_failed else ops, providers)
+            below = hook.context_providers  # this component's own providers included
+            self._reconcile_one(node, raw, path, None if was_failed else ops, below)
         except Exception as error:
             if ops is not None:
                 del ops[mark:]

@@ -128,8 +128,9 @@ class Reconciler:
         if len(raw_children) == len(children):
             writes = ops is not None and path is not None
             try:
-                # Setting a key that is there already is allowed while the dict is iterated.
-                for (key, previous), child in zip(children.items(), raw_children, strict=True):
+                # Setting a key that is there already is allowed while the dict is iterated;
+                # the lengths are equal (checked above).
+                for (key, previous), child in zip(children.items(), raw_children):  # noqa: B905
                     of = type(child)
                     kind: int
                     if of is VdomDict or (of is not str and isinstance(child, dict)):
