@@ -26,7 +26,7 @@ from ._reactpy import (
     normalise_handlers,
     serialize_handler,
 )
-from ._sanitize import safe_attributes
+from ._sanitize import PLAIN_NAMES, safe_attributes
 
 _ELEMENT, _COMPONENT, _TEXT = 1, 2, 3
 _MISSING: Any = object()
@@ -381,7 +381,12 @@ class Reconciler:
             check_element(raw)
         attributes = raw.get("attributes")
         if attributes:
-            checked = safe_attributes(tag, attributes, self.context)
+            for name in attributes:
+                if name not in PLAIN_NAMES:
+                    checked = safe_attributes(tag, attributes, self.context)
+                    break
+            else:
+                checked = attributes  # what safe_attributes returns for these names
             # ReactPy's html.* make a new mapping per element: it is the model's own. Any
             # other mapping (a dict written by hand, which its author may change) is copied.
             if checked is attributes and type(raw) is not VdomDict:
@@ -393,7 +398,10 @@ class Reconciler:
             model = {"tagName": tag}
         handlers = raw.get("eventHandlers")
         if handlers:
-            handlers = normalise_handlers(handlers)
+            for name in handlers:
+                if "_" in name or name == "onSubmit":  # what normalise_handlers may change
+                    handlers = normalise_handlers(handlers)
+                    break
         old_targets = node.targets
         if handlers:
             targets: dict[str, str] = {}
@@ -404,7 +412,18 @@ class Reconciler:
                 target = handler.target or f"{key_path}:{event}"
                 targets[event] = target
                 registry[target] = handler
-                wire[event] = serialize_handler(handler, target)
+                if (
+                    handler.debounce is None
+                    and handler.throttle is None
+                    and not (hasattr(handler, "js"))
+                ):
+                    wire[event] = {
+                        "target": target,
+                        "preventDefault": handler.prevent_default,
+                        "stopPropagation": handler.stop_propagation,
+                    }
+                else:
+                    wire[event] = serialize_handler(handler, target)
             if old_targets and old_targets != targets:
                 for event, target in old_targets.items():
                     if targets.get(event) != target:
