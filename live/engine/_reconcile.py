@@ -405,25 +405,34 @@ class Reconciler:
         old_targets = node.targets
         if handlers:
             targets: dict[str, str] = {}
-            wire: dict[str, Any] = {}
             registry = self._handlers
             key_path = node.key_path
+            # The wire entries of the last render are kept when nothing in them changed
+            # (most renders): the compare below is then one identity check.
+            old_wire = old_model.get("eventHandlers")
+            reuse = old_wire is not None and len(old_wire) == len(handlers)
             for event, handler in handlers.items():
                 target = handler.target or f"{key_path}:{event}"
                 targets[event] = target
                 registry[target] = handler
-                if (
-                    handler.debounce is None
-                    and handler.throttle is None
-                    and not (hasattr(handler, "js"))
-                ):
-                    wire[event] = {
-                        "target": target,
-                        "preventDefault": handler.prevent_default,
-                        "stopPropagation": handler.stop_propagation,
-                    }
-                else:
-                    wire[event] = serialize_handler(handler, target)
+                if reuse:
+                    entry = old_wire.get(event)  # type: ignore[union-attr]
+                    reuse = (
+                        entry is not None
+                        and len(entry) == 3
+                        and entry["target"] == target
+                        and entry["preventDefault"] == handler.prevent_default
+                        and entry["stopPropagation"] == handler.stop_propagation
+                        and handler.debounce is None
+                        and handler.throttle is None
+                        and not hasattr(handler, "js")
+                    )
+            if reuse:
+                wire: dict[str, Any] = old_wire  # type: ignore[assignment]
+            else:
+                wire = {}
+                for event, handler in handlers.items():
+                    wire[event] = serialize_handler(handler, targets[event])
             if old_targets and old_targets != targets:
                 for event, target in old_targets.items():
                     if targets.get(event) != target:
@@ -450,7 +459,7 @@ class Reconciler:
                     diff_mapping(before, after, [*path, "attributes"], ops)
             before = old_model.get("eventHandlers")
             after = model.get("eventHandlers")
-            if (before or after) and before != after:
+            if before is not after and (before or after) and before != after:
                 diff_mapping(before or {}, after or {}, [*path, "eventHandlers"], ops)
         node.model = model
         mark = attributes.get(STREAM_ATTRIBUTE) if attributes else None
