@@ -57,6 +57,8 @@ class Engine(Reconciler):
         self._dirty: set[Node] = set()
         self._rendering = False
         self._rendered: list[EngineHook] = []
+        self._stack: list[Any] = []
+        """ReactPy's hook stack of the render pass under way."""
         self._stopping: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         with contextlib.suppress(RuntimeError):
@@ -95,7 +97,8 @@ class Engine(Reconciler):
         started = time.perf_counter()
         self._rendering = True
         try:
-            with RenderScope():
+            with RenderScope() as scope:
+                self._stack = scope.stack
                 self._render_component(self.root, [], None, {})
                 self._run_effects()
         finally:
@@ -108,27 +111,30 @@ class Engine(Reconciler):
 
     def render(self) -> list[Op]:
         """Re-render the dirty components (tree order); return the ops for the client."""
-        self._release_sent_rows()
+        if self._sent_rows:
+            self._release_sent_rows()
         ops: list[Op] = []
-        if not self._dirty:
+        dirty = self._dirty
+        if not dirty:
             return ops
-        started = time.perf_counter()
+        timed = telemetry.active
+        started = time.perf_counter() if timed else 0.0
         self._rendering = True
         try:
-            with RenderScope():
+            with RenderScope() as scope:
+                self._stack = scope.stack
                 for _ in range(MAX_ROUNDS):
-                    while self._dirty:
-                        node = min(self._dirty, key=_position) if len(self._dirty) > 1 else None
-                        node = node or next(iter(self._dirty))
-                        path, in_stream = _path(node)
-                        providers = _providers_above(node)
+                    while dirty:
+                        node = next(iter(dirty)) if len(dirty) == 1 else min(dirty, key=_position)
+                        path, in_stream, providers = _place(node)
                         self._render_component(node, path, None if in_stream else ops, providers)
-                    self._run_effects()
-                    if not self._dirty:
+                    if self._rendered:
+                        self._run_effects()
+                    if not dirty:
                         break
         finally:
             self._rendering = False
-        if telemetry.active:
+        if timed:
             elapsed = (time.perf_counter() - started) * 1000
             telemetry.emit("ember.live.render", elapsed, where=self.context)
         return ops
@@ -157,14 +163,15 @@ class Engine(Reconciler):
         mark = len(ops) if ops is not None else 0
         was_failed = node.failed
         try:
-            raw = hook.render(node.component, providers)
+            raw = hook.render(node.component, providers, self._stack)
             # Effects run children first (ReactPy's order): the parent is listed before them.
             self._rendered.append(hook)
             if was_failed:
                 node.failed = False
                 node.model.clear()
                 node.model["tagName"] = ""
-            self._reconcile(node, [raw], path, None if was_failed else ops, hook.providers())
+            below = hook.context_providers  # this component's own providers included
+            self._reconcile_one(node, raw, path, None if was_failed else ops, below)
         except Exception as error:
             if ops is not None:
                 del ops[mark:]
@@ -221,7 +228,7 @@ class Engine(Reconciler):
     def _run_effects(self) -> None:
         rendered, self._rendered = self._rendered, []
         for hook in reversed(rendered):  # children's effects first, as in ReactPy
-            if hook.unmounted:
+            if hook.unmounted or not hook.effects:
                 continue
             try:
                 hook.run_effects()
@@ -235,7 +242,14 @@ class Engine(Reconciler):
             # State set in a worker thread (a sync handler): marked on the loop.
             self._loop.call_soon_threadsafe(self._mark_node, hook.owner)
             return
-        self._mark_node(hook.owner)
+        node = hook.owner
+        if node.dead or self.closed:
+            return
+        dirty = self._dirty
+        was_clean = not dirty
+        dirty.add(node)
+        if was_clean and not self._rendering and self._on_dirty is not None:
+            self._on_dirty()
 
     def _mark_node(self, node: Node) -> None:
         if node.dead or self.closed:
@@ -260,14 +274,23 @@ def _path(node: Node) -> tuple[Path, bool]:
     return steps, in_stream
 
 
+def _place(node: Node) -> tuple[Path, bool, dict[Any, Any]]:
+    """The wire path of ``node``, whether it lies inside a stream row, and the context
+    providers of the nearest component above it (one walk up the tree)."""
+    steps: Path = []
+    in_stream = False
+    providers: dict[Any, Any] | None = None
+    current = node
+    while current.parent is not None:
+        steps.append(current.index)
+        current = current.parent
+        if providers is None and current.hook is not None:
+            providers = current.hook.context_providers
+        if current.rows is not None:
+            in_stream = True
+    steps.reverse()
+    return steps, in_stream, {} if providers is None else providers
+
+
 def _position(node: Node) -> list[int | str]:
     return _path(node)[0]
-
-
-def _providers_above(node: Node) -> dict[Any, Any]:
-    current = node.parent
-    while current is not None:
-        if current.hook is not None:
-            return current.hook.providers()
-        current = current.parent
-    return {}

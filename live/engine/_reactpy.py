@@ -17,23 +17,33 @@ import asyncio
 import inspect
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from contextvars import ContextVar
+from inspect import CO_COROUTINE
+from types import FunctionType
+from typing import Any, TypeVar
 
 from reactpy.core._life_cycle_hook import HOOK_STACK
 from reactpy.core.events import EventHandler as EventHandler
 from reactpy.core.events import to_event_handler_function as to_event_handler_function
 from reactpy.core.hooks import ConnectionContext as ConnectionContext
 from reactpy.types import BaseEventHandler as BaseEventHandler
-from reactpy.types import Component, Connection, Event, Location
+from reactpy.types import Component, Connection, Event, Location, VdomDict
 
 from .._errors import RenderError
-from ._sanitize import refused_element, safe_attributes
+from ._sanitize import refused_element
 from ._threads import offload
 
 logger = logging.getLogger("ember.live")
 
-__all__ = ["Component", "Connection", "ConnectionContext", "EngineHook", "Location"]
+__all__ = [
+    "Component",
+    "Connection",
+    "ConnectionContext",
+    "EngineHook",
+    "Location",
+    "VdomDict",
+]
 
 T = TypeVar("T")
 _SNAKE_HANDLER = re.compile(r"^on_[a-z0-9_]+$")
@@ -44,14 +54,17 @@ def _camel_handler_name(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _normalise_handlers(
+def normalise_handlers(
     handlers: dict[str, BaseEventHandler],
 ) -> dict[str, BaseEventHandler]:
     """camelCase names; a form's submit never reloads the page (as with ``phx-submit``)."""
-    if not any("_" in n and _SNAKE_HANDLER.match(n) for n in handlers) and (
-        "onSubmit" not in handlers or handlers["onSubmit"].prevent_default
-    ):
-        return handlers
+    for name in handlers:
+        if "_" in name and _SNAKE_HANDLER.match(name):
+            break
+    else:
+        submit = handlers.get("onSubmit")
+        if submit is None or submit.prevent_default:
+            return handlers
     fixed = {
         _camel_handler_name(n) if _SNAKE_HANDLER.match(n) else n: h for n, h in handlers.items()
     }
@@ -70,8 +83,7 @@ def _normalise_handlers(
 
 def is_sync_handler(handler: BaseEventHandler) -> bool:
     """True when the user's function behind ``handler`` is a plain (blocking) function."""
-    wrapped = getattr(handler.function, "__wrapped__", None)
-    return wrapped is not None and not inspect.iscoroutinefunction(wrapped)
+    return _handler_kind(handler.function) != _ASYNC
 
 
 def _drive_to_completion(coroutine: Coroutine[Any, Any, None]) -> None:
@@ -88,23 +100,44 @@ def _drive_to_completion(coroutine: Coroutine[Any, Any, None]) -> None:
 def is_lambda_handler(handler: BaseEventHandler) -> bool:
     """True when the user's function behind ``handler`` is a ``lambda``: an expression
     (``lambda event: set_count(count + 1)``), run on the loop like an async handler."""
-    wrapped = getattr(handler.function, "__wrapped__", None)
-    return getattr(wrapped, "__name__", None) == "<lambda>"
+    return _handler_kind(handler.function) == _LAMBDA
+
+
+_ASYNC, _LAMBDA, _BLOCKING = 0, 1, 2
+
+
+def _handler_kind(function: Any) -> int:
+    """How a handler runs: ``_ASYNC`` (awaited on the loop), ``_LAMBDA`` (driven on the
+    loop: ReactPy's wrapper of a plain lambda) or ``_BLOCKING`` (in a worker thread)."""
+    wrapped = getattr(function, "__wrapped__", None)
+    if wrapped is None:
+        return _ASYNC
+    if type(wrapped) is FunctionType and getattr(wrapped, "_is_coroutine_marker", None) is None:
+        # What inspect.iscoroutinefunction reads for a plain function, without its unwrapping
+        # of partials and methods (this runs on every event).
+        if wrapped.__code__.co_flags & CO_COROUTINE:
+            return _ASYNC
+    elif inspect.iscoroutinefunction(wrapped):
+        return _ASYNC
+    return _LAMBDA if getattr(wrapped, "__name__", None) == "<lambda>" else _BLOCKING
 
 
 async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
     """Run ``handler`` with the event ``data``: async handlers and lambdas on the loop,
     ``def`` handlers in a worker thread (they may block)."""
-    args = [Event(item) if isinstance(item, dict) else item for item in data]
-    function = cast(Callable[[list[Any]], Awaitable[None]], handler.function)
-    if is_sync_handler(handler):
-        if is_lambda_handler(handler):
-            # A thread hop costs more than most lambdas do (bench/RESULTS.md).
-            _drive_to_completion(cast(Coroutine[Any, Any, None], function(args)))
-            return
+    args: list[Any] = []
+    for item in data:
+        args.append(Event(item) if isinstance(item, dict) else item)
+    function: Callable[[list[Any]], Coroutine[Any, Any, None]] = handler.function
+    kind = _handler_kind(function)
+    if kind == _LAMBDA:
+        # A thread hop costs more than most lambdas do (bench/RESULTS.md).
+        _drive_to_completion(function(args))
+        return
+    if kind == _BLOCKING:
         # The wrapper coroutine is made in the thread: if the session ends before the thread
         # starts, no coroutine is left behind un-awaited.
-        await offload(lambda: _drive_to_completion(cast(Coroutine[Any, Any, None], function(args))))
+        await offload(lambda: _drive_to_completion(function(args)))
         return
     await function(args)
 
@@ -176,9 +209,7 @@ class EngineHook:
 
     __slots__ = (
         "__weakref__",
-        "_context_providers",
         "_current_state_index",
-        "_effect_funcs",
         "_owns_providers",
         "_parked",
         "_rendered_atleast_once",
@@ -186,6 +217,8 @@ class EngineHook:
         "_state",
         "_tasks",
         "component",
+        "context_providers",
+        "effects",
         "mark_dirty",
         "owner",
         "unmounted",
@@ -195,13 +228,15 @@ class EngineHook:
         self.mark_dirty = mark_dirty
         self.owner: Any = None
         """What the engine keeps for this component (its tree node)."""
-        self._context_providers: dict[Any, Any] = {}
+        self.context_providers: dict[Any, Any] = {}
+        """The context providers this component sees (its own included, once rendered)."""
         self._owns_providers = False
         self._state: list[Any] = []
         self._current_state_index = 0
         self._rendered_atleast_once = False
         self._scheduled_render = False
-        self._effect_funcs: list[Callable[[Any], Coroutine[Any, Any, None]]] = []
+        self.effects: list[Callable[[Any], Coroutine[Any, Any, None]]] = []
+        """The effects the last render added, for :meth:`run_effects`."""
         self._parked: dict[int, Coroutine[Any, Any, None]] = {}
         self._tasks: list[tuple[asyncio.Task[None], asyncio.Event]] = []
         self.unmounted = False
@@ -224,26 +259,28 @@ class EngineHook:
         return result
 
     def add_effect(self, effect_func: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
-        self._effect_funcs.append(effect_func)
+        self.effects.append(effect_func)
 
     def set_context_provider(self, provider: Any) -> None:
         if not self._owns_providers:
-            self._context_providers = dict(self._context_providers)
+            self.context_providers = dict(self.context_providers)
             self._owns_providers = True
-        self._context_providers[provider.type] = provider
+        self.context_providers[provider.type] = provider
 
     def get_context_provider(self, context: Any) -> Any:
-        return self._context_providers.get(context)
+        return self.context_providers.get(context)
 
     # -- what ember's engine calls ---------------------------------------------------------------
 
-    def render(self, component: Any, providers: dict[Any, Any]) -> Any:
-        """Run ``component``'s render function with this hook current; return its output."""
+    def render(self, component: Any, providers: dict[Any, Any], stack: list[Any]) -> Any:
+        """Run ``component``'s render function with this hook current; return its output.
+
+        ``stack`` is ReactPy's hook stack of the render pass (:class:`RenderScope`).
+        """
         self._scheduled_render = False
-        self._context_providers = providers
+        self.context_providers = providers
         self._owns_providers = False
         self.component = component
-        stack: list[Any] = HOOK_STACK.get()
         stack.append(self)
         try:
             return component.render()
@@ -252,12 +289,9 @@ class EngineHook:
             self._rendered_atleast_once = True
             self._current_state_index = 0
 
-    def providers(self) -> dict[Any, Any]:
-        return self._context_providers
-
     def run_effects(self) -> None:
         """Start the effects the last render added (sync ones inline, others as tasks)."""
-        effects, self._effect_funcs = self._effect_funcs, []
+        effects, self.effects = self.effects, []
         for effect in effects:
             if getattr(effect, "__qualname__", "") != _SYNC_EFFECT:
                 stop = asyncio.Event()
@@ -282,7 +316,7 @@ class EngineHook:
     def unmount(self) -> list[asyncio.Task[None]]:
         """Run the cleanups of sync effects; stop async ones (returned, to await)."""
         self.unmounted = True
-        self._effect_funcs.clear()
+        self.effects.clear()
         parked, self._parked = list(self._parked.values()), {}
         failure: BaseException | None = None
         for coroutine in parked:
@@ -310,17 +344,31 @@ def _effect_slot(effect: Any) -> int:
     return id(effect.__closure__[names.index("cleanup_func")].cell_contents)
 
 
-class RenderScope:
-    """ReactPy's hook stack, set up once for a render pass (``with RenderScope(): …``)."""
+_HOOK_STATE: ContextVar[list[Any]] | None = (
+    HOOK_STACK._state if isinstance(HOOK_STACK._state, ContextVar) else None
+)
 
-    __slots__ = ("_token",)
+
+class RenderScope:
+    """ReactPy's hook stack, set up once for a render pass (``with RenderScope() as scope``;
+    ``scope.stack`` is the stack the pass's hooks go on)."""
+
+    __slots__ = ("_token", "stack")
 
     def __enter__(self) -> RenderScope:
-        self._token = HOOK_STACK.initialize()
+        if _HOOK_STATE is not None:  # ReactPy's ContextVar, set directly: once per pass
+            self.stack: list[Any] = []
+            self._token: Any = _HOOK_STATE.set(self.stack)
+        else:
+            self._token = HOOK_STACK.initialize()
+            self.stack = HOOK_STACK.get()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        HOOK_STACK.reset(self._token)
+        if _HOOK_STATE is not None:
+            _HOOK_STATE.reset(self._token)
+        else:
+            HOOK_STACK.reset(self._token)
 
 
 def serialize_handler(handler: BaseEventHandler, target: str) -> dict[str, Any]:
@@ -340,16 +388,17 @@ def serialize_handler(handler: BaseEventHandler, target: str) -> dict[str, Any]:
     return entry
 
 
-def check_element(raw: Mapping[str, Any], context: str) -> dict[str, Any]:
-    """An element's attributes, event handlers (camelCase) and refusals, as rendered.
+def check_element(raw: Mapping[str, Any]) -> None:
+    """Refuse what ember never sends: an element from a ``reactpy.web`` module, inline
+    JavaScript, and the tags of :func:`~ember.live.engine._sanitize.refused_element`.
 
-    Returns the model of the element without its children: ``tagName``, and
-    ``attributes``/``eventHandlers`` (the handler objects) when it has some.
+    The reconciler calls it for an element with ``importSource`` or ``inlineJavaScript``
+    or a tag not seen before (:data:`KNOWN_TAGS`); a tag that passes joins them.
 
     Raises:
-        RenderError: inline JavaScript, raw HTML, or a ``reactpy.web`` module.
+        RenderError: inline JavaScript, a refused tag, or a ``reactpy.web`` module.
     """
-    tag = raw["tagName"]
+    tag = raw.get("tagName")
     if "importSource" in raw:
         msg = (
             f"<{tag}> comes from a reactpy.web JavaScript module, which needs ReactPy's "
@@ -358,22 +407,26 @@ def check_element(raw: Mapping[str, Any], context: str) -> dict[str, Any]:
             "element and load its script in the page's head (ember.live.mount(head=...))."
         )
         raise RenderError(msg)
-    if raw.get("inlineJavaScript"):
-        names = ", ".join(sorted(raw["inlineJavaScript"]))
+    inline = raw.get("inlineJavaScript")
+    if inline:
+        names = ", ".join(sorted(inline))
         msg = (
             f"<{tag}> has string event attributes ({names}). ember refuses inline "
             "JavaScript because a string there runs as code in the browser; pass a Python "
             "function as the handler instead."
         )
         raise RenderError(msg)
-    refused = refused_element(tag)
-    if refused is not None:
-        raise RenderError(refused)
-    model: dict[str, Any] = {"tagName": tag}
-    attributes = raw.get("attributes")
-    if attributes:
-        model["attributes"] = dict(safe_attributes(tag, attributes, context))
-    handlers = raw.get("eventHandlers")
-    if handlers:
-        model["eventHandlers"] = _normalise_handlers(handlers)
-    return model
+    if tag not in KNOWN_TAGS:
+        if not isinstance(tag, str):
+            msg = f"Expected an element's tagName to be a string, got {tag!r}."
+            raise RenderError(msg)
+        refused = refused_element(tag)
+        if refused is not None:
+            raise RenderError(refused)
+        if len(KNOWN_TAGS) < _MAX_KNOWN_TAGS:
+            KNOWN_TAGS.add(tag)
+
+
+KNOWN_TAGS: set[str] = set()
+"""Tags that passed :func:`check_element` (a page uses a few dozen)."""
+_MAX_KNOWN_TAGS = 4096

@@ -16,13 +16,17 @@ from .._errors import RenderError
 from ._diff import STREAM_ATTRIBUTE, as_text, diff_mapping, sent_whole, stream_ops
 from ._patch import Op, Path, encode_child
 from ._reactpy import (
+    KNOWN_TAGS,
     BaseEventHandler,
+    Component,
     EngineHook,
+    VdomDict,
     check_element,
     component_type,
-    is_component,
+    normalise_handlers,
     serialize_handler,
 )
+from ._sanitize import PLAIN_NAMES, safe_attributes
 
 _ELEMENT, _COMPONENT, _TEXT = 1, 2, 3
 _MISSING: Any = object()
@@ -110,10 +114,130 @@ class Reconciler:
         ops: list[Op] | None,
         providers: dict[Any, Any],
     ) -> None:
-        """Render ``raw_children`` into ``parent``, writing ops when ``ops`` is given."""
-        infos = _children_info(raw_children)
+        """Render ``raw_children`` into ``parent``, writing ops when ``ops`` is given.
+
+        Children are updated where they are for as long as their keys are the old ones in
+        the old order (most re-renders: no moves, inserts or deletes); from the first one
+        that differs on, :meth:`_reconcile_rest` compares by key.
+        """
+        if type(raw_children) is not list:
+            raw_children = list(raw_children) if isinstance(raw_children, tuple) else [raw_children]
+        children = parent.children
+        models: list[Any] = []
+        done = 0
+        if len(raw_children) == len(children):
+            writes = ops is not None and path is not None
+            try:
+                # Setting a key that is there already is allowed while the dict is iterated;
+                # the lengths are equal (checked above).
+                for (key, previous), child in zip(children.items(), raw_children):  # noqa: B905
+                    of = type(child)
+                    kind: int
+                    if of is VdomDict or (of is not str and isinstance(child, dict)):
+                        attributes = child.get("attributes")
+                        own_key = attributes.get("key") if attributes else None
+                        if key != (done if own_key is None else own_key):
+                            break
+                        if (
+                            type(previous) is Node
+                            and previous.hook is None
+                            and previous.model["tagName"] == child.get("tagName")
+                        ):
+                            at = [*path, done] if writes else None  # type: ignore[misc]
+                            self._render_element(previous, child, at, ops, providers)
+                            models.append(previous.model)
+                            done += 1
+                            continue
+                        kind = _ELEMENT
+                    elif of is str or not (child is None or isinstance(child, Component)):
+                        if key != done:
+                            break
+                        if of is not str:
+                            child = f"{child}"
+                        if isinstance(previous, str):
+                            if previous != child:
+                                if writes:
+                                    ops.append(["s", [*path, done], child])  # type: ignore[misc, union-attr]
+                                children[key] = child
+                            models.append(child)
+                            done += 1
+                            continue
+                        kind = _TEXT
+                    elif child is None:
+                        break
+                    else:
+                        if key != (done if child.key is None else child.key):
+                            break
+                        kind = _COMPONENT
+                    at = [*path, done] if writes else None  # type: ignore[misc]
+                    entry = self._update(
+                        parent, previous, kind, child, key, done, at, ops, providers
+                    )
+                    if entry is not previous:
+                        children[key] = entry
+                    models.append(entry if isinstance(entry, str) else entry.model)
+                    done += 1
+            except BaseException:
+                for entry in children.values():
+                    if isinstance(entry, Node):
+                        self._unmount(entry)
+                parent.children = {}
+                raise
+        if done < len(raw_children) or done < len(children):
+            self._reconcile_rest(parent, raw_children, path, ops, providers, done, models)
+        elif models:
+            parent.model["children"] = models
+        else:
+            parent.model.pop("children", None)
+
+    def _reconcile_one(
+        self,
+        parent: Node,
+        raw: Any,
+        path: Path | None,
+        ops: list[Op] | None,
+        providers: dict[Any, Any],
+    ) -> None:
+        """:meth:`_reconcile` for what a component rendered: most often one element, the
+        same as before (its key and tag), updated where it is."""
+        children = parent.children
+        if len(children) == 1 and isinstance(raw, dict):
+            for key, previous in children.items():
+                attributes = raw.get("attributes")
+                own_key = attributes.get("key") if attributes else None
+                if (
+                    key == (0 if own_key is None else own_key)
+                    and type(previous) is Node
+                    and previous.hook is None
+                    and previous.model["tagName"] == raw.get("tagName")
+                ):
+                    at = [*path, 0] if ops is not None and path is not None else None
+                    try:
+                        self._render_element(previous, raw, at, ops, providers)
+                    except BaseException:
+                        self._unmount(previous)
+                        parent.children = {}
+                        raise
+                    parent.model["children"] = [previous.model]
+                    return
+        self._reconcile(parent, [raw], path, ops, providers)
+
+    def _reconcile_rest(
+        self,
+        parent: Node,
+        raw_children: list[Any],
+        path: Path | None,
+        ops: list[Op] | None,
+        providers: dict[Any, Any],
+        done: int,
+        models: list[Any],
+    ) -> None:
+        """:meth:`_reconcile` by key, after the first ``done`` children (updated where they
+        were, their models in ``models``)."""
+        infos, keys = _children_info(raw_children)
+        _check_unique(keys)
         old = parent.children
-        wanted = {key for _, _, key in infos}
+        wanted = set(keys)
         current: list[Any] = []
         gone: list[int] = []
         for position, (key, entry) in enumerate(old.items()):
@@ -127,13 +251,14 @@ class Reconciler:
             _delete_runs(gone, path, ops)
         whole = False
         if ops is not None and len(infos) > _MAX_REORDER and current:
-            whole = [key for _, _, key in infos if key in old] != current
+            whole = [key for key in keys if key in old] != current
         child_ops = None if whole else ops
         new: dict[Any, Entry] = {}
-        models: list[Any] = []
         last_insert: Op | None = None
         try:
-            for position, (kind, child, key) in enumerate(infos):
+            for _, _, key in infos[:done]:  # the same keys as the old ones, in order
+                new[key] = old[key]
+            for position, (kind, child, key) in enumerate(infos[done:], done):
                 previous = old.get(key, _MISSING)
                 if previous is _MISSING:
                     entry = self._create(parent, kind, child, key, position, providers)
@@ -251,44 +376,113 @@ class Reconciler:
         providers: dict[Any, Any],
     ) -> None:
         old_model = node.model
-        model = check_element(raw, self.context)
-        handlers: dict[str, BaseEventHandler] | None = model.pop("eventHandlers", None)
+        tag = raw.get("tagName")
+        if tag not in KNOWN_TAGS or "importSource" in raw or "inlineJavaScript" in raw:
+            check_element(raw)
+        attributes = raw.get("attributes")
+        if attributes:
+            for name in attributes:
+                if name not in PLAIN_NAMES:
+                    checked = safe_attributes(tag, attributes, self.context)
+                    break
+            else:
+                checked = attributes  # what safe_attributes returns for these names
+            # ReactPy's html.* make a new mapping per element: it is the model's own. Any
+            # other mapping (a dict written by hand, which its author may change) is copied.
+            if checked is attributes and type(raw) is not VdomDict:
+                checked = dict(checked)
+            attributes = checked
+            model: dict[str, Any] = {"tagName": tag, "attributes": attributes}
+        else:
+            attributes = None
+            model = {"tagName": tag}
+        handlers = raw.get("eventHandlers")
+        if handlers:
+            for name in handlers:
+                if "_" in name or name == "onSubmit":  # what normalise_handlers may change
+                    handlers = normalise_handlers(handlers)
+                    break
         old_targets = node.targets
         if handlers:
             targets: dict[str, str] = {}
-            wire: dict[str, Any] = {}
+            registry = self._handlers
+            key_path = node.key_path
+            # The wire entries of the last render are kept when nothing in them changed
+            # (most renders): the compare below is then one identity check.
+            old_wire = old_model.get("eventHandlers")
+            reuse = old_wire is not None and len(old_wire) == len(handlers)
             for event, handler in handlers.items():
-                target = handler.target or f"{node.key_path}:{event}"
+                target = handler.target or f"{key_path}:{event}"
                 targets[event] = target
-                self._handlers[target] = handler
-                wire[event] = serialize_handler(handler, target)
-            for event, target in old_targets.items():
-                if targets.get(event) != target:
-                    self._handlers.pop(target, None)
+                registry[target] = handler
+                if reuse:
+                    entry = old_wire.get(event)  # type: ignore[union-attr]
+                    reuse = (
+                        entry is not None
+                        and len(entry) == 3
+                        and entry["target"] == target
+                        and entry["preventDefault"] == handler.prevent_default
+                        and entry["stopPropagation"] == handler.stop_propagation
+                        and handler.debounce is None
+                        and handler.throttle is None
+                        and not hasattr(handler, "js")
+                    )
+            if reuse:
+                wire: dict[str, Any] = old_wire  # type: ignore[assignment]
+            else:
+                wire = {}
+                for event, handler in handlers.items():
+                    wire[event] = serialize_handler(handler, targets[event])
+            if old_targets and old_targets != targets:
+                for event, target in old_targets.items():
+                    if targets.get(event) != target:
+                        registry.pop(target, None)
             node.targets = targets
             model["eventHandlers"] = wire
-            if self._seqs and model["tagName"] in _INPUTS and "attributes" in model:
+            if self._seqs and tag in _INPUTS and attributes:
                 acks = [self._seqs[t] for t in targets.values() if t in self._seqs]
                 if acks:
-                    model["attributes"]["_reactpy_ack_seq"] = max(acks)
+                    # The element's own copy: the rendered mapping may be the component's.
+                    attributes = {**attributes, "_reactpy_ack_seq": max(acks)}
+                    model["attributes"] = attributes
         elif old_targets:
             for target in old_targets.values():
                 self._handlers.pop(target, None)
             node.targets = {}
-        attributes = model.get("attributes")
         if ops is not None and path is not None:
-            for field in ("attributes", "eventHandlers"):
-                before, after = old_model.get(field) or {}, model.get(field) or {}
-                if field == "attributes" and STREAM_ATTRIBUTE in after:
+            before = old_model.get("attributes")
+            if before is not attributes and (before or attributes):
+                before, after = before or {}, attributes or {}
+                if STREAM_ATTRIBUTE in after:
                     before, after = as_text(before), as_text(after)
                 if before != after:
-                    diff_mapping(before, after, [*path, field], ops)
+                    diff_mapping(before, after, [*path, "attributes"], ops)
+            before = old_model.get("eventHandlers")
+            after = model.get("eventHandlers")
+            if before is not after and (before or after) and before != after:
+                diff_mapping(before or {}, after or {}, [*path, "eventHandlers"], ops)
         node.model = model
         mark = attributes.get(STREAM_ATTRIBUTE) if attributes else None
         if mark is not None and hasattr(mark, "ops"):
             self._render_stream(node, raw, mark, old_model, path, ops, providers)
             return
-        self._reconcile(node, raw.get("children", ()), path, ops, providers)
+        children = raw.get("children")
+        old_children = node.children
+        if children:
+            if len(children) == 1 and len(old_children) == 1:
+                # One text, as before (a label, a count): the commonest leaf, compared here.
+                text = children[0]
+                previous = old_children.get(0)
+                if type(text) is str and type(previous) is str:
+                    if previous != text:
+                        if ops is not None and path is not None:
+                            ops.append(["s", [*path, 0], text])
+                        old_children[0] = text
+                    model["children"] = [text]
+                    return
+            self._reconcile(node, children, path, ops, providers)
+        elif old_children:
+            self._reconcile(node, (), path, ops, providers)
 
     def _render_stream(
         self,
@@ -367,19 +561,21 @@ class Reconciler:
         return ["s", [], {**_ROOT_EMPTIES, **model}]
 
 
-def _children_info(raw_children: Any) -> list[tuple[int, Any, Any]]:
-    if not isinstance(raw_children, list):
-        raw_children = list(raw_children) if isinstance(raw_children, tuple) else [raw_children]
+def _children_info(raw_children: Any) -> tuple[list[tuple[int, Any, Any]], list[Any]]:
+    """Each child's kind, the child (a text as ``str``) and its key; and the keys in order."""
     infos: list[tuple[int, Any, Any]] = []
-    keys: set[Any] = set()
+    keys: list[Any] = []
     for index, child in enumerate(raw_children):
         if child is None:
             continue
-        if isinstance(child, dict):
+        if type(child) is str:
+            kind = _TEXT
+            key = None
+        elif isinstance(child, dict):
             kind = _ELEMENT
             attributes = child.get("attributes")
             key = attributes.get("key") if attributes else None
-        elif is_component(child):
+        elif isinstance(child, Component):
             kind = _COMPONENT
             key = child.key
         else:
@@ -388,15 +584,24 @@ def _children_info(raw_children: Any) -> list[tuple[int, Any, Any]]:
             key = None
         if key is None:
             key = index
-        if key in keys:
+        infos.append((kind, child, key))
+        keys.append(key)
+    return infos, keys
+
+
+def _check_unique(keys: list[Any]) -> None:
+    """Raise when two children share a key."""
+    if len(set(keys)) == len(keys):
+        return
+    seen: set[Any] = set()
+    for key in keys:
+        if key in seen:
             msg = (
                 f"Expected every child of an element to have its own key, got the key "
                 f"{key!r} twice. Give each item of a list a unique key (e.g. its id)."
             )
             raise RenderError(msg)
-        keys.add(key)
-        infos.append((kind, child, key))
-    return infos
+        seen.add(key)
 
 
 def _delete_runs(gone: list[int], path: Path, ops: list[Op]) -> None:

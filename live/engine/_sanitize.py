@@ -105,6 +105,11 @@ _PLAIN = set(
 )
 
 
+PLAIN_NAMES = _PLAIN
+"""Attribute names that need no look (read-only outside this module): an element whose
+names are all here passes :func:`safe_attributes` unchanged."""
+
+
 def url_scheme(value: str) -> str | None:
     """The scheme a browser reads from ``value`` (lower case), or None for a relative URL."""
     # The common values, at once: a path, fragment or query, or an http(s) URL as written.

@@ -21,7 +21,6 @@ import copy
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
-from inspect import CO_ASYNC_GENERATOR, CO_COROUTINE
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +37,7 @@ from ..engine._reactpy import (
     ConnectionContext,
     Location,
     call_handler,
+    is_lambda_handler,
 )
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
@@ -186,13 +186,8 @@ class Mailbox:
 
 def _runs_at_once(handler: Any) -> bool:
     """True for a handler that returns without suspending: a lambda, which ``call_handler``
-    runs on the loop (``is_lambda_handler`` and ``is_sync_handler``, read off the code)."""
-    code = getattr(getattr(handler.function, "__wrapped__", None), "__code__", None)
-    return (
-        code is not None
-        and code.co_name == "<lambda>"
-        and not code.co_flags & (CO_COROUTINE | CO_ASYNC_GENERATOR)
-    )
+    runs on the loop (the engine's one rule, ``is_lambda_handler``)."""
+    return is_lambda_handler(handler)
 
 
 class _Turns:
