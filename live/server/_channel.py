@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import copy
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -72,33 +73,66 @@ what it has set so far (a form's "saving")."""
 
 class Mailbox:
     """The session's one queue. Frames wait for room (a flood slows only its own socket);
-    render requests are coalesced and never wait."""
+    render requests are coalesced and never wait; PubSub messages are posted without
+    waiting (each subscription bounds its own backlog, see ``LiveSession.subscribe``).
+
+    One deque and a future only while someone waits: an ``asyncio.Queue`` is four deques
+    and an ``Event`` (3 KiB), and every session holds one for its whole life."""
 
     def __init__(self) -> None:
-        self._queue: asyncio.Queue[Any] = asyncio.Queue(EVENT_QUEUE_SIZE)
+        self._items: deque[Any] = deque()
+        self._getter: asyncio.Future[None] | None = None  # the channel, waiting for an item
+        self._putters: list[asyncio.Future[None]] = []  # senders waiting for room
         self.busy = False
         self._render_asked = False
         self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
         self.needs_render: Callable[[], bool] = lambda: False
 
+    def _append(self, item: Any) -> None:
+        self._items.append(item)
+        getter = self._getter
+        if getter is not None and not getter.done():
+            getter.set_result(None)
+
+    async def _room(self) -> None:
+        """Wait until the mailbox holds fewer than ``EVENT_QUEUE_SIZE`` items."""
+        while len(self._items) >= EVENT_QUEUE_SIZE:
+            putter = asyncio.get_running_loop().create_future()
+            self._putters.append(putter)
+            try:
+                await putter
+            except BaseException:
+                putter.cancel()
+                with contextlib.suppress(ValueError):
+                    self._putters.remove(putter)
+                if len(self._items) < EVENT_QUEUE_SIZE and not putter.cancelled():
+                    self._wake_putter()  # it was handed the room: pass it on
+                raise
+
+    def _wake_putter(self) -> None:
+        while self._putters:
+            putter = self._putters.pop(0)
+            if not putter.done():
+                putter.set_result(None)
+                return
+
     async def put(self, frame: ClientMessage) -> None:
-        await self._queue.put(frame)
+        await self._room()
+        self._append(frame)
 
     async def run(self, function: Work) -> None:
         """Run ``function`` as one item of the mailbox; return once it has run."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put(_Work(function, done))
+        await self._room()
+        self._append(_Work(function, done))
         await done
 
-    async def post(self, function: Work) -> None:
-        """Queue ``function`` as one item of the mailbox, without waiting for it to run
-        (a failure fails the session, as a handler's does)."""
-        item = _Work(function, None)
-        try:
-            self._queue.put_nowait(item)
-        except asyncio.QueueFull:
-            await self._queue.put(item)
+    def post_nowait(self, function: Work) -> None:
+        """Queue ``function`` as one item of the mailbox at once, even when the mailbox is
+        full (the caller bounds what it posts); a failure fails the session, as a
+        handler's does."""
+        self._append(_Work(function, None))
 
     def ask_render(self) -> None:
         """State changed: render. Outside an item, as an item of its own; while an item
@@ -109,11 +143,9 @@ class Mailbox:
                 loop = asyncio.get_running_loop()
                 self._busy_render = loop.call_later(BUSY_RENDER_DELAY, self._render_while_busy)
             return
-        if self._render_asked:
-            return
-        with contextlib.suppress(asyncio.QueueFull):  # a full mailbox renders after each item
-            self._queue.put_nowait(_RENDER)
+        if not self._render_asked:
             self._render_asked = True
+            self._append(_RENDER)
 
     def _render_while_busy(self) -> None:
         self._busy_render = None
@@ -134,7 +166,17 @@ class Mailbox:
                 self.ask_render()
 
     async def get(self) -> Any:
-        item = await self._queue.get()
+        """The next item (one task, the channel's, takes them)."""
+        items = self._items
+        while not items:
+            getter = self._getter = asyncio.get_running_loop().create_future()
+            try:
+                await getter
+            finally:
+                self._getter = None
+        item = items.popleft()
+        if self._putters and len(items) < EVENT_QUEUE_SIZE:
+            self._wake_putter()
         if item is _RENDER:
             self._render_asked = False
         return item
@@ -187,7 +229,7 @@ async def run_channel(
             _Workers(group.cancel_scope, failures) as tasks,
         ):
             session._attach(tasks.start, send)
-            session._mailbox, session._post = mailbox.run, mailbox.post
+            session._mailbox, session._post = mailbox.run, mailbox.post_nowait
             with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
                 root = await ember._root(mounted, session)
             connection = Connection(
