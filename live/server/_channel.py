@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import copy
 import logging
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -76,11 +75,13 @@ class Mailbox:
     render requests are coalesced and never wait; PubSub messages are posted without
     waiting (each subscription bounds its own backlog, see ``LiveSession.subscribe``).
 
-    One deque and a future only while someone waits: an ``asyncio.Queue`` is four deques
-    and an ``Event`` (3 KiB), and every session holds one for its whole life."""
+    A list read from ``_head`` and a future only while someone waits: an
+    ``asyncio.Queue`` is four deques and an ``Event`` (3 KiB), a deque alone 760 bytes, and
+    every session holds its mailbox for its whole life, nearly always empty."""
 
     def __init__(self) -> None:
-        self._items: deque[Any] = deque()
+        self._items: list[Any] = []
+        self._head = 0  # items before it were taken
         self._getter: asyncio.Future[None] | None = None  # the channel, waiting for an item
         self._putters: list[asyncio.Future[None]] = []  # senders waiting for room
         self.busy = False
@@ -97,7 +98,7 @@ class Mailbox:
 
     async def _room(self) -> None:
         """Wait until the mailbox holds fewer than ``EVENT_QUEUE_SIZE`` items."""
-        while len(self._items) >= EVENT_QUEUE_SIZE:
+        while len(self._items) - self._head >= EVENT_QUEUE_SIZE:
             putter = asyncio.get_running_loop().create_future()
             self._putters.append(putter)
             try:
@@ -106,7 +107,8 @@ class Mailbox:
                 putter.cancel()
                 with contextlib.suppress(ValueError):
                     self._putters.remove(putter)
-                if len(self._items) < EVENT_QUEUE_SIZE and not putter.cancelled():
+                room = len(self._items) - self._head < EVENT_QUEUE_SIZE
+                if room and not putter.cancelled():
                     self._wake_putter()  # it was handed the room: pass it on
                 raise
 
@@ -168,14 +170,22 @@ class Mailbox:
     async def get(self) -> Any:
         """The next item (one task, the channel's, takes them)."""
         items = self._items
-        while not items:
+        while self._head == len(items):
             getter = self._getter = asyncio.get_running_loop().create_future()
             try:
                 await getter
             finally:
                 self._getter = None
-        item = items.popleft()
-        if self._putters and len(items) < EVENT_QUEUE_SIZE:
+        item = items[self._head]
+        items[self._head] = None
+        self._head += 1
+        if self._head == len(items):
+            items.clear()  # the usual case: empty again, its storage freed
+            self._head = 0
+        elif self._head >= 32 and self._head * 2 >= len(items):
+            del items[: self._head]  # a long backlog: drop what was taken
+            self._head = 0
+        if self._putters and len(items) - self._head < EVENT_QUEUE_SIZE:
             self._wake_putter()
         if item is _RENDER:
             self._render_asked = False

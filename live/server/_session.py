@@ -86,7 +86,7 @@ class Navigation:
             await self._wait()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True, weakref_slot=True)
 class LiveSession:
     """The state of one tab: identity, tasks, cleanups, flash and where the page is.
 
