@@ -5,8 +5,8 @@ default thresholds (a young collection every 700 surviving allocations) run coll
 over them during broadcasts: with Python's settings the collector takes about 9% of the
 instructions per delivery in bench/RESULTS.md's broadcast to 1,000 sessions. At startup
 ember therefore (a) raises the young generation's threshold, so short-lived render
-garbage is freed by reference counting before any collection sees it (with 3,000 that
-broadcast runs no collection at all), and (b) freezes what the app imported (modules,
+garbage is freed by reference counting before any collection sees it (with 3,000 the
+collector is 2% of that broadcast), and (b) freezes what the app imported (modules,
 classes, functions), which no collection needs to visit again.
 """
 
