@@ -87,6 +87,8 @@ class Mailbox:
         self.busy = False
         self._render_asked = False
         self._busy_render: asyncio.TimerHandle | None = None
+        self._asked_while_busy = False
+        self._may_suspend = True
         self.while_busy: Callable[[], None] | None = None
         self.needs_render: Callable[[], bool] = lambda: False
 
@@ -141,22 +143,36 @@ class Mailbox:
         runs, once its handler has been suspended for ``BUSY_RENDER_DELAY``; the item's
         own pass follows anyway."""
         if self.busy:
-            if self._busy_render is None and self.while_busy is not None:
-                loop = asyncio.get_running_loop()
-                self._busy_render = loop.call_later(BUSY_RENDER_DELAY, self._render_while_busy)
+            self._asked_while_busy = True
+            if self._may_suspend:
+                self._arm_busy_render()
             return
         if not self._render_asked:
             self._render_asked = True
             self._append(_RENDER)
+
+    def _arm_busy_render(self) -> None:
+        if self._busy_render is None and self.while_busy is not None:
+            loop = asyncio.get_running_loop()
+            self._busy_render = loop.call_later(BUSY_RENDER_DELAY, self._render_while_busy)
 
     def _render_while_busy(self) -> None:
         self._busy_render = None
         if self.busy and self.while_busy is not None:
             self.while_busy()
 
-    def begin(self) -> None:
-        """An item starts."""
+    def begin(self, *, may_suspend: bool = True) -> None:
+        """An item starts. One that cannot be suspended (a synchronous PubSub handler or
+        callback, until :meth:`may_suspend`) arms no timer for the renders it asks for:
+        its own pass renders them."""
         self.busy = True
+        self._may_suspend = may_suspend
+
+    def may_suspend(self) -> None:
+        """The item's handler is about to be awaited."""
+        self._may_suspend = True
+        if self._asked_while_busy:
+            self._arm_busy_render()
 
     def end(self) -> None:
         """The item (and its pass) is done; what became dirty since gets a pass of its own."""
@@ -164,6 +180,8 @@ class Mailbox:
         if self._busy_render is not None:
             self._busy_render.cancel()
             self._busy_render = None
+        if self._asked_while_busy:
+            self._asked_while_busy = False
             if self.needs_render():
                 self.ask_render()
 
@@ -318,12 +336,12 @@ async def _process(
     await _flush(ember, session, engine, send)
     while True:
         item = await mailbox.get()
-        mailbox.begin()
+        mailbox.begin(may_suspend=not isinstance(item, _Work))
         try:
             if isinstance(item, LayoutEvent):
                 await _handle_event(ember, mounted, session, engine, item)
             elif isinstance(item, _Work):
-                await _run_work(item)
+                await _run_work(item, mailbox)
             elif isinstance(item, Ping):
                 await send({"type": "ember-pong", "id": item.id})
             elif isinstance(item, ViewRequest):
@@ -368,11 +386,12 @@ class _Outbox:
         await self._send(message)
 
 
-async def _run_work(item: _Work) -> None:
+async def _run_work(item: _Work, mailbox: Mailbox) -> None:
     done = item.done
     try:
         outcome = item.function()
         if outcome is not None:
+            mailbox.may_suspend()
             await outcome
     except BaseException:
         if done is not None:
