@@ -155,6 +155,9 @@ def _digest(encoded: bytes) -> bytes:
 
 async def _flush_snapshot(ember: Ember, session: LiveSession) -> None:
     """Save the session's snapshot if it changed since the last save; never raises."""
+    if not session._snapshot_changed:  # most items remember nothing: no encoding, no hash
+        return
+    session._snapshot_changed = False
     encoded = session._snapshot.encode()
     digest = _digest(encoded)
     if digest == session._saved_snapshot:
@@ -162,6 +165,7 @@ async def _flush_snapshot(ember: Ember, session: LiveSession) -> None:
     try:
         await ember.recovery.save(session.id, encoded, ember.settings.recovery_ttl_seconds)
     except Exception:
+        session._snapshot_changed = True  # the next item's pass tries again
         logger.warning("Could not save the snapshot of session %s", session.id, exc_info=True)
         return
     session._saved_snapshot = digest

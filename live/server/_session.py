@@ -109,6 +109,9 @@ class LiveSession:
     _snapshot: Snapshot = field(default_factory=Snapshot, repr=False)
     _snapshot_due: Callable[[], None] | None = field(default=None, repr=False)
     _saved_snapshot: bytes | None = field(default=None, repr=False)
+    _snapshot_changed: bool = field(default=False, repr=False)
+    """Whether :meth:`remember` changed the snapshot since it was last saved (callers hand
+    it fresh JSON values, never objects they go on mutating)."""
     _spawn: TaskSpawner | None = field(default=None, repr=False)
     _send_control: ControlSender | None = field(default=None, repr=False)
     _sign_flash: Callable[[Mapping[str, str]], str] | None = field(default=None, repr=False)
@@ -263,6 +266,7 @@ class LiveSession:
         bucket = self._snapshot.views if section == "views" else self._snapshot.hooks
         if bucket.get(key, _MISSING) != value:
             bucket[key] = value
+            self._snapshot_changed = True
             if self._snapshot_due is not None:
                 self._snapshot_due()
 
