@@ -27,7 +27,7 @@ from ._errors import (
 from ._messages import MAX_MESSAGE_BYTES, Envelope, MessagesMayBeLost, decode, encode, registry
 from ._observers import BROADCAST, DELIVER, Observer, Observers
 from ._settings import SCHEMES, PubSubSettings, create_backend, load_settings
-from ._subscription import Subscription
+from ._subscription import EndHandler, Receiver, Subscription
 
 logger = logging.getLogger("ember.pubsub")
 
@@ -193,7 +193,13 @@ class PubSub:
         await self.stop()
 
     async def subscribe(
-        self, topic: str, *, max_queue: int = 1000, types: Iterable[type[BaseModel]] = ()
+        self,
+        topic: str,
+        *,
+        max_queue: int = 1000,
+        types: Iterable[type[BaseModel]] = (),
+        receive: Receiver | None = None,
+        on_end: EndHandler | None = None,
     ) -> Subscription:
         """Subscribe to ``topic``.
 
@@ -203,6 +209,15 @@ class PubSub:
                 off (see :class:`Subscription` for the overflow policy).
             types: message models this subscriber expects; they are registered so this
                 process can decode them even if it never broadcasts them.
+            receive: instead of queuing messages for ``async for``, call
+                ``receive(message)`` with each as it arrives, on the task that broadcast
+                or received it (no task or queue per subscriber: a live session passes
+                its mailbox's). It must not block or raise; it returns False when it
+                cannot take the message (its own bounded queue is full), and the
+                subscriber is then cut off as a slow reader is.
+            on_end: called once, synchronously, when the subscription ends: with None
+                after ``close()`` or ``stop()``, with the error when it was cut off or
+                the listener failed (what iteration would raise).
 
         Returns:
             The subscription, receiving from the moment this returns.
@@ -220,7 +235,15 @@ class PubSub:
             )
         for cls in types:
             registry.register(cls)
-        sub = Subscription(uuid.uuid4().hex, topic, max_queue, self._detach, self._cut_off)
+        sub = Subscription(
+            uuid.uuid4().hex,
+            topic,
+            max_queue,
+            self._detach,
+            self._cut_off,
+            receive=receive,
+            on_end=on_end,
+        )
         self._topics.setdefault(topic, {})[sub.id] = sub
         try:
             await self._sync(topic)

@@ -146,7 +146,7 @@ async def send_parent(where: Socket | LiveSession, message: Any) -> None:
         )
         return
     if parent._post is not None:
-        await parent._post(deliver)
+        parent._post(deliver)
 
 
 async def send_child(where: Socket | LiveSession, id: str, message: Any) -> bool:
@@ -172,5 +172,5 @@ async def send_child(where: Socket | LiveSession, id: str, message: Any) -> bool
     async def deliver() -> None:
         await root._dispatch_info(message, root._socket)
 
-    await target._post(deliver)
+    target._post(deliver)
     return True

@@ -82,82 +82,150 @@ what it has set so far (a form's "saving")."""
 
 class Mailbox:
     """The session's one queue. Frames wait for room (a flood slows only its own socket);
-    render requests are coalesced and never wait.
+    render requests are coalesced and never wait; PubSub messages are posted without
+    waiting (each subscription bounds its own backlog, see ``LiveSession.subscribe``).
 
     One item runs at a time, whoever runs it: the mailbox's task takes queued items
     (:meth:`get`), and the reader runs a frame itself when the mailbox is idle and empty
     (:meth:`claim`), which spares a click the queue and a task switch. An item queued
     while the reader runs one waits for it (:meth:`end` hands the mailbox over).
+
+    A list read from ``_head`` and a future only while someone waits: an
+    ``asyncio.Queue`` is four deques and an ``Event`` (3 KiB), a deque alone 760 bytes, and
+    every session holds its mailbox for its whole life, nearly always empty.
     """
 
     def __init__(self) -> None:
-        self._queue: asyncio.Queue[Any] = asyncio.Queue(EVENT_QUEUE_SIZE)
+        self._items: list[Any] = []
+        self._head = 0  # items before it were taken
+        self._getter: asyncio.Future[None] | None = None  # the channel, waiting for an item
+        self._putters: list[asyncio.Future[None]] = []  # senders waiting for room
         self.busy = False
         self.quick = False
-        """The running item cannot suspend (a lambda handler, a ping): a render asked for
-        while it runs waits for its own pass, with no timer."""
+        """The running item cannot suspend (a lambda handler, a ping, a synchronous PubSub
+        callback until :meth:`may_suspend`): a render asked for while it runs waits for its
+        own pass, with no timer."""
         self._handover: asyncio.Future[None] | None = None
         self._render_asked = False
+        self._asked_while_busy = False
         self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
         self.needs_render: Callable[[], bool] = lambda: False
 
+    def _append(self, item: Any) -> None:
+        self._items.append(item)
+        getter = self._getter
+        if getter is not None and not getter.done():
+            getter.set_result(None)
+
+    def _waiting(self) -> int:
+        return len(self._items) - self._head
+
+    async def _room(self) -> None:
+        """Wait until the mailbox holds fewer than ``EVENT_QUEUE_SIZE`` items."""
+        while self._waiting() >= EVENT_QUEUE_SIZE:
+            putter = asyncio.get_running_loop().create_future()
+            self._putters.append(putter)
+            try:
+                await putter
+            except BaseException:
+                putter.cancel()
+                with contextlib.suppress(ValueError):
+                    self._putters.remove(putter)
+                if self._waiting() < EVENT_QUEUE_SIZE and not putter.cancelled():
+                    self._wake_putter()  # it was handed the room: pass it on
+                raise
+
+    def _wake_putter(self) -> None:
+        while self._putters:
+            putter = self._putters.pop(0)
+            if not putter.done():
+                putter.set_result(None)
+                return
+
     async def put(self, frame: ClientMessage) -> None:
-        await self._queue.put(frame)
+        await self._room()
+        self._append(frame)
 
     async def run(self, function: Work) -> None:
         """Run ``function`` as one item of the mailbox; return once it has run."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put(_Work(function, done))
+        await self._room()
+        self._append(_Work(function, done))
         await done
 
-    async def post(self, function: Work) -> None:
-        """Queue ``function`` as one item of the mailbox, without waiting for it to run
-        (a failure fails the session, as a handler's does)."""
-        item = _Work(function, None)
-        try:
-            self._queue.put_nowait(item)
-        except asyncio.QueueFull:
-            await self._queue.put(item)
+    def post_nowait(self, function: Work) -> None:
+        """Queue ``function`` as one item of the mailbox at once, even when the mailbox is
+        full (the caller bounds what it posts); a failure fails the session, as a
+        handler's does."""
+        self._append(_Work(function, None))
+
+    def drain(self) -> list[Any]:
+        """Take what is still queued (a nested view that failed answers its pings)."""
+        items = self._items[self._head :]
+        self._items.clear()
+        self._head = 0
+        return items
 
     def ask_render(self) -> None:
         """State changed: render. Outside an item, as an item of its own; while an item
         runs, once its handler has been suspended for ``BUSY_RENDER_DELAY``; the item's
         own pass follows anyway."""
         if self.busy:
-            if self._busy_render is None and self.while_busy is not None and not self.quick:
-                loop = asyncio.get_running_loop()
-                self._busy_render = loop.call_later(BUSY_RENDER_DELAY, self._render_while_busy)
+            self._asked_while_busy = True
+            if not self.quick:
+                self._arm_busy_render()
             return
-        if self._render_asked:
-            return
-        with contextlib.suppress(asyncio.QueueFull):  # a full mailbox renders after each item
-            self._queue.put_nowait(_RENDER)
+        if not self._render_asked:
             self._render_asked = True
+            self._append(_RENDER)
+
+    def _arm_busy_render(self) -> None:
+        if self._busy_render is None and self.while_busy is not None:
+            loop = asyncio.get_running_loop()
+            self._busy_render = loop.call_later(BUSY_RENDER_DELAY, self._render_while_busy)
 
     def _render_while_busy(self) -> None:
         self._busy_render = None
         if self.busy and self.while_busy is not None:
             self.while_busy()
 
+    def may_suspend(self) -> None:
+        """The running item's handler is about to be awaited: renders it asks for from now
+        on go out while it is suspended."""
+        self.quick = False
+        if self._asked_while_busy:
+            self._arm_busy_render()
+
     def claim(self) -> bool:
         """Take the mailbox for an item the caller runs at once; False while an item runs
         or items wait (the caller queues its item instead)."""
-        if self.busy or self._queue.qsize():
+        if self.busy or self._waiting():
             return False
         self.busy = True
         return True
 
-    def drain(self) -> list[Any]:
-        """Take what is still queued (a nested view that failed answers its pings)."""
-        items = []
-        while not self._queue.empty():
-            items.append(self._queue.get_nowait())
-        return items
-
     async def get(self) -> Any:
-        """The next queued item, with the mailbox taken for it."""
-        item = await self._queue.get()
+        """The next queued item, with the mailbox taken for it (one task, the channel's,
+        takes them)."""
+        items = self._items
+        while self._head == len(items):
+            getter = self._getter = asyncio.get_running_loop().create_future()
+            try:
+                await getter
+            finally:
+                self._getter = None
+        item = items[self._head]
+        items[self._head] = None
+        self._head += 1
+        if self._head == len(items):
+            items.clear()  # the usual case: empty again, its storage freed
+            self._head = 0
+        elif self._head >= 32 and self._head * 2 >= len(items):
+            del items[: self._head]  # a long backlog: drop what was taken
+            self._head = 0
+        if self._putters and self._waiting() < EVENT_QUEUE_SIZE:
+            self._wake_putter()
         if self.busy:  # the reader runs a frame: this item is next
             handover = asyncio.get_running_loop().create_future()
             self._handover = handover
@@ -175,12 +243,13 @@ class Mailbox:
         if self._busy_render is not None:
             self._busy_render.cancel()
             self._busy_render = None
+        asked, self._asked_while_busy = self._asked_while_busy, False
         handover, self._handover = self._handover, None
         if handover is not None and not handover.done():
             handover.set_result(None)
             return
         self.busy = False
-        if self.needs_render():
+        if asked and self.needs_render():
             self.ask_render()
 
 
@@ -317,7 +386,7 @@ async def run_channel(
         ):
             scopes.append(group.cancel_scope)
             session._attach(tasks.start, send)
-            session._mailbox, session._post = mailbox.run, mailbox.post
+            session._mailbox, session._post = mailbox.run, mailbox.post_nowait
             tab = attach_tab(ember, websocket, session, send)  # nested views (_children)
             with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
                 root = await ember._root(mounted, session)
@@ -437,6 +506,8 @@ class _Channel:
         mailbox = self.mailbox
         while True:
             item = await mailbox.get()
+            # Work (a PubSub message, a timer) is synchronous until it returns an awaitable.
+            mailbox.quick = isinstance(item, _Work)
             try:
                 await self.run(item)
             finally:
@@ -453,7 +524,7 @@ class _Channel:
                     self.mailbox.quick = True
             await _handle_event(ember, self.mounted, session, engine, item, handler)
         elif isinstance(item, _Work):
-            await _run_work(item)
+            await _run_work(item, self.mailbox)
         elif isinstance(item, Ping):
             await send({"type": "ember-pong", "id": item.id})
         elif isinstance(item, ViewRequest):
@@ -522,11 +593,12 @@ class _Outbox:
         await self._send(message)
 
 
-async def _run_work(item: _Work) -> None:
+async def _run_work(item: _Work, mailbox: Mailbox) -> None:
     done = item.done
     try:
         outcome = item.function()
         if outcome is not None:
+            mailbox.may_suspend()
             await outcome
     except BaseException:
         if done is not None:

@@ -258,13 +258,7 @@ class Child:
         if session is not None and post is not None and session.id != self.session_id:
             session.id = self.session_id
             session._snapshot_dirty = True  # saved under the new key after its next item
-
-            async def save() -> None:
-                await post(_nothing)
-
-            task = asyncio.get_running_loop().create_task(save())
-            self.tab.pending.add(task)
-            task.add_done_callback(self.tab.pending.discard)
+            post(_nothing)
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(
@@ -343,7 +337,7 @@ class Child:
                 _Workers(group.cancel_scope, failures) as tasks,
             ):
                 session._attach(tasks.start, self.send)
-                session._mailbox, session._post = mailbox.run, mailbox.post
+                session._mailbox, session._post = mailbox.run, mailbox.post_nowait
                 self.session = session
                 root = await mount_child(self.spec, session)
                 connection = Connection(

@@ -17,13 +17,13 @@ first, as FastAPI does for its routes, and ``app.dependency_overrides`` apply.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 from anyio.abc import TaskGroup, TaskStatus
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.dependencies.utils import get_dependant, solve_dependencies
@@ -115,8 +115,11 @@ class DependencyResolver:
         """
         if self._empty:
             return Resolved({}, _nothing_to_release)
-        released = anyio.Event()
-        finished = anyio.Event()
+        # Futures, not Events: a session keeps these for its whole life, and an asyncio
+        # Event holds a deque (760 bytes) where a future holds nothing until awaited.
+        loop = asyncio.get_running_loop()
+        released: asyncio.Future[None] = loop.create_future()
+        finished: asyncio.Future[None] = loop.create_future()
         failure: list[BaseException] = []
 
         async def keep(*, task_status: TaskStatus[dict[str, Any]]) -> None:
@@ -125,19 +128,21 @@ class DependencyResolver:
                 async with AsyncExitStack() as stack:
                     task_status.started(await self._solve(connection, stack))
                     started = True
-                    await released.wait()
+                    await released
             except Exception as error:
                 if not started:
                     raise  # refused while resolving: start() raises it, nothing is held
                 failure.append(error)  # a clean-up failed: release() raises it
             finally:
-                finished.set()
+                if not finished.done():
+                    finished.set_result(None)
 
         values: dict[str, Any] = await group.start(keep)
 
         async def release() -> None:
-            released.set()
-            await finished.wait()
+            if not released.done():
+                released.set_result(None)
+            await asyncio.shield(finished)  # a cancelled caller leaves it for the next
             if failure:
                 error, failure[:] = failure[0], []
                 raise error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import logging
 import time
 import uuid
@@ -15,7 +16,7 @@ from urllib.parse import parse_qs
 import anyio
 from pydantic import BaseModel
 
-from ember.pubsub import PubSub, Subscription
+from ember.pubsub import PubSub, Subscription, SubscriptionError
 
 from .._errors import EmberError
 from ..engine._sanitize import same_site_path
@@ -31,6 +32,11 @@ MISSING: Any = _MISSING
 ControlSender = Callable[[dict[str, Any]], Awaitable[None]]
 TaskSpawner = Callable[[Coroutine[Any, Any, None], str], None]
 """Starts a coroutine as one of the session's tasks, under the given name."""
+
+
+SUBSCRIPTION_BACKLOG = 1000
+"""How many of one subscription's messages may wait in a session's mailbox; one more cuts
+the subscriber off (``SlowConsumerError``), which fails the session."""
 
 
 class SessionState(enum.Enum):
@@ -80,7 +86,7 @@ class Navigation:
             await self._wait()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True, weakref_slot=True)
 class LiveSession:
     """The state of one tab: identity, tasks, cleanups, flash and where the page is.
 
@@ -119,7 +125,7 @@ class LiveSession:
     _mailbox: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
         default=None, repr=False
     )
-    _post: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
+    _post: Callable[[Callable[[], Awaitable[None] | None]], None] | None = field(
         default=None, repr=False
     )
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
@@ -192,8 +198,11 @@ class LiveSession:
     ) -> Subscription:
         """Deliver every message on ``topic`` to ``handler`` until the session ends.
 
-        ``handler`` also receives ``MessagesMayBeLost`` after the PubSub reconnected, so the
-        view can refetch. A subscriber too slow to keep up is cut off, which fails the
+        Each message becomes one item of the session's mailbox as it arrives (no task or
+        queue per subscription), so ``handler`` runs between events, never in the middle
+        of one. ``handler`` also receives ``MessagesMayBeLost`` after the PubSub
+        reconnected, so the view can refetch. A subscriber too slow to keep up (more than
+        ``SUBSCRIPTION_BACKLOG`` of its messages waiting) is cut off, which fails the
         session (it is logged and the browser remounts the view).
 
         Raises:
@@ -206,36 +215,11 @@ class LiveSession:
             )
             raise EmberError(msg)
         pubsub = await self._pubsub()
-        subscription = await pubsub.subscribe(topic, types=types)
+        receiver = _Receiver(self, topic, handler)
+        subscription = await pubsub.subscribe(
+            topic, types=types, receive=receiver.receive, on_end=receiver.ended
+        )
         self.add_cleanup(subscription.close)
-
-        async def deliver() -> None:
-            async for message in subscription:
-
-                async def handle(message: Any = message) -> None:
-                    if not telemetry.active:
-                        outcome = handler(message)
-                        if outcome is not None:
-                            await outcome
-                        return
-                    with telemetry.span(
-                        "ember.live.deliver",
-                        session=self.id,
-                        topic=topic,
-                        message=type(message).__name__,
-                    ):
-                        outcome = handler(message)
-                        if outcome is not None:
-                            await outcome
-
-                if self._post is not None:
-                    # Queued without waiting for it to run: messages keep their order, and
-                    # a full mailbox still holds this subscription back.
-                    await self._post(handle)
-                else:
-                    await self._in_turn(handle)
-
-        self.start_task(deliver, name=f"subscription {topic}")
         return subscription
 
     async def _in_turn(self, function: Callable[[], Awaitable[None] | None]) -> None:
@@ -409,3 +393,55 @@ class LiveSession:
                         await outcome
                 except Exception:
                     logger.exception("A cleanup of session %s failed", self.id)
+
+
+class _Receiver:
+    """Hands one subscription's messages to its session's mailbox as they arrive (called
+    by the PubSub on the task that broadcast or received them) and bounds how many wait."""
+
+    __slots__ = ("handler", "session", "topic", "waiting")
+
+    def __init__(
+        self, session: LiveSession, topic: str, handler: Callable[[Any], Awaitable[None] | None]
+    ) -> None:
+        self.session = session
+        self.topic = topic
+        self.handler = handler
+        self.waiting = 0
+
+    def receive(self, message: BaseModel) -> bool:
+        post = self.session._post
+        if post is None:
+            return True  # the session is ending: nothing will read it
+        if self.waiting >= SUBSCRIPTION_BACKLOG:
+            return False
+        self.waiting += 1
+        post(functools.partial(self.handle, message))
+        return True
+
+    def handle(self, message: BaseModel) -> Awaitable[None] | None:
+        self.waiting -= 1
+        if telemetry.active:
+            return self._traced(message)
+        return self.handler(message)
+
+    async def _traced(self, message: BaseModel) -> None:
+        with telemetry.span(
+            "ember.live.deliver",
+            session=self.session.id,
+            topic=self.topic,
+            message=type(message).__name__,
+        ):
+            outcome = self.handler(message)
+            if outcome is not None:
+                await outcome
+
+    def ended(self, error: SubscriptionError | None) -> None:
+        if error is None:
+            return  # closed (the component unmounted, the session ended, PubSub.stop)
+
+        async def fail() -> None:
+            raise error
+
+        # Fails the session as a failed handler does: logged once, 1011, the view remounts.
+        self.session.start_task(fail, name=f"subscription {self.topic} failed")

@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
+import orjson
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel
 from reactpy import component, html, use_state
 
-from ember.live import Ember, LiveSettings, LiveView, on_event, on_info, use_subscription
+from ember.live import CloseCode, Ember, LiveSettings, LiveView, on_event, on_info, use_subscription
 from ember.live.testing import LiveClient
 from ember.pubsub import PubSub, message
 
@@ -207,10 +208,9 @@ async def test_a_subscription_follows_its_component_and_holds_no_task_of_its_own
         async with LiveClient(app) as client:
             page = await client.live("/rooms")
             await settled(pubsub, {"room:a": 1})
-            # Only the delivery task runs while subscribed; nothing waits to hold it.
+            # No task runs while subscribed: messages go straight into the mailbox.
             names = [task.get_name() for task in asyncio.all_tasks()]
-            assert not [name for name in names if "use_subscription" in name]
-            assert len([name for name in names if "subscription room:a" in name]) == 1
+            assert not [name for name in names if "subscription" in name]
             await pubsub.broadcast("room:a", PostCreated(title="first"))
             await page.wait_for(lambda p: p.find("#feed").text() == "first")
 
@@ -222,3 +222,54 @@ async def test_a_subscription_follows_its_component_and_holds_no_task_of_its_own
             await page.click("#hide")
             await settled(pubsub, {})
             await page.close()
+
+
+held: dict[str, asyncio.Event] = {}
+
+
+@component
+def Stuck() -> Any:
+    """A feed whose button's handler stays suspended until the test lets it go, so the
+    session's mailbox takes no message meanwhile."""
+    seen, set_seen = use_state(0)
+    use_subscription("posts", lambda post: set_seen(lambda n: n + 1), on=PostCreated)
+
+    async def hold(event: Any) -> None:
+        held["started"].set()
+        await held["gate"].wait()
+
+    return html.div(
+        html.button({"id": "hold", "onClick": hold}, "hold"),
+        html.p({"id": "seen"}, str(seen)),
+    )
+
+
+async def test_a_session_that_cannot_keep_up_is_cut_off_and_others_get_every_message(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    from ember.live.server import _session
+
+    monkeypatch.setattr(_session, "SUBSCRIPTION_BACKLOG", 3)
+    held.update(started=asyncio.Event(), gate=asyncio.Event())
+    async with PubSub("memory://") as pubsub:
+        app, ember = make_app(pubsub)
+        ember.mount(app, "/stuck", Stuck)
+        async with LiveClient(app) as client:
+            stuck = await client.live("/stuck")
+            feed = await client.live("/hooks")
+            target = stuck.find("#hold").handlers["onClick"]
+            await stuck.send_raw(
+                orjson.dumps({"type": "layout-event", "target": target, "data": [{}]}).decode()
+            )
+            with anyio.fail_after(5):
+                await held["started"].wait()
+
+            for n in range(4):  # three wait in the stuck mailbox; the fourth cuts it off
+                await create_post(pubsub, f"post {n}")
+                await feed.wait_for(lambda p, n=n: len(p.find_all("#feed li")) == n + 1)
+
+            assert await stuck.wait_closed() == CloseCode.INTERNAL_ERROR
+            assert not [s for s in pubsub._topics["posts"].values() if s.closed]
+            assert len(pubsub._topics["posts"]) == 1  # the stuck one was unsubscribed
+            held["gate"].set()
+    assert "SlowConsumerError" in caplog.text
