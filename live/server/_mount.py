@@ -397,7 +397,7 @@ class Ember:
                 await resolved.release()
 
         async def page(connection: Request, dependencies: dict[str, Any]) -> Response:
-            carried = connection.cookies.get(FLASH_COOKIE)
+            carried = _flash_cookie(connection)
             scope = dict(connection.scope)
             session = LiveSession(
                 mount_path=mounted.path,
@@ -582,8 +582,8 @@ class Ember:
 
     def _admit(self, mounted: Mount, connection: WebSocket) -> SessionToken | tuple[int, str]:
         """The verified token, or the close code and reason to refuse the socket with."""
-        origin = connection.headers.get("origin")
-        if origin is not None and not self._origin_allowed(origin, connection):
+        origin, host = _origin_and_host(connection.scope)
+        if origin is not None and not self._origin_allowed(origin, host):
             return CloseCode.FORBIDDEN_ORIGIN, f"Origin {origin!r} is not allowed."
         signed = connection.query_params.get("token")
         if not signed:
@@ -600,10 +600,9 @@ class Ember:
         except TokenError as error:
             return CloseCode.BAD_TOKEN, str(error)
 
-    def _origin_allowed(self, origin: str, connection: WebSocket) -> bool:
+    def _origin_allowed(self, origin: str, host: str) -> bool:
         if origin in self.settings.allowed_origins:
             return True
-        host = connection.headers.get("host", "")
         return urlsplit(origin).netloc == host
 
 
@@ -622,6 +621,31 @@ class _SocketApp:
         send: Callable[[Any], Awaitable[None]],
     ) -> None:
         await self._endpoint(LiveWebSocket(scope, receive, send))
+
+
+def _flash_cookie(connection: Request) -> str | None:
+    """The ``ember_flash`` cookie, if the request carries one: the cookie header is only
+    parsed when it names it (most pages have no flash; parsing every page's cookies was
+    4 µs of 250)."""
+    marker = f"{FLASH_COOKIE}=".encode()
+    for key, value in connection.scope["headers"]:
+        if key == b"cookie" and marker in value:
+            return connection.cookies.get(FLASH_COOKIE)
+    return None
+
+
+def _origin_and_host(scope: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The handshake's ``Origin`` (None when absent) and ``Host`` headers, in one pass over
+    the raw headers (the first of each, as starlette's ``Headers.get`` reads them)."""
+    origin: str | None = None
+    host: str | None = None
+    for key, value in scope["headers"]:
+        if key == b"origin":
+            if origin is None:
+                origin = value.decode("latin-1")
+        elif key == b"host" and host is None:
+            host = value.decode("latin-1")
+    return origin, host or ""
 
 
 def _page_url(connection: HTTPConnection) -> str:
