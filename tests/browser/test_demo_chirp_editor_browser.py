@@ -134,3 +134,44 @@ def test_open_chirp_editor_comes_back_after_its_worker_is_killed(browser, redis_
             page.close()
         finally:
             server.stop()
+
+
+def test_demo_chirp_editor_sends_only_escape_of_its_keys(browser, demo):  # noqa: F811
+    """data-ember-key="Escape": typing in the editor sends no keydown frames (its onChange
+    still validates), Escape still reaches the server and cancels."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    keydowns: list[str] = []
+
+    def watch(ws) -> None:
+        def sent(payload) -> None:
+            text = payload if isinstance(payload, str) else payload.decode(errors="replace")
+            if '"keydown"' in text:
+                keydowns.append(text)
+
+        ws.on("framesent", sent)
+
+    page.on("websocket", watch)
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    tab_to(page, "#compose_body")
+    page.keyboard.type("Keys stay in the tab", delay=KEY_DELAY_MS)
+    page.keyboard.press("Control+Enter")
+    mine = page.locator("#my-chirps .my-chirp").first
+    expect(mine).to_contain_text("Keys stay in the tab")
+    chirp_id = (mine.get_attribute("id") or "").removeprefix("my-chirp-")
+    edit, field = f"#edit-chirp-{chirp_id}", f"#edit-{chirp_id}_body"
+
+    tab_to(page, edit)
+    page.keyboard.press("Enter")
+    expect(page.locator(field)).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.type(" twenty more letters", delay=KEY_DELAY_MS)  # 20 characters
+    expect(page.locator(field)).to_have_value("Keys stay in the tab twenty more letters")
+    assert keydowns == []
+    page.keyboard.press("Escape")
+    expect(page.locator(field)).to_have_count(0)
+    expect(page.locator(edit)).to_be_focused()
+    assert len(keydowns) == 1
+    assert '"Escape"' in keydowns[0]
+    context.close()
