@@ -175,3 +175,30 @@ def test_demo_chirp_editor_sends_only_escape_of_its_keys(browser, demo):  # noqa
     assert len(keydowns) == 1
     assert '"Escape"' in keydowns[0]
     context.close()
+
+
+def test_demo_chirp_editor_field_is_not_under_the_toast_at_390_px(browser, demo):  # noqa: F811
+    """Regression: at 390 px, the "Chirp posted." toast (fixed at the bottom, the width of
+    the screen) covered the editor's field that Enter on Edit had just focused."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    tab_to(page, "#compose_body")
+    page.keyboard.type("Under the toast", delay=KEY_DELAY_MS)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".ember-toast")).to_contain_text("Chirp posted.")
+    mine = page.locator("#my-chirps .my-chirp").first
+    expect(mine).to_contain_text("Under the toast")
+    chirp_id = (mine.get_attribute("id") or "").removeprefix("my-chirp-")
+    tab_to(page, f"#edit-chirp-{chirp_id}")
+    page.keyboard.press("Enter")
+    field = page.locator(f"#edit-{chirp_id}_body")
+    expect(field).to_be_focused()
+    page.wait_for_timeout(200)  # the focus's scroll
+    box, toast = field.bounding_box(), page.locator(".ember-flash-group").bounding_box()
+    assert box is not None
+    assert toast is not None
+    assert box["y"] + box["height"] <= toast["y"], (box, toast)
+    shoot(page, "chirp-editor-above-toast-390")
+    context.close()
