@@ -202,3 +202,39 @@ def test_demo_chirp_editor_field_is_not_under_the_toast_at_390_px(browser, demo)
     assert box["y"] + box["height"] <= toast["y"], (box, toast)
     shoot(page, "chirp-editor-above-toast-390")
     context.close()
+
+
+def test_demo_chirp_editor_double_click_on_save_saves_once(browser, demo):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    submits: list[str] = []
+
+    def watch(ws) -> None:
+        def sent(payload) -> None:
+            text = payload if isinstance(payload, str) else payload.decode(errors="replace")
+            if '"submit"' in text:
+                submits.append(text)
+
+        ws.on("framesent", sent)
+
+    page.on("websocket", watch)
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    tab_to(page, "#compose_body")
+    page.keyboard.type("Saved once", delay=KEY_DELAY_MS)
+    page.keyboard.press("Control+Enter")
+    mine = page.locator("#my-chirps .my-chirp").first
+    expect(mine).to_contain_text("Saved once")
+    chirp_id = (mine.get_attribute("id") or "").removeprefix("my-chirp-")
+    submits.clear()  # the compose form's
+    page.click(f"#edit-chirp-{chirp_id}")
+    field = page.locator(f"#edit-{chirp_id}_body")
+    expect(field).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.type("!", delay=KEY_DELAY_MS)
+    page.locator(f"#my-chirp-{chirp_id} button[type=submit]").dblclick()
+    expect(page.locator(f"#my-chirp-{chirp_id} .my-chirp-body")).to_have_text("Saved once!")
+    page.wait_for_timeout(500)
+    assert len(submits) == 1, submits
+    expect(page.locator(f"#edit-chirp-{chirp_id}")).to_be_focused()
+    context.close()
