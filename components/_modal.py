@@ -97,6 +97,7 @@ def modal(
             "aria-labelledby": title_id,
             "data-ember-modal": "true",
             "onKeyDown": keydown,
+            "data-ember-key": "Escape",
             "onClick": backdrop_click,
         },
         _panel(

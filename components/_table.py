@@ -207,6 +207,8 @@ def _row(
             tabIndex=0,
             className="ember-tr ember-tr-clickable",
         )
+        # Only these keys reach the server (the client checks them).
+        attributes["data-ember-key"] = "Enter Space"
     cells = [
         html.td(
             {"key": c.key, "className": "ember-align-end" if c.align == "end" else "ember-td"},

@@ -56,12 +56,20 @@ FOCUS_GUARD = """<script type="module">
 let entered = 0;
 const mark = () => { entered = Date.now(); };
 document.addEventListener("keydown", (event) => { if (event.key === "Tab") mark(); }, true);
-const watch = (frame) => frame.addEventListener("load", () => {
+// A frame in the first paint may have loaded before this script ran, and no mutation
+// shows it: watch the frames there now, listen in the document each holds now, and again
+// in each document it loads later (adding the same listener twice is a no-op).
+const listenIn = (frame) => {
   try { frame.contentWindow.addEventListener("pointerdown", mark, true); } catch {}
-});
-new MutationObserver(() => document.querySelectorAll("iframe.sb-iframe:not([data-watched])")
-  .forEach((frame) => { frame.dataset.watched = ""; watch(frame); })
-).observe(document.documentElement, {childList: true, subtree: true});
+};
+const watchAll = () => document.querySelectorAll("iframe.sb-iframe:not([data-watched])")
+  .forEach((frame) => {
+    frame.dataset.watched = "";
+    frame.addEventListener("load", () => listenIn(frame));
+    listenIn(frame);
+  });
+new MutationObserver(watchAll).observe(document.documentElement, {childList: true, subtree: true});
+watchAll();
 document.addEventListener("focusout", (event) => {
   const left = event.target;
   if (!(left instanceof HTMLElement) || !left.closest(".sb-top, .sb-side, .sb-panel")) return;

@@ -123,7 +123,13 @@ class ChirpEditor(LiveComponent):
             )
         form = assigns["form"]
         return html.li(
-            {"className": "my-chirp my-chirp-editing", "id": row, "onKeyDown": self.on("key")},
+            {
+                "className": "my-chirp my-chirp-editing",
+                "id": row,
+                "onKeyDown": self.on("key"),
+                # Only Escape goes to the server: the other keys are typing.
+                "data-ember-key": "Escape",
+            },
             ui.form(
                 form,
                 ui.input(

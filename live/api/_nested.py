@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from reactpy import component, html, use_effect
+from reactpy import component, html, use_effect, use_ref
 
 from .._errors import ConfigurationError, EmberError
 from ..engine._reactpy import Component
@@ -86,15 +86,16 @@ def live_render(
 @component
 def _NestedView(spec: ChildSpec) -> Any:
     parent = use_session()
+    owner = use_ref(None)  # this placeholder, for as long as it is on the page
     view_id = full_view_id(parent, spec.id)
     if not parent.connected:
-        note_first_paint(parent, view_id, spec)
+        note_first_paint(parent, view_id, spec, owner)
 
     def start() -> Callable[[], None] | None:
         tab = tab_of(parent)
         if tab is None or not parent.connected:
             return None
-        child = tab.open(view_id, spec, parent)
+        child = tab.open(view_id, spec, parent, owner)
         return lambda: tab.release(child)
 
     use_effect(start, [view_id])

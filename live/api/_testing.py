@@ -301,7 +301,12 @@ class LivePage:
         await self._fire(element, handler, event, timers=pause)
 
     async def keydown(self, selector: str, key: str) -> None:
+        """Press ``key`` on the element: its ``onKeyDown`` hears it, unless the element's
+        ``data-ember-key`` does not name the key (then, as in the browser, nothing is sent)."""
         element = self.find(selector)
+        wanted = element.attr("data-ember-key")
+        if wanted and not _key_wanted(wanted, key):
+            return
         event = {"type": "keydown", "key": key, "target": _target(element)}
         await self._fire(element, "onKeyDown", event)
 
@@ -695,3 +700,9 @@ def _target(element: Element) -> dict[str, Any]:
         "checked": "checked" in attributes,
         "dataset": {k[5:]: v for k, v in attributes.items() if k.startswith("data-")},
     }
+
+
+def _key_wanted(wanted: str, key: str) -> bool:
+    """Whether ``data-ember-key="wanted"`` lets ``key`` through (as the client checks it)."""
+    name = "space" if key == " " else key.lower()
+    return name in {part.lower() for part in wanted.split()}

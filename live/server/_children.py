@@ -89,7 +89,19 @@ _CHILDREN: weakref.WeakKeyDictionary[LiveSession, Child] = weakref.WeakKeyDictio
 _FIRST_PAINT: weakref.WeakKeyDictionary[LiveSession, dict[str, ChildSpec]] = (
     weakref.WeakKeyDictionary()
 )
+_FIRST_PAINT_OWNERS: weakref.WeakKeyDictionary[LiveSession, dict[str, object]] = (
+    weakref.WeakKeyDictionary()
+)
 _VIEWS: weakref.WeakKeyDictionary[LiveSession, LiveView] = weakref.WeakKeyDictionary()
+
+
+def duplicate_view_id(view_id: str, first: type[LiveView], second: type[LiveView]) -> str:
+    """The message of the error for two nested views with one id on one page."""
+    return (
+        f"Two nested views on one page have the id {view_id!r} ({first.__name__} and "
+        f"{second.__name__}); each live_render() rendered by a view needs an id of its own. "
+        "Give one of them another id."
+    )
 
 
 def view_of(session: LiveSession) -> LiveView | None:
@@ -175,16 +187,25 @@ class Tab:
         """What the socket's reader hands frames to while ``channel``'s view runs."""
         return _Inbox(self, channel)
 
-    def open(self, view_id: str, spec: ChildSpec, parent: LiveSession) -> Child:
-        """Start the child ``view_id`` of ``parent`` (or adopt the sticky one running)."""
+    def open(self, view_id: str, spec: ChildSpec, parent: LiveSession, owner: object) -> Child:
+        """Start the child ``view_id`` of ``parent`` (or adopt the sticky one running);
+        ``owner`` stands for the ``live_render`` placeholder that asks.
+
+        Raises:
+            ConfigurationError: another placeholder of ``parent`` on the page runs a child
+                with this id.
+        """
         running = self.children.get(view_id)
         if running is not None:
             if view_id in self._parked and running.spec.view is spec.view:
                 self._parked.discard(view_id)
+                running.owner = owner
                 running.adopt(spec, parent)
                 return running
+            if running.parent is parent and running.owner is not owner:
+                raise ConfigurationError(duplicate_view_id(view_id, running.spec.view, spec.view))
             self._stop(running)
-        child = Child(self, view_id, spec, parent)
+        child = Child(self, view_id, spec, parent, owner)
         self.children[view_id] = child
         child.start()
         return child
@@ -233,11 +254,14 @@ class Tab:
 class Child:
     """One child view on a tab: mounts, serves and (after a failure) mounts again."""
 
-    def __init__(self, tab: Tab, view_id: str, spec: ChildSpec, parent: LiveSession) -> None:
+    def __init__(
+        self, tab: Tab, view_id: str, spec: ChildSpec, parent: LiveSession, owner: object
+    ) -> None:
         self.tab = tab
         self.id = view_id
         self.spec = spec
         self.parent = parent
+        self.owner = owner  # the placeholder that runs it (two with one id are refused)
         # Its snapshot key: the same after a reconnect (the page's session id is the token's).
         self.session_id = f"{parent.id}.{spec.id}"
         self.session: LiveSession | None = None
@@ -251,14 +275,23 @@ class Child:
         """A new parent (the next view of a live navigation) renders this sticky child."""
         self.spec = spec
         self.parent = parent
-        # A reconnect now brings the new view's token: the snapshot moves to its key.
-        self.session_id = f"{parent.id}.{spec.id}"
+        self.rekey()
+
+    def rekey(self) -> None:
+        """Key the snapshot by the parent's session id as it is now; the children this
+        child renders follow (a reconnect brings the new view's token: a sticky child's
+        snapshot, and its own children's, move to keys made from it)."""
+        self.session_id = f"{self.parent.id}.{self.spec.id}"
         session = self.session
         post = session._post if session is not None else None
         if session is not None and post is not None and session.id != self.session_id:
             session.id = self.session_id
             session._snapshot_dirty = True  # saved under the new key after its next item
             post(_nothing)
+        if session is not None:
+            for child in list(self.tab.children.values()):
+                if child.parent is session:
+                    child.rekey()
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(
@@ -417,12 +450,21 @@ async def mount_child(spec: ChildSpec, session: LiveSession) -> Component:
 # -- the first paint ------------------------------------------------------------------------
 
 
-def note_first_paint(session: LiveSession, view_id: str, spec: ChildSpec) -> None:
-    """A child placeholder rendered in ``session``'s first paint (filled by
-    :func:`paint_children` once the page's model is done)."""
+def note_first_paint(session: LiveSession, view_id: str, spec: ChildSpec, owner: object) -> None:
+    """A child placeholder (``owner``) rendered in ``session``'s first paint (filled by
+    :func:`paint_children` once the page's model is done).
+
+    Raises:
+        ConfigurationError: another placeholder of this first paint has the same id.
+    """
+    owners = _FIRST_PAINT_OWNERS.setdefault(session, {})
+    painted = _FIRST_PAINT.setdefault(session, {})
+    if owners.setdefault(view_id, owner) is not owner:
+        raise ConfigurationError(duplicate_view_id(view_id, painted[view_id].view, spec.view))
     # Without the parent's view and callback: they hold the session, the key of this map.
-    kept = ChildSpec(view=spec.view, id=spec.id, session=spec.session, sticky=spec.sticky)
-    _FIRST_PAINT.setdefault(session, {})[view_id] = kept
+    painted[view_id] = ChildSpec(
+        view=spec.view, id=spec.id, session=spec.session, sticky=spec.sticky
+    )
 
 
 async def paint_children(
@@ -433,6 +475,7 @@ async def paint_children(
     """Fill the child placeholders of ``model`` (a first paint of ``session``) with their
     views' first paints, children's children too; return ``model``."""
     specs = _FIRST_PAINT.pop(session, None)
+    _FIRST_PAINT_OWNERS.pop(session, None)
     if not specs:
         return model
     for placeholder in _placeholders(model):
@@ -457,6 +500,7 @@ async def paint_children(
         finally:
             _VIEWS.pop(child, None)  # the view holds its session: the map would keep both
             _FIRST_PAINT.pop(child, None)
+            _FIRST_PAINT_OWNERS.pop(child, None)
     return model
 
 

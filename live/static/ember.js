@@ -433,7 +433,7 @@
           let stop = false;
           for (const name of namesFor(event.type, el)) {
             const handler = v.h[name];
-            if (!handler) continue;
+            if (!handler || !keyWanted(el, event)) continue;
             fire(v, handler, event);
             if (handler.stopPropagation) stop = true;
           }
@@ -445,6 +445,16 @@
         if (NO_BUBBLE[event.type]) return;
         el = el.parentNode;
       }
+    }
+    function keyWanted(el, event) {
+      // data-ember-key="Escape Enter" (as LiveView's phx-key): a key handler on this element
+      // hears only those keys, checked here so other keys never cost a round trip. Case
+      // does not matter; "Space" names the space bar, whose key is " ".
+      if (event.type !== "keydown" && event.type !== "keyup") return true;
+      const wanted = el.getAttribute && el.getAttribute("data-ember-key");
+      if (!wanted) return true;
+      const key = event.key === " " ? "space" : String(event.key || "").toLowerCase();
+      return wanted.split(/\s+/).some((name) => name.toLowerCase() === key);
     }
     function fire(v, handler, event, extra) {
       if (handler.js) return commands(v, handler, event);

@@ -92,7 +92,12 @@ class InlineEdit(LiveComponent):
             )
         form = assigns["form"]
         return html.div(
-            {"className": "sb-inline-edit", "id": "inline-edit", "onKeyDown": self.on("key")},
+            {
+                "className": "sb-inline-edit",
+                "id": "inline-edit",
+                "onKeyDown": self.on("key"),
+                "data-ember-key": "Escape",
+            },
             ui.form(
                 form,
                 ui.input(form["text"], label=assigns["label"], focus="open", autocomplete="off"),

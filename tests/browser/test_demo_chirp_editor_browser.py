@@ -134,3 +134,107 @@ def test_open_chirp_editor_comes_back_after_its_worker_is_killed(browser, redis_
             page.close()
         finally:
             server.stop()
+
+
+def test_demo_chirp_editor_sends_only_escape_of_its_keys(browser, demo):  # noqa: F811
+    """data-ember-key="Escape": typing in the editor sends no keydown frames (its onChange
+    still validates), Escape still reaches the server and cancels."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    keydowns: list[str] = []
+
+    def watch(ws) -> None:
+        def sent(payload) -> None:
+            text = payload if isinstance(payload, str) else payload.decode(errors="replace")
+            if '"keydown"' in text:
+                keydowns.append(text)
+
+        ws.on("framesent", sent)
+
+    page.on("websocket", watch)
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    tab_to(page, "#compose_body")
+    page.keyboard.type("Keys stay in the tab", delay=KEY_DELAY_MS)
+    page.keyboard.press("Control+Enter")
+    mine = page.locator("#my-chirps .my-chirp").first
+    expect(mine).to_contain_text("Keys stay in the tab")
+    chirp_id = (mine.get_attribute("id") or "").removeprefix("my-chirp-")
+    edit, field = f"#edit-chirp-{chirp_id}", f"#edit-{chirp_id}_body"
+
+    tab_to(page, edit)
+    page.keyboard.press("Enter")
+    expect(page.locator(field)).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.type(" twenty more letters", delay=KEY_DELAY_MS)  # 20 characters
+    expect(page.locator(field)).to_have_value("Keys stay in the tab twenty more letters")
+    assert keydowns == []
+    page.keyboard.press("Escape")
+    expect(page.locator(field)).to_have_count(0)
+    expect(page.locator(edit)).to_be_focused()
+    assert len(keydowns) == 1
+    assert '"Escape"' in keydowns[0]
+    context.close()
+
+
+def test_demo_chirp_editor_field_is_not_under_the_toast_at_390_px(browser, demo):  # noqa: F811
+    """Regression: at 390 px, the "Chirp posted." toast (fixed at the bottom, the width of
+    the screen) covered the editor's field that Enter on Edit had just focused."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    tab_to(page, "#compose_body")
+    page.keyboard.type("Under the toast", delay=KEY_DELAY_MS)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".ember-toast")).to_contain_text("Chirp posted.")
+    mine = page.locator("#my-chirps .my-chirp").first
+    expect(mine).to_contain_text("Under the toast")
+    chirp_id = (mine.get_attribute("id") or "").removeprefix("my-chirp-")
+    tab_to(page, f"#edit-chirp-{chirp_id}")
+    page.keyboard.press("Enter")
+    field = page.locator(f"#edit-{chirp_id}_body")
+    expect(field).to_be_focused()
+    page.wait_for_timeout(200)  # the focus's scroll
+    box, toast = field.bounding_box(), page.locator(".ember-flash-group").bounding_box()
+    assert box is not None
+    assert toast is not None
+    assert box["y"] + box["height"] <= toast["y"], (box, toast)
+    shoot(page, "chirp-editor-above-toast-390")
+    context.close()
+
+
+def test_demo_chirp_editor_double_click_on_save_saves_once(browser, demo):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    submits: list[str] = []
+
+    def watch(ws) -> None:
+        def sent(payload) -> None:
+            text = payload if isinstance(payload, str) else payload.decode(errors="replace")
+            if '"submit"' in text:
+                submits.append(text)
+
+        ws.on("framesent", sent)
+
+    page.on("websocket", watch)
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    tab_to(page, "#compose_body")
+    page.keyboard.type("Saved once", delay=KEY_DELAY_MS)
+    page.keyboard.press("Control+Enter")
+    mine = page.locator("#my-chirps .my-chirp").first
+    expect(mine).to_contain_text("Saved once")
+    chirp_id = (mine.get_attribute("id") or "").removeprefix("my-chirp-")
+    submits.clear()  # the compose form's
+    page.click(f"#edit-chirp-{chirp_id}")
+    field = page.locator(f"#edit-{chirp_id}_body")
+    expect(field).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.type("!", delay=KEY_DELAY_MS)
+    page.locator(f"#my-chirp-{chirp_id} button[type=submit]").dblclick()
+    expect(page.locator(f"#my-chirp-{chirp_id} .my-chirp-body")).to_have_text("Saved once!")
+    page.wait_for_timeout(500)
+    assert len(submits) == 1, submits
+    expect(page.locator(f"#edit-chirp-{chirp_id}")).to_be_focused()
+    context.close()

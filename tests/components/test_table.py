@@ -86,6 +86,9 @@ async def test_row_click_and_enter_choose_the_row(open_view: OpenView) -> None:
         assert page.find("#chosen").text() == "Cleo"
         await page.keydown("tr[data-row='2']", "a")
         assert page.find("#chosen").text() == "Cleo"
+        assert row.attr("data-ember-key") == "Enter Space"  # other keys stay in the browser
+        await page.keydown("tr[data-row='2']", " ")
+        assert page.find("#chosen").text() == "Ada"
 
 
 async def test_empty_table_shows_the_empty_state(open_view: OpenView) -> None:

@@ -125,3 +125,22 @@ test("attribute values are written as ember.live._html writes them", () => {
   assert.equal(ember.htmlValue("hidden", true), "");
   assert.equal(ember.htmlValue("hidden", false), null);
 });
+
+test("data-ember-key lets through only the keys it names; other keys send nothing", () => {
+  const attrs = { id: "row", "data-ember-key": "Escape space" };
+  const { doc, host, client, sent } = page([["li", attrs, ["input", { id: "i" }]]]);
+  client.adopt(fragment({ tagName: "li", attributes: attrs, eventHandlers: { onKeyDown: { target: "k" } }, children: [el("input", { id: "i" })] }));
+  const input = host.firstChild.firstChild;
+  for (const key of ["a", "b", "Enter", "Shift"]) doc.fire("keydown", input, { key });
+  assert.equal(sent.length, 0);
+  doc.fire("keydown", input, { key: "escape" });
+  doc.fire("keydown", input, { key: " " });
+  assert.deepEqual(sent.map((f) => [f.target, f.data[0].key]), [["k", "escape"], ["k", " "]]);
+});
+
+test("a key handler without data-ember-key hears every key", () => {
+  const { doc, host, client, sent } = page([["input", { id: "i" }]]);
+  client.adopt(fragment({ tagName: "input", attributes: { id: "i" }, eventHandlers: { onKeyDown: { target: "k" } }, children: [] }));
+  doc.fire("keydown", host.firstChild, { key: "a" });
+  assert.equal(sent.length, 1);
+});

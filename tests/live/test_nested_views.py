@@ -379,6 +379,7 @@ async def test_nested_views_leave_nothing_behind_once_the_pages_close(app: FastA
         "children": _children._CHILDREN,
         "views": _children._VIEWS,
         "first paints": _children._FIRST_PAINT,
+        "first paint owners": _children._FIRST_PAINT_OWNERS,
     }
     assert {name: len(registry) for name, registry in registries.items()} == dict.fromkeys(
         registries, 0
@@ -490,3 +491,105 @@ async def test_a_child_that_keeps_failing_stays_down_and_the_page_carries_on(
         await page.click("#click")
         assert page.find("#click").text() == "2"
         assert page.close_code is None
+
+
+# -- one id, one nested view ----------------------------------------------------------------------
+
+
+class Twice(LiveView):
+    def render(self, assigns):
+        return html.main(
+            html.section(live_render(Chat, id="chat")),
+            html.aside(live_render(Player, id="chat")),
+        )
+
+
+async def test_two_nested_views_with_one_id_are_refused_naming_the_id(
+    ember: Ember, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = FastAPI()
+    ember.mount(app, "/twice", Twice)
+    wanted = "Two nested views on one page have the id 'chat' (Chat and Player)"
+    async with LiveClient(app) as client:
+        with caplog.at_level(logging.ERROR):
+            response = await client.get("/twice")
+        assert 'data-ember-view="chat"><section id="chat">' in response.text
+        assert 'id="player"' not in response.text  # the second is not painted
+        assert any(wanted in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+        caplog.clear()
+        with caplog.at_level(logging.ERROR):
+            page = await client.live("/twice")
+            await page.render()
+        assert page.children() == ["chat"]  # one runs; the other was refused
+        assert any("'chat'" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+        assert page.close_code is None
+
+
+# -- a nested view inside a sticky nested view -----------------------------------------------------
+
+
+class Counter(LiveView):
+    class Recovered(BaseModel):
+        count: int = 0
+
+    recoverable = Recovered
+
+    async def mount(self, params, session, socket):
+        socket.assign(count=socket.assigns.get("count", 0))
+
+    @on_event("add")
+    async def add(self, params, socket):
+        socket.update("count", lambda count: count + 1)
+
+    def render(self, assigns):
+        return html.button({"id": "add", "onClick": self.on("add")}, f"{assigns['count']} added")
+
+
+class Dock(LiveView):
+    def render(self, assigns):
+        return html.aside({"id": "dock"}, live_render(Counter, id="counter"))
+
+
+class North(LiveView):
+    def render(self, assigns):
+        return html.main(html.h1("north"), live_render(Dock, id="dock", sticky=True))
+
+
+class South(LiveView):
+    def render(self, assigns):
+        return html.main(html.h1("south"), live_render(Dock, id="dock", sticky=True))
+
+
+async def test_a_nested_view_in_a_sticky_view_keeps_its_snapshot_key_across_navigation(
+    ember: Ember,
+) -> None:
+    import json
+
+    app = FastAPI()
+    ember.mount(app, "/north", North, live_session="compass")
+    ember.mount(app, "/south", South, live_session="compass")
+    async with LiveClient(app) as client:
+        page = await client.live("/north")
+        views: list[dict[str, Any]] = []
+        apply = page._apply
+
+        def record(message: dict[str, Any]) -> None:
+            if message.get("type") == "ember-view":
+                views.append(message)
+            apply(message)
+
+        page._apply = record  # type: ignore[method-assign]
+        counter = page.child("dock").child("counter")
+        await counter.click("#add")
+        await counter.click("#add")
+        await page.send_raw(json.dumps({"type": "ember-live", "path": "/south", "qs": ""}))
+        await page.wait_for(lambda p: p.has("h1", text="south"))
+        await page.render()
+        dock = page.child("dock")
+        assert counter.session_id == f"{dock.session_id}.counter"  # moved with its parent
+        await counter.click("#add")  # its snapshot is saved under the new key
+        # As the browser does: it reconnects with the config of the view it shows.
+        page._config, page.path = views[-1]["config"], "/south"
+        await page.reconnect()
+        counter = page.child("dock").child("counter")
+        assert counter.find("#add").text() == "3 added"

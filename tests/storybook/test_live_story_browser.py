@@ -46,8 +46,7 @@ def test_live_component_story_events_work_in_the_frame(
     expect(story.locator("#note_text")).to_have_count(0)
     expect(story.locator("#inline-edit-text")).to_have_text("Buy oat milk")
 
-    # The Events panel logged on_save (opened last: a click on the storybook's chrome puts
-    # the focus there, and its focus guard would then keep the keys out of the frame).
+    # The Events panel logged on_save.
     page.wait_for_selector("#sb-panel_tab_events:has-text('Events (1)')")
     page.click("#sb-panel_tab_events")
     expect(page.locator("#sb-events li[data-handler=on_save]")).to_contain_text("Buy oat milk")
@@ -57,3 +56,25 @@ def test_live_component_story_events_work_in_the_frame(
     page.fill("#control-text", "Walk the dog")
     expect(story.locator("#inline-edit-text")).to_have_text("Walk the dog")
     page.screenshot(path=str(OUTPUT / "storybook-live-component.png"))
+
+
+def test_storybook_keys_reach_the_frame_after_a_click_on_the_events_tab(
+    server: str,  # noqa: F811
+    page: Any,  # noqa: F811
+) -> None:
+    """Regression: the focus guard heard pointer presses in the frame only from frames it
+    saw load, so after a click on the chrome, a click into the story's field was undone
+    and the keys typed next went to the chrome."""
+    page.goto(f"{server}/storybook/?story=live-component-inline-edit")
+    story = live(page)
+    story.locator("[data-ember-root].ember-connected").wait_for()
+    story.locator("#edit").click()
+    field = story.locator("#note_text")
+    expect(field).to_be_focused(timeout=10_000)
+
+    page.click("#sb-panel_tab_events")
+    field.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" and eggs", delay=70)
+    expect(field).to_have_value("Buy milk and eggs")
+    expect(field).to_be_focused()
