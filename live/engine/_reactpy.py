@@ -23,6 +23,7 @@ from inspect import CO_COROUTINE
 from types import FunctionType
 from typing import Any, TypeVar
 
+from reactpy.config import REACTPY_CHECK_JSON_ATTRS
 from reactpy.core._life_cycle_hook import HOOK_STACK
 from reactpy.core.events import EventHandler as EventHandler
 from reactpy.core.events import to_event_handler_function as to_event_handler_function
@@ -159,6 +160,22 @@ async def run_in_thread(function: Callable[..., T], *args: Any) -> T:
 # hooks call ``use_state``, ``add_effect``, ``schedule_render``, ``get_context_provider``
 # and ``set_context_provider`` on it), and how a ``use_effect`` effect is driven without a
 # task. See ``reactpy/core/_life_cycle_hook.py`` and ``reactpy/core/hooks.py``.
+
+
+def _store_option_default(option: Any) -> None:
+    """Store an unset ReactPy option's default as its value.
+
+    ``reactpy.html``'s element constructor reads ``REACTPY_CHECK_JSON_ATTRS.current`` for
+    every element; while the option holds no value of its own, that read raises and catches
+    an ``AttributeError`` to fall back on the default (about 0.8 µs, a fifth of a small
+    element's cost). Holding the same value reads the same (``REACTPY_DEBUG`` still turns
+    the check on: the option follows its parent as before).
+    """
+    if not option.is_set():
+        option._current = option.current
+
+
+_store_option_default(REACTPY_CHECK_JSON_ATTRS)
 
 _SYNC_EFFECT = "use_effect.<locals>.decorator.<locals>.effect"
 _PARKED: Any = object()
