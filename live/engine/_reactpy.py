@@ -292,7 +292,7 @@ class EngineHook:
     def render(self, component: Any, providers: dict[Any, Any], stack: list[Any]) -> Any:
         """Run ``component``'s render function with this hook current; return its output.
 
-        ``stack`` is ReactPy's hook stack of the render pass (:class:`RenderScope`).
+        ``stack`` is ReactPy's hook stack of the render pass (:data:`HOOK_STATE`).
         """
         self._scheduled_render = False
         self.context_providers = providers
@@ -361,31 +361,10 @@ def _effect_slot(effect: Any) -> int:
     return id(effect.__closure__[names.index("cleanup_func")].cell_contents)
 
 
-_HOOK_STATE: ContextVar[list[Any]] | None = (
-    HOOK_STACK._state if isinstance(HOOK_STACK._state, ContextVar) else None
-)
-
-
-class RenderScope:
-    """ReactPy's hook stack, set up once for a render pass (``with RenderScope() as scope``;
-    ``scope.stack`` is the stack the pass's hooks go on)."""
-
-    __slots__ = ("_token", "stack")
-
-    def __enter__(self) -> RenderScope:
-        if _HOOK_STATE is not None:  # ReactPy's ContextVar, set directly: once per pass
-            self.stack: list[Any] = []
-            self._token: Any = _HOOK_STATE.set(self.stack)
-        else:
-            self._token = HOOK_STACK.initialize()
-            self.stack = HOOK_STACK.get()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if _HOOK_STATE is not None:
-            _HOOK_STATE.reset(self._token)
-        else:
-            HOOK_STACK.reset(self._token)
+HOOK_STATE: ContextVar[list[Any]] = HOOK_STACK._state
+"""ReactPy's hook stack: a render pass sets it to the engine's own list once
+(``token = HOOK_STATE.set(stack)``, then ``HOOK_STATE.reset(token)``), and every
+component's hook goes on that list while it renders (:meth:`EngineHook.render`)."""
 
 
 def serialize_handler(handler: BaseEventHandler, target: str) -> dict[str, Any]:
