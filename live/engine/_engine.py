@@ -28,7 +28,7 @@ from ..ops._telemetry import telemetry
 from ._boundary import BoundaryContext, render_error_model
 from ._diff import sent_whole
 from ._patch import Op, Path
-from ._reactpy import BaseEventHandler, EngineHook, RenderScope, component_name
+from ._reactpy import HOOK_STATE, BaseEventHandler, EngineHook, component_name
 from ._reconcile import Node, Reconciler
 
 logger = logging.getLogger("ember.live")
@@ -58,7 +58,7 @@ class Engine(Reconciler):
         self._rendering = False
         self._rendered: list[EngineHook] = []
         self._stack: list[Any] = []
-        """ReactPy's hook stack of the render pass under way."""
+        """ReactPy's hook stack while a pass renders (empty between passes)."""
         self._stopping: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         with contextlib.suppress(RuntimeError):
@@ -96,12 +96,12 @@ class Engine(Reconciler):
         """Render the root for the first time and run its effects; return the model."""
         started = time.perf_counter()
         self._rendering = True
+        token = HOOK_STATE.set(self._stack)
         try:
-            with RenderScope() as scope:
-                self._stack = scope.stack
-                self._render_component(self.root, [], None, {})
-                self._run_effects()
+            self._render_component(self.root, [], None, {})
+            self._run_effects()
         finally:
+            HOOK_STATE.reset(token)
             self._rendering = False
         if telemetry.active:
             elapsed = (time.perf_counter() - started) * 1000
@@ -113,26 +113,28 @@ class Engine(Reconciler):
         """Re-render the dirty components (tree order); return the ops for the client."""
         if self._sent_rows:
             self._release_sent_rows()
-        ops: list[Op] = []
         dirty = self._dirty
         if not dirty:
-            return ops
+            return []
+        ops: list[Op] = []
         timed = telemetry.active
         started = time.perf_counter() if timed else 0.0
         self._rendering = True
+        token = HOOK_STATE.set(self._stack)
         try:
-            with RenderScope() as scope:
-                self._stack = scope.stack
-                for _ in range(MAX_ROUNDS):
-                    while dirty:
-                        node = next(iter(dirty)) if len(dirty) == 1 else min(dirty, key=_position)
-                        path, in_stream, providers = _place(node)
-                        self._render_component(node, path, None if in_stream else ops, providers)
-                    if self._rendered:
-                        self._run_effects()
-                    if not dirty:
-                        break
+            rounds = MAX_ROUNDS
+            while rounds:
+                rounds -= 1
+                while dirty:
+                    node = next(iter(dirty)) if len(dirty) == 1 else min(dirty, key=_position)
+                    path, in_stream, providers = _place(node)
+                    self._render_component(node, path, None if in_stream else ops, providers)
+                if self._rendered:
+                    self._run_effects()
+                if not dirty:
+                    break
         finally:
+            HOOK_STATE.reset(token)
             self._rendering = False
         if timed:
             elapsed = (time.perf_counter() - started) * 1000
@@ -164,8 +166,10 @@ class Engine(Reconciler):
         was_failed = node.failed
         try:
             raw = hook.render(node.component, providers, self._stack)
-            # Effects run children first (ReactPy's order): the parent is listed before them.
-            self._rendered.append(hook)
+            if hook.effects:
+                # Effects run children first (ReactPy's order): the parent is listed before
+                # them. A render that added no effect (deps unchanged: most) is not listed.
+                self._rendered.append(hook)
             if was_failed:
                 node.failed = False
                 node.model.clear()

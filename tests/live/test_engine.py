@@ -409,3 +409,21 @@ async def test_engine_state_set_from_a_worker_thread_is_rendered(threaded: bool)
     await asyncio.wait_for(woke.wait(), 1)
     assert engine.render() == [["s", [0, 0], "5"]]
     await engine.close()
+
+
+def test_reactpy_debug_still_turns_the_json_attribute_check_on_under_ember() -> None:
+    """ember stores REACTPY_CHECK_JSON_ATTRS's default as its value (no AttributeError per
+    element); the option still follows REACTPY_DEBUG as in plain ReactPy."""
+    from reactpy.config import REACTPY_CHECK_JSON_ATTRS, REACTPY_DEBUG
+
+    assert REACTPY_CHECK_JSON_ATTRS.current is False
+    html.div({"title": object()})  # not checked: the default is off
+    REACTPY_DEBUG.current = True
+    try:
+        assert REACTPY_CHECK_JSON_ATTRS.current is True
+        with pytest.raises(TypeError):
+            html.div({"title": object()})
+    finally:
+        REACTPY_DEBUG.current = False
+    assert REACTPY_CHECK_JSON_ATTRS.current is False
+    html.div({"title": object()})
