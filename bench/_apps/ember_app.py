@@ -110,14 +110,21 @@ if os.environ.get("BENCH_TRACEMALLOC"):
     _baseline: list[tracemalloc.Snapshot] = []
 
     @app.get("/_bench/tracemalloc")
-    def memory_growth(baseline: bool = False, by: str = "filename") -> list[dict[str, Any]]:
+    def memory_growth(
+        baseline: bool = False, by: str = "filename", top: int = 40
+    ) -> list[dict[str, Any]]:
         gc.collect()
         snapshot = tracemalloc.take_snapshot()
         if baseline or not _baseline:
             _baseline[:] = [snapshot]
             return []
-        stats = snapshot.compare_to(_baseline[0], by)[:40]
+        stats = snapshot.compare_to(_baseline[0], by)[:top]
         return [
-            {"where": str(stat.traceback), "kib": stat.size_diff / 1024, "blocks": stat.count_diff}
+            {
+                "where": str(stat.traceback),
+                "kib": stat.size_diff / 1024,
+                "blocks": stat.count_diff,
+                "frames": stat.traceback.format(limit=25, most_recent_first=True),
+            }
             for stat in stats
         ]
