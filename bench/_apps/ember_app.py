@@ -110,14 +110,47 @@ if os.environ.get("BENCH_TRACEMALLOC"):
     _baseline: list[tracemalloc.Snapshot] = []
 
     @app.get("/_bench/tracemalloc")
-    def memory_growth(baseline: bool = False, by: str = "filename") -> list[dict[str, Any]]:
+    def memory_growth(
+        baseline: bool = False, by: str = "filename", top: int = 40
+    ) -> list[dict[str, Any]]:
         gc.collect()
         snapshot = tracemalloc.take_snapshot()
         if baseline or not _baseline:
             _baseline[:] = [snapshot]
             return []
-        stats = snapshot.compare_to(_baseline[0], by)[:40]
+        stats = snapshot.compare_to(_baseline[0], by)[:top]
         return [
-            {"where": str(stat.traceback), "kib": stat.size_diff / 1024, "blocks": stat.count_diff}
+            {
+                "where": str(stat.traceback),
+                "kib": stat.size_diff / 1024,
+                "blocks": stat.count_diff,
+                "frames": stat.traceback.format(limit=25, most_recent_first=True),
+            }
             for stat in stats
         ]
+
+
+if os.environ.get("BENCH_MALLOC_TRIM"):
+    # What glibc's malloc_trim gives back after sessions close (bench experiments only).
+    import ctypes
+
+    @app.get("/_bench/trim")
+    def malloc_trim() -> int:
+        return int(ctypes.CDLL("libc.so.6").malloc_trim(0))
+
+    @app.get("/_bench/collect")
+    def collect(types: bool = False) -> dict[str, Any]:
+        """Collect; with ``types``, name what the collection found (the cycles that
+        outlive closed sessions until the collector runs)."""
+        if not types:
+            return {"unreachable": gc.collect(), "count": list(gc.get_count())}
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        found = gc.collect()
+        gc.set_debug(0)
+        counts: dict[str, int] = {}
+        for obj in gc.garbage:
+            name = type(obj).__qualname__
+            counts[name] = counts.get(name, 0) + 1
+        gc.garbage.clear()
+        top = dict(sorted(counts.items(), key=lambda kv: -kv[1])[:40])
+        return {"unreachable": found, "types": top}

@@ -338,7 +338,7 @@ async def run_channel(
     # cancelled session (a view's unmount, an effect's stop) can replace the raised error
     # with a cancellation, and the socket then closed as if all went well (1000).
     failures: list[BaseException] = []
-    scopes: list[anyio.CancelScope] = []  # the session's task group, once open
+    scopes: list[anyio.CancelScope] = []  # the session's cancel scope, once open
 
     def too_slow() -> None:
         reason = f"The client took none of its updates for {deadline.seconds:g} s."
@@ -380,49 +380,49 @@ async def run_channel(
     mailbox = Mailbox()
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
-        async with (
-            anyio.create_task_group() as group,
-            _Workers(group.cancel_scope, failures) as tasks,
-        ):
-            scopes.append(group.cancel_scope)
-            session._attach(tasks.start, send)
-            session._mailbox, session._post = mailbox.run, mailbox.post_nowait
-            tab = attach_tab(ember, websocket, session, send)  # nested views (_children)
-            with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
-                root = await ember._root(mounted, session)
-            connection = Connection(
-                scope=session.scope,
-                location=Location(
-                    path=session.location.path, query_string=session.location.query_string
-                ),
-                carrier=websocket,
-            )
-            context = f"session {session.id}, view {mounted.path}"
-            engine = Engine(
-                ConnectionContext(root, value=connection),
-                context=context,
-                on_dirty=mailbox.ask_render,
-            )
-            try:
-                async with _Workers(group.cancel_scope, failures) as workers:
-                    await send({"type": "layout-update", "path": "", "model": engine.mount()})
-                    channel = _Channel(ember, mounted, session, engine, mailbox, send)
-                    # Renders the first one set off (effects that set state, an error
-                    # boundary) come first; events the client queued while offline are then
-                    # handled against the restored state.
-                    mailbox.claim()
-                    try:
-                        await channel.flush()
-                    finally:
-                        mailbox.end()
-                    tab.settle()  # sticky children this view did not render stop
-                    workers.start(channel.serve(), f"ember channel {session.id}")
-                    await _read(ember, websocket, receive, tab.inbox(channel))
-                    group.cancel_scope.cancel()
-            finally:
-                with anyio.CancelScope(shield=True):
-                    await engine.close()
-    except Exception as error:  # task groups raise groups; find out what failed
+        # A cancel scope, not a task group: the session's tasks are _Workers' plain
+        # asyncio tasks, so a group would only add its own state (about 1 KiB a session).
+        with anyio.CancelScope() as cancel_scope:
+            scopes.append(cancel_scope)
+            async with _Workers(cancel_scope, failures) as tasks:
+                session._attach(tasks.start, send)
+                session._mailbox, session._post = mailbox.run, mailbox.post_nowait
+                tab = attach_tab(ember, websocket, session, send)  # nested views (_children)
+                with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
+                    root = await ember._root(mounted, session)
+                connection = Connection(
+                    scope=session.scope,
+                    location=Location(
+                        path=session.location.path, query_string=session.location.query_string
+                    ),
+                    carrier=websocket,
+                )
+                context = f"session {session.id}, view {mounted.path}"
+                engine = Engine(
+                    ConnectionContext(root, value=connection),
+                    context=context,
+                    on_dirty=mailbox.ask_render,
+                )
+                try:
+                    async with _Workers(cancel_scope, failures) as workers:
+                        await send({"type": "layout-update", "path": "", "model": engine.mount()})
+                        channel = _Channel(ember, mounted, session, engine, mailbox, send)
+                        # Renders the first one set off (effects that set state, an error
+                        # boundary) come first; events the client queued while offline are then
+                        # handled against the restored state.
+                        mailbox.claim()
+                        try:
+                            await channel.flush()
+                        finally:
+                            mailbox.end()
+                        tab.settle()  # sticky children this view did not render stop
+                        workers.start(channel.serve(), f"ember channel {session.id}")
+                        await _read(ember, websocket, receive, tab.inbox(channel))
+                        cancel_scope.cancel()
+                finally:
+                    with anyio.CancelScope(shield=True):
+                        await engine.close()
+    except Exception as error:  # a failure of the reader, a task or the mount
         failures.append(error)
     finally:
         if failures:

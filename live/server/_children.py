@@ -179,8 +179,9 @@ class Tab:
         self.children: dict[str, Child] = {}
         self.navigating = False
         self.sessions: list[weakref.ref[LiveSession]] = []  # the page's, one per view shown
-        self.pending: set[asyncio.Task[None]] = set()
-        self._parked: set[str] = set()
+        # Sticky children kept through a live navigation: a dict as an ordered set (empty,
+        # 64 bytes against a set's 216; every socket has a Tab, few ever park a child).
+        self._parked: dict[str, None] = {}
         self.closed = False
 
     def inbox(self, channel: _Channel) -> _Inbox:
@@ -198,7 +199,7 @@ class Tab:
         running = self.children.get(view_id)
         if running is not None:
             if view_id in self._parked and running.spec.view is spec.view:
-                self._parked.discard(view_id)
+                self._parked.pop(view_id, None)
                 running.owner = owner
                 running.adopt(spec, parent)
                 return running
@@ -216,7 +217,7 @@ class Tab:
         if self.children.get(child.id) is not child:
             return
         if child.spec.sticky and self.navigating and not self.closed:
-            self._parked.add(child.id)
+            self._parked[child.id] = None
             return
         self._stop(child)
 
@@ -230,7 +231,7 @@ class Tab:
         self._parked.clear()
 
     def _stop(self, child: Child) -> None:
-        self._parked.discard(child.id)
+        self._parked.pop(child.id, None)
         if self.children.get(child.id) is child:
             del self.children[child.id]
         child.stop()
