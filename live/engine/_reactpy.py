@@ -113,6 +113,10 @@ def _handler_kind(function: Any) -> int:
     wrapped = getattr(function, "__wrapped__", None)
     if wrapped is None:
         return _ASYNC
+    if getattr(function, "__code__", None) is _POSITIONAL_WRAPPER:
+        # ReactPy chose its wrapper for a plain function (not a coroutine function), by
+        # the rule below: only the name is left to read.
+        return _LAMBDA if getattr(wrapped, "__name__", None) == "<lambda>" else _BLOCKING
     if type(wrapped) is FunctionType and getattr(wrapped, "_is_coroutine_marker", None) is None:
         # What inspect.iscoroutinefunction reads for a plain function, without its unwrapping
         # of partials and methods (this runs on every event).
@@ -121,6 +125,25 @@ def _handler_kind(function: Any) -> int:
     elif inspect.iscoroutinefunction(wrapped):
         return _ASYNC
     return _LAMBDA if getattr(wrapped, "__name__", None) == "<lambda>" else _BLOCKING
+
+
+# The code of ReactPy's wrapper around a plain function that takes the event's items as
+# positional arguments (``to_event_handler_function``'s default): a lambda behind it is
+# called directly, without the wrapper's coroutine.
+_POSITIONAL_WRAPPER = to_event_handler_function(lambda: None).__code__  # type: ignore[attr-defined]
+
+
+def run_lambda_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:
+    """Run a handler that :func:`is_lambda_handler` accepts with the event ``data``, at once
+    (what :func:`call_handler` does for it, without a coroutine)."""
+    args: list[Any] = []
+    for item in data:
+        args.append(Event(item) if isinstance(item, dict) else item)
+    function: Any = handler.function
+    if getattr(function, "__code__", None) is _POSITIONAL_WRAPPER:
+        function.__wrapped__(*args)
+    else:
+        _drive_to_completion(function(args))
 
 
 async def call_handler(handler: BaseEventHandler, data: Sequence[Any]) -> None:

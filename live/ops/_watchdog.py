@@ -31,6 +31,11 @@ class _Activity:
     name: str
     started: float
     ended: float | None = None
+    args: tuple[object, ...] = ()
+    """``name`` is a %-template for these (formatted only when a stall names it)."""
+
+    def label(self) -> str:
+        return self.name % self.args if self.args else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,13 @@ class LoopWatchdog:
         """:meth:`activity` without the context manager, for the per-event path: set the
         returned entry's ``ended`` (``time.perf_counter()``) when the code is done."""
         entry = _Activity(name, time.perf_counter())
+        self._recent.append(entry)
+        return entry
+
+    def begin_lazy(self, template: str, *args: object) -> _Activity:
+        """:meth:`begin` with the name as a %-template and its arguments, put together only
+        if a stall names the activity (the per-event path builds no string)."""
+        entry = _Activity(template, time.perf_counter(), None, args)
         self._recent.append(entry)
         return entry
 
@@ -134,7 +146,7 @@ class LoopWatchdog:
 
     def _report(self, lag_ms: float, start: float, end: float) -> None:
         culprits = tuple(
-            a.name
+            a.label()
             for a in self._recent
             if a.started <= end
             and (a.ended is None or a.ended >= start)

@@ -38,6 +38,7 @@ from ..engine._reactpy import (
     Location,
     call_handler,
     is_lambda_handler,
+    run_lambda_handler,
 )
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
@@ -253,12 +254,6 @@ class Mailbox:
             self.ask_render()
 
 
-def _runs_at_once(handler: Any) -> bool:
-    """True for a handler that returns without suspending: a lambda, which ``call_handler``
-    runs on the loop (the engine's one rule, ``is_lambda_handler``)."""
-    return is_lambda_handler(handler)
-
-
 class _Turns:
     """Whose turn it is to write to the socket, first come first served; taking a free
     turn costs a flag (an ``asyncio.Lock`` costs three coroutine calls per message), and
@@ -365,7 +360,7 @@ async def run_channel(
         finally:
             deadline.end()
             turns.give()
-        if telemetry.active:
+        if telemetry._handlers and telemetry.active:
             telemetry.emit(
                 "ember.live.send",
                 0.0,
@@ -484,22 +479,61 @@ class _Channel:
     async def deliver(self, frame: ClientMessage) -> None:
         """A frame from the reader: run it now if it may, else queue it."""
         mailbox = self.mailbox
-        handler = None
-        if isinstance(frame, LayoutEvent):
+        if type(frame) is LayoutEvent:
             handler = self.engine.handler_for(frame.target)
-            quick = handler is None or _runs_at_once(handler)
-        else:
-            quick = isinstance(frame, Ping)
-        # A control message made by an earlier item goes out from a task of its own: a
-        # frame run at once would overtake it (a pong before the navigation it follows).
-        if quick and not self.session._controls_pending and mailbox.claim():
+            # An event for a lambda (or for no handler) cannot suspend: with the mailbox
+            # idle it runs here, and its render pass and patch follow at once. A control
+            # message made by an earlier item goes out from a task of its own: a frame run
+            # at once would overtake it.
+            if (
+                (handler is None or is_lambda_handler(handler))
+                and not self.session._controls_pending
+                and mailbox.claim()
+            ):
+                mailbox.quick = True
+                try:
+                    self._event_now(frame, handler)
+                    await self.flush(frame.seq)
+                finally:
+                    mailbox.end()
+                return
+        elif (
+            type(frame) is Ping and not self.session._controls_pending and mailbox.claim()
+        ):  # a pong before the navigation it follows would mislead the client
             mailbox.quick = True
             try:
-                await self.run(frame, handler)
+                await self.run(frame)
             finally:
                 mailbox.end()
             return
         await mailbox.put(frame)
+
+    def _event_now(self, frame: LayoutEvent, handler: BaseEventHandler | None) -> None:
+        """Run the event for a lambda ``handler`` (or for none: it is ignored)."""
+        if handler is None:
+            _ignore(frame, self.session)
+            return
+        session, mounted = self.session, self.mounted
+        if frame.seq is not None:
+            self.engine.record_event_seq(frame.target, frame.seq)
+        activity = self.ember.watchdog.begin_lazy(
+            _HANDLER_ACTIVITY, session.id, mounted.path, frame.target
+        )
+        try:
+            if telemetry._handlers and telemetry.active:
+                with telemetry.span(
+                    "ember.live.handle_event",
+                    session=session.id,
+                    view=mounted.path,
+                    target=frame.target,
+                ):
+                    run_lambda_handler(handler, frame.data)
+            else:
+                run_lambda_handler(handler, frame.data)
+        except Exception as error:
+            raise _handler_failed(error, frame, session, mounted) from None
+        finally:
+            activity.ended = perf_counter()
 
     async def serve(self) -> None:
         """The mailbox's task: each queued item in turn."""
@@ -520,9 +554,11 @@ class _Channel:
         if isinstance(item, LayoutEvent):
             if handler is None:
                 handler = engine.handler_for(item.target)
-                if handler is not None and _runs_at_once(handler):
-                    self.mailbox.quick = True
-            await _handle_event(ember, self.mounted, session, engine, item, handler)
+            if handler is None or is_lambda_handler(handler):
+                self.mailbox.quick = True
+                self._event_now(item, handler)
+            else:
+                await _handle_event(ember, self.mounted, session, engine, item, handler)
         elif isinstance(item, _Work):
             await _run_work(item, self.mailbox)
         elif isinstance(item, Ping):
@@ -548,7 +584,7 @@ class _Channel:
         ops = self.engine.render()
         outbox = self.outbox
         # With nothing made while the item ran still on its way, straight to the socket.
-        send = self.send if outbox.busy else outbox.direct
+        send = self.send if outbox._writer is not None or outbox._pending else outbox.direct
         if ops:
             if ack:  # the client reads a patch's ack when it is truthy: seq 0 goes alone
                 await send({"type": "ember-patch", "ops": ops, "ack": ack})
@@ -557,7 +593,8 @@ class _Channel:
                 await send({"type": "ember-patch", "ops": ops})
         if ack is not None:
             await send({"type": "ember-ack", "seq": ack})
-        await _flush_snapshot(self.ember, self.session)
+        if self.session._snapshot_dirty:
+            await _flush_snapshot(self.ember, self.session)
 
 
 class _Outbox:
@@ -608,29 +645,47 @@ async def _run_work(item: _Work, mailbox: Mailbox) -> None:
         done.set_result(None)
 
 
+_HANDLER_ACTIVITY = "session %s view %s handler %s"
+
+
+def _ignore(frame: LayoutEvent, session: LiveSession) -> None:
+    # Stale (the element is gone) or forged: either way nothing runs.
+    logger.info(
+        "Ignored an event for %r in session %s: the current render has no such handler",
+        frame.target[:80],
+        session.id,
+    )
+
+
+def _handler_failed(
+    error: Exception, frame: LayoutEvent, session: LiveSession, mounted: Mount
+) -> _SessionFailed:
+    logger.error(
+        "Handler %s failed in session %s (view %s); the session closes and the client remounts",
+        frame.target,
+        session.id,
+        mounted.path,
+        exc_info=error,
+    )
+    report_error(error, kind="handler", session=session.id, view=mounted.path, target=frame.target)
+    return _SessionFailed(CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount.")
+
+
 async def _handle_event(
     ember: Ember,
     mounted: Mount,
     session: LiveSession,
     engine: Engine,
     frame: LayoutEvent,
-    handler: BaseEventHandler | None,
+    handler: BaseEventHandler,
 ) -> None:
-    if handler is None:
-        # Stale (the element is gone) or forged: either way nothing runs.
-        logger.info(
-            "Ignored an event for %r in session %s: the current render has no such handler",
-            frame.target[:80],
-            session.id,
-        )
-        return
+    """Run the event for a handler that may suspend (async, or a blocking ``def`` run in a
+    worker thread); a lambda's runs at once (``_Channel._event_now``)."""
     if frame.seq is not None:
         engine.record_event_seq(frame.target, frame.seq)
-    activity = ember.watchdog.begin(
-        f"session {session.id} view {mounted.path} handler {frame.target}"
-    )
+    activity = ember.watchdog.begin_lazy(_HANDLER_ACTIVITY, session.id, mounted.path, frame.target)
     try:
-        if telemetry.active:
+        if telemetry._handlers and telemetry.active:
             with telemetry.span(
                 "ember.live.handle_event",
                 session=session.id,
@@ -641,18 +696,7 @@ async def _handle_event(
         else:
             await call_handler(handler, frame.data)
     except Exception as error:
-        logger.exception(
-            "Handler %s failed in session %s (view %s); the session closes and the client remounts",
-            frame.target,
-            session.id,
-            mounted.path,
-        )
-        report_error(
-            error, kind="handler", session=session.id, view=mounted.path, target=frame.target
-        )
-        raise _SessionFailed(
-            CloseCode.INTERNAL_ERROR, "A handler failed; the view will remount."
-        ) from None
+        raise _handler_failed(error, frame, session, mounted) from None
     finally:
         activity.ended = perf_counter()
 

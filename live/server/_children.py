@@ -153,20 +153,25 @@ class _Inbox:
         self._tab = tab
         self._channel = channel
 
-    async def deliver(self, frame: ClientMessage) -> None:
+    def deliver(self, frame: ClientMessage) -> Awaitable[None]:
         view = getattr(frame, "view", None)
-        if view is not None:
-            child = self._tab.children.get(view)
-            mailbox = child.mailbox if child is not None else None
-            if mailbox is not None:
-                await mailbox.put(frame)
-                return
-            if not isinstance(frame, Ping):  # a child that is gone or remounting
-                logger.info("Ignored an event for view %r: no such child is live", view[:80])
-                return
-        elif isinstance(frame, ViewRequest):
-            self._tab.navigating = True  # sticky children outlive the view that ends now
-        await self._channel.deliver(frame)  # the parent's: may run at once
+        if view is None:
+            if type(frame) is ViewRequest:
+                self._tab.navigating = True  # sticky children outlive the view that ends now
+            # The parent's (it may run the frame at once), with no coroutine of this one's.
+            return self._channel.deliver(frame)
+        return self._to_child(frame, view)
+
+    async def _to_child(self, frame: ClientMessage, view: str) -> None:
+        child = self._tab.children.get(view)
+        mailbox = child.mailbox if child is not None else None
+        if mailbox is not None:
+            await mailbox.put(frame)
+            return
+        if not isinstance(frame, Ping):  # a child that is gone or remounting
+            logger.info("Ignored an event for view %r: no such child is live", view[:80])
+            return
+        await self._channel.deliver(frame)  # a ping for a child that is gone: the parent's
 
 
 class Tab:

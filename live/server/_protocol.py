@@ -174,7 +174,8 @@ def _layout_event(message: dict[str, Any]) -> LayoutEvent:
     if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or seq < 0):
         msg = f"Expected 'seq' to be a non-negative integer, got {seq!r}."
         raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
-    return LayoutEvent(target=target, data=data, seq=seq, view=_view_of(message))
+    view = message.get("view")
+    return LayoutEvent(target, data, seq, None if view is None else _view_of(message))
 
 
 def _view_of(message: dict[str, Any]) -> str | None:

@@ -35,7 +35,7 @@ EVENT_QUEUE_SIZE = 64
 
 
 class _Inbox(Protocol):
-    async def deliver(self, frame: ClientMessage) -> None: ...
+    def deliver(self, frame: ClientMessage) -> Awaitable[None]: ...
 
 
 class _SessionFailed(Exception):
