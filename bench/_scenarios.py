@@ -40,13 +40,13 @@ class Config:
     table_rows: tuple[int, ...] = (100, 1000, 10000)
     table_changes: int = 10
     form_changes: int = 200
-    capacity_step: int = 250
-    capacity_max: int = 2500
+    capacity_step: int = 500
+    capacity_max: int = 6000
     capacity_rate: float = 1.0
     capacity_probe: int = 100
     capacity_p99_ms: float = 50.0
     capacity_rss_bytes: int = 1 << 30
-    capacity_seconds: float = 12.0
+    capacity_seconds: float = 40.0
     scenario_timeout: float = 120.0
     sessions_timeout: float = 300.0  # NiceGUI opens 1,000 sessions at 40-100 a second
     settle: dict[str, float] = field(
