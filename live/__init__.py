@@ -76,6 +76,7 @@ from .server._protocol import CloseCode as CloseCode
 from .server._recovery import MemoryRecoveryStore as MemoryRecoveryStore
 from .server._recovery import RecoveryStore as RecoveryStore
 from .server._recovery import RedisRecoveryStore as RedisRecoveryStore
+from .server._recovery_sqlite import SQLiteRecoveryStore as SQLiteRecoveryStore
 from .server._session import LiveSession as LiveSession
 from .server._session import Navigation as Navigation
 from .server._session import PageLocation as PageLocation
@@ -138,6 +139,7 @@ __all__ = [
     "RecoveryStore",
     "RedisRecoveryStore",
     "RenderError",
+    "SQLiteRecoveryStore",
     "SessionState",
     "Socket",
     "Stream",

@@ -108,7 +108,10 @@ class LiveSettings(BaseSettings):
     )
     recovery_url: str = Field(
         default="memory://",
-        description="Where session snapshots live: memory:// (this process) or redis://…",
+        description=(
+            "Where session snapshots live: memory:// (this process), sqlite:///file (a "
+            "file: they survive a restart) or redis://… (every worker)"
+        ),
     )
     recovery_ttl_seconds: int = Field(default=3600, gt=0)
     content_security_policy: str = Field(

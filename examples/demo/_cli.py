@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from ember.live import uvicorn_log_config
 
-__all__ = ["demo_command", "describe_database", "describe_pubsub"]
+__all__ = ["demo_command", "describe_database", "describe_pubsub", "describe_recovery"]
 
 APP = "ember.demo.app:app"
 
@@ -29,6 +29,16 @@ def describe_database(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         return f"SQLite file {parsed.database}"
     return f"{parsed.get_backend_name()} at {parsed.render_as_string(hide_password=True)}"
+
+
+def describe_recovery(url: str) -> str:
+    """Where the sessions' snapshots live: a SQLite file's path, the process, or the server
+    without its password."""
+    if url.startswith("sqlite:///"):
+        return f"SQLite file {url.removeprefix('sqlite:///')} (tabs resume after a restart)"
+    if url.startswith("memory:"):
+        return "in-process (tabs mount fresh after a restart)"
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def describe_pubsub(url: str) -> str:
@@ -77,8 +87,15 @@ def demo_command(host: str, port: int) -> None:
     from . import db  # after binding: a taken port is reported before anything else
 
     pubsub = os.environ.get("EMBER_PUBSUB_URL") or "memory://"
+    # Snapshots in a file next to the database: a demo killed and started again brings its
+    # tabs back (an open chirp editor with its draft), with nothing else to run.
+    recovery = os.environ.get("EMBER_RECOVERY_URL") or (
+        f"sqlite:///{db.data_folder() / 'recovery.db'}"
+    )
+    os.environ["EMBER_RECOVERY_URL"] = recovery  # read by the app's Ember (load_settings)
     print(f"ember demo: database {describe_database(db.database_url())}", flush=True)
     print(f"ember demo: PubSub {describe_pubsub(pubsub)}", flush=True)
+    print(f"ember demo: sessions {describe_recovery(recovery)}", flush=True)
     from ember.live import load_settings
     from ember.live.serving import uvicorn_options
 

@@ -31,7 +31,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, TypeVar, cast
 
 import anyio
-from pydantic import BaseModel
 from reactpy import component, use_effect, use_ref, use_state
 
 from .._errors import ConfigurationError, EmberError, RenderError
@@ -42,7 +41,7 @@ from ._async_result import AsyncResult
 from ._events import event_params
 from ._hooks import use_session
 from ._js import _VIEW_EVENTS, rendering_view
-from ._recoverable import forget_assigns, remember_assigns, restored_assigns
+from ._recoverable import RecoverableAssigns
 from ._view import _ASYNC_ATTR, _EVENT_ATTR, AssignsSocket, LiveView, _call
 
 __all__ = ["ComponentSocket", "LiveComponent", "live_component", "send_update"]
@@ -110,26 +109,15 @@ class ComponentSocket(AssignsSocket):
             self._instance.rerender()
 
 
-class LiveComponent:
+class LiveComponent(RecoverableAssigns):
     """Base class for class-style live components. Subclass it and implement ``render``.
 
     Render one with :func:`live_component`. ``mount``, ``update`` and ``render`` run while
     the page renders, so they are plain ``def`` methods that do no I/O (load data in the
     parent, or in an event handler); ``@on_event`` handlers may be ``async def``.
+    Recoverable assigns (``recoverable``, ``recoverable_version``,
+    ``migrate_recoverable``) come from :class:`RecoverableAssigns`, as a view's do.
     """
-
-    recoverable: ClassVar[type[BaseModel] | None] = None
-    """A pydantic model naming the assigns that survive reconnects (its fields), or None."""
-    recoverable_version: ClassVar[int] = 1
-    """Bump when ``recoverable`` changes shape; older snapshots go to ``migrate_recoverable``."""
-
-    @classmethod
-    def migrate_recoverable(cls, version: int, data: dict[str, Any]) -> dict[str, Any] | None:
-        """Turn a snapshot of an older ``recoverable_version`` into the current shape.
-
-        Return None (the default) to drop it: the component then mounts fresh.
-        """
-        return None
 
     _events: ClassVar[dict[str, str]]
     _asyncs: ClassVar[dict[str, str]]
@@ -264,7 +252,7 @@ class _Instance:
         resumed = _resumed(self.session)
         if restore and self.snapshot_key not in resumed:
             resumed.add(self.snapshot_key)
-            restored = restored_assigns(created, self.session, self.snapshot_key, self.name)
+            restored = created.restored_assigns(self.session, self.snapshot_key, self.name)
             if restored:
                 socket.assign(**restored)
         self.seen = None
@@ -278,8 +266,8 @@ class _Instance:
 
     def remember(self) -> None:
         """Keep the recoverable assigns in the session's snapshot (saved after the render)."""
-        remember_assigns(
-            self.component, self.session, self.snapshot_key, self.name, self.socket._assigns
+        self.component.remember_assigns(
+            self.session, self.snapshot_key, self.name, self.socket._assigns
         )
 
     def start_async(self, name: str, function: Callable[[], Awaitable[Any]]) -> None:
@@ -337,7 +325,7 @@ class _Instance:
         # and shows the fallback in the component's place only.
         self.error = (error, what)
         self.stop()
-        forget_assigns(self.component, self.session, self.snapshot_key)
+        self.component.forget_assigns(self.session, self.snapshot_key)
         self.rerender()
 
 

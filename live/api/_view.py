@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from reactpy import component, use_ref, use_state
 
 from .._errors import ConfigurationError, EmberError
@@ -24,10 +24,11 @@ from ..engine._reactpy import Component
 from ..engine._threads import offload
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
-from ..server._session import MISSING, LiveSession, Navigation
+from ..server._session import LiveSession, Navigation
 from ._async_result import AsyncResult
 from ._events import event_params
 from ._js import rendering_view
+from ._recoverable import RecoverableAssigns
 from ._uploads import Upload, allow_upload
 
 logger = logging.getLogger("ember.live")
@@ -226,27 +227,17 @@ class Socket(AssignsSocket):
 _MISSING = object()
 
 
-class LiveView:
+class LiveView(RecoverableAssigns):
     """Base class for class-style live views. Subclass it and implement ``render``.
 
     Dependencies: extra keyword parameters of ``mount`` declared with FastAPI's
     ``Depends`` (e.g. ``user: Annotated[User, Depends(current_user)]``) are resolved by
     FastAPI for the page request and for the websocket, with the app's
     ``dependency_overrides`` honoured, once per connection.
+
+    Recoverable assigns (``recoverable``, ``recoverable_version``,
+    ``migrate_recoverable``) come from :class:`RecoverableAssigns`.
     """
-
-    recoverable: ClassVar[type[BaseModel] | None] = None
-    """A pydantic model naming the assigns that survive reconnects (its fields), or None."""
-    recoverable_version: ClassVar[int] = 1
-    """Bump when ``recoverable`` changes shape; older snapshots go to ``migrate_recoverable``."""
-
-    @classmethod
-    def migrate_recoverable(cls, version: int, data: dict[str, Any]) -> dict[str, Any] | None:
-        """Turn a snapshot of an older ``recoverable_version`` into the current shape.
-
-        Return None (the default) to drop it: the view then mounts fresh.
-        """
-        return None
 
     _events: ClassVar[dict[str, str]]
     _infos: ClassVar[dict[type[Any], str]]
@@ -336,52 +327,13 @@ class LiveView:
         return f"{type(self).__module__}.{type(self).__qualname__}"
 
     def _restore(self, socket: Socket) -> None:
-        model = self.recoverable
-        raw = socket.session.restored_value("views", self._snapshot_key())
-        if model is None or raw is MISSING:
-            return
-        data = raw.get("data") if isinstance(raw, dict) else None
-        version = raw.get("version") if isinstance(raw, dict) else None
-        name, session_id = type(self).__name__, socket.session.id
-        if (
-            isinstance(data, dict)
-            and isinstance(version, int)
-            and version != self.recoverable_version
-        ):
-            data = self.migrate_recoverable(version, data)
-            if data is None:
-                logger.info(
-                    "%s dropped a version %s snapshot of session %s", name, version, session_id
-                )
-                return
-        try:
-            state = model.model_validate(data)
-        except ValidationError as error:
-            logger.warning(
-                "%s dropped the snapshot of session %s: it does not validate (%s)",
-                name,
-                session_id,
-                error.errors()[0]["msg"] if error.errors() else error,
-            )
-            return
-        socket.assign(**{field: getattr(state, field) for field in type(state).model_fields})
+        restored = self.restored_assigns(socket.session, self._snapshot_key(), type(self).__name__)
+        if restored is not None:
+            socket.assign(**restored)
 
     def _remember(self, socket: Socket) -> None:
-        model = self.recoverable
-        if model is None or not socket.session.connected:
-            return
-        values = {f: socket._assigns[f] for f in model.model_fields if f in socket._assigns}
-        try:
-            data = model.model_validate(values).model_dump(mode="json")
-        except ValidationError as error:
-            logger.warning(
-                "%s could not snapshot its assigns (%s); the last snapshot stands",
-                type(self).__name__,
-                error.errors()[0]["msg"] if error.errors() else error,
-            )
-            return
-        socket.session.remember(
-            "views", self._snapshot_key(), {"version": self.recoverable_version, "data": data}
+        self.remember_assigns(
+            socket.session, self._snapshot_key(), type(self).__name__, socket._assigns
         )
 
     async def _run_handle_params(self, socket: Socket) -> None:

@@ -5,7 +5,8 @@ of a ``LiveView``, the ``use_recoverable_state`` values of hook-style components
 store keyed by the session id from the signed token. A reconnect, to this worker or
 another, reads it back: the view mounts, then takes the snapshot's values, so the user sees
 the same assigns and the same form input. Stores are chosen by URL (``EMBER_RECOVERY_URL``):
-``memory://`` keeps snapshots in this process, ``redis://…`` shares them between processes.
+``memory://`` keeps snapshots in this process, ``sqlite:///file`` in a file that outlives
+it (``_recovery_sqlite``), ``redis://…`` shares them between processes.
 """
 
 from __future__ import annotations
@@ -99,18 +100,23 @@ class RedisRecoveryStore:
 
 
 def create_store(url: str) -> RecoveryStore:
-    """The store for ``url``: ``memory://`` or ``redis://…``.
+    """The store for ``url``: ``memory://``, ``sqlite:///file`` or ``redis://…``.
 
     Raises:
-        ConfigurationError: another scheme.
+        ConfigurationError: another scheme, or a ``sqlite:`` URL that names no file.
     """
     if url.startswith("memory://"):
         return MemoryRecoveryStore()
+    if url.startswith("sqlite:"):
+        from ._recovery_sqlite import SQLiteRecoveryStore, sqlite_path
+
+        return SQLiteRecoveryStore(sqlite_path(url))
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisRecoveryStore(url)
     msg = (
-        f"Expected EMBER_RECOVERY_URL to start with memory:// or redis://, got {url!r}. "
-        "Use memory:// for one process, redis://host:6379/0 to share between workers."
+        "Expected EMBER_RECOVERY_URL to start with memory://, sqlite:/// or redis://, got "
+        f"{url!r}. Use memory:// for one process, sqlite:///recovery.db to keep snapshots "
+        "across restarts of one server, redis://host:6379/0 to share them between workers."
     )
     raise ConfigurationError(msg)
 

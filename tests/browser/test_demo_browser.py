@@ -40,6 +40,7 @@ class DemoServer(Server):
         env = {**super().env(), "EMBER_DEMO_DATA": str(self.data)}
         env.pop("EMBER_DATABASE_URL", None)
         env.pop("EMBER_PUBSUB_URL", None)
+        env.pop("EMBER_RECOVERY_URL", None)
         return {**env, **self.settings}
 
 

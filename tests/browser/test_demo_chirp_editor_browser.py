@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_demo_browser import (  # noqa: F401
@@ -96,12 +97,18 @@ def test_demo_chirp_editor_keyboard_only_at_390_px(browser, demo, axe_source):  
     context.close()
 
 
-def test_open_chirp_editor_comes_back_after_its_worker_is_killed(browser, redis_url):
+@pytest.mark.parametrize("store", ["default", pytest.param("redis", marks=pytest.mark.redis)])
+def test_open_chirp_editor_comes_back_after_its_worker_is_killed(browser, store, request):
     """SIGKILL under an open editor: the restarted worker reads the session's snapshot from
-    Redis, and the component reopens with its draft (form auto-recover alone could not:
-    the closed editor has no form to recover)."""
+    the demo's own SQLite file (by default) or from Redis, and the component reopens with
+    its draft (form auto-recover alone could not: the closed editor has no form to
+    recover)."""
     with tempfile.TemporaryDirectory() as folder:
-        server = DemoServer(Path(folder), EMBER_RECOVERY_URL=redis_url)
+        if store == "redis":
+            settings = {"EMBER_RECOVERY_URL": request.getfixturevalue("redis_url")}
+        else:
+            settings = {}
+        server = DemoServer(Path(folder), **settings)
         server.start()
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844})
@@ -134,6 +141,8 @@ def test_open_chirp_editor_comes_back_after_its_worker_is_killed(browser, redis_
             page.close()
         finally:
             server.stop()
+        if store == "default":  # the demo's snapshots were in its data folder
+            assert (Path(folder) / "recovery.db").is_file()
 
 
 def test_demo_chirp_editor_sends_only_escape_of_its_keys(browser, demo):  # noqa: F811

@@ -35,6 +35,7 @@ def test_live_all_is_sorted_and_complete():
         "RecoveryStore",
         "RedisRecoveryStore",
         "RenderError",
+        "SQLiteRecoveryStore",
         "SessionState",
         "Socket",
         "Telemetry",

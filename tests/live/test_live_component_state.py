@@ -264,9 +264,12 @@ async def test_failed_component_is_not_restored_and_others_are(caplog):
         with caplog.at_level(logging.ERROR, logger="ember.live"):
             await page.click("#draft-a .boom")
         assert not page.has("#draft-a")
-        await page.reconnect()
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="ember.live"):
+            await page.reconnect()
         assert draft(page, "a") == ("", "shown", "0")
         assert draft(page, "b")[0] == "bee"
+        assert "dropped" not in caplog.text  # a forgotten entry is not a bad snapshot
 
 
 async def test_older_component_snapshot_is_migrated_and_a_bad_one_dropped(caplog):
@@ -290,6 +293,22 @@ async def test_older_component_snapshot_is_migrated_and_a_bad_one_dropped(caplog
         assert draft(page, "a") == ("from v1", "editing", "0")
         assert draft(page, "b") == ("", "shown", "0")
         assert "Draft 'b' dropped the snapshot" in caplog.text
+        assert page.close_code is None
+
+
+@pytest.mark.parametrize("entry", ["a draft", [2], 7, True])
+async def test_component_snapshot_entry_that_is_not_a_dict_is_dropped_with_a_warning(entry, caplog):
+    key = f"component:{Draft.__module__}.{Draft.__qualname__}:a"
+    snapshot = orjson.dumps({"format": 1, "views": {key: entry}, "hooks": {}})
+    store = MemoryRecoveryStore()
+    app, ember = make_app(store)
+    async with LiveClient(app) as client:
+        page = await client.live("/drafts")
+        await store.save(next(iter(ember.sessions)), snapshot, 60)
+        with caplog.at_level(logging.WARNING, logger="ember.live"):
+            await page.reconnect()
+        assert "Draft 'a' dropped the snapshot" in caplog.text
+        assert draft(page, "a") == ("", "shown", "0")
         assert page.close_code is None
 
 

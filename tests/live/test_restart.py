@@ -121,9 +121,14 @@ class Browser:
             pass
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-def server(request):
-    url = "memory://" if request.param == "memory" else request.getfixturevalue("redis_url")
+@pytest.fixture(params=["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def server(request, tmp_path):
+    if request.param == "memory":
+        url = "memory://"
+    elif request.param == "sqlite":  # a file next to the app, as `ember demo` keeps one
+        url = f"sqlite:///{tmp_path / 'recovery.db'}"
+    else:
+        url = request.getfixturevalue("redis_url")
     running = Server(url)
     running.start()
     yield request.param, running
@@ -154,7 +159,7 @@ async def test_server_killed_and_restarted_the_session_resumes_or_remounts(serve
     await browser.ws.close()
 
     values = [restored[field] for field in FIELDS]
-    if store == "redis":
+    if store in ("redis", "sqlite"):  # the store outlived the process
         assert values == [*typed.values(), "", "", ""]
     else:  # the in-process store died with the process: a clean, fresh mount
         assert values == [""] * 6
