@@ -20,7 +20,7 @@ import contextlib
 import copy
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ from ._runner import (
     _Workers,
 )
 from ._session import LiveSession, PageLocation
+from ._socket import asgi_callables
 
 if TYPE_CHECKING:
     from ._mount import Ember, Mount
@@ -293,34 +294,6 @@ class _Turns:
                 waiter.set_result(None)
                 return
         self._held = False
-
-
-class LiveWebSocket(WebSocket):
-    """starlette's ``WebSocket`` for the handshake, the dependencies and the close, which
-    keeps the ASGI ``receive`` and ``send`` it was made with for the session's frames."""
-
-    def __init__(
-        self,
-        scope: MutableMapping[str, Any],
-        receive: Callable[[], Awaitable[Any]],
-        send: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        super().__init__(scope, receive, send)
-        self.asgi_receive = receive
-        self.asgi_send = send
-
-
-def asgi_callables(
-    websocket: WebSocket,
-) -> tuple[Callable[[], Awaitable[Any]], Callable[[dict[str, Any]], Awaitable[None]]]:
-    """The ASGI ``receive`` and ``send`` under ``websocket``, for the session's frames: a
-    frame then skips starlette's per-message state checks and its route wrapper (ember
-    checks the message types itself). A socket of another kind is used as it is."""
-    receive = getattr(websocket, "asgi_receive", None)
-    send = getattr(websocket, "asgi_send", None)
-    if receive is not None and send is not None:
-        return receive, send
-    return websocket.receive, websocket.send
 
 
 async def run_channel(
