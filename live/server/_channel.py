@@ -76,6 +76,12 @@ class _Work:
 
 
 _RENDER: Any = object()
+
+
+def _never() -> bool:
+    return False
+
+
 BUSY_RENDER_DELAY = 0.005
 """How long a render asked for while an item runs waits: a handler that returns by then is
 rendered by its item's own pass (one message, no extra task); one still suspended shows
@@ -97,6 +103,21 @@ class Mailbox:
     every session holds its mailbox for its whole life, nearly always empty.
     """
 
+    __slots__ = (
+        "_asked_while_busy",
+        "_busy_render",
+        "_getter",
+        "_handover",
+        "_head",
+        "_items",
+        "_putters",
+        "_render_asked",
+        "busy",
+        "needs_render",
+        "quick",
+        "while_busy",
+    )
+
     def __init__(self) -> None:
         self._items: list[Any] = []
         self._head = 0  # items before it were taken
@@ -112,7 +133,7 @@ class Mailbox:
         self._asked_while_busy = False
         self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
-        self.needs_render: Callable[[], bool] = lambda: False
+        self.needs_render: Callable[[], bool] = _never
 
     def _append(self, item: Any) -> None:
         self._items.append(item)
@@ -425,6 +446,8 @@ class _Channel:
     that awaits runs in the mailbox's task, so the reader goes on watching the socket (a
     disconnect ends the session without waiting for the handler)."""
 
+    __slots__ = ("ember", "engine", "mailbox", "mounted", "outbox", "send", "session")
+
     def __init__(
         self,
         ember: Ember,
@@ -573,6 +596,8 @@ class _Channel:
 class _Outbox:
     """Messages in the order they were made: a render made while a handler is suspended
     goes out from a task of its own, and the item's own messages wait behind it."""
+
+    __slots__ = ("_pending", "_send", "_writer", "direct")
 
     def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
         self._send = self.direct = send

@@ -128,6 +128,17 @@ class SendDeadline:
     with ``SLOW_CLIENT``, which cancels the send); without one it cancels the sending task.
     """
 
+    __slots__ = (
+        "_handle",
+        "_loop",
+        "_on_expire",
+        "_sending",
+        "_started",
+        "_task",
+        "expired",
+        "seconds",
+    )
+
     def __init__(self, seconds: float, on_expire: Callable[[], None] | None = None) -> None:
         self.seconds = seconds
         self.expired = False

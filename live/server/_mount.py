@@ -617,14 +617,16 @@ class _SocketApp:
         self._mounted = mounted
         self._raw = mounted.resolver is not None and not mounted.resolver.resolves
 
-    async def __call__(
+    def __call__(
         self,
         scope: MutableMapping[str, Any],
         receive: Callable[[], Awaitable[Any]],
         send: Callable[[Any], Awaitable[None]],
-    ) -> None:
+    ) -> Awaitable[None]:
+        # Not a coroutine of its own: the socket's coroutine is awaited in its place (an
+        # idle session keeps every frame down to its reader).
         socket = RawWebSocket if self._raw else LiveWebSocket
-        await self._ember._serve_socket(self._mounted, socket(scope, receive, send))
+        return self._ember._serve_socket(self._mounted, socket(scope, receive, send))
 
 
 def _socket_location(mounted: Mount, connection: WebSocket) -> PageLocation:

@@ -145,7 +145,8 @@ class _Shortcut:
         self._sockets = sockets
         self._app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Not a coroutine: what it picks is awaited in its place (one frame less per socket).
         if scope["type"] == "websocket":
             socket = self._sockets.get(get_route_path(scope))
             if socket is not None:
@@ -153,6 +154,5 @@ class _Shortcut:
                 scope["router"] = self._app.router
                 scope["endpoint"] = socket
                 scope["path_params"] = {}
-                await socket(scope, receive, send)
-                return
-        await self._stack(scope, receive, send)
+                return socket(scope, receive, send)
+        return self._stack(scope, receive, send)
