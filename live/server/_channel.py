@@ -112,6 +112,7 @@ class Mailbox:
         "_items",
         "_putters",
         "_render_asked",
+        "_serve",
         "busy",
         "needs_render",
         "quick",
@@ -134,12 +135,27 @@ class Mailbox:
         self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
         self.needs_render: Callable[[], bool] = _never
+        self._serve: Callable[[], None] | None = None  # starts the task that takes items
 
     def _append(self, item: Any) -> None:
         self._items.append(item)
         getter = self._getter
-        if getter is not None and not getter.done():
-            getter.set_result(None)
+        if getter is not None:
+            if not getter.done():
+                getter.set_result(None)
+        elif self._serve is not None:
+            start, self._serve = self._serve, None
+            start()
+
+    def serve_with(self, start: Callable[[], None]) -> None:
+        """Have ``start`` start the task that takes queued items (:meth:`get`) once the
+        first item is queued, or now if one is. Until then the session has no such task:
+        the reader runs what it can itself, and an idle session keeps no task, frame and
+        registry entries for its mailbox (about 1 KiB)."""
+        if self._waiting():
+            start()
+        else:
+            self._serve = start
 
     def _waiting(self) -> int:
         return len(self._items) - self._head
@@ -405,7 +421,9 @@ async def run_channel(
                         finally:
                             mailbox.end()
                         tab.settle()  # sticky children this view did not render stop
-                        workers.start(channel.serve(), f"ember channel {session.id}")
+                        mailbox.serve_with(
+                            lambda: workers.start(channel.serve(), f"ember channel {session.id}")
+                        )
                         await _read(ember, websocket, receive, tab.inbox(channel))
                         cancel_scope.cancel()
                 finally:
