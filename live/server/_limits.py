@@ -184,13 +184,14 @@ class _Sweeper:
         """Note that ``deadline``'s send starts now; returns the loop's time."""
         now = asyncio.get_running_loop().time()
         self.sending[deadline] = None
-        due = now + deadline.seconds
-        if self._handle is None or due < self._due:
-            self._arm(due)
+        self._arm_by(now + deadline.seconds)
         return now
 
-    def _arm(self, due: float) -> None:
+    def _arm_by(self, due: float) -> None:
+        """Have the timer fire by ``due`` (it may already fire earlier)."""
         if self._handle is not None:
+            if self._due <= due:
+                return
             self._handle.cancel()
         self._due = due
         self._handle = asyncio.get_running_loop().call_at(due, self._check)
@@ -206,8 +207,8 @@ class _Sweeper:
                 deadline._expire()
             elif first is None or due < first:
                 first = due
-        if first is not None and (self._handle is None or first < self._due):
-            self._arm(first)
+        if first is not None:  # an expiry's callback may have armed the timer already
+            self._arm_by(first)
 
 
 # One sweeper per loop; it holds no reference to its loop (a test run makes many loops).
