@@ -338,48 +338,13 @@ async def run_channel(
 ) -> Handover | None:
     """Serve ``session`` over ``websocket`` until either side closes it, or until the
     browser navigates to another view (returned: the socket stays open for it)."""
-    turns = _Turns()
     # The first failure is kept here as well as raised: a teardown that awaits inside the
     # cancelled session (a view's unmount, an effect's stop) can replace the raised error
     # with a cancellation, and the socket then closed as if all went well (1000).
     failures: list[BaseException] = []
-    scopes: list[anyio.CancelScope] = []  # the session's cancel scope, once open
-
-    def too_slow() -> None:
-        reason = f"The client took none of its updates for {deadline.seconds:g} s."
-        logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
-        failures.append(_SessionFailed(CloseCode.SLOW_CLIENT, reason))
-        for scope in scopes:  # the send that waits is cancelled with the session
-            scope.cancel()
-
-    deadline = SendDeadline(ember.settings.send_timeout_seconds, too_slow)
     receive, asgi_send = asgi_callables(websocket)
-
-    async def send(message: dict[str, Any]) -> None:
-        data = orjson.dumps(message).decode()
-        if not turns.take_now():
-            await turns.take()
-        deadline.begin()
-        try:
-            await asgi_send({"type": "websocket.send", "text": data})
-        except asyncio.CancelledError:
-            if not deadline.expired:
-                raise
-            reason = f"The client took none of its updates for {deadline.seconds:g} s."
-            raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
-        finally:
-            deadline.end()
-            turns.give()
-        if telemetry._handlers and telemetry.active:
-            telemetry.emit(
-                "ember.live.send",
-                0.0,
-                session=session.id,
-                view=mounted.path,
-                kind=message.get("type", ""),
-                bytes=len(data),
-            )
-
+    sender = _Sender(ember, mounted, session, asgi_send, failures)
+    send = sender.send  # one bound method for all who send (the session, the tab, the channel)
     close: tuple[int, str] = (CloseCode.NORMAL, "")
     await _load_snapshot(ember, session)
     mailbox = Mailbox()
@@ -388,7 +353,7 @@ async def run_channel(
         # A cancel scope, not a task group: the session's tasks are _Workers' plain
         # asyncio tasks, so a group would only add its own state (about 1 KiB a session).
         with anyio.CancelScope() as cancel_scope:
-            scopes.append(cancel_scope)
+            sender.scope = cancel_scope
             async with _Workers(cancel_scope, failures) as tasks:
                 session._attach(tasks.start, send)
                 session._mailbox, session._post = mailbox.run, mailbox.post_nowait
@@ -434,7 +399,7 @@ async def run_channel(
     finally:
         if failures:
             close = _close_for(failures[0], session, mounted)
-        deadline.close()
+        sender.deadline.close()
         session._mailbox = session._post = None
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
@@ -454,6 +419,64 @@ async def run_channel(
                 with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
                     await websocket.close(code=close[0], reason=close[1][:120])
     return handover
+
+
+class _Sender:
+    """The session's way out: one message at a time (``_Turns``), each within the send
+    deadline. An object with slots rather than closures: an idle session keeps it for its
+    whole life, and closures keep a cell per name they use."""
+
+    __slots__ = ("asgi_send", "deadline", "failures", "mounted", "scope", "session", "turns")
+
+    def __init__(
+        self,
+        ember: Ember,
+        mounted: Mount,
+        session: LiveSession,
+        asgi_send: Callable[[dict[str, Any]], Awaitable[None]],
+        failures: list[BaseException],
+    ) -> None:
+        self.mounted = mounted
+        self.session = session
+        self.asgi_send = asgi_send
+        self.failures = failures
+        self.turns = _Turns()
+        self.deadline = SendDeadline(ember.settings.send_timeout_seconds, self.too_slow)
+        self.scope: anyio.CancelScope | None = None  # the session's, once open
+
+    def too_slow(self) -> None:
+        reason = f"The client took none of its updates for {self.deadline.seconds:g} s."
+        session, mounted = self.session, self.mounted
+        logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
+        self.failures.append(_SessionFailed(CloseCode.SLOW_CLIENT, reason))
+        if self.scope is not None:  # the send that waits is cancelled with the session
+            self.scope.cancel()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        data = orjson.dumps(message).decode()
+        turns, deadline = self.turns, self.deadline
+        if not turns.take_now():
+            await turns.take()
+        deadline.begin()
+        try:
+            await self.asgi_send({"type": "websocket.send", "text": data})
+        except asyncio.CancelledError:
+            if not deadline.expired:
+                raise
+            reason = f"The client took none of its updates for {deadline.seconds:g} s."
+            raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
+        finally:
+            deadline.end()
+            turns.give()
+        if telemetry._handlers and telemetry.active:
+            telemetry.emit(
+                "ember.live.send",
+                0.0,
+                session=self.session.id,
+                view=self.mounted.path,
+                kind=message.get("type", ""),
+                bytes=len(data),
+            )
 
 
 class _Channel:
