@@ -87,19 +87,34 @@ class RawWebSocket(LiveWebSocket):
         return message
 
     async def send_text(self, data: str) -> None:
-        await self._send({"type": "websocket.send", "text": data})
+        """Send a text frame.
+
+        Raises:
+            WebSocketDisconnect: the client is gone (1006), as starlette raises it.
+        """
+        await self._send_or_disconnect({"type": "websocket.send", "text": data})
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None:
         """Send ``websocket.close`` (once: a second close raises, as starlette's does).
 
         Raises:
             RuntimeError: the socket was closed already.
+            WebSocketDisconnect: the client is gone (1006).
         """
         if self.application_state is WebSocketState.DISCONNECTED:
             msg = "Cannot close a websocket that was closed already."
             raise RuntimeError(msg)
         self.application_state = WebSocketState.DISCONNECTED
-        await self._send({"type": "websocket.close", "code": code, "reason": reason or ""})
+        await self._send_or_disconnect(
+            {"type": "websocket.close", "code": code, "reason": reason or ""}
+        )
+
+    async def _send_or_disconnect(self, message: dict[str, Any]) -> None:
+        try:
+            await self._send(message)
+        except OSError:  # the server's ClientDisconnected
+            self.application_state = WebSocketState.DISCONNECTED
+            raise WebSocketDisconnect(code=1006) from None
 
 
 def asgi_callables(websocket: WebSocket) -> tuple[AsgiReceive, AsgiSend]:
