@@ -20,7 +20,7 @@ import contextlib
 import copy
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ from ._runner import (
     _Workers,
 )
 from ._session import LiveSession, PageLocation
+from ._socket import asgi_callables
 
 if TYPE_CHECKING:
     from ._mount import Ember, Mount
@@ -75,6 +76,12 @@ class _Work:
 
 
 _RENDER: Any = object()
+
+
+def _never() -> bool:
+    return False
+
+
 BUSY_RENDER_DELAY = 0.005
 """How long a render asked for while an item runs waits: a handler that returns by then is
 rendered by its item's own pass (one message, no extra task); one still suspended shows
@@ -96,6 +103,22 @@ class Mailbox:
     every session holds its mailbox for its whole life, nearly always empty.
     """
 
+    __slots__ = (
+        "_asked_while_busy",
+        "_busy_render",
+        "_getter",
+        "_handover",
+        "_head",
+        "_items",
+        "_putters",
+        "_render_asked",
+        "_serve",
+        "busy",
+        "needs_render",
+        "quick",
+        "while_busy",
+    )
+
     def __init__(self) -> None:
         self._items: list[Any] = []
         self._head = 0  # items before it were taken
@@ -111,13 +134,28 @@ class Mailbox:
         self._asked_while_busy = False
         self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
-        self.needs_render: Callable[[], bool] = lambda: False
+        self.needs_render: Callable[[], bool] = _never
+        self._serve: Callable[[], None] | None = None  # starts the task that takes items
 
     def _append(self, item: Any) -> None:
         self._items.append(item)
         getter = self._getter
-        if getter is not None and not getter.done():
-            getter.set_result(None)
+        if getter is not None:
+            if not getter.done():
+                getter.set_result(None)
+        elif self._serve is not None:
+            start, self._serve = self._serve, None
+            start()
+
+    def serve_with(self, start: Callable[[], None]) -> None:
+        """Have ``start`` start the task that takes queued items (:meth:`get`) once the
+        first item is queued, or now if one is. Until then the session has no such task:
+        the reader runs what it can itself, and an idle session keeps no task, frame and
+        registry entries for its mailbox (about 1 KiB)."""
+        if self._waiting():
+            start()
+        else:
+            self._serve = start
 
     def _waiting(self) -> int:
         return len(self._items) - self._head
@@ -295,81 +333,18 @@ class _Turns:
         self._held = False
 
 
-class LiveWebSocket(WebSocket):
-    """starlette's ``WebSocket`` for the handshake, the dependencies and the close, which
-    keeps the ASGI ``receive`` and ``send`` it was made with for the session's frames."""
-
-    def __init__(
-        self,
-        scope: MutableMapping[str, Any],
-        receive: Callable[[], Awaitable[Any]],
-        send: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        super().__init__(scope, receive, send)
-        self.asgi_receive = receive
-        self.asgi_send = send
-
-
-def asgi_callables(
-    websocket: WebSocket,
-) -> tuple[Callable[[], Awaitable[Any]], Callable[[dict[str, Any]], Awaitable[None]]]:
-    """The ASGI ``receive`` and ``send`` under ``websocket``, for the session's frames: a
-    frame then skips starlette's per-message state checks and its route wrapper (ember
-    checks the message types itself). A socket of another kind is used as it is."""
-    receive = getattr(websocket, "asgi_receive", None)
-    send = getattr(websocket, "asgi_send", None)
-    if receive is not None and send is not None:
-        return receive, send
-    return websocket.receive, websocket.send
-
-
 async def run_channel(
     ember: Ember, mounted: Mount, session: LiveSession, websocket: WebSocket
 ) -> Handover | None:
     """Serve ``session`` over ``websocket`` until either side closes it, or until the
     browser navigates to another view (returned: the socket stays open for it)."""
-    turns = _Turns()
     # The first failure is kept here as well as raised: a teardown that awaits inside the
     # cancelled session (a view's unmount, an effect's stop) can replace the raised error
     # with a cancellation, and the socket then closed as if all went well (1000).
     failures: list[BaseException] = []
-    scopes: list[anyio.CancelScope] = []  # the session's cancel scope, once open
-
-    def too_slow() -> None:
-        reason = f"The client took none of its updates for {deadline.seconds:g} s."
-        logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
-        failures.append(_SessionFailed(CloseCode.SLOW_CLIENT, reason))
-        for scope in scopes:  # the send that waits is cancelled with the session
-            scope.cancel()
-
-    deadline = SendDeadline(ember.settings.send_timeout_seconds, too_slow)
     receive, asgi_send = asgi_callables(websocket)
-
-    async def send(message: dict[str, Any]) -> None:
-        data = orjson.dumps(message).decode()
-        if not turns.take_now():
-            await turns.take()
-        deadline.begin()
-        try:
-            await asgi_send({"type": "websocket.send", "text": data})
-        except asyncio.CancelledError:
-            if not deadline.expired:
-                raise
-            reason = f"The client took none of its updates for {deadline.seconds:g} s."
-            raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
-        finally:
-            deadline.end()
-            turns.give()
-        if telemetry._handlers and telemetry.active:
-            telemetry.emit(
-                "ember.live.send",
-                0.0,
-                session=session.id,
-                view=mounted.path,
-                kind=message.get("type", ""),
-                bytes=len(data),
-            )
-
+    sender = _Sender(ember, mounted, session, asgi_send, failures)
+    send = sender.send  # one bound method for all who send (the session, the tab, the channel)
     close: tuple[int, str] = (CloseCode.NORMAL, "")
     await _load_snapshot(ember, session)
     mailbox = Mailbox()
@@ -378,7 +353,7 @@ async def run_channel(
         # A cancel scope, not a task group: the session's tasks are _Workers' plain
         # asyncio tasks, so a group would only add its own state (about 1 KiB a session).
         with anyio.CancelScope() as cancel_scope:
-            scopes.append(cancel_scope)
+            sender.scope = cancel_scope
             async with _Workers(cancel_scope, failures) as tasks:
                 session._attach(tasks.start, send)
                 session._mailbox, session._post = mailbox.run, mailbox.post_nowait
@@ -411,7 +386,9 @@ async def run_channel(
                         finally:
                             mailbox.end()
                         tab.settle()  # sticky children this view did not render stop
-                        workers.start(channel.serve(), f"ember channel {session.id}")
+                        mailbox.serve_with(
+                            lambda: workers.start(channel.serve(), f"ember channel {session.id}")
+                        )
                         await _read(ember, websocket, receive, tab.inbox(channel))
                         cancel_scope.cancel()
                 finally:
@@ -422,7 +399,7 @@ async def run_channel(
     finally:
         if failures:
             close = _close_for(failures[0], session, mounted)
-        deadline.close()
+        sender.deadline.close()
         session._mailbox = session._post = None
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
@@ -444,6 +421,64 @@ async def run_channel(
     return handover
 
 
+class _Sender:
+    """The session's way out: one message at a time (``_Turns``), each within the send
+    deadline. An object with slots rather than closures: an idle session keeps it for its
+    whole life, and closures keep a cell per name they use."""
+
+    __slots__ = ("asgi_send", "deadline", "failures", "mounted", "scope", "session", "turns")
+
+    def __init__(
+        self,
+        ember: Ember,
+        mounted: Mount,
+        session: LiveSession,
+        asgi_send: Callable[[dict[str, Any]], Awaitable[None]],
+        failures: list[BaseException],
+    ) -> None:
+        self.mounted = mounted
+        self.session = session
+        self.asgi_send = asgi_send
+        self.failures = failures
+        self.turns = _Turns()
+        self.deadline = SendDeadline(ember.settings.send_timeout_seconds, self.too_slow)
+        self.scope: anyio.CancelScope | None = None  # the session's, once open
+
+    def too_slow(self) -> None:
+        reason = f"The client took none of its updates for {self.deadline.seconds:g} s."
+        session, mounted = self.session, self.mounted
+        logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
+        self.failures.append(_SessionFailed(CloseCode.SLOW_CLIENT, reason))
+        if self.scope is not None:  # the send that waits is cancelled with the session
+            self.scope.cancel()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        data = orjson.dumps(message).decode()
+        turns, deadline = self.turns, self.deadline
+        if not turns.take_now():
+            await turns.take()
+        deadline.begin()
+        try:
+            await self.asgi_send({"type": "websocket.send", "text": data})
+        except asyncio.CancelledError:
+            if not deadline.expired:
+                raise
+            reason = f"The client took none of its updates for {deadline.seconds:g} s."
+            raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
+        finally:
+            deadline.end()
+            turns.give()
+        if telemetry._handlers and telemetry.active:
+            telemetry.emit(
+                "ember.live.send",
+                0.0,
+                session=self.session.id,
+                view=self.mounted.path,
+                kind=message.get("type", ""),
+                bytes=len(data),
+            )
+
+
 class _Channel:
     """Runs the session's items, one at a time: one item, one render pass, one patch
     message. The mailbox's task runs queued items (:meth:`serve`); the reader hands every
@@ -451,6 +486,8 @@ class _Channel:
     cannot suspend (a ping, an event for a lambda), and queues it otherwise: a handler
     that awaits runs in the mailbox's task, so the reader goes on watching the socket (a
     disconnect ends the session without waiting for the handler)."""
+
+    __slots__ = ("ember", "engine", "mailbox", "mounted", "outbox", "send", "session")
 
     def __init__(
         self,
@@ -600,6 +637,8 @@ class _Channel:
 class _Outbox:
     """Messages in the order they were made: a render made while a handler is suspended
     goes out from a task of its own, and the item's own messages wait behind it."""
+
+    __slots__ = ("_pending", "_send", "_writer", "direct")
 
     def __init__(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
         self._send = self.direct = send

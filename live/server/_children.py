@@ -177,6 +177,18 @@ class _Inbox:
 class Tab:
     """The child views of one websocket, by wire id."""
 
+    __slots__ = (
+        "__weakref__",
+        "_parked",
+        "children",
+        "closed",
+        "ember",
+        "navigating",
+        "send",
+        "sessions",
+        "websocket",
+    )
+
     def __init__(self, ember: Ember, websocket: WebSocket) -> None:
         self.ember = ember
         self.websocket = websocket

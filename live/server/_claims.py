@@ -30,7 +30,6 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
@@ -252,16 +251,20 @@ _REFUSALS = {
 }
 
 
-@contextlib.asynccontextmanager
-async def hold_token(
+async def claim_token(
     store: ClaimStore,
     settings: LiveSettings,
     mount_path: str,
     token: SessionToken,
     connection: WebSocket,
-) -> AsyncIterator[bool]:
-    """Hold ``token``'s session for this socket while the block runs: yields True, or
-    False once the socket is refused (closed with 4401, so the page reloads) and logged."""
+) -> str | None:
+    """Claim ``token``'s session for this socket: the owner to give to
+    :func:`release_token` when the socket is done, or None once the socket is refused
+    (closed with 4401, so the page reloads) and logged.
+
+    Two calls, not a context manager: an idle session would keep the manager and its
+    generator frame (0.5 KiB) for its whole life.
+    """
     owner = str(next(_SOCKETS))  # unique in this process; Redis claims add the worker's id
     fresh = time.time() - token.issued_at <= settings.token_reconnect_seconds
     outcome = await claim_session(store, token.session_id, owner, fresh=fresh)
@@ -269,10 +272,11 @@ async def hold_token(
         logged, reason = _REFUSALS[outcome]
         logger.warning("Refused a websocket for %s: " + logged, mount_path, token.session_id)
         await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        with anyio.CancelScope(shield=True):
-            await store.release(token.session_id, owner)
+        return None
+    return owner
+
+
+async def release_token(store: ClaimStore, token: SessionToken, owner: str) -> None:
+    """Give back the claim :func:`claim_token` took (shielded: it runs on the way out)."""
+    with anyio.CancelScope(shield=True):
+        await store.release(token.session_id, owner)

@@ -51,9 +51,9 @@ from ..ops._logging import install_log_redaction
 from ..ops._telemetry import instrument_pubsub, telemetry
 from ..ops._watchdog import LoopWatchdog
 from ._assets import check_head_assets
-from ._channel import LiveWebSocket, first_paint_model
+from ._channel import first_paint_model
 from ._children import paint_children
-from ._claims import ClaimStore, create_claims, hold_token
+from ._claims import ClaimStore, claim_token, create_claims, release_token
 from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
 from ._headers import new_nonce, page_headers
@@ -63,6 +63,7 @@ from ._protocol import PROTOCOL_VERSION, CloseCode
 from ._recovery import RecoveryStore, create_store
 from ._session import LiveSession, PageLocation
 from ._shell import page_shell
+from ._socket import LiveWebSocket, RawWebSocket, shortcut_sockets
 from ._token import (
     FLASH_COOKIE,
     FLASH_MAX_AGE_SECONDS,
@@ -82,7 +83,6 @@ of the page's URL (path and query, as the browser shows it) and the error that r
 OnMount = Callable[[LiveSession], Awaitable[None]]
 """Run before a view mounts, for the page and for the socket (LiveView's ``on_mount``)."""
 _AUTH_FAILURES = frozenset({401, 403})
-_NO_HOLDER: contextlib.nullcontext[None] = contextlib.nullcontext()
 
 
 def _as_dict(scope: MutableMapping[str, Any]) -> dict[str, Any]:
@@ -280,6 +280,7 @@ class Ember:
             declared[name] = inspect.Parameter(
                 name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Any
             )
+        resolver = DependencyResolver(app, path, declared, app.router.dependencies)
         mounted = Mount(
             path=path,
             view=view,
@@ -289,7 +290,7 @@ class Ember:
             login_redirect=login_redirect,
             login_flash=login_flash,
             on_mount=tuple(on_mount),
-            resolver=DependencyResolver(app, path, declared, app.router.dependencies),
+            resolver=resolver,
             live_session=live_session,
             app=app,
         )
@@ -305,12 +306,13 @@ class Ember:
             include_in_schema=False,
         )
         # A bare ASGI app (starlette treats a non-function endpoint so): the session keeps
-        # the ASGI callables for its frames (see ``LiveWebSocket``).
+        # the ASGI callables for its frames (see ``ember.live.server._socket``).
+        socket_app = _SocketApp(self, mounted)
         app.router.add_websocket_route(
-            f"{mounted.prefix}/ws",
-            cast(Any, _SocketApp(self._socket_endpoint(mounted))),
-            name=f"ember-ws:{path}",
+            f"{mounted.prefix}/ws", cast(Any, socket_app), name=f"ember-ws:{path}"
         )
+        if not resolver.resolves:  # nothing of the app's takes part: skip its stack
+            shortcut_sockets(app, f"{mounted.prefix}/ws", cast(Any, socket_app))
         app.add_route(
             f"{mounted.prefix}/static/{{name}}",
             serve_client,
@@ -464,42 +466,44 @@ class Ember:
 
     # -- the websocket --------------------------------------------------------------------------
 
-    def _socket_endpoint(self, mounted: Mount) -> Callable[[WebSocket], Awaitable[None]]:
-        async def socket(connection: WebSocket) -> None:
-            await connection.accept()
-            ip = connection.client.host if connection.client else "unknown"
-            crowded = self.limits.admit(ip)
-            if crowded is not None:
-                logger.warning("Refused a websocket for %s: %s", mounted.path, crowded)
-                await connection.close(code=CloseCode.TOO_MANY, reason=crowded[:120])
-                return
-            try:
-                await self._serve_socket(mounted, connection)
-            finally:
-                self.limits.release(ip)
-
-        return socket
-
     async def _serve_socket(self, mounted: Mount, connection: WebSocket) -> None:
-        token = self._admit(mounted, connection)
-        if not isinstance(token, SessionToken):
-            code, reason = token
-            logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
-            await connection.close(code=code, reason=reason[:120])
+        """One websocket of ``mounted``, from its handshake to its close.
+
+        The checks and the session run in this coroutine and ``_run_socket``, not in one
+        function each: an idle session keeps every frame of the chain down to its reader
+        (0.3-0.7 KiB each).
+        """
+        await connection.accept()
+        ip = connection.client.host if connection.client else "unknown"
+        crowded = self.limits.admit(ip)
+        if crowded is not None:
+            logger.warning("Refused a websocket for %s: %s", mounted.path, crowded)
+            await connection.close(code=CloseCode.TOO_MANY, reason=crowded[:120])
             return
-        # A task group holds what yield dependencies acquired; a mount without any skips it.
-        holding = mounted.resolver is None or mounted.resolver.resolves
-        async with anyio.create_task_group() if holding else _NO_HOLDER as holder:
-            resolved = await self._resolve_socket(mounted, connection, holder)
-            if resolved is None:
+        try:
+            token = self._admit(mounted, connection)
+            if not isinstance(token, SessionToken):
+                code, reason = token
+                logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
+                await connection.close(code=code, reason=reason[:120])
                 return
-            self._held[token.session_id] = resolved
-            try:
-                await self._run_socket(mounted, connection, token, resolved.values)
-            finally:
-                held = self._held.pop(token.session_id, None)
-                if held is not None:  # the view never finished mounting
-                    await held.release()
+            if mounted.resolver is not None and not mounted.resolver.resolves:
+                await self._run_socket(mounted, connection, token, {})  # nothing to hold
+                return
+            # A task group holds what yield dependencies acquired until the view mounted.
+            async with anyio.create_task_group() as holder:
+                resolved = await self._resolve_socket(mounted, connection, holder)
+                if resolved is None:
+                    return
+                self._held[token.session_id] = resolved
+                try:
+                    await self._run_socket(mounted, connection, token, resolved.values)
+                finally:
+                    held = self._held.pop(token.session_id, None)
+                    if held is not None:  # the view never finished mounting
+                        await held.release()
+        finally:
+            self.limits.release(ip)
 
     async def _resolve_socket(
         self, mounted: Mount, connection: WebSocket, holder: TaskGroup | None
@@ -549,41 +553,32 @@ class Ember:
             reason = "The session token was issued for another identity; reload the page."
             await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
             return
-        async with hold_token(self.claims, self.settings, mounted.path, token, connection) as held:
-            if held:
-                await self._serve_session(mounted, connection, token, dependencies)
-
-    async def _serve_session(
-        self,
-        mounted: Mount,
-        connection: WebSocket,
-        token: SessionToken,
-        dependencies: dict[str, Any],
-    ) -> None:
-        root_path = str(connection.scope.get("root_path", "")).rstrip("/")
-        path = connection.query_params.get("path", mounted.path).removeprefix(root_path)
-        if not path.startswith(mounted.path):
-            path = mounted.path
-        session = LiveSession(
-            id=token.session_id,
-            mount_path=mounted.path,
-            location=PageLocation(path, connection.query_params.get("qs", "").lstrip("?")),
-            identity=dependencies.get("identity"),
-            # The socket's own scope, not a copy (0.5 KiB a session): it lives as long.
-            scope=_as_dict(connection.scope),
-            dependencies=dependencies,
-            flash=dict(token.flash),
-            _pubsub=self.start_pubsub,
-            _sign_flash=self.signer.sign_flash,
-        )
-        self.sessions[session.id] = session
-        self.watchdog.acquire()
+        owner = await claim_token(self.claims, self.settings, mounted.path, token, connection)
+        if owner is None:
+            return
         try:
-            await serve_views(self, mounted, session, connection)
+            session = LiveSession(
+                id=token.session_id,
+                mount_path=mounted.path,
+                location=_socket_location(mounted, connection),
+                identity=identity,
+                # The socket's own scope, not a copy (0.5 KiB a session): it lives as long.
+                scope=_as_dict(connection.scope),
+                dependencies=dependencies,
+                flash=dict(token.flash),
+                _pubsub=self.start_pubsub,
+                _sign_flash=self.signer.sign_flash,
+            )
+            self.sessions[session.id] = session
+            self.watchdog.acquire()
+            try:
+                await serve_views(self, mounted, session, connection)
+            finally:
+                self.watchdog.release()
+                if self.sessions.get(session.id) is session:
+                    del self.sessions[session.id]
         finally:
-            self.watchdog.release()
-            if self.sessions.get(session.id) is session:
-                del self.sessions[session.id]
+            await release_token(self.claims, token, owner)
 
     def _admit(self, mounted: Mount, connection: WebSocket) -> SessionToken | tuple[int, str]:
         """The verified token, or the close code and reason to refuse the socket with."""
@@ -612,20 +607,36 @@ class Ember:
 
 
 class _SocketApp:
-    """The websocket route as an ASGI app: its connection is a ``LiveWebSocket``."""
+    """The websocket route of one mount as an ASGI app (see ``ember.live.server._socket``):
+    a ``RawWebSocket`` when nothing needs starlette's, else a ``LiveWebSocket``."""
 
-    __slots__ = ("_endpoint",)
+    __slots__ = ("_ember", "_mounted", "_raw")
 
-    def __init__(self, endpoint: Callable[[WebSocket], Awaitable[None]]) -> None:
-        self._endpoint = endpoint
+    def __init__(self, ember: Ember, mounted: Mount) -> None:
+        self._ember = ember
+        self._mounted = mounted
+        self._raw = mounted.resolver is not None and not mounted.resolver.resolves
 
-    async def __call__(
+    def __call__(
         self,
         scope: MutableMapping[str, Any],
         receive: Callable[[], Awaitable[Any]],
         send: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        await self._endpoint(LiveWebSocket(scope, receive, send))
+    ) -> Awaitable[None]:
+        # Not a coroutine of its own: the socket's coroutine is awaited in its place (an
+        # idle session keeps every frame down to its reader).
+        socket = RawWebSocket if self._raw else LiveWebSocket
+        return self._ember._serve_socket(self._mounted, socket(scope, receive, send))
+
+
+def _socket_location(mounted: Mount, connection: WebSocket) -> PageLocation:
+    """Where the page is, as its client reported it in the socket's URL (its app path)."""
+    query = connection.query_params
+    root_path = str(connection.scope.get("root_path", "")).rstrip("/")
+    path = query.get("path", mounted.path).removeprefix(root_path)
+    if not path.startswith(mounted.path):
+        path = mounted.path
+    return PageLocation(path, query.get("qs", "").lstrip("?"))
 
 
 def _flash_cookie(connection: Request) -> str | None:

@@ -108,6 +108,8 @@ class _Workers:
     tasks still running and waits for them.
     """
 
+    __slots__ = ("_closing", "_failure", "_failures", "_scope", "_tasks")
+
     def __init__(self, scope: anyio.CancelScope, failures: list[BaseException]) -> None:
         self._scope = scope
         self._failures = failures

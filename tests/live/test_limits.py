@@ -132,3 +132,25 @@ async def test_the_sessions_of_one_address_share_one_event_budget():
         # Five sockets together got one address's burst plus its rate, not 5 x 200.
         assert handled <= 20 + 50 * elapsed + 10, handled
         assert handled >= 20
+
+
+async def test_send_deadlines_of_different_lengths_share_one_loop_and_each_expire_on_time():
+    """One timer per loop serves every send in flight: a short deadline started after a
+    long one still expires on time, and a send that ended never expires."""
+    from ember.live.server._limits import SendDeadline
+
+    expired: list[str] = []
+    slow = SendDeadline(0.6, lambda: expired.append("slow"))
+    quick = SendDeadline(0.05, lambda: expired.append("quick"))
+    done = SendDeadline(0.05, lambda: expired.append("done"))
+    slow.begin()
+    quick.begin()
+    done.begin()
+    done.end()
+    await anyio.sleep(0.3)
+    assert expired == ["quick"]
+    assert quick.expired
+    assert not slow.expired
+    await anyio.sleep(0.5)
+    assert expired == ["quick", "slow"]
+    assert not done.expired

@@ -1,0 +1,173 @@
+"""The websocket under a live session: starlette's ``WebSocket`` where the app's
+dependencies need one, the ASGI messages themselves where nothing does.
+
+A session's frames always go through the ASGI ``receive`` and ``send`` the socket was
+opened with (``asgi_callables``): ember checks the message types itself, so starlette's
+per-message state checks would only repeat them. For a mount without dependencies (its
+own or the app's router-level ones, the common case) the handshake and the close are ASGI
+messages too (:class:`RawWebSocket`), and when the app has no middleware of its own the
+socket does not go through FastAPI's middleware stack at all (:func:`shortcut_sockets`):
+its exception middleware, its exit stack and its router would add five coroutine frames
+and an ``AsyncExitStack`` to every idle session (about 3.5 KiB) and a wrapper to every
+send, and nothing of the app could observe them.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI
+from starlette._utils import get_route_path
+from starlette.datastructures import QueryParams
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+AsgiReceive = Callable[[], Awaitable[Any]]
+AsgiSend = Callable[[Any], Awaitable[None]]
+
+
+class LiveWebSocket(WebSocket):
+    """starlette's ``WebSocket`` for the handshake, the dependencies and the close (a
+    mount with dependencies: they may ask for it); the session's frames go through the
+    ASGI callables it was made with (:func:`asgi_callables`)."""
+
+
+class RawWebSocket(LiveWebSocket):
+    """A socket whose handshake, close and frames are the ASGI messages themselves.
+
+    It is a ``WebSocket`` for the code that types it so (nested views, live navigation,
+    the claims), with starlette's state attributes kept as starlette keeps them, but
+    nothing of starlette's runs on it, and it caches nothing: its query string is parsed
+    when asked (only the handshake asks), where starlette keeps the parsed copy for the
+    socket's life (0.7 KiB a session).
+    """
+
+    def __init__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        # No super().__init__: it only sets these five (and asserts the scope's type).
+        self.scope = scope
+        self._receive = receive
+        self._send = send
+        self.client_state = WebSocketState.CONNECTING
+        self.application_state = WebSocketState.CONNECTING
+
+    @property
+    def query_params(self) -> QueryParams:
+        return QueryParams(self.scope["query_string"])
+
+    async def accept(
+        self,
+        subprotocol: str | None = None,
+        headers: Iterable[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        """Read ``websocket.connect`` and answer ``websocket.accept``.
+
+        Raises:
+            WebSocketDisconnect: the client left before the handshake.
+        """
+        message = await self._receive()
+        kind = message["type"]
+        if kind != "websocket.connect":
+            if kind == "websocket.disconnect":
+                self.client_state = WebSocketState.DISCONNECTED
+                raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+            msg = f"Expected the ASGI message 'websocket.connect' first, got {kind!r}."
+            raise RuntimeError(msg)
+        self.client_state = WebSocketState.CONNECTED
+        await self._send(
+            {"type": "websocket.accept", "subprotocol": subprotocol, "headers": list(headers or ())}
+        )
+        self.application_state = WebSocketState.CONNECTED
+
+    async def receive(self) -> Any:
+        message = await self._receive()
+        if message["type"] == "websocket.disconnect":
+            self.client_state = WebSocketState.DISCONNECTED
+        return message
+
+    async def send_text(self, data: str) -> None:
+        """Send a text frame.
+
+        Raises:
+            WebSocketDisconnect: the client is gone (1006), as starlette raises it.
+        """
+        await self._send_or_disconnect({"type": "websocket.send", "text": data})
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None:
+        """Send ``websocket.close`` (once: a second close raises, as starlette's does).
+
+        Raises:
+            RuntimeError: the socket was closed already.
+            WebSocketDisconnect: the client is gone (1006).
+        """
+        if self.application_state is WebSocketState.DISCONNECTED:
+            msg = "Cannot close a websocket that was closed already."
+            raise RuntimeError(msg)
+        self.application_state = WebSocketState.DISCONNECTED
+        await self._send_or_disconnect(
+            {"type": "websocket.close", "code": code, "reason": reason or ""}
+        )
+
+    async def _send_or_disconnect(self, message: dict[str, Any]) -> None:
+        try:
+            await self._send(message)
+        except OSError:  # the server's ClientDisconnected
+            self.application_state = WebSocketState.DISCONNECTED
+            raise WebSocketDisconnect(code=1006) from None
+
+
+def asgi_callables(websocket: WebSocket) -> tuple[AsgiReceive, AsgiSend]:
+    """The ASGI ``receive`` and ``send`` under ``websocket``, for the session's frames: a
+    frame then skips starlette's per-message state checks (ember checks the message types
+    itself). A socket of another kind is used as it is."""
+    if isinstance(websocket, LiveWebSocket):
+        return websocket._receive, websocket._send
+    return websocket.receive, websocket.send
+
+
+# The ember sockets of each app that may skip its middleware stack, by route path.
+_SHORTCUTS: weakref.WeakKeyDictionary[FastAPI, dict[str, ASGIApp]] = weakref.WeakKeyDictionary()
+
+
+def shortcut_sockets(app: FastAPI, path: str, socket: ASGIApp) -> None:
+    """Serve ``socket`` (at the route path ``path``) straight from ``app``'s entry, past
+    its middleware stack, as long as the app has no middleware of its own (one added
+    later, before the app starts, turns the shortcut off: it sees every socket)."""
+    sockets = _SHORTCUTS.get(app)
+    if sockets is None:
+        sockets = _SHORTCUTS[app] = {}
+        build = app.build_middleware_stack
+
+        def build_with_shortcut() -> ASGIApp:
+            stack = build()
+            if app.user_middleware:
+                return stack
+            return _Shortcut(stack, sockets, app)
+
+        # Starlette builds the stack on the first call (after every add_middleware).
+        setattr(app, "build_middleware_stack", build_with_shortcut)  # noqa: B010
+    sockets[path] = socket
+
+
+class _Shortcut:
+    """The app's middleware stack, with ember's sockets served before it."""
+
+    __slots__ = ("_app", "_sockets", "_stack")
+
+    def __init__(self, stack: ASGIApp, sockets: dict[str, ASGIApp], app: FastAPI) -> None:
+        self._stack = stack
+        self._sockets = sockets
+        self._app = app
+
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Not a coroutine: what it picks is awaited in its place (one frame less per socket).
+        if scope["type"] == "websocket":
+            socket = self._sockets.get(get_route_path(scope))
+            if socket is not None:
+                # What the router would have added for the route (apps may read them).
+                scope["router"] = self._app.router
+                scope["endpoint"] = socket
+                scope["path_params"] = {}
+                return socket(scope, receive, send)
+        return self._stack(scope, receive, send)

@@ -1,0 +1,149 @@
+"""The websocket handshake against a real uvicorn process: a mount without dependencies
+(its handshake in ASGI messages, past the app's middleware stack when the app has none)
+accepts and refuses exactly as a mount with dependencies does, and host middleware and
+dependencies still see the sockets they must see."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from ember.live import PROTOCOL_VERSION, CloseCode
+from tests._server import Server
+
+CONFIG = re.compile(r"data-ember-config='([^']*)'")
+
+
+class AppServer(Server):
+    QUIET = True
+
+    def __init__(self, app: str, **settings: str) -> None:
+        super().__init__(app=f"tests.live.apps.raw_socket_app:{app}")
+        self.settings = settings
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), **self.settings}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[AppServer]:
+    running = AppServer("app", EMBER_MAX_SESSIONS_PER_IP="3")
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def middleware_server() -> Iterator[AppServer]:
+    running = AppServer("app_with_middleware")
+    running.start()
+    yield running
+    running.stop()
+
+
+async def socket_url(server: AppServer, path: str, *, protocol: int = PROTOCOL_VERSION) -> str:
+    """The page's socket URL, with its signed token, as its client would open it."""
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        page = (await client.get(path)).text
+    found = CONFIG.search(page)
+    assert found is not None, page[:300]
+    config = json.loads(html.unescape(found.group(1)))
+    query = urlencode({"path": path, "protocol": protocol})
+    return f"ws://127.0.0.1:{server.port}{config['pathPrefix']}{config['componentPath']}&{query}"
+
+
+async def first_frame(url: str, origin: str | None, **headers: str) -> dict[str, object]:
+    """The first message the server sends on a socket to ``url`` (it must be accepted)."""
+    async with connect(url, origin=origin, additional_headers=headers) as socket:  # type: ignore[arg-type]
+        return dict(json.loads(await socket.recv()))
+
+
+async def close_code(url: str, origin: str | None, **headers: str) -> int:
+    """The code the server closes a socket to ``url`` with, after accepting it."""
+    async with connect(url, origin=origin, additional_headers=headers) as socket:  # type: ignore[arg-type]
+        with pytest.raises(ConnectionClosed) as closed:  # noqa: PT012 - close follows data
+            while True:
+                await socket.recv()
+    assert closed.value.rcvd is not None
+    return closed.value.rcvd.code
+
+
+async def test_a_good_token_is_accepted_and_the_view_is_live(server: AppServer):
+    url = await socket_url(server, "/counter")
+    async with connect(url, origin=server.url) as socket:  # type: ignore[arg-type]
+        first = json.loads(await socket.recv())
+        assert first["type"] == "layout-update"
+        target = _handler(first["model"], "inc")
+        await socket.send(json.dumps({"type": "layout-event", "target": target, "data": [{}]}))
+        patch = json.loads(await socket.recv())
+        assert patch["type"] == "ember-patch"
+        assert "1" in json.dumps(patch["ops"])
+
+
+async def test_refusals_close_with_the_same_codes(server: AppServer):
+    good = await socket_url(server, "/counter")
+    assert await close_code(good, "http://evil.example") == CloseCode.FORBIDDEN_ORIGIN
+    no_token = f"ws://127.0.0.1:{server.port}/counter/_ember/ws"
+    assert await close_code(no_token, server.url) == CloseCode.BAD_TOKEN
+    forged = re.sub(r"token=[^&]+", "token=eyJ2IjoxfQ.forged.sig", good)
+    assert await close_code(forged, server.url) == CloseCode.BAD_TOKEN
+    old_client = await socket_url(server, "/counter", protocol=PROTOCOL_VERSION - 1)
+    assert await close_code(old_client, server.url) == CloseCode.BAD_TOKEN
+    other_mount = (await socket_url(server, "/whoami")).replace("/whoami/_ember", "/counter/_ember")
+    assert await close_code(other_mount, server.url) == CloseCode.BAD_TOKEN
+
+
+async def test_sessions_past_the_limit_close_with_too_many(server: AppServer):
+    urls = [await socket_url(server, "/counter") for _ in range(4)]
+    opened = [await connect(url, origin=server.url) for url in urls[:3]]  # type: ignore[arg-type]
+    try:
+        for socket in opened:
+            assert json.loads(await socket.recv())["type"] == "layout-update"
+        assert await close_code(urls[3], server.url) == CloseCode.TOO_MANY
+    finally:
+        for socket in opened:
+            await socket.close()
+
+
+async def test_a_dependency_gets_a_starlette_websocket_and_may_refuse(server: AppServer):
+    url = await socket_url(server, "/whoami")
+    first = await first_frame(url, server.url, **{"x-user": "ada"})
+    assert "ada via WebSocket" in json.dumps(first["model"])
+    refused = await socket_url(server, "/whoami")
+    assert await close_code(refused, server.url) == CloseCode.BAD_TOKEN
+
+
+async def test_host_middleware_sees_the_socket_of_a_mount_without_dependencies(
+    middleware_server: AppServer,
+):
+    for path in ("/counter", "/whoami"):
+        url = await socket_url(middleware_server, path)
+        with pytest.raises(InvalidStatus) as refused:
+            await first_frame(url, middleware_server.url, **{"x-refuse": "1", "x-user": "ada"})
+        assert refused.value.response.status_code == 403
+        url = await socket_url(middleware_server, path)
+        first = await first_frame(url, middleware_server.url, **{"x-user": "ada"})
+        assert first["type"] == "layout-update"
+
+
+def _handler(model: dict[str, object], element_id: str) -> str:
+    stack = [model]
+    while stack:
+        node = stack.pop()
+        attributes = node.get("attributes") or {}
+        handlers = node.get("eventHandlers") or {}
+        if isinstance(attributes, dict) and attributes.get("id") == element_id and handlers:
+            assert isinstance(handlers, dict)
+            return str(next(iter(handlers.values()))["target"])
+        children = node.get("children") or []
+        assert isinstance(children, list)
+        stack.extend(child for child in children if isinstance(child, dict))
+    raise AssertionError(f"no element #{element_id} with a handler in {model}")
