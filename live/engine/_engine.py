@@ -141,6 +141,23 @@ class Engine(Reconciler):
             telemetry.emit("ember.live.render", elapsed, where=self.context)
         return ops
 
+    def adopt(self, root: Any, on_dirty: Callable[[], None]) -> None:
+        """Take a mounted first paint over for a connected session: ``root`` replaces the
+        root component, dirtiness now schedules the session's renders, and the whole tree
+        is rendered again (what depends on ``session.connected`` or the connection: hook
+        effects start, the websocket's ``Connection`` reaches ``use_connection``). The
+        model afterwards is what the client gets (:attr:`model`); the ops are not needed."""
+        self._on_dirty = on_dirty
+        self.root.component = root
+        self._dirty.add(self.root)
+        self.render()
+
+    @property
+    def holds_streams(self) -> bool:
+        """True once a stream was rendered: its rows leave the model after the next pass,
+        so the model is no longer the whole page (a first paint with one is not kept)."""
+        return bool(self._seen or self._sent_rows)
+
     async def close(self) -> None:
         """Unmount everything: effects are cleaned up, async effects stopped and awaited."""
         if self.closed:

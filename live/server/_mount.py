@@ -50,9 +50,10 @@ from ..ops._gc import tune_gc
 from ..ops._logging import install_log_redaction
 from ..ops._telemetry import instrument_pubsub, telemetry
 from ..ops._watchdog import LoopWatchdog
+from ._adoption import FirstPaint, FirstPaints, close_first_paint
 from ._assets import check_head_assets
-from ._channel import LiveWebSocket, first_paint_model
-from ._children import paint_children
+from ._channel import LiveWebSocket, first_paint, first_paint_model
+from ._children import has_first_paint_children, paint_children
 from ._claims import ClaimStore, create_claims, hold_token
 from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
@@ -105,6 +106,16 @@ class Mount:
     head_checked: bool = field(default=False, repr=False)
     live_session: str | None = None
     app: FastAPI | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def adoptable(self) -> bool:
+        """Whether the page's websocket may adopt its first paint: a hook component, or a
+        ``LiveView`` with ``handle_connect`` (any other ``LiveView`` mounts again on
+        connect, as documented)."""
+        view = self.view
+        if isinstance(view, type) and issubclass(view, LiveView):
+            return view.handle_connect is not LiveView.handle_connect
+        return True
 
     @property
     def prefix(self) -> str:
@@ -170,6 +181,12 @@ class Ember:
         _INSTANCES.add(self)
         # Per connecting session: what its dependencies hold until the view has mounted.
         self._held: dict[str, Resolved] = {}
+        # First paints kept for their websocket to adopt (one mount per page, _adoption).
+        self.first_paints = FirstPaints(
+            self.settings.first_paint_keep_seconds,
+            max_count=self.settings.first_paint_keep_max,
+            max_bytes=self.settings.first_paint_keep_bytes,
+        )
 
     @property
     def pubsub(self) -> PubSub:
@@ -205,6 +222,7 @@ class Ember:
         try:
             yield
         finally:
+            await self.first_paints.close()
             await self.pubsub.stop()
             await self.recovery.close()
             await self.claims.close()
@@ -365,9 +383,18 @@ class Ember:
     # -- building the root ------------------------------------------------------------------
 
     async def _root(self, mounted: Mount, session: LiveSession) -> Component:
+        root, _ = await self._mount_root(mounted, session)
+        return root
+
+    async def _mount_root(
+        self, mounted: Mount, session: LiveSession
+    ) -> tuple[Component, LiveView | None]:
+        """The view's root component, mounted for ``session``, and its ``LiveView``
+        instance (None for a hook component)."""
         view = mounted.view
         for hook in mounted.on_mount:
             await hook(session)
+        instance: LiveView | None = None
         with telemetry.span(
             "ember.live.mount", session=session.id, view=mounted.path, connected=session.connected
         ):
@@ -377,10 +404,25 @@ class Ember:
                 root = compile_view(instance, socket)
             else:
                 root = cast(RootFactory, view)()
+        await self._release_held(session)
+        return cast(Component, SessionContext(root, value=session)), instance
+
+    async def _connect_root(self, mounted: Mount, session: LiveSession, paint: FirstPaint) -> Any:
+        """Turn an adopted first paint's root connected (its session is attached): what
+        runs for the socket besides the mount, the ``on_mount`` hooks and the view's
+        ``handle_connect``; returns the root component, for the engine to render again."""
+        for hook in mounted.on_mount:
+            await hook(session)
+        with telemetry.span("ember.live.connect", session=session.id, view=mounted.path):
+            if paint.view is not None:
+                await paint.view._connect()
+        await self._release_held(session)
+        return paint.root
+
+    async def _release_held(self, session: LiveSession) -> None:
         held = self._held.pop(session.id, None)
         if held is not None:  # mounted: what the dependencies acquired goes back now
             await held.release()
-        return cast(Component, SessionContext(root, value=session))
 
     # -- the page ---------------------------------------------------------------------------
 
@@ -412,7 +454,7 @@ class Ember:
                 flash=self.signer.verify_flash(carried) if carried else {},
             )
             with self.watchdog.activity(f"page {mounted.path} (mount and first render)"):
-                root = await self._root(mounted, session)
+                root, instance = await self._mount_root(mounted, session)
                 if session.redirect_to is not None:
                     redirect = RedirectResponse(
                         browser_url(connection.scope, session.redirect_to),
@@ -429,10 +471,16 @@ class Ember:
                     location=Location(path=connection.url.path, query_string=connection.url.query),
                     carrier=connection,
                 )
-                model = await first_paint_model(
+                # Kept for the page's websocket unless nested views are painted with it
+                # (each has an engine of its own) or the view mounts twice (_adoption).
+                model, engine = await first_paint(
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
+                    keep=self.first_paints.enabled and mounted.adoptable,
                 )
+                if engine is not None and has_first_paint_children(session):
+                    await engine.close()
+                    engine = None
 
                 async def paint(child: Component, context: str) -> dict[str, Any]:
                     wrapped = ConnectionContext(child, value=connection_value)
@@ -445,10 +493,17 @@ class Ember:
             )
             root_path = str(connection.scope.get("root_path", "")).rstrip("/")
             nonce = new_nonce()
+            markup = model_to_html(model)
+            if engine is not None:
+                kept = FirstPaint(
+                    session, engine, instance, root, len(markup), asyncio.get_running_loop()
+                )
+                if not self.first_paints.keep(kept):
+                    await close_first_paint(kept)
             response = HTMLResponse(
                 page_shell(
                     mounted,
-                    model_to_html(model),
+                    markup,
                     token,
                     root_path,
                     nonce=nonce,
@@ -564,22 +619,36 @@ class Ember:
         path = connection.query_params.get("path", mounted.path).removeprefix(root_path)
         if not path.startswith(mounted.path):
             path = mounted.path
-        session = LiveSession(
-            id=token.session_id,
-            mount_path=mounted.path,
-            location=PageLocation(path, connection.query_params.get("qs", "").lstrip("?")),
-            identity=dependencies.get("identity"),
-            # The socket's own scope, not a copy (0.5 KiB a session): it lives as long.
-            scope=_as_dict(connection.scope),
-            dependencies=dependencies,
-            flash=dict(token.flash),
-            _pubsub=self.start_pubsub,
-            _sign_flash=self.signer.sign_flash,
-        )
+        location = PageLocation(path, connection.query_params.get("qs", "").lstrip("?"))
+        adopted = self.first_paints.take(token.session_id, mounted.path)
+        if adopted is not None and adopted.session.location != location:
+            await close_first_paint(adopted)  # the page moved since: mount for where it is
+            adopted = None
+        if adopted is None:
+            session = LiveSession(
+                id=token.session_id,
+                mount_path=mounted.path,
+                location=location,
+                identity=dependencies.get("identity"),
+                # The socket's own scope, not a copy (0.5 KiB a session): it lives as long.
+                scope=_as_dict(connection.scope),
+                dependencies=dependencies,
+                flash=dict(token.flash),
+                _pubsub=self.start_pubsub,
+                _sign_flash=self.signer.sign_flash,
+            )
+        else:  # the first paint's session goes on, with what the socket presents
+            session = adopted.session
+            session.identity = dependencies.get("identity")
+            session.scope = _as_dict(connection.scope)
+            session.dependencies = dependencies
+            session.flash = dict(token.flash)
+            session._pubsub = self.start_pubsub
+            session._sign_flash = self.signer.sign_flash
         self.sessions[session.id] = session
         self.watchdog.acquire()
         try:
-            await serve_views(self, mounted, session, connection)
+            await serve_views(self, mounted, session, connection, adopted)
         finally:
             self.watchdog.release()
             if self.sessions.get(session.id) is session:
