@@ -94,10 +94,10 @@ class LiveSettings(BaseSettings):
         ),
     )
     first_paint_keep_max: int = Field(
-        default=2_000, ge=0, description="How many first paints a worker keeps at most."
+        default=500, ge=0, description="How many first paints a worker keeps at most."
     )
     first_paint_keep_bytes: int = Field(
-        default=32 * 1024 * 1024,
+        default=8 * 1024 * 1024,
         ge=0,
         description="How much page HTML the kept first paints may hold together, at most.",
     )
