@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
+import re
 import weakref
 from collections.abc import AsyncIterator
+from html import unescape
 from typing import Any
 
 import pytest
@@ -22,6 +25,8 @@ from ember.live import (
     use_session,
     use_subscription,
 )
+from ember.live.api._testing import LivePage
+from ember.live.server._recovery import MemoryRecoveryStore
 from ember.live.testing import LiveClient
 from ember.pubsub import PubSub, message
 
@@ -229,3 +234,67 @@ async def test_a_token_of_another_page_does_not_reach_a_kept_first_paint(pubsub)
         page = await client.live("/view")  # its own token: its own first paint
         assert page.find("#loaded").text() == "loaded 2"
         assert len(ember.first_paints) == 1  # the other one still waits for its token
+
+
+class Steps(BaseModel):
+    step: int = 1
+
+
+class Wizard(LiveView):
+    """Recoverable state and handle_connect: a snapshot, when there is one, wins."""
+
+    recoverable = Steps
+
+    async def mount(self, params, session, socket):
+        count("wizard-mount")
+        socket.assign(step=1)
+
+    async def handle_connect(self, socket):
+        count("wizard-connect")
+
+    @on_event("next")
+    async def next_step(self, params, socket):
+        socket.update("step", lambda step: step + 1)
+
+    def render(self, assigns):
+        return html.main(
+            html.p({"id": "step"}, str(assigns["step"])),
+            html.button({"id": "next", "onClick": self.on("next")}, "next"),
+        )
+
+
+CONFIG = re.compile(r"data-ember-config='([^']*)'")
+
+
+async def connect(client: LiveClient, response: Any) -> LivePage:
+    """Open the socket of a page fetched elsewhere (another worker rendered it)."""
+    found = CONFIG.search(response.text)
+    assert found is not None
+    page = LivePage(client, response, json.loads(unescape(found.group(1))), origin=client.base_url)
+    assert client._group is not None
+    await client._group.start(page._run)
+    client._pages.append(page)
+    await page._first_render()
+    return page
+
+
+async def test_a_recovery_snapshot_wins_over_a_kept_first_paint():
+    store = MemoryRecoveryStore()
+    apps = []
+    for _ in range(2):  # two workers sharing one recovery store
+        ember = Ember(LiveSettings(secret_key=SECRET), recovery=store)
+        app = FastAPI()
+        ember.mount(app, "/wizard", Wizard)
+        apps.append((app, ember))
+    (app_a, ember_a), (app_b, _) = apps
+    async with LiveClient(app_a) as worker_a, LiveClient(app_b) as worker_b:
+        response = await worker_a.get("/wizard")  # worker A renders and keeps it
+        assert len(ember_a.first_paints) == 1
+        page = await connect(worker_b, response)  # the socket lands on worker B
+        await page.click("#next")
+        assert page.find("#step").text() == "2"
+        await page.reconnect(worker_a)  # back on A, within the window
+        assert page.find("#step").text() == "2"  # the snapshot, not A's first paint
+        assert len(ember_a.first_paints) == 0
+        assert calls["wizard-mount"] == 3  # A's page, B's socket, A's socket
+        assert calls["wizard-connect"] == 2
