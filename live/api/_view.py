@@ -341,8 +341,12 @@ class LiveView:
         return socket
 
     async def _connect(self) -> None:
-        """The page's websocket adopted this view's first paint: run the connected part."""
-        await self._connected(self._socket)
+        """The page's websocket adopted this view's first paint: run the connected part,
+        then render (``render`` may read ``socket.connected``, as on a connected mount)."""
+        socket = self._socket
+        await self._connected(socket)
+        if socket._rerender is not None:
+            socket._rerender()
 
     async def _connected(self, socket: Socket) -> None:
         session = socket.session

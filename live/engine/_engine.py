@@ -141,15 +141,20 @@ class Engine(Reconciler):
             telemetry.emit("ember.live.render", elapsed, where=self.context)
         return ops
 
-    def adopt(self, root: Any, on_dirty: Callable[[], None]) -> None:
-        """Take a mounted first paint over for a connected session: ``root`` replaces the
-        root component, dirtiness now schedules the session's renders, and the whole tree
-        is rendered again (what depends on ``session.connected`` or the connection: hook
-        effects start, the websocket's ``Connection`` reaches ``use_connection``). The
-        model afterwards is what the client gets (:attr:`model`); the ops are not needed."""
+    def adopt(self, on_dirty: Callable[[], None]) -> None:
+        """Take a mounted first paint over for a connected session: dirtiness now schedules
+        the session's renders, and the components that read a context (the session, the
+        connection, the location: what differs once connected) render again, so effects
+        keyed on ``session.connected`` start. The others cannot tell the difference and
+        keep their render. The model afterwards is what the client gets (:attr:`model`)."""
         self._on_dirty = on_dirty
-        self.root.component = root
-        self._dirty.add(self.root)
+        pending = [self.root]
+        while pending:
+            node = pending.pop()
+            hook = node.hook
+            if hook is not None and hook.reads_context and node is not self.root:
+                self._dirty.add(node)
+            pending.extend(e for e in node.children.values() if isinstance(e, Node))
         self.render()
 
     @property

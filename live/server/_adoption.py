@@ -23,7 +23,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..api._view import LiveView
@@ -41,8 +41,6 @@ class FirstPaint:
     engine: Engine
     view: LiveView | None
     """The ``LiveView`` instance (None for a hook component)."""
-    root: Any
-    """The root component under the connection's context (the session's context)."""
     size: int
     """The HTML bytes of the page (what the memory bound counts)."""
     loop: asyncio.AbstractEventLoop

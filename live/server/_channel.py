@@ -417,9 +417,11 @@ async def run_channel(
                 else:
                     activity = f"session {session.id} view {mounted.path} adopt"
                     with ember.watchdog.activity(activity):
-                        root = await ember._connect_root(mounted, session, adopted)
+                        await ember._connect_root(mounted, session, adopted)
                         engine, adopted = adopted.engine, None  # closed below from now on
-                        engine.adopt(ConnectionContext(root, value=connection), mailbox.ask_render)
+                        # The first paint's connection context now gives the socket's.
+                        engine.root.component.value = connection
+                        engine.adopt(mailbox.ask_render)
                     adopted_model = engine.model
                 try:
                     async with _Workers(cancel_scope, failures) as workers:

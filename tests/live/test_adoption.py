@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel
-from reactpy import component, html, use_effect, use_state
+from reactpy import component, html, use_connection, use_effect, use_state
 
 from ember.live import (
     Ember,
@@ -68,6 +68,24 @@ def Counter() -> Any:
         html.p({"id": "state"}, "live" if session.connected else "static"),
         html.button({"id": "inc", "onClick": lambda event: set_count(count_ + 1)}, "+1"),
     )
+
+
+@component
+def Plain() -> Any:
+    """Reads no context: nothing it shows can change on connect."""
+    count("plain-render")
+    return html.p({"id": "plain"}, "plain")
+
+
+@component
+def Carrier() -> Any:
+    """Reads the connection: the page's request, then the websocket."""
+    return html.p({"id": "carrier"}, type(use_connection().carrier).__name__)
+
+
+@component
+def Mixed() -> Any:
+    return html.div(Plain(), Carrier(), Counter())
 
 
 class ConnectOnce(LiveView):
@@ -127,6 +145,7 @@ def make_app(pubsub: PubSub, **settings: Any) -> tuple[FastAPI, Ember]:
     ember.mount(app, "/hooks", Counter)
     ember.mount(app, "/view", ConnectOnce)
     ember.mount(app, "/twice", MountTwice)
+    ember.mount(app, "/mixed", Mixed)
     return app, ember
 
 
@@ -148,6 +167,19 @@ async def test_a_hook_page_mounts_once_and_goes_live(pubsub):
         await pubsub.broadcast("adoption", Bump(by=10))
         await page.wait_for(lambda p: p.find("#count").text() == "Count: 112")
         assert calls["hook-init"] == 1
+
+
+async def test_only_what_reads_a_context_renders_again(pubsub):
+    app, _ = make_app(pubsub)
+    async with LiveClient(app) as client:
+        page = await client.live("/mixed")
+        assert ">Request<" in page.static_html
+        assert page.find("#carrier").text() == "LiveWebSocket"  # the socket's connection
+        assert page.find("#plain").text() == "plain"
+        assert calls["plain-render"] == 1  # rendered for the page, kept for the socket
+        assert calls["hook-init"] == 1
+        await page.click("#inc")
+        assert page.find("#count").text() == "Count: 102"
 
 
 async def test_a_view_with_handle_connect_mounts_once(pubsub):
