@@ -13,8 +13,8 @@ snapshot, a reconnect, a second socket with the same token) mounts afresh as bef
 A kept first paint is reachable only by its session id, which only the page's signed
 token carries (``_admit`` verifies it, ``_run_socket`` checks its identity), and it is
 taken at most once. Pages fetched by clients that never open a socket (no JavaScript,
-bots) cost their first paint for the window only: each one expires on its own timer, and
-the count and the HTML bytes kept are bounded (the oldest goes first).
+bots) cost their first paint for the window only: a timer lets each one go when its
+window ends, and the count and the HTML bytes kept are bounded (the oldest goes first).
 """
 
 from __future__ import annotations
@@ -44,11 +44,16 @@ class FirstPaint:
     size: int
     """The HTML bytes of the page (what the memory bound counts)."""
     loop: asyncio.AbstractEventLoop
-    expiry: asyncio.TimerHandle | None = field(default=None, repr=False)
+    expires: float = field(default=0.0, repr=False)
+    """When its window ends, in ``loop.time()``."""
 
 
 class FirstPaints:
     """The first paints one worker keeps, by session id, for ``seconds`` each.
+
+    They are kept in the order they came, which is the order their windows end (one
+    window for all): one timer, for the oldest, lets the expired ones go, so a page
+    costs no timer of its own and taking one costs a dict pop.
 
     Args:
         seconds: the adoption window (0 keeps nothing).
@@ -62,6 +67,7 @@ class FirstPaints:
         self.max_bytes = max_bytes
         self._kept: OrderedDict[str, FirstPaint] = OrderedDict()
         self._bytes = 0
+        self._timer: asyncio.TimerHandle | None = None
         self._closing: set[asyncio.Task[None]] = set()
 
     def __len__(self) -> int:
@@ -80,44 +86,59 @@ class FirstPaints:
         """Keep ``paint`` for its websocket; False (the caller closes it) when it cannot be."""
         if not self.enabled or paint.size > self.max_bytes:
             return False
+        now = paint.loop.time()
+        self._let_expired_go(now)
         while self._kept and (
             len(self._kept) >= self.max_count or self._bytes + paint.size > self.max_bytes
         ):
             _, oldest = self._kept.popitem(last=False)
             self._let_go(oldest)
-        session_id = paint.session.id
-        paint.expiry = paint.loop.call_later(self.seconds, self._expire, session_id)
-        self._kept[session_id] = paint
+        paint.expires = now + self.seconds
+        self._kept[paint.session.id] = paint
         self._bytes += paint.size
+        if self._timer is None:
+            self._timer = paint.loop.call_at(paint.expires, self._sweep)
         return True
 
     def take(self, session_id: str, mount_path: str) -> FirstPaint | None:
         """The first paint of ``session_id`` for the view at ``mount_path``, taken (a token is
-        adopted at most once), or None. One kept on another event loop (a test client's
-        earlier loop) is let go: its engine belongs to that loop."""
+        adopted at most once), or None. One whose window is over, or kept on another event
+        loop (a test client's earlier loop: its engine belongs to that loop), is let go."""
         paint = self._kept.pop(session_id, None)
         if paint is None:
             return None
-        self._forget(paint)
-        if paint.session.mount_path != mount_path or paint.loop is not _running_loop():
+        self._bytes -= paint.size
+        if (
+            paint.session.mount_path != mount_path
+            or paint.loop is not _running_loop()
+            or paint.loop.time() >= paint.expires
+        ):
             self._close_soon(paint)
             return None
         return paint
 
-    def _expire(self, session_id: str) -> None:
-        paint = self._kept.pop(session_id, None)
-        if paint is not None:
-            self._let_go(paint)
+    def _sweep(self) -> None:
+        self._timer = None
+        if not self._kept:
+            return
+        oldest = next(iter(self._kept.values()))
+        self._let_expired_go(oldest.loop.time())
+        if self._kept:  # the next window to end
+            oldest = next(iter(self._kept.values()))
+            self._timer = oldest.loop.call_at(oldest.expires, self._sweep)
+
+    def _let_expired_go(self, now: float) -> None:
+        kept = self._kept
+        while kept:
+            oldest = next(iter(kept.values()))
+            if oldest.expires > now:
+                return
+            kept.popitem(last=False)
+            self._let_go(oldest)
 
     def _let_go(self, paint: FirstPaint) -> None:
-        self._forget(paint)
-        self._close_soon(paint)
-
-    def _forget(self, paint: FirstPaint) -> None:
         self._bytes -= paint.size
-        if paint.expiry is not None:
-            paint.expiry.cancel()
-            paint.expiry = None
+        self._close_soon(paint)
 
     def _close_soon(self, paint: FirstPaint) -> None:
         if paint.loop.is_closed():
@@ -131,6 +152,9 @@ class FirstPaints:
 
     async def close(self) -> None:
         """Let every kept first paint go (at shutdown) and wait until they are closed."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         while self._kept:
             _, paint = self._kept.popitem(last=False)
             self._let_go(paint)
