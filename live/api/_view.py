@@ -164,7 +164,9 @@ class Socket(AssignsSocket):
     def start_async(self, name: str, function: Callable[[], Awaitable[Any]]) -> None:
         """Run ``function`` in the session's task group; its outcome reaches ``handle_async``.
 
-        Does nothing before the websocket is connected (as in LiveView).
+        Started during the first paint, the work waits for the websocket: it runs once
+        the socket adopts the first paint (a view with ``handle_connect``), and goes with
+        the first paint otherwise, as in LiveView.
         """
 
         async def run() -> None:

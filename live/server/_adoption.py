@@ -182,6 +182,7 @@ async def release_first_paint(paint: FirstPaint) -> None:
     session = paint.session
     session._listeners.clear()
     session._location_callbacks.clear()
+    session._deferred = None  # the first paint's tasks: the fresh mount starts its own
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -17,9 +17,13 @@ from pydantic import BaseModel
 from reactpy import component, html, use_connection, use_effect, use_state
 
 from ember.live import (
+    AsyncResult,
     Ember,
+    LiveComponent,
     LiveSettings,
     LiveView,
+    live_component,
+    on_async,
     on_event,
     on_info,
     use_session,
@@ -117,6 +121,53 @@ class ConnectOnce(LiveView):
         )
 
 
+async def loaded() -> str:
+    count("work")
+    return "loaded"
+
+
+class Loader(LiveComponent):
+    """Starts work in mount, which runs during the first paint."""
+
+    def mount(self, socket):
+        socket.assign(result="waiting")
+        socket.start_async("load", loaded)
+
+    @on_async("load")
+    async def done(self, result: AsyncResult[str], socket):
+        socket.assign(result=result.result)
+
+    def render(self, assigns):
+        return html.p({"id": f"loader-{assigns['id']}"}, assigns["result"])
+
+
+@component
+def WithLoader() -> Any:
+    return html.div(live_component(Loader, "a"))
+
+
+class LoadsInMount(LiveView):
+    async def mount(self, params, session, socket):
+        count("loads-mount")
+        socket.assign(result="waiting")
+        socket.start_async("load", loaded)
+        socket.send_after(0.01, Bump(by=1))
+
+    async def handle_connect(self, socket):
+        pass
+
+    @on_async("load")
+    async def done(self, result, socket):
+        socket.assign(result=result.result)
+
+    @on_info(Bump)
+    async def bumped(self, bump, socket):
+        socket.assign(bumps=count("send-after"))
+
+    def render(self, assigns):
+        return html.p({"id": "result"}, f"{assigns['result']} {assigns.get('bumps', 0)}")
+
+
 class MountTwice(LiveView):
     """No handle_connect: mount runs for the page and again on connect, as documented."""
 
@@ -146,6 +197,8 @@ def make_app(pubsub: PubSub, **settings: Any) -> tuple[FastAPI, Ember]:
     ember.mount(app, "/view", ConnectOnce)
     ember.mount(app, "/twice", MountTwice)
     ember.mount(app, "/mixed", Mixed)
+    ember.mount(app, "/loader", WithLoader)
+    ember.mount(app, "/loads", LoadsInMount)
     return app, ember
 
 
@@ -194,6 +247,27 @@ async def test_a_view_with_handle_connect_mounts_once(pubsub):
         await page.wait_for(lambda p: p.find("#total").text() == "total 5")
         await page.click("#inc")
         assert page.find("#total").text() == "total 6"
+
+
+async def test_work_started_during_the_first_paint_runs_once_adopted(pubsub):
+    app, _ = make_app(pubsub)
+    async with LiveClient(app) as client:
+        page = await client.live("/loader")  # a live component's start_async in mount
+        await page.wait_for(lambda p: p.find("#loader-a").text() == "loaded")
+        view = await client.live("/loads")  # a view's start_async and send_after in mount
+        await view.wait_for(lambda p: p.find("#result").text() == "loaded 1")
+        assert calls["work"] == 2  # once per page
+        assert calls["loads-mount"] == 1
+
+
+async def test_work_started_by_a_first_paint_no_socket_adopts_never_runs(pubsub):
+    app, ember = make_app(pubsub, first_paint_keep_seconds=0.1)
+    async with LiveClient(app) as client:
+        await client.get("/loads")
+        await asyncio.sleep(0.3)
+        assert len(ember.first_paints) == 0
+        assert "work" not in calls
+        assert "send-after" not in calls
 
 
 async def test_a_reconnect_mounts_fresh(pubsub):
