@@ -85,6 +85,22 @@ class LiveSettings(BaseSettings):
     # Generous by default: behind a proxy every client shares the proxy's address unless
     # the server trusts forwarded headers (uvicorn --proxy-headers --forwarded-allow-ips).
     max_sessions_per_ip: int = Field(default=10_000, gt=0)
+    first_paint_keep_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description=(
+            "How long a worker keeps a page's mounted first paint for its websocket, which "
+            "then adopts it instead of mounting again (0: never keep one)."
+        ),
+    )
+    first_paint_keep_max: int = Field(
+        default=500, ge=0, description="How many first paints a worker keeps at most."
+    )
+    first_paint_keep_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=0,
+        description="How much page HTML the kept first paints may hold together, at most.",
+    )
     max_handshakes_per_ip: int = Field(
         default=10_000, gt=0, description="Websocket handshakes per client IP per window."
     )

@@ -97,9 +97,10 @@ class ComponentSocket(AssignsSocket):
 
         Starting ``name`` again while it runs cancels the running one. The work is
         cancelled when the component leaves the page, and its outcome dropped when the
-        component failed and mounted afresh meanwhile. Does nothing before the websocket
-        is connected (as in LiveView). Work that raises is logged and delivered as a
-        failed ``AsyncResult``; a handler that raises fails the component only.
+        component failed and mounted afresh meanwhile. Started during the first paint, it
+        waits for the websocket: it runs once the socket is up. Work that raises is logged
+        and delivered as a failed ``AsyncResult``; a handler that raises fails the
+        component only.
         """
         self._instance.start_async(name, function)
 

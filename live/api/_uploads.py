@@ -312,8 +312,8 @@ def allow_upload(
         external=external,
         changed=changed,
     )
-    if session.connected:
-        session.add_cleanup(upload._discard_all)
+    # Also during the first paint: a socket that adopts it keeps this upload.
+    session.add_cleanup(upload._discard_all)
     return upload
 
 

@@ -165,7 +165,9 @@ class Socket(AssignsSocket):
     def start_async(self, name: str, function: Callable[[], Awaitable[Any]]) -> None:
         """Run ``function`` in the session's task group; its outcome reaches ``handle_async``.
 
-        Does nothing before the websocket is connected (as in LiveView).
+        Started during the first paint, the work waits for the websocket: it runs once
+        the socket adopts the first paint (a view with ``handle_connect``), and goes with
+        the first paint otherwise, as in LiveView.
         """
 
         async def run() -> None:
@@ -258,7 +260,16 @@ class LiveView(RecoverableAssigns):
     # -- callbacks users override ---------------------------------------------------------
 
     async def mount(self, params: Mapping[str, str], session: LiveSession, socket: Socket) -> None:
-        """Set the first assigns. Runs for the first paint and again on connect."""
+        """Set the first assigns. Runs for the first paint and again on connect, unless
+        the view defines :meth:`handle_connect`: then once per page."""
+
+    async def handle_connect(self, socket: Socket) -> None:
+        """The websocket is up (``socket.connected`` is True): subscribe, start timers and
+        async work here. A view that defines it mounts once per page: when the page's
+        websocket reaches the worker that rendered the page (within
+        ``EMBER_FIRST_PAINT_KEEP_SECONDS``), it adopts the first paint's view, assigns and
+        all, and only this runs; otherwise (another worker, a reconnect) ``mount`` and
+        ``handle_params`` run connected first, then this."""
 
     async def handle_params(self, params: Mapping[str, str], url: str, socket: Socket) -> None:
         """React to the URL's query parameters (after mount and after each patch)."""
@@ -319,9 +330,25 @@ class LiveView(RecoverableAssigns):
         await socket._run_due_params()
         socket._changed = False
         if session.connected:
-            session.add_cleanup(lambda: self.terminate("closed", socket))
-            session.on_location_change(lambda: self._run_handle_params(socket))
+            await self._connected(socket)
         return socket
+
+    async def _connect(self) -> None:
+        """The page's websocket adopted this view's first paint: run the connected part,
+        then render (``render`` may read ``socket.connected``, as on a connected mount)."""
+        socket = self._socket
+        await self._connected(socket)
+        if socket._rerender is not None:
+            socket._rerender()
+
+    async def _connected(self, socket: Socket) -> None:
+        session = socket.session
+        session.add_cleanup(lambda: self.terminate("closed", socket))
+        session.on_location_change(lambda: self._run_handle_params(socket))
+        if type(self).handle_connect is not LiveView.handle_connect:
+            await _call(self.handle_connect, socket, deps=session)
+            await socket._run_due_params()
+            socket._flush()
 
     def _snapshot_key(self) -> str:
         return f"{type(self).__module__}.{type(self).__qualname__}"

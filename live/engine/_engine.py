@@ -141,6 +141,28 @@ class Engine(Reconciler):
             telemetry.emit("ember.live.render", elapsed, where=self.context)
         return ops
 
+    def adopt(self, on_dirty: Callable[[], None]) -> None:
+        """Take a mounted first paint over for a connected session: dirtiness now schedules
+        the session's renders, and the components that read a context (the session, the
+        connection, the location: what differs once connected) render again, so effects
+        keyed on ``session.connected`` start. The others cannot tell the difference and
+        keep their render. The model afterwards is what the client gets (:attr:`model`)."""
+        self._on_dirty = on_dirty
+        pending = [self.root]
+        while pending:
+            node = pending.pop()
+            hook = node.hook
+            if hook is not None and hook.reads_context and node is not self.root:
+                self._dirty.add(node)
+            pending.extend(e for e in node.children.values() if isinstance(e, Node))
+        self.render()
+
+    @property
+    def holds_streams(self) -> bool:
+        """True once a stream was rendered: its rows leave the model after the next pass,
+        so the model is no longer the whole page (a first paint with one is not kept)."""
+        return bool(self._seen or self._sent_rows)
+
     async def close(self) -> None:
         """Unmount everything: effects are cleaned up, async effects stopped and awaited."""
         if self.closed:

@@ -261,6 +261,7 @@ class EngineHook:
         "effects",
         "mark_dirty",
         "owner",
+        "reads_context",
         "unmounted",
     )
 
@@ -280,6 +281,9 @@ class EngineHook:
         self._parked: dict[int, Coroutine[Any, Any, None]] = {}
         self._tasks: list[tuple[asyncio.Task[None], asyncio.Event]] = []
         self.unmounted = False
+        self.reads_context = False
+        """The component read a context (``use_context``: the session, the connection,
+        the location): an adopted first paint renders it again (``Engine.adopt``)."""
 
     # -- what ReactPy's hooks call ------------------------------------------------------------
 
@@ -308,6 +312,7 @@ class EngineHook:
         self.context_providers[provider.type] = provider
 
     def get_context_provider(self, context: Any) -> Any:
+        self.reads_context = True
         return self.context_providers.get(context)
 
     # -- what ember's engine calls ---------------------------------------------------------------

@@ -42,6 +42,7 @@ from ..engine._reactpy import (
 )
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
+from ._adoption import FirstPaint, release_first_paint
 from ._children import attach_tab
 from ._limits import SendDeadline
 from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Ping, ViewRequest
@@ -334,10 +335,18 @@ class _Turns:
 
 
 async def run_channel(
-    ember: Ember, mounted: Mount, session: LiveSession, websocket: WebSocket
+    ember: Ember,
+    mounted: Mount,
+    session: LiveSession,
+    websocket: WebSocket,
+    adopted: FirstPaint | None = None,
 ) -> Handover | None:
     """Serve ``session`` over ``websocket`` until either side closes it, or until the
-    browser navigates to another view (returned: the socket stays open for it)."""
+    browser navigates to another view (returned: the socket stays open for it).
+
+    ``adopted``: the page's first paint, kept by this worker (``session`` is its session):
+    the socket takes it over instead of mounting the view again.
+    """
     # The first failure is kept here as well as raised: a teardown that awaits inside the
     # cancelled session (a view's unmount, an effect's stop) can replace the raised error
     # with a cancellation, and the socket then closed as if all went well (1000).
@@ -347,6 +356,10 @@ async def run_channel(
     send = sender.send  # one bound method for all who send (the session, the tab, the channel)
     close: tuple[int, str] = (CloseCode.NORMAL, "")
     await _load_snapshot(ember, session)
+    if adopted is not None and session.restored is not None:
+        # A snapshot of this session exists (its socket ran elsewhere first): it wins.
+        await release_first_paint(adopted)
+        adopted = None
     mailbox = Mailbox()
     telemetry.emit("ember.live.session", session=session.id, view=mounted.path, event="connected")
     try:
@@ -358,8 +371,6 @@ async def run_channel(
                 session._attach(tasks.start, send)
                 session._mailbox, session._post = mailbox.run, mailbox.post_nowait
                 tab = attach_tab(ember, websocket, session, send)  # nested views (_children)
-                with ember.watchdog.activity(f"session {session.id} view {mounted.path} mount"):
-                    root = await ember._root(mounted, session)
                 connection = Connection(
                     scope=session.scope,
                     location=Location(
@@ -367,15 +378,30 @@ async def run_channel(
                     ),
                     carrier=websocket,
                 )
-                context = f"session {session.id}, view {mounted.path}"
-                engine = Engine(
-                    ConnectionContext(root, value=connection),
-                    context=context,
-                    on_dirty=mailbox.ask_render,
-                )
+                adopted_model: dict[str, Any] | None = None
+                if adopted is None:
+                    activity = f"session {session.id} view {mounted.path} mount"
+                    with ember.watchdog.activity(activity):
+                        root = await ember._root(mounted, session)
+                    context = f"session {session.id}, view {mounted.path}"
+                    engine = Engine(
+                        ConnectionContext(root, value=connection),
+                        context=context,
+                        on_dirty=mailbox.ask_render,
+                    )
+                else:
+                    activity = f"session {session.id} view {mounted.path} adopt"
+                    with ember.watchdog.activity(activity):
+                        await ember._connect_root(mounted, session, adopted)
+                        engine, adopted = adopted.engine, None  # closed below from now on
+                        # The first paint's connection context now gives the socket's.
+                        engine.root.component.value = connection
+                        engine.adopt(mailbox.ask_render)
+                    adopted_model = engine.model
                 try:
                     async with _Workers(cancel_scope, failures) as workers:
-                        await send({"type": "layout-update", "path": "", "model": engine.mount()})
+                        model = engine.mount() if adopted_model is None else adopted_model
+                        await send({"type": "layout-update", "path": "", "model": model})
                         channel = _Channel(ember, mounted, session, engine, mailbox, send)
                         # Renders the first one set off (effects that set state, an error
                         # boundary) come first; events the client queued while offline are then
@@ -397,6 +423,9 @@ async def run_channel(
     except Exception as error:  # a failure of the reader, a task or the mount
         failures.append(error)
     finally:
+        if adopted is not None:  # failed before the engine was taken over
+            with anyio.CancelScope(shield=True):
+                await release_first_paint(adopted)
         if failures:
             close = _close_for(failures[0], session, mounted)
         sender.deadline.close()
@@ -747,7 +776,18 @@ async def first_paint_model(root: Component, *, context: str = "") -> dict[str, 
     rendered too, so the page shows where the first renders settle; then everything is
     unmounted (effects cleaned up).
     """
+    model, _ = await first_paint(root, context=context, keep=False)
+    return model
+
+
+async def first_paint(
+    root: Component, *, context: str = "", keep: bool
+) -> tuple[dict[str, Any], Engine | None]:
+    """:func:`first_paint_model`, and with ``keep`` the engine still mounted, for the
+    page's websocket to adopt (``ember.live.server._adoption``); None when it cannot be
+    kept (it holds a stream, whose rows leave the engine's model once sent)."""
     engine = Engine(root, context=context)
+    kept: Engine | None = None
     try:
         model = engine.mount()
         await asyncio.sleep(0)  # async effects start
@@ -758,6 +798,9 @@ async def first_paint_model(root: Component, *, context: str = "") -> dict[str, 
                 await asyncio.sleep(0)
                 if not engine.needs_render():
                     break
-        return model
+        if keep and not engine.holds_streams and not engine.needs_render():
+            kept = engine
+        return model, kept
     finally:
-        await engine.close()
+        if kept is None:
+            await engine.close()

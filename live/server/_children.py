@@ -485,6 +485,11 @@ def note_first_paint(session: LiveSession, view_id: str, spec: ChildSpec, owner:
     )
 
 
+def has_first_paint_children(session: LiveSession) -> bool:
+    """Whether the first paint of ``session`` rendered nested views (``live_render``)."""
+    return bool(_FIRST_PAINT.get(session))
+
+
 async def paint_children(
     session: LiveSession,
     model: dict[str, Any],

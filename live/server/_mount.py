@@ -50,9 +50,10 @@ from ..ops._gc import tune_gc
 from ..ops._logging import install_log_redaction
 from ..ops._telemetry import instrument_pubsub, telemetry
 from ..ops._watchdog import LoopWatchdog
+from ._adoption import FirstPaint, FirstPaints, close_first_paint
 from ._assets import check_head_assets
-from ._channel import first_paint_model
-from ._children import paint_children
+from ._channel import first_paint, first_paint_model
+from ._children import has_first_paint_children, paint_children
 from ._claims import ClaimStore, claim_token, create_claims, release_token
 from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
@@ -105,6 +106,16 @@ class Mount:
     head_checked: bool = field(default=False, repr=False)
     live_session: str | None = None
     app: FastAPI | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def adoptable(self) -> bool:
+        """Whether the page's websocket may adopt its first paint: a hook component, or a
+        ``LiveView`` with ``handle_connect`` (any other ``LiveView`` mounts again on
+        connect, as documented)."""
+        view = self.view
+        if isinstance(view, type) and issubclass(view, LiveView):
+            return view.handle_connect is not LiveView.handle_connect
+        return True
 
     @property
     def prefix(self) -> str:
@@ -170,6 +181,12 @@ class Ember:
         _INSTANCES.add(self)
         # Per connecting session: what its dependencies hold until the view has mounted.
         self._held: dict[str, Resolved] = {}
+        # First paints kept for their websocket to adopt (one mount per page, _adoption).
+        self.first_paints = FirstPaints(
+            self.settings.first_paint_keep_seconds,
+            max_count=self.settings.first_paint_keep_max,
+            max_bytes=self.settings.first_paint_keep_bytes,
+        )
 
     @property
     def pubsub(self) -> PubSub:
@@ -205,6 +222,7 @@ class Ember:
         try:
             yield
         finally:
+            await self.first_paints.close()
             await self.pubsub.stop()
             await self.recovery.close()
             await self.claims.close()
@@ -367,9 +385,18 @@ class Ember:
     # -- building the root ------------------------------------------------------------------
 
     async def _root(self, mounted: Mount, session: LiveSession) -> Component:
+        root, _ = await self._mount_root(mounted, session)
+        return root
+
+    async def _mount_root(
+        self, mounted: Mount, session: LiveSession
+    ) -> tuple[Component, LiveView | None]:
+        """The view's root component, mounted for ``session``, and its ``LiveView``
+        instance (None for a hook component)."""
         view = mounted.view
         for hook in mounted.on_mount:
             await hook(session)
+        instance: LiveView | None = None
         with telemetry.span(
             "ember.live.mount", session=session.id, view=mounted.path, connected=session.connected
         ):
@@ -379,10 +406,24 @@ class Ember:
                 root = compile_view(instance, socket)
             else:
                 root = cast(RootFactory, view)()
+        await self._release_held(session)
+        return cast(Component, SessionContext(root, value=session)), instance
+
+    async def _connect_root(self, mounted: Mount, session: LiveSession, paint: FirstPaint) -> None:
+        """Turn an adopted first paint connected (its session is attached): what runs for
+        the socket besides the mount, the ``on_mount`` hooks and the view's
+        ``handle_connect``."""
+        for hook in mounted.on_mount:
+            await hook(session)
+        with telemetry.span("ember.live.connect", session=session.id, view=mounted.path):
+            if paint.view is not None:
+                await paint.view._connect()
+        await self._release_held(session)
+
+    async def _release_held(self, session: LiveSession) -> None:
         held = self._held.pop(session.id, None)
         if held is not None:  # mounted: what the dependencies acquired goes back now
             await held.release()
-        return cast(Component, SessionContext(root, value=session))
 
     # -- the page ---------------------------------------------------------------------------
 
@@ -405,16 +446,17 @@ class Ember:
         async def page(connection: Request, dependencies: dict[str, Any]) -> Response:
             carried = _flash_cookie(connection)
             scope = dict(connection.scope)
+            url_path, query = _url_path_and_query(scope)
             session = LiveSession(
                 mount_path=mounted.path,
-                location=PageLocation(app_path(connection.scope), connection.url.query),
+                location=PageLocation(app_path(scope), query),
                 identity=dependencies.get("identity"),
                 scope=scope,
                 dependencies=dependencies,
                 flash=self.signer.verify_flash(carried) if carried else {},
             )
             with self.watchdog.activity(f"page {mounted.path} (mount and first render)"):
-                root = await self._root(mounted, session)
+                root, instance = await self._mount_root(mounted, session)
                 if session.redirect_to is not None:
                     redirect = RedirectResponse(
                         browser_url(connection.scope, session.redirect_to),
@@ -428,13 +470,19 @@ class Ember:
                     return redirect
                 connection_value = Connection(
                     scope=scope,
-                    location=Location(path=connection.url.path, query_string=connection.url.query),
+                    location=Location(path=url_path, query_string=query),
                     carrier=connection,
                 )
-                model = await first_paint_model(
+                # Kept for the page's websocket unless nested views are painted with it
+                # (each has an engine of its own) or the view mounts twice (_adoption).
+                model, engine = await first_paint(
                     ConnectionContext(root, value=connection_value),
                     context=f"first paint of session {session.id}, view {mounted.path}",
+                    keep=self.first_paints.enabled and mounted.adoptable,
                 )
+                if engine is not None and has_first_paint_children(session):
+                    await engine.close()
+                    engine = None
 
                 async def paint(child: Component, context: str) -> dict[str, Any]:
                     wrapped = ConnectionContext(child, value=connection_value)
@@ -447,10 +495,17 @@ class Ember:
             )
             root_path = str(connection.scope.get("root_path", "")).rstrip("/")
             nonce = new_nonce()
+            markup = model_to_html(model)
+            if engine is not None:
+                kept = FirstPaint(
+                    session, engine, instance, len(markup), asyncio.get_running_loop()
+                )
+                if not self.first_paints.keep(kept):
+                    await close_first_paint(kept)
             response = HTMLResponse(
                 page_shell(
                     mounted,
-                    model_to_html(model),
+                    markup,
                     token,
                     root_path,
                     nonce=nonce,
@@ -557,22 +612,36 @@ class Ember:
         if owner is None:
             return
         try:
-            session = LiveSession(
-                id=token.session_id,
-                mount_path=mounted.path,
-                location=_socket_location(mounted, connection),
-                identity=identity,
-                # The socket's own scope, not a copy (0.5 KiB a session): it lives as long.
-                scope=_as_dict(connection.scope),
-                dependencies=dependencies,
-                flash=dict(token.flash),
-                _pubsub=self.start_pubsub,
-                _sign_flash=self.signer.sign_flash,
-            )
+            location = _socket_location(mounted, connection)
+            adopted = self.first_paints.take(token.session_id, mounted.path)
+            if adopted is not None and adopted.session.location != location:
+                await close_first_paint(adopted)  # the page moved since: mount for where it is
+                adopted = None
+            if adopted is None:
+                session = LiveSession(
+                    id=token.session_id,
+                    mount_path=mounted.path,
+                    location=location,
+                    identity=identity,
+                    # The socket's own scope, not a copy (0.5 KiB a session): it lives as long.
+                    scope=_as_dict(connection.scope),
+                    dependencies=dependencies,
+                    flash=dict(token.flash),
+                    _pubsub=self.start_pubsub,
+                    _sign_flash=self.signer.sign_flash,
+                )
+            else:  # the first paint's session goes on, with what the socket presents
+                session = adopted.session
+                session.identity = identity
+                session.scope = _as_dict(connection.scope)
+                session.dependencies = dependencies
+                session.flash = dict(token.flash)
+                session._pubsub = self.start_pubsub
+                session._sign_flash = self.signer.sign_flash
             self.sessions[session.id] = session
             self.watchdog.acquire()
             try:
-                await serve_views(self, mounted, session, connection)
+                await serve_views(self, mounted, session, connection, adopted)
             finally:
                 self.watchdog.release()
                 if self.sessions.get(session.id) is session:
@@ -648,6 +717,13 @@ def _flash_cookie(connection: Request) -> str | None:
         if key == b"cookie" and marker in value:
             return connection.cookies.get(FLASH_COOKIE)
     return None
+
+
+def _url_path_and_query(scope: Mapping[str, Any]) -> tuple[str, str]:
+    """What starlette's ``request.url.path`` and ``.query`` are, read from the scope: the
+    URL itself (host header parsed, URL joined and split again) was 5 us of a page."""
+    path = str(scope["path"]).replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    return path, bytes(scope.get("query_string", b"")).decode()
 
 
 def _origin_and_host(scope: Mapping[str, Any]) -> tuple[str | None, str]:

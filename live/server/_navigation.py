@@ -43,6 +43,7 @@ from ._shell import socket_config
 from ._token import SessionToken, identity_fingerprint
 
 if TYPE_CHECKING:
+    from ._adoption import FirstPaint
     from ._mount import Ember, Mount
 
 logger = logging.getLogger("ember.live")
@@ -141,13 +142,18 @@ def browser_url(scope: Mapping[str, Any], to: str) -> str:
 
 
 async def serve_views(
-    ember: Ember, mounted: Mount, session: LiveSession, socket: WebSocket
+    ember: Ember,
+    mounted: Mount,
+    session: LiveSession,
+    socket: WebSocket,
+    adopted: FirstPaint | None = None,
 ) -> None:
-    """Run ``session``'s channel, then each view the browser navigates to over ``socket``."""
+    """Run ``session``'s channel (adopting its page's first paint when this worker kept
+    it), then each view the browser navigates to over ``socket``."""
     from ._channel import run_channel
 
     try:
-        handover = await run_channel(ember, mounted, session, socket)
+        handover = await run_channel(ember, mounted, session, socket, adopted)
         while handover is not None:
             if ember.sessions.get(session.id) is session:
                 del ember.sessions[session.id]

@@ -130,6 +130,11 @@ class LiveSession:
     )
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     _timers: dict[object, float] = field(default_factory=dict, repr=False)
+    _deferred: list[tuple[Callable[[], Coroutine[Any, Any, None]], str]] | None = field(
+        default=None, repr=False
+    )
+    """Tasks started during the first paint: they start if the page's websocket adopts
+    this session (``ember.live.server._adoption``), else they go with the first paint."""
 
     @property
     def connected(self) -> bool:
@@ -148,8 +153,16 @@ class LiveSession:
 
         An exception escaping the task fails the whole session (it is logged once with the
         session id and the websocket closes); catch what you expect inside the task.
-        Returns False, starting nothing, while the session is not connected.
+        During the first paint the task waits: it starts once the page's websocket adopts
+        this session (one mount per page), and goes with the first paint otherwise (the
+        socket then mounts afresh and starts its own). Returns False, starting nothing,
+        once the session is closed.
         """
+        if self.state is SessionState.STATIC:
+            if self._deferred is None:
+                self._deferred = []
+            self._deferred.append((function, name))
+            return True
         if self._spawn is None or self.state is not SessionState.CONNECTED:
             return False
 
@@ -376,6 +389,9 @@ class LiveSession:
         self._send_control = send_control
         self._loop = asyncio.get_running_loop()
         self.state = SessionState.CONNECTED
+        deferred, self._deferred = self._deferred, None
+        for function, name in deferred or ():
+            self.start_task(function, name=name)
 
     async def _close(self) -> None:
         """Run cleanups (most recent first); never raises, logs each failure once."""
