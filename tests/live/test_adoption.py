@@ -227,7 +227,7 @@ async def test_only_what_reads_a_context_renders_again(pubsub):
     async with LiveClient(app) as client:
         page = await client.live("/mixed")
         assert ">Request<" in page.static_html
-        assert page.find("#carrier").text() == "LiveWebSocket"  # the socket's connection
+        assert page.find("#carrier").text() == "RawWebSocket"  # the socket's
         assert page.find("#plain").text() == "plain"
         assert calls["plain-render"] == 1  # rendered for the page, kept for the socket
         assert calls["hook-init"] == 1
