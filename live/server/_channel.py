@@ -111,7 +111,18 @@ class Mailbox:
         self._asked_while_busy = False
         self._busy_render: asyncio.TimerHandle | None = None
         self.while_busy: Callable[[], None] | None = None
-        self.needs_render: Callable[[], bool] = lambda: False
+        self.needs_render: Callable[[], bool] = _nothing_to_render
+
+    def close(self) -> None:
+        """The session ended: drop the queued items and the channel's callbacks (they
+        refer to the channel and the engine, which refer to this mailbox)."""
+        if self._busy_render is not None:
+            self._busy_render.cancel()
+            self._busy_render = None
+        self._items.clear()
+        self._head = 0
+        self.while_busy = None
+        self.needs_render = _nothing_to_render
 
     def _append(self, item: Any) -> None:
         self._items.append(item)
@@ -254,6 +265,10 @@ class Mailbox:
             self.ask_render()
 
 
+def _nothing_to_render() -> bool:
+    return False
+
+
 class _Turns:
     """Whose turn it is to write to the socket, first come first served; taking a free
     turn costs a flag (an ``asyncio.Lock`` costs three coroutine calls per message), and
@@ -335,14 +350,16 @@ async def run_channel(
     failures: list[BaseException] = []
     scopes: list[anyio.CancelScope] = []  # the session's cancel scope, once open
 
-    def too_slow() -> None:
-        reason = f"The client took none of its updates for {deadline.seconds:g} s."
+    seconds = ember.settings.send_timeout_seconds
+
+    def too_slow() -> None:  # not through ``deadline``, which holds it: no reference cycle
+        reason = f"The client took none of its updates for {seconds:g} s."
         logger.warning("Closing session %s of %s: %s", session.id, mounted.path, reason)
         failures.append(_SessionFailed(CloseCode.SLOW_CLIENT, reason))
         for scope in scopes:  # the send that waits is cancelled with the session
             scope.cancel()
 
-    deadline = SendDeadline(ember.settings.send_timeout_seconds, too_slow)
+    deadline = SendDeadline(seconds, too_slow)
     receive, asgi_send = asgi_callables(websocket)
 
     async def send(message: dict[str, Any]) -> None:
@@ -424,6 +441,7 @@ async def run_channel(
             close = _close_for(failures[0], session, mounted)
         deadline.close()
         session._mailbox = session._post = None
+        mailbox.close()
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
                 await _flush_snapshot(ember, session)

@@ -303,6 +303,13 @@ class Child:
         self._task = asyncio.get_running_loop().create_task(
             self._run(), name=f"ember child {self.id} of session {self.parent.id}"
         )
+        self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        # A cancelled task keeps its CancelledError, whose traceback holds the frames of
+        # _run, which hold this child: a cycle, unless the child lets go of the task.
+        if self._task is task:
+            self._task = None
 
     def stop(self) -> None:
         self._stopped = True
@@ -419,6 +426,7 @@ class Child:
             with anyio.CancelScope(shield=True):
                 if failures and not self._stopped:
                     await self._answer_pings(mailbox)
+                mailbox.close()
                 with anyio.move_on_after(2):
                     await _flush_snapshot(ember, session)
                 await session._close()

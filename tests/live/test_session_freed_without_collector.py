@@ -1,0 +1,400 @@
+"""A closed session is freed by reference counting at once: no reference cycle outlives it.
+
+A server holding many sessions runs full collections rarely (``ember.live.ops._gc``), so
+whatever of a closed session sits in a reference cycle stays in memory until one runs
+(bench/RESULTS.md: 13 KiB per session left after open/close cycles). These tests open
+sessions through the real websocket endpoint, with views that use what ember offers
+(hooks and effects, PubSub subscriptions, streams, a nested live view, live components,
+uploads, timers, async work, error boundaries), close them with the collector off, and
+check that none of the objects they made is left: not before a collection (reference
+counting freed them), and not among what a collection then finds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import gc
+import logging
+import types
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from pydantic import BaseModel
+from reactpy import (
+    component,
+    create_context,
+    html,
+    use_async_effect,
+    use_callback,
+    use_context,
+    use_effect,
+    use_memo,
+    use_ref,
+    use_state,
+)
+
+from ember.live import (
+    Ember,
+    LiveComponent,
+    LiveSettings,
+    LiveView,
+    MemoryRecoveryStore,
+    Socket,
+    error_boundary,
+    live_component,
+    live_file_input,
+    live_render,
+    on_event,
+    on_info,
+    stream,
+    stream_insert,
+    use_async,
+    use_session,
+    use_stream,
+    use_subscription,
+    use_upload,
+)
+from ember.live.ops._watchdog import _Activity
+from ember.live.testing import LiveClient, LivePage
+from ember.pubsub import message
+
+SECRET = "test-secret-key-0123456789"
+TOPIC = "garbage:ticks"
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+@message("test.garbage.tick")
+class Tick(BaseModel):
+    n: int
+
+
+class Said(BaseModel):
+    text: str
+
+
+# -- the views ----------------------------------------------------------------------------------
+
+
+class Chat(LiveView):
+    """A nested view: its own session, mailbox and engine on the page's socket."""
+
+    async def mount(self, params: Mapping[str, str], session: Any, socket: Socket) -> None:
+        socket.assign(sent=0)
+
+    @on_event("send")
+    async def send(self, params: Any, socket: Socket) -> None:
+        socket.update("sent", lambda sent: sent + 1)
+        await socket.send_parent(Said(text=f"message {socket.assigns['sent']}"))
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        return html.section(
+            html.p({"id": "sent"}, f"{assigns['sent']} sent"),
+            html.button({"id": "send", "onClick": self.on("send")}, "send"),
+        )
+
+
+class Clicker(LiveComponent):
+    def mount(self, socket: Any) -> None:
+        socket.assign(count=0)
+
+    @on_event("inc")
+    async def inc(self, params: Any, socket: Any) -> None:
+        socket.update("count", lambda count: count + 1)
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        return html.div(
+            html.span({"className": "count"}, str(assigns["count"])),
+            html.button({"className": "inc", "onClick": self.on("inc")}, "+"),
+        )
+
+
+class Board(LiveView):
+    """A LiveView with a subscription, a stream, a timer, async work, an upload, a live
+    component and a nested view."""
+
+    async def mount(self, params: Mapping[str, str], session: Any, socket: Socket) -> None:
+        stream(socket, "posts", [{"id": i} for i in range(3)])
+        socket.allow_upload("avatar", accept=[".png"], max_file_size=10_000)
+        socket.assign(count=3, ticks=0, heard="", answer="")
+        if socket.connected:
+            await socket.subscribe(TOPIC, types=[Tick])
+            socket.send_after(0.01, Said(text="timer"))
+            socket.start_async("answer", _answer)
+
+    @on_event("post")
+    async def post(self, params: Any, socket: Socket) -> None:
+        stream_insert(socket, "posts", {"id": socket.assigns["count"]})
+        socket.update("count", lambda count: count + 1)
+
+    @on_info(Tick)
+    async def ticked(self, tick: Tick, socket: Socket) -> None:
+        socket.assign(ticks=tick.n)
+
+    @on_info(Said)
+    async def heard(self, said: Said, socket: Socket) -> None:
+        socket.assign(heard=said.text)
+
+    async def handle_async(self, name: str, result: Any, socket: Socket) -> None:
+        socket.assign(answer=str(result.result))
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        upload = assigns["uploads"]["avatar"]
+        return html.main(
+            html.button({"id": "post", "onClick": self.on("post")}, "post"),
+            html.p({"id": "ticks"}, str(assigns["ticks"])),
+            html.p({"id": "heard"}, assigns["heard"]),
+            html.p({"id": "answer"}, assigns["answer"]),
+            assigns["posts"].render(lambda p: html.p(str(p["id"])), attributes={"id": "posts"}),
+            html.form({"id": "f"}, live_file_input(upload, {"id": "avatar"})),
+            live_component(Clicker, "a"),
+            live_render(Chat, id="chat"),
+        )
+
+
+async def _answer() -> int:
+    return 42
+
+
+Theme = create_context("light")
+
+
+@component
+def Row(label: str) -> Any:
+    """A component inside a stream row: it stays mounted until the container renders."""
+    shown, set_shown = use_state("first")
+    use_effect(lambda: set_shown("second"), [])
+    return html.span(f"{label} {shown}")
+
+
+@component
+def Fragile(fail: bool) -> Any:
+    if fail:
+        raise RuntimeError("this part failed on purpose")
+    return html.p({"id": "fragile"}, "fine")
+
+
+def hooks_view(ember: Ember) -> Callable[[], Any]:
+    @component
+    def Panel() -> Any:
+        """Effects with cleanups and the context; unmounted while the session runs."""
+        theme = use_context(Theme)
+        ticks = use_ref(0)
+
+        @use_effect(dependencies=[])
+        def count() -> Callable[[], None]:
+            ticks.current += 1
+            return lambda: None
+
+        @use_async_effect(dependencies=[])
+        async def wait() -> None:
+            await asyncio.sleep(0)
+
+        return html.p({"id": "panel"}, f"panel {theme}")
+
+    @component
+    def Hooks() -> Any:
+        """ReactPy's hooks and ember's: the bench's subscribed counter and more."""
+        count, set_count = use_state(0)
+        shown, set_shown = use_state(True)
+        fail, set_fail = use_state(False)
+        session = use_session()
+        use_subscription(TOPIC, lambda tick: set_count(tick.n), on=Tick)
+        doubled = use_memo(lambda: count * 2, [count])
+        bump = use_callback(lambda event: set_count(count + 1), [count])
+        answer = use_async(_answer)
+        rows = use_stream([{"id": 1}, {"id": 2}], name="rows")
+        upload = use_upload("doc", accept=[".png"], max_file_size=10_000)
+
+        async def fire(event: Any) -> None:
+            await ember.pubsub.broadcast(TOPIC, Tick(n=count + 10))
+
+        return Theme(
+            html.div(
+                html.p({"id": "count"}, f"{count} {doubled} {session.connected}"),
+                html.p({"id": "answer"}, str(answer.result)),
+                html.button({"id": "bump", "onClick": bump}, "+"),
+                html.button({"id": "fire", "onClick": fire}, "fire"),
+                html.button(
+                    {"id": "toggle", "onClick": lambda event: set_shown(not shown)}, "toggle"
+                ),
+                html.button({"id": "break", "onClick": lambda event: set_fail(True)}, "break"),
+                Panel() if shown else None,
+                error_boundary(
+                    Fragile(fail),
+                    fallback=lambda error, reset: html.p({"id": "fallback"}, str(error)),
+                ),
+                rows.render(
+                    lambda row: html.li(Row(f"row {row['id']}")), attributes={"id": "rows"}
+                ),
+                html.form({"id": "g"}, live_file_input(upload, {"id": "doc"})),
+                live_component(Clicker, "h"),
+                live_render(Chat, id="chat", on_message=lambda said: set_count(count + 100)),
+            ),
+            value="dark",
+        )
+
+    return Hooks
+
+
+# -- checking -----------------------------------------------------------------------------------
+
+
+HARNESS = ("ember.live.api._testing", "ember.live.api._asgi_socket")
+
+
+def _ours(kind: type) -> bool:
+    """A type whose instances belong to a session (ember's, ReactPy's or a test view's;
+    not the test client's)."""
+    module = kind.__module__
+    return (
+        isinstance(module, str)
+        and module.startswith(("ember.", "reactpy.", __name__))
+        and not module.startswith(HARNESS)
+    )
+
+
+def _census() -> collections.Counter[str]:
+    """How many of our objects the collector tracks now (reachable or not), but for the
+    watchdog's record of recent activities (the last 256: names, not objects)."""
+    return collections.Counter(
+        f"{type(obj).__module__}.{type(obj).__qualname__}"
+        for obj in gc.get_objects()
+        if _ours(type(obj)) and type(obj) is not _Activity
+    )
+
+
+def _collected() -> list[Any]:
+    """What a full collection finds unreachable (kept, to be named)."""
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        found = list(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    return found
+
+
+def _a_cycle(start: Any, among: list[Any]) -> str:
+    """The shortest reference cycle from ``start`` through ``among``, as types."""
+    inside = {id(obj) for obj in among}
+    came_from: dict[int, Any] = {id(start): None}
+    queue = collections.deque([start])
+    while queue:
+        current = queue.popleft()
+        for referent in gc.get_referents(current):
+            if referent is start:
+                path = [current]
+                while came_from[id(path[-1])] is not None:
+                    path.append(came_from[id(path[-1])])
+                return " -> ".join(_name(obj) for obj in [*reversed(path), start])
+            if id(referent) in inside and id(referent) not in came_from:
+                came_from[id(referent)] = current
+                queue.append(referent)
+    return f"{_name(start)} (hangs off a cycle of other objects)"
+
+
+def _name(obj: Any) -> str:
+    if isinstance(obj, types.FunctionType | types.MethodType | types.CoroutineType):
+        return f"{type(obj).__name__} {obj.__qualname__}"
+    return type(obj).__qualname__
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    """The collector off; ember's log records dropped once made, as a server's handlers
+    drop them once written (pytest's capture keeps each, with the frames of its traceback)."""
+    ember_logger = logging.getLogger("ember.live")
+    ember_logger.disabled = True
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        ember_logger.disabled = False
+
+
+async def assert_freed_on_close(
+    client: LiveClient, scenario: Callable[[LiveClient], Awaitable[LivePage]]
+) -> None:
+    """Run ``scenario`` (which opens a page and uses it) once to warm up, then again with
+    the collector off; close its page and check that the session left nothing behind."""
+    page = await scenario(client)
+    await page.close()
+    del page
+    gc.collect()  # what the warm-up made once per process (imports, pools, caches)
+    before = _census()
+    page = await scenario(client)
+    await page.close()
+    del page
+    await asyncio.sleep(0.05)  # tasks the session cancelled finish their last step
+    left = _census() - before
+    garbage = _collected()
+    ours = [obj for obj in garbage if _ours(type(obj))]
+    cycles = sorted({_a_cycle(obj, garbage) for obj in ours[:50]})
+    assert not left, (
+        f"Expected the closed session's objects to be freed by reference counting, but "
+        f"these are still tracked: {dict(left)}; in reference cycles: {cycles}"
+    )
+    assert not ours, f"Expected no garbage of ours for the collector, got cycles: {cycles}"
+
+
+# -- the tests ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ember() -> Ember:
+    return Ember(LiveSettings(secret_key=SECRET), recovery=MemoryRecoveryStore())
+
+
+async def test_a_closed_hook_session_is_freed_without_a_collection(
+    ember: Ember, collector_off: None
+) -> None:
+    app = FastAPI(lifespan=ember.lifespan)
+    ember.mount(app, "/hooks", hooks_view(ember))
+
+    async def scenario(client: LiveClient) -> LivePage:
+        page = await client.live("/hooks")
+        await page.click("#bump")
+        await page.click("#fire")
+        await page.wait_for(lambda p: p.find("#count").text().startswith("11 "))
+        await page.wait_for(lambda p: p.find("#answer").text() == "42")
+        files = [{"name": "me.png", "type": "image/png", "size": len(PNG)}]
+        await page.fire("#doc", "onChange", {"target": {"files": files}})
+        await page.click("#toggle")  # the panel unmounts: its effects clean up
+        assert not page.has("#panel")
+        await page.click("#break")  # the boundary's fallback
+        await page.wait_for(lambda p: p.has("#fallback"))
+        await page.click(".inc")
+        await page.child("chat").click("#send")
+        return page
+
+    async with app.router.lifespan_context(app), LiveClient(app) as client:
+        await assert_freed_on_close(client, scenario)
+
+
+async def test_a_closed_live_view_session_is_freed_without_a_collection(
+    ember: Ember, collector_off: None
+) -> None:
+    app = FastAPI(lifespan=ember.lifespan)
+    ember.mount(app, "/board", Board)
+
+    async def scenario(client: LiveClient) -> LivePage:
+        page = await client.live("/board")
+        await page.click("#post")
+        await ember.pubsub.broadcast(TOPIC, Tick(n=7))
+        await page.wait_for(lambda p: p.find("#ticks").text() == "7")
+        await page.wait_for(lambda p: p.find("#answer").text() == "42")
+        files = [{"name": "me.png", "type": "image/png", "size": len(PNG)}]
+        await page.fire("#avatar", "onChange", {"target": {"files": files}})
+        await page.click(".inc")
+        await page.child("chat").click("#send")
+        await page.wait_for(lambda p: p.find("#heard").text() == "message 1")
+        return page
+
+    async with app.router.lifespan_context(app), LiveClient(app) as client:
+        await assert_freed_on_close(client, scenario)
