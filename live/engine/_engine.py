@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .._errors import drop_tracebacks
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
 from ._boundary import BoundaryContext, render_error_model
@@ -233,7 +234,8 @@ class Engine(Reconciler):
             # The boundary keeps the error in its state; a traceback would keep every frame
             # of this render pass with it (the engine, the tree: a reference cycle through
             # the boundary). It has been logged with its traceback above.
-            report.value(_without_tracebacks(error))
+            drop_tracebacks(error)
+            report.value(error)
         node.model.clear()
         node.model.update(render_error_model())
         node.failed = True
@@ -271,20 +273,6 @@ class Engine(Reconciler):
         self._dirty.add(node)
         if was_clean and not self._rendering and self._on_dirty is not None:
             self._on_dirty()
-
-
-def _without_tracebacks(error: BaseException) -> BaseException:
-    """``error`` with its traceback, and those of the errors it was raised from, dropped."""
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [error]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        current.__traceback__ = None
-        pending += (current.__cause__, current.__context__)
-    return error
 
 
 def _path(node: Node) -> tuple[Path, bool]:

@@ -28,6 +28,7 @@ import anyio
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from .._errors import drop_tracebacks
 from ..engine._engine import Engine
 from ..engine._patch import apply_ops
 from ..engine._reactpy import (
@@ -459,6 +460,8 @@ async def run_channel(
             if handover is None and websocket.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
                     await websocket.close(code=close[0], reason=close[1][:120])
+        for failure in failures:  # logged: their frames hold this one, which holds them
+            drop_tracebacks(failure)
     return handover
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from starlette.websockets import WebSocket, WebSocketState
 
-from .._errors import ConfigurationError
+from .._errors import ConfigurationError, drop_tracebacks
 from ..engine._engine import Engine
 from ..engine._reactpy import Component, Connection, ConnectionContext, Location
 from ._protocol import ClientMessage, Ping, ViewRequest
@@ -433,8 +433,12 @@ class Child:
             for registry in (_CHILDREN, _SESSION_TABS, _VIEWS):
                 registry.pop(session, None)  # their values hold the session, their key
         if not failures or self._stopped:
+            for failure in failures:  # their frames hold this one, which holds them
+                drop_tracebacks(failure)
             return None
         _close_for(failures[0], session, mounted)  # logged once, unless logged where it failed
+        for failure in failures:
+            drop_tracebacks(failure)
         return failures[0]
 
     async def _answer_pings(self, mailbox: Mailbox) -> None:

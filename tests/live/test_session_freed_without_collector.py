@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import gc
+import json
 import logging
 import types
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -239,6 +240,36 @@ def hooks_view(ember: Ember) -> Callable[[], Any]:
     return Hooks
 
 
+class Inbox(LiveView):
+    """A view of a live_session whose handlers move on (push_navigate) or fail."""
+
+    async def mount(self, params: Mapping[str, str], session: Any, socket: Socket) -> None:
+        socket.assign(saved=0)
+
+    @on_event("save")
+    async def save(self, params: Any, socket: Socket) -> None:
+        socket.update("saved", lambda saved: saved + 1)
+        socket.put_flash("info", "Saved.")
+        socket.push_patch("/inbox?saved=1")
+
+    @on_event("crash")
+    async def crash(self, params: Any, socket: Socket) -> None:
+        raise RuntimeError("the handler failed on purpose")
+
+    def render(self, assigns: Mapping[str, Any]) -> Any:
+        return html.main(
+            html.p({"id": "saved"}, str(assigns["saved"])),
+            html.button({"id": "save", "onClick": self.on("save")}, "save"),
+            html.button({"id": "crash", "onClick": self.on("crash")}, "crash"),
+            live_render(Chat, id="chat", sticky=True),
+        )
+
+
+@component
+def Outbox() -> Any:
+    return html.main(html.h1({"id": "outbox"}, "Outbox"), live_render(Chat, id="chat", sticky=True))
+
+
 # -- checking -----------------------------------------------------------------------------------
 
 
@@ -394,6 +425,45 @@ async def test_a_closed_live_view_session_is_freed_without_a_collection(
         await page.click(".inc")
         await page.child("chat").click("#send")
         await page.wait_for(lambda p: p.find("#heard").text() == "message 1")
+        return page
+
+    async with app.router.lifespan_context(app), LiveClient(app) as client:
+        await assert_freed_on_close(client, scenario)
+
+
+async def test_a_failed_session_is_freed_without_a_collection(
+    ember: Ember, collector_off: None
+) -> None:
+    app = FastAPI(lifespan=ember.lifespan)
+    ember.mount(app, "/inbox", Inbox)
+
+    async def scenario(client: LiveClient) -> LivePage:
+        page = await client.live("/inbox")
+        await page.click("#save")
+        await page.click("#crash")  # logged, and the socket closes with 1011
+        assert await page.wait_closed() == 1011
+        return page
+
+    async with app.router.lifespan_context(app), LiveClient(app) as client:
+        await assert_freed_on_close(client, scenario)
+
+
+async def test_views_left_by_live_navigation_are_freed_without_a_collection(
+    ember: Ember, collector_off: None
+) -> None:
+    app = FastAPI(lifespan=ember.lifespan)
+    ember.mount(app, "/inbox", Inbox, live_session="mail")
+    ember.mount(app, "/outbox", Outbox, live_session="mail")
+
+    async def scenario(client: LiveClient) -> LivePage:
+        page = await client.live("/inbox")
+        await page.click("#save")
+        await page.child("chat").click("#send")
+        for path in ("/outbox", "/inbox", "/outbox"):  # the sticky chat goes along
+            await page.send_raw(json.dumps({"type": "ember-live", "path": path, "qs": ""}))
+            await page.wait_for(
+                lambda p, path=path: p.has("#outbox" if path == "/outbox" else "#save")
+            )
         return page
 
     async with app.router.lifespan_context(app), LiveClient(app) as client:
