@@ -53,6 +53,9 @@ from ember.live import (
     stream,
     stream_insert,
     use_async,
+    use_flash,
+    use_page_location,
+    use_recoverable_state,
     use_session,
     use_stream,
     use_subscription,
@@ -201,7 +204,10 @@ def hooks_view(ember: Ember) -> Callable[[], Any]:
         count, set_count = use_state(0)
         shown, set_shown = use_state(True)
         fail, set_fail = use_state(False)
+        clicks, set_clicks = use_recoverable_state("clicks", 0)
         session = use_session()
+        flash = use_flash()
+        location = use_page_location()
         use_subscription(TOPIC, lambda tick: set_count(tick.n), on=Tick)
         doubled = use_memo(lambda: count * 2, [count])
         bump = use_callback(lambda event: set_count(count + 1), [count])
@@ -216,7 +222,19 @@ def hooks_view(ember: Ember) -> Callable[[], Any]:
             html.div(
                 html.p({"id": "count"}, f"{count} {doubled} {session.connected}"),
                 html.p({"id": "answer"}, str(answer.result)),
+                html.p({"id": "where"}, f"{location.url} {flash.get('info', '')} {clicks}"),
                 html.button({"id": "bump", "onClick": bump}, "+"),
+                html.button(
+                    {
+                        "id": "patch",
+                        "onClick": lambda event: (
+                            set_clicks(clicks + 1),
+                            session.put_flash("info", "patched"),
+                            session.push_patch("/hooks?page=2"),
+                        ),
+                    },
+                    "patch",
+                ),
                 html.button({"id": "fire", "onClick": fire}, "fire"),
                 html.button(
                     {"id": "toggle", "onClick": lambda event: set_shown(not shown)}, "toggle"
@@ -395,6 +413,8 @@ async def test_a_closed_hook_session_is_freed_without_a_collection(
     async def scenario(client: LiveClient) -> LivePage:
         page = await client.live("/hooks")
         await page.click("#bump")
+        await page.click("#patch")
+        await page.wait_for(lambda p: p.find("#where").text() == "/hooks?page=2 patched 1")
         await page.click("#fire")
         await page.wait_for(lambda p: p.find("#count").text().startswith("11 "))
         await page.wait_for(lambda p: p.find("#answer").text() == "42")
