@@ -38,6 +38,7 @@ from reactpy import (
 )
 
 from ember.live import (
+    JS,
     Ember,
     LiveComponent,
     LiveSettings,
@@ -148,6 +149,7 @@ class Board(LiveView):
         upload = assigns["uploads"]["avatar"]
         return html.main(
             html.button({"id": "post", "onClick": self.on("post")}, "post"),
+            html.button({"id": "js", "onClick": JS.add_class("seen", to="#ticks").push("post")}),
             html.p({"id": "ticks"}, str(assigns["ticks"])),
             html.p({"id": "heard"}, assigns["heard"]),
             html.p({"id": "answer"}, assigns["answer"]),
@@ -441,6 +443,7 @@ async def test_a_closed_live_view_session_is_freed_without_a_collection(
     async def scenario(client: LiveClient) -> LivePage:
         page = await client.live("/board")
         await page.click("#post")
+        await page.click("#js")  # JS commands, then the push to @on_event("post")
         await ember.pubsub.broadcast(TOPIC, Tick(n=7))
         await page.wait_for(lambda p: p.find("#ticks").text() == "7")
         await page.wait_for(lambda p: p.find("#answer").text() == "42")
