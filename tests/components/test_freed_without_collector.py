@@ -9,8 +9,8 @@ from fastapi import FastAPI
 
 from ember.live import Ember, LiveSettings, MemoryRecoveryStore
 from ember.live.testing import LiveClient, LivePage
-from tests.live.test_session_freed_without_collector import assert_freed_on_close
-from tests.live.test_session_freed_without_collector import collector_off as collector_off
+from tests.live._freed import assert_freed_on_close
+from tests.live._freed import collector_off as collector_off
 
 from .gallery_app import Gallery, Widgets
 
