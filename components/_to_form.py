@@ -13,6 +13,7 @@ import decimal
 import enum
 import re
 import typing
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, get_args, get_origin
@@ -68,7 +69,11 @@ class Form:
     id: str
     prefix: str = ""
     submitted: bool = False
-    _fields: dict[str, FormField] = field(default_factory=dict, compare=False, repr=False)
+    # Weak: a field refers to its form, so a plain dict would make every form a reference
+    # cycle (freed only by a full collection; a form is made per render).
+    _fields: weakref.WeakValueDictionary[str, FormField] = field(
+        default_factory=weakref.WeakValueDictionary, compare=False, repr=False
+    )
 
     def __getitem__(self, name: str) -> FormField:
         cached = self._fields.get(name)

@@ -40,3 +40,25 @@ class ProtocolError(EmberError):
     def __init__(self, message: str, *, close_code: int) -> None:
         super().__init__(message)
         self.close_code = close_code
+
+
+def drop_tracebacks(error: BaseException | None) -> None:
+    """Drop the traceback of ``error`` and of the errors it was raised from or while
+    handling (its cause and context; a group's members); call it once ``error`` is logged.
+
+    A traceback holds the frames it passed through, and each frame its locals: an error
+    kept after it was handled (a session's failure, the error a boundary shows) keeps a
+    closed session's objects with it, in a reference cycle as soon as one of those frames
+    holds the error, which only a full collection frees.
+    """
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending += (current.__cause__, current.__context__)
+        if isinstance(current, BaseExceptionGroup):
+            pending += current.exceptions

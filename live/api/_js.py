@@ -13,7 +13,7 @@ the server later patches that element, as in LiveView (``docs/js.md``).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -61,12 +61,17 @@ class JSCommands(BaseEventHandler):
     ) -> None:
         self.ops = ops
         self.pushes = pushes
-        self.function = self._run
         self.prevent_default = False
         self.stop_propagation = False
         self.target = None
         self.debounce = None
         self.throttle = None
+
+    @property
+    def function(self) -> Callable[[Sequence[Any]], Awaitable[None]]:  # type: ignore[override]
+        """What the event runs: the chain's pushes. Made on each read: a chain that held
+        its own bound method would be a reference cycle (every chain, every render)."""
+        return self._run
 
     def __repr__(self) -> str:
         return f"JS({[name for name, _ in self.ops]})"

@@ -57,10 +57,21 @@ class ComponentSocket(AssignsSocket):
     """What a component's callbacks receive: its assigns, the session, messages out."""
 
     def __init__(self, instance: _Instance) -> None:
-        self._instance = instance
+        # The instance holds the component, which holds this socket: the way back is weak,
+        # so they make no reference cycle (a cycle outlives a closed session until a full
+        # collection runs).
+        self._instance_ref = weakref.ref(instance)
         self.session: LiveSession = instance.session
         self._assigns: dict[str, Any] = {"id": instance.id}
         self._changed = False
+
+    @property
+    def _instance(self) -> _Instance:
+        instance = self._instance_ref()
+        if instance is None:
+            msg = "This component's socket outlived the component: it has left the page."
+            raise EmberError(msg)
+        return instance
 
     @property
     def id(self) -> str:

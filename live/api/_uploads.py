@@ -119,6 +119,7 @@ class UploadEntry:
 
     def _discard(self) -> None:
         _ENTRIES.pop(self.ref, None)
+        self._upload = None  # the upload lists this entry: no chunk comes for it now
         if self._file is not None:
             with contextlib.suppress(OSError):
                 self._file.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import logging
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, Self, TypeVar
@@ -123,20 +124,32 @@ class Socket(AssignsSocket):
     """What a view's callbacks receive: assigns, the session, navigation and flash."""
 
     def __init__(self, view: LiveView, session: LiveSession) -> None:
-        self._view = view
+        # The view holds its socket; the socket reaches the view weakly, so the pair makes
+        # no reference cycle (a cycle outlives a closed session until a full collection).
+        self._view_ref = weakref.ref(view)
         self.session = session
         self._assigns: dict[str, Any] = {}
         self._changed = False
         self._rerender: Callable[[], None] | None = None
         self._params_due = False
 
+    @property
+    def _view(self) -> LiveView:
+        view = self._view_ref()
+        if view is None:
+            msg = "This socket's LiveView is gone: its session has ended."
+            raise EmberError(msg)
+        return view
+
     def allow_upload(self, name: str, **options: Any) -> Upload:
         """Declare an upload (LiveView's ``allow_upload``), available to ``render`` as
         ``assigns["uploads"][name]``; the options are :func:`ember.live.use_upload`'s."""
+        this = weakref.ref(self)  # the socket holds the upload in its assigns
 
         def changed() -> None:  # progress arrives outside any callback
-            if self._rerender is not None:
-                self._rerender()
+            socket = this()
+            if socket is not None and socket._rerender is not None:
+                socket._rerender()
 
         upload = allow_upload(self.session, name, changed, **options)
         self.assign(uploads={**self._assigns.get("uploads", {}), name: upload})

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .._errors import drop_tracebacks
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
 from ._boundary import BoundaryContext, render_error_model
@@ -168,8 +169,14 @@ class Engine(Reconciler):
         if self.closed:
             return
         self.closed = True
+        self._on_dirty = None  # the session's mailbox, which refers to this engine
         self._dirty.clear()
         self._unmount(self.root)
+        # The handlers' closures hold components' setters, which hold their hooks, whose
+        # setter calls reach this engine: let go of them (see EngineHook._release).
+        self._handlers.clear()
+        self._kept.clear()
+        self._rendered.clear()
         stopping = list(self._stopping)
         self._stopping.clear()
         for outcome in await asyncio.gather(*stopping, return_exceptions=True):
@@ -246,6 +253,10 @@ class Engine(Reconciler):
         assert node.hook is not None  # noqa: S101 - a component node always has one
         report = node.hook.get_context_provider(BoundaryContext)
         if report is not None and report.value is not None:
+            # The boundary keeps the error in its state; a traceback would keep every frame
+            # of this render pass with it (the engine, the tree: a reference cycle through
+            # the boundary). It has been logged with its traceback above.
+            drop_tracebacks(error)
             report.value(error)
         node.model.clear()
         node.model.update(render_error_model())
@@ -277,8 +288,8 @@ class Engine(Reconciler):
         if was_clean and not self._rendering and self._on_dirty is not None:
             self._on_dirty()
 
-    def _mark_node(self, node: Node) -> None:
-        if node.dead or self.closed:
+    def _mark_node(self, node: Node | None) -> None:
+        if node is None or node.dead or self.closed:  # None: unmounted meanwhile
             return
         was_clean = not self._dirty
         self._dirty.add(node)

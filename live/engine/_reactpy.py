@@ -28,6 +28,7 @@ from reactpy.core._life_cycle_hook import HOOK_STACK
 from reactpy.core.events import EventHandler as EventHandler
 from reactpy.core.events import to_event_handler_function as to_event_handler_function
 from reactpy.core.hooks import ConnectionContext as ConnectionContext
+from reactpy.core.hooks import _CurrentState
 from reactpy.types import BaseEventHandler as BaseEventHandler
 from reactpy.types import Component, Connection, Event, Location, VdomDict
 
@@ -359,7 +360,8 @@ class EngineHook:
             self._parked[slot] = coroutine
 
     def unmount(self) -> list[asyncio.Task[None]]:
-        """Run the cleanups of sync effects; stop async ones (returned, to await)."""
+        """Run the cleanups of sync effects; stop async ones (returned, to await); let go
+        of the state (:meth:`_release`)."""
         self.unmounted = True
         self.effects.clear()
         parked, self._parked = list(self._parked.values()), {}
@@ -378,9 +380,33 @@ class EngineHook:
             stop.set()
             tasks.append(task)
         self._tasks.clear()
+        self._release()
         if failure is not None:
             raise failure
         return tasks
+
+    def _release(self) -> None:
+        """Drop what an unmounted component held, so reference counting frees it at once.
+
+        A component's hook sits in reference cycles: ``use_state``'s setter refers to its
+        own state object and to this hook, which holds the state; a context provider's
+        value (a setter) to the hook that provides it; the hook to its tree node, which
+        holds the hook. Cycles are freed only by a full collection, which a server holding
+        many sessions runs rarely (``ember.live.ops._gc``), so a closed session's memory
+        would stay. A setter called after this still works (it finds the hook unmounted).
+        """
+        for slot in self._state:
+            if type(slot) is _CurrentState:
+                del slot.dispatch  # the setter lives on in the caller's hands, if anywhere
+        self._state = []
+        self.context_providers = {}
+        self.owner = None
+        self.component = None
+        self.mark_dirty = _never_dirty  # a bound method of the engine, which holds the tree
+
+
+def _never_dirty(hook: EngineHook) -> None:
+    """What an unmounted hook marks dirty with (nothing: ``schedule_render`` stops first)."""
 
 
 def _effect_slot(effect: Any) -> int:

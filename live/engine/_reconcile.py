@@ -545,6 +545,11 @@ class Reconciler:
             if current.hook is not None:
                 self._unmount_hook(current)
             pending.extend(e for e in current.children.values() if isinstance(e, Node))
+            # Parent and children refer to each other, and a component (its props, its
+            # closures) may refer to the session that holds the engine: cycles, which
+            # reference counting cannot free (the engine's close unmounts the whole tree).
+            current.parent = None
+            current.component = None
 
     def _encode(self, entry: Entry) -> Any:
         if isinstance(entry, str):

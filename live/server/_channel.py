@@ -28,6 +28,7 @@ import anyio
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from .._errors import drop_tracebacks
 from ..engine._engine import Engine
 from ..engine._patch import apply_ops
 from ..engine._reactpy import (
@@ -137,6 +138,18 @@ class Mailbox:
         self.while_busy: Callable[[], None] | None = None
         self.needs_render: Callable[[], bool] = _never
         self._serve: Callable[[], None] | None = None  # starts the task that takes items
+
+    def close(self) -> None:
+        """The session ended: drop the queued items and the channel's callbacks (they
+        refer to the channel and the engine, which refer to this mailbox)."""
+        if self._busy_render is not None:
+            self._busy_render.cancel()
+            self._busy_render = None
+        self._items.clear()
+        self._head = 0
+        self.while_busy = None
+        self.needs_render = _never
+        self._serve = None
 
     def _append(self, item: Any) -> None:
         self._items.append(item)
@@ -430,6 +443,7 @@ async def run_channel(
             close = _close_for(failures[0], session, mounted)
         sender.deadline.close()
         session._mailbox = session._post = None
+        mailbox.close()
         with anyio.CancelScope(shield=True):
             with anyio.move_on_after(2):  # the last change before the socket closed
                 await _flush_snapshot(ember, session)
@@ -447,6 +461,8 @@ async def run_channel(
             if handover is None and websocket.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(RuntimeError, WebSocketDisconnect, OSError):
                     await websocket.close(code=close[0], reason=close[1][:120])
+        for failure in failures:  # logged: their frames hold this one, which holds them
+            drop_tracebacks(failure)
     return handover
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from starlette.websockets import WebSocket, WebSocketState
 
-from .._errors import ConfigurationError
+from .._errors import ConfigurationError, drop_tracebacks
 from ..engine._engine import Engine
 from ..engine._reactpy import Component, Connection, ConnectionContext, Location
 from ._protocol import ClientMessage, Ping, ViewRequest
@@ -315,6 +315,13 @@ class Child:
         self._task = asyncio.get_running_loop().create_task(
             self._run(), name=f"ember child {self.id} of session {self.parent.id}"
         )
+        self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        # A cancelled task keeps its CancelledError, whose traceback holds the frames of
+        # _run, which hold this child: a cycle, unless the child lets go of the task.
+        if self._task is task:
+            self._task = None
 
     def stop(self) -> None:
         self._stopped = True
@@ -431,14 +438,19 @@ class Child:
             with anyio.CancelScope(shield=True):
                 if failures and not self._stopped:
                     await self._answer_pings(mailbox)
+                mailbox.close()
                 with anyio.move_on_after(2):
                     await _flush_snapshot(ember, session)
                 await session._close()
             for registry in (_CHILDREN, _SESSION_TABS, _VIEWS):
                 registry.pop(session, None)  # their values hold the session, their key
         if not failures or self._stopped:
+            for failure in failures:  # their frames hold this one, which holds them
+                drop_tracebacks(failure)
             return None
         _close_for(failures[0], session, mounted)  # logged once, unless logged where it failed
+        for failure in failures:
+            drop_tracebacks(failure)
         return failures[0]
 
     async def _answer_pings(self, mailbox: Mailbox) -> None:

@@ -154,6 +154,7 @@ class SendDeadline:
 
     def close(self) -> None:
         self.end()
+        self._on_expire = None  # the sender's bound method: no cycle left behind
 
     def _expire(self) -> None:
         self.expired = True

@@ -396,8 +396,12 @@ class LiveSession:
     async def _close(self) -> None:
         """Run cleanups (most recent first); never raises, logs each failure once."""
         self.state = SessionState.CLOSED
+        # What the session server lent it refers back to the session (its channel, its
+        # mailbox, the send closure): dropped, so reference counting frees a closed session.
         self._spawn = None
         self._send_control = None
+        self._mailbox = self._post = None
+        self._snapshot_due = None
         self._listeners.clear()
         self._location_callbacks.clear()
         cleanups, self._cleanups = self._cleanups[::-1], []
