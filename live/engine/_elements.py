@@ -3,21 +3,22 @@
 Every ``html.*`` call of every render goes through ReactPy's ``Vdom.__call__``, and for the
 small elements a component is made of, most of that call is generic work: the children
 are flattened through a recursive helper that asks ``hasattr(child, "__iter__")`` of each
-text, every attribute name is matched against a regular expression, every function
-given as a handler is wrapped twice and its bytecode inspected by ``EventHandler``, and
-the result goes through ``VdomDict(**result)``'s key checks. That was about half of the
-CPU of a render pass (bench/RESULTS.md, issue 21).
+text, every attribute name is matched against a regular expression, every function given
+as a handler is checked twice with ``inspect`` and its bytecode inspected by
+``EventHandler``, and the result goes through ``VdomDict(**result)``'s key checks. That
+was about half of the CPU of a render pass (bench/RESULTS.md, issue 21).
 
 :func:`make_element_call` builds a drop-in ``Vdom.__call__`` that returns exactly what
 ReactPy's returns (the same ``VdomDict`` type, keys and key order, the same
-``EventHandler`` fields and handler wrapper, the same errors) with the common cases
-taken directly: known child types are kept without checks, an attribute name's "is this
-an ``on*`` event name" answer is remembered, a plain function or method becomes its
-``EventHandler`` without ``inspect``, and what ReactPy learns from a handler's bytecode
-(``event.preventDefault()`` and the like) is remembered per code object when the code
-alone decides it. Everything else (callable objects, decorated functions, non-string
-attribute names, ``REACTPY_DEBUG`` or ``REACTPY_CHECK_JSON_ATTRS`` switched on) goes to
-ReactPy's own code. ``tests/live/test_elements.py`` compares the two on generated input.
+``EventHandler`` fields and ReactPy's own handler wrapper, the same errors) with the
+common cases taken directly: known child types are kept without checks, an attribute
+name's "is this an ``on*`` event name" answer is remembered, a plain function or method
+becomes its ``EventHandler`` without ``EventHandler.__init__``'s second wrapping, and
+what ReactPy learns from a handler's bytecode (``event.preventDefault()`` and the like)
+is remembered per code object when the code alone decides it. Everything else (callable
+objects, decorated functions, non-string attribute names, ``REACTPY_DEBUG`` or
+``REACTPY_CHECK_JSON_ATTRS`` switched on) goes to ReactPy's own code.
+``tests/live/test_elements.py`` compares the two on generated input.
 
 The ReactPy pieces are handed in by the adapter (``_reactpy.py``), which installs the
 result only for the ReactPy version it was written against.
@@ -25,11 +26,9 @@ result only for the ReactPy version it was written against.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from inspect import CO_COROUTINE
-from types import CellType, CodeType, FunctionType, MethodType, NoneType
+from types import CodeType, FunctionType, MethodType, NoneType
 from typing import Any
 
 from reactpy.types import BaseEventHandler, Component, InlineJavaScript, VdomDict
@@ -47,9 +46,6 @@ _PLAIN_VALUES = frozenset({int, float, bool, NoneType, dict, list, tuple})
 
 _NOTHING_FOUND = (False, False, None)
 _HANDLER_NAMES = ("preventDefault", "stopPropagation", "debounce")
-_MARKED_COROUTINES = sys.version_info >= (3, 12)
-"""From 3.12, ``inspect.iscoroutinefunction`` also reads ``inspect.markcoroutinefunction``'s
-mark: a function carrying it goes to ReactPy's code."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +72,7 @@ class ReactPyElementParts:
 
 
 def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
-    """A ``Vdom.__call__`` that returns what ``parts.original_call`` returns, faster.
-
-    Raises:
-        RuntimeError: ReactPy's handler wrappers are not the shape this was written for.
-    """
-    sync_wrapper, async_wrapper = _wrapper_templates(parts.to_handler_function)
+    """A ``Vdom.__call__`` that returns what ``parts.original_call`` returns, faster."""
     original = parts.original_call
     separate = parts.separate_attributes
     handler_type: Any = parts.event_handler
@@ -91,10 +82,8 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
     new_handler = object.__new__
     new_element = dict.__new__
     set_item = dict.__setitem__
-    sync_code, async_code = sync_wrapper.__code__, async_wrapper.__code__
-    wrapper_globals = sync_wrapper.__globals__
-    annotations = sync_wrapper.__annotations__
-    event_names: dict[str, bool] = {}
+    names: dict[str, bool] = {}
+    """Attribute names seen: whether a string under it is JavaScript (an ``on*`` name)."""
     inspected: dict[CodeType, tuple[bool, bool, int | None]] = {}
     checking = [False]
 
@@ -104,44 +93,27 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
     for option in parts.switches:
         option.subscribe(follow)  # called now, and on every change
 
-    def is_event_name(name: str) -> bool:
-        found = bool(event_name(name))
-        if len(event_names) < _MAX_REMEMBERED:
-            event_names[name] = found
-        return found
-
     def make_handler(value: Any) -> Any:
         """``EventHandler(to_event_handler_function(value))`` for a function or method."""
         function = value if type(value) is FunctionType else value.__func__
-        if (
-            type(function) is not FunctionType
-            or hasattr(value, "__wrapped__")
-            or (_MARKED_COROUTINES and hasattr(function, "_is_coroutine_marker"))
-        ):
+        if type(function) is not FunctionType or hasattr(value, "__wrapped__"):
             return handler_type(to_handler_function(value))
+        # EventHandler's own steps, for ReactPy's wrapper of a function: the wrapper is a
+        # coroutine function (kept as it is), and the function's bytecode is inspected.
         code = function.__code__
-        wrapper = FunctionType(
-            async_code if code.co_flags & CO_COROUTINE else sync_code,
-            wrapper_globals,
-            None,
-            None,
-            (CellType(value),),
-        )
-        wrapper.__wrapped__ = value  # type: ignore[attr-defined]
-        wrapper.__annotations__ = dict(annotations)
         found = inspected.get(code)
         if found is None:
-            names = code.co_names
-            if code.co_argcount <= 0 or not any(name in names for name in _HANDLER_NAMES):
+            used = code.co_names
+            if code.co_argcount <= 0 or not any(name in used for name in _HANDLER_NAMES):
                 found = _NOTHING_FOUND
             else:
                 found = inspect_handler(value)
             # A debounce read from the bytecode may come from the function's defaults
             # or closure: that answer belongs to this function only.
-            if "debounce" not in names and len(inspected) < _MAX_REMEMBERED:
+            if "debounce" not in used and len(inspected) < _MAX_REMEMBERED:
                 inspected[code] = found
         handler = new_handler(handler_type)
-        handler.function = wrapper
+        handler.function = to_handler_function(value)
         handler.prevent_default = found[0]
         handler.stop_propagation = found[1]
         handler.debounce = found[2]
@@ -155,13 +127,15 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
         handlers: dict[str, Any] = {}
         inline: dict[str, Any] = {}
         for name, value in attributes.items():
-            if type(name) is not str:
-                return separate(attributes)  # ReactPy's error, or its answer
+            event = names.get(name)
+            if event is None:
+                if type(name) is not str:
+                    return separate(attributes)  # ReactPy's error, or its answer
+                event = bool(event_name(name))
+                if len(names) < _MAX_REMEMBERED:
+                    names[name] = event
             kind = type(value)
             if kind is str:
-                event = event_names.get(name)
-                if event is None:
-                    event = is_event_name(name)
                 if event:
                     inline[name] = InlineJavaScript(value)
                 else:
@@ -174,7 +148,7 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
                 handlers[name] = handler_type(to_handler_function(value))
             elif isinstance(value, BaseEventHandler):
                 handlers[name] = value
-            elif isinstance(value, str) and event_name(name):
+            elif event and isinstance(value, str):
                 inline[name] = InlineJavaScript(value)
             elif isinstance(value, InlineJavaScript):
                 inline[name] = value
@@ -199,17 +173,18 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
         """The entry point for the VDOM API, for example reactpy.html(<WE_ARE_HERE>)."""
         if checking[0]:
             return original(self, *values)
+        plain = handlers = inline = None
         children: list[Any] = []
-        attributes: Any = None
         if values:
             if type(values[0]) is dict:
-                attributes = values[0]
+                if values[0]:
+                    plain, handlers, inline = split(values[0])
                 values = values[1:]
-            flatten(values, children)
-        if attributes:
-            plain, handlers, inline = split(attributes)
-        else:
-            plain = handlers = inline = None
+            for child in values:
+                if type(child) in _SINGLE_CHILDREN:
+                    children.append(child)
+                else:
+                    flatten((child,), children)
         if self.custom_constructor:
             result = self.custom_constructor(
                 children=children,
@@ -240,33 +215,6 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
 
     element_call.__wrapped__ = original  # type: ignore[attr-defined]
     return element_call
-
-
-def _wrapper_templates(to_handler_function: Callable[..., Any]) -> tuple[Any, Any]:
-    """ReactPy's handler wrappers for a plain function and for a coroutine function."""
-
-    def plain(*_: object) -> None:
-        return None
-
-    async def coroutine(*_: object) -> None:
-        return None
-
-    sync_wrapper = to_handler_function(plain)
-    async_wrapper = to_handler_function(coroutine)
-    for wrapper in (sync_wrapper, async_wrapper):
-        if (
-            type(wrapper) is not FunctionType
-            or wrapper.__code__.co_freevars != ("function",)
-            or wrapper.__defaults__ is not None
-            or wrapper.__kwdefaults__ is not None
-            or set(vars(wrapper)) != {"__wrapped__"}
-        ):
-            msg = (
-                "Expected ReactPy's to_event_handler_function to wrap a function in a "
-                f"closure over 'function' with only __wrapped__ set, got {wrapper!r}."
-            )
-            raise RuntimeError(msg)
-    return sync_wrapper, async_wrapper
 
 
 def remembering_getattr(original: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:

@@ -20,7 +20,6 @@ from reactpy.core.vdom import Vdom
 from reactpy.types import InlineJavaScript, VdomDict
 
 from ember.live.engine import _reactpy
-from ember.live.engine._elements import ReactPyElementParts, make_element_call
 from ember.live.engine._engine import Engine
 
 stock = _reactpy.STOCK_ELEMENT_CALL
@@ -354,23 +353,6 @@ def test_elements_constructor_is_installed_for_the_pinned_reactpy_only(
     assert Vdom.__call__ is installed
     assert "ReactPy 2.0.0 is installed" in caplog.text
     assert "reactpy==2.0.0b13" in caplog.text
-
-
-def test_elements_constructor_refuses_handler_wrappers_of_another_shape() -> None:
-    def to_handler_function(function: Any, positional_args: bool = True) -> Any:
-        return function  # not ReactPy's closure with __wrapped__
-
-    parts = ReactPyElementParts(
-        original_call=stock,
-        separate_attributes=lambda attributes: ({}, {}, {}),
-        event_handler=_reactpy.EventHandler,
-        to_handler_function=to_handler_function,
-        inspect_handler=lambda function: (False, False, None),
-        event_name=None,
-        switches=(),
-    )
-    with pytest.raises(RuntimeError, match="Expected ReactPy's to_event_handler_function"):
-        make_element_call(parts)
 
 
 def _rows() -> Iterator[Any]:
