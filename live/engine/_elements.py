@@ -176,15 +176,17 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
         plain = handlers = inline = None
         children: list[Any] = []
         if values:
+            attributes = None
             if type(values[0]) is dict:
-                if values[0]:
-                    plain, handlers, inline = split(values[0])
+                attributes = values[0]
                 values = values[1:]
-            for child in values:
+            for child in values:  # first, as ReactPy does (a generator may raise)
                 if type(child) in _SINGLE_CHILDREN:
                     children.append(child)
                 else:
                     flatten((child,), children)
+            if attributes:
+                plain, handlers, inline = split(attributes)
         if self.custom_constructor:
             result = self.custom_constructor(
                 children=children,

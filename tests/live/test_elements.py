@@ -291,6 +291,25 @@ def test_elements_make_each_kind_of_handler_as_reactpy_does(constructor: Any, ha
         _assert_same(mine, theirs)
 
 
+def _failing_rows() -> Iterator[Any]:
+    yield html.li("one")
+    msg = "the rows could not be read"
+    raise LookupError(msg)
+
+
+def test_elements_read_children_before_attributes_as_reactpy_does() -> None:
+    """A child generator that raises and a handler ReactPy cannot inspect: the generator's
+    error comes first, as in ReactPy."""
+    arguments = [{"onClick": _OBJECT}, _Generated([html.b("x")])]
+    mine = _outcome(html.ul, [arguments[0], _failing_rows()])
+    theirs = _outcome(functools.partial(stock, html.ul), [arguments[0], _failing_rows()])
+    assert mine == theirs == ("raised", LookupError, "the rows could not be read")
+    mine = _outcome(html.ul, arguments)
+    theirs = _outcome(functools.partial(stock, html.ul), arguments)
+    assert mine == theirs
+    assert mine[:2] == ("raised", AttributeError)
+
+
 def test_elements_handler_inspection_is_per_function_where_the_closure_decides() -> None:
     """The debounce ReactPy reads from bytecode may come from a closure: two functions with
     one code object keep their own values (the per-code memory holds only what the code
