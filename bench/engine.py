@@ -23,7 +23,11 @@ repetition. The µs figures alone are only indicative on a shared machine
 (``valgrind --tool=callgrind`` instruction counts are steadier, see bench/RESULTS.md).
 
     .venv/bin/python bench/engine.py [--clicks 4000] [--reps 5]
-        [--append-results bench/RESULTS.md]
+        [--append-results bench/RESULTS.md] [--stock-elements]
+
+``--stock-elements`` builds ``reactpy.html`` elements with ReactPy's own ``Vdom.__call__``
+(as before ember installed its constructor, ``ember.live.engine._elements``), for both the
+engine and the bare renders: the figures before that change.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable
 from bench._apps._views import Counter
 from bench._report import publish
 from ember.live.engine._engine import Engine
-from ember.live.engine._reactpy import call_handler
+from ember.live.engine._reactpy import STOCK_ELEMENT_CALL, call_handler
 
 ROWS = 100
 LONG = 20
@@ -358,19 +362,35 @@ def table(baseline: list[float], figures: Figures) -> list[str]:
     return lines
 
 
+def use_stock_elements() -> None:
+    """``reactpy.html`` as ReactPy ships it: its own element constructor and tag lookup."""
+    from reactpy._html import HtmlConstructor, SvgConstructor
+    from reactpy.core.vdom import Vdom
+
+    Vdom.__call__ = STOCK_ELEMENT_CALL  # type: ignore[method-assign]
+    for constructor in (HtmlConstructor, SvgConstructor):
+        found = constructor.__getattr__
+        constructor.__getattr__ = getattr(found, "__wrapped__", found)  # type: ignore[method-assign]
+    for name in [name for name in vars(html) if not name.startswith("_")]:
+        delattr(html, name)  # tags remembered by ember's lookup
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clicks", type=int, default=4000)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--append-results", type=Path)
+    parser.add_argument("--stock-elements", action="store_true")
     args = parser.parse_args()
+    if args.stock_elements:
+        use_stock_elements()
     baseline, figures = asyncio.run(measure(args.clicks, args.reps))
     now = datetime.datetime.now(datetime.UTC)
     lines = [
         f"## engine: ember's render per click against a bare render ({now:%Y-%m-%d %H:%M} UTC)",
         "",
         f"`.venv/bin/python bench/engine.py --clicks {args.clicks} --reps {args.reps} "
-        "--append-results bench/RESULTS.md`",
+        f"--append-results bench/RESULTS.md{' --stock-elements' if args.stock_elements else ''}`",
         "",
         f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores "
         f"(shared); in process, no socket; {args.clicks} clicks per repetition "

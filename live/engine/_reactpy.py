@@ -23,7 +23,11 @@ from inspect import CO_COROUTINE
 from types import FunctionType
 from typing import Any, TypeVar
 
-from reactpy.config import REACTPY_CHECK_JSON_ATTRS
+import reactpy
+from reactpy._html import HtmlConstructor, SvgConstructor
+from reactpy.config import REACTPY_CHECK_JSON_ATTRS, REACTPY_DEBUG
+from reactpy.core import vdom as reactpy_vdom
+from reactpy.core._event_inspect import inspect_event_handler
 from reactpy.core._life_cycle_hook import HOOK_STACK
 from reactpy.core.events import EventHandler as EventHandler
 from reactpy.core.events import to_event_handler_function as to_event_handler_function
@@ -33,6 +37,7 @@ from reactpy.types import BaseEventHandler as BaseEventHandler
 from reactpy.types import Component, Connection, Event, Location, VdomDict
 
 from .._errors import RenderError
+from ._elements import ReactPyElementParts, make_element_call, remembering_getattr
 from ._sanitize import refused_element
 from ._threads import offload
 
@@ -200,6 +205,50 @@ def _store_option_default(option: Any) -> None:
 
 
 _store_option_default(REACTPY_CHECK_JSON_ATTRS)
+
+REACTPY_VERSION = "2.0.0b13"
+"""The ReactPy this adapter was written against (pyproject.toml pins it exactly)."""
+STOCK_ELEMENT_CALL: Callable[..., Any] = getattr(
+    reactpy_vdom.Vdom.__call__, "__wrapped__", reactpy_vdom.Vdom.__call__
+)
+"""ReactPy's own ``Vdom.__call__`` (``reactpy.html.div(...)``), kept as the reference."""
+
+
+def install_element_call(version: str) -> bool:
+    """Make ``reactpy.html.*`` build elements through ``ember.live.engine._elements`` (the
+    same elements as ReactPy's, for about half the CPU), for ReactPy ``REACTPY_VERSION``.
+
+    Another ReactPy keeps its own constructor (logged): the fast one copies its rules.
+    """
+    if version != REACTPY_VERSION:
+        logger.warning(
+            "ReactPy %s is installed; ember's faster element constructor was written for "
+            "ReactPy %s, so ReactPy's own is used (correct, slower). Install reactpy==%s.",
+            version,
+            REACTPY_VERSION,
+            REACTPY_VERSION,
+        )
+        return False
+    parts = ReactPyElementParts(
+        original_call=STOCK_ELEMENT_CALL,
+        separate_attributes=reactpy_vdom.separate_attributes_handlers_and_inline_javascript,
+        event_handler=EventHandler,
+        to_handler_function=to_event_handler_function,
+        inspect_handler=inspect_event_handler,
+        event_name=reactpy_vdom.EVENT_ATTRIBUTE_PATTERN,
+        switches=(REACTPY_DEBUG, REACTPY_CHECK_JSON_ATTRS),
+    )
+    reactpy_vdom.Vdom.__call__ = make_element_call(parts)  # type: ignore[method-assign]
+    for constructor in (HtmlConstructor, SvgConstructor):
+        found = constructor.__getattr__
+        constructor.__getattr__ = remembering_getattr(  # type: ignore[method-assign]
+            getattr(found, "__wrapped__", found)
+        )
+    return True
+
+
+FAST_ELEMENTS = install_element_call(reactpy.__version__)
+"""True when ``reactpy.html.*`` runs ember's element constructor."""
 
 _SYNC_EFFECT = "use_effect.<locals>.decorator.<locals>.effect"
 _PARKED: Any = object()

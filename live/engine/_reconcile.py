@@ -403,6 +403,7 @@ class Reconciler:
                     handlers = normalise_handlers(handlers)
                     break
         old_targets = node.targets
+        wire: dict[str, Any] | None = None
         if handlers:
             targets: dict[str, str] = {}
             registry = self._handlers
@@ -428,7 +429,7 @@ class Reconciler:
                         and not hasattr(handler, "js")
                     )
             if reuse:
-                wire: dict[str, Any] = old_wire  # type: ignore[assignment]
+                wire = old_wire
             else:
                 wire = {}
                 for event, handler in handlers.items():
@@ -458,11 +459,12 @@ class Reconciler:
                 if before != after:
                     diff_mapping(before, after, [*path, "attributes"], ops)
             before = old_model.get("eventHandlers")
-            after = model.get("eventHandlers")
-            if before is not after and (before or after) and before != after:
-                diff_mapping(before or {}, after or {}, [*path, "eventHandlers"], ops)
+            if before is not wire and (before or wire) and before != wire:
+                diff_mapping(before or {}, wire or {}, [*path, "eventHandlers"], ops)
         node.model = model
-        mark = attributes.get(STREAM_ATTRIBUTE) if attributes else None
+        mark = (
+            attributes[STREAM_ATTRIBUTE] if attributes and STREAM_ATTRIBUTE in attributes else None
+        )
         if mark is not None and hasattr(mark, "ops"):
             self._render_stream(node, raw, mark, old_model, path, ops, providers)
             return
