@@ -167,14 +167,11 @@ class _Subscriber:
         self.session.start_task(self._open, name=f"use_subscription {self.topic}")
         return self.stop
 
-    def deliver(self, message: Any) -> Awaitable[None] | None:
-        wanted = self.wanted
-        if wanted and not isinstance(message, (wanted, MessagesMayBeLost)):  # nested: no copy
-            return None
-        return self.latest.current(message)
-
     async def _open(self) -> None:
-        subscription = await self.session.subscribe(self.topic, self.deliver, types=self.wanted)
+        # The delivery is an object of its own: the subscription refers to it, and this
+        # object to the subscription (a reference cycle through a bound method of ours).
+        delivery = _Delivery(self.latest, self.wanted)
+        subscription = await self.session.subscribe(self.topic, delivery, types=self.wanted)
         if self.stopped:  # unmounted (or the topic changed) while it opened
             await subscription.close()
         else:
@@ -188,6 +185,26 @@ class _Subscriber:
         self.stopped = True
         # Once the session ends its cleanups close every subscription anyway.
         self.session.start_task(self._close, name=f"use_subscription {self.topic} close")
+
+
+class _Delivery:
+    """Hands a :func:`use_subscription`'s messages to its latest handler."""
+
+    __slots__ = ("latest", "wanted")
+
+    def __init__(
+        self,
+        latest: Ref[Callable[[Any], Awaitable[None] | None]],
+        wanted: tuple[type[BaseModel], ...],
+    ) -> None:
+        self.latest = latest
+        self.wanted = wanted
+
+    def __call__(self, message: Any) -> Awaitable[None] | None:
+        wanted = self.wanted
+        if wanted and not isinstance(message, (wanted, MessagesMayBeLost)):  # nested: no copy
+            return None
+        return self.latest.current(message)
 
 
 @functools.lru_cache(maxsize=256)
