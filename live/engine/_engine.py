@@ -91,7 +91,7 @@ class Engine(Reconciler):
         while (
             type(root) is ContextProvider and root.key is None and len(root.children) == 1
         ) and isinstance(root.children[0], Component):
-            self._providers.setdefault(root.type, root)  # the outer one wins, as rendered
+            self._providers[root.type] = root  # an inner one of the same context wins
             root = root.children[0]
         self.root = Node(None, None, "")
         self.root.hook = EngineHook(self._mark_dirty)
