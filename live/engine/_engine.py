@@ -23,13 +23,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from reactpy.types import ContextProvider
+
 from .._errors import drop_tracebacks
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
 from ._boundary import BoundaryContext, render_error_model
 from ._diff import sent_whole
 from ._patch import Op, Path
-from ._reactpy import HOOK_STATE, BaseEventHandler, EngineHook, component_name
+from ._reactpy import HOOK_STATE, BaseEventHandler, Component, EngineHook, component_name
 from ._reconcile import Node, Reconciler
 
 logger = logging.getLogger("ember.live")
@@ -50,21 +52,47 @@ class Engine(Reconciler):
             pass, so the session can schedule one.
     """
 
+    # Slots: one engine per session (and per kept first paint).
+    __slots__ = (
+        "_dirty",
+        "_loop",
+        "_on_dirty",
+        "_providers",
+        "_rendered",
+        "_rendering",
+        "_stack",
+        "_stopping",
+        "_thread",
+        "closed",
+        "root",
+    )
+
     def __init__(
         self, root: Any, *, context: str = "", on_dirty: Callable[[], None] | None = None
     ) -> None:
         super().__init__(context)
         self._on_dirty = on_dirty
-        self._dirty: set[Node] = set()
+        self._dirty: dict[Node, None] = {}
+        """The components waiting for a render (a dict: an empty set is 216 bytes)."""
         self._rendering = False
         self._rendered: list[EngineHook] = []
         self._stack: list[Any] = []
         """ReactPy's hook stack while a pass renders (empty between passes)."""
-        self._stopping: set[asyncio.Task[None]] = set()
+        self._stopping: set[asyncio.Task[None]] | None = None
+        """Async effects being stopped (made when the first one is)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         with contextlib.suppress(RuntimeError):
             self._loop = asyncio.get_running_loop()
         self._thread = threading.get_ident()
+        # The context providers the server wraps every root in (the session, the
+        # connection) are given to the root directly instead of rendered: each would be a
+        # component, a hook and a fragment of the model for every session (about 1.5 KiB).
+        self._providers: dict[Any, Any] = {}
+        while (
+            type(root) is ContextProvider and root.key is None and len(root.children) == 1
+        ) and isinstance(root.children[0], Component):
+            self._providers[root.type] = root  # an inner one of the same context wins
+            root = root.children[0]
         self.root = Node(None, None, "")
         self.root.hook = EngineHook(self._mark_dirty)
         self.root.hook.owner = self.root
@@ -77,6 +105,11 @@ class Engine(Reconciler):
     def model(self) -> dict[str, Any]:
         """The model of the whole page as the client holds it after the last pass."""
         return self.root.model
+
+    def provided(self, context: Any) -> Any:
+        """The provider of ``context`` the root was given (its ``value`` may be set before
+        the next render), or None."""
+        return self._providers.get(context)
 
     def needs_render(self) -> bool:
         """True while some component waits for a render."""
@@ -99,7 +132,7 @@ class Engine(Reconciler):
         self._rendering = True
         token = HOOK_STATE.set(self._stack)
         try:
-            self._render_component(self.root, [], None, {})
+            self._render_component(self.root, [], None, self._providers)
             self._run_effects()
         finally:
             HOOK_STATE.reset(token)
@@ -128,11 +161,14 @@ class Engine(Reconciler):
                 rounds -= 1
                 while dirty:
                     node = next(iter(dirty)) if len(dirty) == 1 else min(dirty, key=_position)
-                    path, in_stream, providers = _place(node)
+                    path, in_stream, providers = _place(node, self._providers)
                     self._render_component(node, path, None if in_stream else ops, providers)
                 if self._rendered:
                     self._run_effects()
                 if not dirty:
+                    # Emptied by pops, a dict keeps its table (160 bytes a session, idle);
+                    # clear() gives it back.
+                    dirty.clear()
                     break
         finally:
             HOOK_STATE.reset(token)
@@ -153,8 +189,8 @@ class Engine(Reconciler):
         while pending:
             node = pending.pop()
             hook = node.hook
-            if hook is not None and hook.reads_context and node is not self.root:
-                self._dirty.add(node)
+            if hook is not None and hook.reads_context:
+                self._dirty[node] = None
             pending.extend(e for e in node.children.values() if isinstance(e, Node))
         self.render()
 
@@ -177,8 +213,8 @@ class Engine(Reconciler):
         self._handlers.clear()
         self._kept.clear()
         self._rendered.clear()
-        stopping = list(self._stopping)
-        self._stopping.clear()
+        stopping = list(self._stopping or ())
+        self._stopping = None
         for outcome in await asyncio.gather(*stopping, return_exceptions=True):
             if isinstance(outcome, Exception):
                 logger.error("An effect failed (%s)", self.context, exc_info=outcome)
@@ -188,7 +224,7 @@ class Engine(Reconciler):
     def _render_component(
         self, node: Node, path: Path | None, ops: list[Op] | None, providers: dict[Any, Any]
     ) -> None:
-        self._dirty.discard(node)
+        self._dirty.pop(node, None)
         hook = node.hook
         assert hook is not None  # noqa: S101 - a component node always has one
         mark = len(ops) if ops is not None else 0
@@ -224,13 +260,17 @@ class Engine(Reconciler):
         hook = node.hook
         if hook is None:
             return
-        self._dirty.discard(node)
+        self._dirty.pop(node, None)
         try:
             tasks = hook.unmount()
         except Exception as error:
             logger.error("An effect's cleanup failed (%s)", self.context, exc_info=error)
             report_error(error, kind="effect", where=self.context)
             return
+        if not tasks:
+            return
+        if self._stopping is None:
+            self._stopping = set()
         for task in tasks:
             self._stopping.add(task)
             task.add_done_callback(self._stopping.discard)
@@ -284,7 +324,7 @@ class Engine(Reconciler):
             return
         dirty = self._dirty
         was_clean = not dirty
-        dirty.add(node)
+        dirty[node] = None
         if was_clean and not self._rendering and self._on_dirty is not None:
             self._on_dirty()
 
@@ -292,7 +332,7 @@ class Engine(Reconciler):
         if node is None or node.dead or self.closed:  # None: unmounted meanwhile
             return
         was_clean = not self._dirty
-        self._dirty.add(node)
+        self._dirty[node] = None
         if was_clean and not self._rendering and self._on_dirty is not None:
             self._on_dirty()
 
@@ -311,9 +351,10 @@ def _path(node: Node) -> tuple[Path, bool]:
     return steps, in_stream
 
 
-def _place(node: Node) -> tuple[Path, bool, dict[Any, Any]]:
+def _place(node: Node, root_providers: dict[Any, Any]) -> tuple[Path, bool, dict[Any, Any]]:
     """The wire path of ``node``, whether it lies inside a stream row, and the context
-    providers of the nearest component above it (one walk up the tree)."""
+    providers of the nearest component above it (one walk up the tree; the root's own
+    ones, ``root_providers``, for the root)."""
     steps: Path = []
     in_stream = False
     providers: dict[Any, Any] | None = None
@@ -326,7 +367,7 @@ def _place(node: Node) -> tuple[Path, bool, dict[Any, Any]]:
         if current.rows is not None:
             in_stream = True
     steps.reverse()
-    return steps, in_stream, {} if providers is None else providers
+    return steps, in_stream, root_providers if providers is None else providers
 
 
 def _position(node: Node) -> list[int | str]:

@@ -10,6 +10,8 @@ once, and the stream's own operations (carried by its mark) say where they go.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from .._errors import RenderError
@@ -41,6 +43,8 @@ _ROOT_EMPTIES: dict[str, Any] = {
 }
 
 Entry = Any  # a Node, or the text of a text child
+_NO_TARGETS: Mapping[str, str] = MappingProxyType({})
+"""The handler targets of a node without handlers (most): one shared empty mapping."""
 
 
 class Node:
@@ -74,7 +78,7 @@ class Node:
         self.component: Any = None
         self.failed = False
         self.dead = False
-        self.targets: dict[str, str] = {}
+        self.targets: Mapping[str, str] = _NO_TARGETS
         self.rows: dict[str, list[str]] | None = None
         """For a stream container: the handler targets of each row still in the page."""
 
@@ -82,6 +86,8 @@ class Node:
 class Reconciler:
     """Renders elements and reconciles children; :class:`ember.live.engine._engine.Engine`
     adds components, dirtiness and effects."""
+
+    __slots__ = ("_handlers", "_kept", "_seen", "_sent_rows", "_seqs", "context")
 
     def __init__(self, context: str) -> None:
         self.context = context
@@ -449,7 +455,7 @@ class Reconciler:
         elif old_targets:
             for target in old_targets.values():
                 self._handlers.pop(target, None)
-            node.targets = {}
+            node.targets = _NO_TARGETS
         if ops is not None and path is not None:
             before = old_model.get("attributes")
             if before is not attributes and (before or attributes):

@@ -408,7 +408,7 @@ async def run_channel(
                         await ember._connect_root(mounted, session, adopted)
                         engine, adopted = adopted.engine, None  # closed below from now on
                         # The first paint's connection context now gives the socket's.
-                        engine.root.component.value = connection
+                        engine.provided(ConnectionContext).value = connection
                         engine.adopt(mailbox.ask_render)
                     adopted_model = engine.model
                 try:

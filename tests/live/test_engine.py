@@ -427,3 +427,29 @@ def test_reactpy_debug_still_turns_the_json_attribute_check_on_under_ember() -> 
         REACTPY_DEBUG.current = False
     assert REACTPY_CHECK_JSON_ATTRS.current is False
     html.div({"title": object()})
+
+
+async def test_the_roots_context_providers_are_given_to_it_not_rendered() -> None:
+    """The providers the server wraps a root in add no node to the tree: the model starts
+    at the root component, which reads their values (an inner provider of the same context
+    wins, as when rendered), and a provider's new value shows after a render."""
+    Theme = create_context("none")
+    Size = create_context(0)
+    seen: list[tuple[str, int]] = []
+
+    @component
+    def Root() -> Any:
+        theme, size = use_context(Theme), use_context(Size)
+        seen.append((theme, size))
+        return html.p(f"{theme} {size}")
+
+    engine = Engine(Theme(Size(Theme(Root(), value="inner"), value=3), value="outer"))
+    assert engine.mount() == {
+        "tagName": "",
+        "children": [{"tagName": "p", "children": ["inner 3"]}],
+    }
+    engine.provided(Size).value = 4
+    engine.adopt(lambda: None)  # renders again the components that read a context
+    assert seen == [("inner", 3), ("inner", 4)]
+    assert engine.model["children"][0]["children"] == ["inner 4"]
+    await engine.close()
