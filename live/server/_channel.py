@@ -657,7 +657,7 @@ class _Channel:
             start(self._flush_and_end(), "ember channel work")
         else:
             try:  # the pass ends the item, whether it raises or not (_flush_and_end)
-                run_eagerly(self._flush_and_end(), start, "ember channel work")
+                run_eagerly(self._flush_and_end(eager=True), start, "ember channel work")
             except Exception as error:
                 start(_raise(error), "ember channel work failed")
         return True
@@ -670,9 +670,22 @@ class _Channel:
         finally:
             self.mailbox.end()
 
-    async def _flush_and_end(self) -> None:
+    async def _flush_and_end(self, *, eager: bool = False) -> None:
+        """The item's pass; ``eager``: it may run on the poster's stack, so a snapshot the
+        render changed is saved from a task of the session's, which then ends the item."""
+        saving = False
         try:
-            await self.flush()
+            await self.flush(save=not eager)
+            if eager and self.session._snapshot_dirty and self.start is not None:
+                self.start(self._save_and_end(), "ember channel snapshot")
+                saving = True
+        finally:
+            if not saving:
+                self.mailbox.end()
+
+    async def _save_and_end(self) -> None:
+        try:
+            await _flush_snapshot(self.ember, self.session)
         finally:
             self.mailbox.end()
 
@@ -715,8 +728,9 @@ class _Channel:
         else:
             await self.flush()
 
-    async def flush(self, ack: int | None = None) -> None:
-        """Render what is dirty and send it; ``ack``: the event whose renders these are.
+    async def flush(self, ack: int | None = None, *, save: bool = True) -> None:
+        """Render what is dirty and send it; ``ack``: the event whose renders these are;
+        ``save``: then save the session's snapshot if it changed (else the caller does).
 
         Protocol 4 acks an event once it and the renders it caused are in (loading ends):
         in the patch that carries them (``"ack"``, one message per click), or in an
@@ -734,7 +748,7 @@ class _Channel:
                 await send({"type": "ember-patch", "ops": ops})
         if ack is not None:
             await send({"type": "ember-ack", "seq": ack})
-        if self.session._snapshot_dirty:
+        if save and self.session._snapshot_dirty:
             await _flush_snapshot(self.ember, self.session)
 
 

@@ -13,7 +13,17 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from reactpy import component, html, use_state
 
-from ember.live import CloseCode, Ember, LiveSettings, LiveView, on_event, on_info, use_subscription
+from ember.live import (
+    CloseCode,
+    Ember,
+    LiveSettings,
+    LiveView,
+    MemoryRecoveryStore,
+    on_event,
+    on_info,
+    use_recoverable_state,
+    use_subscription,
+)
 from ember.live.testing import LiveClient
 from ember.pubsub import PubSub, message
 
@@ -357,3 +367,50 @@ async def test_a_failing_subscriber_fails_its_session_only(pubsubs, caplog):
             await page.wait_for(lambda p: _ticks(p) == "1,2")
             assert page.close_code is None
     assert "this subscriber fails on tick 1" in caplog.text
+
+
+@component
+def RecoverableTick() -> Any:
+    last, set_last = use_recoverable_state("last_tick", 0)
+    use_subscription("ticks", lambda tick: set_last(tick.n), on=Tick)
+    return html.p({"id": "ticks"}, str(last))
+
+
+class TimedStore(MemoryRecoveryStore):
+    """Saves as a store on a network client does: under ``asyncio.timeout``, which belongs
+    to the task that enters it, and with a suspension inside."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved_from: list[str] = []
+
+    async def save(self, session_id: str, snapshot: bytes, ttl_seconds: int) -> None:
+        task = asyncio.current_task()
+        self.saved_from.append(task.get_name() if task is not None else "no task")
+        async with asyncio.timeout(5):
+            await asyncio.sleep(0.01)
+            await super().save(session_id, snapshot, ttl_seconds)
+
+
+async def test_state_a_message_makes_recoverable_is_saved_and_comes_back(pubsubs):
+    """A delivery that changes the snapshot saves it from the session's own task (not the
+    broadcaster's, whose timeouts and cancel scopes it must not touch), before the
+    socket closes."""
+    first, second = pubsubs
+    store = TimedStore()
+    ember = Ember(LiveSettings(secret_key=SECRET), pubsub=first, recovery=store)
+    app = FastAPI()
+    ember.mount(app, "/recoverable", RecoverableTick)
+    async with LiveClient(app) as client:
+        page = await client.live("/recoverable")
+        await _subscribed(first, "ticks", 1)
+        store.saved_from.clear()
+        await second.broadcast("ticks", Tick(n=5))
+        await page.wait_for(lambda p: _ticks(p) == "5")
+        with anyio.fail_after(5):  # saved after the delivery, not only when the socket closes
+            while b'"last_tick":5' not in (await store.load(page.session_id) or b""):
+                await asyncio.sleep(0.01)
+        assert store.saved_from
+        assert all(name.startswith("ember channel") for name in store.saved_from), store.saved_from
+        await page.reconnect()
+        await page.wait_for(lambda p: _ticks(p) == "5")
