@@ -23,6 +23,7 @@ from ._errors import (
     MessageTypeError,
     NotStartedError,
     PubSubError,
+    SlowConsumerError,
 )
 from ._messages import MAX_MESSAGE_BYTES, Envelope, MessagesMayBeLost, decode, encode, registry
 from ._observers import BROADCAST, DELIVER, Observer, Observers
@@ -540,12 +541,15 @@ class PubSub:
             await self._sync(sub.topic)
 
     def _cut_off(self, sub: Subscription) -> None:
-        logger.warning(
-            "Cut off a slow subscriber to %r (%s): its queue of %d was full",
-            sub.topic,
-            sub.id,
-            sub.max_queue,
-        )
+        if isinstance(sub.error, SlowConsumerError):
+            logger.warning(
+                "Cut off a slow subscriber to %r (%s): its queue of %d was full",
+                sub.topic,
+                sub.id,
+                sub.max_queue,
+            )
+        else:  # its receiver raised; the other subscribers got the message all the same
+            logger.error("%s", sub.error, exc_info=sub.error)
         if self._forget(sub) and self._backend is not None:
             task = asyncio.get_running_loop().create_task(self._sync(sub.topic))
             self._tasks.add(task)

@@ -168,7 +168,12 @@ class Subscription:
             return
         receive = self._receive
         if receive is not None:
-            if not receive(message):
+            try:
+                taken = receive(message)
+            except Exception as error:  # against its contract: the fan-out goes on
+                self._receiver_failed(error)
+                return
+            if not taken:
                 self._overflow()
             return
         buffer = self._buffer
@@ -192,6 +197,16 @@ class Subscription:
                 "max_queue, or subscribe again and refetch."
             )
         )
+        self._on_cut_off(self)
+
+    def _receiver_failed(self, error: Exception) -> None:
+        failure = SubscriptionError(
+            f"Subscription {self.id} to {self.topic!r} was cut off: expected its receive "
+            f"callable to take or refuse each message, but it raised {type(error).__name__}: "
+            f"{error}. A receiver must not raise; subscribe again once it is fixed."
+        )
+        failure.__cause__ = error
+        self._end(failure)
         self._on_cut_off(self)
 
     def _end(self, error: SubscriptionError | None) -> None:

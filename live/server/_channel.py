@@ -45,6 +45,7 @@ from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
 from ._adoption import FirstPaint, release_first_paint
 from ._children import attach_tab
+from ._eager import Starter, run_eagerly
 from ._limits import SendDeadline
 from ._protocol import ClientMessage, CloseCode, LayoutEvent, LocationChange, Ping, ViewRequest
 from ._runner import (
@@ -118,6 +119,7 @@ class Mailbox:
         "busy",
         "needs_render",
         "quick",
+        "run_now",
         "while_busy",
     )
 
@@ -138,6 +140,9 @@ class Mailbox:
         self.while_busy: Callable[[], None] | None = None
         self.needs_render: Callable[[], bool] = _never
         self._serve: Callable[[], None] | None = None  # starts the task that takes items
+        self.run_now: Callable[[Work], bool] | None = None
+        """Runs posted work at once, on the poster's stack, when the mailbox is idle and
+        empty (the channel's :meth:`_Channel.work_now`); False when it cannot."""
 
     def close(self) -> None:
         """The session ended: drop the queued items and the channel's callbacks (they
@@ -150,6 +155,7 @@ class Mailbox:
         self.while_busy = None
         self.needs_render = _never
         self._serve = None
+        self.run_now = None
 
     def _append(self, item: Any) -> None:
         self._items.append(item)
@@ -210,8 +216,11 @@ class Mailbox:
     def post_nowait(self, function: Work) -> None:
         """Queue ``function`` as one item of the mailbox at once, even when the mailbox is
         full (the caller bounds what it posts); a failure fails the session, as a
-        handler's does."""
-        self._append(_Work(function, None))
+        handler's does. With the mailbox idle and empty it runs here and now (a PubSub
+        broadcast renders every idle subscriber in its own loop, with no task switch)."""
+        run_now = self.run_now
+        if run_now is None or self.busy or self._head != len(self._items) or not run_now(function):
+            self._append(_Work(function, None))
 
     def drain(self) -> list[Any]:
         """Take what is still queued (a nested view that failed answers its pings)."""
@@ -428,6 +437,8 @@ async def run_channel(
                         mailbox.serve_with(
                             lambda: workers.start(channel.serve(), f"ember channel {session.id}")
                         )
+                        channel.start = workers.start
+                        mailbox.run_now = channel.work_now
                         await _read(ember, websocket, receive, tab.inbox(channel))
                         cancel_scope.cancel()
                 finally:
@@ -532,7 +543,7 @@ class _Channel:
     that awaits runs in the mailbox's task, so the reader goes on watching the socket (a
     disconnect ends the session without waiting for the handler)."""
 
-    __slots__ = ("ember", "engine", "mailbox", "mounted", "outbox", "send", "session")
+    __slots__ = ("ember", "engine", "mailbox", "mounted", "outbox", "send", "session", "start")
 
     def __init__(
         self,
@@ -550,6 +561,7 @@ class _Channel:
         self.mailbox = mailbox
         self.outbox = _Outbox(send)
         self.send = self.outbox.send
+        self.start: Starter | None = None  # the session's task starter, once it serves
         mailbox.while_busy = self._render_while_busy
         mailbox.needs_render = engine.needs_render
 
@@ -617,6 +629,66 @@ class _Channel:
         finally:
             activity.ended = perf_counter()
 
+    def work_now(self, function: Work) -> bool:
+        """Posted work (a PubSub message) with the mailbox idle and empty: run it, render
+        and send, here on the poster's stack (a broadcast serves every idle subscriber in
+        its own loop, with no task switch each). False (the caller queues it) while a
+        control message is on its way, which the patch must not overtake.
+
+        Only ember's own code runs on the poster's stack: an awaitable the work returns
+        (an async handler), a snapshot to save and a send the socket cannot take yet go
+        on in a task of the session's, since what they await may belong to the task that
+        awaits it (``asyncio.timeout``, anyio's cancel scopes). A failure fails this
+        session only, as in :meth:`serve`: the poster (the fan-out to every other
+        session) goes on."""
+        start, mailbox = self.start, self.mailbox
+        if start is None or self.session._controls_pending or not mailbox.claim():
+            return False
+        mailbox.quick = True  # synchronous until it returns an awaitable
+        try:
+            outcome = function()
+        except Exception as error:
+            mailbox.end()
+            start(_raise(error), "ember channel work failed")
+            return True
+        if outcome is not None:
+            start(self._await_and_flush(outcome), "ember channel work")
+        elif self.session._snapshot_dirty:
+            start(self._flush_and_end(), "ember channel work")
+        else:
+            try:  # the pass ends the item, whether it raises or not (_flush_and_end)
+                run_eagerly(self._flush_and_end(eager=True), start, "ember channel work")
+            except Exception as error:
+                start(_raise(error), "ember channel work failed")
+        return True
+
+    async def _await_and_flush(self, outcome: Awaitable[None]) -> None:
+        try:
+            self.mailbox.may_suspend()
+            await outcome
+            await self.flush()
+        finally:
+            self.mailbox.end()
+
+    async def _flush_and_end(self, *, eager: bool = False) -> None:
+        """The item's pass; ``eager``: it may run on the poster's stack, so a snapshot the
+        render changed is saved from a task of the session's, which then ends the item."""
+        saving = False
+        try:
+            await self.flush(save=not eager)
+            if eager and self.session._snapshot_dirty and self.start is not None:
+                self.start(self._save_and_end(), "ember channel snapshot")
+                saving = True
+        finally:
+            if not saving:
+                self.mailbox.end()
+
+    async def _save_and_end(self) -> None:
+        try:
+            await _flush_snapshot(self.ember, self.session)
+        finally:
+            self.mailbox.end()
+
     async def serve(self) -> None:
         """The mailbox's task: each queued item in turn."""
         mailbox = self.mailbox
@@ -656,8 +728,9 @@ class _Channel:
         else:
             await self.flush()
 
-    async def flush(self, ack: int | None = None) -> None:
-        """Render what is dirty and send it; ``ack``: the event whose renders these are.
+    async def flush(self, ack: int | None = None, *, save: bool = True) -> None:
+        """Render what is dirty and send it; ``ack``: the event whose renders these are;
+        ``save``: then save the session's snapshot if it changed (else the caller does).
 
         Protocol 4 acks an event once it and the renders it caused are in (loading ends):
         in the patch that carries them (``"ack"``, one message per click), or in an
@@ -675,7 +748,7 @@ class _Channel:
                 await send({"type": "ember-patch", "ops": ops})
         if ack is not None:
             await send({"type": "ember-ack", "seq": ack})
-        if self.session._snapshot_dirty:
+        if save and self.session._snapshot_dirty:
             await _flush_snapshot(self.ember, self.session)
 
 
@@ -712,6 +785,10 @@ class _Outbox:
         if self._pending:
             await self._drain()
         await self._send(message)
+
+
+async def _raise(error: BaseException) -> None:
+    raise error  # in a task of the session's: it fails the session (``_Workers``)
 
 
 async def _run_work(item: _Work, mailbox: Mailbox) -> None:

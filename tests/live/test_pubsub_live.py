@@ -13,7 +13,17 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from reactpy import component, html, use_state
 
-from ember.live import CloseCode, Ember, LiveSettings, LiveView, on_event, on_info, use_subscription
+from ember.live import (
+    CloseCode,
+    Ember,
+    LiveSettings,
+    LiveView,
+    MemoryRecoveryStore,
+    on_event,
+    on_info,
+    use_recoverable_state,
+    use_subscription,
+)
 from ember.live.testing import LiveClient
 from ember.pubsub import PubSub, message
 
@@ -273,3 +283,134 @@ async def test_a_session_that_cannot_keep_up_is_cut_off_and_others_get_every_mes
             assert len(pubsub._topics["posts"]) == 1  # the stuck one was unsubscribed
             held["gate"].set()
     assert "SlowConsumerError" in caplog.text
+
+
+@message("test.live.tick")
+class Tick(BaseModel):
+    n: int
+
+
+@component
+def Ticks() -> Any:
+    """Every tick in arrival order."""
+    seen, set_seen = use_state(())
+    use_subscription("ticks", lambda tick: set_seen(lambda s: (*s, tick.n)), on=Tick)
+    return html.p({"id": "ticks"}, ",".join(map(str, seen)))
+
+
+@component
+def FailingTicks() -> Any:
+    def got(tick: Tick) -> None:
+        raise RuntimeError(f"this subscriber fails on tick {tick.n}")
+
+    use_subscription("ticks", got, on=Tick)
+    return html.p({"id": "ticks"}, "")
+
+
+@component
+def SlowTicks() -> Any:
+    """An async handler that suspends on every message: the next ones wait behind it."""
+    seen, set_seen = use_state(())
+
+    async def got(tick: Tick) -> None:
+        await asyncio.sleep(0.01)
+        set_seen(lambda s: (*s, tick.n))
+
+    use_subscription("ticks", got, on=Tick)
+    return html.p({"id": "ticks"}, ",".join(map(str, seen)))
+
+
+def _ticks(page: Any) -> str:
+    return page.find("#ticks").text()
+
+
+async def _subscribed(pubsub: PubSub, topic: str, count: int) -> None:
+    with anyio.fail_after(5):
+        while len(pubsub._topics.get(topic, ())) < count:
+            await asyncio.sleep(0.01)
+
+
+async def test_a_burst_of_messages_reaches_every_session_in_order(pubsubs):
+    """Deliveries to idle sessions run on the broadcaster's stack, those to busy ones wait
+    in their mailbox: either way each session gets every message, in order."""
+    first, second = pubsubs
+    app, ember = make_app(first)
+    ember.mount(app, "/ticks", Ticks)
+    ember.mount(app, "/slow", SlowTicks)
+    async with LiveClient(app) as client:
+        pages = [await client.live("/ticks") for _ in range(3)]
+        slow = await client.live("/slow")
+        pages += [await client.live("/ticks") for _ in range(2)]
+        await _subscribed(first, "ticks", 6)
+        for n in range(10):  # back to back: the slow session's mailbox fills up meanwhile
+            await second.broadcast("ticks", Tick(n=n))
+        second.local_broadcast("ticks", Tick(n=10))  # synchronous, from this task
+        expected = ",".join(str(n) for n in range(11 if first is second else 10))
+        for page in [*pages, slow]:
+            await page.wait_for(lambda p: _ticks(p) == expected)
+
+
+async def test_a_failing_subscriber_fails_its_session_only(pubsubs, caplog):
+    first, second = pubsubs
+    app, ember = make_app(first)
+    ember.mount(app, "/ticks", Ticks)
+    ember.mount(app, "/failing", FailingTicks)
+    async with LiveClient(app) as client:
+        before = [await client.live("/ticks") for _ in range(2)]
+        failing = await client.live("/failing")  # amid the fan-out, not at its end
+        after = [await client.live("/ticks") for _ in range(2)]
+        await _subscribed(first, "ticks", 5)
+        await second.broadcast("ticks", Tick(n=1))
+        assert await failing.wait_closed() == CloseCode.INTERNAL_ERROR
+        await second.broadcast("ticks", Tick(n=2))
+        for page in [*before, *after]:
+            await page.wait_for(lambda p: _ticks(p) == "1,2")
+            assert page.close_code is None
+    assert "this subscriber fails on tick 1" in caplog.text
+
+
+@component
+def RecoverableTick() -> Any:
+    last, set_last = use_recoverable_state("last_tick", 0)
+    use_subscription("ticks", lambda tick: set_last(tick.n), on=Tick)
+    return html.p({"id": "ticks"}, str(last))
+
+
+class TimedStore(MemoryRecoveryStore):
+    """Saves as a store on a network client does: under ``asyncio.timeout``, which belongs
+    to the task that enters it, and with a suspension inside."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved_from: list[str] = []
+
+    async def save(self, session_id: str, snapshot: bytes, ttl_seconds: int) -> None:
+        task = asyncio.current_task()
+        self.saved_from.append(task.get_name() if task is not None else "no task")
+        async with asyncio.timeout(5):
+            await asyncio.sleep(0.01)
+            await super().save(session_id, snapshot, ttl_seconds)
+
+
+async def test_state_a_message_makes_recoverable_is_saved_and_comes_back(pubsubs):
+    """A delivery that changes the snapshot saves it from the session's own task (not the
+    broadcaster's, whose timeouts and cancel scopes it must not touch), before the
+    socket closes."""
+    first, second = pubsubs
+    store = TimedStore()
+    ember = Ember(LiveSettings(secret_key=SECRET), pubsub=first, recovery=store)
+    app = FastAPI()
+    ember.mount(app, "/recoverable", RecoverableTick)
+    async with LiveClient(app) as client:
+        page = await client.live("/recoverable")
+        await _subscribed(first, "ticks", 1)
+        store.saved_from.clear()
+        await second.broadcast("ticks", Tick(n=5))
+        await page.wait_for(lambda p: _ticks(p) == "5")
+        with anyio.fail_after(5):  # saved after the delivery, not only when the socket closes
+            while b'"last_tick":5' not in (await store.load(page.session_id) or b""):
+                await asyncio.sleep(0.01)
+        assert store.saved_from
+        assert all(name.startswith("ember channel") for name in store.saved_from), store.saved_from
+        await page.reconnect()
+        await page.wait_for(lambda p: _ticks(p) == "5")

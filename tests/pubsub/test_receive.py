@@ -85,3 +85,29 @@ async def test_a_receiving_subscription_cannot_be_iterated(
     with pytest.raises(TypeError, match="subscribe without receive="):
         async for _ in sub:
             pass
+
+
+async def test_a_receiver_that_raises_is_cut_off_and_the_others_still_get_every_message(
+    backend_url: str, topic: str, make_pubsub: MakePubSub
+) -> None:
+    pubsub = await make_pubsub(backend_url)
+    before: list[BaseModel] = []
+    after: list[BaseModel] = []
+    ended: list[SubscriptionError | None] = []
+
+    def broken(message: BaseModel) -> bool:
+        raise RuntimeError("the receiver broke")
+
+    await pubsub.subscribe(topic, receive=lambda m: before.append(m) is None)
+    failing = await pubsub.subscribe(topic, receive=broken, on_end=ended.append)
+    await pubsub.subscribe(topic, receive=lambda m: after.append(m) is None)
+
+    for n in range(3):
+        await pubsub.broadcast(topic, Ping(n=n))
+
+    assert before == after == [Ping(n=n) for n in range(3)]
+    assert failing.state is SubscriptionState.FAILED
+    assert len(ended) == 1
+    assert isinstance(ended[0], SubscriptionError)
+    assert "RuntimeError: the receiver broke" in str(ended[0])
+    await eventually(lambda: failing.id not in pubsub._topics.get(topic, {}))
