@@ -19,8 +19,9 @@ import asyncio
 import contextlib
 import copy
 import logging
+import types
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -510,19 +511,24 @@ class _Sender:
 
     async def send(self, message: dict[str, Any]) -> None:
         data = orjson.dumps(message).decode()
-        turns, deadline = self.turns, self.deadline
+        turns = self.turns
         if not turns.take_now():
             await turns.take()
-        deadline.begin()
         try:
-            await self.asgi_send({"type": "websocket.send", "text": data})
-        except asyncio.CancelledError:
-            if not deadline.expired:
-                raise
-            reason = f"The client took none of its updates for {deadline.seconds:g} s."
-            raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
+            # The send is stepped once here: a socket that takes the frame at once (the
+            # usual case) finishes it without suspending, and a send that cannot be
+            # cancelled meanwhile needs no deadline (the sweeper runs only while it waits).
+            sending = self.asgi_send({"type": "websocket.send", "text": data})
+            if type(sending) is types.CoroutineType:
+                try:
+                    waits_for = sending.send(None)
+                except StopIteration:
+                    pass
+                else:
+                    await self._wait(_resume(sending, waits_for))
+            else:  # another kind of awaitable: awaited whole, within the deadline
+                await self._wait(sending)
         finally:
-            deadline.end()
             turns.give()
         if telemetry._handlers and telemetry.active:
             telemetry.emit(
@@ -533,6 +539,42 @@ class _Sender:
                 kind=message.get("type", ""),
                 bytes=len(data),
             )
+
+    async def _wait(self, sending: Awaitable[None]) -> None:
+        """The rest of a send that suspended, within the send deadline."""
+        deadline = self.deadline
+        deadline.begin()
+        try:
+            await sending
+        except asyncio.CancelledError:
+            if not deadline.expired:
+                raise
+            reason = f"The client took none of its updates for {deadline.seconds:g} s."
+            raise _SessionFailed(CloseCode.SLOW_CLIENT, reason) from None
+        finally:
+            deadline.end()
+
+
+@types.coroutine
+def _resume(coroutine: Coroutine[Any, Any, None], waits_for: Any) -> Generator[Any, Any, None]:
+    """Await ``coroutine`` from where one ``send(None)`` left it (``waits_for``: what it
+    yielded then), as ``await`` would have: what the task sends or throws in goes to it."""
+    while True:
+        try:
+            value = yield waits_for
+        except GeneratorExit:
+            coroutine.close()
+            raise
+        except BaseException as error:  # a cancellation, thrown in by the task
+            try:
+                waits_for = coroutine.throw(error)
+            except StopIteration:
+                return
+        else:
+            try:
+                waits_for = coroutine.send(value)
+            except StopIteration:
+                return
 
 
 class _Channel:

@@ -160,8 +160,13 @@ def parse_frame(text: str | None, data: bytes | None, *, max_bytes: int) -> Clie
     raise ProtocolError(msg, close_code=CloseCode.BAD_FRAME)
 
 
+_NO_DATA: Any = object()  # a frame without "data" (a default list would be made for each)
+
+
 def _layout_event(message: dict[str, Any]) -> LayoutEvent:
-    target, data, seq = message.get("target"), message.get("data", []), message.get("seq")
+    target, data, seq = message.get("target"), message.get("data", _NO_DATA), message.get("seq")
+    if data is _NO_DATA:
+        data = []
     if not isinstance(target, str) or not 0 < len(target) <= MAX_TARGET_LENGTH:
         msg = (
             f"Expected 'target' to be a string of 1 to {MAX_TARGET_LENGTH} characters, "

@@ -72,11 +72,16 @@ async def _read(
     # Its address's share: the sessions of one address share one budget, so many sockets
     # from one address cannot crowd out the others (None: no such limit).
     shared = ember.limits.event_bucket(ip)
+    # Looked up once: this loop runs for every frame of the session.
+    take, take_shared = bucket.take, None if shared is None else shared.take
+    deliver = events.deliver
     while True:
         now = monotonic()
-        wait = bucket.take(now)
-        if shared is not None:
-            wait = max(wait, shared.take(now))
+        wait = take(now)
+        if take_shared is not None:
+            shared_wait = take_shared(now)
+            if shared_wait > wait:
+                wait = shared_wait
         if wait:
             # Over its rate: this session stops reading until it is back within it,
             # so a flood only slows its own socket.
@@ -94,7 +99,7 @@ async def _read(
         except ProtocolError as error:
             logger.warning("Closing a websocket after a bad frame: %s", error)
             raise _SessionFailed(error.close_code, str(error)) from None
-        await events.deliver(frame)
+        await deliver(frame)
 
 
 class _Workers:
