@@ -528,6 +528,10 @@ class _Sender:
                     await self._wait(_resume(sending, waits_for))
             else:  # another kind of awaitable: awaited whole, within the deadline
                 await self._wait(sending)
+        except OSError:
+            # The server's ClientDisconnected: the client left (a reload, a closed tab)
+            # while its update was on the way. The session ends; nothing failed.
+            raise _SessionFailed(CloseCode.GOING_AWAY, "The client left.") from None
         finally:
             turns.give()
         if telemetry._handlers and telemetry.active:

@@ -170,3 +170,37 @@ async def test_a_client_that_takes_no_update_is_closed_with_4408_after_the_send_
     socket.dispose()
     assert closed.value.code == CloseCode.SLOW_CLIENT
     assert "took none of its updates for 0.3 s" in caplog.text
+
+
+async def test_a_client_gone_during_a_send_ends_its_session_without_an_error_log(
+    ember: Ember, caplog: pytest.LogCaptureFixture
+):
+    # Regression: the storybook's story frame reloads at each keystroke; a patch sent as the
+    # old frame left raised the server's ClientDisconnected, logged as a failed session.
+    app = FastAPI()
+    ember.mount(app, "/counter", Counter)
+    gone = False
+
+    def leaves(send: Send) -> Send:
+        async def maybe_gone(message: dict[str, Any]) -> None:
+            if gone and message["type"] == "websocket.send":
+                raise ConnectionResetError("ClientDisconnected")  # uvicorn's is an OSError
+            await send(message)
+
+        return maybe_gone
+
+    socket = await socket_to(app, with_send(app, leaves))
+    caplog.set_level(logging.DEBUG, logger="ember.live")
+    async with anyio.create_task_group() as group:
+        await socket.connect(group)
+        first = orjson.loads(await socket.receive_text())
+        gone = True
+        event = {"type": "layout-event", "target": target_of(first["model"]), "data": [{}]}
+        await socket.send(orjson.dumps(event).decode())
+        with anyio.fail_after(5), pytest.raises(SocketClosed) as closed:  # noqa: PT012 - until it closes
+            while True:
+                await socket.receive_text()
+        group.cancel_scope.cancel()
+    socket.dispose()
+    assert closed.value.code == CloseCode.GOING_AWAY
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
