@@ -134,6 +134,37 @@ async def test_host_middleware_sees_the_socket_of_a_mount_without_dependencies(
         assert first["type"] == "layout-update"
 
 
+async def test_pages_past_the_stack_answer_as_through_it(server: AppServer):
+    """A page of a mount without dependencies, in an app without middleware, skips the
+    stack: it still gets its headers, its errors still reach the app's handlers (and an
+    unhandled one FastAPI's 500), and a route of the app's own before it still wins."""
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        page = await client.get("/counter")
+        assert page.status_code == 200
+        assert "nosniff" in page.headers["x-content-type-options"]
+        assert "nonce-" in page.headers["content-security-policy"]
+        assert CONFIG.search(page.text) is not None
+        broken = await client.get("/broken")
+        assert (broken.status_code, broken.json()) == (410, {"gone": "this page is gone"})
+        taken = await client.get("/taken")
+        assert (taken.status_code, taken.text) == (200, "the app's own route")
+        assert (await client.get("/counter?x=1")).status_code == 200
+        assert (await client.post("/counter")).status_code == 405
+    first = await first_frame(await socket_url(server, "/counter"), server.url)
+    assert first["type"] == "layout-update"
+
+
+async def test_host_middleware_sees_the_page_of_a_mount_without_dependencies(
+    middleware_server: AppServer,
+):
+    async with httpx.AsyncClient(base_url=middleware_server.url) as client:
+        for path in ("/counter", "/whoami"):
+            page = await client.get(path)
+            assert (page.status_code, page.headers.get("x-host-middleware")) == (200, "1")
+        broken = await client.get("/broken")
+        assert (broken.status_code, broken.headers.get("x-host-middleware")) == (410, "1")
+
+
 def _handler(model: dict[str, object], element_id: str) -> str:
     stack = [model]
     while stack:
