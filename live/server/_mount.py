@@ -34,7 +34,6 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request, WebSocket
 from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.params import Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import QueryParams
 from starlette.requests import HTTPConnection
 
 from ember.pubsub import PubSub
@@ -65,7 +64,14 @@ from ._protocol import PROTOCOL_VERSION, CloseCode
 from ._recovery import RecoveryStore, create_store
 from ._session import LiveSession, PageLocation
 from ._shell import page_shell
-from ._socket import PAGE_FAILED, LiveWebSocket, RawWebSocket, shortcut_page, shortcut_sockets
+from ._socket import (
+    PAGE_FAILED,
+    LiveWebSocket,
+    RawWebSocket,
+    shortcut_page,
+    shortcut_sockets,
+    socket_query,
+)
 from ._token import (
     FLASH_COOKIE,
     FLASH_MAX_AGE_SECONDS,
@@ -662,11 +668,11 @@ class Ember:
     ) -> tuple[SessionToken, PageLocation] | tuple[int, str]:
         """The verified token and where the page is, or the close code and reason to refuse
         the socket with. The socket's query string is parsed once, here (a
-        ``RawWebSocket`` parses it whenever asked; the token is long)."""
+        ``RawWebSocket`` parses it whenever asked)."""
         origin, host = _origin_and_host(connection.scope)
         if origin is not None and not self._origin_allowed(origin, host):
             return CloseCode.FORBIDDEN_ORIGIN, f"Origin {origin!r} is not allowed."
-        query = connection.query_params
+        query = socket_query(connection.scope)
         signed = query.get("token")
         if not signed:
             return CloseCode.BAD_TOKEN, "The websocket URL carries no session token."
@@ -712,7 +718,9 @@ class _SocketApp:
         return self._ember._serve_socket(self._mounted, socket(scope, receive, send))
 
 
-def _socket_location(mounted: Mount, connection: WebSocket, query: QueryParams) -> PageLocation:
+def _socket_location(
+    mounted: Mount, connection: WebSocket, query: Mapping[str, str]
+) -> PageLocation:
     """Where the page is, as its client reported it in the socket's URL (its app path)."""
     root_path = str(connection.scope.get("root_path", "")).rstrip("/")
     path = query.get("path", mounted.path).removeprefix(root_path)

@@ -9,14 +9,18 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.datastructures import QueryParams
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from ember.live import PROTOCOL_VERSION, CloseCode
+from ember.live.server._socket import socket_query
 from tests._server import Server
 
 CONFIG = re.compile(r"data-ember-config='([^']*)'")
@@ -163,6 +167,21 @@ async def test_host_middleware_sees_the_page_of_a_mount_without_dependencies(
             assert (page.status_code, page.headers.get("x-host-middleware")) == (200, "1")
         broken = await client.get("/broken")
         assert (broken.status_code, broken.headers.get("x-host-middleware")) == (410, "1")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.text()), max_size=6), st.sampled_from(["", "&", "&&"]))
+def test_the_socket_query_reads_as_starlettes_query_params(pairs, extra):
+    """The handshake's own query parser reads what starlette's ``QueryParams`` reads,
+    quoted or not, repeated names and stray separators included."""
+    quoted = "&".join(f"{quote_plus(name)}={quote_plus(value)}" for name, value in pairs)
+    raw = "&".join(f"{name}={value}" for name, value in pairs if "&" not in name + value)
+    for query in (quoted + extra, extra + raw, quoted.replace("+", "%20")):
+        encoded = query.encode()
+        expected = QueryParams(encoded)
+        parsed = socket_query({"query_string": encoded})
+        assert set(parsed) == set(expected.keys())
+        assert all(parsed[name] == expected[name] for name in parsed)
 
 
 def _handler(model: dict[str, object], element_id: str) -> str:
