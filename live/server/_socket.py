@@ -24,6 +24,7 @@ from urllib.parse import unquote_plus
 from fastapi import FastAPI
 from starlette._utils import get_route_path
 from starlette.datastructures import QueryParams
+from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
@@ -173,7 +174,10 @@ def _routes_of(app: FastAPI) -> _Routes:
 
         def build_with_shortcut() -> ASGIApp:
             stack = build()
-            if app.user_middleware:
+            if app.user_middleware or type(stack) is not ServerErrorMiddleware:
+                # Middleware of the app's, or a wrapper around FastAPI's stack (an
+                # instrumentation that patched build_middleware_stack before ember did):
+                # it must see every request.
                 return stack
             pages = {
                 path: endpoint
@@ -237,6 +241,11 @@ class _Shortcut:
         self._sockets = sockets
         self._pages = pages
         self._app = app
+
+    @property
+    def app(self) -> ASGIApp:
+        """The stack it wraps (for tools that walk a middleware chain by ``.app``)."""
+        return self._stack
 
     def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         # Not a coroutine: what it picks is awaited in its place (one frame less per socket).

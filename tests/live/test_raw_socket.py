@@ -53,6 +53,14 @@ def middleware_server() -> Iterator[AppServer]:
     running.stop()
 
 
+@pytest.fixture(scope="module")
+def instrumented_server() -> Iterator[AppServer]:
+    running = AppServer("app_instrumented")
+    running.start()
+    yield running
+    running.stop()
+
+
 async def socket_url(server: AppServer, path: str, *, protocol: int = PROTOCOL_VERSION) -> str:
     """The page's socket URL, with its signed token, as its client would open it."""
     async with httpx.AsyncClient(base_url=server.url) as client:
@@ -167,6 +175,20 @@ async def test_host_middleware_sees_the_page_of_a_mount_without_dependencies(
             assert (page.status_code, page.headers.get("x-host-middleware")) == (200, "1")
         broken = await client.get("/broken")
         assert (broken.status_code, broken.headers.get("x-host-middleware")) == (410, "1")
+
+
+async def test_a_wrapper_around_the_stack_sees_every_page_and_socket(
+    instrumented_server: AppServer,
+):
+    """A wrapper put around FastAPI's stack before ember mounted (as instrumentations
+    patch ``build_middleware_stack``) is no middleware of the app's, and still sees all."""
+    async with httpx.AsyncClient(base_url=instrumented_server.url) as client:
+        page = await client.get("/counter")
+        assert (page.status_code, page.headers.get("x-host-middleware")) == (200, "1")
+    url = await socket_url(instrumented_server, "/counter")
+    with pytest.raises(InvalidStatus) as refused:
+        await first_frame(url, instrumented_server.url, **{"x-refuse": "1"})
+    assert refused.value.response.status_code == 403
 
 
 @settings(max_examples=300, deadline=None)

@@ -74,9 +74,12 @@ class RefuseMarkedSockets:
         await self.app(scope, receive, marked)
 
 
-def _app(*, middleware: bool) -> FastAPI:
+def _app(*, middleware: bool, instrumented: bool = False) -> FastAPI:
     ember = Ember()
     app = FastAPI(lifespan=ember.lifespan)
+    if instrumented:  # as an instrumentation does: it wraps the stack, not add_middleware
+        build = app.build_middleware_stack
+        app.build_middleware_stack = lambda: RefuseMarkedSockets(build())  # type: ignore[method-assign]
 
     @app.get("/taken")
     def taken() -> PlainTextResponse:
@@ -97,3 +100,4 @@ def _app(*, middleware: bool) -> FastAPI:
 
 app = _app(middleware=False)
 app_with_middleware = _app(middleware=True)
+app_instrumented = _app(middleware=False, instrumented=True)
