@@ -11,7 +11,7 @@ its exception middleware, its exit stack and its router would add five coroutine
 and an ``AsyncExitStack`` to every idle session (about 3.5 KiB) and a wrapper to every
 send, and nothing of the app could observe them. The page's ``GET`` of such a mount skips
 them on the same conditions (:func:`shortcut_page`): six layers and the router's walk over
-the routes were about 40 µs of every page.
+the routes were about 20 µs of every page.
 """
 
 from __future__ import annotations
