@@ -64,7 +64,14 @@ from ._protocol import PROTOCOL_VERSION, CloseCode
 from ._recovery import RecoveryStore, create_store
 from ._session import LiveSession, PageLocation
 from ._shell import page_shell
-from ._socket import LiveWebSocket, RawWebSocket, shortcut_sockets
+from ._socket import (
+    PAGE_FAILED,
+    LiveWebSocket,
+    RawWebSocket,
+    shortcut_page,
+    shortcut_sockets,
+    socket_query,
+)
 from ._token import (
     FLASH_COOKIE,
     FLASH_MAX_AGE_SECONDS,
@@ -316,12 +323,9 @@ class Ember:
         self.mounts.append(mounted)
         # Plain Starlette routes: FastAPI's OpenAPI and its generate_unique_id_function
         # only look at APIRoutes, and ember resolves the dependencies itself.
+        page_endpoint = self._page_endpoint(mounted)
         app.router.add_route(
-            path,
-            self._page_endpoint(mounted),
-            methods=["GET"],
-            name=f"ember:{path}",
-            include_in_schema=False,
+            path, page_endpoint, methods=["GET"], name=f"ember:{path}", include_in_schema=False
         )
         # A bare ASGI app (starlette treats a non-function endpoint so): the session keeps
         # the ASGI callables for its frames (see ``ember.live.server._socket``).
@@ -331,6 +335,12 @@ class Ember:
         )
         if not resolver.resolves:  # nothing of the app's takes part: skip its stack
             shortcut_sockets(app, f"{mounted.prefix}/ws", cast(Any, socket_app))
+            page_route = next(
+                route
+                for route in reversed(app.router.routes)
+                if getattr(route, "endpoint", None) is page_endpoint
+            )
+            shortcut_page(app, path, page_endpoint, page_route)
         app.add_route(
             f"{mounted.prefix}/static/{{name}}",
             serve_client,
@@ -429,6 +439,9 @@ class Ember:
 
     def _page_endpoint(self, mounted: Mount) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(connection: Request) -> Response:
+            failed = connection.scope.pop(PAGE_FAILED, None)
+            if failed is not None:  # served past the stack, it failed: the stack answers
+                raise failed
             if not mounted.head_checked and mounted.head:
                 check_head_assets(connection.app.router.routes, mounted.head, mounted.path)
                 mounted.head_checked = True
@@ -536,14 +549,15 @@ class Ember:
             await connection.close(code=CloseCode.TOO_MANY, reason=crowded[:120])
             return
         try:
-            token = self._admit(mounted, connection)
-            if not isinstance(token, SessionToken):
-                code, reason = token
+            admitted = self._admit(mounted, connection)
+            if not isinstance(admitted[0], SessionToken):
+                code, reason = admitted
                 logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
                 await connection.close(code=code, reason=reason[:120])
                 return
+            token, location = admitted
             if mounted.resolver is not None and not mounted.resolver.resolves:
-                await self._run_socket(mounted, connection, token, {})  # nothing to hold
+                await self._run_socket(mounted, connection, token, location, {})  # nothing held
                 return
             # A task group holds what yield dependencies acquired until the view mounted.
             async with anyio.create_task_group() as holder:
@@ -552,7 +566,7 @@ class Ember:
                     return
                 self._held[token.session_id] = resolved
                 try:
-                    await self._run_socket(mounted, connection, token, resolved.values)
+                    await self._run_socket(mounted, connection, token, location, resolved.values)
                 finally:
                     held = self._held.pop(token.session_id, None)
                     if held is not None:  # the view never finished mounting
@@ -593,6 +607,7 @@ class Ember:
         mounted: Mount,
         connection: WebSocket,
         token: SessionToken,
+        location: PageLocation,
         dependencies: dict[str, Any],
     ) -> None:
         identity = dependencies.get("identity")
@@ -612,7 +627,6 @@ class Ember:
         if owner is None:
             return
         try:
-            location = _socket_location(mounted, connection)
             adopted = self.first_paints.take(token.session_id, mounted.path)
             if adopted is not None and adopted.session.location != location:
                 await close_first_paint(adopted)  # the page moved since: mount for where it is
@@ -649,15 +663,20 @@ class Ember:
         finally:
             await release_token(self.claims, token, owner)
 
-    def _admit(self, mounted: Mount, connection: WebSocket) -> SessionToken | tuple[int, str]:
-        """The verified token, or the close code and reason to refuse the socket with."""
+    def _admit(
+        self, mounted: Mount, connection: WebSocket
+    ) -> tuple[SessionToken, PageLocation] | tuple[int, str]:
+        """The verified token and where the page is, or the close code and reason to refuse
+        the socket with. The socket's query string is parsed once, here (a
+        ``RawWebSocket`` parses it whenever asked)."""
         origin, host = _origin_and_host(connection.scope)
         if origin is not None and not self._origin_allowed(origin, host):
             return CloseCode.FORBIDDEN_ORIGIN, f"Origin {origin!r} is not allowed."
-        signed = connection.query_params.get("token")
+        query = socket_query(connection.scope)
+        signed = query.get("token")
         if not signed:
             return CloseCode.BAD_TOKEN, "The websocket URL carries no session token."
-        protocol = connection.query_params.get("protocol")
+        protocol = query.get("protocol")
         if protocol != str(PROTOCOL_VERSION):
             # 4401 makes every shim, old ones too, reload the page: the new shim comes with it.
             return CloseCode.BAD_TOKEN, (
@@ -665,9 +684,10 @@ class Ember:
                 "the page reloads to get the current client."
             )
         try:
-            return self.signer.verify(signed, mount_path=mounted.path)
+            token = self.signer.verify(signed, mount_path=mounted.path)
         except TokenError as error:
             return CloseCode.BAD_TOKEN, str(error)
+        return token, _socket_location(mounted, connection, query)
 
     def _origin_allowed(self, origin: str, host: str) -> bool:
         if origin in self.settings.allowed_origins:
@@ -698,9 +718,10 @@ class _SocketApp:
         return self._ember._serve_socket(self._mounted, socket(scope, receive, send))
 
 
-def _socket_location(mounted: Mount, connection: WebSocket) -> PageLocation:
+def _socket_location(
+    mounted: Mount, connection: WebSocket, query: Mapping[str, str]
+) -> PageLocation:
     """Where the page is, as its client reported it in the socket's URL (its app path)."""
-    query = connection.query_params
     root_path = str(connection.scope.get("root_path", "")).rstrip("/")
     path = query.get("path", mounted.path).removeprefix(root_path)
     if not path.startswith(mounted.path):

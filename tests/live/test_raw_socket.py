@@ -9,14 +9,18 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.datastructures import QueryParams
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from ember.live import PROTOCOL_VERSION, CloseCode
+from ember.live.server._socket import socket_query
 from tests._server import Server
 
 CONFIG = re.compile(r"data-ember-config='([^']*)'")
@@ -44,6 +48,14 @@ def server() -> Iterator[AppServer]:
 @pytest.fixture(scope="module")
 def middleware_server() -> Iterator[AppServer]:
     running = AppServer("app_with_middleware")
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def instrumented_server() -> Iterator[AppServer]:
+    running = AppServer("app_instrumented")
     running.start()
     yield running
     running.stop()
@@ -132,6 +144,66 @@ async def test_host_middleware_sees_the_socket_of_a_mount_without_dependencies(
         url = await socket_url(middleware_server, path)
         first = await first_frame(url, middleware_server.url, **{"x-user": "ada"})
         assert first["type"] == "layout-update"
+
+
+async def test_pages_past_the_stack_answer_as_through_it(server: AppServer):
+    """A page of a mount without dependencies, in an app without middleware, skips the
+    stack: it still gets its headers, its errors still reach the app's handlers (and an
+    unhandled one FastAPI's 500), and a route of the app's own before it still wins."""
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        page = await client.get("/counter")
+        assert page.status_code == 200
+        assert "nosniff" in page.headers["x-content-type-options"]
+        assert "nonce-" in page.headers["content-security-policy"]
+        assert CONFIG.search(page.text) is not None
+        broken = await client.get("/broken")
+        assert (broken.status_code, broken.json()) == (410, {"gone": "this page is gone"})
+        taken = await client.get("/taken")
+        assert (taken.status_code, taken.text) == (200, "the app's own route")
+        assert (await client.get("/counter?x=1")).status_code == 200
+        assert (await client.post("/counter")).status_code == 405
+    first = await first_frame(await socket_url(server, "/counter"), server.url)
+    assert first["type"] == "layout-update"
+
+
+async def test_host_middleware_sees_the_page_of_a_mount_without_dependencies(
+    middleware_server: AppServer,
+):
+    async with httpx.AsyncClient(base_url=middleware_server.url) as client:
+        for path in ("/counter", "/whoami"):
+            page = await client.get(path)
+            assert (page.status_code, page.headers.get("x-host-middleware")) == (200, "1")
+        broken = await client.get("/broken")
+        assert (broken.status_code, broken.headers.get("x-host-middleware")) == (410, "1")
+
+
+async def test_a_wrapper_around_the_stack_sees_every_page_and_socket(
+    instrumented_server: AppServer,
+):
+    """A wrapper put around FastAPI's stack before ember mounted (as instrumentations
+    patch ``build_middleware_stack``) is no middleware of the app's, and still sees all."""
+    async with httpx.AsyncClient(base_url=instrumented_server.url) as client:
+        page = await client.get("/counter")
+        assert (page.status_code, page.headers.get("x-host-middleware")) == (200, "1")
+    url = await socket_url(instrumented_server, "/counter")
+    with pytest.raises(InvalidStatus) as refused:
+        await first_frame(url, instrumented_server.url, **{"x-refuse": "1"})
+    assert refused.value.response.status_code == 403
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(), st.text()), max_size=6), st.sampled_from(["", "&", "&&"]))
+def test_the_socket_query_reads_as_starlettes_query_params(pairs, extra):
+    """The handshake's own query parser reads what starlette's ``QueryParams`` reads,
+    quoted or not, repeated names and stray separators included."""
+    quoted = "&".join(f"{quote_plus(name)}={quote_plus(value)}" for name, value in pairs)
+    raw = "&".join(f"{name}={value}" for name, value in pairs if "&" not in name + value)
+    for query in (quoted + extra, extra + raw, quoted.replace("+", "%20")):
+        encoded = query.encode()
+        expected = QueryParams(encoded)
+        parsed = socket_query({"query_string": encoded})
+        assert set(parsed) == set(expected.keys())
+        assert all(parsed[name] == expected[name] for name in parsed)
 
 
 def _handler(model: dict[str, object], element_id: str) -> str:
