@@ -326,10 +326,12 @@ class EngineHook:
         self._current_state_index = 0
         self._rendered_atleast_once = False
         self._scheduled_render = False
-        self.effects: list[Callable[[Any], Coroutine[Any, Any, None]]] = []
+        # The lists are made on first use (56 bytes each per component otherwise): most
+        # renders add no effect, and most components start no async one.
+        self.effects: list[Callable[[Any], Coroutine[Any, Any, None]]] | None = None
         """The effects the last render added, for :meth:`run_effects`."""
         self._parked: dict[int, Coroutine[Any, Any, None]] = {}
-        self._tasks: list[tuple[asyncio.Task[None], asyncio.Event]] = []
+        self._tasks: list[tuple[asyncio.Task[None], asyncio.Event]] | None = None
         self.unmounted = False
         self.reads_context = False
         """The component read a context (``use_context``: the session, the connection,
@@ -353,7 +355,10 @@ class EngineHook:
         return result
 
     def add_effect(self, effect_func: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
-        self.effects.append(effect_func)
+        if self.effects is None:
+            self.effects = [effect_func]
+        else:
+            self.effects.append(effect_func)
 
     def set_context_provider(self, provider: Any) -> None:
         if not self._owns_providers:
@@ -386,10 +391,12 @@ class EngineHook:
 
     def run_effects(self) -> None:
         """Start the effects the last render added (sync ones inline, others as tasks)."""
-        effects, self.effects = self.effects, []
+        effects, self.effects = self.effects or (), None
         for effect in effects:
             if getattr(effect, "__qualname__", "") != _SYNC_EFFECT:
                 stop = asyncio.Event()
+                if self._tasks is None:
+                    self._tasks = []
                 self._tasks.append((asyncio.get_running_loop().create_task(effect(stop)), stop))
                 continue
             slot = _effect_slot(effect)
@@ -412,7 +419,7 @@ class EngineHook:
         """Run the cleanups of sync effects; stop async ones (returned, to await); let go
         of the state (:meth:`_release`)."""
         self.unmounted = True
-        self.effects.clear()
+        self.effects = None
         parked, self._parked = list(self._parked.values()), {}
         failure: BaseException | None = None
         for coroutine in parked:
@@ -425,10 +432,10 @@ class EngineHook:
             else:
                 coroutine.close()
         tasks = []
-        for task, stop in self._tasks:
+        for task, stop in self._tasks or ():
             stop.set()
             tasks.append(task)
-        self._tasks.clear()
+        self._tasks = None
         self._release()
         if failure is not None:
             raise failure

@@ -11,7 +11,7 @@ holds, with no second mount. Any other case (another worker, an expired window, 
 snapshot, a reconnect, a second socket with the same token) mounts afresh as before.
 
 A kept first paint is reachable only by its session id, which only the page's signed
-token carries (``_admit`` verifies it, ``_run_socket`` checks its identity), and it is
+token carries (``_admit`` verifies it, ``_serve_socket`` checks its identity), and it is
 taken at most once. Pages fetched by clients that never open a socket (no JavaScript,
 bots) cost their first paint for the window only: a timer lets each one go when its
 window ends, and the count and the HTML bytes kept are bounded (the oldest goes first).
@@ -180,8 +180,7 @@ async def release_first_paint(paint: FirstPaint) -> None:
     except Exception:
         logger.exception("Closing the kept first paint of session %s failed", paint.session.id)
     session = paint.session
-    session._listeners.clear()
-    session._location_callbacks.clear()
+    session._listeners = session._location_callbacks = None
     session._deferred = None  # the first paint's tasks: the fresh mount starts its own
 
 

@@ -534,45 +534,134 @@ class Ember:
 
     # -- the websocket --------------------------------------------------------------------------
 
-    async def _serve_socket(self, mounted: Mount, connection: WebSocket) -> None:
+    async def _serve_socket(
+        self,
+        mounted: Mount,
+        connection: WebSocket,
+        opened: tuple[str, SessionToken, PageLocation] | None = None,
+        dependencies: dict[str, Any] | None = None,
+    ) -> None:
         """One websocket of ``mounted``, from its handshake to its close.
 
-        The checks and the session run in this coroutine and ``_run_socket``, not in one
-        function each: an idle session keeps every frame of the chain down to its reader
-        (0.3-0.7 KiB each).
+        An idle session keeps every coroutine frame of the chain down to its reader
+        (0.3-0.7 KiB each), so a mount without dependencies runs its session in this one
+        frame: the handshake's checks (``_open_socket``) have returned by then. A mount
+        with dependencies comes back here, ``opened`` and with ``dependencies``, inside
+        the task group that holds them (``_serve_resolved``).
         """
+        outer = opened is None
+        if opened is None:
+            opened = await self._open_socket(mounted, connection)
+            if opened is None:
+                return  # refused, and closed
+        ip, token, location = opened
+        try:
+            if dependencies is None:
+                if mounted.resolver is None or mounted.resolver.resolves:
+                    await self._serve_resolved(mounted, connection, opened)
+                    return
+                dependencies = {}  # nothing to resolve, nothing held
+            identity = dependencies.get("identity")
+            if identity_fingerprint(identity, token.session_id) != token.identity:
+                # Someone else's page token (or the user changed): the page reloads for this one.
+                logger.warning(
+                    "Refused a websocket for %s: session %s was rendered for another identity "
+                    "than the socket presents (%s)",
+                    mounted.path,
+                    token.session_id,
+                    "anonymous" if identity is None else type(identity).__name__,
+                )
+                reason = "The session token was issued for another identity; reload the page."
+                await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
+                return
+            owner = await claim_token(self.claims, self.settings, mounted.path, token, connection)
+            if owner is None:
+                return
+            try:
+                adopted = self.first_paints.take(token.session_id, mounted.path)
+                if adopted is not None and adopted.session.location != location:
+                    await close_first_paint(adopted)  # the page moved since: mount for where it is
+                    adopted = None
+                if adopted is None:
+                    session = LiveSession(
+                        id=token.session_id,
+                        mount_path=mounted.path,
+                        location=location,
+                        identity=identity,
+                        # The socket's own scope, not a copy (0.5 KiB a session): it lives as long.
+                        scope=_as_dict(connection.scope),
+                        dependencies=dependencies,
+                        flash=dict(token.flash),
+                        _pubsub=self.start_pubsub,
+                        _sign_flash=self.signer.sign_flash,
+                    )
+                else:  # the first paint's session goes on, with what the socket presents
+                    session = adopted.session
+                    session.identity = identity
+                    session.scope = _as_dict(connection.scope)
+                    session.dependencies = dependencies
+                    session.flash = dict(token.flash)
+                    session._pubsub = self.start_pubsub
+                    session._sign_flash = self.signer.sign_flash
+                self.sessions[session.id] = session
+                self.watchdog.acquire()
+                try:
+                    await serve_views(self, mounted, session, connection, adopted)
+                finally:
+                    self.watchdog.release()
+                    if self.sessions.get(session.id) is session:
+                        del self.sessions[session.id]
+            finally:
+                await release_token(self.claims, token, owner)
+        finally:
+            if outer:
+                self.limits.release(ip)
+
+    async def _open_socket(
+        self, mounted: Mount, connection: WebSocket
+    ) -> tuple[str, SessionToken, PageLocation] | None:
+        """Accept the socket and check it (the client's socket limit, the token, the
+        protocol): the client's address, the token and the page's location, or None once
+        a refused socket is closed."""
         await connection.accept()
         ip = connection.client.host if connection.client else "unknown"
         crowded = self.limits.admit(ip)
         if crowded is not None:
             logger.warning("Refused a websocket for %s: %s", mounted.path, crowded)
             await connection.close(code=CloseCode.TOO_MANY, reason=crowded[:120])
-            return
+            return None
+        refused = True
         try:
             admitted = self._admit(mounted, connection)
             if not isinstance(admitted[0], SessionToken):
                 code, reason = admitted
                 logger.warning("Refused a websocket for %s: %s", mounted.path, reason)
                 await connection.close(code=code, reason=reason[:120])
-                return
+                return None
             token, location = admitted
-            if mounted.resolver is not None and not mounted.resolver.resolves:
-                await self._run_socket(mounted, connection, token, location, {})  # nothing held
-                return
-            # A task group holds what yield dependencies acquired until the view mounted.
-            async with anyio.create_task_group() as holder:
-                resolved = await self._resolve_socket(mounted, connection, holder)
-                if resolved is None:
-                    return
-                self._held[token.session_id] = resolved
-                try:
-                    await self._run_socket(mounted, connection, token, location, resolved.values)
-                finally:
-                    held = self._held.pop(token.session_id, None)
-                    if held is not None:  # the view never finished mounting
-                        await held.release()
+            refused = False
+            return ip, token, location
         finally:
-            self.limits.release(ip)
+            if refused:
+                self.limits.release(ip)
+
+    async def _serve_resolved(
+        self, mounted: Mount, connection: WebSocket, opened: tuple[str, SessionToken, PageLocation]
+    ) -> None:
+        """The session of a mount with dependencies: a task group holds what yield
+        dependencies acquired until the view has mounted."""
+        session_id = opened[1].session_id
+        async with anyio.create_task_group() as holder:
+            resolved = await self._resolve_socket(mounted, connection, holder)
+            if resolved is None:
+                return
+            self._held[session_id] = resolved
+            try:
+                await self._serve_socket(mounted, connection, opened, resolved.values)
+            finally:
+                held = self._held.pop(session_id, None)
+                if held is not None:  # the view never finished mounting
+                    await held.release()
 
     async def _resolve_socket(
         self, mounted: Mount, connection: WebSocket, holder: TaskGroup | None
@@ -601,67 +690,6 @@ class Ember:
             await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
             return None
         return resolved
-
-    async def _run_socket(
-        self,
-        mounted: Mount,
-        connection: WebSocket,
-        token: SessionToken,
-        location: PageLocation,
-        dependencies: dict[str, Any],
-    ) -> None:
-        identity = dependencies.get("identity")
-        if identity_fingerprint(identity, token.session_id) != token.identity:
-            # Someone else's page token (or the user changed): the page reloads for this one.
-            logger.warning(
-                "Refused a websocket for %s: session %s was rendered for another identity "
-                "than the socket presents (%s)",
-                mounted.path,
-                token.session_id,
-                "anonymous" if identity is None else type(identity).__name__,
-            )
-            reason = "The session token was issued for another identity; reload the page."
-            await connection.close(code=CloseCode.BAD_TOKEN, reason=reason)
-            return
-        owner = await claim_token(self.claims, self.settings, mounted.path, token, connection)
-        if owner is None:
-            return
-        try:
-            adopted = self.first_paints.take(token.session_id, mounted.path)
-            if adopted is not None and adopted.session.location != location:
-                await close_first_paint(adopted)  # the page moved since: mount for where it is
-                adopted = None
-            if adopted is None:
-                session = LiveSession(
-                    id=token.session_id,
-                    mount_path=mounted.path,
-                    location=location,
-                    identity=identity,
-                    # The socket's own scope, not a copy (0.5 KiB a session): it lives as long.
-                    scope=_as_dict(connection.scope),
-                    dependencies=dependencies,
-                    flash=dict(token.flash),
-                    _pubsub=self.start_pubsub,
-                    _sign_flash=self.signer.sign_flash,
-                )
-            else:  # the first paint's session goes on, with what the socket presents
-                session = adopted.session
-                session.identity = identity
-                session.scope = _as_dict(connection.scope)
-                session.dependencies = dependencies
-                session.flash = dict(token.flash)
-                session._pubsub = self.start_pubsub
-                session._sign_flash = self.signer.sign_flash
-            self.sessions[session.id] = session
-            self.watchdog.acquire()
-            try:
-                await serve_views(self, mounted, session, connection, adopted)
-            finally:
-                self.watchdog.release()
-                if self.sessions.get(session.id) is session:
-                    del self.sessions[session.id]
-        finally:
-            await release_token(self.claims, token, owner)
 
     def _admit(
         self, mounted: Mount, connection: WebSocket

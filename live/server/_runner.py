@@ -174,7 +174,7 @@ async def _flush_snapshot(ember: Ember, session: LiveSession) -> None:
     ``LiveSession.remember`` (the one place a snapshot is written) marks it dirty, so an
     item that changed nothing recoverable costs a flag test, not an encode.
     """
-    if not session._snapshot_dirty:
+    if not session._snapshot_dirty or session._snapshot is None:
         return
     session._snapshot_dirty = False  # a change made while the save awaits saves again
     encoded = session._snapshot.encode()

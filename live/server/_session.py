@@ -106,7 +106,8 @@ class LiveSession:
     _pubsub: Callable[[], Awaitable[PubSub]] | None = field(default=None, repr=False)
     restored: Snapshot | None = field(default=None, repr=False)
     """The snapshot this session resumed from (None for a fresh session)."""
-    _snapshot: Snapshot = field(default_factory=Snapshot, repr=False)
+    _snapshot: Snapshot | None = field(default=None, repr=False)
+    """What ``remember`` kept (made with the first value: most sessions keep none)."""
     _snapshot_due: Callable[[], None] | None = field(default=None, repr=False)
     _controls_pending: int = field(default=0, repr=False)
     """Control messages (navigation, client events) made but not yet sent: the channel
@@ -117,9 +118,11 @@ class LiveSession:
     _send_control: ControlSender | None = field(default=None, repr=False)
     _sign_flash: Callable[[Mapping[str, str]], str] | None = field(default=None, repr=False)
     _cleanups: list[Cleanup] = field(default_factory=list, repr=False)
-    _listeners: dict[str, set[Callable[[], None]]] = field(default_factory=dict, repr=False)
-    _location_callbacks: list[Callable[[], Awaitable[None]]] = field(
-        default_factory=list, repr=False
+    # The containers below are made on first use: an idle session of most views needs none
+    # (an empty dict or list is 56-64 bytes, and a server holds thousands of sessions).
+    _listeners: dict[str, set[Callable[[], None]]] | None = field(default=None, repr=False)
+    _location_callbacks: list[Callable[[], Awaitable[None]]] | None = field(
+        default=None, repr=False
     )
     _running_tasks: int = 0
     _mailbox: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
@@ -129,7 +132,7 @@ class LiveSession:
         default=None, repr=False
     )
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
-    _timers: dict[object, float] = field(default_factory=dict, repr=False)
+    _timers: dict[object, float] | None = field(default=None, repr=False)
     _deferred: list[tuple[Callable[[], Coroutine[Any, Any, None]], str]] | None = field(
         default=None, repr=False
     )
@@ -188,19 +191,22 @@ class LiveSession:
                 await anyio.sleep(delay)
                 await self._in_turn(callback)
             finally:
-                self._timers.pop(key, None)
+                timers.pop(key, None)
 
-        self._timers[key] = time.monotonic() + delay
+        if self._timers is None:
+            self._timers = {}
+        timers = self._timers
+        timers[key] = time.monotonic() + delay
         started = self.start_task(wait_then_run, name=name or f"call_later {delay}s")
         if not started:
-            self._timers.pop(key, None)
+            timers.pop(key, None)
         return started
 
     def _timers_due_within(self, seconds: float) -> bool:
         """Whether a ``call_later`` timer is pending that fires within ``seconds`` from now
         (``ember.live.testing`` waits for those after an event)."""
         horizon = time.monotonic() + seconds
-        return any(deadline <= horizon for deadline in self._timers.values())
+        return any(deadline <= horizon for deadline in (self._timers or {}).values())
 
     async def subscribe(
         self,
@@ -255,12 +261,14 @@ class LiveSession:
     # -- observable values (flash, location) ----------------------------------------------
 
     def _listen(self, topic: str, callback: Callable[[], None]) -> Callable[[], None]:
+        if self._listeners is None:
+            self._listeners = {}
         listeners = self._listeners.setdefault(topic, set())
         listeners.add(callback)
         return lambda: listeners.discard(callback)
 
     def _notify(self, topic: str) -> None:
-        for callback in list(self._listeners.get(topic, ())):
+        for callback in list(self._listeners.get(topic, ()) if self._listeners else ()):
             callback()
 
     def put_flash(self, kind: str, message: str) -> None:
@@ -277,7 +285,10 @@ class LiveSession:
 
     def remember(self, section: str, key: str, value: Any) -> None:
         """Keep ``value`` (JSON-ready) in this session's snapshot; saved after the event."""
-        bucket = self._snapshot.views if section == "views" else self._snapshot.hooks
+        if self._snapshot is None:
+            self._snapshot = Snapshot()
+        snapshot = self._snapshot
+        bucket = snapshot.views if section == "views" else snapshot.hooks
         if bucket.get(key, _MISSING) != value:
             bucket[key] = value
             self._snapshot_dirty = True
@@ -370,12 +381,14 @@ class LiveSession:
 
     def on_location_change(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Await ``callback`` whenever the browser moves within this view (back/forward)."""
+        if self._location_callbacks is None:
+            self._location_callbacks = []
         self._location_callbacks.append(callback)
 
     async def _browser_moved(self, location: PageLocation) -> None:
         self.location = location
         self._notify("location")
-        for callback in list(self._location_callbacks):
+        for callback in list(self._location_callbacks or ()):
             await callback()
 
     async def _control(self, message: dict[str, Any]) -> None:
@@ -402,8 +415,7 @@ class LiveSession:
         self._send_control = None
         self._mailbox = self._post = None
         self._snapshot_due = None
-        self._listeners.clear()
-        self._location_callbacks.clear()
+        self._listeners = self._location_callbacks = None
         cleanups, self._cleanups = self._cleanups[::-1], []
         with anyio.CancelScope(shield=True):
             for cleanup in cleanups:
