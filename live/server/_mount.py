@@ -52,8 +52,8 @@ from ..ops._telemetry import instrument_pubsub, telemetry
 from ..ops._watchdog import LoopWatchdog
 from ._adoption import FirstPaint, FirstPaints, close_first_paint
 from ._assets import check_head_assets
-from ._channel import first_paint, first_paint_model
-from ._children import has_first_paint_children, paint_children
+from ._channel import first_paint, first_paint_model, run_channel
+from ._children import close_tab, has_first_paint_children, paint_children
 from ._claims import ClaimStore, claim_token, create_claims, release_token
 from ._client import serve_client
 from ._dependencies import DependencyResolver, Resolved
@@ -606,11 +606,17 @@ class Ember:
                 self.sessions[session.id] = session
                 self.watchdog.acquire()
                 try:
-                    await serve_views(self, mounted, session, connection, adopted)
+                    handover = await run_channel(self, mounted, session, connection, adopted)
+                    if handover is not None:  # live navigation
+                        await serve_views(self, mounted, session, connection, handover)
                 finally:
-                    self.watchdog.release()
-                    if self.sessions.get(session.id) is session:
-                        del self.sessions[session.id]
+                    try:
+                        with anyio.CancelScope(shield=True):
+                            await close_tab(connection)  # its nested views, sticky ones too
+                    finally:
+                        self.watchdog.release()
+                        if self.sessions.get(session.id) is session:
+                            del self.sessions[session.id]
             finally:
                 await release_token(self.claims, token, owner)
         finally:

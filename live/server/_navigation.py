@@ -35,7 +35,6 @@ from fastapi.exceptions import RequestValidationError, WebSocketRequestValidatio
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from .._errors import ConfigurationError
-from ._children import close_tab
 from ._protocol import CloseCode, ViewRequest
 from ._runner import _SessionFailed
 from ._session import LiveSession, PageLocation
@@ -43,7 +42,6 @@ from ._shell import socket_config
 from ._token import SessionToken, identity_fingerprint
 
 if TYPE_CHECKING:
-    from ._adoption import FirstPaint
     from ._mount import Ember, Mount
 
 logger = logging.getLogger("ember.live")
@@ -142,33 +140,26 @@ def browser_url(scope: Mapping[str, Any], to: str) -> str:
 
 
 async def serve_views(
-    ember: Ember,
-    mounted: Mount,
-    session: LiveSession,
-    socket: WebSocket,
-    adopted: FirstPaint | None = None,
+    ember: Ember, mounted: Mount, session: LiveSession, socket: WebSocket, handover: Handover
 ) -> None:
-    """Run ``session``'s channel (adopting its page's first paint when this worker kept
-    it), then each view the browser navigates to over ``socket``."""
-    from ._channel import run_channel
+    """The browser navigated live away from ``session``'s view (``handover``): serve each
+    view it navigates to over ``socket``, until it closes or leaves.
 
-    try:
-        handover = await run_channel(ember, mounted, session, socket, adopted)
-        while handover is not None:
-            if ember.sessions.get(session.id) is session:
-                del ember.sessions[session.id]
-            request = handover.request
-            target = _member(ember, mounted, request.path)
-            if target is None:
-                await _leave(socket, _url(request), "it is not a view of this live_session")
-                return
-            switched = await _switch(ember, target, session, socket, request)
-            if switched is None:
-                return
-            mounted, session, handover = switched
-    finally:
-        with anyio.CancelScope(shield=True):
-            await close_tab(socket)  # its nested views, sticky ones too
+    The session server calls it only then: an idle session keeps every coroutine frame
+    down to its reader, and most sessions never navigate live."""
+    next_handover: Handover | None = handover
+    while next_handover is not None:
+        if ember.sessions.get(session.id) is session:
+            del ember.sessions[session.id]
+        request = next_handover.request
+        target = _member(ember, mounted, request.path)
+        if target is None:
+            await _leave(socket, _url(request), "it is not a view of this live_session")
+            return
+        switched = await _switch(ember, target, session, socket, request)
+        if switched is None:
+            return
+        mounted, session, next_handover = switched
 
 
 def _member(ember: Ember, mounted: Mount, path: str) -> Mount | None:
