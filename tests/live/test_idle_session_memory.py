@@ -15,6 +15,8 @@ import gc
 import html as html_escape
 import json
 import re
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ SECRET = "test-secret-key-0123456789"
 TOPIC = "memory:ticks"
 CONFIG = re.compile(r"data-ember-config='([^']*)'")
 LIVE = Path(ember.live.__file__).parent  # where ember.live runs from
+ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = 60
 MAX_KIB_PER_SESSION = 19.3
 """ember's share of an idle session of :func:`Subscribed` measured 17.5-18 KiB when this
@@ -143,8 +146,8 @@ def _ember_share(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> i
     return sum(stat.size_diff for stat in grown)
 
 
-@pytest.mark.timeout(300)  # tracemalloc slows everything down, a loaded machine more
-async def test_an_idle_session_keeps_less_than_its_bound_of_python_heap():
+async def measure() -> float:
+    """KiB of Python heap under ember's frames per idle session, in this process."""
     ember = Ember(LiveSettings(secret_key=SECRET))
     app = FastAPI(lifespan=ember.lifespan)
     ember.mount(app, "/subscribed", Subscribed)
@@ -162,7 +165,26 @@ async def test_an_idle_session_keeps_less_than_its_bound_of_python_heap():
             tracemalloc.stop()
         assert len(ember.sessions) == SESSIONS
         await _close(sockets)
-    kib = _ember_share(before, after) / SESSIONS / 1024
+    return _ember_share(before, after) / SESSIONS / 1024
+
+
+@pytest.mark.timeout(300)  # tracemalloc slows everything down, a loaded machine more
+def test_an_idle_session_keeps_less_than_its_bound_of_python_heap():
+    # A fresh interpreter, as the bench reads memory on a fresh server: in the suite's own
+    # process, what earlier tests left installed (telemetry consumers, caches) is counted
+    # too (20.8 KiB there against 17.5 KiB fresh).
+    probe = "import asyncio; from tests.live.test_idle_session_memory import measure; "
+    probe += "print(asyncio.run(measure()))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, f"the probe failed:\n{done.stderr[-3000:]}"
+    kib = float(done.stdout.strip().splitlines()[-1])
     assert kib > 4, f"expected to measure the sessions' own memory, found {kib:.1f} KiB each"
     assert kib <= MAX_KIB_PER_SESSION, (
         f"Expected an idle session to keep at most {MAX_KIB_PER_SESSION} KiB of Python heap "
