@@ -28,11 +28,12 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from ember.live import PROTOCOL_VERSION
+
+from ._http import Pool
 
 TARGETS = ("echo", "ember", "reactpy", "nicegui")
 EMBER_CONFIG = re.compile(r"data-ember-config='([^']*)'")
@@ -112,6 +113,7 @@ async def _connect(url: str, deflate: bool, origin: str | None = None) -> Counti
         create_connection=CountingConnection,
         compression="deflate" if deflate else None,
         origin=origin,  # type: ignore[arg-type]
+        proxy=None,  # 127.0.0.1: no proxy, and no scan of os.environ for one on every open
         max_size=None,
         ping_interval=None,
         open_timeout=60,
@@ -129,19 +131,10 @@ class Driver:
         self.port = port
         self.deflate = deflate
         self.base = f"http://127.0.0.1:{port}"
-        self.http = httpx.AsyncClient(
-            base_url=self.base, timeout=60, limits=httpx.Limits(max_connections=64)
-        )
+        self.http = Pool(port)
 
     async def page(self, view: str, query: str) -> str:
-        url = f"/{view}" + (f"?{query}" if query else "")
-        try:
-            response = await self.http.get(url)
-        except (httpx.ReadError, httpx.RemoteProtocolError):
-            # the server closed a kept-alive connection as it was reused: ask once more
-            response = await self.http.get(url)
-        response.raise_for_status()
-        return response.text
+        return await self.http.get(f"/{view}" + (f"?{query}" if query else ""))
 
     async def open(self, view: str, query: str = "") -> Session:
         raise NotImplementedError

@@ -224,14 +224,18 @@ async def sessions(server: Server, driver: Driver, cfg: Config) -> Figures:
     figures: Figures = {}
     after_first = 0
     for cycle in range(cfg.cycles):
-        cpu, start = server.cpu(), time.perf_counter()
+        cpu, client, start = server.cpu(), time.process_time(), time.perf_counter()
         live = await open_many(driver, "subscribed", n, cfg.open_concurrency)
         opened, cpu = time.perf_counter() - start, server.cpu() - cpu
+        client = time.process_time() - client
         try:
             if cycle == 0:
                 figures["sessions_per_s"] = n / opened
                 # The server's CPU per session opened: what a loaded machine moves least.
                 figures["open_cpu_us_per_session"] = cpu / n * 1e6
+                # The bench client's own CPU per session opened (one process, one core):
+                # when it nears 1e6 / sessions_per_s, the client bounds the rate.
+                figures["open_client_cpu_us_per_session"] = client / n * 1e6
                 await asyncio.sleep(cfg.open_sleep)
                 figures["kib_per_session"] = (server.rss() - before) / n / 1024
                 figures.update(await _broadcasts(server, live, cfg))
