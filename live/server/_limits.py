@@ -92,7 +92,9 @@ class ClientLimits:
         An admitted handshake holds a session slot until :meth:`release`.
         """
         now = time.monotonic()
-        client = self._clients.setdefault(ip, _Client())
+        client = self._clients.get(ip)
+        if client is None:  # not setdefault: it would build a client (and its deque) each time
+            client = self._clients[ip] = _Client()
         while client.handshakes and client.handshakes[0] <= now - self.window:
             client.handshakes.popleft()
         if len(client.handshakes) >= self.max_handshakes:
