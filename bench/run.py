@@ -286,7 +286,9 @@ def markdown(
         "**ratio to the echo** (median of per-repetition ratios).",
         "",
         "How the figures are taken: round trips from sending an event to the update's "
-        "arrival; server CPU from /proc/<pid>/task/*/schedstat around the timed loop; bytes "
+        "arrival; server CPU from /proc/<pid>/task/*/schedstat around the timed loop (the "
+        "click's: the median of its windows of clicks, the mean beside it, and the median "
+        "ratio of each window to an echo window taken beside the target right after it); bytes "
         "as received from the socket (frame headers included, after compression); memory "
         "as the server's RSS with the sessions open minus before, per session; memory "
         "left = RSS after the last cycle's close minus RSS after the first cycle's close, "

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from types import CodeType, FunctionType, MethodType, NoneType
+from inspect import CO_COROUTINE
+from types import CellType, CodeType, FunctionType, MethodType, NoneType
 from typing import Any
 
 from reactpy.types import BaseEventHandler, Component, InlineJavaScript, VdomDict
@@ -86,6 +87,16 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
     """Attribute names seen: whether a string under it is JavaScript (an ``on*`` name)."""
     inspected: dict[CodeType, tuple[bool, bool, int | None]] = {}
     checking = [False]
+    # ReactPy's wrapper of a plain function (``to_event_handler_function``'s default): the
+    # same function, made from its code with the handler in its one cell, without the
+    # ``inspect.iscoroutinefunction`` that ReactPy asks first (about 1 µs a handler).
+    template: Any = to_handler_function(lambda: None)
+    wrapper_code: CodeType = template.__code__
+    wrapper_globals = template.__globals__
+    wrapper_name, wrapper_qualname = template.__name__, template.__qualname__
+    wrapper_annotations = template.__annotations__
+    own_wrapper = wrapper_code.co_freevars == ("function",)  # else ReactPy's own, always
+    new_function = FunctionType
 
     def follow(_value: object) -> None:
         checking[0] = any(option.current for option in parts.switches)
@@ -113,7 +124,20 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
             if "debounce" not in used and len(inspected) < _MAX_REMEMBERED:
                 inspected[code] = found
         handler = new_handler(handler_type)
-        handler.function = to_handler_function(value)
+        if (
+            not own_wrapper
+            or function.__code__.co_flags & CO_COROUTINE
+            or hasattr(function, "_is_coroutine_marker")  # inspect.markcoroutinefunction
+        ):
+            handler.function = to_handler_function(value)
+        else:
+            wrapper = new_function(
+                wrapper_code, wrapper_globals, wrapper_name, None, (CellType(value),)
+            )
+            wrapper.__qualname__ = wrapper_qualname
+            wrapper.__annotations__ = wrapper_annotations
+            wrapper.__wrapped__ = value  # type: ignore[attr-defined]
+            handler.function = wrapper
         handler.prevent_default = found[0]
         handler.stop_propagation = found[1]
         handler.debounce = found[2]

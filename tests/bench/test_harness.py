@@ -59,6 +59,11 @@ def test_harness_smoke_run_every_scenario_has_sane_figures(smoke_run: dict) -> N
                     assert math.isfinite(value), (target, name, key)
         assert 0 < figures["click"]["p50_ms"] <= figures["click"]["p99_ms"] < 1000
         assert figures["click"]["cpu_us_per_event"] > 0
+        if target == "echo":
+            assert "cpu_ratio_to_paired_echo" not in figures["click"]
+        else:  # measured beside an echo of its own, window by window
+            assert figures["click"]["paired_echo_cpu_us_per_event"] > 0
+            assert figures["click"]["cpu_ratio_to_paired_echo"] > 0
         assert figures["click"]["update_bytes"] > 0
         assert 0 < figures["form"]["p50_ms"] < 1000
         assert figures["table"]["10_bytes"] > 0

@@ -384,3 +384,66 @@ def test_elements_html_attribute_lookup_is_remembered_and_the_same_constructor()
     assert html.data_table is first
     assert first.__name__ == "data-table"
     assert html.ul(_rows())["children"][2]["attributes"] == {"key": "2"}
+
+
+# -- state and deps compared as ReactPy compares them -------------------------------------------
+
+
+class _RaisingEquality:
+    def __eq__(self, other: object) -> bool:
+        raise ValueError("no comparison")
+
+    __hash__ = object.__hash__
+
+
+_SHARED_LIST = [1, 2]
+COMPARED = st.one_of(
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.complex_numbers(allow_nan=False),
+    st.text(max_size=4),
+    st.binary(max_size=4),
+    st.booleans(),
+    st.none(),
+    st.lists(st.integers(), max_size=2),
+    st.tuples(st.integers()),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.sampled_from(
+        [_SHARED_LIST, _RaisingEquality(), _RaisingEquality, len, *_lambdas()[:2], Vdom]
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(COMPARED, COMPARED)
+def test_strictly_equal_matches_reactpys(x: Any, y: Any) -> None:
+    assert _reactpy.strictly_equal(x, y) == _reactpy.STOCK_STRICTLY_EQUAL(x, y)
+    assert _reactpy.strictly_equal(x, x) == _reactpy.STOCK_STRICTLY_EQUAL(x, x)
+
+
+def test_strictly_equal_is_installed_for_the_pinned_reactpy_only() -> None:
+    from reactpy.core import hooks
+
+    assert _reactpy.FAST_COMPARE is True
+    assert hooks.strictly_equal is _reactpy.strictly_equal
+    assert _reactpy.install_strictly_equal("2.0.0") is False
+    assert hooks.strictly_equal is _reactpy.strictly_equal
+
+
+def test_state_set_to_an_equal_value_renders_nothing_and_a_new_one_renders() -> None:
+    @component
+    def Counter() -> Any:
+        count, set_count = reactpy.use_state(1)
+        return html.div(
+            html.button({"id": "same", "onClick": lambda event: set_count(1)}),
+            html.button({"id": "float", "onClick": lambda event: set_count(1.0)}),
+            html.p(f"{count!r}"),
+        )
+
+    engine = Engine(Counter(), context="test")
+    engine.mount()
+    same, as_float = (engine.handler_for(t) for t in sorted(engine._handlers))
+    for handler, expected in ((same, []), (as_float, [["s", [0, 2, 0], "1.0"]])):
+        assert _reactpy.is_lambda_handler(handler)
+        _reactpy.run_lambda_handler(handler, [{}])
+        assert engine.render() == expected
