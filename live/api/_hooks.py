@@ -132,17 +132,20 @@ def use_subscription(
     websocket is connected and ends with the component or the session. Setting state in
     ``handler`` re-renders this component only.
     """
-    session = use_session()
-    wanted = on if isinstance(on, tuple) else ((on,) if on is not None else ())
     hook = current_engine_hook()
-    if hook is None:  # another renderer than ember's engine: ReactPy's own hooks
+    provider = hook.get_context_provider(SessionContext) if hook is not None else None
+    if hook is None or provider is None or provider.value is None:
+        # Another renderer than ember's engine: ReactPy's own hooks (or use_session's error).
+        session = use_session()
         latest = use_ref(handler)
         latest.current = handler
+        wanted = _wanted(on)
         use_effect(_Subscriber(session, topic, latest, wanted).start, [session.connected, topic])
         return
-    # What the two lines above do, as one object of the component's state: a broadcast
+    # What the lines above do, as one object of the component's state: a broadcast
     # re-renders every subscribed component, and ReactPy's use_effect costs a memo, two
     # refs and a closure per render for an effect that runs once (bench/RESULTS.md).
+    session = provider.value
     effect = hook.use_state(_SubscriptionEffect)
     effect.current = handler
     connected = session.connected
@@ -151,9 +154,15 @@ def use_subscription(
             session,
             topic,
             connected,
-            wanted,
+            _wanted(on),
         )
         hook.add_own_effect(effect)
+
+
+def _wanted(
+    on: type[BaseModel] | tuple[type[BaseModel], ...] | None,
+) -> tuple[type[BaseModel], ...]:
+    return on if isinstance(on, tuple) else ((on,) if on is not None else ())
 
 
 class _SubscriptionEffect(Ref[Callable[[Any], Awaitable[None] | None]], OwnEffect):

@@ -151,7 +151,7 @@ class Engine(Reconciler):
         if not dirty:
             return []
         ops: list[Op] = []
-        timed = telemetry.active
+        timed = bool(telemetry._handlers) and telemetry.active
         started = time.perf_counter() if timed else 0.0
         self._rendering = True
         token = HOOK_STATE.set(self._stack)
