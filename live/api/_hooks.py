@@ -16,6 +16,7 @@ from reactpy.utils import Ref
 from ember.pubsub import MessagesMayBeLost, Subscription
 
 from .._errors import EmberError
+from ..engine._reactpy import OwnEffect, current_engine_hook
 from ..engine._threads import offload
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
@@ -131,11 +132,67 @@ def use_subscription(
     websocket is connected and ends with the component or the session. Setting state in
     ``handler`` re-renders this component only.
     """
-    session = use_session()
-    latest = use_ref(handler)
-    latest.current = handler
-    wanted = on if isinstance(on, tuple) else ((on,) if on is not None else ())
-    use_effect(_Subscriber(session, topic, latest, wanted).start, [session.connected, topic])
+    hook = current_engine_hook()
+    provider = hook.get_context_provider(SessionContext) if hook is not None else None
+    if hook is None or provider is None or provider.value is None:
+        # Another renderer than ember's engine: ReactPy's own hooks (or use_session's error).
+        session = use_session()
+        latest = use_ref(handler)
+        latest.current = handler
+        wanted = _wanted(on)
+        use_effect(_Subscriber(session, topic, latest, wanted).start, [session.connected, topic])
+        return
+    # What the lines above do, as one object of the component's state: a broadcast
+    # re-renders every subscribed component, and ReactPy's use_effect costs a memo, two
+    # refs and a closure per render for an effect that runs once (bench/RESULTS.md).
+    session = provider.value
+    effect = hook.use_state(_SubscriptionEffect)
+    effect.current = handler
+    connected = session.connected
+    if effect.connected is not connected or effect.topic != topic:  # use_effect's deps
+        effect.session, effect.topic, effect.connected, effect.wanted = (
+            session,
+            topic,
+            connected,
+            _wanted(on),
+        )
+        hook.add_own_effect(effect)
+
+
+def _wanted(
+    on: type[BaseModel] | tuple[type[BaseModel], ...] | None,
+) -> tuple[type[BaseModel], ...]:
+    return on if isinstance(on, tuple) else ((on,) if on is not None else ())
+
+
+class _SubscriptionEffect(Ref[Callable[[Any], Awaitable[None] | None]], OwnEffect):
+    """One :func:`use_subscription`'s state in a component rendered by ember's engine: the
+    latest handler (``current``, read by each delivery), the dependencies of its last run
+    (the session's ``connected`` and the topic) and the :class:`_Subscriber` it started."""
+
+    __slots__ = ("connected", "running", "session", "topic", "wanted")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: LiveSession | None = None
+        self.topic: str | None = None
+        self.connected: bool | None = None
+        self.wanted: tuple[type[BaseModel], ...] = ()
+        self.running: _Subscriber | None = None
+
+    def run(self) -> None:
+        self.cleanup()
+        session, topic = self.session, self.topic
+        assert session is not None  # noqa: S101 - set with the topic before the run
+        assert topic is not None  # noqa: S101
+        subscriber = _Subscriber(session, topic, self, self.wanted)
+        if subscriber.start() is not None:
+            self.running = subscriber
+
+    def cleanup(self) -> None:
+        running, self.running = self.running, None
+        if running is not None:
+            running.stop()
 
 
 class _Subscriber:

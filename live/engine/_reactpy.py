@@ -316,6 +316,38 @@ class _ParkingStop:
 _PARKING_STOP = _ParkingStop()
 
 
+class OwnEffect:
+    """An effect of one of ember's own hooks (``use_subscription``), held by the component's
+    hook object as one object of the hook's state.
+
+    The hook object calls :meth:`run` after the render pass that added it
+    (:meth:`EngineHook.add_own_effect`: ember's hook compares its dependencies itself and
+    adds it only when they changed) and :meth:`cleanup` when the component unmounts;
+    ``run`` cleans up the previous run first.
+    A render that adds none costs nothing here: no memo, refs, closures or parked coroutine
+    per render, as ReactPy's ``use_effect`` makes.
+    """
+
+    __slots__ = ()
+
+    def run(self) -> None:
+        raise NotImplementedError
+
+    def cleanup(self) -> None:
+        raise NotImplementedError
+
+
+def current_engine_hook() -> EngineHook | None:
+    """The hook object of the component ember's engine is rendering, or None when none
+    renders or another renderer (ReactPy's ``Layout``) does."""
+    stack = HOOK_STATE.get(None)
+    if stack:
+        hook = stack[-1]
+        if type(hook) is EngineHook:
+            return hook
+    return None
+
+
 def is_component(value: object) -> bool:
     """True for a ReactPy component (a ``@component`` call or a context provider)."""
     return isinstance(value, Component)
@@ -370,9 +402,11 @@ class EngineHook:
         self._scheduled_render = False
         # The lists are made on first use (56 bytes each per component otherwise): most
         # renders add no effect, and most components start no async one.
-        self.effects: list[Callable[[Any], Coroutine[Any, Any, None]]] | None = None
+        self.effects: list[Callable[[Any], Coroutine[Any, Any, None]] | OwnEffect] | None = None
         """The effects the last render added, for :meth:`run_effects`."""
-        self._parked: dict[int, Coroutine[Any, Any, None]] = {}
+        # The running sync effects, to clean up: ReactPy's parked coroutines (by their
+        # cleanup ref) and ember's own effects (by themselves).
+        self._parked: dict[int, Coroutine[Any, Any, None] | OwnEffect] = {}
         self._tasks: list[tuple[asyncio.Task[None], asyncio.Event]] | None = None
         self.unmounted = False
         self.reads_context = False
@@ -401,6 +435,13 @@ class EngineHook:
             self.effects = [effect_func]
         else:
             self.effects.append(effect_func)
+
+    def add_own_effect(self, effect: OwnEffect) -> None:
+        """Run ``effect`` after this render pass (see :class:`OwnEffect`)."""
+        if self.effects is None:
+            self.effects = [effect]
+        else:
+            self.effects.append(effect)
 
     def set_context_provider(self, provider: Any) -> None:
         if not self._owns_providers:
@@ -435,6 +476,10 @@ class EngineHook:
         """Start the effects the last render added (sync ones inline, others as tasks)."""
         effects, self.effects = self.effects or (), None
         for effect in effects:
+            if isinstance(effect, OwnEffect):
+                effect.run()
+                self._parked[id(effect)] = effect
+                continue
             if getattr(effect, "__qualname__", "") != _SYNC_EFFECT:
                 stop = asyncio.Event()
                 if self._tasks is None:
@@ -443,7 +488,7 @@ class EngineHook:
                 continue
             slot = _effect_slot(effect)
             previous = self._parked.pop(slot, None)
-            if previous is not None:
+            if previous is not None and not isinstance(previous, OwnEffect):
                 # The new run cleans up the previous one (the cleanup is in a shared ref).
                 previous.close()
             coroutine = effect(_PARKING_STOP)
@@ -466,6 +511,9 @@ class EngineHook:
         failure: BaseException | None = None
         for coroutine in parked:
             try:
+                if isinstance(coroutine, OwnEffect):
+                    coroutine.cleanup()
+                    continue
                 coroutine.send(None)
             except StopIteration:
                 pass

@@ -453,7 +453,7 @@ class _Receiver:
 
     def handle(self, message: BaseModel) -> Awaitable[None] | None:
         self.waiting -= 1
-        if telemetry.active:
+        if telemetry._handlers and telemetry.active:
             return self._traced(message)
         return self.handler(message)
 

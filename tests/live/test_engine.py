@@ -25,6 +25,7 @@ from reactpy.core.layout import Layout
 
 from ember.live.engine._engine import Engine
 from ember.live.engine._patch import apply_ops, normalized
+from ember.live.engine._reactpy import OwnEffect, current_engine_hook
 
 # -- generated trees ---------------------------------------------------------------------------
 # A spec is ("el", tag, key, attrs, children) | ("comp", key, child) | ("text", s)
@@ -254,6 +255,75 @@ async def test_engine_effects_run_clean_up_and_rerun_as_in_reactpy() -> None:
     assert log == ["run 1", "clean 1", "run 2", "clean 2"]
     await engine.close()
     assert log == ["run 1", "clean 1", "run 2", "clean 2"]
+
+
+class _LoggedEffect(OwnEffect):
+    """An effect of an ember hook's own (as use_subscription's): started with its key."""
+
+    __slots__ = ("key", "log", "running")
+
+    def __init__(self) -> None:
+        self.key: Any = None
+        self.running: Any = None
+        self.log: list[str] = []
+
+    def run(self) -> None:
+        self.cleanup()
+        self.running = self.key
+        self.log.append(f"run {self.key}")
+
+    def cleanup(self) -> None:
+        running, self.running = self.running, None
+        if running is not None:
+            self.log.append(f"clean {running}")
+
+
+def _use_logged_effect(key: Any, log: list[str]) -> None:
+    hook = current_engine_hook()
+    assert hook is not None
+    effect = hook.use_state(_LoggedEffect)
+    effect.log = log
+    if effect.key != key:
+        effect.key = key
+        hook.add_own_effect(effect)
+
+
+async def test_engine_own_effects_run_after_the_pass_and_clean_up_before_rerun_and_unmount() -> (
+    None
+):
+    log: list[str] = []
+    holder = _Holder()
+    counts: dict[str, Any] = {}
+
+    @component
+    def Child() -> Any:
+        key, set_key = use_state("a")
+        count, set_count = use_state(0)
+        counts["key"], counts["count"] = set_key, set_count
+        _use_logged_effect(key, log)
+        log.append(f"render {key}{count}")
+        return html.p(f"{key}{count}")
+
+    @component
+    def Parent() -> Any:
+        shown, set_shown = use_state(True)
+        holder.set_spec = set_shown
+        return Child() if shown else None
+
+    engine = Engine(Parent())
+    engine.mount()
+    assert log == ["render a0", "run a"]
+    counts["count"](1)
+    engine.render()
+    assert log == ["render a0", "run a", "render a1"]  # the same key: no run
+    counts["key"]("b")
+    engine.render()
+    assert log[3:] == ["render b1", "clean a", "run b"]
+    holder.set_spec(False)
+    engine.render()
+    assert log[6:] == ["clean b"]
+    await engine.close()
+    assert log[7:] == []
 
 
 async def test_engine_async_effects_start_and_are_stopped_on_unmount() -> None:

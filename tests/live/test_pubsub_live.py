@@ -234,6 +234,42 @@ async def test_a_subscription_follows_its_component_and_holds_no_task_of_its_own
             await page.close()
 
 
+@component
+def Labelled() -> Any:
+    """A feed whose handler reads a state of the render it was made in (its label)."""
+    label, set_label = use_state("a")
+    seen, set_seen = use_state(())
+    use_subscription("posts", lambda post: set_seen((*seen, f"{label}:{post.title}")))
+    return html.div(
+        html.button({"id": "relabel", "onClick": lambda event: set_label("b")}, "relabel"),
+        html.p({"id": "seen"}, " ".join(seen)),
+        html.p({"id": "label"}, label),
+    )
+
+
+async def test_a_subscription_calls_the_handler_of_the_latest_render_and_subscribes_once():
+    async with PubSub("memory://") as pubsub:
+        ember = Ember(LiveSettings(secret_key=SECRET), pubsub=pubsub)
+        app = FastAPI()
+        ember.mount(app, "/labelled", Labelled)
+        async with LiveClient(app) as client:
+            page = await client.live("/labelled")
+            with anyio.fail_after(2):
+                while not pubsub._topics.get("posts"):
+                    await anyio.sleep(0.01)
+            first = list(pubsub._topics["posts"])
+            await pubsub.broadcast("posts", PostCreated(title="one"))
+            await page.wait_for(lambda p: p.find("#seen").text() == "a:one")
+            await page.click("#relabel")
+            await page.wait_for(lambda p: p.find("#label").text() == "b")
+            await pubsub.broadcast("posts", PostCreated(title="two"))
+            await page.wait_for(lambda p: p.find("#seen").text() == "a:one b:two")
+            # Three renders later, still the subscription the first connected render opened.
+            assert list(pubsub._topics["posts"]) == first
+            await page.close()
+        assert not pubsub._topics.get("posts")
+
+
 held: dict[str, asyncio.Event] = {}
 
 
