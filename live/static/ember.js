@@ -39,10 +39,16 @@
   }
 
   // -- attributes, as ember.live._html writes them ---------------------------------------------
-  function htmlName(name) {
+  // SVG's attribute names are case-sensitive: the HTML parser gives these their case back in
+  // the first paint (the HTML standard's "adjust SVG attributes"), so the client must too, or
+  // an icon built or hydrated by the client loses its viewBox.
+  const SVG_NAMES = {};
+  for (const name of ("attributeName attributeType baseFrequency baseProfile calcMode clipPathUnits diffuseConstant edgeMode filterUnits glyphRef gradientTransform gradientUnits kernelMatrix kernelUnitLength keyPoints keySplines keyTimes lengthAdjust limitingConeAngle markerHeight markerUnits markerWidth maskContentUnits maskUnits numOctaves pathLength patternContentUnits patternTransform patternUnits pointsAtX pointsAtY pointsAtZ preserveAlpha preserveAspectRatio primitiveUnits refX refY repeatCount repeatDur requiredExtensions requiredFeatures specularConstant specularExponent spreadMethod startOffset stdDeviation stitchTiles surfaceScale systemLanguage tableValues targetX targetY textLength viewBox viewTarget xChannelSelector yChannelSelector zoomAndPan").split(" ")) SVG_NAMES[name.toLowerCase()] = name;
+  function htmlName(name, svg) {
     if (name === "key" || name[0] === "_") return null;
     let html = RENAMED[name];
     if (html === undefined) html = name.startsWith("data-") || name.startsWith("aria-") ? name : name.toLowerCase();
+    if (svg && SVG_NAMES[html]) html = SVG_NAMES[html];
     if (!SAFE_ATTRIBUTE.test(html) || html.startsWith("on")) return null;
     return html;
   }
@@ -151,7 +157,7 @@
     function setAttribute(v, name, value) {
       const el = v.d;
       if (name === "_reactpy_ack_seq") return syncValue(v);
-      const html = htmlName(name);
+      const html = htmlName(name, v.svg);
       if (html === null) return;
       const text = htmlValue(name, value);
       if (text === null) el.removeAttribute(html);
@@ -250,7 +256,7 @@
       const attributes = model.attributes || {};
       const wanted = {};
       for (const name in attributes) {
-        const html = htmlName(name);
+        const html = htmlName(name, v.svg);
         if (html !== null && htmlValue(name, attributes[name]) !== null) wanted[html] = 1;
       }
       for (const attribute of Array.from(node.attributes)) if (!wanted[attribute.name]) node.removeAttribute(attribute.name);
