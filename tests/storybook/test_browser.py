@@ -208,3 +208,22 @@ def test_the_story_is_reached_and_used_by_keyboard_at_390px(server: str, browser
         page.wait_for_selector("#sb-panel_tab_events:has-text('Events (1)')")
     finally:
         context.close()
+
+
+def test_a_story_chosen_with_enter_right_after_a_tab_keeps_the_focus_in_the_sidebar(
+    server: str, page: Any
+) -> None:
+    # The focus guard let a story take the focus for 1 s after any Tab: a keyboard user who
+    # tabbed to a story and pressed Enter at once lost their place to the story's dialog.
+    page.goto(f"{server}/storybook/?story=badge")
+    live(page)
+    page.fill("#sb-search", "modal")
+    item = page.locator('.sb-item-story[data-story="modal"]')
+    expect(item).to_be_visible()
+    page.focus("#sb-search")
+    page.keyboard.press("Tab")
+    expect(item).to_be_focused()
+    page.keyboard.press("Enter")
+    page.frame_locator("#sb-iframe").locator("#sb-story dialog[open]").wait_for()
+    page.wait_for_timeout(200)  # the guard answers in the task after the focus moves
+    expect(page.locator('.sb-item-story[data-story="modal"]')).to_be_focused()
