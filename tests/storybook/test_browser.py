@@ -195,6 +195,12 @@ def test_the_story_is_reached_and_used_by_keyboard_at_390px(server: str, browser
         story = live(page)
         width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
         assert width[0] <= width[1], f"the storybook is {width[0]} px wide at 390 px"
+        # The panel's four tabs fit: none is cut off at the tab list's edge.
+        sizes = page.eval_on_selector(
+            "#sb-panel_tab_controls",
+            "e => [e.parentElement.scrollWidth, e.parentElement.clientWidth]",
+        )
+        assert sizes[0] <= sizes[1], f"the panel's tabs need {sizes[0]} px of {sizes[1]}"
         page.screenshot(path=str(OUTPUT / "storybook-390.png"), full_page=True)
         # Tab through the storybook until the focus is on the story's button, in its frame.
         for _ in range(80):
