@@ -423,11 +423,12 @@
     function typing(el) {
       return el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !NOT_TYPED[el.type]);
     }
-    function namesFor(type, el) {
-      // As React (and ReactPy's client) do: onChange of a text field fires on each input.
+    function namesFor(type, target) {
+      // As React (and ReactPy's client) do: onChange fires on each input of a text field, on
+      // the field and on every element above it (a form's onChange hears each keystroke).
       const names = listening[type] || [];
-      if (type === "input" && typing(el)) return names.concat(listening.change || []);
-      if (type === "change" && typing(el)) return names.filter((n) => n !== "onChange");
+      if (type === "input" && typing(target)) return names.concat(listening.change || []);
+      if (type === "change" && typing(target)) return names.filter((n) => n !== "onChange");
       return names;
     }
     function dispatch(event) {
@@ -437,7 +438,7 @@
         const v = el.__ember;
         if (v && v.h && v.d === el) {
           let stop = false;
-          for (const name of namesFor(event.type, el)) {
+          for (const name of namesFor(event.type, event.target)) {
             const handler = v.h[name];
             if (!handler || !keyWanted(el, event)) continue;
             fire(v, handler, event);
@@ -888,6 +889,7 @@
     let asked = null; // sent as ember-live, not answered yet
     let arriving = null; // answered with ember-view: the next layout-update is that view
     let waiting = null; // to ask once the socket is live again (the latest wins)
+    let rendered = null; // the app path of the last layout-update received (form recovery)
 
     function url(path, qs) {
       return path + (qs && qs[0] !== "?" ? "?" : "") + (qs || "");
@@ -996,6 +998,7 @@
         }
         if (type === "layout-update") {
           const view = arriving;
+          rendered = view ? view.path : shown.path; // a reconnect mounts the view shown
           if (view) {
             host.textContent = ""; // the new view is built, not adopted
             client.forget();
@@ -1004,6 +1007,9 @@
           Promise.resolve().then(() => (view ? arrived(view) : resume())); // once it is live
         }
         return false;
+      },
+      get rendered() {
+        return rendered;
       },
     };
   }
@@ -1024,7 +1030,7 @@
     const hostFor = (id) => (views[id] ? views[id].host : null);
     const client = createClient(doc, host, hostFor);
     const nav = createNavigation(doc, rootElement, host, config, client);
-    let heldPath = null; // the path of the last render adopted (form recovery)
+    let heldPath = null; // the app path of the last render adopted (form recovery)
 
     function setState(state) {
       rootElement.classList.remove("ember-connecting", "ember-connected", "ember-disconnected", "ember-error");
@@ -1078,8 +1084,10 @@
       else if (type === "layout-update") {
         // Form recovery: a new render of the page the forms were on (a reconnect), never
         // of another page (a navigation), whose forms may share ids with these.
-        const held = client.root && heldPath === loc.pathname ? client.formsHeld() : null;
-        heldPath = loc.pathname;
+        // (A live navigation changes the URL only once its render is adopted: the path
+        // compared is the navigation's, which knows what each render is of.)
+        const held = client.root && heldPath === nav.rendered ? client.formsHeld() : null;
+        heldPath = nav.rendered;
         client.adopt(message.model);
         prune();
         adopted = true;
