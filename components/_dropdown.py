@@ -87,7 +87,9 @@ def dropdown(
             show(enabled[0] if enabled else 0)
 
     def button_key(event: Mapping[str, Any]) -> None:
-        if event_key(event) in {"ArrowDown", "Enter", " "} and not opened:
+        # Enter and Space are the button's click (toggle): handled here too, they opened the
+        # menu and the click that follows closed it again.
+        if event_key(event) == "ArrowDown" and not opened:
             show(enabled[0] if enabled else 0)
         elif event_key(event) == "ArrowUp" and not opened:
             show(enabled[-1] if enabled else 0)
@@ -114,6 +116,7 @@ def dropdown(
         "aria-controls": menu_id,
         "onClick": toggle,
         "onKeyDown": button_key,
+        "data-ember-key": "ArrowDown ArrowUp",
     }
     if focus[0] == "button":
         trigger["data-ember-focus"] = str(focus[1])

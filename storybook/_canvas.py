@@ -51,11 +51,17 @@ logger = logging.getLogger("ember.storybook")
 # story that takes focus when it mounts (a modal's showModal, an autofocus field) would
 # take it from the storybook each time the frame reloads, e.g. at every keystroke in a
 # control: focus that moves into the frame without a Tab or a pointer press in the frame
-# goes back where it was.
+# goes back where it was. A Tab counts only for the focus move it makes itself (in the
+# same task): a story chosen with Enter just after a Tab must not take the focus either.
 FOCUS_GUARD = """<script type="module">
 let entered = 0;
+let tabbing = false;
 const mark = () => { entered = Date.now(); };
-document.addEventListener("keydown", (event) => { if (event.key === "Tab") mark(); }, true);
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Tab") return;
+  tabbing = true;
+  setTimeout(() => { tabbing = false; }, 0);
+}, true);
 // A frame in the first paint may have loaded before this script ran, and no mutation
 // shows it: watch the frames there now, listen in the document each holds now, and again
 // in each document it loads later (adding the same listener twice is a no-op).
@@ -73,9 +79,11 @@ watchAll();
 document.addEventListener("focusout", (event) => {
   const left = event.target;
   if (!(left instanceof HTMLElement) || !left.closest(".sb-top, .sb-side, .sb-panel")) return;
+  const tabbed = tabbing;
   setTimeout(() => {
     const now = document.activeElement;
-    if (now && now.matches("iframe.sb-iframe") && Date.now() - entered > 1000) left.focus();
+    const pressed = Date.now() - entered < 1000;
+    if (now && now.matches("iframe.sb-iframe") && !tabbed && !pressed) left.focus();
   }, 0);
 });
 </script>"""

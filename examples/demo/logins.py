@@ -136,8 +136,8 @@ async def validate_signup(attrs: Mapping[str, object]) -> Changeset[User]:
 async def sign_up(attrs: Mapping[str, object]) -> Changeset[User] | User:
     """Create a member with a password: the new ``User``, or the changeset's errors."""
     changeset = signup_changeset(attrs)
-    if not changeset.valid:
-        return changeset.put_action("insert")
+    if not changeset.valid:  # the taken email too, as while typing: no error goes away
+        return await db.repo.unsafe_validate_unique(changeset.put_action("insert"), "email")
     password = str(changeset.get_change("password"))
     hashed = await asyncio.to_thread(hasher.hash, password)  # tens of ms of CPU
     result = await accounts.register_user(changeset.delete_change("password").changes)

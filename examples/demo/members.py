@@ -14,7 +14,7 @@ from reactpy import component, html, use_state
 import ember.components as ui
 from ember.live import AsyncResult, use_async, use_session, use_subscription
 
-from . import accounts, avatars
+from . import accounts, avatars, db
 from .layout import shell
 
 
@@ -44,8 +44,9 @@ def Members() -> Any:
             session.put_flash("success", f"Welcome aboard, {result.value.name}!")
             set_me(accounts.UserOut.model_validate(result.value))
             set_form(ui.to_form(accounts.change_user(), id="register"))
-        else:
-            set_form(ui.to_form(result.changeset, id="register"))
+        else:  # refused before the insert (a blank name): the taken email says so too
+            refused = await db.repo.unsafe_validate_unique(result.changeset, "email")
+            set_form(ui.to_form(refused, id="register"))
 
     total, earlier = (loaded.result or (0, [])) if loaded.ok else (0, [])
     seen = {user.id for user in joined}

@@ -39,10 +39,16 @@
   }
 
   // -- attributes, as ember.live._html writes them ---------------------------------------------
-  function htmlName(name) {
+  // SVG's attribute names are case-sensitive: the HTML parser gives these their case back in
+  // the first paint (the HTML standard's "adjust SVG attributes"), so the client must too, or
+  // an icon built or hydrated by the client loses its viewBox.
+  const SVG_NAMES = {};
+  for (const name of ("attributeName attributeType baseFrequency baseProfile calcMode clipPathUnits diffuseConstant edgeMode filterUnits glyphRef gradientTransform gradientUnits kernelMatrix kernelUnitLength keyPoints keySplines keyTimes lengthAdjust limitingConeAngle markerHeight markerUnits markerWidth maskContentUnits maskUnits numOctaves pathLength patternContentUnits patternTransform patternUnits pointsAtX pointsAtY pointsAtZ preserveAlpha preserveAspectRatio primitiveUnits refX refY repeatCount repeatDur requiredExtensions requiredFeatures specularConstant specularExponent spreadMethod startOffset stdDeviation stitchTiles surfaceScale systemLanguage tableValues targetX targetY textLength viewBox viewTarget xChannelSelector yChannelSelector zoomAndPan").split(" ")) SVG_NAMES[name.toLowerCase()] = name;
+  function htmlName(name, svg) {
     if (name === "key" || name[0] === "_") return null;
     let html = RENAMED[name];
     if (html === undefined) html = name.startsWith("data-") || name.startsWith("aria-") ? name : name.toLowerCase();
+    if (svg && SVG_NAMES[html]) html = SVG_NAMES[html];
     if (!SAFE_ATTRIBUTE.test(html) || html.startsWith("on")) return null;
     return html;
   }
@@ -151,7 +157,7 @@
     function setAttribute(v, name, value) {
       const el = v.d;
       if (name === "_reactpy_ack_seq") return syncValue(v);
-      const html = htmlName(name);
+      const html = htmlName(name, v.svg);
       if (html === null) return;
       const text = htmlValue(name, value);
       if (text === null) el.removeAttribute(html);
@@ -250,7 +256,7 @@
       const attributes = model.attributes || {};
       const wanted = {};
       for (const name in attributes) {
-        const html = htmlName(name);
+        const html = htmlName(name, v.svg);
         if (html !== null && htmlValue(name, attributes[name]) !== null) wanted[html] = 1;
       }
       for (const attribute of Array.from(node.attributes)) if (!wanted[attribute.name]) node.removeAttribute(attribute.name);
@@ -417,11 +423,12 @@
     function typing(el) {
       return el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !NOT_TYPED[el.type]);
     }
-    function namesFor(type, el) {
-      // As React (and ReactPy's client) do: onChange of a text field fires on each input.
+    function namesFor(type, target) {
+      // As React (and ReactPy's client) do: onChange fires on each input of a text field, on
+      // the field and on every element above it (a form's onChange hears each keystroke).
       const names = listening[type] || [];
-      if (type === "input" && typing(el)) return names.concat(listening.change || []);
-      if (type === "change" && typing(el)) return names.filter((n) => n !== "onChange");
+      if (type === "input" && typing(target)) return names.concat(listening.change || []);
+      if (type === "change" && typing(target)) return names.filter((n) => n !== "onChange");
       return names;
     }
     function dispatch(event) {
@@ -431,7 +438,7 @@
         const v = el.__ember;
         if (v && v.h && v.d === el) {
           let stop = false;
-          for (const name of namesFor(event.type, el)) {
+          for (const name of namesFor(event.type, event.target)) {
             const handler = v.h[name];
             if (!handler || !keyWanted(el, event)) continue;
             fire(v, handler, event);
@@ -882,6 +889,7 @@
     let asked = null; // sent as ember-live, not answered yet
     let arriving = null; // answered with ember-view: the next layout-update is that view
     let waiting = null; // to ask once the socket is live again (the latest wins)
+    let rendered = null; // the app path of the last layout-update received (form recovery)
 
     function url(path, qs) {
       return path + (qs && qs[0] !== "?" ? "?" : "") + (qs || "");
@@ -990,6 +998,7 @@
         }
         if (type === "layout-update") {
           const view = arriving;
+          rendered = view ? view.path : shown.path; // a reconnect mounts the view shown
           if (view) {
             host.textContent = ""; // the new view is built, not adopted
             client.forget();
@@ -998,6 +1007,9 @@
           Promise.resolve().then(() => (view ? arrived(view) : resume())); // once it is live
         }
         return false;
+      },
+      get rendered() {
+        return rendered;
       },
     };
   }
@@ -1018,7 +1030,7 @@
     const hostFor = (id) => (views[id] ? views[id].host : null);
     const client = createClient(doc, host, hostFor);
     const nav = createNavigation(doc, rootElement, host, config, client);
-    let heldPath = null; // the path of the last render adopted (form recovery)
+    let heldPath = null; // the app path of the last render adopted (form recovery)
 
     function setState(state) {
       rootElement.classList.remove("ember-connecting", "ember-connected", "ember-disconnected", "ember-error");
@@ -1072,8 +1084,10 @@
       else if (type === "layout-update") {
         // Form recovery: a new render of the page the forms were on (a reconnect), never
         // of another page (a navigation), whose forms may share ids with these.
-        const held = client.root && heldPath === loc.pathname ? client.formsHeld() : null;
-        heldPath = loc.pathname;
+        // (A live navigation changes the URL only once its render is adopted: the path
+        // compared is the navigation's, which knows what each render is of.)
+        const held = client.root && heldPath === nav.rendered ? client.formsHeld() : null;
+        heldPath = nav.rendered;
         client.adopt(message.model);
         prune();
         adopted = true;

@@ -113,7 +113,25 @@ def Slow() -> Any:
     )
 
 
+@component
+def Icons() -> Any:
+    """An SVG icon in the first paint, and one more built by the client on a click."""
+    count, set_count = use_state(1)
+
+    def tick(n: int) -> Any:
+        return html.svg(
+            {"key": str(n), "className": "tick", "viewBox": "0 0 24 24", "width": "24"},
+            html.path({"d": "M20 6 9 17l-5-5"}),
+        )
+
+    return html.main(
+        html.button({"id": "more", "onClick": lambda event: set_count(count + 1)}, "more"),
+        *[tick(n) for n in range(count)],
+    )
+
+
 mount(app, "/", Counter, title="counter")
+mount(app, "/icons", Icons, title="icons")
 mount(app, "/slow", Slow, title="slow")
 mount(app, "/save", SaveLive, title="save")
 mount(app, "/saved", Saved, title="saved")

@@ -45,4 +45,11 @@ def Forms() -> Any:
     )
 
 
-mount(app, "/", Forms, title="forms")
+@component
+def Start() -> Any:
+    """A page the forms are reached from by live navigation."""
+    return html.main(html.a({"id": "to-forms", "href": "/"}, "forms"))
+
+
+mount(app, "/", Forms, title="forms", live_session="recovery")
+mount(app, "/start", Start, title="start", live_session="recovery")

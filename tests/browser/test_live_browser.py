@@ -25,6 +25,17 @@ def test_live_view_takes_over_the_first_paint_without_duplicates(page, server):
     expect(page.locator("#count")).to_have_count(1)
 
 
+def test_svg_view_box_survives_the_takeover_and_client_built_icons(page, server):
+    # The client lower-cased every attribute name: an SVG's viewBox became "viewbox",
+    # which SVG ignores, so every icon drew clipped once the page was live.
+    page.goto(f"{server.url}/icons")
+    page.wait_for_selector(CONNECTED)
+    page.click("#more")
+    expect(page.locator("svg.tick")).to_have_count(2)
+    widths = page.eval_on_selector_all("svg.tick", "ts => ts.map(t => t.viewBox.baseVal.width)")
+    assert widths == [24, 24]
+
+
 def test_snake_case_click_handler_fires_in_the_browser(page, server):
     page.goto(server.url)
     page.wait_for_selector(CONNECTED)

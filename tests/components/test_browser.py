@@ -122,6 +122,21 @@ def test_dropdown_keyboard_moves_focus_in_the_browser(browser, server: str) -> N
     context.close()
 
 
+def test_dropdown_enter_and_space_open_the_menu_in_the_browser(browser, server: str) -> None:
+    # The button's keydown opened the menu on Enter or Space, and the click those keys make
+    # on a button toggled it shut again: only ArrowDown opened it.
+    context, page = _widgets(browser, server)
+    for key in ("Enter", "Space"):
+        page.focus("#menu-button")
+        page.keyboard.press(key)
+        page.wait_for_function("document.activeElement.id === 'menu-list'")
+        page.wait_for_timeout(300)  # no second answer closes it
+        assert page.get_attribute("#menu-button", "aria-expanded") == "true"
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#menu-list", state="detached")
+    context.close()
+
+
 def test_form_validates_while_typing_and_submits_in_the_browser(browser, server: str) -> None:
     context, page = _widgets(browser, server)
     sizes: list[int] = []

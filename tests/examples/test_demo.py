@@ -108,6 +108,10 @@ async def test_demo_registration_validates_then_rejects_a_taken_email(tmp_path):
         assert "Welcome aboard, Ada!" in page.html()
         await page.submit("form", {"name": "Ada 2", "email": "ada@example.com"})
         assert "has already been taken" in page.html()
+        # With another error the insert is never tried: the taken email still says so.
+        await page.submit("form", {"name": "", "email": "ADA@example.com"})
+        assert "can't be blank" in page.find("#register_name-error").text()
+        assert "has already been taken" in page.find("#register_email-error").text()
 
 
 async def test_demo_new_member_appears_on_other_members_pages(tmp_path):

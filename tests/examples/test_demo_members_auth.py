@@ -68,6 +68,21 @@ async def test_demo_sign_up_refuses_a_taken_email_in_any_case(tmp_path):
             await page.wait_for(lambda p: "has already been taken" in p.html())
 
 
+async def test_demo_sign_up_submitted_with_a_short_password_still_says_the_email_is_taken(
+    tmp_path,
+):
+    # Typing showed "has already been taken"; submitting with another error dropped it.
+    async with running(tmp_path) as client:
+        await sign_up(client)
+        async with LiveClient(client.app) as other:
+            page = await other.live("/sign-up")
+            await page.submit(
+                "#signup", {"name": "Eve", "email": "ADA@example.com", "password": "tiny"}
+            )
+            await page.wait_for("#signup_password-error")
+            assert "has already been taken" in page.find("#signup_email-error").text()
+
+
 async def test_demo_member_posts_under_their_name(tmp_path):
     async with running(tmp_path) as client:
         await sign_up(client, name="Grace", email="grace@example.com")

@@ -195,6 +195,12 @@ def test_the_story_is_reached_and_used_by_keyboard_at_390px(server: str, browser
         story = live(page)
         width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
         assert width[0] <= width[1], f"the storybook is {width[0]} px wide at 390 px"
+        # The panel's four tabs fit: none is cut off at the tab list's edge.
+        sizes = page.eval_on_selector(
+            "#sb-panel_tab_controls",
+            "e => [e.parentElement.scrollWidth, e.parentElement.clientWidth]",
+        )
+        assert sizes[0] <= sizes[1], f"the panel's tabs need {sizes[0]} px of {sizes[1]}"
         page.screenshot(path=str(OUTPUT / "storybook-390.png"), full_page=True)
         # Tab through the storybook until the focus is on the story's button, in its frame.
         for _ in range(80):
@@ -208,3 +214,22 @@ def test_the_story_is_reached_and_used_by_keyboard_at_390px(server: str, browser
         page.wait_for_selector("#sb-panel_tab_events:has-text('Events (1)')")
     finally:
         context.close()
+
+
+def test_a_story_chosen_with_enter_right_after_a_tab_keeps_the_focus_in_the_sidebar(
+    server: str, page: Any
+) -> None:
+    # The focus guard let a story take the focus for 1 s after any Tab: a keyboard user who
+    # tabbed to a story and pressed Enter at once lost their place to the story's dialog.
+    page.goto(f"{server}/storybook/?story=badge")
+    live(page)
+    page.fill("#sb-search", "modal")
+    item = page.locator('.sb-item-story[data-story="modal"]')
+    expect(item).to_be_visible()
+    page.focus("#sb-search")
+    page.keyboard.press("Tab")
+    expect(item).to_be_focused()
+    page.keyboard.press("Enter")
+    page.frame_locator("#sb-iframe").locator("#sb-story dialog[open]").wait_for()
+    page.wait_for_timeout(200)  # the guard answers in the task after the focus moves
+    expect(page.locator('.sb-item-story[data-story="modal"]')).to_be_focused()
