@@ -1,5 +1,11 @@
 """A server process for browser tests: started on a free port, ready once it accepts
-connections, restartable on the same port."""
+connections, restartable on the same port.
+
+A server whose app keeps no state between tests is started once per module
+(:func:`module_server`) and handed to each test as started (:meth:`Server.as_started`):
+a test may stop it or restart it with another key, and the next test gets it back
+serving again, with its first key.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +38,7 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.secret = secret
+        self.first_secret = secret
         self.process: subprocess.Popen[bytes] | None = None
 
     def command(self) -> list[str]:
@@ -70,3 +78,23 @@ class Server:
             self.process.terminate()
             self.process.wait(10)
             self.process = None
+
+    def as_started(self) -> Server:
+        """This server serving with its first key (restarted if a test stopped it or
+        rotated its key)."""
+        alive = self.process is not None and self.process.poll() is None
+        if not alive or self.secret != self.first_secret:
+            self.stop()
+            self.secret = self.first_secret
+            self.start()
+        return self
+
+
+def module_server(make: Callable[[], Server]) -> Iterator[Server]:
+    """Start ``make()`` for a module's tests; stop it after the last one. For a
+    module-scoped fixture; the tests ask for a function-scoped one that yields
+    ``as_started()``."""
+    running = make()
+    running.start()
+    yield running
+    running.stop()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests._chromium import chromium
-from tests._server import Server
+from tests._server import Server, module_server
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
@@ -23,12 +23,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="module")
+def module_app_server() -> Iterator[Server]:
+    yield from module_server(Server)
+
+
 @pytest.fixture
-def server() -> Iterator[Server]:
-    running = Server()
-    running.start()
-    yield running
-    running.stop()
+def server(module_app_server: Server) -> Server:
+    """tests/browser/app.py served, started once per module (the app keeps no state
+    between tests: each test opens its own pages, so its own sessions)."""
+    return module_app_server.as_started()
 
 
 browser = pytest.fixture(scope="module", name="browser")(chromium)

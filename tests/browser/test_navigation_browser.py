@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests._server import Server
+from tests._server import Server, module_server
 
 from .conftest import OUTPUT
 
@@ -22,12 +22,15 @@ class NavigationServer(Server):
     APP = "tests.browser.navigation_app:app"
 
 
+@pytest.fixture(scope="module")
+def module_navigation_server() -> Iterator[Server]:
+    yield from module_server(NavigationServer)
+
+
 @pytest.fixture
-def server() -> Iterator[Server]:
-    running = NavigationServer()
-    running.start()
-    yield running
-    running.stop()
+def server(module_navigation_server: Server) -> Server:
+    """The app served, started once per module: it keeps no state between tests."""
+    return module_navigation_server.as_started()
 
 
 class Watched:

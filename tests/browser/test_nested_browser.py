@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests._server import Server
+from tests._server import Server, module_server
 
 CONNECTED = "[data-ember-root].ember-connected"
 
@@ -19,12 +19,15 @@ class NestedServer(Server):
     QUIET = True  # the crash is logged on purpose
 
 
+@pytest.fixture(scope="module")
+def module_nested_server() -> Iterator[Server]:
+    yield from module_server(NestedServer)
+
+
 @pytest.fixture
-def server() -> Iterator[Server]:
-    running = NestedServer()
-    running.start()
-    yield running
-    running.stop()
+def server(module_nested_server: Server) -> Server:
+    """The app served, started once per module: it keeps no state between tests."""
+    return module_nested_server.as_started()
 
 
 def test_a_crashing_child_remounts_while_the_parent_keeps_its_form_and_state(page, server):

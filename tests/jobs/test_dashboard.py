@@ -38,7 +38,10 @@ async def test_queue_panel_shows_states_and_retries_and_cancels(jobs: Jobs, pubs
     try:
         async with LiveClient(app) as visitor:
             assert (await visitor.get("/dashboard")).status_code == 403
-        async with LiveClient(app, headers={"x-role": "admin"}) as client:
+        # The board refreshes every 0.05 s, a timer always due: a click that waited for the
+        # session's timers (timers_within) would wait its whole 5 s for them. Each click's
+        # effect is waited for below instead.
+        async with LiveClient(app, headers={"x-role": "admin"}, timers_within=0) as client:
             board = await client.live("/dashboard")
             # queue, queued, retrying, running, failed, succeeded, cancelled, aborted
             cells = [cell.text() for cell in board.find_all("#queue-reports td")]
