@@ -9,6 +9,7 @@ import struct
 from typing import Any
 
 from uvicorn._types import ASGISendEvent
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from .._settings import LiveSettings
@@ -26,6 +27,10 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         self.close_timeout = CLOSE_TIMEOUT_SECONDS
         self._output_full = False  # the send buffer is above its high-water mark
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        _release_upgraded(transport.get_protocol())  # still the HTTP protocol here
+        super().connection_made(transport)
 
     # -- reading stops while the client does not take its output ---------------------------
 
@@ -103,6 +108,20 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         transport.abort()
+
+
+def _release_upgraded(http: asyncio.BaseProtocol) -> None:
+    """Free the HTTP protocol a websocket upgrades from by reference counting.
+
+    uvicorn's httptools protocol and its parser refer to each other (the parser holds the
+    protocol's callbacks); uvicorn drops the parser in ``connection_lost``, which the HTTP
+    protocol never gets once the transport is the websocket's. Left alone, every socket's
+    HTTP protocol, request scope, headers and flow control wait for a full collection: the
+    memory of closed sessions grows between collections. Nothing reads the parser after the
+    upgrade (uvicorn is past ``feed_data`` when it upgrades).
+    """
+    if isinstance(http, HttpToolsProtocol):
+        http.parser = None  # type: ignore[assignment]  # as its connection_lost does
 
 
 def uvicorn_options(settings: LiveSettings) -> dict[str, Any]:
