@@ -11,6 +11,7 @@ from typing import Any
 from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.http11 import Request
 
 from .._settings import LiveSettings
 
@@ -35,6 +36,14 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         _release_upgraded(transport.get_protocol())  # still the HTTP protocol here
         super().connection_made(transport)
+
+    # -- the handshake's request and response are not kept for the socket's life ----------
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        # uvicorn copied the headers into the ASGI scope; websockets' parser keeps the
+        # request for the connection's life (a local of its generator), headers and all.
+        event.headers.clear()
 
     # -- reading stops while the client does not take its output ---------------------------
 
@@ -88,6 +97,8 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
                     self.writable.clear()
         else:
             await super().send(message)
+        if self.handshake_complete and self.response is not None:
+            self.response = None  # type: ignore[assignment]  # sent (the accept or a refusal)
         if message["type"] == "websocket.close" and self.close_timer is not None:
             # uvicorn closes the transport after the timeout, which waits for the send
             # buffer to drain; a client that reads nothing would hold the socket forever.
