@@ -16,6 +16,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.asyncio.client import connect
+from websockets.datastructures import Headers
 
 from ember.live.serving import WebSocketProtocol
 
@@ -78,19 +79,32 @@ def deques() -> int:
     return sum(type(o) is collections.deque for o in gc.get_objects())
 
 
-async def open_sockets_deques(protocol: type[WebSocketsSansIOProtocol]) -> float:
-    """Deques (760 bytes each, empty) the server and client keep per open socket."""
+def header_fields() -> int:
+    return sum(len(o) for o in gc.get_objects() if type(o) is Headers)
+
+
+async def per_open_socket(
+    protocol: type[WebSocketsSansIOProtocol], count: Callable[[], int]
+) -> float:
+    """What ``count`` grows by per socket open on the server (and its client here)."""
     async with serving(protocol) as port, contextlib.AsyncExitStack() as sockets:
-        before = deques()
+        before = count()
         for _ in range(SOCKETS):
             socket = await sockets.enter_async_context(connect(f"ws://127.0.0.1:{port}/"))
             await socket.send("hello")
             assert await socket.recv() == "hello"
-        return (deques() - before) / SOCKETS
+        return (count() - before) / SOCKETS
 
 
 async def test_serving_an_open_socket_keeps_no_asyncio_queue_or_event():
-    uvicorns = await open_sockets_deques(WebSocketsSansIOProtocol)
-    embers = await open_sockets_deques(WebSocketProtocol)
+    uvicorns = await per_open_socket(WebSocketsSansIOProtocol, deques)
+    embers = await per_open_socket(WebSocketProtocol, deques)
     # uvicorn's: an asyncio.Queue (three deques and an Event's) and the writable Event
     assert embers <= uvicorns - 5, (uvicorns, embers)
+
+
+async def test_serving_an_open_socket_keeps_no_handshake_headers():
+    uvicorns = await per_open_socket(WebSocketsSansIOProtocol, header_fields)
+    embers = await per_open_socket(WebSocketProtocol, header_fields)
+    # the request's (host, upgrade, key, version, …) and the response's, on the server
+    assert embers <= uvicorns - 8, (uvicorns, embers)
