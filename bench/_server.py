@@ -32,6 +32,11 @@ APPS = {
     "reactpy": "bench._apps.reactpy_app:app",
     "nicegui": "bench._apps.nicegui_app:app",
 }
+# What a target's users give uvicorn: ``ember server`` serves with ember's websocket
+# protocol and per-socket bounds (``ember.live.serving.uvicorn_options``, its defaults).
+OPTIONS = {
+    "ember": ["--ws", "ember.live.serving:WebSocketProtocol", "--ws-max-size", "1048576"],
+}
 
 
 def pinning() -> bool:
@@ -80,6 +85,7 @@ class Server:
             "--no-access-log",
             "--app-dir",
             str(ROOT),
+            *OPTIONS.get(self.target, []),
         ]
         if pinning():
             command = ["taskset", "-c", str(SERVER_CORE), *command]

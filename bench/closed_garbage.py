@@ -46,7 +46,10 @@ async def _serve(target: str, sessions: int, top: int) -> None:
     module, _, name = APPS[target].partition(":")
     app = getattr(importlib.import_module(module), name)
     logging.getLogger("ember.live.watchdog").disabled = True  # a broadcast holds the loop
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    # As bench/_server.py serves it: ember with ember's websocket protocol (`ember server`'s)
+    ws = "ember.live.serving:WebSocketProtocol" if target == "ember" else "auto"
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", ws=ws)
+    server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn.Server has no event for it
         await asyncio.sleep(0.05)

@@ -9,7 +9,9 @@ import struct
 from typing import Any
 
 from uvicorn._types import ASGISendEvent
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.http11 import Request
 
 from .._settings import LiveSettings
 
@@ -25,7 +27,23 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.close_timeout = CLOSE_TIMEOUT_SECONDS
+        # uvicorn's asyncio Queue and Event keep five deques, about 3.7 KiB a socket.
+        self.queue = _Messages()  # type: ignore[assignment]  # put_nowait, get, empty
+        self.writable = _Flag()  # type: ignore[assignment]  # set, clear, wait
+        self.writable.set()
         self._output_full = False  # the send buffer is above its high-water mark
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        _release_upgraded(transport.get_protocol())  # still the HTTP protocol here
+        super().connection_made(transport)
+
+    # -- the handshake's request and response are not kept for the socket's life ----------
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        # uvicorn copied the headers into the ASGI scope; websockets' parser keeps the
+        # request for the connection's life (a local of its generator), headers and all.
+        event.headers.clear()
 
     # -- reading stops while the client does not take its output ---------------------------
 
@@ -79,6 +97,8 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
                     self.writable.clear()
         else:
             await super().send(message)
+        if self.handshake_complete and self.response is not None:
+            self.response = None  # type: ignore[assignment]  # sent (the accept or a refusal)
         if message["type"] == "websocket.close" and self.close_timer is not None:
             # uvicorn closes the transport after the timeout, which waits for the send
             # buffer to drain; a client that reads nothing would hold the socket forever.
@@ -103,6 +123,101 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         transport.abort()
+
+
+class _Messages:
+    """The socket's incoming ASGI messages, for the app's ``receive``: what uvicorn's
+    protocol asks of its ``asyncio.Queue`` (``put_nowait``, ``get``, ``empty``), with its
+    behaviour (first come first served, a cancelled reader passes its wake-up on), in
+    lists: an empty list is 56 bytes, a queue's four deques 760 each."""
+
+    __slots__ = ("_getters", "_items")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+        self._getters: list[asyncio.Future[None]] = []
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+    def put_nowait(self, item: Any) -> None:
+        self._items.append(item)
+        self._wake_next()
+
+    async def get(self) -> Any:
+        while not self._items:
+            getter = asyncio.get_running_loop().create_future()
+            self._getters.append(getter)
+            try:
+                await getter
+            except BaseException:
+                getter.cancel()
+                with contextlib.suppress(ValueError):
+                    self._getters.remove(getter)
+                if self._items and not getter.cancelled():
+                    self._wake_next()
+                raise
+        return self._items.pop(0)
+
+    def _wake_next(self) -> None:
+        getters = self._getters
+        while getters:
+            getter = getters.pop(0)
+            if not getter.done():
+                getter.set_result(None)
+                return
+
+
+class _Flag:
+    """``asyncio.Event`` with its waiters in a list (an empty deque is 760 bytes): whether
+    the socket's output is below its high-water mark."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = False
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        if not self._set:
+            self._set = True
+            for waiter in self._waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._set = False
+
+    async def wait(self) -> bool:
+        if self._set:
+            return True
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+            return True
+        finally:
+            self._waiters.remove(waiter)
+
+
+def _release_upgraded(http: asyncio.BaseProtocol) -> None:
+    """Free the HTTP protocol a websocket upgrades from by reference counting.
+
+    uvicorn's httptools protocol and its parser refer to each other (the parser holds the
+    protocol's callbacks); uvicorn drops the parser in ``connection_lost``, which the HTTP
+    protocol never gets once the transport is the websocket's. Left alone, every socket's
+    HTTP protocol, request scope, headers and flow control wait for a full collection: the
+    memory of closed sessions grows between collections. Nothing reads the parser after the
+    upgrade (uvicorn is past ``feed_data`` when it upgrades).
+    """
+    if isinstance(http, HttpToolsProtocol):
+        http.parser = None  # type: ignore[assignment]  # as its connection_lost does
 
 
 def uvicorn_options(settings: LiveSettings) -> dict[str, Any]:

@@ -108,3 +108,16 @@ def test_harness_results_section_replaced_other_sections_kept(tmp_path: Path) ->
     assert "second" in text
     assert "first" not in text
     assert text.count(_report.BEGIN) == 1
+
+
+def test_harness_serves_ember_with_the_options_ember_server_gives_uvicorn() -> None:
+    from bench._server import OPTIONS
+    from ember.live import LiveSettings
+    from ember.live.serving import uvicorn_options
+
+    served = dict(zip(OPTIONS["ember"][::2], OPTIONS["ember"][1::2], strict=True))
+    users = uvicorn_options(LiveSettings(secret_key="test-secret-key-0123456789"))
+    assert served == {"--ws": users["ws"], "--ws-max-size": str(users["ws_max_size"])}
+    # the rest are uvicorn's defaults already (pings every 20 s, deflate offered)
+    assert (users["ws_ping_interval"], users["ws_ping_timeout"]) == (20.0, 20.0)
+    assert users["ws_per_message_deflate"] is True

@@ -37,13 +37,14 @@ CONFIG = re.compile(r"data-ember-config='([^']*)'")
 LIVE = Path(ember.live.__file__).parent  # where ember.live runs from
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = 60
-MAX_KIB_PER_SESSION = 19.3
+MAX_KIB_PER_SESSION = 18.5
 """ember's share of an idle session of :func:`Subscribed` measured 17.5-18 KiB when this
 test was written (23.3 KiB before the engine stopped rendering the root's context
 providers and use_subscription stopped keeping four closures), 17.5 KiB since the session
 server's frames were folded and the session's and hooks' rare containers are made on
-first use (18.5 before): the bound, about 10% above, catches a regression of a few KiB
-per session without tripping on an allocator's noise."""
+first use (18.5 before), 16.8 KiB since the session's cancellation is an ``Interrupt``
+rather than an anyio cancel scope (17.4 before): the bound, about 10% above, catches a
+regression of a KiB or two per session without tripping on an allocator's noise."""
 
 
 @message("test.memory.tick")
