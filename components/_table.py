@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
-from reactpy import html, use_state
+from reactpy import event, html, use_state
 from reactpy.types import VdomDict
 
 from ._base import Child, ComponentError, classes, kids, typed_component
@@ -86,8 +86,9 @@ def table(
         rows: the rows (objects or dicts).
         columns: the columns, in order.
         row_key: a stable key per row (by default its ``id``, else its position).
-        on_row_click: called with the row when a row is clicked (or Enter is pressed on
-            it); rows are then focusable.
+        on_row_click: called with the row when a row is clicked (or Enter or Space is
+            pressed on it, which then neither scrolls the page nor submits a form); rows
+            are then focusable.
         caption: the table's caption (its accessible name).
         empty: what to show when there are no rows; an empty state by default.
         sort: the initial (or, with ``on_sort``, the current) sort column and direction.
@@ -193,17 +194,19 @@ def _row(
     if on_row_click is not None:
         chosen = on_row_click
 
-        def click(event: object) -> object:
+        def click(data: object) -> object:
             return chosen(row)
 
-        def keydown(event: dict[str, object]) -> object:
-            if event.get("key") in {"Enter", " "}:
+        def keydown(data: dict[str, object]) -> object:
+            if data.get("key") in {"Enter", " "}:
                 return chosen(row)
             return None
 
         attributes.update(
             onClick=click,
-            onKeyDown=keydown,
+            # As a button does: Space neither scrolls the page nor Enter submits a form (the
+            # client prevents the default only for the keys data-ember-key lets through).
+            onKeyDown=event(keydown, prevent_default=True),
             tabIndex=0,
             className="ember-tr ember-tr-clickable",
         )

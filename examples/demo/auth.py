@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,12 +25,34 @@ from .logins import Member
 
 COOKIE = "member_token"
 CSRF_COOKIE = "csrf"
+# After a refused log in, the address typed (never the password) for the form shown next,
+# as Phoenix's generated auth carries it in the flash; ember's flash shows every kind as a
+# toast, so it has a short-lived signed cookie of its own.
+EMAIL_COOKIE = "login_email"
+EMAIL_FOR_SECONDS = 60
 MAX_FORM_BYTES = 16 * 1024
 
 
 def _signer() -> URLSafeSerializer:
     secret = ember.live.default_ember().settings.secret_key
     return URLSafeSerializer(secret, salt="ember.demo.member_token")
+
+
+def _email_signer() -> URLSafeTimedSerializer:
+    secret = ember.live.default_ember().settings.secret_key
+    return URLSafeTimedSerializer(secret, salt="ember.demo.login_email")
+
+
+def typed_email(connection: HTTPConnection) -> str:
+    """The address of the last refused log in in this browser (for the form), else ""."""
+    signed = connection.cookies.get(EMAIL_COOKIE)
+    if not signed or len(signed) > 1024:
+        return ""
+    try:
+        email = _email_signer().loads(signed, max_age=EMAIL_FOR_SECONDS)
+    except BadSignature:  # also when expired
+        return ""
+    return email if isinstance(email, str) else ""
 
 
 def session_token(connection: HTTPConnection) -> str | None:
@@ -65,7 +87,7 @@ def _session_topic(identity: object) -> str | None:
 # socket) knows who is there, and a member's tabs listen for their session's end.
 chirp = ember.live.live_session(
     "chirp",
-    dependencies={"identity": visitor, "csrf": csrf_token},
+    dependencies={"identity": visitor, "csrf": csrf_token, "login_email": typed_email},
     disconnect_topic=_session_topic,
 )
 
@@ -149,8 +171,20 @@ async def log_in(request: Request) -> Response:
     try:
         user_id = await logins.authenticate(form.get("email"), form.get("password"), ip=ip)
     except logins.LoginRefused as refused:
-        return _redirect("/log-in", "error", refused.message)
-    return await _logged_in(request, user_id, "Welcome back!")
+        refusal = _redirect("/log-in", "error", refused.message)
+        refusal.set_cookie(
+            EMAIL_COOKIE,
+            _email_signer().dumps(form.get("email", "")[:200]),
+            max_age=EMAIL_FOR_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",  # the page's websocket renders the form again
+        )
+        return refusal
+    response = await _logged_in(request, user_id, "Welcome back!")
+    response.delete_cookie(EMAIL_COOKIE, path="/")
+    return response
 
 
 @router.get("/signed-up", include_in_schema=False)

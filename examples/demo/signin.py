@@ -93,7 +93,7 @@ def SignUp() -> Any:
     )
 
 
-def _field(name: str, label: str, kind: str, autocomplete: str) -> Any:
+def _field(name: str, label: str, kind: str, autocomplete: str, value: str = "") -> Any:
     return html.div(
         {"className": "ember-field"},
         html.label({"htmlFor": f"login-{name}", "className": "ember-label"}, label),
@@ -106,6 +106,7 @@ def _field(name: str, label: str, kind: str, autocomplete: str) -> Any:
                 "autoComplete": autocomplete,
                 "className": "ember-control",
                 "maxLength": 200 if kind == "email" else 1024,
+                "defaultValue": value,
             }
         ),
     )
@@ -115,6 +116,7 @@ def _field(name: str, label: str, kind: str, autocomplete: str) -> Any:
 def LogIn() -> Any:
     session = use_session()
     me = session.identity
+    typed = str(session.dependencies.get("login_email", ""))  # after a refused log in
     body = (
         _logged_in_already(me)
         if isinstance(me, Member)
@@ -127,7 +129,7 @@ def LogIn() -> Any:
                     "className": "ember-form",
                 },
                 csrf_input(session.dependencies.get("csrf")),
-                _field("email", "Email", "email", "username"),
+                _field("email", "Email", "email", "username", typed),
                 _field("password", "Password", "password", "current-password"),
                 html.button(
                     {

@@ -105,8 +105,11 @@ def test_demo_wrong_password_says_so_in_the_browser(browser, demo):  # noqa: F81
     page.wait_for_selector(CONNECTED)
     page.fill("#login-email", "nobody@example.com")
     page.fill("#login-password", "not the password")
-    page.click("#log-in")
+    page.press("#login-password", "Enter")
     expect(page.locator(".ember-toast")).to_contain_text("Invalid email or password.")
     expect(page.locator("#log-in-link")).to_be_visible()
+    page.wait_for_selector(CONNECTED)  # the live form keeps the address typed, too
+    expect(page.locator("#login-email")).to_have_value("nobody@example.com")
+    expect(page.locator("#login-password")).to_have_value("")
     shoot(page, "log-in-refused")
     page.close()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from reactpy import component, html
+from reactpy import component, html, use_state
 
-from ember.components import card, head, header, mount_static
+from ember.components import Column, card, head, header, mount_static, table
 from ember.live import Ember, LiveSettings
 from ember.storybook.stories import all_stories, render
 
@@ -60,6 +60,19 @@ def Widgets():
     )
 
 
+@component
+def RowsPage():
+    """A clickable table row on a page taller than the window (Space must not scroll it)."""
+    picked, set_picked = use_state("none")
+    rows = [{"id": "ada", "name": "Ada"}, {"id": "grace", "name": "Grace"}]
+    return html.main(
+        {"className": "gallery"},
+        html.p({"id": "picked"}, picked),
+        table(rows, [Column("name", "Name")], on_row_click=lambda row: set_picked(row["name"])),
+        html.div({"style": {"height": "3000px"}}),
+    )
+
+
 GALLERY_CSS = """<style>
 .gallery { max-width: 1100px; margin: 0 auto; padding: 2rem; display: grid; gap: 1.5rem; }
 .gallery-variations { display: flex; flex-wrap: wrap; gap: 1.25rem; align-items: flex-start; }
@@ -75,3 +88,4 @@ _ember = Ember(LiveSettings(secret_key="components-gallery-secret-0123456789"))
 _ember.mount(app, "/", Gallery, title="ember.components", head=head() + GALLERY_CSS)
 _ember.mount(app, "/modal", ModalPage, title="modal", head=head() + GALLERY_CSS)
 _ember.mount(app, "/widgets", Widgets, title="widgets", head=head() + GALLERY_CSS)
+_ember.mount(app, "/rows", RowsPage, title="rows", head=head() + GALLERY_CSS)

@@ -179,3 +179,20 @@ def test_compact_density_makes_controls_smaller(browser, server: str) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "widgets-compact.png"))
     context.close()
+
+
+def test_table_row_space_runs_the_action_without_scrolling_the_page(browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 900, "height": 600}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + "/rows")
+    page.wait_for_selector("[data-ember-root].ember-connected [data-ember-live] .gallery")
+    page.focus("tr[data-row=grace]")
+    page.keyboard.press("Space")
+    page.wait_for_function("document.getElementById('picked').textContent === 'Grace'")
+    page.focus("tr[data-row=ada]")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('picked').textContent === 'Ada'")
+    assert page.evaluate("window.scrollY") == 0
+    page.keyboard.press("Tab")  # other keys keep their default: the focus leaves the row
+    assert page.evaluate("document.activeElement.getAttribute('data-row')") == "grace"
+    context.close()

@@ -108,6 +108,36 @@ async def test_demo_log_in_with_a_wrong_password_says_so_and_sets_no_cookie(tmp_
             assert "Invalid email or password." in page.html()  # the same message
 
 
+async def test_demo_log_in_refused_keeps_the_email_typed_but_never_the_password(tmp_path):
+    async with running(tmp_path) as client:
+        await sign_up(client)
+        async with LiveClient(client.app) as other:
+            await log_in(other, "ada@example.com", "wrong password!!")
+            assert "wrong password!!" not in str(other.http.cookies.jar)
+            page = await other.live("/log-in")
+            assert "Invalid email or password." in page.html()
+            assert page.find("#login-email").attr("value") == "ada@example.com"
+            assert not page.find("#login-password").attr("value")
+            sneaky = 'x@example.com"><script>alert(1)</script>'
+            await log_in(other, sneaky, "wrong password!!")
+            static = await other.get("/log-in")
+            assert (
+                'value="x@example.com&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"'
+                in static.text
+            )
+            assert "<script>alert(1)" not in static.text
+            page = await other.live("/log-in")
+            assert page.find("#login-email").attr("value") == sneaky
+            response = await log_in(other, "ada@example.com", PASSWORD)
+            assert response.headers["location"] == "/"
+            assert auth.EMAIL_COOKIE not in other.http.cookies
+            page = await other.live("/log-in")
+            assert page.has("#signed-in")
+        async with LiveClient(client.app) as fresh:  # another browser: nothing carried
+            page = await fresh.live("/log-in")
+            assert not page.find("#login-email").attr("value")
+
+
 async def test_demo_log_in_then_log_out_turns_every_tab_back_into_the_guest(tmp_path):
     async with running(tmp_path) as client:
         await sign_up(client)
