@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from html import unescape
@@ -35,7 +36,8 @@ _CONFIG = re.compile(r"data-ember-config='([^']*)'")
 DEFAULT_TIMEOUT = 5.0
 TIMERS_WITHIN = 1.0
 """After an event, timers the session has pending that fire within this many seconds
-(``call_later``, the form kit's 300 ms validation pause) are waited for, with their renders."""
+(``call_later``, the form kit's 300 ms validation pause) are waited for, with their renders;
+not the timers those arm in turn (a recurring refresh)."""
 
 
 class LiveTestError(AssertionError):
@@ -546,16 +548,26 @@ class LivePage:
             await self._run_timers()
 
     async def _run_timers(self) -> None:
-        """Wait for the session's timers due within ``timers_within`` and their renders."""
+        """Wait for the timers pending once the event is handled that fire within
+        ``timers_within``, then for their renders.
+
+        Only those timers: one they arm in turn (a recurring refresh re-arming itself) is
+        left for ``wait_for``, or a page that refreshes every 50 ms would never settle.
+        """
         within = self.client.timers_within
         session = find_session(self.session_id) if within > 0 else None
         if session is None:
             return
-        with anyio.move_on_after(DEFAULT_TIMEOUT):
-            while session._timers_due_within(within) and self._closed is None:
-                while session._timers_due_within(within):  # noqa: ASYNC110 - server state, no event
-                    await anyio.sleep(0.005)
-                await self._sync()
+        pending = session._timers or {}
+        horizon = time.monotonic() + within
+        awaited = {key for key, deadline in pending.items() if deadline <= horizon}
+        if not awaited:
+            return
+        with anyio.move_on_after(within + DEFAULT_TIMEOUT):
+            while not awaited.isdisjoint(pending) and self._closed is None:  # noqa: ASYNC110 - server state, no event
+                await anyio.sleep(0.005)
+        if self._closed is None:
+            await self._sync()
 
     async def _sync(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         ping = next(self._pings)
