@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger("ember.live")
 
 EVENT_QUEUE_SIZE = 64
+# How much a session over its rate reads ahead of the frames it handles, looking for the
+# client's disconnect (``_ReadAhead``); past it, the client's frames wait in its socket.
+READ_AHEAD_BYTES = 256 * 1024
 
 
 class _Inbox(Protocol):
@@ -75,31 +79,108 @@ async def _read(
     # Looked up once: this loop runs for every frame of the session.
     take, take_shared = bucket.take, None if shared is None else shared.take
     deliver = events.deliver
-    while True:
-        now = monotonic()
-        wait = take(now)
-        if take_shared is not None:
-            shared_wait = take_shared(now)
-            if shared_wait > wait:
-                wait = shared_wait
-        if wait:
-            # Over its rate: this session stops reading until it is back within it,
-            # so a flood only slows its own socket.
-            await anyio.sleep(wait)
-        message = await receive()
-        kind = message["type"]
-        if kind != "websocket.receive":
-            if kind == "websocket.disconnect":
-                websocket.client_state = WebSocketState.DISCONNECTED
-                return
-            msg = f"Expected a 'websocket.receive' or 'websocket.disconnect' message, got {kind!r}."
-            raise RuntimeError(msg)
-        try:
-            frame = parse_frame(message.get("text"), message.get("bytes"), max_bytes=max_bytes)
-        except ProtocolError as error:
-            logger.warning("Closing a websocket after a bad frame: %s", error)
-            raise _SessionFailed(error.close_code, str(error)) from None
-        await deliver(frame)
+    ahead: _ReadAhead | None = None  # only while the session is over its rate
+    try:
+        while True:
+            now = monotonic()
+            wait = take(now)
+            if take_shared is not None:
+                shared_wait = take_shared(now)
+                if shared_wait > wait:
+                    wait = shared_wait
+            if wait:
+                # Over its rate: this session handles no frame until it is back within it,
+                # so a flood only slows its own socket. It reads ahead meanwhile, so that a
+                # client that floods and leaves ends its session now, not after its queued
+                # frames at the allowed rate.
+                if ahead is None:
+                    ahead = _ReadAhead()
+                if await ahead.wait(receive, wait):
+                    websocket.client_state = WebSocketState.DISCONNECTED
+                    return
+            if ahead is None:
+                message = await receive()
+            else:
+                message = await ahead.next(receive)
+                if ahead.pending is None and not ahead.frames:
+                    ahead = None
+            kind = message["type"]
+            if kind != "websocket.receive":
+                if kind == "websocket.disconnect":
+                    websocket.client_state = WebSocketState.DISCONNECTED
+                    return
+                msg = (
+                    "Expected a 'websocket.receive' or 'websocket.disconnect' message, "
+                    f"got {kind!r}."
+                )
+                raise RuntimeError(msg)
+            try:
+                frame = parse_frame(message.get("text"), message.get("bytes"), max_bytes=max_bytes)
+            except ProtocolError as error:
+                logger.warning("Closing a websocket after a bad frame: %s", error)
+                raise _SessionFailed(error.close_code, str(error)) from None
+            await deliver(frame)
+    finally:
+        if ahead is not None and ahead.pending is not None:
+            ahead.pending.cancel()
+
+
+class _ReadAhead:
+    """The frames a session over its rate has read but not handled yet.
+
+    While it waits for its rate, the session reads on (up to :data:`READ_AHEAD_BYTES`), so
+    it sees the client's disconnect behind the frames the client queued: the session ends
+    at once, and the queued frames are dropped unhandled, as Phoenix drops a channel's
+    pending messages when its transport goes away (the frames already handed to the
+    session's mailbox go with it, as on any disconnect). Without it, a client that flooded
+    and left held its session, its memory and its share of its address's budget for as
+    long as its frames took at the allowed rate (seconds). The bound keeps the rest of a
+    flood in the client's socket, where it costs the server nothing.
+
+    ``receive`` is never cancelled between two frames (an ASGI server's ``receive`` need not
+    be safe to cancel): the read that is under way when the wait ends is kept
+    (``pending``) and is the next one awaited.
+    """
+
+    __slots__ = ("frames", "pending", "size")
+
+    def __init__(self) -> None:
+        self.frames: deque[Any] = deque()
+        self.size = 0
+        self.pending: asyncio.Future[Any] | None = None
+
+    async def wait(self, receive: Callable[[], Awaitable[Any]], seconds: float) -> bool:
+        """Wait ``seconds``, reading ahead meanwhile; return whether the client left."""
+        deadline = monotonic() + seconds
+        while True:
+            left = deadline - monotonic()
+            if left <= 0:
+                return False
+            if self.pending is None:
+                if self.size >= READ_AHEAD_BYTES:
+                    await anyio.sleep(left)
+                    return False
+                self.pending = asyncio.ensure_future(receive())
+            await asyncio.wait((self.pending,), timeout=left)
+            if not self.pending.done():
+                return False
+            message = self.pending.result()
+            self.pending = None
+            if message["type"] == "websocket.disconnect":
+                return True
+            self.frames.append(message)
+            self.size += len(message.get("text") or message.get("bytes") or b"")
+
+    async def next(self, receive: Callable[[], Awaitable[Any]]) -> Any:
+        """The next message: the first read ahead, the read under way, or a new one."""
+        if self.frames:
+            message = self.frames.popleft()
+            self.size -= len(message.get("text") or message.get("bytes") or b"")
+            return message
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            return await pending
+        return await receive()
 
 
 class _Workers:
