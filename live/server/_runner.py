@@ -80,49 +80,43 @@ async def _read(
     take, take_shared = bucket.take, None if shared is None else shared.take
     deliver = events.deliver
     ahead: _ReadAhead | None = None  # only while the session is over its rate
-    try:
-        while True:
-            now = monotonic()
-            wait = take(now)
-            if take_shared is not None:
-                shared_wait = take_shared(now)
-                if shared_wait > wait:
-                    wait = shared_wait
-            if wait:
-                # Over its rate: this session handles no frame until it is back within it,
-                # so a flood only slows its own socket. It reads ahead meanwhile, so that a
-                # client that floods and leaves ends its session now, not after its queued
-                # frames at the allowed rate.
-                if ahead is None:
-                    ahead = _ReadAhead()
-                if await ahead.wait(receive, wait):
-                    websocket.client_state = WebSocketState.DISCONNECTED
-                    return
+    while True:
+        now = monotonic()
+        wait = take(now)
+        if take_shared is not None:
+            shared_wait = take_shared(now)
+            if shared_wait > wait:
+                wait = shared_wait
+        if wait:
+            # Over its rate: this session handles no frame until it is back within it,
+            # so a flood only slows its own socket. It reads ahead meanwhile, so that a
+            # client that floods and leaves ends its session now, not after its queued
+            # frames at the allowed rate.
             if ahead is None:
-                message = await receive()
-            else:
-                message = await ahead.next(receive)
-                if ahead.pending is None and not ahead.frames:
-                    ahead = None
-            kind = message["type"]
-            if kind != "websocket.receive":
-                if kind == "websocket.disconnect":
-                    websocket.client_state = WebSocketState.DISCONNECTED
-                    return
-                msg = (
-                    "Expected a 'websocket.receive' or 'websocket.disconnect' message, "
-                    f"got {kind!r}."
-                )
-                raise RuntimeError(msg)
-            try:
-                frame = parse_frame(message.get("text"), message.get("bytes"), max_bytes=max_bytes)
-            except ProtocolError as error:
-                logger.warning("Closing a websocket after a bad frame: %s", error)
-                raise _SessionFailed(error.close_code, str(error)) from None
-            await deliver(frame)
-    finally:
-        if ahead is not None and ahead.pending is not None:
-            ahead.pending.cancel()
+                ahead = _ReadAhead()
+            if await ahead.wait(receive, wait):
+                websocket.client_state = WebSocketState.DISCONNECTED
+                return
+        if ahead is None:
+            message = await receive()
+        elif ahead.frames:
+            message = ahead.next()
+        else:
+            ahead = None
+            message = await receive()
+        kind = message["type"]
+        if kind != "websocket.receive":
+            if kind == "websocket.disconnect":
+                websocket.client_state = WebSocketState.DISCONNECTED
+                return
+            msg = f"Expected a 'websocket.receive' or 'websocket.disconnect' message, got {kind!r}."
+            raise RuntimeError(msg)
+        try:
+            frame = parse_frame(message.get("text"), message.get("bytes"), max_bytes=max_bytes)
+        except ProtocolError as error:
+            logger.warning("Closing a websocket after a bad frame: %s", error)
+            raise _SessionFailed(error.close_code, str(error)) from None
+        await deliver(frame)
 
 
 class _ReadAhead:
@@ -137,50 +131,35 @@ class _ReadAhead:
     long as its frames took at the allowed rate (seconds). The bound keeps the rest of a
     flood in the client's socket, where it costs the server nothing.
 
-    ``receive`` is never cancelled between two frames (an ASGI server's ``receive`` need not
-    be safe to cancel): the read that is under way when the wait ends is kept
-    (``pending``) and is the next one awaited.
+    The wait's end cancels the ``receive`` under way: uvicorn's (an ``asyncio.Queue``) loses
+    nothing to it, and anyio does not cancel a task whose message was already handed over
+    (the test client's memory stream). No task is started: a session that was once over its
+    rate and then goes idle keeps nothing of this.
     """
 
-    __slots__ = ("frames", "pending", "size")
+    __slots__ = ("frames", "size")
 
     def __init__(self) -> None:
         self.frames: deque[Any] = deque()
         self.size = 0
-        self.pending: asyncio.Future[Any] | None = None
 
     async def wait(self, receive: Callable[[], Awaitable[Any]], seconds: float) -> bool:
         """Wait ``seconds``, reading ahead meanwhile; return whether the client left."""
-        deadline = monotonic() + seconds
-        while True:
-            left = deadline - monotonic()
-            if left <= 0:
-                return False
-            if self.pending is None:
-                if self.size >= READ_AHEAD_BYTES:
-                    await anyio.sleep(left)
-                    return False
-                self.pending = asyncio.ensure_future(receive())
-            await asyncio.wait((self.pending,), timeout=left)
-            if not self.pending.done():
-                return False
-            message = self.pending.result()
-            self.pending = None
-            if message["type"] == "websocket.disconnect":
-                return True
-            self.frames.append(message)
-            self.size += len(message.get("text") or message.get("bytes") or b"")
+        with anyio.move_on_after(seconds):
+            while self.size < READ_AHEAD_BYTES:
+                message = await receive()
+                if message["type"] == "websocket.disconnect":
+                    return True
+                self.frames.append(message)
+                self.size += len(message.get("text") or message.get("bytes") or b"")
+            await anyio.sleep_forever()  # read far enough ahead: the rest waits in the socket
+        return False
 
-    async def next(self, receive: Callable[[], Awaitable[Any]]) -> Any:
-        """The next message: the first read ahead, the read under way, or a new one."""
-        if self.frames:
-            message = self.frames.popleft()
-            self.size -= len(message.get("text") or message.get("bytes") or b"")
-            return message
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            return await pending
-        return await receive()
+    def next(self) -> Any:
+        """The first frame read ahead (there is one)."""
+        message = self.frames.popleft()
+        self.size -= len(message.get("text") or message.get("bytes") or b"")
+        return message
 
 
 class _Workers:
