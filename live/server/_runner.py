@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger("ember.live")
 
 EVENT_QUEUE_SIZE = 64
+# How much a session over its rate reads ahead of the frames it handles, looking for the
+# client's disconnect (``_ReadAhead``); past it, the client's frames wait in its socket.
+READ_AHEAD_BYTES = 256 * 1024
 
 
 class _Inbox(Protocol):
@@ -75,6 +79,7 @@ async def _read(
     # Looked up once: this loop runs for every frame of the session.
     take, take_shared = bucket.take, None if shared is None else shared.take
     deliver = events.deliver
+    ahead: _ReadAhead | None = None  # only while the session is over its rate
     while True:
         now = monotonic()
         wait = take(now)
@@ -83,10 +88,22 @@ async def _read(
             if shared_wait > wait:
                 wait = shared_wait
         if wait:
-            # Over its rate: this session stops reading until it is back within it,
-            # so a flood only slows its own socket.
-            await anyio.sleep(wait)
-        message = await receive()
+            # Over its rate: this session handles no frame until it is back within it,
+            # so a flood only slows its own socket. It reads ahead meanwhile, so that a
+            # client that floods and leaves ends its session now, not after its queued
+            # frames at the allowed rate.
+            if ahead is None:
+                ahead = _ReadAhead()
+            if await ahead.wait(receive, wait):
+                websocket.client_state = WebSocketState.DISCONNECTED
+                return
+        if ahead is None:
+            message = await receive()
+        elif ahead.frames:
+            message = ahead.next()
+        else:
+            ahead = None
+            message = await receive()
         kind = message["type"]
         if kind != "websocket.receive":
             if kind == "websocket.disconnect":
@@ -145,6 +162,49 @@ class Interrupt:
         self._fired = False
         # Ours is consumed here; a cancellation from outside (the server's) still counts.
         return self._task.uncancel() == 0 and kind is asyncio.CancelledError
+
+
+class _ReadAhead:
+    """The frames a session over its rate has read but not handled yet.
+
+    While it waits for its rate, the session reads on (up to :data:`READ_AHEAD_BYTES`), so
+    it sees the client's disconnect behind the frames the client queued: the session ends
+    at once, and the queued frames are dropped unhandled, as Phoenix drops a channel's
+    pending messages when its transport goes away (the frames already handed to the
+    session's mailbox go with it, as on any disconnect). Without it, a client that flooded
+    and left held its session, its memory and its share of its address's budget for as
+    long as its frames took at the allowed rate (seconds). The bound keeps the rest of a
+    flood in the client's socket, where it costs the server nothing.
+
+    The wait's end cancels the ``receive`` under way: uvicorn's (an ``asyncio.Queue``) loses
+    nothing to it, and anyio does not cancel a task whose message was already handed over
+    (the test client's memory stream). No task is started: a session that was once over its
+    rate and then goes idle keeps nothing of this.
+    """
+
+    __slots__ = ("frames", "size")
+
+    def __init__(self) -> None:
+        self.frames: deque[Any] = deque()
+        self.size = 0
+
+    async def wait(self, receive: Callable[[], Awaitable[Any]], seconds: float) -> bool:
+        """Wait ``seconds``, reading ahead meanwhile; return whether the client left."""
+        with anyio.move_on_after(seconds):
+            while self.size < READ_AHEAD_BYTES:
+                message = await receive()
+                if message["type"] == "websocket.disconnect":
+                    return True
+                self.frames.append(message)
+                self.size += len(message.get("text") or message.get("bytes") or b"")
+            await anyio.sleep_forever()  # read far enough ahead: the rest waits in the socket
+        return False
+
+    def next(self) -> Any:
+        """The first frame read ahead (there is one)."""
+        message = self.frames.popleft()
+        self.size -= len(message.get("text") or message.get("bytes") or b"")
+        return message
 
 
 class _Workers:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
+import socket
 import statistics
 import time
+from urllib.parse import urlencode
 
 import anyio
+import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
+from websockets.asyncio.client import connect
 
-from ember.live import CloseCode, Ember, LiveSettings
+from ember.live import PROTOCOL_VERSION, CloseCode, Ember, LiveSettings
+from ember.live.serving import WebSocketProtocol
 from ember.live.testing import LiveClient, LiveTestError
 
 from .conftest import Counter
@@ -136,6 +145,48 @@ async def test_the_sessions_of_one_address_share_one_event_budget():
         # Five sockets together got one address's burst plus its rate, not 5 x 60.
         assert handled <= 20 + 50 * elapsed + 10, handled
         assert handled >= 20
+
+
+async def test_a_client_that_floods_and_leaves_ends_its_session_at_once():
+    # Regression: a session over its rate handled every frame its client had queued, at
+    # that rate, before it saw the disconnect behind them: a client that sent 300 frames
+    # and left held its session and its address's slot for 15 s here. Real uvicorn (ember's
+    # protocol, which stops reading while frames wait), real websocket client; the events
+    # name a stale target, so no update goes out whose failed send would end the session.
+    app, ember = app_with(events_per_second=20, event_burst=5)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+        config = uvicorn.Config(
+            app, ws=WebSocketProtocol, lifespan="off", log_level="warning", ws_ping_interval=None
+        )
+        server = uvicorn.Server(config)
+        async with anyio.create_task_group() as group:
+            group.start_soon(server.serve, [listener])
+            while not server.started:
+                await anyio.sleep(0.01)
+            base = f"http://127.0.0.1:{port}"
+            async with httpx.AsyncClient(base_url=base) as http:
+                page = (await http.get("/counter")).text
+            found = re.search(r"data-ember-config='([^']*)'", page)
+            assert found is not None, page[:300]
+            page_config = json.loads(html.unescape(found.group(1)))
+            query = urlencode({"path": "/counter", "protocol": PROTOCOL_VERSION})
+            url = f"ws://127.0.0.1:{port}{page_config['pathPrefix']}{page_config['componentPath']}&{query}"
+            async with connect(url, origin=base, close_timeout=0.5) as flooder:
+                await flooder.recv()  # the live render: the session is up
+                frame = json.dumps({"type": "layout-event", "target": "stale", "data": [{}]})
+                for _ in range(300):
+                    await flooder.send(frame)
+                await anyio.sleep(0.2)  # the session is well into its throttled backlog
+                assert ember.limits.sessions_of("127.0.0.1") == 1
+            left = time.perf_counter()
+            with anyio.move_on_after(3):
+                while ember.limits.sessions_of("127.0.0.1"):
+                    await anyio.sleep(0.01)
+            ended_within = time.perf_counter() - left
+            server.should_exit = True
+        assert ended_within < 1.0, ended_within
 
 
 async def test_send_deadlines_of_different_lengths_share_one_loop_and_each_expire_on_time():
