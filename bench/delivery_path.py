@@ -44,6 +44,7 @@ os.environ.setdefault("EMBER_EVENTS_PER_SECOND_PER_IP", "1000000")
 
 import ember.live  # noqa: E402
 from bench._apps import ember_app  # noqa: E402
+from bench._asgi import websocket_scope  # noqa: E402
 from bench._clients import EMBER_CONFIG  # noqa: E402
 from ember.live import PROTOCOL_VERSION  # noqa: E402
 
@@ -72,21 +73,7 @@ class Socket:
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.connected = asyncio.Event()
         self.deliveries = deliveries
-        self.scope = {
-            "type": "websocket",
-            "asgi": {"version": "3.0", "spec_version": "2.4"},
-            "http_version": "1.1",
-            "scheme": "ws",
-            "server": ("127.0.0.1", 8000),
-            "client": ("127.0.0.1", 5555),
-            "root_path": "",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": query.encode(),
-            "headers": [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")],
-            "subprotocols": [],
-            "state": {},
-        }
+        self.scope = websocket_scope(path, query)
         self.task: asyncio.Task[None] | None = None
 
     async def send(self, message: dict[str, Any]) -> None:
