@@ -5,6 +5,9 @@ from __future__ import annotations
 import gc
 import itertools
 import os
+import sys
+import tempfile
+import time
 import tracemalloc
 from typing import Any
 from urllib.parse import parse_qs
@@ -129,14 +132,59 @@ if os.environ.get("BENCH_TRACEMALLOC"):
             for stat in stats
         ]
 
+    @app.get("/_bench/traced")
+    def traced(reset: bool = False) -> dict[str, int]:
+        """Python heap now and at its peak since the last ``reset`` (a burst's transient)."""
+        current, peak = tracemalloc.get_traced_memory()
+        if reset:
+            tracemalloc.reset_peak()
+        return {"current": current, "peak": peak}
+
 
 if os.environ.get("BENCH_MALLOC_TRIM"):
     # What glibc's malloc_trim gives back after sessions close (bench experiments only).
     import ctypes
 
+    _libc = ctypes.CDLL("libc.so.6")
+
     @app.get("/_bench/trim")
-    def malloc_trim() -> int:
-        return int(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    def malloc_trim() -> dict[str, Any]:
+        """Trim glibc's heap; how long the call took (the pause a live server sees)."""
+        started = time.perf_counter()
+        released = int(_libc.malloc_trim(0))
+        return {"released": released, "ms": (time.perf_counter() - started) * 1000}
+
+    _MALLINFO2 = (
+        "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()  # noqa: SIM905
+    )
+
+    class _MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in _MALLINFO2]
+
+    @app.get("/_bench/heap")
+    def heap() -> dict[str, Any]:
+        """glibc's heap (``mallinfo2``) and pymalloc's arenas (``sys._debugmallocstats``)."""
+        _libc.mallinfo2.restype = _MallInfo2
+        info = _libc.mallinfo2()
+        glibc = {name: int(getattr(info, name)) for name in _MALLINFO2}
+        saved = os.dup(2)
+        with tempfile.TemporaryFile() as out:
+            os.dup2(out.fileno(), 2)
+            try:
+                sys._debugmallocstats()
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+            out.seek(0)
+            text = out.read().decode()
+        pymalloc: dict[str, int] = {}
+        for line in text.splitlines():
+            if line.startswith("#") and "=" in line:
+                key, _, value = line[1:].partition("=")
+                pymalloc[key.strip()] = int(value.strip().replace(",", ""))
+            elif "unused pools" in line:
+                pymalloc["bytes in unused pools"] = int(line.split("=")[1].replace(",", ""))
+        return {"glibc": glibc, "pymalloc": pymalloc}
 
     @app.get("/_bench/collect")
     def collect(types: bool = False) -> dict[str, Any]:
