@@ -44,8 +44,7 @@ from __future__ import annotations
 import logging
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -114,21 +113,37 @@ class Telemetry:
                     self._handlers[prefix].remove(handler)
             prefix = prefix.rpartition(".")[0]
 
-    @contextmanager
-    def span(self, name: str, **metadata: Any) -> Iterator[dict[str, Any]]:
+    def span(self, name: str, **metadata: Any) -> _Span:
         """Measure the block and emit ``name`` when it ends (``ok`` says whether it raised).
 
-        The yielded dict takes more metadata while the block runs (``ok`` included).
+        The dict the block gets (``with telemetry.span(...) as extra``) takes more metadata
+        while the block runs (``ok`` included).
         """
-        started = time.perf_counter()
-        extra: dict[str, Any] = {}
-        ok = False
-        try:
-            yield extra
-            ok = True
-        finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            self.emit(name, elapsed, **{**metadata, "ok": ok, **extra})
+        return _Span(self, name, metadata)
+
+
+class _Span:
+    """:meth:`Telemetry.span`'s context manager: an object with slots rather than a
+    generator, as every session's mount and connect enter one."""
+
+    __slots__ = ("extra", "metadata", "name", "registry", "started")
+
+    def __init__(self, registry: Telemetry, name: str, metadata: dict[str, Any]) -> None:
+        self.registry = registry
+        self.name = name
+        self.metadata = metadata
+        self.extra: dict[str, Any] = {}
+        self.started = 0.0
+
+    def __enter__(self) -> dict[str, Any]:
+        self.started = time.perf_counter()
+        return self.extra
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self.registry._handlers:  # no one listens: no metadata to put together
+            elapsed = (time.perf_counter() - self.started) * 1000
+            metadata = {**self.metadata, "ok": kind is None, **self.extra}
+            self.registry.emit(self.name, elapsed, **metadata)
 
 
 telemetry = Telemetry()

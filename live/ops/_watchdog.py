@@ -18,8 +18,6 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
@@ -36,6 +34,12 @@ class _Activity:
 
     def label(self) -> str:
         return self.name % self.args if self.args else self.name
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        self.ended = time.perf_counter()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +71,10 @@ class LoopWatchdog:
         self._collections: deque[tuple[float, float]] = deque(maxlen=64)  # (start, end)
         self._collecting = 0.0
 
-    @contextmanager
-    def activity(self, name: str) -> Iterator[None]:
-        """Mark code that runs on the loop, so a stall it causes is blamed on ``name``."""
-        entry = self.begin(name)
-        try:
-            yield
-        finally:
-            entry.ended = time.perf_counter()
+    def activity(self, name: str) -> _Activity:
+        """Mark code that runs on the loop, so a stall it causes is blamed on ``name``
+        (``with watchdog.activity(name):``; the entry is its own context manager)."""
+        return self.begin(name)
 
     def begin(self, name: str) -> _Activity:
         """:meth:`activity` without the context manager, for the per-event path: set the

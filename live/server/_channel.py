@@ -407,8 +407,10 @@ async def run_channel(
                     )
                     adopted_model: dict[str, Any] | None = None
                     if adopted is None:
-                        activity = f"session {session.id} view {mounted.path} mount"
-                        with ember.watchdog.activity(activity):
+                        activity = ember.watchdog.begin_lazy(
+                            "session %s view %s mount", session.id, mounted.path
+                        )
+                        with activity:
                             root = await ember._root(mounted, session)
                         context = f"session {session.id}, view {mounted.path}"
                         engine = Engine(
@@ -417,8 +419,10 @@ async def run_channel(
                             on_dirty=mailbox.ask_render,
                         )
                     else:
-                        activity = f"session {session.id} view {mounted.path} adopt"
-                        with ember.watchdog.activity(activity):
+                        activity = ember.watchdog.begin_lazy(
+                            "session %s view %s adopt", session.id, mounted.path
+                        )
+                        with activity:
                             await ember._connect_root(mounted, session, adopted)
                             engine, adopted = adopted.engine, None  # closed below from now on
                             # The first paint's connection context now gives the socket's.
