@@ -580,12 +580,24 @@ def current_hook() -> Any:
     return stack[-1]
 
 
+def use_const(function: Callable[[], T]) -> T:
+    """ReactPy's ``_use_const`` (``use_state`` and ``use_ref`` keep their object through
+    it) with :func:`current_hook`'s steps written in: one call instead of two."""
+    stack = HOOK_STATE.get(None)
+    if not stack:
+        msg = "No life cycle hook is active. Are you rendering in a layout?"
+        raise RuntimeError(msg)
+    return stack[-1].use_state(function)  # type: ignore[no-any-return]
+
+
 def install_current_hook(version: str) -> bool:
-    """Make ReactPy's hooks find the rendering hook through :func:`current_hook`, for
-    ReactPy ``REACTPY_VERSION`` (its hooks call ``HOOK_STACK.current_hook()``)."""
+    """Make ReactPy's hooks find the rendering hook through :func:`current_hook` and
+    :func:`use_const`, for ReactPy ``REACTPY_VERSION`` (its hooks call
+    ``HOOK_STACK.current_hook()`` and the module's global ``_use_const`` at each call)."""
     if version != REACTPY_VERSION:
         return False
     HOOK_STACK.current_hook = current_hook  # type: ignore[method-assign]
+    reactpy_hooks._use_const = use_const
     return True
 
 
