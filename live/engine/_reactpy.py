@@ -466,6 +466,8 @@ class EngineHook:
         self.component = component
         stack.append(self)
         try:
+            if type(component) is Component:  # Component.render, without its own call
+                return component.type(*component._args, **component._kwargs)
             return component.render()
         finally:
             stack.pop()
@@ -565,6 +567,41 @@ HOOK_STATE: ContextVar[list[Any]] = HOOK_STACK._state
 """ReactPy's hook stack: a render pass sets it to the engine's own list once
 (``token = HOOK_STATE.set(stack)``, then ``HOOK_STATE.reset(token)``), and every
 component's hook goes on that list while it renders (:meth:`EngineHook.render`)."""
+
+
+def current_hook() -> Any:
+    """ReactPy's ``HOOK_STACK.current_hook()`` in one call instead of two (it reads the
+    stack through a method of its own, in a ``try``): every hook of every component
+    (``use_state``, ``use_effect``, ``use_ref``, ``use_context``) calls it once."""
+    stack = HOOK_STATE.get(None)
+    if not stack:
+        msg = "No life cycle hook is active. Are you rendering in a layout?"
+        raise RuntimeError(msg)
+    return stack[-1]
+
+
+def use_const(function: Callable[[], T]) -> T:
+    """ReactPy's ``_use_const`` (``use_state`` and ``use_ref`` keep their object through
+    it) with :func:`current_hook`'s steps written in: one call instead of two."""
+    stack = HOOK_STATE.get(None)
+    if not stack:
+        msg = "No life cycle hook is active. Are you rendering in a layout?"
+        raise RuntimeError(msg)
+    return stack[-1].use_state(function)  # type: ignore[no-any-return]
+
+
+def install_current_hook(version: str) -> bool:
+    """Make ReactPy's hooks find the rendering hook through :func:`current_hook` and
+    :func:`use_const`, for ReactPy ``REACTPY_VERSION`` (its hooks call
+    ``HOOK_STACK.current_hook()`` and the module's global ``_use_const`` at each call)."""
+    if version != REACTPY_VERSION:
+        return False
+    HOOK_STACK.current_hook = current_hook  # type: ignore[method-assign]
+    reactpy_hooks._use_const = use_const
+    return True
+
+
+install_current_hook(reactpy.__version__)
 
 
 def serialize_handler(handler: BaseEventHandler, target: str) -> dict[str, Any]:

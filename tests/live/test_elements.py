@@ -430,6 +430,19 @@ def test_strictly_equal_is_installed_for_the_pinned_reactpy_only() -> None:
     assert hooks.strictly_equal is _reactpy.strictly_equal
 
 
+def test_current_hook_is_installed_for_the_pinned_reactpy_and_refuses_outside_a_render() -> None:
+    from reactpy.core import hooks
+    from reactpy.core._life_cycle_hook import HOOK_STACK
+
+    assert HOOK_STACK.current_hook is _reactpy.current_hook
+    assert hooks._use_const is _reactpy.use_const
+    assert _reactpy.install_current_hook("2.0.0") is False
+    with pytest.raises(RuntimeError, match="No life cycle hook is active"):
+        reactpy.use_state(0)  # what ReactPy's own says when no component renders
+    with pytest.raises(RuntimeError, match="No life cycle hook is active"):
+        reactpy.use_effect(lambda: None)
+
+
 def test_state_set_to_an_equal_value_renders_nothing_and_a_new_one_renders() -> None:
     @component
     def Counter() -> Any:
