@@ -143,28 +143,20 @@ async def test_patches_arrive_in_order_when_send_returns_an_awaitable_of_another
     assert await clicked_counts(ember, later) == EXPECTED
 
 
-async def test_a_client_that_takes_no_update_is_closed_with_4408_after_the_send_timeout(
-    caplog: pytest.LogCaptureFixture,
-):
-    ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789", send_timeout_seconds=0.3))
-    app = FastAPI()
-    ember.mount(app, "/counter", Counter)
-    stuck = False
+class Switch:
+    """Turns a test's misbehaving ``send`` on once the first render has arrived."""
 
-    def stalls(send: Send) -> Send:
-        async def maybe_never(message: dict[str, Any]) -> None:
-            if stuck and message["type"] == "websocket.send":
-                await asyncio.get_running_loop().create_future()  # the client reads nothing
-            await send(message)
+    on = False
 
-        return maybe_never
 
-    socket = await socket_to(app, with_send(app, stalls))
-    caplog.set_level(logging.WARNING, logger="ember.live")
+async def closed_after_a_click(app: FastAPI, wrap: Callable[[Send], Send], switch: Switch) -> int:
+    """Open a counter's socket through ``wrap``, turn ``switch`` on, click, and return the
+    code the server closes the socket with (within 5 s)."""
+    socket = await socket_to(app, with_send(app, wrap))
     async with anyio.create_task_group() as group:
         await socket.connect(group)
         first = orjson.loads(await socket.receive_text())
-        stuck = True
+        switch.on = True
         event = {"type": "layout-event", "target": target_of(first["model"]), "data": [{}]}
         await socket.send(orjson.dumps(event).decode())
         with anyio.fail_after(5), pytest.raises(SocketClosed) as closed:  # noqa: PT012 - until it closes
@@ -172,7 +164,28 @@ async def test_a_client_that_takes_no_update_is_closed_with_4408_after_the_send_
                 await socket.receive_text()
         group.cancel_scope.cancel()
     socket.dispose()
-    assert closed.value.code == CloseCode.SLOW_CLIENT
+    return closed.value.code
+
+
+async def test_a_client_that_takes_no_update_is_closed_with_4408_after_the_send_timeout(
+    caplog: pytest.LogCaptureFixture,
+):
+    ember = Ember(LiveSettings(secret_key="test-secret-key-0123456789", send_timeout_seconds=0.3))
+    app = FastAPI()
+    ember.mount(app, "/counter", Counter)
+    stuck = Switch()
+
+    def stalls(send: Send) -> Send:
+        async def maybe_never(message: dict[str, Any]) -> None:
+            if stuck.on and message["type"] == "websocket.send":
+                await asyncio.get_running_loop().create_future()  # the client reads nothing
+            await send(message)
+
+        return maybe_never
+
+    caplog.set_level(logging.WARNING, logger="ember.live")
+    code = await closed_after_a_click(app, stalls, stuck)
+    assert code == CloseCode.SLOW_CLIENT
     assert "took none of its updates for 0.3 s" in caplog.text
 
 
@@ -183,28 +196,17 @@ async def test_a_client_gone_during_a_send_ends_its_session_without_an_error_log
     # old frame left raised the server's ClientDisconnected, logged as a failed session.
     app = FastAPI()
     ember.mount(app, "/counter", Counter)
-    gone = False
+    gone = Switch()
 
     def leaves(send: Send) -> Send:
         async def maybe_gone(message: dict[str, Any]) -> None:
-            if gone and message["type"] == "websocket.send":
+            if gone.on and message["type"] == "websocket.send":
                 raise ConnectionResetError("ClientDisconnected")  # uvicorn's is an OSError
             await send(message)
 
         return maybe_gone
 
-    socket = await socket_to(app, with_send(app, leaves))
     caplog.set_level(logging.DEBUG, logger="ember.live")
-    async with anyio.create_task_group() as group:
-        await socket.connect(group)
-        first = orjson.loads(await socket.receive_text())
-        gone = True
-        event = {"type": "layout-event", "target": target_of(first["model"]), "data": [{}]}
-        await socket.send(orjson.dumps(event).decode())
-        with anyio.fail_after(5), pytest.raises(SocketClosed) as closed:  # noqa: PT012 - until it closes
-            while True:
-                await socket.receive_text()
-        group.cancel_scope.cancel()
-    socket.dispose()
-    assert closed.value.code == CloseCode.GOING_AWAY
+    code = await closed_after_a_click(app, leaves, gone)
+    assert code == CloseCode.GOING_AWAY
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
