@@ -21,7 +21,6 @@ from typing import Any, Literal, cast
 
 from procrastinate import connector, exceptions, manager, periodic, schema, sql
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ._errors import JobsError
@@ -222,11 +221,7 @@ class SQLiteConnector(connector.BaseAsyncConnector):
         return await method(**arguments)
 
     async def create_tables(self) -> None:
-        """Create the queue's tables if they are missing (idempotent), with the database
-        in WAL mode: the queue's writes then wait only for other writes, never for readers
-        (a file's journal mode persists; an in-memory database keeps its own)."""
-        async with self.engine.connect() as conn:
-            await conn.run_sync(_pragma, "PRAGMA journal_mode = WAL")
+        """Create the queue's tables if they are missing (idempotent)."""
         async with self._writing() as conn:  # BEGIN IMMEDIATE: processes wait their turn
             for statement in SCHEMA:
                 await conn.execute(text(statement))
@@ -598,42 +593,17 @@ class SQLiteConnector(connector.BaseAsyncConnector):
         await self.create_tables()
 
 
-WRITE_WAIT = 30.0
-"""Seconds a write of the queue waits for SQLite's write lock (another connection's or
-process's write) before failing with "database is locked", whatever the app's engine waits."""
-
-
-def _pragma(connection: Connection, statement: str) -> Any:
-    """Run a PRAGMA on ``connection``'s driver connection, outside any transaction."""
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(statement)
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
-    return None if row is None else row[0]
-
-
 class _Writing:
-    """``async with``: a connection in a write transaction (SQLite's lock taken at BEGIN,
-    waiting up to ``WRITE_WAIT`` seconds for it)."""
+    """``async with``: a connection in a write transaction (SQLite's lock taken at BEGIN)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._conn: AsyncConnection | None = None
-        self._busy_timeout: int | None = None
 
     async def __aenter__(self) -> AsyncConnection:
         conn = await self._engine.connect()
-        try:
-            self._busy_timeout = await conn.run_sync(_pragma, "PRAGMA busy_timeout")
-            wait = int(WRITE_WAIT * 1000)
-            await conn.run_sync(_pragma, f"PRAGMA busy_timeout = {wait}")
-            self._conn = await conn.execution_options(ember_write=True)
-            await self._conn.begin()
-        except BaseException:
-            await conn.close()
-            raise
+        self._conn = await conn.execution_options(ember_write=True)
+        await self._conn.begin()
         return self._conn
 
     async def __aexit__(self, kind: object, error: object, traceback: object) -> None:
@@ -644,7 +614,5 @@ class _Writing:
                 await self._conn.commit()
             else:
                 await self._conn.rollback()
-            # The pooled connection goes back to the app waiting as its engine says.
-            await self._conn.run_sync(_pragma, f"PRAGMA busy_timeout = {self._busy_timeout}")
         finally:
             await self._conn.close()

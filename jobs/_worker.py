@@ -65,14 +65,11 @@ class Worker:
     async def stop(self) -> None:
         """Stop taking jobs and let running ones finish (up to ``drain`` seconds)."""
         tasks, self._tasks = self._tasks, []
-        # The sweep first (it is the last task): its writes would otherwise contend with the
-        # workers' own, as each unregisters itself.
-        for group in (tasks[-1:], tasks[:-1]):
-            for task in group:
-                task.cancel()
-            for task in group:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         self.jobs.telemetry("worker_stopped")
 
     async def __aenter__(self) -> Worker:
