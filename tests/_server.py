@@ -26,6 +26,20 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """Terminate ``process`` and wait for it; kill it when it takes longer than
+    ``timeout`` (then raise: a server that ignores SIGTERM is a bug worth a failure)."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise
+
+
 class Server:
     """A uvicorn process serving ``APP`` (tests/browser/app.py unless told otherwise)."""
 
@@ -68,6 +82,7 @@ class Server:
                 if self.process.poll() is not None:
                     break  # it exited: no use waiting
                 time.sleep(0.05)
+        self.stop()  # not left running when this test fails
         name = " ".join(self.command()[2:4])
         raise RuntimeError(
             f"{name} did not start on port {self.port} within {self.START_SECONDS} s"
@@ -75,9 +90,8 @@ class Server:
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
-            self.process = None
+            process, self.process = self.process, None
+            stop_process(process)
 
     def as_started(self) -> Server:
         """This server serving with its first key (restarted if a test stopped it or

@@ -3,12 +3,22 @@
 Server-backed tests ask for ``postgres_url`` or ``redis_url``. When the server does not
 answer they are skipped with the reason, except under ``CI=true``, where a missing server
 is a failure: CI must run them.
+
+``EMBER_TEST_GC_EACH=1`` collects garbage after each test's teardown, so a socket, loop,
+connection or process a test leaked fails that test's teardown (an unclosed resource's
+``ResourceWarning`` is an error) instead of whichever later test the collector happens to
+run in. Add ``PYTHONTRACEMALLOC=20`` to see where the leaked object was made.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
+import sys
+import traceback
+import tracemalloc
+import warnings
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +32,43 @@ REDIS_URL = os.environ.get("EMBER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # process would keep earlier tests' cyclic garbage for good; tests/live/test_gc.py turns
 # it on where it is tested.
 os.environ.setdefault("EMBER_GC_FREEZE", "false")
+
+
+def _collect_garbage_of(item: pytest.Item) -> None:
+    """Collect garbage now and fail ``item`` with what the freed objects' finalizers raised."""
+    ignored: list[str] = []
+
+    def record(unraisable: sys.UnraisableHookArgs) -> None:
+        # Formatted here: the object is gone once the hook returns.
+        where = tracemalloc.get_object_traceback(unraisable.object)
+        made = "\n    ".join(where.format()) if where else "(PYTHONTRACEMALLOC=20 shows where)"
+        error = "".join(traceback.format_exception_only(unraisable.exc_type, unraisable.exc_value))
+        ignored.append(f"{unraisable.object!r}: {error.strip()}\n  made at: {made.strip()}")
+
+    previous = sys.unraisablehook
+    sys.unraisablehook = record
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    if ignored:
+        pytest.fail(
+            f"{item.nodeid} left {len(ignored)} object(s) whose finalizer complained when "
+            "the garbage collector freed them (close or wait for them in the test):\n"
+            + "\n".join(ignored),
+            pytrace=False,
+        )
+
+
+if os.environ.get("EMBER_TEST_GC_EACH") == "1":
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_teardown(item: pytest.Item) -> None:
+        # trylast: after the fixtures' teardown (this test's, and the module's or the
+        # session's when they end here).
+        _collect_garbage_of(item)
 
 
 def _answers(url: str, default_port: int) -> bool:

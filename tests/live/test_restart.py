@@ -25,6 +25,7 @@ import pytest
 import websockets
 
 from ember.live import PROTOCOL_VERSION
+from tests._server import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(r"componentPath&quot;: &quot;ws\?token=([^&]+)&quot;")
@@ -64,12 +65,13 @@ class Server:
             env=self.env,
         )
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), 0.2):
                     return time.monotonic()
             except OSError:
                 time.sleep(0.02)
+        self.stop()  # not left running when this test fails
         raise RuntimeError("uvicorn did not start")
 
     def kill(self) -> None:
@@ -78,9 +80,8 @@ class Server:
         self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
+        if self.process is not None:
+            stop_process(self.process)
 
 
 def inputs(model: Any, found: dict[str, str] | None = None) -> dict[str, str]:
@@ -100,22 +101,30 @@ class Browser:
 
     def __init__(self, port: int) -> None:
         self.port = port
+        self.ws: websockets.ClientConnection | None = None
         with urlopen(f"http://127.0.0.1:{port}/signup", timeout=10) as response:
             self.token = unescape(TOKEN.search(response.read().decode()).group(1))
 
     async def connect(self) -> dict[str, str]:
         query = f"token={self.token}&path=/signup&protocol={PROTOCOL_VERSION}"
         url = f"ws://127.0.0.1:{self.port}/signup/_ember/ws?{query}"
+        await self.close()  # a tab has one socket: the last server's, if any, is closed
         self.ws = await websockets.connect(url, origin=f"http://127.0.0.1:{self.port}")
         update = json.loads(await self.ws.recv())
         return inputs(update["model"])
 
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
     async def type_into(self, fields: dict[str, str], field: str, value: str) -> None:
         event = {"type": "change", "target": {"value": value}}
         frame = {"type": "layout-event", "target": fields["target:" + field], "data": [event]}
+        assert self.ws is not None
         await self.ws.send(json.dumps(frame))
 
     async def sync(self) -> None:
+        assert self.ws is not None
         await self.ws.send(json.dumps({"type": "ember-ping", "id": 1}))
         while json.loads(await self.ws.recv()).get("type") != "ember-pong":
             pass
@@ -130,33 +139,37 @@ def server(request, tmp_path):
     else:
         url = request.getfixturevalue("redis_url")
     running = Server(url)
-    running.start()
-    yield request.param, running
-    running.stop()
+    try:
+        running.start()
+        yield request.param, running
+    finally:
+        running.stop()
 
 
 @pytest.mark.timeout(90)
 async def test_server_killed_and_restarted_the_session_resumes_or_remounts(server):
     store, running = server
     browser = Browser(running.port)
-    fields = await browser.connect()
-    typed = {field: f"{field}-typed" for field in FIELDS[:3]}
-    for field, value in typed.items():
-        await browser.type_into(fields, field, value)
-    await browser.sync()
-    await anyio.sleep(0.3)  # the snapshot is written right after the render
+    try:
+        fields = await browser.connect()
+        typed = {field: f"{field}-typed" for field in FIELDS[:3]}
+        for field, value in typed.items():
+            await browser.type_into(fields, field, value)
+        await browser.sync()
+        await anyio.sleep(0.3)  # the snapshot is written right after the render
 
-    running.kill()
-    back = running.start()
-    restored = None
-    with anyio.fail_after(5):  # within 5 s of the server being back
-        while restored is None:
-            try:
-                restored = await browser.connect()
-            except OSError:
-                await anyio.sleep(0.05)
-    elapsed = time.monotonic() - back
-    await browser.ws.close()
+        running.kill()
+        back = running.start()
+        restored = None
+        with anyio.fail_after(5):  # within 5 s of the server being back
+            while restored is None:
+                try:
+                    restored = await browser.connect()
+                except OSError:
+                    await anyio.sleep(0.05)
+        elapsed = time.monotonic() - back
+    finally:
+        await browser.close()
 
     values = [restored[field] for field in FIELDS]
     if store in ("redis", "sqlite"):  # the store outlived the process
@@ -169,14 +182,15 @@ async def test_server_killed_and_restarted_the_session_resumes_or_remounts(serve
 @pytest.mark.timeout(60)
 async def test_sigterm_tells_clients_to_reconnect_and_the_server_exits():
     running = Server("memory://")
-    running.start()
     try:
+        running.start()
         browser = Browser(running.port)
         fields = await browser.connect()
         await browser.type_into(fields, "name", "before shutdown")
         await browser.sync()
         started = time.monotonic()
         running.process.send_signal(signal.SIGTERM)
+        assert browser.ws is not None
         with pytest.raises(websockets.ConnectionClosed) as closed:  # noqa: PT012
             with anyio.fail_after(5):
                 while True:

@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from reactpy import component, html
 from ember.live import PROTOCOL_VERSION, CloseCode, Ember, LiveSettings, use_session
 from ember.live.api._asgi_socket import AsgiWebSocket, SocketClosed
 from ember.live.server._claims import Claim, MemoryClaims
+from tests._server import stop_process
 
 from .test_restart import inputs
 
@@ -159,13 +159,20 @@ class Worker:
             [*command, "--port", str(self.port), "--log-level", "warning"], cwd=ROOT, env=env
         )
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), 0.2):
                     return
             except OSError:
                 time.sleep(0.05)
+        self.stop()  # not left running when this test fails
         raise RuntimeError("uvicorn did not start")
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     def token(self) -> str:
         with urlopen(f"http://127.0.0.1:{self.port}/signup", timeout=10) as response:
@@ -178,10 +185,12 @@ class Worker:
             origin=f"http://127.0.0.1:{self.port}",
         )
 
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(10)
+    def stop(self) -> None:
+        stop_process(self.process)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
 
 
 async def _close_code(ws: websockets.ClientConnection) -> int | None:
@@ -195,8 +204,7 @@ async def _close_code(ws: websockets.ClientConnection) -> int | None:
 @pytest.mark.redis
 @pytest.mark.timeout(90)
 async def test_two_processes_refuse_a_second_socket_and_hand_the_session_over(redis_url):
-    first, second = Worker(redis_url), Worker(redis_url)
-    try:
+    with Worker(redis_url) as first, Worker(redis_url) as second:
         token = first.token()
         live = await first.connect(token)
         update = json.loads(await live.recv())
@@ -220,15 +228,13 @@ async def test_two_processes_refuse_a_second_socket_and_hand_the_session_over(re
         assert inputs(json.loads(await resumed.recv())["model"])["name"] == "typed on the first"
 
         # That process is killed: its claim lapses with its liveness, the first one serves.
-        second.stop(signal.SIGKILL)
+        second.kill()
+        await resumed.close()  # its server is gone: nothing to wait for
         started = time.monotonic()
         back = await first.connect(token)
         assert inputs(json.loads(await back.recv())["model"])["name"] == "typed on the first"
         assert time.monotonic() - started < 5
         await back.close()
-    finally:
-        first.stop()
-        second.stop()
 
 
 async def test_the_memory_store_forgets_the_oldest_closed_sessions_first():
