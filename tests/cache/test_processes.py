@@ -46,8 +46,13 @@ async def start_peer(cache_url: str, pubsub_url: str, name: str) -> Peer:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 30)
-    assert line == b"READY\n", line
+    try:
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+        assert line == b"READY\n", line
+    except BaseException:
+        proc.kill()  # not left running (its pipes open) when this test fails
+        await proc.wait()
+        raise
     return Peer(proc)
 
 
@@ -77,5 +82,10 @@ async def test_invalidation_in_one_process_reaches_the_other(backend: str, redis
                 await cache.clear()
     finally:
         assert peer.proc.stdin is not None
-        peer.proc.stdin.close()
-        await asyncio.wait_for(peer.proc.wait(), 10)
+        peer.proc.stdin.close()  # the peer's cue to stop its cache and exit
+        try:
+            await asyncio.wait_for(peer.proc.wait(), 10)
+        finally:
+            if peer.proc.returncode is None:
+                peer.proc.kill()
+                await peer.proc.wait()

@@ -59,7 +59,8 @@ class LoggedServer(Server):
                     return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("the server did not start")
+        output = self.output()  # stopped, its pipe closed, when this test fails
+        raise RuntimeError(f"the server did not start:\n{output[-2000:]}")
 
     def output(self) -> str:
         assert self.process is not None

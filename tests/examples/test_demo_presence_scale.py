@@ -84,14 +84,17 @@ class Demo:
             self.process.wait(15)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()  # reaped, not left running for Popen.__del__ to warn about
 
 
 @pytest.fixture
 def demo() -> Iterator[Demo]:
     with tempfile.TemporaryDirectory() as folder:
         running = Demo(Path(folder))
-        yield running
-        running.stop()
+        try:
+            yield running
+        finally:
+            running.stop()
 
 
 class Tab:

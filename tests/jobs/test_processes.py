@@ -46,10 +46,10 @@ async def start_worker(
             env=env,
             stderr=asyncio.subprocess.PIPE,
         )
+        started.append(proc)  # killed at teardown even when it never says it runs
         assert proc.stderr is not None
         line = await asyncio.wait_for(proc.stderr.readline(), 30)
         assert b"ember worker: running" in line, line
-        started.append(proc)
         return proc
 
     yield start

@@ -87,6 +87,7 @@ def _start_logged(server: EmberServer) -> None:
                 return
         except OSError:
             time.sleep(0.05)
+    server.stop()  # not left running when this test fails
     raise RuntimeError(f"ember server did not start: {server.log_text()[-2000:]}")
 
 

@@ -103,6 +103,7 @@ class RedisServer:
                 time.sleep(0.02)
             else:
                 return
+        self.stop()  # not left running when this test fails
         raise RuntimeError(f"redis-server did not start on port {self.port}")
 
     def pause(self) -> None:
@@ -171,8 +172,13 @@ async def start_peer(mode: str, url: str, topic: str) -> asyncio.subprocess.Proc
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 20)
-    assert line == b"READY\n", line
+    try:
+        line = await asyncio.wait_for(proc.stdout.readline(), 20)
+        assert line == b"READY\n", line
+    except BaseException:
+        proc.kill()  # not left running when this test fails
+        await proc.wait()
+        raise
     return proc
 
 
