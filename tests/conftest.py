@@ -13,6 +13,7 @@ run in. Add ``PYTHONTRACEMALLOC=20`` to see where the leaked object was made.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import socket
 import sys
@@ -45,14 +46,23 @@ def _collect_garbage_of(item: pytest.Item) -> None:
         error = "".join(traceback.format_exception_only(unraisable.exc_type, unraisable.exc_value))
         ignored.append(f"{unraisable.object!r}: {error.strip()}\n  made at: {made.strip()}")
 
+    class Logged(logging.Handler):
+        # asyncio logs what a freed task or loop left behind ("Task was destroyed but it
+        # is pending!") instead of raising it.
+        def emit(self, record: logging.LogRecord) -> None:
+            ignored.append(f"asyncio logged: {record.getMessage()}")
+
+    asyncio_log, logged = logging.getLogger("asyncio"), Logged(logging.ERROR)
     previous = sys.unraisablehook
     sys.unraisablehook = record
+    asyncio_log.addHandler(logged)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             gc.collect()
     finally:
         sys.unraisablehook = previous
+        asyncio_log.removeHandler(logged)
     if ignored:
         pytest.fail(
             f"{item.nodeid} left {len(ignored)} object(s) whose finalizer complained when "

@@ -158,6 +158,9 @@ class Worker:
         self.process = subprocess.Popen(
             [*command, "--port", str(self.port), "--log-level", "warning"], cwd=ROOT, env=env
         )
+
+    def wait_until_serving(self) -> None:
+        """Return once the worker accepts connections (start every worker before waiting)."""
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
@@ -205,6 +208,8 @@ async def _close_code(ws: websockets.ClientConnection) -> int | None:
 @pytest.mark.timeout(90)
 async def test_two_processes_refuse_a_second_socket_and_hand_the_session_over(redis_url):
     with Worker(redis_url) as first, Worker(redis_url) as second:
+        first.wait_until_serving()
+        second.wait_until_serving()
         token = first.token()
         live = await first.connect(token)
         update = json.loads(await live.recv())
