@@ -58,6 +58,10 @@ _DEFER_POSTGRES = text(
 )
 
 
+_NO_TURN = contextlib.nullcontext()
+"""PostgreSQL's writers wait for row locks, each its own: no turn to take."""
+
+
 class Jobs:
     """Declare tasks, enqueue them (on the Repo's transaction) and run workers.
 
@@ -262,7 +266,10 @@ class Jobs:
             error=error,
         )
         if outcome is JobOutcome.SUCCEEDED and result is not None:
-            async with self.repo.session(write=True) as session:
+            # On SQLite the result is one of the queue's writes: it takes its turn with
+            # them (see _sqlite), instead of racing them for SQLite's lock.
+            turn = self._sqlite.write_turn() if self._sqlite is not None else _NO_TURN
+            async with turn, self.repo.session(write=True) as session:
                 await write_result(session, job_id, result)
         if self.pubsub is None:
             return

@@ -8,6 +8,16 @@ heartbeats behave as procrastinate defines them and nothing is lost across a res
 
 SQLite has no LISTEN/NOTIFY: a job enqueued in this process wakes this process's worker
 once its transaction commits; a worker in another process finds it by polling.
+
+SQLite takes one writer at a time, and a connection that finds the write lock taken sleeps
+and tries again (the busy timeout, 5 s by default). That wait is not fair: a newcomer tries
+again after 1 ms, a writer that has waited long only every 100 ms, so with a few writers
+always wanting the lock (a worker's concurrent jobs finishing, its heartbeat, the sweep)
+one of them can lose every try for seconds although each write is short, and fails with
+"database is locked" (a worker stopping under load failed so in ``unregister_worker``).
+So the queue's writes in one process take turns on an ``asyncio.Lock`` (first come, first
+served) and only one of them at a time waits on SQLite's lock, against other processes
+and the app's own writes.
 """
 
 from __future__ import annotations
@@ -170,6 +180,16 @@ class SQLiteConnector(connector.BaseAsyncConnector):
         self._on_notification: connector.Notify | None = None
         self._channels: set[str] = set()
         self._wakeups: set[asyncio.Future[None]] = set()
+        self._turns: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+
+    def write_turn(self) -> asyncio.Lock:
+        """The lock the queue's writes in this process take in turn (one per event loop):
+        hold it around a write transaction that the queue makes, and around nothing that
+        already holds SQLite's write lock."""
+        loop = asyncio.get_running_loop()
+        if self._turns is None or self._turns[0] is not loop:
+            self._turns = (loop, asyncio.Lock())
+        return self._turns[1]
 
     # -- the connector interface ------------------------------------------------------
 
@@ -304,7 +324,7 @@ class SQLiteConnector(connector.BaseAsyncConnector):
         return {"id": job_id}
 
     def _writing(self) -> _Writing:
-        return _Writing(self.engine)
+        return _Writing(self.engine, self.write_turn())
 
     async def _fetch_job_one(self, queues: Iterable[str] | None, worker_id: int) -> dict[str, Any]:
         wanted = list(queues) if queues is not None else None
@@ -594,16 +614,27 @@ class SQLiteConnector(connector.BaseAsyncConnector):
 
 
 class _Writing:
-    """``async with``: a connection in a write transaction (SQLite's lock taken at BEGIN)."""
+    """``async with``: a connection in a write transaction, once it is this write's turn
+    among the queue's writes in this process (SQLite's lock is taken at BEGIN)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, turn: asyncio.Lock) -> None:
         self._engine = engine
+        self._turn = turn
         self._conn: AsyncConnection | None = None
 
     async def __aenter__(self) -> AsyncConnection:
-        conn = await self._engine.connect()
-        self._conn = await conn.execution_options(ember_write=True)
-        await self._conn.begin()
+        await self._turn.acquire()
+        try:
+            conn = await self._engine.connect()
+            try:
+                self._conn = await conn.execution_options(ember_write=True)
+                await self._conn.begin()
+            except BaseException:
+                await conn.close()
+                raise
+        except BaseException:
+            self._turn.release()
+            raise
         return self._conn
 
     async def __aexit__(self, kind: object, error: object, traceback: object) -> None:
@@ -614,5 +645,14 @@ class _Writing:
                 await self._conn.commit()
             else:
                 await self._conn.rollback()
-        finally:
-            await self._conn.close()
+        except BaseException:
+            # The transaction's end is unknown: the next write's turn comes once this
+            # connection is closed (which ends it).
+            try:
+                await self._conn.close()
+            finally:
+                self._turn.release()
+            raise
+        # SQLite's lock is free: the next write's turn, while this connection goes back.
+        self._turn.release()
+        await self._conn.close()
