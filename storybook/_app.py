@@ -112,7 +112,7 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
                 menu_button(chosen, menu, folded, toggle_menu),
                 sidebar(catalog, chosen, search, set_search, select),
                 html.main(
-                    {"className": "sb-main"},
+                    {"className": "sb-main", "id": "sb-main", "tabIndex": -1},
                     _title(chosen, select, show_all, every=view.every),
                     *[html.p({"className": "sb-warning", "key": p}, p) for p in chosen.problems],
                     _stage(chosen, view, canvas_url(location.path, view, channel)),
@@ -233,6 +233,11 @@ def _top(
         ]
     return html.header(
         {"className": "sb-top"},
+        # The first Tab stop: past the top bar and the story list (dozens of stops) to the
+        # story's title, its variations and its frame.
+        html.a({"className": "sb-skip", "href": "#sb-main"}, "Skip to the story")
+        if chosen is not None
+        else None,
         html.div(
             {"className": "sb-brand"},
             html.span({"className": "sb-logo", "aria-hidden": "true"}, "e"),

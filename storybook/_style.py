@@ -45,6 +45,9 @@ LAYOUT = """
 .sb { height: 100vh; overflow: hidden; display: grid; grid-template-rows: auto 1fr; background: var(--ember-bg); color: var(--ember-text); font-family: var(--ember-font); font-size: var(--ember-text-md); color-scheme: light; }
 .sb[data-theme="dark"] { color-scheme: dark; }
 .sb-top { display: flex; align-items: center; gap: var(--ember-space-4); padding: 0 var(--ember-space-4); height: 3.25rem; background: var(--ember-surface); border-bottom: 1px solid var(--ember-border); z-index: 30; }
+.sb-skip { position: absolute; left: var(--ember-space-3); top: -4rem; z-index: 100; padding: var(--ember-space-2) var(--ember-space-3); border: 1px solid var(--ember-border-strong); border-radius: var(--ember-radius); background: var(--ember-surface); color: var(--ember-text); font-weight: 600; text-decoration: none; box-shadow: var(--ember-shadow); }
+.sb-skip:focus { top: var(--ember-space-2); outline: none; box-shadow: var(--ember-focus-ring), var(--ember-shadow); }
+.sb-main:focus { outline: none; }
 .sb-brand { display: flex; align-items: center; gap: var(--ember-space-2); font-weight: 750; font-size: 1.05rem; letter-spacing: -0.01em; white-space: nowrap; }
 .sb-logo { flex: none; width: 1.6rem; height: 1.6rem; border-radius: 7px; display: grid; place-items: center; background: linear-gradient(135deg, #c2410c, #991b1b); color: #fff; font-weight: 800; font-size: 0.95rem; box-shadow: var(--ember-shadow); }
 .sb-brand small { font-weight: 500; color: var(--ember-text-muted); }

@@ -314,3 +314,27 @@ def test_an_open_modal_keeps_the_focus_in_the_story_frame(server: str, page: Any
         page.keyboard.press(key)
         assert page.evaluate("document.activeElement.id") == "sb-iframe", key
         assert frame.evaluate(inside), f"{key} took the focus out of the dialog"
+
+
+def test_the_first_tab_offers_a_skip_past_the_story_list_to_the_story(
+    server: str, page: Any
+) -> None:
+    # Keyboard only, the story was behind the top bar's three selects and every story and
+    # variation of the list: 40 and more Tab presses. A skip link is now the first stop.
+    page.goto(f"{server}/storybook/?story=button&variation=primary")
+    story = live(page)
+    page.keyboard.press("Tab")
+    skip = page.locator(".sb-skip")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0, "the focused skip link is off the screen"
+    page.screenshot(path=str(OUTPUT / "storybook-skip-link.png"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#sb-main")).to_be_focused()
+    presses = 0
+    reached = "e => e === document.activeElement"
+    while not story.locator("#sb-story button").evaluate(reached):
+        presses += 1
+        assert presses <= 12, "Tab did not reach the story's button within 12 presses"
+        page.keyboard.press("Tab")
