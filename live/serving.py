@@ -13,6 +13,10 @@ doors open that one client can walk through; this module closes them:
   (1 MiB), so a frame is refused on its declared (compressed) length before it is read,
   and permessage-deflate stops inflating at the same size; both close with 1009.
   uvicorn's own default is 16 MiB, inflated before ember could look.
+- **frames inflated ahead of the app**: uvicorn parses all it read at once (up to 256 KiB)
+  and queues every frame in it, inflated, before the app reads one: 200 compressed frames
+  of 1 MiB fit in 400 KiB. Here what was read is parsed 1 KiB at a time, only while the
+  app has no frame waiting; the rest waits as it came, and the socket is read no further.
 - **a client that never reads**: the keepalive ping and the close handshake end the
   connection by aborting it (uvicorn's ``transport.close()`` waits for the send buffer to
   drain, which never happens), so the session ends and its memory is returned.

@@ -23,7 +23,7 @@ from ._canvas import CANVAS_PATH, StoryEvent, events_topic
 from ._events import LoggedEvent, new_event
 from ._panels import controls_panel, docs_panel, events_panel, source_panel
 from ._selection import Catalog, Selection
-from ._sidebar import calling, sidebar
+from ._sidebar import calling, menu_button, sidebar
 from ._state import BACKGROUNDS, THEMES, WIDTHS, ViewState
 from ._story import Story
 
@@ -42,6 +42,10 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
         location = use_page_location()
         events, set_events = use_state(tuple[LoggedEvent, ...]())
         search, set_search = use_state("")
+        # The story list on a narrow screen: folded (the canvas first), or shown; and how
+        # many times choosing a story folded it (the menu button takes the focus back).
+        menu, set_menu = use_state(False)
+        folded, set_folded = use_state(0)
         # The same on the first paint and on the socket (one session id), so the frame the
         # page was loaded with is kept when the live view takes over: a frame replaced
         # after the page loaded adds an entry to the tab's history that Back then stops at.
@@ -80,7 +84,13 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
 
         async def select(story: Story, variation: str) -> None:
             set_events(())
+            if menu:
+                set_menu(False)
+                set_folded(folded + 1)
             await go(view.replace(story=story.id, variation=variation, args={}, every=False))
+
+        def toggle_menu(event: object) -> None:
+            set_menu(not menu)
 
         async def show_all(event: object) -> None:
             set_events(())
@@ -98,10 +108,11 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
             {"className": "sb", "data-theme": view.theme, "id": "storybook"},
             _top(catalog, view, chosen, go),
             html.div(
-                {"className": "sb-body"},
+                {"className": "sb-body sb-menu-open" if menu else "sb-body"},
+                menu_button(chosen, menu, folded, toggle_menu),
                 sidebar(catalog, chosen, search, set_search, select),
                 html.main(
-                    {"className": "sb-main"},
+                    {"className": "sb-main", "id": "sb-main", "tabIndex": -1},
                     _title(chosen, select, show_all, every=view.every),
                     *[html.p({"className": "sb-warning", "key": p}, p) for p in chosen.problems],
                     _stage(chosen, view, canvas_url(location.path, view, channel)),
@@ -222,6 +233,11 @@ def _top(
         ]
     return html.header(
         {"className": "sb-top"},
+        # The first Tab stop: past the top bar and the story list (dozens of stops) to the
+        # story's title, its variations and its frame.
+        html.a({"className": "sb-skip", "href": "#sb-main"}, "Skip to the story")
+        if chosen is not None
+        else None,
         html.div(
             {"className": "sb-brand"},
             html.span({"className": "sb-logo", "aria-hidden": "true"}, "e"),

@@ -1,4 +1,5 @@
-"""The sidebar: stories by group, the open story's variations, and the search box."""
+"""The sidebar: stories by group, the open story's variations, and the search box; on a
+narrow screen it folds behind a Stories button, so the story is what a phone shows first."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import ember.components as ui
 from ._selection import Catalog, Selection
 from ._story import Story
 
-__all__ = ["calling", "sidebar"]
+__all__ = ["calling", "menu_button", "sidebar"]
 
 
 def calling(
@@ -55,7 +56,7 @@ def sidebar(
                 )
             )
     return html.nav(
-        {"className": "sb-side", "aria-label": "Stories"},
+        {"className": "sb-side", "id": "sb-side", "aria-label": "Stories"},
         html.div(
             {"className": "sb-search", "role": "search"},
             ui.icon("search", size="sm"),
@@ -75,6 +76,30 @@ def sidebar(
         ),
         *sections,
         html.p({"className": "sb-none"}, f"No story matches “{search}”.") if not sections else None,
+    )
+
+
+def menu_button(
+    chosen: Selection | None, is_open: bool, closed: int, toggle: Callable[[object], None]
+) -> VdomDict:
+    """The button that shows or hides the story list on a narrow screen (hidden on a wide
+    one, where the list is always there). It names the open story, as the top bar's
+    breadcrumbs do on a wide screen; it takes the focus back (``closed`` changes) when a
+    story chosen in the list folds the list away, so the keyboard keeps its place."""
+    current = f"{chosen.story.name} / {chosen.variation}" if chosen is not None else ""
+    return html.button(
+        {
+            "type": "button",
+            "id": "sb-menu",
+            "className": "sb-menu",
+            "aria-expanded": "true" if is_open else "false",
+            "aria-controls": "sb-side",
+            "onClick": toggle,
+            **({"data-ember-focus": str(closed)} if closed else {}),
+        },
+        ui.icon("menu", size="sm"),
+        "Stories",
+        html.span({"className": "sb-menu-current"}, current) if current else None,
     )
 
 

@@ -45,6 +45,9 @@ LAYOUT = """
 .sb { height: 100vh; overflow: hidden; display: grid; grid-template-rows: auto 1fr; background: var(--ember-bg); color: var(--ember-text); font-family: var(--ember-font); font-size: var(--ember-text-md); color-scheme: light; }
 .sb[data-theme="dark"] { color-scheme: dark; }
 .sb-top { display: flex; align-items: center; gap: var(--ember-space-4); padding: 0 var(--ember-space-4); height: 3.25rem; background: var(--ember-surface); border-bottom: 1px solid var(--ember-border); z-index: 30; }
+.sb-skip { position: absolute; left: var(--ember-space-3); top: -4rem; z-index: 100; padding: var(--ember-space-2) var(--ember-space-3); border: 1px solid var(--ember-border-strong); border-radius: var(--ember-radius); background: var(--ember-surface); color: var(--ember-text); font-weight: 600; text-decoration: none; box-shadow: var(--ember-shadow); }
+.sb-skip:focus { top: var(--ember-space-2); outline: none; box-shadow: var(--ember-focus-ring), var(--ember-shadow); }
+.sb-main:focus { outline: none; }
 .sb-brand { display: flex; align-items: center; gap: var(--ember-space-2); font-weight: 750; font-size: 1.05rem; letter-spacing: -0.01em; white-space: nowrap; }
 .sb-logo { flex: none; width: 1.6rem; height: 1.6rem; border-radius: 7px; display: grid; place-items: center; background: linear-gradient(135deg, #c2410c, #991b1b); color: #fff; font-weight: 800; font-size: 0.95rem; box-shadow: var(--ember-shadow); }
 .sb-brand small { font-weight: 500; color: var(--ember-text-muted); }
@@ -53,6 +56,11 @@ LAYOUT = """
 .sb-tools { display: flex; align-items: center; gap: var(--ember-space-2); }
 .sb-tools .ember-control { width: auto; min-height: 2rem; height: 2rem; padding: 0 var(--ember-space-2); font-size: var(--ember-text-sm); }
 .sb-body { display: grid; grid-template-columns: 17rem minmax(0, 1fr); min-height: 0; }
+.sb-menu { display: none; align-items: center; gap: var(--ember-space-2); width: 100%; min-width: 0; box-sizing: border-box; padding: var(--ember-space-2) var(--ember-space-4); border: 0; border-bottom: 1px solid var(--ember-border); background: var(--ember-surface); color: var(--ember-text); font: inherit; font-size: var(--ember-text-sm); font-weight: 650; text-align: start; cursor: pointer; }
+.sb-menu:hover { background: var(--ember-surface-2); }
+.sb-menu:focus-visible { outline: none; box-shadow: inset var(--ember-focus-ring); }
+.sb-menu[aria-expanded="true"] .ember-icon { color: var(--ember-primary-text); }
+.sb-menu-current { margin-left: auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--ember-text-muted); font-weight: 400; }
 .sb-side { border-right: 1px solid var(--ember-border); background: var(--ember-surface); padding: var(--ember-space-3); overflow-y: auto; min-height: 0; box-sizing: border-box; }
 .sb-search { position: relative; margin-bottom: var(--ember-space-3); }
 .sb-search .ember-icon { position: absolute; left: 0.6rem; top: 50%; transform: translateY(-50%); color: var(--ember-text-muted); }
@@ -126,7 +134,7 @@ LAYOUT = """
 .sb-docs h2:first-child { margin-top: 0; }
 .sb-docs p { margin: 0 0 var(--ember-space-2); max-width: 48rem; }
 .sb-warning { margin: 0; padding: var(--ember-space-2) var(--ember-space-3); border-radius: var(--ember-radius); background: var(--ember-warning-soft); color: var(--ember-warning); font-size: var(--ember-text-sm); }
-@media (max-width: 760px) { .sb { height: auto; overflow: visible; } .sb-body { grid-template-columns: 1fr; } .sb-side { border-right: 0; border-bottom: 1px solid var(--ember-border); } .sb-crumbs { display: none; } .sb-top { height: auto; flex-wrap: wrap; row-gap: var(--ember-space-2); padding: var(--ember-space-2) var(--ember-space-4); } .sb-tools { flex-wrap: wrap; min-width: 0; } .sb-main { padding: var(--ember-space-4); } .sb-stage { height: 22rem; } }
+@media (max-width: 760px) { .sb { height: auto; overflow: visible; } .sb-body { grid-template-columns: 1fr; } .sb-menu { display: flex; } .sb-body:not(.sb-menu-open) > .sb-side { display: none; } .sb-side { border-right: 0; border-bottom: 1px solid var(--ember-border); } .sb-crumbs { display: none; } .sb-top { height: auto; flex-wrap: wrap; row-gap: var(--ember-space-2); padding: var(--ember-space-2) var(--ember-space-4); } .sb-tools { flex-wrap: wrap; min-width: 0; } .sb-main { padding: var(--ember-space-4); } .sb-stage { height: 22rem; } }
 @media (max-width: 560px) { .sb-controls, .sb-controls tbody, .sb-controls tr, .sb-controls td { display: block; } .sb-controls thead { display: none; } .sb-controls tr { padding: var(--ember-space-2) 0; border-bottom: 1px solid var(--ember-border); } .sb-controls td { border: 0; padding: var(--ember-space-1) 0; } .sb-cell { min-width: 0; } }
 """
 

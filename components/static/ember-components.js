@@ -4,7 +4,8 @@
 //   marks the element that should hold focus next.
 // - A <dialog data-ember-modal> opens with showModal(), so the browser makes the rest of
 //   the page inert (the focus trap); Escape is left to the server, which closes it; when
-//   the dialog goes away, focus returns to the element that had it before.
+//   the dialog goes away, focus returns to the element that had it before. In a frame (the
+//   storybook's canvas) Tab wraps at the dialog's edges, which the browser leaves open.
 const opener = new WeakMap();
 
 function focusMarked(element) {
@@ -134,6 +135,34 @@ document.addEventListener("keydown", (event) => {
   next.focus();
   next.click();
 });
+
+// A modal dialog in a frame: the browser makes the rest of the frame's page inert, but Tab
+// from the dialog's last control (Shift+Tab from its first) goes on to the page around the
+// frame, which a modal cannot make inert: on a page of its own it goes to the browser's
+// toolbar and then back to the dialog. So in a frame, Tab at an edge wraps to the other.
+const FOCUSABLE = "a[href], area[href], button, input:not([type=hidden]), select, textarea, iframe, summary, [tabindex], [contenteditable=true]";
+
+function tabStops(dialog) {
+  return Array.from(dialog.querySelectorAll(FOCUSABLE)).filter(
+    (element) => element.tabIndex >= 0 && !element.disabled && element.checkVisibility()
+  );
+}
+
+if (window.parent !== window) {
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab" || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    const dialogs = document.querySelectorAll("dialog:modal");
+    const dialog = dialogs[dialogs.length - 1];
+    if (!dialog) return;
+    const stops = tabStops(dialog);
+    const active = document.activeElement;
+    const edge = event.shiftKey ? stops[0] : stops[stops.length - 1];
+    if (stops.length && active !== edge && dialog.contains(active)) return;
+    event.preventDefault();
+    const next = event.shiftKey ? stops[stops.length - 1] : stops[0];
+    if (next) next.focus();
+  });
+}
 
 // Modals opened and closed in the browser (modal(client=True), show_modal / hide_modal: JS
 // commands that dispatch these events on the dialog). A click on the backdrop closes it;

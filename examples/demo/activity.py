@@ -3,7 +3,8 @@
 It counts the chirps posted since the tab opened and names the last one's author. It has
 its own session and mailbox on the page's socket, so it keeps counting while the timeline
 handles a post, and, being sticky, it keeps its count and its DOM as the top bar's links
-switch between the pages of the live session (a page load starts it again).
+switch between the pages of the live session (a page load starts it again). Its count is
+recoverable: after a reconnect (a network blip, a server restart) the tab resumes it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
 from reactpy import html
 
 from ember.live import LiveSession, LiveView, Socket, live_render, on_event, on_info
@@ -25,8 +27,17 @@ CSS = """
 """
 
 
+class ActivityState(BaseModel):
+    """What survives a reconnect: the count and the last author."""
+
+    new: int = 0
+    last: str = ""
+
+
 class ActivityLive(LiveView):
     """New chirps since this tab opened."""
+
+    recoverable = ActivityState
 
     async def mount(self, params: Mapping[str, str], session: LiveSession, socket: Socket) -> None:
         socket.assign(new=0, last="")

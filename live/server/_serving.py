@@ -19,10 +19,17 @@ __all__ = ["WebSocketProtocol", "uvicorn_options"]
 
 PROTOCOL_PATH = "ember.live.serving:WebSocketProtocol"
 CLOSE_TIMEOUT_SECONDS = 5.0
+PARSE_BYTES = 1024
+"""How many bytes of what was read are parsed (and inflated) at a time: one frame of
+``EMBER_MAX_FRAME_BYTES`` compressed is about 1 KiB at deflate's best."""
 
 
 class WebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's websockets (sans-I/O) protocol with ember's per-socket bounds."""
+
+    # Bytes read from the client and not parsed yet, while the app has frames to read. A
+    # class default, so a socket that is never behind keeps no attribute of its own.
+    _unparsed: bytes = b""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,7 +58,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         transport: asyncio.Transport | None = self.transport  # None before a connection
         if transport is None or transport.is_closing():
             return
-        if self._output_full or self.read_paused:
+        if self._output_full or self.read_paused or self._unparsed:
             transport.pause_reading()
         else:
             transport.resume_reading()
@@ -72,8 +79,30 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             return
         super().handle_ping()
 
+    # -- what was read is inflated only as the app reads it ---------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        # uvicorn parses a whole read (up to 256 KiB) at once and queues every frame in it,
+        # inflated: 200 compressed frames of 1 MiB fit in 400 KiB. Parsed a piece at a time
+        # while the app has nothing queued, the rest waits as it came (compressed).
+        self._unparsed = self._unparsed + data if self._unparsed else data
+        self._parse()
+
+    def _parse(self) -> None:
+        data, at = self._unparsed, 0
+        while at < len(data) and self.queue.empty() and not self.transport.is_closing():
+            super().data_received(data[at : at + PARSE_BYTES])
+            at += PARSE_BYTES
+        if at < len(data) and not self.transport.is_closing():
+            self._unparsed = data[at:]
+        elif self._unparsed:
+            self._unparsed = b""
+        self._update_reading()
+
     async def receive(self) -> Any:
         message = await self.queue.get()
+        if self._unparsed and self.queue.empty():
+            self._parse()
         if self.read_paused and self.queue.empty():
             self.read_paused = False
             self._update_reading()

@@ -1026,6 +1026,7 @@
     let adopted = false;
     let delay = 750;
     let retries = 0;
+    let retry = null; // the next attempt to connect, while one waits
     const views = {}; // nested views (protocol 6) by id: {client, host, socket}
     const hostFor = (id) => (views[id] ? views[id].host : null);
     const client = createClient(doc, host, hostFor);
@@ -1099,6 +1100,7 @@
       else if (type === "ember-event") client.serverEvent(message);
     }
     function connect() {
+      retry = null;
       const url = new URL(`${config.pathPrefix}${config.componentPath}`, loc.href);
       url.protocol = loc.protocol === "https:" ? "wss:" : "ws:";
       const at = nav.where();
@@ -1112,25 +1114,44 @@
         retries = 0;
       };
       socket.onmessage = receive;
-      socket.onclose = (event) => {
-        open = false;
-        adopted = false;
-        client.offline();
-        for (const id in views) views[id].client.offline();
-        if (RELOAD_CODES.indexOf(event.code) >= 0) {
-          loc.reload();
-          return;
-        }
-        if (retries >= 150) {
-          setState("error");
-          return;
-        }
-        setState(event.code >= 4000 ? "error" : "disconnected");
-        retries++;
-        setTimeout(connect, delay);
-        delay = Math.min(delay * 1.5, 15000);
-      };
+      socket.onclose = (event) => closed(event.code);
     }
+    function closed(code) {
+      open = false;
+      adopted = false;
+      client.offline();
+      for (const id in views) views[id].client.offline();
+      if (RELOAD_CODES.indexOf(code) >= 0) {
+        loc.reload();
+        return;
+      }
+      if (retries >= 150) {
+        setState("error");
+        return;
+      }
+      setState(code >= 4000 ? "error" : "disconnected");
+      retries++;
+      retry = setTimeout(connect, delay);
+      delay = Math.min(delay * 1.5, 15000);
+    }
+    // The browser knows the network is gone before the socket does (a connection whose
+    // network went away can look open for minutes, and events sent on it go nowhere): drop
+    // the socket, so the page says it is disconnected and events wait for the next one.
+    // When the network is back, connect at once rather than at the next backoff step.
+    const win = doc.defaultView;
+    win.addEventListener("offline", () => {
+      if (!socket || socket.readyState > 1) return; // CONNECTING or OPEN only
+      const gone = socket;
+      gone.onclose = gone.onmessage = null;
+      gone.close();
+      closed(1006);
+    });
+    win.addEventListener("online", () => {
+      if (open || retry === null) return; // live, connecting, or given up
+      clearTimeout(retry);
+      delay = 750;
+      connect();
+    });
     setState("connecting");
     connect();
   }

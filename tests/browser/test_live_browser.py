@@ -116,6 +116,25 @@ def test_disconnected_page_shows_a_banner_and_queued_clicks_land_after_restart(p
     expect(page.locator("#inc")).not_to_have_class(re.compile("ember-click-loading"))
 
 
+def test_going_offline_shows_disconnected_at_once_and_online_reconnects_at_once(page, server):
+    # Regression: the client ignored the browser's offline and online events. A socket
+    # whose network went away can look open for minutes (Chromium's offline mode even
+    # keeps it working), so the page said it was live while a click went nowhere; and
+    # back online it waited for its next backoff step (up to 15 s) to reconnect.
+    page.goto(server.url)
+    page.wait_for_selector(CONNECTED)
+    page.context.set_offline(True)
+    page.wait_for_selector("[data-ember-root].ember-disconnected", timeout=2000)
+    page.click("#inc")  # waits for the next socket, marked
+    expect(page.locator("#inc")).to_have_class(re.compile("ember-click-loading"))
+    # Attempts at 0.75, 1.9, 3.6 and 6.1 s fail; the next would be at 9.9 s.
+    page.wait_for_timeout(7000)
+    page.context.set_offline(False)
+    page.wait_for_selector(CONNECTED, timeout=2000)
+    expect(page.locator("#count")).to_have_text("Count: 1")  # a fresh mount, then the click
+    expect(page.locator("#inc")).not_to_have_class(re.compile("ember-click-loading"))
+
+
 def test_events_leave_the_browser_slim(page, server):
     sent: list[str] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))

@@ -196,3 +196,36 @@ def test_table_row_space_runs_the_action_without_scrolling_the_page(browser, ser
     page.keyboard.press("Tab")  # other keys keep their default: the focus leaves the row
     assert page.evaluate("document.activeElement.getAttribute('data-row')") == "grace"
     context.close()
+
+
+RINGED = (
+    ".ember-button, .ember-link, .ember-control, .ember-tab, .ember-page, .ember-sort,"
+    " .ember-tr-clickable, .ember-menu, .ember-toast-close"
+)
+
+
+def test_every_control_of_the_kit_shows_the_focus_ring_under_the_keyboard(
+    browser, server: str
+) -> None:
+    # The focus rule is a :where() (no specificity), so a component's own box-shadow beat
+    # it: a secondary button (the demo's Count) showed no sign of the focus at all.
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("[data-ember-root].ember-connected [data-ember-live] .gallery")
+    page.add_style_tag(content="* { transition: none !important; }")  # read the end state
+    checked: dict[str, str] = {}
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        found = page.evaluate(
+            """(ringed) => { const e = document.activeElement;
+                if (!e.matches(ringed)) return null;
+                return [e.className, getComputedStyle(e).boxShadow]; }""",
+            RINGED,
+        )
+        if found is not None:
+            checked[found[0]] = found[1]
+    assert any("ember-button-secondary" in name for name in checked), checked
+    unringed = {name: shadow for name, shadow in checked.items() if "0px 0px 0px 3px" not in shadow}
+    assert unringed == {}, list(unringed)
+    context.close()

@@ -251,6 +251,36 @@ async def test_bounds_compressed_frames_are_refused_before_inflating(server):
     assert grown < 16 * MIB, f"8 compressed 16 MiB frames grew the worker {grown / MIB:.0f} MiB"
 
 
+async def test_bounds_a_read_of_compressed_frames_is_inflated_only_as_the_session_reads():
+    # Regression: each read from the socket (up to 256 KiB) was parsed whole, every frame in
+    # it inflated into the protocol's queue before the session read one: 200 frames of
+    # almost 1 MiB each, about 2 KiB apiece on the wire, grew the worker by 71 MiB, 600 by
+    # 211 MiB, however slowly the session read them (10/s here). Now the bytes read wait as
+    # they came (compressed) and are parsed as the session takes frames: about 11 MiB.
+    served = EmberServer(Path(os.devnull), EMBER_EVENTS_PER_SECOND="10", EMBER_EVENT_BURST="5")
+    served.start()
+    try:
+        before = settle_rss(served)
+        padded = '{"type": "layout-event", "target": "stale", "data": [{"pad": "%s"}]}'
+        big = padded % ("a" * (MIB - 100))
+        async with connect(
+            f"ws://127.0.0.1:{served.port}{socket_url(served)}",
+            compression="deflate",
+            ping_interval=None,
+            max_size=None,
+        ) as ws:
+            await ws.recv()  # the first render
+            for _ in range(400):
+                await ws.send(big)
+            await asyncio.sleep(1.0)
+            grown = served.rss - before
+        assert grown < 40 * MIB, (
+            f"400 MiB of compressed frames grew the worker {grown / MIB:.0f} MiB"
+        )
+    finally:
+        served.stop()
+
+
 def test_bounds_a_client_that_never_reads_its_updates_is_closed_with_4408(server):
     sock = raw_socket(server, "/ticker")  # 2 MiB/s of renders, none of them read
     try:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
 import socket
 import statistics
 import time
+from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
 import anyio
@@ -18,6 +20,7 @@ from fastapi import FastAPI
 from websockets.asyncio.client import connect
 
 from ember.live import PROTOCOL_VERSION, CloseCode, Ember, LiveSettings
+from ember.live.server._runner import READ_AHEAD_BYTES
 from ember.live.serving import WebSocketProtocol
 from ember.live.testing import LiveClient, LiveTestError
 
@@ -147,18 +150,20 @@ async def test_the_sessions_of_one_address_share_one_event_budget():
         assert handled >= 20
 
 
-async def test_a_client_that_floods_and_leaves_ends_its_session_at_once():
-    # Regression: a session over its rate handled every frame its client had queued, at
-    # that rate, before it saw the disconnect behind them: a client that sent 300 frames
-    # and left held its session and its address's slot for 15 s here. Real uvicorn (ember's
-    # protocol, which stops reading while frames wait), real websocket client; the events
-    # name a stale target, so no update goes out whose failed send would end the session.
-    app, ember = app_with(events_per_second=20, event_burst=5)
+@contextlib.asynccontextmanager
+async def served(app: FastAPI, ping_seconds: float | None = None) -> AsyncIterator[tuple[str, str]]:
+    """``app`` on real uvicorn with ember's protocol (which stops reading while frames
+    wait); yield the websocket URL of a fresh /counter page and the page's origin."""
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         port = listener.getsockname()[1]
         config = uvicorn.Config(
-            app, ws=WebSocketProtocol, lifespan="off", log_level="warning", ws_ping_interval=None
+            app,
+            ws=WebSocketProtocol,
+            lifespan="off",
+            log_level="warning",
+            ws_ping_interval=ping_seconds,
+            ws_ping_timeout=ping_seconds,
         )
         server = uvicorn.Server(config)
         async with anyio.create_task_group() as group:
@@ -172,21 +177,81 @@ async def test_a_client_that_floods_and_leaves_ends_its_session_at_once():
             assert found is not None, page[:300]
             page_config = json.loads(html.unescape(found.group(1)))
             query = urlencode({"path": "/counter", "protocol": PROTOCOL_VERSION})
-            url = f"ws://127.0.0.1:{port}{page_config['pathPrefix']}{page_config['componentPath']}&{query}"
-            async with connect(url, origin=base, close_timeout=0.5) as flooder:
-                await flooder.recv()  # the live render: the session is up
-                frame = json.dumps({"type": "layout-event", "target": "stale", "data": [{}]})
-                for _ in range(300):
-                    await flooder.send(frame)
-                await anyio.sleep(0.2)  # the session is well into its throttled backlog
-                assert ember.limits.sessions_of("127.0.0.1") == 1
-            left = time.perf_counter()
-            with anyio.move_on_after(3):
-                while ember.limits.sessions_of("127.0.0.1"):
-                    await anyio.sleep(0.01)
-            ended_within = time.perf_counter() - left
-            server.should_exit = True
-        assert ended_within < 1.0, ended_within
+            try:
+                path = f"{page_config['pathPrefix']}{page_config['componentPath']}&{query}"
+                yield f"ws://127.0.0.1:{port}{path}", base
+            finally:
+                server.should_exit = True
+
+
+async def ended_within(ember: Ember, limit: float) -> float:
+    """Seconds until this address has no session left (``limit`` and more: still there)."""
+    left = time.perf_counter()
+    with anyio.move_on_after(limit):
+        while ember.limits.sessions_of("127.0.0.1"):
+            await anyio.sleep(0.01)
+    return time.perf_counter() - left
+
+
+async def test_a_client_that_floods_and_leaves_ends_its_session_at_once():
+    # Regression: a session over its rate handled every frame its client had queued, at
+    # that rate, before it saw the disconnect behind them: a client that sent 300 frames
+    # and left held its session and its address's slot for 15 s here. Real uvicorn (ember's
+    # protocol, which stops reading while frames wait), real websocket client; the events
+    # name a stale target, so no update goes out whose failed send would end the session.
+    app, ember = app_with(events_per_second=20, event_burst=5)
+    async with served(app) as (url, origin):
+        async with connect(url, origin=origin, close_timeout=0.5) as flooder:
+            await flooder.recv()  # the live render: the session is up
+            frame = json.dumps({"type": "layout-event", "target": "stale", "data": [{}]})
+            for _ in range(300):
+                await flooder.send(frame)
+            await anyio.sleep(0.2)  # the session is well into its throttled backlog
+            assert ember.limits.sessions_of("127.0.0.1") == 1
+        assert await ended_within(ember, 3) < 1.0
+
+
+# Clicks of 4 KiB each (the data a handler would not use, as a hostile client pads them).
+PADDED_CLICK = json.dumps(
+    {"type": "layout-event", "target": "/0/1:onClick", "data": [{"pad": "x" * 4096}]}
+)
+
+
+async def test_a_flood_beyond_the_read_ahead_is_handled_whole_while_connected():
+    # 160 clicks of 4 KiB (640 KiB, 2.5 times READ_AHEAD_BYTES) at once, from a client
+    # allowed 100/s: the session reads 256 KiB ahead, the rest waits in the socket, and
+    # every click is handled in turn; none is dropped while the client stays.
+    assert len(PADDED_CLICK) * 160 > 2 * READ_AHEAD_BYTES
+    app, _ = app_with(events_per_second=100, event_burst=5)
+    async with served(app) as (url, origin), connect(url, origin=origin) as client:
+        first = await client.recv()
+        assert '"target":"/0/1:onClick"' in str(first)  # the handler the clicks name
+        for _ in range(160):
+            await client.send(PADDED_CLICK)
+        counts = [0]
+        with anyio.fail_after(10):
+            while counts[-1] < 160:
+                found = re.findall(r"Count: (\d+)", str(await client.recv()))
+                counts.extend(int(count) for count in found)
+        assert counts[-1] == 160
+        assert counts == sorted(counts)  # in order, one click at a time
+
+
+async def test_a_flood_beyond_the_read_ahead_that_leaves_ends_within_the_keepalive():
+    # 1,000 stale events of 4 KiB (4 MiB) and the client leaves. The session has read 256
+    # KiB ahead; its disconnect waits behind the rest, in the socket, which at 100/s would
+    # take 10 s to read. It ends at the next keepalive ping that goes unanswered (here 1 s
+    # apart, 1 s to answer), never after the whole flood.
+    app, ember = app_with(events_per_second=100, event_burst=5)
+    stale = PADDED_CLICK.replace("/0/1:onClick", "stale")
+    async with served(app, ping_seconds=1.0) as (url, origin):
+        async with connect(url, origin=origin, close_timeout=0.2) as flooder:
+            await flooder.recv()
+            for _ in range(1000):
+                await flooder.send(stale)
+            await anyio.sleep(0.3)
+            assert ember.limits.sessions_of("127.0.0.1") == 1
+        assert await ended_within(ember, 8) < 4.0
 
 
 async def test_send_deadlines_of_different_lengths_share_one_loop_and_each_expire_on_time():

@@ -233,3 +233,108 @@ def test_a_story_chosen_with_enter_right_after_a_tab_keeps_the_focus_in_the_side
     page.frame_locator("#sb-iframe").locator("#sb-story dialog[open]").wait_for()
     page.wait_for_timeout(200)  # the guard answers in the task after the focus moves
     expect(page.locator('.sb-item-story[data-story="modal"]')).to_be_focused()
+
+
+def test_the_story_list_folds_behind_a_button_at_390px_and_works_by_keyboard(
+    server: str, browser: Any
+) -> None:
+    # At phone width the story list came first, every story above the canvas, so the
+    # story itself was far below the fold. Now the list folds behind a Stories button.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/storybook/?story=button&variation=primary")
+        story = live(page)
+        menu = page.locator("#sb-menu")
+        expect(menu).to_be_visible()
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(menu).to_contain_text("button / primary")
+        expect(page.locator("#sb-side")).to_be_hidden()
+        frame = page.locator("#sb-iframe").bounding_box()
+        assert frame is not None
+        assert frame["y"] < 844 - 100, f"the canvas starts at {frame['y']} px, below the fold"
+        assert story.locator("#sb-story button").is_visible()
+        page.screenshot(path=str(OUTPUT / "storybook-390-folded.png"))
+
+        # Keyboard only: Tab to the button, open, search, choose; the list folds and the
+        # focus is back on the button.
+        for _ in range(20):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == "sb-menu":
+                break
+        else:
+            raise AssertionError("Tab never reached the Stories button")
+        page.keyboard.press("Enter")
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        expect(page.locator("#sb-side")).to_be_visible()
+        page.keyboard.press("Tab")
+        expect(page.locator("#sb-search")).to_be_focused()
+        page.keyboard.type("badge", delay=60)
+        item = page.locator('.sb-item-story[data-story="badge"]')
+        expect(item).to_be_visible()
+        page.keyboard.press("Tab")
+        expect(item).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"story=badge"))
+        expect(page.locator("#sb-side")).to_be_hidden()
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(menu).to_be_focused()
+        expect(menu).to_contain_text("badge /")
+    finally:
+        context.close()
+
+
+def test_the_story_list_has_no_fold_button_on_a_wide_screen(server: str, page: Any) -> None:
+    page.goto(f"{server}/storybook/?story=button&variation=primary")
+    live(page)
+    expect(page.locator("#sb-menu")).to_be_hidden()
+    expect(page.locator("#sb-side")).to_be_visible()
+    page.click('.sb-item-story[data-story="badge"]')
+    expect(page).to_have_url(re.compile(r"story=badge"))
+    expect(page.locator("#sb-side")).to_be_visible()
+    expect(page.locator('.sb-item-story[data-story="badge"]')).to_be_focused()
+
+
+def test_an_open_modal_keeps_the_focus_in_the_story_frame(server: str, page: Any) -> None:
+    # On a page of its own a modal's dialog traps the focus (the browser makes the rest
+    # inert); in the storybook's frame, Tab from its last control went on to the
+    # storybook's panel, and Shift+Tab from its first to the storybook's pills.
+    page.goto(f"{server}/storybook/?story=modal&variation=open")
+    story = live(page)
+    dialog = story.locator("#sb-story dialog[open]")
+    dialog.wait_for()
+    story.locator("#modal-title").click()  # a pointer press in the frame, on no control
+    page.keyboard.press("Tab")
+    inside = "() => !!document.activeElement.closest('dialog[open]')"
+    frame = page.query_selector("#sb-iframe").content_frame()
+    assert frame.evaluate(inside)
+    count = len(dialog.locator("button, a[href], input, select, textarea").all())
+    assert count >= 2
+    for key in ["Tab"] * (count + 2) + ["Shift+Tab"] * (count + 2):
+        page.keyboard.press(key)
+        assert page.evaluate("document.activeElement.id") == "sb-iframe", key
+        assert frame.evaluate(inside), f"{key} took the focus out of the dialog"
+
+
+def test_the_first_tab_offers_a_skip_past_the_story_list_to_the_story(
+    server: str, page: Any
+) -> None:
+    # Keyboard only, the story was behind the top bar's three selects and every story and
+    # variation of the list: 40 and more Tab presses. A skip link is now the first stop.
+    page.goto(f"{server}/storybook/?story=button&variation=primary")
+    story = live(page)
+    page.keyboard.press("Tab")
+    skip = page.locator(".sb-skip")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0, "the focused skip link is off the screen"
+    page.screenshot(path=str(OUTPUT / "storybook-skip-link.png"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#sb-main")).to_be_focused()
+    presses = 0
+    reached = "e => e === document.activeElement"
+    while not story.locator("#sb-story button").evaluate(reached):
+        presses += 1
+        assert presses <= 12, "Tab did not reach the story's button within 12 presses"
+        page.keyboard.press("Tab")
