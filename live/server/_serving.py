@@ -28,7 +28,8 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         self.close_timeout = CLOSE_TIMEOUT_SECONDS
         # uvicorn's asyncio Queue and Event keep five deques, about 3.7 KiB a socket.
-        self.queue = _Messages()  # type: ignore[assignment]  # put_nowait, get, empty
+        self.messages = _Messages()
+        self.queue = self.messages  # type: ignore[assignment]  # put_nowait, get, empty
         self.writable = _Flag()  # type: ignore[assignment]  # set, clear, wait
         self.writable.set()
         self._output_full = False  # the send buffer is above its high-water mark
@@ -71,6 +72,22 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             self.conn.data_to_send()  # drop the pong: the client is not reading anyway
             return
         super().handle_ping()
+
+    def send_receive_event_to_app(self) -> None:
+        if self.read_paused or not self.messages.reader_waits():
+            super().send_receive_event_to_app()
+            return
+        # A reader waits for this message: it is handed over, and the queue is empty again
+        # once that reader runs. uvicorn stops reading after every message until the app
+        # has taken it (two ``epoll_ctl`` calls and the selector's bookkeeping per frame,
+        # as much Python as a small render); reading stops here only for a message that
+        # nobody waits for (a second frame of the same read, an app busy elsewhere), so
+        # what a socket may queue is bounded as before: the frames of one read.
+        self.read_paused = True  # uvicorn's own method then queues it without pausing
+        try:
+            super().send_receive_event_to_app()
+        finally:
+            self.read_paused = False
 
     async def receive(self) -> Any:
         message = await self.queue.get()
@@ -142,6 +159,13 @@ class _Messages:
 
     def qsize(self) -> int:
         return len(self._items)
+
+    def reader_waits(self) -> bool:
+        """True while a ``get`` waits with nothing queued: the next item is its."""
+        if self._items:
+            return False
+        # A cancelled getter leaves the list as it goes; a woken one is taken off it.
+        return any(not getter.done() for getter in self._getters)
 
     def put_nowait(self, item: Any) -> None:
         self._items.append(item)
