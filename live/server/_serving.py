@@ -142,6 +142,9 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         transport.abort()
 
 
+_done = asyncio.Future.done
+
+
 class _Messages:
     """The socket's incoming ASGI messages, for the app's ``receive``: what uvicorn's
     protocol asks of its ``asyncio.Queue`` (``put_nowait``, ``get``, ``empty``), with its
@@ -165,7 +168,7 @@ class _Messages:
         if self._items:
             return False
         # A cancelled getter leaves the list as it goes; a woken one is taken off it.
-        return any(not getter.done() for getter in self._getters)
+        return not all(map(_done, self._getters))  # no generator's frame per frame
 
     def put_nowait(self, item: Any) -> None:
         self._items.append(item)
