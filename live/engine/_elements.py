@@ -145,41 +145,6 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
         handler.target = None
         return handler
 
-    def split(attributes: dict[Any, Any]) -> tuple[Any, Any, Any]:
-        """``separate_attributes_handlers_and_inline_javascript(attributes)``."""
-        plain: dict[str, Any] = {}
-        handlers: dict[str, Any] = {}
-        inline: dict[str, Any] = {}
-        for name, value in attributes.items():
-            event = names.get(name)
-            if event is None:
-                if type(name) is not str:
-                    return separate(attributes)  # ReactPy's error, or its answer
-                event = bool(event_name(name))
-                if len(names) < _MAX_REMEMBERED:
-                    names[name] = event
-            kind = type(value)
-            if kind is str:
-                if event:
-                    inline[name] = InlineJavaScript(value)
-                else:
-                    plain[name] = value
-            elif kind in _PLAIN_VALUES:
-                plain[name] = value
-            elif kind is FunctionType or kind is MethodType:
-                handlers[name] = make_handler(value)
-            elif callable(value):
-                handlers[name] = handler_type(to_handler_function(value))
-            elif isinstance(value, BaseEventHandler):
-                handlers[name] = value
-            elif event and isinstance(value, str):
-                inline[name] = InlineJavaScript(value)
-            elif isinstance(value, InlineJavaScript):
-                inline[name] = value
-            else:
-                plain[name] = value
-        return plain, handlers, inline
-
     def flatten(values: Any, children: list[Any]) -> None:
         """``_flatten_children``: nested iterables (not strings or mappings) are opened."""
         for child in values:
@@ -197,7 +162,9 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
         """The entry point for the VDOM API, for example reactpy.html(<WE_ARE_HERE>)."""
         if checking[0]:
             return original(self, *values)
-        plain = handlers = inline = None
+        plain: Any = None
+        handlers: Any = None
+        inline: Any = None
         children: list[Any] = []
         if values:
             attributes = None
@@ -210,7 +177,51 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
                 else:
                     flatten((child,), children)
             if attributes:
-                plain, handlers, inline = split(attributes)
+                # separate_attributes_handlers_and_inline_javascript(attributes), written in
+                # (one call fewer per element); the rarer mappings are made when needed.
+                plain = {}
+                for name, value in attributes.items():
+                    event = names.get(name)
+                    if event is None:
+                        if type(name) is not str:
+                            plain, handlers, inline = separate(attributes)  # ReactPy's error
+                            break
+                        event = bool(event_name(name))
+                        if len(names) < _MAX_REMEMBERED:
+                            names[name] = event
+                    kind = type(value)
+                    if kind is str:
+                        if event:
+                            if inline is None:
+                                inline = {}
+                            inline[name] = InlineJavaScript(value)
+                        else:
+                            plain[name] = value
+                    elif kind in _PLAIN_VALUES:
+                        plain[name] = value
+                    else:
+                        if kind is FunctionType or kind is MethodType:
+                            handler = make_handler(value)
+                        elif callable(value):
+                            handler = handler_type(to_handler_function(value))
+                        elif isinstance(value, BaseEventHandler):
+                            handler = value
+                        elif event and isinstance(value, str):
+                            if inline is None:
+                                inline = {}
+                            inline[name] = InlineJavaScript(value)
+                            continue
+                        elif isinstance(value, InlineJavaScript):
+                            if inline is None:
+                                inline = {}
+                            inline[name] = value
+                            continue
+                        else:
+                            plain[name] = value
+                            continue
+                        if handlers is None:
+                            handlers = {}
+                        handlers[name] = handler
         if self.custom_constructor:
             result = self.custom_constructor(
                 children=children,

@@ -582,12 +582,25 @@ def current_hook() -> Any:
 
 def use_const(function: Callable[[], T]) -> T:
     """ReactPy's ``_use_const`` (``use_state`` and ``use_ref`` keep their object through
-    it) with :func:`current_hook`'s steps written in: one call instead of two."""
+    it) with :func:`current_hook`'s steps and :meth:`EngineHook.use_state` written in: one
+    call instead of three."""
     stack = HOOK_STATE.get(None)
     if not stack:
         msg = "No life cycle hook is active. Are you rendering in a layout?"
         raise RuntimeError(msg)
-    return stack[-1].use_state(function)  # type: ignore[no-any-return]
+    hook = stack[-1]
+    if type(hook) is not EngineHook:
+        return hook.use_state(function)  # type: ignore[no-any-return]
+    # EngineHook.use_state, written in: every use_state, use_ref and use_memo of every
+    # render comes this way.
+    result: T
+    if hook._rendered_atleast_once:
+        result = hook._state[hook._current_state_index]
+    else:
+        result = function()
+        hook._state.append(result)
+    hook._current_state_index += 1
+    return result
 
 
 def install_current_hook(version: str) -> bool:

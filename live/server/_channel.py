@@ -264,7 +264,7 @@ class Mailbox:
     def claim(self) -> bool:
         """Take the mailbox for an item the caller runs at once; False while an item runs
         or items wait (the caller queues its item instead)."""
-        if self.busy or self._waiting():
+        if self.busy or self._head != len(self._items):  # _waiting(), without its call
             return False
         self.busy = True
         return True
@@ -526,8 +526,12 @@ class _Sender:
     async def send(self, message: dict[str, Any]) -> None:
         data = orjson.dumps(message).decode()
         turns = self.turns
-        if not turns.take_now():
+        # The turn's flag is read and set here (take_now and give, without their calls):
+        # every message of every session comes this way, and most find the turn free.
+        if turns._held:
             await turns.take()
+        else:
+            turns._held = True
         try:
             # The send is stepped once here: a socket that takes the frame at once (the
             # usual case) finishes it without suspending, and a send that cannot be
@@ -547,7 +551,10 @@ class _Sender:
             # while its update was on the way. The session ends; nothing failed.
             raise _SessionFailed(CloseCode.GOING_AWAY, "The client left.") from None
         finally:
-            turns.give()
+            if turns._waiters:
+                turns.give()
+            else:
+                turns._held = False
         if telemetry._handlers and telemetry.active:
             telemetry.emit(
                 "ember.live.send",

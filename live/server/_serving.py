@@ -35,7 +35,8 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         self.close_timeout = CLOSE_TIMEOUT_SECONDS
         # uvicorn's asyncio Queue and Event keep five deques, about 3.7 KiB a socket.
-        self.queue = _Messages()  # type: ignore[assignment]  # put_nowait, get, empty
+        self.messages = _Messages()
+        self.queue = self.messages  # type: ignore[assignment]  # put_nowait, get, empty
         self.writable = _Flag()  # type: ignore[assignment]  # set, clear, wait
         self.writable.set()
         self._output_full = False  # the send buffer is above its high-water mark
@@ -99,6 +100,22 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             self._unparsed = b""
         self._update_reading()
 
+    def send_receive_event_to_app(self) -> None:
+        if self.read_paused or not self.messages.reader_waits():
+            super().send_receive_event_to_app()
+            return
+        # A reader waits for this message: it is handed over, and the queue is empty again
+        # once that reader runs. uvicorn stops reading after every message until the app
+        # has taken it (two ``epoll_ctl`` calls and the selector's bookkeeping per frame,
+        # as much Python as a small render); reading stops here only for a message that
+        # nobody waits for (a second frame of the same read, an app busy elsewhere), so
+        # what a socket may queue is bounded as before: the frames of one read.
+        self.read_paused = True  # uvicorn's own method then queues it without pausing
+        try:
+            super().send_receive_event_to_app()
+        finally:
+            self.read_paused = False
+
     async def receive(self) -> Any:
         message = await self.queue.get()
         if self._unparsed and self.queue.empty():
@@ -154,6 +171,9 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         transport.abort()
 
 
+_done = asyncio.Future.done
+
+
 class _Messages:
     """The socket's incoming ASGI messages, for the app's ``receive``: what uvicorn's
     protocol asks of its ``asyncio.Queue`` (``put_nowait``, ``get``, ``empty``), with its
@@ -171,6 +191,13 @@ class _Messages:
 
     def qsize(self) -> int:
         return len(self._items)
+
+    def reader_waits(self) -> bool:
+        """True while a ``get`` waits with nothing queued: the next item is its."""
+        if self._items:
+            return False
+        # A cancelled getter leaves the list as it goes; a woken one is taken off it.
+        return not all(map(_done, self._getters))  # no generator's frame per frame
 
     def put_nowait(self, item: Any) -> None:
         self._items.append(item)
