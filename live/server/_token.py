@@ -21,7 +21,6 @@ of its own and good for :data:`FLASH_MAX_AGE_SECONDS`.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import hmac
@@ -193,9 +192,16 @@ def read_session_id(signed: str) -> str:
         raise TokenError(f"Expected a session token of version {TOKEN_VERSION}.") from exc
 
 
+# base64's urlsafe functions, in one C call each way plus a translate (three tokens per
+# open: their Python wrappers were a few percent of the token's work).
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
 def _encode(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return binascii.b2a_base64(raw, newline=False).translate(_TO_URLSAFE).rstrip(b"=").decode()
 
 
 def _decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    padded = (text + "=" * (-len(text) % 4)).encode("ascii")
+    return binascii.a2b_base64(padded.translate(_FROM_URLSAFE))
