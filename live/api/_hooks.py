@@ -16,7 +16,7 @@ from reactpy.utils import Ref
 from ember.pubsub import MessagesMayBeLost, Subscription
 
 from .._errors import EmberError
-from ..engine._reactpy import OwnEffect, current_engine_hook
+from ..engine._reactpy import ConnectEffect, current_engine_hook
 from ..engine._threads import offload
 from ..ops._reporting import report_error
 from ..ops._telemetry import telemetry
@@ -133,7 +133,10 @@ def use_subscription(
     ``handler`` re-renders this component only.
     """
     hook = current_engine_hook()
-    provider = hook.get_context_provider(SessionContext) if hook is not None else None
+    # Read without marking the component a context reader: its render does not depend on
+    # the session, only the effect does, so an adopted first paint runs the effect again
+    # (run_when_connected) instead of rendering the component again.
+    provider = hook.context_providers.get(SessionContext) if hook is not None else None
     if hook is None or provider is None or provider.value is None:
         # Another renderer than ember's engine: ReactPy's own hooks (or use_session's error).
         session = use_session()
@@ -157,6 +160,8 @@ def use_subscription(
             _wanted(on),
         )
         hook.add_own_effect(effect)
+        if not connected:  # a first paint: the subscription starts once it is adopted
+            hook.run_when_connected(effect)
 
 
 def _wanted(
@@ -165,7 +170,7 @@ def _wanted(
     return on if isinstance(on, tuple) else ((on,) if on is not None else ())
 
 
-class _SubscriptionEffect(Ref[Callable[[Any], Awaitable[None] | None]], OwnEffect):
+class _SubscriptionEffect(Ref[Callable[[Any], Awaitable[None] | None]], ConnectEffect):
     """One :func:`use_subscription`'s state in a component rendered by ember's engine: the
     latest handler (``current``, read by each delivery), the dependencies of its last run
     (the session's ``connected`` and the topic) and the :class:`_Subscriber` it started."""
@@ -188,6 +193,12 @@ class _SubscriptionEffect(Ref[Callable[[Any], Awaitable[None] | None]], OwnEffec
         subscriber = _Subscriber(session, topic, self, self.wanted)
         if subscriber.start() is not None:
             self.running = subscriber
+
+    def connect(self) -> bool:
+        if self.connected:
+            return False  # rendered connected since: that render's run started it
+        self.connected = True
+        return True
 
     def cleanup(self) -> None:
         running, self.running = self.running, None

@@ -72,6 +72,10 @@ class ReactPyElementParts:
     ``REACTPY_CHECK_JSON_ATTRS``): while one is on, ReactPy's own code runs."""
 
 
+async def _coroutine_template() -> None:
+    """A coroutine function, to take ReactPy's wrapper of one as a template."""
+
+
 def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
     """A ``Vdom.__call__`` that returns what ``parts.original_call`` returns, faster."""
     original = parts.original_call
@@ -96,6 +100,9 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
     wrapper_name, wrapper_qualname = template.__name__, template.__qualname__
     wrapper_annotations = template.__annotations__
     own_wrapper = wrapper_code.co_freevars == ("function",)  # else ReactPy's own, always
+    # Its wrapper of a coroutine function, the same way (``async def`` handlers are common).
+    async_code: CodeType = to_handler_function(_coroutine_template).__code__
+    own_async = async_code.co_freevars == ("function",) and bool(async_code.co_flags & CO_COROUTINE)
     new_function = FunctionType
 
     def follow(_value: object) -> None:
@@ -124,16 +131,14 @@ def make_element_call(parts: ReactPyElementParts) -> Callable[..., Any]:
             if "debounce" not in used and len(inspected) < _MAX_REMEMBERED:
                 inspected[code] = found
         handler = new_handler(handler_type)
-        if (
-            not own_wrapper
-            or function.__code__.co_flags & CO_COROUTINE
-            or hasattr(function, "_is_coroutine_marker")  # inspect.markcoroutinefunction
-        ):
+        if code.co_flags & CO_COROUTINE:
+            made: CodeType | None = async_code if own_async else None
+        else:
+            made = wrapper_code if own_wrapper else None
+        if made is None or hasattr(function, "_is_coroutine_marker"):  # markcoroutinefunction
             handler.function = to_handler_function(value)
         else:
-            wrapper = new_function(
-                wrapper_code, wrapper_globals, wrapper_name, None, (CellType(value),)
-            )
+            wrapper = new_function(made, wrapper_globals, wrapper_name, None, (CellType(value),))
             wrapper.__qualname__ = wrapper_qualname
             wrapper.__annotations__ = wrapper_annotations
             wrapper.__wrapped__ = value  # type: ignore[attr-defined]

@@ -16,7 +16,6 @@ and ``children`` when it has some.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import threading
 import time
@@ -80,9 +79,11 @@ class Engine(Reconciler):
         """ReactPy's hook stack while a pass renders (empty between passes)."""
         self._stopping: set[asyncio.Task[None]] | None = None
         """Async effects being stopped (made when the first one is)."""
-        self._loop: asyncio.AbstractEventLoop | None = None
-        with contextlib.suppress(RuntimeError):
+        self._loop: asyncio.AbstractEventLoop | None
+        try:  # not contextlib.suppress: one engine per page and per session
             self._loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None
         self._thread = threading.get_ident()
         # The context providers the server wraps every root in (the session, the
         # connection) are given to the root directly instead of rendered: each would be a
@@ -140,7 +141,8 @@ class Engine(Reconciler):
         if telemetry.active:
             elapsed = (time.perf_counter() - started) * 1000
             telemetry.emit("ember.live.render", elapsed, where=self.context)
-        sent_whole(self.root.model, self._seen)
+        if self._sent_rows:  # a stream was rendered (each one's rows are listed there)
+            sent_whole(self.root.model, self._seen)
         return self.root.model
 
     def render(self) -> list[Op]:
@@ -183,16 +185,35 @@ class Engine(Reconciler):
         the session's renders, and the components that read a context (the session, the
         connection, the location: what differs once connected) render again, so effects
         keyed on ``session.connected`` start. The others cannot tell the difference and
-        keep their render. The model afterwards is what the client gets (:attr:`model`)."""
+        keep their render; the effects of ember's own hooks that only wait for the
+        connection (``use_subscription``: ``EngineHook.run_when_connected``) run again
+        without a render. The model afterwards is what the client gets (:attr:`model`)."""
         self._on_dirty = on_dirty
+        waiting: list[EngineHook] = []
         pending = [self.root]
         while pending:
             node = pending.pop()
             hook = node.hook
-            if hook is not None and hook.reads_context:
-                self._dirty[node] = None
+            if hook is not None:
+                if hook.reads_context:
+                    self._dirty[node] = None
+                    hook.connect_effects = None  # its render runs them again
+                elif hook.connect_effects is not None:
+                    waiting.append(hook)
             pending.extend(e for e in node.children.values() if isinstance(e, Node))
         self.render()
+        if not waiting:
+            return
+        for hook in waiting:  # parents first: their effects run after their children's
+            effects, hook.connect_effects = hook.connect_effects or (), None
+            if hook.unmounted:  # unmounted by a render above
+                continue
+            for effect in effects:
+                if effect.connect():
+                    hook.add_own_effect(effect)
+            if hook.effects:
+                self._rendered.append(hook)
+        self._run_effects()
 
     @property
     def holds_streams(self) -> bool:

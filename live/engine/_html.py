@@ -64,7 +64,7 @@ def _write(node: Any, out: list[str], handlers: bool) -> None:
     if isinstance(node, str):
         out.append(escape(node, quote=False))
         return
-    if not isinstance(node, Mapping):
+    if type(node) is not dict and not isinstance(node, Mapping):
         return
     tag = node.get("tagName", "")
     children = node.get("children", ())
@@ -72,13 +72,18 @@ def _write(node: Any, out: list[str], handlers: bool) -> None:
         for child in children:
             _write(child, out, handlers)
         return
-    if not _SAFE_TAG.match(tag) or tag in _RAW_TEXT:
-        return
+    if tag not in _WRITTEN_TAGS:
+        if not _SAFE_TAG.match(tag) or tag in _RAW_TEXT:
+            return
+        if len(_WRITTEN_TAGS) < _MAX_REMEMBERED:
+            _WRITTEN_TAGS.add(tag)
     out.append(f"<{tag}")
-    for name, value in node.get("attributes", {}).items():
-        attribute = _attribute(tag, name, value)
-        if attribute:
-            out.append(attribute)
+    attributes = node.get("attributes")
+    if attributes:
+        for name, value in attributes.items():
+            attribute = _attribute(tag, name, value)
+            if attribute:
+                out.append(attribute)
     if handlers and node.get("eventHandlers"):
         targets = {name: h["target"] for name, h in node["eventHandlers"].items()}
         out.append(f' {HANDLERS_ATTRIBUTE}="{escape(json.dumps(targets), quote=True)}"')
@@ -86,7 +91,7 @@ def _write(node: Any, out: list[str], handlers: bool) -> None:
     if tag in VOID_ELEMENTS:
         return
     if tag == "textarea":
-        value = node.get("attributes", {}).get("value")
+        value = (attributes or {}).get("value")
         if isinstance(value, str):
             out.append(escape(value, quote=False))
     for child in children:
@@ -95,24 +100,47 @@ def _write(node: Any, out: list[str], handlers: bool) -> None:
 
 
 def _attribute(tag: str, name: str, value: Any) -> str:
-    if name == "key" or name.startswith("_") or value is None or value is False or callable(value):
+    if value is None or value is False or callable(value):
         return ""
-    if is_event_attribute(name):
+    facts = _NAMES.get(name)
+    if facts is None:
+        facts = _name_facts(name)
+    html_name, url_key, is_style = facts
+    if not html_name:
         return ""
-    name = react_name(name)
-    if isinstance(value, str):
-        key = attribute_key(name)
-        if key in URL_ATTRIBUTES and not safe_url(tag, key, value):
-            value = BLOCKED_URL
-    html_name = _RENAMED.get(name)
-    if html_name is None:
-        html_name = name if name.startswith(("data-", "aria-")) else name.lower()
-    if not _SAFE_ATTRIBUTE.match(html_name) or html_name.startswith("on"):
-        return ""
+    if url_key is not None and isinstance(value, str) and not safe_url(tag, url_key, value):
+        value = BLOCKED_URL
     if value is True:
         return f" {html_name}"
-    if name == "style" and isinstance(value, Mapping):
+    if is_style and isinstance(value, Mapping):
         value = ";".join(f"{_CAMEL.sub('-', k).lower()}:{v}" for k, v in value.items())
     elif isinstance(value, list | dict):  # as ember.js writes them: JSON
         value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return f' {html_name}="{escape(str(value), quote=True)}"'
+
+
+_MAX_REMEMBERED = 4096
+"""Tag and attribute names remembered (a program has a few hundred)."""
+_WRITTEN_TAGS: set[str] = set()
+"""Tags seen that are written (a safe name, not raw text)."""
+_NAMES: dict[str, tuple[str, str | None, bool]] = {}
+"""What an attribute name is written as: its HTML name ("" for none: a key, an event
+handler, an unsafe name), its rules' key when its value is checked as a URL, and whether
+it is ``style``. Worked out once per name rather than for every attribute of every page."""
+
+
+def _name_facts(name: str) -> tuple[str, str | None, bool]:
+    if name == "key" or name.startswith("_") or is_event_attribute(name):
+        facts: tuple[str, str | None, bool] = ("", None, False)
+    else:
+        react = react_name(name)
+        key = attribute_key(react)
+        html_name = _RENAMED.get(react)
+        if html_name is None:
+            html_name = react if react.startswith(("data-", "aria-")) else react.lower()
+        if not _SAFE_ATTRIBUTE.match(html_name) or html_name.startswith("on"):
+            html_name = ""
+        facts = (html_name, key if key in URL_ATTRIBUTES else None, react == "style")
+    if len(_NAMES) < _MAX_REMEMBERED:
+        _NAMES[name] = facts
+    return facts

@@ -337,6 +337,18 @@ class OwnEffect:
         raise NotImplementedError
 
 
+class ConnectEffect(OwnEffect):
+    """An :class:`OwnEffect` that runs again when the session connects
+    (:meth:`EngineHook.run_when_connected`)."""
+
+    __slots__ = ()
+
+    def connect(self) -> bool:
+        """Take the session's connection as the effect's new dependency: True when the
+        effect should run again (False: a render since has run it connected)."""
+        raise NotImplementedError
+
+
 def current_engine_hook() -> EngineHook | None:
     """The hook object of the component ember's engine is rendering, or None when none
     renders or another renderer (ReactPy's ``Layout``) does."""
@@ -381,6 +393,7 @@ class EngineHook:
         "_state",
         "_tasks",
         "component",
+        "connect_effects",
         "context_providers",
         "effects",
         "mark_dirty",
@@ -412,6 +425,9 @@ class EngineHook:
         self.reads_context = False
         """The component read a context (``use_context``: the session, the connection,
         the location): an adopted first paint renders it again (``Engine.adopt``)."""
+        self.connect_effects: list[ConnectEffect] | None = None
+        """ember's own effects that wait for the session to connect, in a component that
+        read no context otherwise (:meth:`run_when_connected`)."""
 
     # -- what ReactPy's hooks call ------------------------------------------------------------
 
@@ -442,6 +458,15 @@ class EngineHook:
             self.effects = [effect]
         else:
             self.effects.append(effect)
+
+    def run_when_connected(self, effect: ConnectEffect) -> None:
+        """Run ``effect`` again once an adopted first paint turns connected, without
+        rendering this component again: for ember's hooks that read the session only for
+        an effect (``use_subscription``), whose render cannot tell the difference."""
+        if self.connect_effects is None:
+            self.connect_effects = [effect]
+        elif effect not in self.connect_effects:
+            self.connect_effects.append(effect)
 
     def set_context_provider(self, provider: Any) -> None:
         if not self._owns_providers:
@@ -548,6 +573,7 @@ class EngineHook:
                 del slot.dispatch  # the setter lives on in the caller's hands, if anywhere
         self._state = []
         self.context_providers = {}
+        self.connect_effects = None
         self.owner = None
         self.component = None
         self.mark_dirty = _never_dirty  # a bound method of the engine, which holds the tree

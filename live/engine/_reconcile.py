@@ -243,6 +243,10 @@ class Reconciler:
         infos, keys = _children_info(raw_children)
         _check_unique(keys)
         old = parent.children
+        if not old and (ops is None or path is None):
+            # A new parent (a first paint, a new subtree): every child is created, in order.
+            self._create_all(parent, infos, providers, models)
+            return
         wanted = set(keys)
         current: list[Any] = []
         gone: list[int] = []
@@ -308,6 +312,32 @@ class Reconciler:
             parent.model.pop("children", None)
         if whole and ops is not None and path is not None:
             ops.append(["c", path, [self._encode(entry) for entry in new.values()]])
+
+    def _create_all(
+        self,
+        parent: Node,
+        infos: list[tuple[int, Any, Any]],
+        providers: dict[Any, Any],
+        models: list[Any],
+    ) -> None:
+        """:meth:`_reconcile_rest` for a parent with no children yet, and no ops to write."""
+        new: dict[Any, Entry] = {}
+        try:
+            for position, (kind, child, key) in enumerate(infos):
+                entry = self._create(parent, kind, child, key, position, providers)
+                new[key] = entry
+                models.append(entry if isinstance(entry, str) else entry.model)
+        except BaseException:
+            for entry in new.values():
+                if isinstance(entry, Node):
+                    self._unmount(entry)
+            parent.children = {}
+            raise
+        parent.children = new
+        if models:
+            parent.model["children"] = models
+        else:
+            parent.model.pop("children", None)
 
     def _create(
         self, parent: Node, kind: int, child: Any, key: Any, index: int, providers: dict[Any, Any]

@@ -32,10 +32,10 @@ import uuid
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Protocol
 
-import anyio
 from redis.exceptions import RedisError
 
 from ._protocol import CloseCode
+from ._shield import shielded
 
 if TYPE_CHECKING:
     from fastapi import WebSocket
@@ -278,5 +278,4 @@ async def claim_token(
 
 async def release_token(store: ClaimStore, token: SessionToken, owner: str) -> None:
     """Give back the claim :func:`claim_token` took (shielded: it runs on the way out)."""
-    with anyio.CancelScope(shield=True):
-        await store.release(token.session_id, owner)
+    await shielded(store.release(token.session_id, owner))

@@ -64,6 +64,7 @@ from ._protocol import PROTOCOL_VERSION, CloseCode
 from ._recovery import RecoveryStore, create_store
 from ._session import LiveSession, PageLocation
 from ._shell import page_shell
+from ._shield import shielded
 from ._socket import (
     PAGE_FAILED,
     LiveWebSocket,
@@ -611,8 +612,7 @@ class Ember:
                         await serve_views(self, mounted, session, connection, handover)
                 finally:
                     try:
-                        with anyio.CancelScope(shield=True):
-                            await close_tab(connection)  # its nested views, sticky ones too
+                        await shielded(close_tab(connection))  # its nested views, sticky too
                     finally:
                         self.watchdog.release()
                         if self.sessions.get(session.id) is session:
@@ -630,7 +630,8 @@ class Ember:
         protocol): the client's address, the token and the page's location, or None once
         a refused socket is closed."""
         await connection.accept()
-        ip = connection.client.host if connection.client else "unknown"
+        client = connection.scope.get("client")  # what .client wraps in an Address each time
+        ip = str(client[0]) if client else "unknown"
         crowded = self.limits.admit(ip)
         if crowded is not None:
             logger.warning("Refused a websocket for %s: %s", mounted.path, crowded)

@@ -72,7 +72,8 @@ async def _read(
     hand each valid one to ``events``."""
     max_bytes = ember.settings.max_frame_bytes
     bucket = TokenBucket(ember.settings.events_per_second, ember.settings.event_burst)
-    ip = websocket.client.host if websocket.client else "unknown"
+    client = websocket.scope.get("client")  # what .client wraps in an Address each time
+    ip = str(client[0]) if client else "unknown"
     # Its address's share: the sessions of one address share one budget, so many sockets
     # from one address cannot crowd out the others (None: no such limit).
     shared = ember.limits.event_bucket(ip)
@@ -251,11 +252,12 @@ class _Workers:
 
     async def __aexit__(self, *exc_info: object) -> None:
         self._closing = True
-        running = list(self._tasks)
-        for task in running:
-            task.cancel()
-        with anyio.CancelScope(shield=True):
-            await asyncio.gather(*running, return_exceptions=True)
+        if self._tasks:  # else nothing to wait for, and no cancel scope to make
+            running = list(self._tasks)
+            for task in running:
+                task.cancel()
+            with anyio.CancelScope(shield=True):
+                await asyncio.gather(*running, return_exceptions=True)
         if self._failure is not None:
             raise self._failure
 

@@ -82,6 +82,23 @@ def Plain() -> Any:
 
 
 @component
+def Subscriber() -> Any:
+    """Reads the session only for its subscription: its render cannot change on connect."""
+    count("subscriber-render")
+    total, set_total = use_state(0)
+    use_subscription("adoption", lambda bump: set_total(lambda t: t + bump.by), on=Bump)
+    return html.p({"id": "total"}, f"total {total}")
+
+
+@component
+def SubscriberUnderCarrier() -> Any:
+    """A context reader above the subscriber: its render on connect renders it too."""
+    return html.div(
+        html.p({"id": "carrier"}, type(use_connection().carrier).__name__), Subscriber()
+    )
+
+
+@component
 def Carrier() -> Any:
     """Reads the connection: the page's request, then the websocket."""
     return html.p({"id": "carrier"}, type(use_connection().carrier).__name__)
@@ -199,6 +216,8 @@ def make_app(pubsub: PubSub, **settings: Any) -> tuple[FastAPI, Ember]:
     ember.mount(app, "/mixed", Mixed)
     ember.mount(app, "/loader", WithLoader)
     ember.mount(app, "/loads", LoadsInMount)
+    ember.mount(app, "/subscriber", Subscriber)
+    ember.mount(app, "/under", SubscriberUnderCarrier)
     return app, ember
 
 
@@ -233,6 +252,32 @@ async def test_only_what_reads_a_context_renders_again(pubsub):
         assert calls["hook-init"] == 1
         await page.click("#inc")
         assert page.find("#count").text() == "Count: 102"
+
+
+async def test_a_subscriber_is_not_rendered_again_on_adoption_and_gets_broadcasts(pubsub):
+    app, _ = make_app(pubsub)
+    async with LiveClient(app) as client:
+        page = await client.live("/subscriber")
+        assert page.find("#total").text() == "total 0"
+        assert calls["subscriber-render"] == 1  # the first paint's render, adopted as it is
+        await pubsub.broadcast("adoption", Bump(by=3))  # its subscription started on connect
+        await page.wait_for(lambda p: p.find("#total").text() == "total 3")
+        await pubsub.broadcast("adoption", Bump(by=4))
+        await page.wait_for(lambda p: p.find("#total").text() == "total 7")
+        assert calls["subscriber-render"] == 3
+
+
+async def test_a_subscriber_under_a_context_reader_subscribes_once_on_adoption(pubsub):
+    app, _ = make_app(pubsub)
+    async with LiveClient(app) as client:
+        page = await client.live("/under")
+        assert page.find("#carrier").text() == "RawWebSocket"
+        assert calls["subscriber-render"] == 2  # rendered again with its parent
+        await pubsub.broadcast("adoption", Bump(by=3))
+        await page.wait_for(lambda p: p.find("#total").text() == "total 3")
+        await pubsub.broadcast("adoption", Bump(by=4))
+        await page.wait_for(lambda p: p.find("#total").text() == "total 7")
+        assert calls["subscriber-render"] == 4  # one render per message: one subscription
 
 
 async def test_a_view_with_handle_connect_mounts_once(pubsub):
