@@ -963,6 +963,10 @@
         history.pushState({ ember: true }, "", href(target.path, target.qs));
         return popped();
       }
+      // A second click on the link being followed (a double click): one navigation, one
+      // history entry.
+      const pending = asked || arriving || waiting;
+      if (pending && pending.path === target.path && pending.qs === target.qs) return;
       const same = target.path === shown.path && target.qs === shown.qs;
       go(Object.assign(target, { how: same ? "replace" : "push" }));
     });
