@@ -986,7 +986,11 @@
         // ember-navigate: push_patch, push_navigate (live within the group) or redirect.
         const to = split(message.to);
         if (message.kind === "patch") {
-          history[message.replace ? "replaceState" : "pushState"]({ ember: true }, "", href(to.path, to.qs));
+          // To the URL shown (a double click's second push_patch): no second entry.
+          const next = href(to.path, to.qs);
+          const parsed = new URL(next, loc.href); // encoded as the browser shows it
+          const again = parsed.pathname + parsed.search === loc.pathname + loc.search;
+          history[message.replace || again ? "replaceState" : "pushState"]({ ember: true }, "", next);
           shown = to;
         } else if (message.kind === "navigate" && (config.live || []).indexOf(to.path) >= 0) go(Object.assign(to, { how: "push", flash: message.flash }));
         else load(message.to, message.flash);
