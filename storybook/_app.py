@@ -1,9 +1,10 @@
 """The storybook view: sidebar, canvas, and the controls, events, docs and source panels.
 
 Everything the page shows is named by its URL (see :class:`ViewState`): selecting a story
-or editing a control is a ``push_patch``, so back and forward work and a link reopens the
-same state. The story itself renders in an iframe, a live page of its own (see
-``_canvas``), whose calls of event props come back to the events panel through the PubSub.
+or editing a control is a ``push_patch`` (what is typed in one control at a time is one
+history entry), so back and forward work and a link reopens the same state. The story
+itself renders in an iframe, a live page of its own (see ``_canvas``), whose calls of
+event props come back to the events panel through the PubSub.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import ember.components as ui
 from ember.live import use_page_location, use_session, use_subscription
 
 from ._canvas import CANVAS_PATH, StoryEvent, events_topic
+from ._controls import ControlKind
 from ._events import LoggedEvent, new_event
 from ._panels import controls_panel, docs_panel, events_panel, source_panel
 from ._selection import Catalog, Selection
@@ -30,6 +32,8 @@ from ._story import Story
 __all__ = ["storybook_view"]
 
 MAX_EVENTS = 200
+TYPED = frozenset({ControlKind.TEXT, ControlKind.NUMBER, ControlKind.COLOUR, ControlKind.JSON})
+"""Controls edited a keystroke (or a colour picker's drag) at a time."""
 logger = logging.getLogger("ember.storybook")
 
 
@@ -46,14 +50,16 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
         # many times choosing a story folded it (the menu button takes the focus back).
         menu, set_menu = use_state(False)
         folded, set_folded = use_state(0)
+        # The control last typed in and the URL query its edit made (see set_arg).
+        typed, set_typed = use_state(("", ""))
         # The same on the first paint and on the socket (one session id), so the frame the
         # page was loaded with is kept when the live view takes over: a frame replaced
         # after the page loaded adds an entry to the tab's history that Back then stops at.
         channel = hashlib.sha256(f"ember.storybook:{session.id}".encode()).hexdigest()[:32]
         view = ViewState.from_params(location.params)
 
-        async def go(target: ViewState) -> None:
-            await session.push_patch(f"{location.path}?{target.query()}")
+        async def go(target: ViewState, *, replace: bool = False) -> None:
+            await session.push_patch(f"{location.path}?{target.query()}", replace=replace)
 
         def record(event: LoggedEvent) -> None:
             set_events(lambda old: (event, *old)[:MAX_EVENTS])
@@ -98,7 +104,13 @@ def storybook_view(catalog: Catalog) -> Callable[[], Component]:
 
         async def set_arg(name: str, value: object) -> None:
             control = next(c for c in chosen.controls if c.name == name)
-            await go(view.with_arg(name, control.to_url(value)))
+            target = view.with_arg(name, control.to_url(value))
+            typing = control.kind in TYPED
+            # Typing on in the control last typed in, nothing else changed since: the word
+            # is one history entry (each keystroke was a Back step of its own).
+            again = typing and typed == (name, view.query())
+            set_typed((name, target.query()) if typing else ("", ""))
+            await go(target, replace=again)
 
         async def reset_arg(name: str) -> None:
             await go(view.without_arg(name))

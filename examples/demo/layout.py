@@ -86,7 +86,9 @@ body { margin: 0; background: var(--ember-bg); color: var(--ember-text);
 @media (max-width: 640px) {
   .demo-bar { flex-wrap: wrap; gap: .4rem 1rem; padding: .6rem 1rem; }
   .demo-status { margin-left: auto; }
-  .demo-nav { order: 3; flex-basis: 100%; }
+  /* A row of its own, in its place in the page's order: moved below the status (CSS order),
+     Tab went down to it and back up. */
+  .demo-nav { flex-basis: 100%; }
   .demo-main { padding: 1.25rem 1rem 3rem; }
 }
 """

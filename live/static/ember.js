@@ -963,6 +963,10 @@
         history.pushState({ ember: true }, "", href(target.path, target.qs));
         return popped();
       }
+      // A second click on the link being followed (a double click): one navigation, one
+      // history entry.
+      const pending = asked || arriving || waiting;
+      if (pending && pending.path === target.path && pending.qs === target.qs) return;
       const same = target.path === shown.path && target.qs === shown.qs;
       go(Object.assign(target, { how: same ? "replace" : "push" }));
     });
@@ -982,7 +986,11 @@
         // ember-navigate: push_patch, push_navigate (live within the group) or redirect.
         const to = split(message.to);
         if (message.kind === "patch") {
-          history[message.replace ? "replaceState" : "pushState"]({ ember: true }, "", href(to.path, to.qs));
+          // To the URL shown (a double click's second push_patch): no second entry.
+          const next = href(to.path, to.qs);
+          const parsed = new URL(next, loc.href); // encoded as the browser shows it
+          const again = parsed.pathname + parsed.search === loc.pathname + loc.search;
+          history[message.replace || again ? "replaceState" : "pushState"]({ ember: true }, "", next);
           shown = to;
         } else if (message.kind === "navigate" && (config.live || []).indexOf(to.path) >= 0) go(Object.assign(to, { how: "push", flash: message.flash }));
         else load(message.to, message.flash);

@@ -146,6 +146,32 @@ def test_demo_keyboard_only_skip_link_and_ctrl_enter_post_keep_the_focus(browser
     page.close()
 
 
+def test_demo_top_bar_focus_order_follows_its_rows_at_390_px(browser, demo):
+    # Regression: at phone width the nav was moved to the bar's last row (CSS order), so
+    # Tab went from the brand down to the nav, back up to the activity pill and the
+    # account links, then down again to the page.
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(demo.url)
+    page.wait_for_selector(CONNECTED)
+    page.locator(".demo-skip").focus()
+    places = []
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        place = page.evaluate(
+            """() => { const e = document.activeElement;
+                if (!e.closest('.demo-bar')) return null;
+                const box = e.getBoundingClientRect();
+                return [Math.round(box.top), Math.round(box.left), e.textContent.trim()]; }"""
+        )
+        if place is None:
+            break
+        places.append(place)
+    assert len(places) >= 5, places  # the brand, three links, the pill, the account
+    rows = [top for top, _, _ in places]
+    assert rows == sorted(rows), f"Tab goes up and down the bar: {places}"
+    page.close()
+
+
 def test_demo_registration_shows_errors_while_typing_then_succeeds(browser, demo):
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     page.goto(f"{demo.url}/users")

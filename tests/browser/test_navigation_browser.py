@@ -83,6 +83,24 @@ def test_a_link_in_the_live_session_switches_views_over_the_same_socket(watched,
     expect(page.locator("[data-ember-root]")).not_to_have_class(re.compile("ember-navigating"))
 
 
+def test_a_double_click_on_a_live_link_navigates_once(watched, server):
+    # Regression: the second click, made while the first navigation was on its way, was
+    # kept and followed once the view arrived: the same view again and a second history
+    # entry, so Back stayed on it.
+    page = watched.page
+    watched.open(f"{server.url}/")
+    entries = page.evaluate("history.length")
+    page.dblclick("#to-inbox")
+    expect(page.locator("#inbox-title")).to_be_visible()
+    page.wait_for_timeout(500)  # time for a second navigation to show
+    expect(page.locator("[data-ember-root]")).not_to_have_class(re.compile("ember-navigating"))
+    assert page.evaluate("history.length") == entries + 1
+    page.go_back()
+    expect(page.locator("#home-title")).to_be_visible()
+    expect(page).to_have_url(f"{server.url}/")
+    assert watched.same_document()
+
+
 def test_back_and_forward_switch_views_and_patches_without_a_load(watched, server):
     page = watched.page
     watched.open(f"{server.url}/")

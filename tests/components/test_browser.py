@@ -229,3 +229,28 @@ def test_every_control_of_the_kit_shows_the_focus_ring_under_the_keyboard(
     unringed = {name: shadow for name, shadow in checked.items() if "0px 0px 0px 3px" not in shadow}
     assert unringed == {}, list(unringed)
     context.close()
+
+
+def test_tabs_on_a_narrow_screen_scroll_instead_of_squeezing_their_labels(browser, server):
+    # Regression: in a narrow column the tabs shrank and their labels wrapped and were cut
+    # ("Dang / zon" for "Danger zone" in the storybook's canvas at 390 px).
+    context = browser.new_context(viewport={"width": 390, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + "/widgets")
+    page.wait_for_selector("[data-ember-root].ember-connected [data-ember-live] .gallery")
+    # A column as narrow as the storybook's canvas on a phone.
+    page.eval_on_selector("#tabs_tab_profile", "t => { t.parentElement.style.width = '316px'; }")
+    lines = page.eval_on_selector_all(
+        "#tabs_tab_profile ~ .ember-tab, #tabs_tab_profile",
+        """tabs => tabs.map(t => { const range = document.createRange();
+            range.selectNodeContents(t);
+            const tops = new Set(Array.from(range.getClientRects(), r => Math.round(r.top)));
+            return [t.textContent, tops.size]; })""",
+    )
+    assert len(lines) == 4, lines
+    assert all(count == 1 for _, count in lines), f"a label wraps: {lines}"
+    list_sizes = page.eval_on_selector(
+        "#tabs_tab_profile", "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]"
+    )
+    assert list_sizes[0] > list_sizes[1]  # the list scrolls sideways instead
+    context.close()

@@ -338,3 +338,31 @@ def test_the_first_tab_offers_a_skip_past_the_story_list_to_the_story(
         presses += 1
         assert presses <= 12, "Tab did not reach the story's button within 12 presses"
         page.keyboard.press("Tab")
+
+
+def test_typing_in_a_control_or_double_clicking_a_story_adds_one_history_entry(
+    server: str, page: Any
+) -> None:
+    # Regression: each keystroke in a control was a push_patch of its own (Back stepped
+    # back one character at a time), and a double click on a story or a pill pushed the
+    # same URL twice (Back stayed on it).
+    page.goto(f"{server}/storybook/?story=button&variation=primary")
+    story = live(page)
+    start = page.evaluate("history.length")
+    page.dblclick('.sb-item-story[data-story="badge"]')
+    expect(page).to_have_url(re.compile(r"story=badge"))
+    page.wait_for_timeout(500)  # the second click's patch
+    assert page.evaluate("history.length") == start + 1
+    page.click('.sb-item-story[data-story="button"]')
+    expect(page).to_have_url(re.compile(r"story=button&variation=primary"))
+    page.click("#control-children")
+    page.keyboard.press("End")
+    page.keyboard.type(" now", delay=120)
+    expect(story.locator("#sb-story button")).to_have_text("Save changes now")
+    expect(page).to_have_url(re.compile(r"args="))
+    assert page.evaluate("history.length") == start + 3
+    page.evaluate("history.back()")  # to the story before the typing, not "Save changes no"
+    expect(page.locator("#control-children")).to_have_value("Save changes")
+    assert "args=" not in page.url
+    page.evaluate("history.forward()")  # back with what was typed
+    expect(page.locator("#control-children")).to_have_value("Save changes now")
