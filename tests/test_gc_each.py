@@ -24,24 +24,15 @@ def test_b_is_innocent():
 """
 
 
-def _run(tmp_path: Path, gc_each: str) -> str:
+def _run_leaky_tests(tmp_path: Path) -> str:
     (tmp_path / "pytest.ini").write_text("[pytest]\nfilterwarnings = error\n")
     (tmp_path / "conftest.py").write_text(
         "from tests.conftest import pytest_runtest_teardown as pytest_runtest_teardown\n"
     )
     (tmp_path / "test_leaky.py").write_text(LEAKY)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "EMBER_TEST_GC_EACH": gc_each}
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-rE",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:asyncio",
-    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "EMBER_TEST_GC_EACH": "1"}
+    command = [sys.executable, "-m", "pytest", "-q", "-rE", "-p", "no:cacheprovider"]
+    command += ["-p", "no:asyncio"]  # its unset-loop-scope warning would be an error here
     done = subprocess.run(
         command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
@@ -49,7 +40,7 @@ def _run(tmp_path: Path, gc_each: str) -> str:
 
 
 def test_gc_each_fails_the_test_that_leaked_the_socket(tmp_path):
-    output = _run(tmp_path, "1")
+    output = _run_leaky_tests(tmp_path)
     assert "ERROR at teardown of test_a_leaks_a_socket_in_a_cycle" in output, output
     assert "ResourceWarning: unclosed <socket.socket" in output, output
     assert "2 passed, 1 error" in output, output  # test_b passed
