@@ -72,12 +72,11 @@ def _collect_garbage_of(item: pytest.Item) -> None:
         )
 
 
-if os.environ.get("EMBER_TEST_GC_EACH") == "1":
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_runtest_teardown(item: pytest.Item) -> None:
-        # trylast: after the fixtures' teardown (this test's, and the module's or the
-        # session's when they end here).
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    # trylast: after the fixtures' teardown (this test's, and the module's or the
+    # session's when they end here).
+    if os.environ.get("EMBER_TEST_GC_EACH") == "1":
         _collect_garbage_of(item)
 
 

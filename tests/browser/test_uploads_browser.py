@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests._server import Server
+from tests._server import Server, stop_process
 
 CONNECTED = "[data-ember-root].ember-connected"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 600
@@ -251,8 +251,7 @@ def moto(tmp_path_factory) -> Iterator[str]:
         wait_until(lambda: _accepts(probe.port), seconds=30)
         yield url
     finally:
-        process.terminate()
-        process.wait(10)
+        stop_process(process)
 
 
 def _accepts(port: int) -> bool:
