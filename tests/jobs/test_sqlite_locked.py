@@ -23,7 +23,7 @@ from ember.jobs import JobContext, Jobs
 from ember.pubsub import PubSub
 from tests.jobs.models import Base
 
-JOBS = 60
+JOBS = 40
 CONCURRENCY = 8
 
 
@@ -39,7 +39,7 @@ async def test_worker_busy_on_sqlite_stops_without_database_is_locked(
         setup.execute("PRAGMA journal_mode = WAL")
     engine = make_engine(f"sqlite+aiosqlite:///{path}", connect_args={"timeout": 0})
     repo = Repo(engine, Base.metadata)
-    jobs = Jobs(repo, pubsub=pubsub, poll_interval=0.01, heartbeat=0.01)
+    jobs = Jobs(repo, pubsub=pubsub, poll_interval=0.05, heartbeat=0.05)
     finished = asyncio.Event()
     outcomes: list[str] = []
 
