@@ -251,7 +251,10 @@ class _Subscriber:
 
     def stop(self) -> None:
         self.stopped = True
-        # Once the session ends its cleanups close every subscription anyway.
+        if self.session._ending:
+            # The session's cleanups close every subscription (LiveSession.subscribe): a
+            # task started now would be cancelled before it ran.
+            return
         self.session.start_task(self._close, name=f"use_subscription {self.topic} close")
 
 

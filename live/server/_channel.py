@@ -456,6 +456,7 @@ async def run_channel(
                             finally:
                                 interrupt.disarm()  # the workers' and engine's teardown
                     finally:
+                        session._ending = True
                         await shielded(engine.close())
                 finally:
                     interrupt.disarm()

@@ -22,6 +22,7 @@ from .._errors import EmberError
 from ..engine._sanitize import same_site_path
 from ..ops._telemetry import telemetry
 from ._recovery import Snapshot
+from ._shield import shielded
 
 logger = logging.getLogger("ember.live")
 
@@ -125,6 +126,8 @@ class LiveSession:
         default=None, repr=False
     )
     _running_tasks: int = 0
+    _ending: bool = field(default=False, repr=False)
+    """The session's teardown has begun (its engine unmounts): its cleanups run next."""
     _mailbox: Callable[[Callable[[], Awaitable[None] | None]], Awaitable[None]] | None = field(
         default=None, repr=False
     )
@@ -417,16 +420,24 @@ class LiveSession:
         self._snapshot_due = None
         self._listeners = self._location_callbacks = None
         cleanups, self._cleanups = self._cleanups[::-1], []
-        if not cleanups:  # no cancel scope to make (about 2 µs to enter and leave)
+        if not cleanups:
+            return
+        if all(type(getattr(cleanup, "__self__", None)) is Subscription for cleanup in cleanups):
+            # Only ember's own subscriptions to close (the common case): they open no anyio
+            # cancel scope, so the shield is made only if one of them waits (``shielded``).
+            await shielded(self._run_cleanups(cleanups))
             return
         with anyio.CancelScope(shield=True):
-            for cleanup in cleanups:
-                try:
-                    outcome = cleanup()
-                    if outcome is not None:
-                        await outcome
-                except Exception:
-                    logger.exception("A cleanup of session %s failed", self.id)
+            await self._run_cleanups(cleanups)
+
+    async def _run_cleanups(self, cleanups: list[Cleanup]) -> None:
+        for cleanup in cleanups:
+            try:
+                outcome = cleanup()
+                if outcome is not None:
+                    await outcome
+            except Exception:
+                logger.exception("A cleanup of session %s failed", self.id)
 
 
 class _Receiver:
