@@ -19,7 +19,7 @@ doors open that one client can walk through; this module closes them:
   app has no frame waiting; the rest waits as it came, and the socket is read no further.
 - **reads per frame**: uvicorn stops reading a socket after every incoming message until
   the app takes it (two ``epoll_ctl`` calls and the selector's bookkeeping per frame,
-  about 50,000 instructions of a click's ~350,000 in ember's server); here a message that
+  about 40,000 instructions of a click's ~340,000 in ember's server); here a message that
   the app's reader already waits for is handed over without that, and reading stops, as
   in uvicorn, for a message nobody waits for, so a socket still queues at most the frames
   of one read.
