@@ -114,9 +114,10 @@ if os.environ.get("BENCH_TRACEMALLOC"):
 
     @app.get("/_bench/tracemalloc")
     def memory_growth(
-        baseline: bool = False, by: str = "filename", top: int = 40
+        baseline: bool = False, by: str = "filename", top: int = 40, collect: bool = True
     ) -> list[dict[str, Any]]:
-        gc.collect()
+        if collect:  # without: what a full collection would free counts too (free lists)
+            gc.collect()
         snapshot = tracemalloc.take_snapshot()
         if baseline or not _baseline:
             _baseline[:] = [snapshot]
@@ -162,8 +163,9 @@ if os.environ.get("BENCH_MALLOC_TRIM"):
         _fields_ = [(name, ctypes.c_size_t) for name in _MALLINFO2]
 
     @app.get("/_bench/heap")
-    def heap() -> dict[str, Any]:
-        """glibc's heap (``mallinfo2``) and pymalloc's arenas (``sys._debugmallocstats``)."""
+    def heap(raw: bool = False) -> dict[str, Any]:
+        """glibc's heap (``mallinfo2``) and pymalloc's arenas (``sys._debugmallocstats``;
+        with ``raw``, its whole text too: the size classes and CPython's free lists)."""
         _libc.mallinfo2.restype = _MallInfo2
         info = _libc.mallinfo2()
         glibc = {name: int(getattr(info, name)) for name in _MALLINFO2}
@@ -184,12 +186,31 @@ if os.environ.get("BENCH_MALLOC_TRIM"):
                 pymalloc[key.strip()] = int(value.strip().replace(",", ""))
             elif "unused pools" in line:
                 pymalloc["bytes in unused pools"] = int(line.split("=")[1].replace(",", ""))
+        if raw:
+            return {"glibc": glibc, "pymalloc": pymalloc, "text": text}
         return {"glibc": glibc, "pymalloc": pymalloc}
 
+    def _tracked() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for obj in gc.get_objects():
+            name = type(obj).__qualname__
+            counts[name] = counts.get(name, 0) + 1
+        return counts
+
     @app.get("/_bench/collect")
-    def collect(types: bool = False) -> dict[str, Any]:
+    def collect(types: bool = False, freed: bool = False) -> dict[str, Any]:
         """Collect; with ``types``, name what the collection found (the cycles that
-        outlive closed sessions until the collector runs)."""
+        outlive closed sessions until the collector runs); with ``freed``, count the
+        tracked objects by type before and after (what the collection freed, which
+        ``types`` missed: it saw none of the websockets connections a full collection
+        freed)."""
+        if freed:
+            before = _tracked()
+            found = gc.collect()
+            after = _tracked()
+            gone = {name: n - after.get(name, 0) for name, n in before.items()}
+            top = dict(sorted(gone.items(), key=lambda kv: -kv[1])[:40])
+            return {"unreachable": found, "freed": {k: v for k, v in top.items() if v > 0}}
         if not types:
             return {"unreachable": gc.collect(), "count": list(gc.get_count())}
         gc.set_debug(gc.DEBUG_SAVEALL)

@@ -16,7 +16,6 @@ import logging
 import sys
 import threading
 import time
-import traceback
 from collections import deque
 from dataclasses import dataclass
 from types import FrameType
@@ -194,7 +193,19 @@ _PLUMBING = (
 
 
 def _where(frame: FrameType, limit: int = 8) -> tuple[str, ...]:
-    """The innermost ``limit`` frames of a stack that are not loop plumbing."""
-    frames = traceback.extract_stack(frame)
-    own = [f for f in frames if not any(part in f.filename for part in _PLUMBING)]
-    return tuple(f"{f.filename}:{f.lineno} in {f.name}" for f in own[-limit:])
+    """The innermost ``limit`` frames of a stack that are not loop plumbing, innermost last.
+
+    Walked by hand, not with ``traceback.extract_stack``: that reads each frame's source
+    line through ``linecache``, which keeps every file it read for the process's life, and
+    the sampler runs during stalls such as a burst of a thousand closing sessions, so the
+    cached files landed among the burst's allocations and kept their memory from being
+    reused (bench/RESULTS.md, "memory left")."""
+    own: list[str] = []
+    current: FrameType | None = frame
+    while current is not None and len(own) < limit:
+        code = current.f_code
+        if not any(part in code.co_filename for part in _PLUMBING):
+            own.append(f"{code.co_filename}:{current.f_lineno} in {code.co_name}")
+        current = current.f_back
+    own.reverse()
+    return tuple(own)

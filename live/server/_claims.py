@@ -81,14 +81,18 @@ class MemoryClaims:
         self._window = reconnect_seconds
         self._max_released = max_released
         self._live: dict[str, str] = {}  # session id -> the socket holding it
-        # Released sessions, oldest first -> when each stops being redeemable.
-        self._released: OrderedDict[str, float] = OrderedDict()
+        # Released sessions, oldest first -> when each stops being redeemable, by the hash
+        # of their id: the id's string (81 bytes) would outlive its session by the whole
+        # window, in the memory the session's other objects free (bench/RESULTS.md,
+        # "memory left"). Two ids of one hash (1 in 2**64 a pair; ids are random, made and
+        # signed by the server, so no client can choose one) would share a window.
+        self._released: OrderedDict[int, float] = OrderedDict()
 
     async def try_claim(self, session_id: str, owner: str, *, fresh: bool) -> Claim:
         self._forget_expired(time.monotonic())
         if session_id in self._live:
             return Claim.BUSY
-        if self._released.pop(session_id, None) is None and not fresh:
+        if self._released.pop(hash(session_id), None) is None and not fresh:
             return Claim.SPENT
         self._live[session_id] = owner
         return Claim.GRANTED
@@ -96,7 +100,7 @@ class MemoryClaims:
     async def release(self, session_id: str, owner: str) -> None:
         if self._live.get(session_id) == owner:
             del self._live[session_id]
-            self._released[session_id] = time.monotonic() + self._window
+            self._released[hash(session_id)] = time.monotonic() + self._window
             while len(self._released) > self._max_released:
                 self._released.popitem(last=False)
 
@@ -105,10 +109,10 @@ class MemoryClaims:
 
     def _forget_expired(self, now: float) -> None:
         while self._released:
-            session_id, until = next(iter(self._released.items()))
+            key, until = next(iter(self._released.items()))
             if until >= now:
                 return
-            del self._released[session_id]
+            del self._released[key]
 
 
 # KEYS[1] the claim; ARGV: owner, fresh (1/0), window seconds, worker key prefix.

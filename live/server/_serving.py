@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import socket
 import struct
+from collections.abc import Generator
 from typing import Any
 
 from uvicorn._types import ASGISendEvent
@@ -40,6 +41,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         self.writable = _Flag()  # type: ignore[assignment]  # set, clear, wait
         self.writable.set()
         self._output_full = False  # the send buffer is above its high-water mark
+        self._app_done = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         _release_upgraded(transport.get_protocol())  # still the HTTP protocol here
@@ -52,6 +54,21 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         # uvicorn copied the headers into the ASGI scope; websockets' parser keeps the
         # request for the connection's life (a local of its generator), headers and all.
         event.headers.clear()
+
+    # -- a closed socket is freed by reference counting ----------------------------------------
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        if self._app_done:
+            _release_parser(self)
+
+    async def run_asgi(self) -> None:
+        try:
+            await super().run_asgi()
+        finally:
+            self._app_done = True
+            if self.disconnected:
+                _release_parser(self)
 
     # -- reading stops while the client does not take its output ---------------------------
 
@@ -274,6 +291,27 @@ def _release_upgraded(http: asyncio.BaseProtocol) -> None:
     """
     if isinstance(http, HttpToolsProtocol):
         http.parser = None  # type: ignore[assignment]  # as its connection_lost does
+
+
+def _release_parser(protocol: WebSocketsSansIOProtocol) -> None:
+    """Free the websockets connection of a closed socket by reference counting.
+
+    websockets' ``ServerProtocol`` and its parser refer to each other (the parser is a
+    generator of its own method), so a closed socket's connection, with its frame reader,
+    its deflate extension and the close frames, waits for a full collection, which a
+    process with many sessions runs rarely (the generations' thresholds are raised, see
+    live/ops/_gc.py): after a burst of closes about 2 KiB a socket stayed allocated and
+    the next burst needed new pymalloc arenas (bench/RESULTS.md, "memory left"). Called
+    once the socket is lost and its app has returned, when nothing parses or sends on it
+    again; a parser that takes and drops any data replaces it, should anything still
+    feed the connection.
+    """
+    protocol.conn.parser = _discard_all()
+
+
+def _discard_all() -> Generator[None]:
+    while True:
+        yield
 
 
 def uvicorn_options(settings: LiveSettings) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """What a websocket served by ``ember.live.serving``'s protocol costs in memory: nothing
 of its HTTP upgrade is left to the collector (uvicorn's httptools protocol, which the
-socket upgraded from, is freed by reference counting), and an open socket keeps no
-asyncio queue or event (bench/RESULTS.md, issue 21's memory sections)."""
+socket upgraded from, is freed by reference counting), nor of a closed socket's websockets
+connection, and an open socket keeps no asyncio queue or event (bench/RESULTS.md, issue
+21's memory sections)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.asyncio.client import connect
 from websockets.datastructures import Headers
+from websockets.server import ServerProtocol
 
 from ember.live.serving import WebSocketProtocol
 
@@ -33,6 +35,9 @@ async def echo(
     await receive()  # websocket.connect
     await send({"type": "websocket.accept"})
     while (message := await receive())["type"] == "websocket.receive":
+        if message["text"] == "close":  # the server closes
+            await send({"type": "websocket.close", "code": 1000})
+            return
         await send({"type": "websocket.send", "text": message["text"]})
 
 
@@ -73,6 +78,39 @@ async def test_serving_an_upgraded_socket_frees_its_http_protocol_without_a_coll
             assert http_protocols() == before
         finally:
             gc.enable()
+
+
+def websocket_connections() -> int:
+    return sum(type(o) is ServerProtocol for o in gc.get_objects())
+
+
+async def connections_left_by_closes(protocol: type[WebSocketsSansIOProtocol]) -> int:
+    """How many closed sockets' websockets connections wait for the collector, of
+    ``SOCKETS`` closed by the client and as many closed by the server."""
+    async with serving(protocol) as port:
+        gc.collect()
+        gc.disable()
+        try:
+            before = websocket_connections()
+            for closer in ("client", "server"):
+                for _ in range(SOCKETS):
+                    async with connect(f"ws://127.0.0.1:{port}/") as socket:
+                        await socket.send("hello")
+                        assert await socket.recv() == "hello"
+                        if closer == "server":
+                            await socket.send("close")
+                            await socket.wait_closed()
+            await asyncio.sleep(0.1)  # the server sees the last closes
+            return websocket_connections() - before
+        finally:
+            gc.enable()
+
+
+async def test_serving_a_closed_socket_frees_its_websockets_connection_without_a_collection():
+    # uvicorn's own protocol leaves each to the collector (the parser, a generator of the
+    # connection's, refers back to it); a process with raised thresholds collects rarely
+    assert await connections_left_by_closes(WebSocketsSansIOProtocol) == 2 * SOCKETS
+    assert await connections_left_by_closes(WebSocketProtocol) == 0
 
 
 def deques() -> int:
