@@ -31,6 +31,7 @@ from typing import Any, Literal, cast
 
 from procrastinate import connector, exceptions, manager, periodic, schema, sql
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ._errors import JobsError
@@ -241,7 +242,12 @@ class SQLiteConnector(connector.BaseAsyncConnector):
         return await method(**arguments)
 
     async def create_tables(self) -> None:
-        """Create the queue's tables if they are missing (idempotent)."""
+        """Create the queue's tables if they are missing (idempotent), with the file in WAL
+        mode: a write's COMMIT then never waits for readers (in the default rollback
+        journal it waits for every reader's lock, a connection cancelled at shutdown
+        included). A file's journal mode persists; an in-memory database keeps its own."""
+        async with self.engine.connect() as conn:
+            await conn.run_sync(_journal_wal)
         async with self._writing() as conn:  # BEGIN IMMEDIATE: processes wait their turn
             for statement in SCHEMA:
                 await conn.execute(text(statement))
@@ -611,6 +617,16 @@ class SQLiteConnector(connector.BaseAsyncConnector):
 
     async def _apply_schema_run(self) -> None:
         await self.create_tables()
+
+
+def _journal_wal(connection: Connection) -> None:
+    """``PRAGMA journal_mode = WAL`` on the driver connection, outside any transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 class _Writing:

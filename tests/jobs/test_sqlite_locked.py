@@ -31,12 +31,11 @@ async def test_worker_busy_on_sqlite_stops_without_database_is_locked(
     tmp_path: Path, pubsub: PubSub, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "app.db"
-    # In WAL mode readers never stand in a writer's way, so a write meets SQLite's lock
-    # only through another write; with no busy wait at all (timeout 0) two writes that
-    # meet fail at once with "database is locked", however loaded the machine. Nothing
-    # else writes here: the queue's own writes must never meet.
-    with contextlib.closing(sqlite3.connect(path)) as setup:
-        setup.execute("PRAGMA journal_mode = WAL")
+    # jobs.start() puts the file in WAL mode, where readers never stand in a writer's way,
+    # so a write meets SQLite's lock only through another write; with no busy wait at all
+    # (timeout 0) two writes that meet fail at once with "database is locked", however
+    # loaded the machine. Nothing else writes meanwhile: the queue's own writes must never
+    # meet.
     engine = make_engine(f"sqlite+aiosqlite:///{path}", connect_args={"timeout": 0})
     repo = Repo(engine, Base.metadata)
     jobs = Jobs(repo, pubsub=pubsub, poll_interval=0.05, heartbeat=0.05)
@@ -59,6 +58,9 @@ async def test_worker_busy_on_sqlite_stops_without_database_is_locked(
     try:
         await repo.create_all()
         await jobs.start()
+        with contextlib.closing(sqlite3.connect(path)) as probe:
+            [mode] = probe.execute("PRAGMA journal_mode").fetchone()
+        assert mode == "wal"  # a COMMIT never waits for readers (the demo's shutdown)
         ids = [await double.enqueue(n=n) for n in range(JOBS)]
         worker = jobs.worker({"default": CONCURRENCY})
         await worker.start()
