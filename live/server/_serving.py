@@ -103,12 +103,21 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         # uvicorn parses a whole read (up to 256 KiB) at once and queues every frame in it,
         # inflated: 200 compressed frames of 1 MiB fit in 400 KiB. Parsed a piece at a time
         # while the app has nothing queued, the rest waits as it came (compressed).
+        if not self._unparsed and len(data) <= PARSE_BYTES and self.queue.empty():
+            super().data_received(data)  # one piece (a click's read): nothing to keep
+            return
         self._unparsed = self._unparsed + data if self._unparsed else data
         self._parse()
 
     def _parse(self) -> None:
         data, at = self._unparsed, 0
-        while at < len(data) and self.queue.empty() and not self.transport.is_closing():
+        # Past its close the app reads no more (uvicorn drops what comes), and the client's
+        # close reply must still be parsed, whatever the queue holds.
+        while (
+            at < len(data)
+            and (self.queue.empty() or self.close_sent)
+            and not self.transport.is_closing()
+        ):
             super().data_received(data[at : at + PARSE_BYTES])
             at += PARSE_BYTES
         if at < len(data) and not self.transport.is_closing():
