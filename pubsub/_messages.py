@@ -32,7 +32,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -119,6 +119,10 @@ class MessageRegistry:
         """The tag of ``cls``, registering it with its default tag on first use."""
         known = self._by_type.get(cls)
         return known if known is not None else self.register(cls)
+
+    def knows(self, classes: Iterable[type[BaseModel]]) -> bool:
+        """Whether every one of ``classes`` is registered already."""
+        return all(cls in self._by_type for cls in classes)
 
     def lookup(self, tag: str) -> type[BaseModel] | None:
         """The model registered under ``tag``, or None."""

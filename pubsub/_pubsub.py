@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -75,6 +76,9 @@ class PubSub:
         self._lock = asyncio.Lock()
         self._topics: dict[str, dict[str, Subscription]] = {}
         self._backend_topics: set[str] = set()
+        # Bound once: every subscription keeps them (two objects fewer per subscriber).
+        self._on_detach = self._detach
+        self._on_cut_off = self._cut_off
         self._tasks: set[asyncio.Task[None]] = set()
         self._dropped = 0
         self._starting = False
@@ -236,16 +240,7 @@ class PubSub:
             )
         for cls in types:
             registry.register(cls)
-        sub = Subscription(
-            uuid.uuid4().hex,
-            topic,
-            max_queue,
-            self._detach,
-            self._cut_off,
-            receive=receive,
-            on_end=on_end,
-        )
-        self._topics.setdefault(topic, {})[sub.id] = sub
+        sub = self._add(topic, max_queue, receive, on_end)
         try:
             await self._sync(topic)
         except Exception as exc:
@@ -255,6 +250,44 @@ class PubSub:
                 f"Expected the backend at {redact(self.url)} to accept a subscription to "
                 f"{topic!r}, but it raised {type(exc).__name__}: {exc}."
             ) from exc
+        return sub
+
+    def _subscribe_now(
+        self,
+        topic: str,
+        *,
+        types: Iterable[type[BaseModel]] = (),
+        receive: Receiver,
+        on_end: EndHandler | None = None,
+    ) -> Subscription | None:
+        """:meth:`subscribe` when it has nothing to wait for, without a coroutine (a live
+        session's subscription then needs no task to open it): running on this loop, the
+        backend already listening to ``topic``, no change of the backend's topics under
+        way and every type known. None when any of that is not so: ``subscribe`` then."""
+        if (
+            self._backend is None
+            or topic not in self._backend_topics
+            or self._lock.locked()
+            or self._loop is not asyncio.get_running_loop()
+            or not registry.knows(types)
+        ):
+            return None
+        return self._add(topic, 1000, receive, on_end)
+
+    def _add(
+        self, topic: str, max_queue: int, receive: Receiver | None, on_end: EndHandler | None
+    ) -> Subscription:
+        # A 128-bit random id as uuid4().hex gave, for a third of its work.
+        sub = Subscription(
+            os.urandom(16).hex(),
+            topic,
+            max_queue,
+            self._on_detach,
+            self._on_cut_off,
+            receive=receive,
+            on_end=on_end,
+        )
+        self._topics.setdefault(topic, {})[sub.id] = sub
         return sub
 
     async def broadcast(self, topic: str, message: BaseModel) -> None:

@@ -231,8 +231,15 @@ class _Subscriber:
         if not self.session.connected:
             return None
         # Short-lived tasks open and close the subscription; while it is open, only its
-        # delivery task (LiveSession.subscribe) runs: no task waits just to hold it.
-        self.session.start_task(self._open, name=f"use_subscription {self.topic}")
+        # delivery task (LiveSession.subscribe) runs: no task waits just to hold it. The
+        # usual open (the PubSub runs and listens to the topic already) waits for nothing
+        # and is done here, without a task.
+        delivery = _Delivery(self.latest, self.wanted)
+        opened = self.session._subscribe_now(self.topic, delivery, types=self.wanted)
+        if opened is not None:
+            self.opened = opened
+        else:
+            self.session.start_task(self._open, name=f"use_subscription {self.topic}")
         return self.stop
 
     async def _open(self) -> None:

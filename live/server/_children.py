@@ -381,8 +381,9 @@ class Child:
             identity=parent.identity,
             scope=parent.scope,
             dependencies=parent.dependencies,
-            _pubsub=ember.start_pubsub,
-            _sign_flash=ember.signer.sign_flash,
+            _pubsub=ember.session_pubsub,
+            _running_pubsub=ember.session_running_pubsub,
+            _sign_flash=ember.session_sign_flash,
         )
         _CHILDREN[session] = self
         _SESSION_TABS[session] = self.tab

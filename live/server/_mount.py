@@ -195,6 +195,10 @@ class Ember:
             max_count=self.settings.first_paint_keep_max,
             max_bytes=self.settings.first_paint_keep_bytes,
         )
+        # Bound once: every session keeps them (else three objects more per session).
+        self.session_pubsub = self.start_pubsub
+        self.session_running_pubsub = self._running_pubsub
+        self.session_sign_flash = self._sign_flash
 
     @property
     def pubsub(self) -> PubSub:
@@ -216,6 +220,14 @@ class Ember:
                 if not pubsub.started:
                     await pubsub.start()
         return pubsub
+
+    def _running_pubsub(self) -> PubSub | None:
+        """The PubSub when it runs already (a session then subscribes without a task)."""
+        pubsub = self._pubsub
+        return pubsub if pubsub is not None and pubsub.started else None
+
+    def _sign_flash(self, flash: Mapping[str, str]) -> str:
+        return self.signer.sign_flash(flash)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
@@ -593,8 +605,9 @@ class Ember:
                         scope=_as_dict(connection.scope),
                         dependencies=dependencies,
                         flash=dict(token.flash),
-                        _pubsub=self.start_pubsub,
-                        _sign_flash=self.signer.sign_flash,
+                        _pubsub=self.session_pubsub,
+                        _running_pubsub=self.session_running_pubsub,
+                        _sign_flash=self.session_sign_flash,
                     )
                 else:  # the first paint's session goes on, with what the socket presents
                     session = adopted.session
@@ -602,8 +615,9 @@ class Ember:
                     session.scope = _as_dict(connection.scope)
                     session.dependencies = dependencies
                     session.flash = dict(token.flash)
-                    session._pubsub = self.start_pubsub
-                    session._sign_flash = self.signer.sign_flash
+                    session._pubsub = self.session_pubsub
+                    session._running_pubsub = self.session_running_pubsub
+                    session._sign_flash = self.session_sign_flash
                 self.sessions[session.id] = session
                 self.watchdog.acquire()
                 try:

@@ -202,8 +202,9 @@ async def _switch(
             scope=previous.scope,
             dependencies=resolved.values,
             flash=flash,
-            _pubsub=ember.start_pubsub,
-            _sign_flash=ember.signer.sign_flash,
+            _pubsub=ember.session_pubsub,
+            _running_pubsub=ember.session_running_pubsub,
+            _sign_flash=ember.session_sign_flash,
         )
         bound = identity_fingerprint(identity, session.id)
         token = ember.signer.sign(SessionToken(session.id, target.path, flash, identity=bound))

@@ -105,6 +105,8 @@ class LiveSession:
     redirect_to: str | None = None
     dependencies: dict[str, Any] = field(default_factory=dict, repr=False)
     _pubsub: Callable[[], Awaitable[PubSub]] | None = field(default=None, repr=False)
+    _running_pubsub: Callable[[], PubSub | None] | None = field(default=None, repr=False)
+    """The PubSub if it runs already, else None (``_subscribe_now``)."""
     restored: Snapshot | None = field(default=None, repr=False)
     """The snapshot this session resumed from (None for a fresh session)."""
     _snapshot: Snapshot | None = field(default=None, repr=False)
@@ -242,6 +244,28 @@ class LiveSession:
             topic, types=types, receive=receiver.receive, on_end=receiver.ended
         )
         self.add_cleanup(subscription.close)
+        return subscription
+
+    def _subscribe_now(
+        self,
+        topic: str,
+        handler: Callable[[Any], Awaitable[None] | None],
+        *,
+        types: Sequence[type[BaseModel]] = (),
+    ) -> Subscription | None:
+        """:meth:`subscribe` done at once when it has nothing to wait for (the PubSub runs
+        and listens to ``topic`` already: ``PubSub._subscribe_now``), so no task opens it;
+        None, subscribing to nothing, when it would wait or the session is not connected."""
+        running = self._running_pubsub
+        pubsub = running() if running is not None and self.connected else None
+        if pubsub is None:
+            return None
+        receiver = _Receiver(self, topic, handler)
+        subscription = pubsub._subscribe_now(
+            topic, types=types, receive=receiver.receive, on_end=receiver.ended
+        )
+        if subscription is not None:
+            self.add_cleanup(subscription.close)
         return subscription
 
     async def _in_turn(self, function: Callable[[], Awaitable[None] | None]) -> None:

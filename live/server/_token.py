@@ -91,7 +91,10 @@ class TokenSigner:
         key = hmac.digest(secret_key.encode(), _SALT.encode(), "sha256")
         # Keyed once: each token copies it (hmac.digest sets the key and looks the hash
         # up by name on every call, twice the work for a token's few bytes).
-        self._mac = hmac.new(key, digestmod=hashlib.sha256)
+        mac = hmac.new(key, digestmod=hashlib.sha256)
+        # OpenSSL's own HMAC object where hmac wraps one: its copy, update and digest are
+        # C calls (the wrapper's are Python methods, and copy makes a Python object).
+        self._mac: Any = getattr(mac, "_hmac", None) or mac
         self._flash = URLSafeTimedSerializer(secret_key, salt=_FLASH_SALT)
         self._max_age = max_age_seconds
 

@@ -31,6 +31,7 @@ from ember.live import (
 )
 from ember.live.api._testing import LivePage
 from ember.live.server._recovery import MemoryRecoveryStore
+from ember.live.server._session import LiveSession
 from ember.live.testing import LiveClient
 from ember.pubsub import PubSub, message
 
@@ -265,6 +266,28 @@ async def test_a_subscriber_is_not_rendered_again_on_adoption_and_gets_broadcast
         await pubsub.broadcast("adoption", Bump(by=4))
         await page.wait_for(lambda p: p.find("#total").text() == "total 7")
         assert calls["subscriber-render"] == 3
+
+
+async def test_a_subscriber_to_a_listened_topic_subscribes_without_a_task(pubsub, monkeypatch):
+    started: list[str] = []
+    start_task = LiveSession.start_task
+
+    def recording(self: LiveSession, function: Any, *, name: str) -> bool:
+        started.append(name)
+        return start_task(self, function, name=name)
+
+    monkeypatch.setattr(LiveSession, "start_task", recording)
+    app, _ = make_app(pubsub)
+    async with LiveClient(app) as client:
+        first = await client.live("/subscriber")  # the backend starts listening: a task
+        await pubsub.broadcast("adoption", Bump(by=1))
+        await first.wait_for(lambda p: p.find("#total").text() == "total 1")
+        assert started == ["use_subscription adoption"]
+        second = await client.live("/subscriber")  # subscribed at once: no task
+        assert started == ["use_subscription adoption"]
+        await pubsub.broadcast("adoption", Bump(by=3))
+        await second.wait_for(lambda p: p.find("#total").text() == "total 3")
+        await first.wait_for(lambda p: p.find("#total").text() == "total 4")
 
 
 async def test_a_subscriber_under_a_context_reader_subscribes_once_on_adoption(pubsub):

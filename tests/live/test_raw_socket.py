@@ -9,7 +9,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus, unquote_plus, urlencode
 
 import httpx
 import pytest
@@ -204,6 +204,15 @@ def test_the_socket_query_reads_as_starlettes_query_params(pairs, extra):
         parsed = socket_query({"query_string": encoded})
         assert set(parsed) == set(expected.keys())
         assert all(parsed[name] == expected[name] for name in parsed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("%+aF0E28zé\u20ac "), max_size=24))
+def test_the_socket_query_unquotes_as_unquote_plus_does(text):
+    """Broken and partial escapes too: the ASCII shortcut reads as ``unquote_plus``."""
+    parsed = socket_query({"query_string": f"name={text}".encode("latin-1", "replace")})
+    raw = f"name={text}".encode("latin-1", "replace").decode("latin-1")[5:]
+    assert parsed["name"] == unquote_plus(raw, errors="replace")
 
 
 def _handler(model: dict[str, object], element_id: str) -> str:

@@ -111,3 +111,20 @@ async def test_a_receiver_that_raises_is_cut_off_and_the_others_still_get_every_
     assert isinstance(ended[0], SubscriptionError)
     assert "RuntimeError: the receiver broke" in str(ended[0])
     await eventually(lambda: failing.id not in pubsub._topics.get(topic, {}))
+
+
+async def test_subscribe_now_only_once_the_backend_listens_to_the_topic(
+    backend_url: str, topic: str, make_pubsub: MakePubSub
+) -> None:
+    pubsub = await make_pubsub(backend_url)
+    got: list[BaseModel] = []
+    assert pubsub._subscribe_now(topic, receive=lambda m: got.append(m) is None) is None
+    first = await pubsub.subscribe(topic, receive=lambda m: True, types=[Ping])
+    now = pubsub._subscribe_now(topic, receive=lambda m: got.append(m) is None, types=[Ping])
+    assert now is not None
+    assert now.id != first.id
+    await pubsub.broadcast(topic, Ping(n=1))
+    await eventually(lambda: got == [Ping(n=1)])
+    await now.close()
+    await first.close()  # the backend stops listening: a wait again
+    assert pubsub._subscribe_now(topic, receive=lambda m: True) is None
