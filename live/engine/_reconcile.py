@@ -10,7 +10,7 @@ once, and the stream's own operations (carried by its mark) say where they go.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -184,17 +184,12 @@ class Reconciler:
                     models.append(entry if isinstance(entry, str) else entry.model)
                     done += 1
             except BaseException:
-                for entry in children.values():
-                    if isinstance(entry, Node):
-                        self._unmount(entry)
-                parent.children = {}
+                self._abandon(parent, children.values())
                 raise
         if done < len(raw_children) or done < len(children):
             self._reconcile_rest(parent, raw_children, path, ops, providers, done, models)
-        elif models:
-            parent.model["children"] = models
         else:
-            parent.model.pop("children", None)
+            _set_children_model(parent, models)
 
     def _reconcile_one(
         self,
@@ -297,19 +292,11 @@ class Reconciler:
                 new[key] = entry
                 models.append(entry if isinstance(entry, str) else entry.model)
         except BaseException:
-            for entry in new.values():
-                if isinstance(entry, Node):
-                    self._unmount(entry)
-            for key, entry in old.items():
-                if key not in new and isinstance(entry, Node):
-                    self._unmount(entry)
-            parent.children = {}
+            gone = [entry for key, entry in old.items() if key not in new]
+            self._abandon(parent, [*new.values(), *gone])
             raise
         parent.children = new
-        if models:
-            parent.model["children"] = models
-        else:
-            parent.model.pop("children", None)
+        _set_children_model(parent, models)
         if whole and ops is not None and path is not None:
             ops.append(["c", path, [self._encode(entry) for entry in new.values()]])
 
@@ -328,16 +315,18 @@ class Reconciler:
                 new[key] = entry
                 models.append(entry if isinstance(entry, str) else entry.model)
         except BaseException:
-            for entry in new.values():
-                if isinstance(entry, Node):
-                    self._unmount(entry)
-            parent.children = {}
+            self._abandon(parent, new.values())
             raise
         parent.children = new
-        if models:
-            parent.model["children"] = models
-        else:
-            parent.model.pop("children", None)
+        _set_children_model(parent, models)
+
+    def _abandon(self, parent: Node, entries: Iterable[Entry]) -> None:
+        """A pass over ``parent``'s children failed: unmount the nodes it mounted or left
+        behind, and leave ``parent`` with no children."""
+        for entry in entries:
+            if isinstance(entry, Node):
+                self._unmount(entry)
+        parent.children = {}
 
     def _create(
         self, parent: Node, kind: int, child: Any, key: Any, index: int, providers: dict[Any, Any]
@@ -670,3 +659,11 @@ def _row_targets(node: Node) -> tuple[list[str], bool]:
         holds_components = holds_components or current.hook is not None
         pending.extend(e for e in current.children.values() if isinstance(e, Node))
     return targets, holds_components
+
+
+def _set_children_model(parent: Node, models: list[Any]) -> None:
+    """``parent``'s model lists ``models`` as its children, or has no children key."""
+    if models:
+        parent.model["children"] = models
+    else:
+        parent.model.pop("children", None)

@@ -13,7 +13,6 @@ import gc
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.asyncio.client import connect
@@ -21,6 +20,8 @@ from websockets.datastructures import Headers
 from websockets.server import ServerProtocol
 
 from ember.live.serving import WebSocketProtocol
+
+from ._uvicorn import serving
 
 SOCKETS = 20
 
@@ -45,25 +46,8 @@ def http_protocols() -> int:
     return sum(type(o) is HttpToolsProtocol for o in gc.get_objects())  # no proxy's isinstance
 
 
-@contextlib.asynccontextmanager
-async def serving(protocol: type[WebSocketsSansIOProtocol]) -> Any:
-    """An echo served by uvicorn with ``protocol``, in this process; yields its port."""
-    config = uvicorn.Config(
-        echo, host="127.0.0.1", port=0, http="httptools", ws=protocol, log_level="error"
-    )
-    server = uvicorn.Server(config)
-    served = asyncio.create_task(server.serve())
-    try:
-        while not server.started:  # uvicorn.Server has no event for it
-            await asyncio.sleep(0.01)
-        yield server.servers[0].sockets[0].getsockname()[1]
-    finally:
-        server.should_exit = True
-        await served
-
-
 async def test_serving_an_upgraded_socket_frees_its_http_protocol_without_a_collection():
-    async with serving(WebSocketProtocol) as port:
+    async with serving(echo, WebSocketProtocol) as port:
         gc.collect()
         gc.disable()
         try:
@@ -87,7 +71,7 @@ def websocket_connections() -> int:
 async def connections_left_by_closes(protocol: type[WebSocketsSansIOProtocol]) -> int:
     """How many closed sockets' websockets connections wait for the collector, of
     ``SOCKETS`` closed by the client and as many closed by the server."""
-    async with serving(protocol) as port:
+    async with serving(echo, protocol) as port:
         gc.collect()
         gc.disable()
         try:
@@ -125,7 +109,7 @@ async def per_open_socket(
     protocol: type[WebSocketsSansIOProtocol], count: Callable[[], int]
 ) -> float:
     """What ``count`` grows by per socket open on the server (and its client here)."""
-    async with serving(protocol) as port, contextlib.AsyncExitStack() as sockets:
+    async with serving(echo, protocol) as port, contextlib.AsyncExitStack() as sockets:
         before = count()
         for _ in range(SOCKETS):
             socket = await sockets.enter_async_context(connect(f"ws://127.0.0.1:{port}/"))

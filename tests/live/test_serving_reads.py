@@ -6,18 +6,14 @@ client still cannot queue more than the frames of one read (bench/RESULTS.md, is
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import uvicorn
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.asyncio.client import connect
 
 from ember.live.serving import WebSocketProtocol
 
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+from ._uvicorn import Receive, Send, serving
 
 
 def counting(protocol: type[WebSocketsSansIOProtocol]) -> type[WebSocketsSansIOProtocol]:
@@ -39,26 +35,6 @@ def counting(protocol: type[WebSocketsSansIOProtocol]) -> type[WebSocketsSansIOP
             super().connection_made(transport)
 
     return Counting
-
-
-@contextlib.asynccontextmanager
-async def serving(
-    app: Callable[[dict[str, Any], Receive, Send], Awaitable[None]],
-    protocol: type[WebSocketsSansIOProtocol],
-) -> AsyncIterator[int]:
-    """``app`` served by uvicorn with ``protocol``, in this process; yields its port."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, http="httptools", ws=protocol, log_level="error"
-    )
-    server = uvicorn.Server(config)
-    served = asyncio.create_task(server.serve())
-    try:
-        while not server.started:  # uvicorn.Server has no event for it
-            await asyncio.sleep(0.01)
-        yield server.servers[0].sockets[0].getsockname()[1]
-    finally:
-        server.should_exit = True
-        await served
 
 
 async def echo(scope: dict[str, Any], receive: Receive, send: Send) -> None:
