@@ -40,7 +40,8 @@ from ._session import LiveSession, SessionState
 
 if TYPE_CHECKING:
     from ..api._view import LiveView
-    from ._channel import Mailbox, _Channel
+    from ._channel import _Channel
+    from ._mailbox import Mailbox
     from ._mount import Ember, Mount
 
 logger = logging.getLogger("ember.live")
@@ -371,7 +372,8 @@ class Child:
 
     async def _serve(self) -> BaseException | None:
         """Mount and serve the child until it is stopped (None) or fails (the failure)."""
-        from ._channel import Mailbox, _Channel
+        from ._channel import _Channel
+        from ._mailbox import Mailbox
 
         ember, parent, mounted = self.tab.ember, self.parent, self._mount()
         session = LiveSession(
