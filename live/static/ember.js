@@ -879,7 +879,25 @@
     if ((config.live || []).indexOf(path) < 0) return null;
     return { path, qs: url.search, patch: a.hasAttribute("data-ember-patch") };
   }
-  function createNavigation(doc, rootElement, host, config, client) {
+  // -- the page being left ------------------------------------------------------------------------
+  // Once the browser has begun to leave the page (a form posted, a link followed, a reload),
+  // a load or a reload the server asks for would cancel that navigation: a log out posts its
+  // form, the server tells the page's session to load again, and the log out's own redirect
+  // (its flash, its cookie) was lost. It waits instead, and goes ahead only if the page is
+  // still here LEAVE_GRACE_MS later (a download, a stopped load, "Stay on page").
+  const LEAVE_GRACE_MS = 10000;
+  function watchLeaving(win) {
+    let since = 0;
+    win.addEventListener("beforeunload", () => (since = Date.now()));
+    win.addEventListener("pageshow", () => (since = 0));
+    return function unlessLeaving(action) {
+      const left = since ? LEAVE_GRACE_MS - (Date.now() - since) : 0;
+      if (left > 0) setTimeout(action, left);
+      else action();
+    };
+  }
+
+  function createNavigation(doc, rootElement, host, config, client, unlessLeaving) {
     config.root = config.root || "";
     const win = doc.defaultView;
     const loc = win.location;
@@ -905,11 +923,13 @@
       rootElement.classList.toggle("ember-navigating", !!(asked || arriving || waiting));
     }
     function load(to, flash) {
-      if (flash) {
-        const secure = loc.protocol === "https:" ? "; secure" : "";
-        doc.cookie = `ember_flash=${flash}; path=/; max-age=60; samesite=lax${secure}`;
-      }
-      loc.assign(config.root + to);
+      unlessLeaving(() => {
+        if (flash) {
+          const secure = loc.protocol === "https:" ? "; secure" : "";
+          doc.cookie = `ember_flash=${flash}; path=/; max-age=60; samesite=lax${secure}`;
+        }
+        loc.assign(config.root + to);
+      });
     }
     function go(target) {
       if (rootElement.dataset.emberState === "error") return load(url(target.path, target.qs), target.flash); // it gave up
@@ -1038,7 +1058,8 @@
     const views = {}; // nested views (protocol 6) by id: {client, host, socket}
     const hostFor = (id) => (views[id] ? views[id].host : null);
     const client = createClient(doc, host, hostFor);
-    const nav = createNavigation(doc, rootElement, host, config, client);
+    const unlessLeaving = watchLeaving(doc.defaultView);
+    const nav = createNavigation(doc, rootElement, host, config, client, unlessLeaving);
     let heldPath = null; // the app path of the last render adopted (form recovery)
 
     function setState(state) {
@@ -1130,7 +1151,7 @@
       client.offline();
       for (const id in views) views[id].client.offline();
       if (RELOAD_CODES.indexOf(code) >= 0) {
-        loc.reload();
+        unlessLeaving(() => loc.reload());
         return;
       }
       if (retries >= 150) {

@@ -3,6 +3,7 @@ browser lands on /login, also when its socket is refused after the page went liv
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -12,7 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.security import APIKeyCookie
 from reactpy import component, html
 
-from ember.live import mount, use_session
+from ember.live import (
+    default_ember,
+    disconnect,
+    live_session,
+    mount,
+    use_flash,
+    use_session,
+)
 
 app = FastAPI()
 # In memory: a restarted server has forgotten every login (a session that expired).
@@ -58,3 +66,41 @@ mount(
     dependencies={"identity": current_user},
     login_redirect=lambda url, error: f"/login?next={quote(url)}",
 )
+
+
+# A group whose pages listen for their identity's log out (ember.live.disconnect), and a
+# log out that is slow to answer, as one writing to a busy database is: the page's session
+# is told to load again while the browser still waits for the log out's own redirect.
+@component
+def Member() -> Any:
+    return html.div(
+        html.p({"id": "who"}, f"Hello {use_session().identity}"),
+        html.form(
+            {"method": "post", "action": "/log-out"}, html.button({"id": "log-out"}, "Log out")
+        ),
+    )
+
+
+@component
+def Bye() -> Any:
+    return html.p({"id": "flash"}, use_flash().get("info", ""))
+
+
+members = live_session(
+    dependencies={"identity": current_user},
+    login_redirect=lambda url, error: f"/login?next={quote(url)}",
+    disconnect_topic=lambda user: f"users:{user}",
+)
+members.mount(app, "/members", Member)
+mount(app, "/bye", Bye)
+
+
+@app.post("/log-out")
+async def log_out() -> RedirectResponse:
+    LOGINS.clear()
+    await disconnect("users:ada")
+    await asyncio.sleep(1.0)
+    response = RedirectResponse("/bye", status_code=303)
+    default_ember().put_flash(response, "info", "Logged out.")
+    response.delete_cookie("session")
+    return response

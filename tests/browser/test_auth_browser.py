@@ -74,3 +74,18 @@ def test_a_socket_refused_after_the_login_expired_sends_the_browser_to_log_in(pa
     auth_server.start()  # every login is forgotten; the client reconnects with its cookie
     expect(page).to_have_url(re.compile(r"/login\?next=/private$"), timeout=20_000)
     expect(page.locator("#login")).to_be_visible()
+
+
+def test_a_log_out_form_keeps_its_redirect_when_the_page_is_told_to_load_again(page, auth_server):
+    # Regression: the log out tells the member's open pages to load again (disconnect), and
+    # the page posting the form got that message while its own navigation was on the way:
+    # the client's load cancelled the log out's redirect, with its flash (the demo's
+    # "you are a guest again" toast, missing at random under load). The client now lets a
+    # navigation the browser has begun finish; the log out here takes a second to answer.
+    page.goto(f"{auth_server.url}/login?next=/members")
+    page.click("#log-in")
+    page.wait_for_selector(CONNECTED)
+    expect(page.locator("#who")).to_have_text("Hello ada")
+    page.click("#log-out")
+    expect(page).to_have_url(f"{auth_server.url}/bye", timeout=10_000)
+    expect(page.locator("#flash")).to_have_text("Logged out.")
