@@ -3,7 +3,13 @@ the scope of a websocket from 127.0.0.1, as uvicorn would build it, minus the ne
 
 from __future__ import annotations
 
+import html
+import json
 from typing import Any
+from urllib.parse import urlencode
+
+from bench._clients import EMBER_CONFIG
+from ember.live import PROTOCOL_VERSION
 
 
 def websocket_scope(path: str, query: str) -> dict[str, Any]:
@@ -23,3 +29,14 @@ def websocket_scope(path: str, query: str) -> dict[str, Any]:
         "subprotocols": [],
         "state": {},
     }
+
+
+def socket_target(page: str, view: str) -> tuple[str, str]:
+    """The websocket path and query string that ``page`` (the GET of ``view``) connects to."""
+    found = EMBER_CONFIG.search(page)
+    if found is None:
+        raise RuntimeError(f"GET {view} carried no data-ember-config")
+    config = json.loads(html.unescape(found.group(1)))
+    path, _, query = (config["pathPrefix"] + config["componentPath"]).partition("?")
+    query += "&" + urlencode({"path": view, "qs": "", "protocol": PROTOCOL_VERSION})
+    return path, query

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
 import json
 import os
 import platform
@@ -26,7 +25,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 
@@ -39,10 +37,9 @@ os.environ.setdefault("EMBER_EVENTS_PER_SECOND_PER_IP", "1000000")
 
 from bench._apps import echo  # noqa: E402
 from bench._apps.ember_app import app as ember_app  # noqa: E402
-from bench._asgi import websocket_scope  # noqa: E402
-from bench._clients import ECHO_EVENT, EMBER_CONFIG, _handler_targets  # noqa: E402
+from bench._asgi import socket_target, websocket_scope  # noqa: E402
+from bench._clients import ECHO_EVENT, _handler_targets  # noqa: E402
 from bench._report import publish  # noqa: E402
-from ember.live import PROTOCOL_VERSION  # noqa: E402
 
 WARM_UP = 200
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
@@ -97,12 +94,7 @@ async def echo_round(clicks: int) -> float:
 
 async def ember_round(client: httpx.AsyncClient, clicks: int, seq: bool) -> float:
     page = (await client.get("http://127.0.0.1:8000/counter")).text
-    found = EMBER_CONFIG.search(page)
-    if found is None:
-        raise RuntimeError("GET /counter carried no data-ember-config")
-    config = json.loads(html.unescape(found.group(1)))
-    path, _, query = (config["pathPrefix"] + config["componentPath"]).partition("?")
-    query += "&" + urlencode({"path": "/counter", "qs": "", "protocol": PROTOCOL_VERSION})
+    path, query = socket_target(page, "/counter")
     socket = Socket(ember_app, path, query)
     socket.start()
     while '"layout-update"' not in (text := await socket.recv())[:40]:

@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
-import json
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 
@@ -44,9 +41,7 @@ os.environ.setdefault("EMBER_EVENTS_PER_SECOND_PER_IP", "1000000")
 
 import ember.live  # noqa: E402
 from bench._apps import ember_app  # noqa: E402
-from bench._asgi import websocket_scope  # noqa: E402
-from bench._clients import EMBER_CONFIG  # noqa: E402
-from ember.live import PROTOCOL_VERSION  # noqa: E402
+from bench._asgi import socket_target, websocket_scope  # noqa: E402
 
 
 class Deliveries:
@@ -99,12 +94,7 @@ class Socket:
 
 async def open_session(client: httpx.AsyncClient, deliveries: Deliveries) -> Socket:
     page = (await client.get("http://127.0.0.1:8000/subscribed")).text
-    found = EMBER_CONFIG.search(page)
-    if found is None:
-        raise RuntimeError("GET /subscribed carried no data-ember-config")
-    config = json.loads(html.unescape(found.group(1)))
-    path, _, query = (config["pathPrefix"] + config["componentPath"]).partition("?")
-    query += "&" + urlencode({"path": "/subscribed", "qs": "", "protocol": PROTOCOL_VERSION})
+    path, query = socket_target(page, "/subscribed")
     socket = Socket(path, query, deliveries)
     await socket.open()
     return socket
